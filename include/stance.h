@@ -1,0 +1,16 @@
+/*
+ * stance.h: the public API of libstance, one header a module.
+ */
+#ifndef STANCE_H
+#define STANCE_H
+
+#include "stance/common.h"
+#include "stance/date.h"
+#include "stance/document.h"
+#include "stance/repo.h"
+#include "stance/store.h"
+#include "stance/history.h"
+#include "stance/words.h"
+#include "stance/import.h"
+
+#endif

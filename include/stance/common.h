@@ -1,0 +1,90 @@
+/*
+ * common.h: error codes, the last-error message and the version of libstance.
+ *
+ * Every libstance function returns 0 on success or a negative STANCE_E* code.
+ * After a failure, stance_error_last() holds a sentence that names the file,
+ * document, URL or line concerned. The message is per thread and stays valid
+ * until the next failing call on that thread.
+ */
+#ifndef STANCE_COMMON_H
+#define STANCE_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define STANCE_VERSION "0.1.0"
+
+typedef enum {
+	STANCE_OK = 0,
+	STANCE_ERROR = -1,      /* generic failure (I/O, out of memory, git) */
+	STANCE_ENOTFOUND = -3,  /* no such document, revision, file or source */
+	STANCE_EEXISTS = -4,    /* it is already there */
+	STANCE_EAMBIGUOUS = -5, /* a prefix names more than one document */
+	STANCE_EPARSE = -6,     /* malformed input: front matter, date, UTF-8 */
+	STANCE_ENETWORK = -7,   /* could not reach a host */
+	STANCE_EHTTP = -8,      /* the server answered with an error status */
+	STANCE_ECONFLICT = -9,  /* a merge needs a person to decide */
+	STANCE_ELOCKED = -10,   /* another stance is writing to the repository */
+	STANCE_EINVALID = -11,  /* an argument is not acceptable (bad id, bad option) */
+	STANCE_ENOTREPO = -12   /* the folder is not a stance repository */
+} stance_error_code;
+
+/* The message of the last failure on this thread, or "" if none. Borrowed. */
+const char *stance_error_last(void);
+
+/* Clears the last-error message. */
+void stance_error_clear(void);
+
+/*
+ * A growable, NUL-terminated byte string. Initialise with STANCE_BUF_INIT;
+ * release with stance_buf_dispose(). `ptr` is never NULL after a successful
+ * append; it is NULL for an empty, never-grown buffer.
+ */
+typedef struct {
+	char *ptr;
+	size_t size;  /* bytes used, not counting the terminating NUL */
+	size_t asize; /* bytes allocated */
+} stance_buf;
+
+#define STANCE_BUF_INIT { NULL, 0, 0 }
+
+int stance_buf_grow(stance_buf *buf, size_t extra);
+int stance_buf_put(stance_buf *buf, const char *data, size_t len);
+int stance_buf_puts(stance_buf *buf, const char *str);
+int stance_buf_putc(stance_buf *buf, char c);
+int stance_buf_printf(stance_buf *buf, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void stance_buf_clear(stance_buf *buf);
+/* Returns the string (never NULL; "" for an empty buffer); the caller now owns
+ * it and frees it with free(). The buffer is left empty. */
+char *stance_buf_detach(stance_buf *buf);
+/* The contents as a C string; "" for an empty buffer. Borrowed. */
+const char *stance_buf_cstr(const stance_buf *buf);
+void stance_buf_dispose(stance_buf *buf);
+
+/* Appends `s` with JSON string escaping, in double quotes. */
+int stance_buf_put_json_string(stance_buf *buf, const char *s);
+
+/* Bounded string-to-integer conversion: the whole of `s` must be a decimal
+ * integer in [min, max]; STANCE_EINVALID otherwise. */
+int stance_parse_int(long *out, const char *s, long min, long max);
+
+#define STANCE_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Reads a whole file into `out`. Fails with a message naming the path. */
+int stance_file_read(stance_buf *out, const char *path);
+
+/*
+ * Writes `data` to `path` atomically: a temporary file beside it is written,
+ * flushed and renamed over the target, so a reader never sees half a file.
+ */
+int stance_file_write_atomic(const char *path, const char *data, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

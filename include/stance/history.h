@@ -1,0 +1,80 @@
+/*
+ * history.h: the revisions of a document and "what did it say on that date?".
+ */
+#ifndef STANCE_HISTORY_H
+#define STANCE_HISTORY_H
+
+#include "common.h"
+#include "repo.h"
+#include "document.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+	char commit[41];
+	char blob[41];        /* the document file in that commit ("" when removed) */
+	char prev_blob[41];   /* the file in the (first) parent, "" when new */
+	int64_t time;         /* author time: when the version was observed */
+	int tz_minutes;
+	char *author_name;
+	char *author_email;
+	char *message;        /* the whole commit message */
+	char *id;             /* the document this revision is of */
+	int removed;          /* 1 when this commit removed the document */
+} stance_revision;
+
+typedef struct {
+	stance_revision *items;
+	size_t count;
+} stance_revision_list;
+
+void stance_revision_list_free(stance_revision_list *list);
+
+typedef struct {
+	unsigned int version;
+	int64_t since;        /* keep revisions with time >= since (0: no bound) */
+	int64_t until;        /* keep revisions with time < until (0: no bound) */
+	size_t max_count;     /* 0: all */
+	const char *id;       /* only this document; NULL: every document */
+} stance_history_options;
+
+#define STANCE_HISTORY_OPTIONS_VERSION 1
+#define STANCE_HISTORY_OPTIONS_INIT { STANCE_HISTORY_OPTIONS_VERSION, 0, 0, 0, NULL }
+
+/*
+ * The revisions reachable from HEAD that changed a document, newest first
+ * by author time. With opts->id, only that document's; otherwise one entry per
+ * document changed per commit. The list belongs to the caller.
+ */
+int stance_history_list(stance_revision_list *out, stance_repo *repo,
+	const stance_history_options *opts);
+
+/*
+ * Resolves a revision spec: "DOC", "DOC@REV" (any git commit-ish),
+ * "DOC@{N}" (the Nth revision before the latest), "DOC@2020-12-04" (the
+ * revision in effect at the end of that date). DOC may be a unique prefix.
+ * Fills `rev` (freed with stance_revision_clear) and, when `doc` is not NULL,
+ * the document as of that revision.
+ */
+int stance_history_resolve(stance_revision *rev, stance_document **doc,
+	stance_repo *repo, const char *spec);
+
+void stance_revision_clear(stance_revision *rev);
+
+/* Reads the document file `id` from commit `commit`. */
+int stance_history_read(stance_document **out, stance_repo *repo,
+	const char *id, const char *commit);
+
+/* Raw bytes of the document file `id` at `commit`, appended to `out`. */
+int stance_history_read_raw(stance_buf *out, stance_repo *repo,
+	const char *id, const char *commit);
+
+/* Raw bytes of the blob with hex id `blob`, appended to `out`. */
+int stance_history_read_blob(stance_buf *out, stance_repo *repo, const char *blob);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

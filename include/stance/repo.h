@@ -1,0 +1,67 @@
+/*
+ * repo.h: a stance repository: a git repository with a .stance/ folder.
+ */
+#ifndef STANCE_REPO_H
+#define STANCE_REPO_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct stance_repo stance_repo;
+
+/*
+ * Creates a stance repository at `path` (created if missing) from the
+ * embedded repo-template/, as one commit, and installs the embedded hooks into
+ * .git/hooks. Inside an existing git repository the skeleton is added as a
+ * commit on top of its history. STANCE_EEXISTS if it is a stance repository
+ * already. The repository comes back through `out` (may be NULL).
+ */
+int stance_repo_init(stance_repo **out, const char *path);
+
+/*
+ * Opens the stance repository containing `path` (searching upwards, as git
+ * does). STANCE_ENOTREPO, naming the folder, when there is none.
+ */
+int stance_repo_open(stance_repo **out, const char *path);
+
+void stance_repo_free(stance_repo *repo);
+
+/*
+ * Records the path of the stance program in .git/config (stance.program),
+ * for the pre-commit hook, and makes it git's diff driver for documents
+ * (diff.stance.command = "PROGRAM difftool").
+ */
+int stance_repo_set_program(stance_repo *repo, const char *program);
+
+/* The working folder, with a trailing '/'. Borrowed. */
+const char *stance_repo_workdir(const stance_repo *repo);
+
+/*
+ * Takes the repository's write lock (.git/stance.lock), waiting up to
+ * `timeout_ms` for another stance to finish; STANCE_ELOCKED ("the
+ * repository is busy") after that. A lock left by a process that no longer
+ * exists is taken over. Writers take it; stance_repo_free() releases it.
+ */
+int stance_repo_lock(stance_repo *repo, int timeout_ms);
+void stance_repo_unlock(stance_repo *repo);
+
+/* Milliseconds writers wait for the lock: STANCE_LOCK_TIMEOUT_MS or 5000. */
+int stance_repo_lock_timeout(void);
+
+/*
+ * .stance/config values (git-config syntax, e.g. "stance.language").
+ * get: STANCE_ENOTFOUND when unset; appends to `out`.
+ */
+int stance_repo_config_get(stance_buf *out, stance_repo *repo, const char *key);
+int stance_repo_config_set(stance_repo *repo, const char *key, const char *value);
+
+/* The repository's language (stance.language), "en" when unset. */
+const char *stance_repo_language(stance_repo *repo);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,95 @@
+/*
+ * store.h: documents kept as files in git commits (libgit2).
+ *
+ * A document with id "kl/naerhedsreform" is the file kl/naerhedsreform.md.
+ * Every saved change is one commit on the current branch; the working tree
+ * and the index are brought along for that one file.
+ */
+#ifndef STANCE_STORE_H
+#define STANCE_STORE_H
+
+#include "common.h"
+#include "document.h"
+#include "repo.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+	unsigned int version;
+	/* Commit message; NULL gives "Add <id>" or "Update <id>". */
+	const char *message;
+	/* When this version was observed or took effect; 0 = now. */
+	int64_t time;
+	int tz_minutes;
+	/* Author; NULL takes user.name/user.email from git config, else "stance". */
+	const char *author_name;
+	const char *author_email;
+	/* Extra trailer lines ("Source: https://…\n"), appended after a blank line. */
+	const char *trailers;
+	/* Raw bytes received, committed on the "snapshots" branch at the
+	 * document's path with this extension (e.g. "html"); NULL for none. */
+	const char *snapshot_ext;
+	const char *snapshot_data;
+	size_t snapshot_len;
+	/* 1 when the document was read from its own file in the working folder,
+	 * which may then be rewritten in canonical form. Otherwise a working
+	 * file with changes stance has not stored is never overwritten. */
+	int workdir_is_source;
+} stance_save_options;
+
+#define STANCE_SAVE_OPTIONS_VERSION 1
+#define STANCE_SAVE_OPTIONS_INIT { STANCE_SAVE_OPTIONS_VERSION, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, 0 }
+
+typedef struct {
+	int changed;      /* 0 when the canonical document was already stored */
+	int created;      /* 1 when the document was new */
+	char commit[41];  /* the new commit, when changed */
+} stance_save_result;
+
+/*
+ * Saves `doc` (which must have an id) as a new revision. The caller holds the
+ * lock (stance_repo_lock). When the canonical bytes equal the stored file,
+ * nothing is written and result->changed is 0.
+ */
+int stance_store_save(stance_save_result *result, stance_repo *repo,
+	const stance_document *doc, const stance_save_options *opts);
+
+/*
+ * Reads the document `id` as of commit-ish `rev` (NULL: HEAD).
+ * STANCE_ENOTFOUND naming the document when it does not exist there.
+ */
+int stance_store_load(stance_document **out, stance_repo *repo, const char *id, const char *rev);
+
+/* Calls `cb` for every document id at `rev` (NULL: HEAD), sorted. A
+ * non-zero return from `cb` stops the walk and is returned. */
+int stance_store_foreach(stance_repo *repo, const char *rev,
+	int (*cb)(const char *id, void *payload), void *payload);
+
+/*
+ * Resolves an id or a unique prefix of one (a whole path segment prefix or a
+ * plain string prefix) to the full id, appended to `out`. STANCE_ENOTFOUND
+ * for no match; STANCE_EAMBIGUOUS listing the candidates for several.
+ */
+int stance_store_resolve_id(stance_buf *out, stance_repo *repo, const char *prefix);
+
+/* A problem `stance check` found: the file, the line (0 when none) and a sentence. */
+typedef void (*stance_check_cb)(const char *path, size_t line, const char *problem, void *payload);
+
+/*
+ * Validates documents: UTF-8, front matter schema, canonical form, the id
+ * against the file's path, duplicate ids. `staged`: the versions in the
+ * index; otherwise the working folder. `ids` (may be NULL) limits the check
+ * to these documents. Each problem goes to `cb`; *problems counts them.
+ */
+int stance_store_check(size_t *problems, stance_repo *repo, int staged,
+	const char *const *ids, size_t nids, stance_check_cb cb, void *payload);
+
+/* Appends a trailer line "Key: value\n" (value kept on one line). */
+int stance_store_trailer(stance_buf *out, const char *key, const char *value);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

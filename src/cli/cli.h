@@ -1,0 +1,58 @@
+/*
+ * cli.h: what every command of the stance tool shares: its descriptor, the
+ * run context (colour, pager) and helpers to report errors and usage.
+ */
+#ifndef STANCE_CLI_H
+#define STANCE_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "stance.h"
+
+/* Exit codes, as git's: 0 ok, 1 error, 2 usage. */
+enum { CLI_OK = 0, CLI_ERROR = 1, CLI_USAGE = 2 };
+
+typedef struct cli_context {
+	int color;            /* 1 when output may carry ANSI colour */
+	int color_mode;       /* -1 auto, 0 never, 1 always */
+	int use_pager;        /* 0 after --no-pager */
+	const char *cwd;      /* -C DIR, or "." */
+	FILE *out;            /* standard output, or the pager's pipe */
+	FILE *pager;          /* the pager pipe, when one was started */
+} cli_context;
+
+typedef struct cli_command {
+	const char *name;
+	const char *usage;    /* after "stance NAME " */
+	const char *summary;  /* one line */
+	int needs_repo;       /* 1: run() gets an opened repository */
+	int (*run)(cli_context *ctx, stance_repo *repo, int argc, char **argv);
+} cli_command;
+
+/* The table of commands, in main.c. */
+extern const cli_command *const cli_commands[];
+const cli_command *cli_find_command(const char *name);
+
+/* Prints "stance: <message of the last library error>" and returns CLI_ERROR. */
+int cli_fail(int error);
+/* Prints "stance: <formatted>" and returns CLI_ERROR. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "stance NAME: <formatted>" and the usage line; returns CLI_USAGE. */
+int cli_usage_error(const cli_command *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints the command's help page to stdout; returns CLI_OK. */
+int cli_help(const cli_command *cmd);
+
+/* Starts the pager when standard output is a terminal and paging is on. */
+void cli_pager_start(cli_context *ctx);
+/* ANSI colour code when ctx->color, "" otherwise. */
+const char *cli_color(const cli_context *ctx, const char *code);
+
+/* Parses a date option ("--since 2020-12-04"); prints a usage error naming
+ * the option and returns CLI_USAGE on failure, 0 on success. */
+int cli_parse_date(const cli_command *cmd, const char *option, const char *value, stance_date *out);
+
+/* Options every command understands; getopt_long "h" maps to --help. */
+#define CLI_HELP_OPTION { "help", no_argument, NULL, 'h' }
+
+#endif

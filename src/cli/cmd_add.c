@@ -1,0 +1,222 @@
+/*
+ * cmd_add.c: `stance add FILE...`: add or update documents from files.
+ * Every file is read and checked before anything is committed, so a bad
+ * file leaves the repository as it was.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+extern const cli_command cmd_add_entry;
+
+typedef struct {
+	const char *id, *kind, *title, *organization, *publication, *published, *language, *source;
+	const char *authors[32];
+	size_t nauthors;
+	const char *date, *message;
+} add_options;
+
+typedef struct {
+	const char *file;
+	stance_document *doc;
+	int workdir_is_source;
+} pending;
+
+static int has_ext(const char *path, const char *ext)
+{
+	size_t n = strlen(path), e = strlen(ext);
+	return n > e && !strcasecmp(path + n - e, ext);
+}
+
+/* The id a file inside the working folder has by its path, or NULL. */
+static char *id_from_path(stance_repo *repo, const char *file)
+{
+	char real[PATH_MAX], wd[PATH_MAX];
+	size_t n;
+	if (!realpath(file, real) || !realpath(stance_repo_workdir(repo), wd))
+		return NULL;
+	n = strlen(wd);
+	if (strncmp(real, wd, n) || real[n] != '/' || !has_ext(real, ".md"))
+		return NULL;
+	return strndup(real + n + 1, strlen(real + n + 1) - 3);
+}
+
+static int apply_flags(stance_document *doc, const add_options *o, const char *file)
+{
+	static const char *const names[] = { "kind", "title", "organization", "publication",
+		"published", "language", "source" };
+	const char *values[] = { o->kind, o->title, o->organization, o->publication, o->published,
+		o->language, o->source };
+	size_t i;
+	int error;
+	for (i = 0; i < STANCE_ARRAY_SIZE(names); i++)
+		if (values[i] && (error = stance_document_set(doc, names[i], values[i])) < 0)
+			return cli_error("%s: --%s: %s", file, names[i], stance_error_last());
+	if (o->nauthors) {
+		stance_document_clear_authors(doc);
+		for (i = 0; i < o->nauthors; i++)
+			if (stance_document_add_author(doc, o->authors[i]) < 0)
+				return cli_fail(-1);
+	}
+	return 0;
+}
+
+static int read_document(pending *p, stance_repo *repo, const add_options *o)
+{
+	stance_buf data = STANCE_BUF_INIT;
+	char *path_id = NULL;
+	int error, rc = CLI_ERROR;
+
+	if (has_ext(p->file, ".html") || has_ext(p->file, ".htm")) {
+		cli_error("%s: HTML files cannot be added yet: the HTML extractor is not part of this "
+			"build; save the page as text or Markdown", p->file);
+		goto done;
+	}
+	if ((error = stance_file_read(&data, p->file)) < 0) {
+		cli_fail(error);
+		goto done;
+	}
+	if ((error = stance_document_parse(&p->doc, stance_buf_cstr(&data), data.size, p->file)) < 0) {
+		cli_fail(error);
+		goto done;
+	}
+	if (apply_flags(p->doc, o, p->file) != 0)
+		goto done;
+	path_id = id_from_path(repo, p->file);
+	if (o->id) {
+		if ((error = stance_document_set(p->doc, "id", o->id)) < 0) {
+			cli_error("%s: --id: %s", p->file, stance_error_last());
+			goto done;
+		}
+	} else if (!stance_document_get(p->doc, "id")) {
+		if (!path_id) {
+			cli_error("%s: the document has no id: give one with --id COLLECTION/SLUG, "
+				"an 'id:' field, or place the file at COLLECTION/SLUG.md in the repository", p->file);
+			goto done;
+		}
+		if ((error = stance_document_set(p->doc, "id", path_id)) < 0) {
+			cli_error("%s: %s", p->file, stance_error_last());
+			goto done;
+		}
+	}
+	p->workdir_is_source = path_id && !strcmp(path_id, stance_document_get(p->doc, "id"));
+	rc = 0;
+done:
+	free(path_id);
+	stance_buf_dispose(&data);
+	return rc;
+}
+
+static int run_add(cli_context *ctx, stance_repo *repo, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "id", required_argument, NULL, 'i' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "title", required_argument, NULL, 't' },
+		{ "author", required_argument, NULL, 'a' },
+		{ "organization", required_argument, NULL, 'o' },
+		{ "publication", required_argument, NULL, 'P' },
+		{ "published", required_argument, NULL, 'p' },
+		{ "language", required_argument, NULL, 'l' },
+		{ "source", required_argument, NULL, 's' },
+		{ "date", required_argument, NULL, 'd' },
+		{ "message", required_argument, NULL, 'm' },
+		CLI_HELP_OPTION,
+		{ 0, 0, 0, 0 }
+	};
+	add_options o;
+	pending *files = NULL;
+	stance_save_options save = STANCE_SAVE_OPTIONS_INIT;
+	stance_date date;
+	size_t nfiles, i, unchanged = 0;
+	int c, error, rc = CLI_OK;
+
+	memset(&o, 0, sizeof(o));
+	while ((c = getopt_long(argc, argv, "m:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'i': o.id = optarg; break;
+		case 'k': o.kind = optarg; break;
+		case 't': o.title = optarg; break;
+		case 'a':
+			if (o.nauthors == STANCE_ARRAY_SIZE(o.authors))
+				return cli_usage_error(&cmd_add_entry, "too many --author options");
+			o.authors[o.nauthors++] = optarg;
+			break;
+		case 'o': o.organization = optarg; break;
+		case 'P': o.publication = optarg; break;
+		case 'p': o.published = optarg; break;
+		case 'l': o.language = optarg; break;
+		case 's': o.source = optarg; break;
+		case 'd': o.date = optarg; break;
+		case 'm': o.message = optarg; break;
+		case 'h': return cli_help(&cmd_add_entry);
+		default: return cli_usage_error(&cmd_add_entry, "unknown option");
+		}
+	}
+	nfiles = (size_t)(argc - optind);
+	if (!nfiles)
+		return cli_usage_error(&cmd_add_entry, "name at least one file");
+	if (o.id && nfiles > 1)
+		return cli_usage_error(&cmd_add_entry, "--id names one document; give one file with it");
+	if (o.date) {
+		if ((rc = cli_parse_date(&cmd_add_entry, "--date", o.date, &date)) != 0)
+			return rc;
+		save.time = stance_date_start(&date);
+		save.tz_minutes = date.tz_given ? date.tz_minutes : 0;
+	}
+	save.message = o.message;
+	if (!(files = calloc(nfiles, sizeof(*files))))
+		return cli_error("out of memory");
+	/* Read and validate everything first: nothing is written if one file is bad. */
+	for (i = 0; i < nfiles; i++) {
+		files[i].file = argv[optind + (int)i];
+		if (read_document(&files[i], repo, &o) != 0) {
+			rc = CLI_ERROR;
+			goto done;
+		}
+	}
+	for (i = 0; i < nfiles; i++)
+		for (size_t j = i + 1; j < nfiles; j++)
+			if (!strcmp(stance_document_get(files[i].doc, "id"), stance_document_get(files[j].doc, "id"))) {
+				rc = cli_error("%s and %s are both document '%s'; add them one at a time",
+					files[i].file, files[j].file, stance_document_get(files[i].doc, "id"));
+				goto done;
+			}
+	if ((error = stance_repo_lock(repo, stance_repo_lock_timeout())) < 0) {
+		rc = cli_fail(error);
+		goto done;
+	}
+	for (i = 0; i < nfiles; i++) {
+		stance_save_result result;
+		const char *id = stance_document_get(files[i].doc, "id");
+		save.workdir_is_source = files[i].workdir_is_source;
+		if ((error = stance_store_save(&result, repo, files[i].doc, &save)) < 0) {
+			rc = cli_fail(error);
+			goto done;
+		}
+		if (!result.changed) {
+			fprintf(ctx->out, "%s: unchanged, nothing committed\n", id);
+			unchanged++;
+		} else {
+			fprintf(ctx->out, "%s %s (%.7s)\n", result.created ? "Added" : "Updated", id, result.commit);
+		}
+	}
+done:
+	stance_repo_unlock(repo);
+	for (i = 0; files && i < nfiles; i++)
+		stance_document_free(files[i].doc);
+	free(files);
+	return rc;
+}
+
+const cli_command cmd_add_entry = {
+	.name = "add",
+	.usage = "FILE... [--id ID] [--kind K] [--title T] [--author A]... [--organization O]\n"
+		"       [--publication P] [--published DATE] [--language L] [--source URL]\n"
+		"       [--date DATE] [-m MESSAGE]",
+	.summary = "Add or update documents from Markdown files; one commit per changed document.",
+	.needs_repo = 1,
+	.run = run_add,
+};

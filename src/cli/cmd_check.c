@@ -1,0 +1,81 @@
+/*
+ * cmd_check.c: `stance check [--staged] [DOC...]`: validate documents. The
+ * pre-commit hook runs it with --staged.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+extern const cli_command cmd_check_entry;
+
+static void report(const char *path, size_t line, const char *problem, void *payload)
+{
+	(void)payload;
+	if (line)
+		fprintf(stderr, "%s:%zu: %s\n", path, line, problem);
+	else
+		fprintf(stderr, "%s: %s\n", path, problem);
+}
+
+static int run_check(cli_context *ctx, stance_repo *repo, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "staged", no_argument, NULL, 's' },
+		CLI_HELP_OPTION,
+		{ 0, 0, 0, 0 }
+	};
+	const char **ids = NULL;
+	stance_buf *resolved = NULL;
+	size_t problems = 0, nids, i;
+	int c, error, staged = 0, rc = CLI_OK;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 's': staged = 1; break;
+		case 'h': return cli_help(&cmd_check_entry);
+		default: return cli_usage_error(&cmd_check_entry, "unknown option");
+		}
+	}
+	nids = (size_t)(argc - optind);
+	if (nids) {
+		ids = calloc(nids, sizeof(*ids));
+		resolved = calloc(nids, sizeof(*resolved));
+		if (!ids || !resolved) {
+			rc = cli_error("out of memory");
+			goto done;
+		}
+		for (i = 0; i < nids; i++) {
+			if ((error = stance_store_resolve_id(&resolved[i], repo, argv[optind + (int)i])) < 0) {
+				rc = cli_fail(error);
+				goto done;
+			}
+			ids[i] = resolved[i].ptr;
+		}
+	}
+	if ((error = stance_store_check(&problems, repo, staged, ids, nids, report, NULL)) < 0) {
+		rc = cli_fail(error);
+		goto done;
+	}
+	if (problems) {
+		fprintf(stderr, "stance check: %zu problem%s found%s\n", problems, problems == 1 ? "" : "s",
+			staged ? "; the commit was stopped" : "");
+		rc = CLI_ERROR;
+	} else {
+		fprintf(ctx->out, "All documents are valid.\n");
+	}
+done:
+	for (i = 0; resolved && i < nids; i++)
+		stance_buf_dispose(&resolved[i]);
+	free(resolved);
+	free(ids);
+	return rc;
+}
+
+const cli_command cmd_check_entry = {
+	.name = "check",
+	.usage = "[--staged] [DOC...]",
+	.summary = "Validate documents: front matter, canonical form, UTF-8, ids, duplicates.",
+	.needs_repo = 1,
+	.run = run_check,
+};

@@ -1,0 +1,163 @@
+/*
+ * cmd_list.c: `stance list`: the documents, with kind, date, title and the
+ * number of revisions.
+ */
+#include <string.h>
+
+#include "cli.h"
+
+extern const cli_command cmd_list_entry;
+
+typedef struct {
+	cli_context *ctx;
+	stance_repo *repo;
+	const char *kind, *organization;
+	int64_t since, until;
+	int json;
+	size_t shown;
+	const stance_revision_list *history;
+	int error;
+} list_state;
+
+/* Revisions of `id` in the whole-repository history, and the earliest time. */
+static size_t count_revisions(const stance_revision_list *h, const char *id, int64_t *first)
+{
+	size_t i, n = 0;
+	*first = 0;
+	for (i = 0; i < h->count; i++)
+		if (!strcmp(h->items[i].id, id)) {
+			n++;
+			*first = h->items[i].time;
+		}
+	return n;
+}
+
+static int list_one(const char *id, void *payload)
+{
+	list_state *st = payload;
+	stance_document *doc = NULL;
+	stance_buf date = STANCE_BUF_INIT, line = STANCE_BUF_INIT;
+	const stance_date *pub;
+	const char *kind, *org, *title;
+	int64_t first, when;
+	size_t revs;
+	int error;
+
+	if ((error = stance_store_load(&doc, st->repo, id, NULL)) < 0) {
+		st->error = error;
+		return error;
+	}
+	kind = stance_document_get(doc, "kind");
+	org = stance_document_get(doc, "organization");
+	title = stance_document_get(doc, "title");
+	pub = stance_document_published(doc);
+	revs = count_revisions(st->history, id, &first);
+	/* The date shown and filtered on: when it was published, else first seen. */
+	when = pub->precision ? stance_date_start(pub) : first;
+	if ((st->kind && (!kind || strcmp(kind, st->kind))) ||
+	    (st->organization && (!org || strcasecmp(org, st->organization))) ||
+	    (st->since && when < st->since) || (st->until && when >= st->until))
+		goto done;
+	if (pub->precision) {
+		stance_date_format(&date, pub);
+	} else if (first) {
+		stance_date d;
+		stance_date_from_time(&d, first, 0);
+		d.precision = STANCE_DATE_DAY;
+		stance_date_format(&date, &d);
+	}
+	if (st->json) {
+		stance_buf_printf(&line, "%s\n  {\"id\": ", st->shown ? "," : "");
+		stance_buf_put_json_string(&line, id);
+		stance_buf_puts(&line, ", \"kind\": ");
+		if (kind) stance_buf_put_json_string(&line, kind); else stance_buf_puts(&line, "null");
+		stance_buf_puts(&line, ", \"date\": ");
+		stance_buf_put_json_string(&line, stance_buf_cstr(&date));
+		stance_buf_puts(&line, ", \"title\": ");
+		if (title) stance_buf_put_json_string(&line, title); else stance_buf_puts(&line, "null");
+		stance_buf_puts(&line, ", \"organization\": ");
+		if (org) stance_buf_put_json_string(&line, org); else stance_buf_puts(&line, "null");
+		stance_buf_printf(&line, ", \"revisions\": %zu}", revs);
+	} else {
+		stance_buf_printf(&line, "%-40s %-9s %-10s %3zu  %s\n", id, kind ? kind : "-",
+			date.size ? date.ptr : "-", revs, title ? title : "");
+	}
+	fputs(stance_buf_cstr(&line), st->ctx->out);
+	st->shown++;
+done:
+	stance_document_free(doc);
+	stance_buf_dispose(&date);
+	stance_buf_dispose(&line);
+	return 0;
+}
+
+static int run_list(cli_context *ctx, stance_repo *repo, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "kind", required_argument, NULL, 'k' },
+		{ "organization", required_argument, NULL, 'o' },
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "json", no_argument, NULL, 'j' },
+		CLI_HELP_OPTION,
+		{ 0, 0, 0, 0 }
+	};
+	stance_revision_list history = { NULL, 0 };
+	list_state st;
+	stance_date d;
+	int c, error, rc = CLI_OK;
+
+	memset(&st, 0, sizeof(st));
+	st.ctx = ctx;
+	st.repo = repo;
+	st.history = &history;
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'k': st.kind = optarg; break;
+		case 'o': st.organization = optarg; break;
+		case 's':
+			if ((rc = cli_parse_date(&cmd_list_entry, "--since", optarg, &d)) != 0)
+				return rc;
+			st.since = stance_date_start(&d);
+			break;
+		case 'u':
+			if ((rc = cli_parse_date(&cmd_list_entry, "--until", optarg, &d)) != 0)
+				return rc;
+			st.until = stance_date_end(&d);
+			break;
+		case 'j': st.json = 1; break;
+		case 'h': return cli_help(&cmd_list_entry);
+		default: return cli_usage_error(&cmd_list_entry, "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(&cmd_list_entry, "unexpected argument '%s'", argv[optind]);
+	if (st.kind) {
+		size_t i;
+		for (i = 0; stance_document_kinds[i] && strcmp(stance_document_kinds[i], st.kind); i++)
+			;
+		if (!stance_document_kinds[i])
+			return cli_usage_error(&cmd_list_entry, "--kind: '%s' is not a kind (article, debate, "
+				"editorial, blog, theme or other)", st.kind);
+	}
+	/* One walk of the history counts the revisions of every document. */
+	if ((error = stance_history_list(&history, repo, NULL)) < 0)
+		return cli_fail(error);
+	cli_pager_start(ctx);
+	if (st.json)
+		fputs("[", ctx->out);
+	if ((error = stance_store_foreach(repo, NULL, list_one, &st)) < 0)
+		rc = cli_fail(error);
+	if (st.json)
+		fputs(st.shown ? "\n]\n" : "]\n", ctx->out);
+	stance_revision_list_free(&history);
+	return rc;
+}
+
+const cli_command cmd_list_entry = {
+	.name = "list",
+	.usage = "[--kind K] [--organization O] [--since DATE] [--until DATE] [--json]",
+	.summary = "List the documents: id, kind, date, revisions and title.",
+	.needs_repo = 1,
+	.run = run_list,
+};

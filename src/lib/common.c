@@ -1,0 +1,256 @@
+/*
+ * common.c: the last-error message, the growable string buffer and file I/O.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static _Thread_local char error_message[2048];
+
+const char *stance_error_last(void)
+{
+	return error_message;
+}
+
+void stance_error_clear(void)
+{
+	error_message[0] = '\0';
+}
+
+int stance_error_set(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(error_message, sizeof(error_message), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int stance_error_prefix(int code, const char *fmt, ...)
+{
+	char prefix[1024], old[sizeof(error_message)];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	memcpy(old, error_message, sizeof(old));
+	{
+		/* prefix + old message, cut to fit */
+		size_t p = strlen(prefix), o = strlen(old), room = sizeof(error_message) - 1;
+		if (p > room)
+			p = room;
+		if (o > room - p)
+			o = room - p;
+		memcpy(error_message, prefix, p);
+		memcpy(error_message + p, old, o);
+		error_message[p + o] = '\0';
+	}
+	return code;
+}
+
+int stance_error_oom(void)
+{
+	return stance_error_set(STANCE_ERROR, "out of memory");
+}
+
+char *stance_strdup(const char *s)
+{
+	char *copy;
+	if (!s)
+		return NULL;
+	if (!(copy = strdup(s)))
+		stance_error_oom();
+	return copy;
+}
+
+char *stance_strndup(const char *s, size_t n)
+{
+	char *copy;
+	if (!s)
+		return NULL;
+	if (!(copy = strndup(s, n)))
+		stance_error_oom();
+	return copy;
+}
+
+int stance_parse_int(long *out, const char *s, long min, long max)
+{
+	char *end;
+	long v;
+	if (!s || !*s)
+		return STANCE_EINVALID;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return STANCE_EINVALID;
+	*out = v;
+	return 0;
+}
+
+int stance_buf_grow(stance_buf *buf, size_t extra)
+{
+	size_t need = buf->size + extra + 1, asize;
+	char *p;
+	if (need <= buf->asize)
+		return 0;
+	asize = buf->asize ? buf->asize : 64;
+	while (asize < need)
+		asize += asize / 2 + 64;
+	if (!(p = realloc(buf->ptr, asize)))
+		return stance_error_oom();
+	buf->ptr = p;
+	buf->asize = asize;
+	return 0;
+}
+
+int stance_buf_put(stance_buf *buf, const char *data, size_t len)
+{
+	if (stance_buf_grow(buf, len) < 0)
+		return STANCE_ERROR;
+	if (len)
+		memmove(buf->ptr + buf->size, data, len);
+	buf->size += len;
+	buf->ptr[buf->size] = '\0';
+	return 0;
+}
+
+int stance_buf_puts(stance_buf *buf, const char *str)
+{
+	return stance_buf_put(buf, str, strlen(str));
+}
+
+int stance_buf_putc(stance_buf *buf, char c)
+{
+	return stance_buf_put(buf, &c, 1);
+}
+
+int stance_buf_printf(stance_buf *buf, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return stance_error_set(STANCE_ERROR, "cannot format a message");
+	if (stance_buf_grow(buf, (size_t)n) < 0)
+		return STANCE_ERROR;
+	va_start(ap, fmt);
+	vsnprintf(buf->ptr + buf->size, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	buf->size += (size_t)n;
+	return 0;
+}
+
+void stance_buf_clear(stance_buf *buf)
+{
+	buf->size = 0;
+	if (buf->ptr)
+		buf->ptr[0] = '\0';
+}
+
+char *stance_buf_detach(stance_buf *buf)
+{
+	char *p = buf->ptr;
+	if (!p)
+		p = stance_strdup("");
+	buf->ptr = NULL;
+	buf->size = buf->asize = 0;
+	return p;
+}
+
+const char *stance_buf_cstr(const stance_buf *buf)
+{
+	return buf->ptr ? buf->ptr : "";
+}
+
+void stance_buf_dispose(stance_buf *buf)
+{
+	free(buf->ptr);
+	buf->ptr = NULL;
+	buf->size = buf->asize = 0;
+}
+
+int stance_buf_put_json_string(stance_buf *buf, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	int error = stance_buf_putc(buf, '"');
+	for (; !error && *p; p++) {
+		switch (*p) {
+		case '"': error = stance_buf_puts(buf, "\\\""); break;
+		case '\\': error = stance_buf_puts(buf, "\\\\"); break;
+		case '\n': error = stance_buf_puts(buf, "\\n"); break;
+		case '\r': error = stance_buf_puts(buf, "\\r"); break;
+		case '\t': error = stance_buf_puts(buf, "\\t"); break;
+		default:
+			if (*p < 0x20)
+				error = stance_buf_printf(buf, "\\u%04x", *p);
+			else
+				error = stance_buf_putc(buf, (char)*p);
+		}
+	}
+	return error ? error : stance_buf_putc(buf, '"');
+}
+
+int stance_file_read(stance_buf *out, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	int error = 0;
+	if (!f)
+		return stance_error_set(errno == ENOENT ? STANCE_ENOTFOUND : STANCE_ERROR,
+			"%s: cannot read: %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if ((error = stance_buf_put(out, chunk, n)) < 0)
+			break;
+	if (!error && ferror(f))
+		error = stance_error_set(STANCE_ERROR, "%s: cannot read: %s", path, strerror(errno));
+	fclose(f);
+	if (!error && !out->ptr)
+		error = stance_buf_put(out, "", 0);
+	return error;
+}
+
+int stance_file_write_atomic(const char *path, const char *data, size_t len)
+{
+	stance_buf tmp = STANCE_BUF_INIT;
+	int fd = -1, error = 0;
+	size_t done = 0;
+
+	if ((error = stance_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid())) < 0)
+		goto done;
+	if ((fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0) {
+		error = stance_error_set(STANCE_ERROR, "%s: cannot write: %s", path, strerror(errno));
+		goto done;
+	}
+	while (done < len) {
+		ssize_t n = write(fd, data + done, len - done);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			error = stance_error_set(STANCE_ERROR, "%s: cannot write: %s", path, strerror(errno));
+			goto done;
+		}
+		done += (size_t)n;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		fd = -1;
+		error = stance_error_set(STANCE_ERROR, "%s: cannot write: %s", path, strerror(errno));
+		goto done;
+	}
+	fd = -1;
+	if (rename(tmp.ptr, path) < 0)
+		error = stance_error_set(STANCE_ERROR, "%s: cannot write: %s", path, strerror(errno));
+done:
+	if (fd >= 0)
+		close(fd);
+	if (error && tmp.ptr)
+		unlink(tmp.ptr);
+	stance_buf_dispose(&tmp);
+	return error;
+}

@@ -1,0 +1,32 @@
+/*
+ * internal.h: helpers shared by the library's modules; not part of the API.
+ */
+#ifndef STANCE_INTERNAL_H
+#define STANCE_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stance.h"
+
+/* Sets the thread's last-error message and returns `code`, so that
+ * `return stance_error_set(STANCE_EPARSE, "...")` reads naturally. */
+int stance_error_set(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Prefixes the current message with more context ("file.md: ") and returns
+ * `code` unchanged. */
+int stance_error_prefix(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* An allocation failure, reported as such. */
+int stance_error_oom(void);
+
+/* strdup that reports failure through the error message. NULL in, NULL out. */
+char *stance_strdup(const char *s);
+char *stance_strndup(const char *s, size_t n);
+
+
+#endif

@@ -1,0 +1,582 @@
+/*
+ * store.c: documents as files in git commits. Saving writes a blob, a tree
+ * updated from HEAD's and a commit, then brings that one file of the working
+ * folder and the index along; nothing else of the user's work is touched.
+ */
+#include "git_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#define SNAPSHOT_REF "refs/heads/snapshots"
+
+int stance_store_trailer(stance_buf *out, const char *key, const char *value)
+{
+	const char *p;
+	int error = stance_buf_printf(out, "%s: ", key);
+	for (p = value; !error && *p; p++)
+		error = stance_buf_putc(out, (*p == '\n' || *p == '\r') ? ' ' : *p);
+	return error ? error : stance_buf_putc(out, '\n');
+}
+
+static int doc_path(stance_buf *out, const char *id, const char *ext)
+{
+	int error = stance_id_validate(id);
+	return error ? error : stance_buf_printf(out, "%s.%s", id, ext);
+}
+
+/* The blob id of `path` in the tree of `ref`'s commit; GIT_ENOTFOUND if none. */
+static int blob_at(git_oid *out, git_repository *git, const char *ref, const char *path)
+{
+	git_object *obj = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+	int error;
+	if ((error = git_revparse_single(&obj, git, ref)) < 0)
+		goto done;
+	if ((error = git_object_peel((git_object **)&tree, obj, GIT_OBJECT_TREE)) < 0)
+		goto done;
+	if ((error = git_tree_entry_bypath(&entry, tree, path)) < 0)
+		goto done;
+	git_oid_cpy(out, git_tree_entry_id(entry));
+done:
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	git_object_free(obj);
+	return error;
+}
+
+/* A tree: the tree of `ref` (or empty) with `path` set to `blob`. */
+static int updated_tree(git_oid *out, git_repository *git, const char *ref, const char *path,
+	const git_oid *blob)
+{
+	git_object *obj = NULL;
+	git_tree *base = NULL;
+	git_tree_update update;
+	int error;
+
+	memset(&update, 0, sizeof(update));
+	update.action = GIT_TREE_UPDATE_UPSERT;
+	update.filemode = GIT_FILEMODE_BLOB;
+	update.path = path;
+	git_oid_cpy(&update.id, blob);
+	if (git_revparse_single(&obj, git, ref) == 0)
+		git_object_peel((git_object **)&base, obj, GIT_OBJECT_TREE);
+	git_error_clear();
+	if (base) {
+		error = git_tree_create_updated(out, git, base, 1, &update);
+	} else {
+		git_treebuilder *tb = NULL;
+		git_tree *empty = NULL;
+		git_oid empty_id;
+		if ((error = git_treebuilder_new(&tb, git, NULL)) == 0 &&
+		    (error = git_treebuilder_write(&empty_id, tb)) == 0 &&
+		    (error = git_tree_lookup(&empty, git, &empty_id)) == 0)
+			error = git_tree_create_updated(out, git, empty, 1, &update);
+		git_tree_free(empty);
+		git_treebuilder_free(tb);
+	}
+	git_tree_free(base);
+	git_object_free(obj);
+	return error;
+}
+
+static int mkdirs_for(const char *file)
+{
+	char *copy = stance_strdup(file), *slash;
+	int error = 0;
+	if (!copy)
+		return STANCE_ERROR;
+	for (slash = strchr(copy + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdir(copy, 0755) < 0 && errno != EEXIST) {
+			error = stance_error_set(STANCE_ERROR, "%s: cannot create the folder: %s", copy, strerror(errno));
+			break;
+		}
+		*slash = '/';
+	}
+	free(copy);
+	return error;
+}
+
+/* Refuses to overwrite a working file whose content stance never stored. */
+static int check_workdir(stance_repo *repo, const char *path, const git_oid *old_blob,
+	const char *new_data, size_t new_len)
+{
+	git_repository *git = stance_repo_git(repo);
+	stance_buf full = STANCE_BUF_INIT, cur = STANCE_BUF_INIT;
+	git_oid cur_id;
+	int error = 0;
+
+	stance_buf_printf(&full, "%s%s", stance_repo_workdir(repo), path);
+	if (stance_file_read(&cur, full.ptr) < 0) {
+		stance_error_clear();
+		goto done; /* no working file: nothing to lose */
+	}
+	if (cur.size == new_len && !memcmp(cur.ptr, new_data, new_len))
+		goto done;
+	if (old_blob && git_odb_hash(&cur_id, cur.ptr, cur.size, GIT_OBJECT_BLOB) == 0 &&
+	    git_oid_equal(&cur_id, old_blob))
+		goto done;
+	(void)git;
+	error = stance_error_set(STANCE_ECONFLICT, "%s has changes in the working folder that are not "
+		"stored; add that file itself ('stance add %s') or discard the changes first", path, path);
+done:
+	stance_buf_dispose(&full);
+	stance_buf_dispose(&cur);
+	return error;
+}
+
+static int update_workdir(stance_repo *repo, const char *path, const char *data, size_t len)
+{
+	git_repository *git = stance_repo_git(repo);
+	git_index *index = NULL;
+	stance_buf full = STANCE_BUF_INIT;
+	int error;
+
+	if ((error = stance_buf_printf(&full, "%s%s", stance_repo_workdir(repo), path)) < 0 ||
+	    (error = mkdirs_for(full.ptr)) < 0 ||
+	    (error = stance_file_write_atomic(full.ptr, data, len)) < 0)
+		goto done;
+	if ((error = git_repository_index(&index, git)) < 0 ||
+	    (error = git_index_add_bypath(index, path)) < 0 ||
+	    (error = git_index_write(index)) < 0)
+		error = stance_git_error(error, "%s: cannot update the git index", path);
+done:
+	git_index_free(index);
+	stance_buf_dispose(&full);
+	return error;
+}
+
+static int save_snapshot(git_oid *commit_out, git_repository *git, const char *id,
+	const stance_save_options *opts, const git_signature *author)
+{
+	stance_buf path = STANCE_BUF_INIT, msg = STANCE_BUF_INIT;
+	git_oid blob, tree;
+	int error;
+
+	if ((error = doc_path(&path, id, opts->snapshot_ext)) < 0)
+		goto done;
+	if ((error = git_blob_create_from_buffer(&blob, git, opts->snapshot_data, opts->snapshot_len)) < 0 ||
+	    (error = updated_tree(&tree, git, SNAPSHOT_REF, path.ptr, &blob)) < 0) {
+		error = stance_git_error(error, "%s: cannot store the snapshot", id);
+		goto done;
+	}
+	if ((error = stance_buf_printf(&msg, "Snapshot %s\n", id)) < 0)
+		goto done;
+	error = stance_git_commit_tree(commit_out, git, SNAPSHOT_REF, author, msg.ptr, &tree);
+done:
+	stance_buf_dispose(&path);
+	stance_buf_dispose(&msg);
+	return error;
+}
+
+int stance_store_save(stance_save_result *result, stance_repo *repo,
+	const stance_document *doc, const stance_save_options *opts)
+{
+	stance_save_options defaults = STANCE_SAVE_OPTIONS_INIT;
+	git_repository *git = stance_repo_git(repo);
+	git_signature *author = NULL;
+	stance_buf content = STANCE_BUF_INIT, path = STANCE_BUF_INIT, msg = STANCE_BUF_INIT;
+	git_oid old_blob, new_blob, tree, commit, snapshot;
+	const char *id = stance_document_get(doc, "id");
+	int error, existed;
+
+	memset(result, 0, sizeof(*result));
+	if (!opts)
+		opts = &defaults;
+	if (!id)
+		return stance_error_set(STANCE_EINVALID, "the document has no id; give it one (--id)");
+	if ((error = doc_path(&path, id, "md")) < 0)
+		goto done;
+	if ((error = stance_document_serialize(&content, doc)) < 0)
+		goto done;
+	existed = blob_at(&old_blob, git, "HEAD", path.ptr) == 0;
+	git_error_clear();
+	if ((error = git_odb_hash(&new_blob, content.ptr, content.size, GIT_OBJECT_BLOB)) < 0) {
+		error = stance_git_error(error, "%s: cannot hash the document", id);
+		goto done;
+	}
+	if (existed && git_oid_equal(&old_blob, &new_blob))
+		goto done; /* unchanged: nothing to write */
+	if (!opts->workdir_is_source &&
+	    (error = check_workdir(repo, path.ptr, existed ? &old_blob : NULL, content.ptr, content.size)) < 0)
+		goto done;
+	if ((error = stance_git_signature(&author, git, opts->author_name, opts->author_email,
+		opts->time, opts->tz_minutes)) < 0)
+		goto done;
+	if ((error = git_blob_create_from_buffer(&new_blob, git, content.ptr, content.size)) < 0 ||
+	    (error = updated_tree(&tree, git, "HEAD", path.ptr, &new_blob)) < 0) {
+		error = stance_git_error(error, "%s: cannot store the document", id);
+		goto done;
+	}
+	if (opts->message && *opts->message)
+		error = stance_buf_puts(&msg, opts->message);
+	else
+		error = stance_buf_printf(&msg, "%s %s", existed ? "Update" : "Add", id);
+	while (!error && msg.size && msg.ptr[msg.size - 1] == '\n')
+		msg.ptr[--msg.size] = '\0';
+	if (!error && ((opts->trailers && *opts->trailers) || opts->snapshot_data))
+		error = stance_buf_puts(&msg, "\n\n");
+	if (!error && opts->trailers && *opts->trailers) {
+		error = stance_buf_puts(&msg, opts->trailers);
+		if (!error && msg.ptr[msg.size - 1] != '\n')
+			error = stance_buf_putc(&msg, '\n');
+	}
+	if (!error && opts->snapshot_data && opts->snapshot_ext) {
+		char hex[GIT_OID_HEXSZ + 1];
+		if ((error = save_snapshot(&snapshot, git, id, opts, author)) < 0)
+			goto done;
+		git_oid_tostr(hex, sizeof(hex), &snapshot);
+		error = stance_store_trailer(&msg, "Snapshot", hex);
+	}
+	if (!error && msg.ptr[msg.size - 1] != '\n')
+		error = stance_buf_putc(&msg, '\n');
+	if (error)
+		goto done;
+	if ((error = stance_git_commit_tree(&commit, git, "HEAD", author, msg.ptr, &tree)) < 0)
+		goto done;
+	result->changed = 1;
+	result->created = !existed;
+	git_oid_tostr(result->commit, sizeof(result->commit), &commit);
+	/* The commit is made; the working file follows it. */
+	error = update_workdir(repo, path.ptr, content.ptr, content.size);
+done:
+	git_signature_free(author);
+	stance_buf_dispose(&content);
+	stance_buf_dispose(&path);
+	stance_buf_dispose(&msg);
+	return error;
+}
+
+int stance_store_load(stance_document **out, stance_repo *repo, const char *id, const char *rev)
+{
+	git_repository *git = stance_repo_git(repo);
+	stance_buf path = STANCE_BUF_INIT, origin = STANCE_BUF_INIT;
+	git_blob *blob = NULL;
+	git_oid blob_id;
+	int error;
+
+	if (!rev)
+		rev = "HEAD";
+	if ((error = doc_path(&path, id, "md")) < 0)
+		goto done;
+	if ((error = blob_at(&blob_id, git, rev, path.ptr)) < 0) {
+		error = error == GIT_ENOTFOUND ?
+			stance_error_set(STANCE_ENOTFOUND, "no document '%s' at %s", id, rev) :
+			stance_git_error(error, "cannot read '%s' at %s", id, rev);
+		goto done;
+	}
+	if ((error = git_blob_lookup(&blob, git, &blob_id)) < 0) {
+		error = stance_git_error(error, "cannot read '%s' at %s", id, rev);
+		goto done;
+	}
+	stance_buf_printf(&origin, "%s@%s", id, rev);
+	error = stance_document_parse(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), origin.ptr);
+done:
+	git_blob_free(blob);
+	stance_buf_dispose(&path);
+	stance_buf_dispose(&origin);
+	return error;
+}
+
+/* ---- listing ---- */
+
+typedef struct {
+	char **ids;
+	size_t count, alloc;
+	int error;
+} id_list;
+
+static int is_document_path(const char *root, const char *name)
+{
+	size_t n = strlen(name);
+	if (n < 4 || strcmp(name + n - 3, ".md") || name[0] == '.')
+		return 0;
+	if (!*root && (!strcmp(name, "README.md") || !strcmp(name, "CHANGELOG.md")))
+		return 0;
+	return 1;
+}
+
+static int collect_id(const char *root, const git_tree_entry *entry, void *payload)
+{
+	id_list *list = payload;
+	const char *name = git_tree_entry_name(entry);
+	stance_buf id = STANCE_BUF_INIT;
+
+	if (git_tree_entry_type(entry) == GIT_OBJECT_TREE)
+		return name[0] == '.' ? 1 : 0; /* skip .stance/ and other dot folders */
+	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB || !is_document_path(root, name))
+		return 0;
+	if (stance_buf_printf(&id, "%s%.*s", root, (int)(strlen(name) - 3), name) < 0)
+		goto fail;
+	if (stance_id_validate(id.ptr) < 0) { /* not a document stance can address */
+		stance_error_clear();
+		stance_buf_dispose(&id);
+		return 0;
+	}
+	if (list->count == list->alloc) {
+		size_t alloc = list->alloc ? list->alloc * 2 : 64;
+		char **grown = realloc(list->ids, alloc * sizeof(*grown));
+		if (!grown)
+			goto fail;
+		list->ids = grown;
+		list->alloc = alloc;
+	}
+	list->ids[list->count++] = stance_buf_detach(&id);
+	return 0;
+fail:
+	stance_buf_dispose(&id);
+	list->error = stance_error_oom();
+	return -1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void id_list_free(id_list *list)
+{
+	size_t i;
+	for (i = 0; i < list->count; i++)
+		free(list->ids[i]);
+	free(list->ids);
+}
+
+static int list_ids(id_list *out, stance_repo *repo, const char *rev)
+{
+	git_object *obj = NULL;
+	git_tree *tree = NULL;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = git_revparse_single(&obj, stance_repo_git(repo), rev ? rev : "HEAD")) < 0 ||
+	    (error = git_object_peel((git_object **)&tree, obj, GIT_OBJECT_TREE)) < 0) {
+		error = stance_git_error(error, "cannot read revision '%s'", rev ? rev : "HEAD");
+		goto done;
+	}
+	if ((error = git_tree_walk(tree, GIT_TREEWALK_PRE, collect_id, out)) < 0)
+		error = out->error ? out->error : stance_git_error(error, "cannot list documents");
+	else if (out->count)
+		qsort(out->ids, out->count, sizeof(*out->ids), cmp_str);
+done:
+	git_tree_free(tree);
+	git_object_free(obj);
+	return error;
+}
+
+int stance_store_foreach(stance_repo *repo, const char *rev,
+	int (*cb)(const char *id, void *payload), void *payload)
+{
+	id_list list;
+	size_t i;
+	int error;
+	if ((error = list_ids(&list, repo, rev)) < 0)
+		goto done;
+	for (i = 0; i < list.count && !error; i++)
+		error = cb(list.ids[i], payload);
+done:
+	id_list_free(&list);
+	return error;
+}
+
+int stance_store_resolve_id(stance_buf *out, stance_repo *repo, const char *prefix)
+{
+	id_list list;
+	stance_buf want = STANCE_BUF_INIT, cands = STANCE_BUF_INIT;
+	size_t i, n = 0, match = 0, len;
+	int error;
+
+	if ((error = stance_buf_puts(&want, prefix)) < 0)
+		return error;
+	/* A path typed with its extension or a trailing slash means the same document. */
+	if (want.size > 3 && !strcmp(want.ptr + want.size - 3, ".md"))
+		want.ptr[want.size -= 3] = '\0';
+	if ((error = list_ids(&list, repo, NULL)) < 0)
+		goto done;
+	len = want.size;
+	for (i = 0; i < list.count; i++) {
+		if (!strcmp(list.ids[i], want.ptr)) {
+			n = 1;
+			match = i;
+			break;
+		}
+		if (len && !strncmp(list.ids[i], want.ptr, len)) {
+			if (n < 10)
+				stance_buf_printf(&cands, "\n  %s", list.ids[i]);
+			n++;
+			match = i;
+		}
+	}
+	if (n == 0)
+		error = stance_error_set(STANCE_ENOTFOUND, "no document '%s' in this repository "
+			"('stance list' shows them)", prefix);
+	else if (n > 1)
+		error = stance_error_set(STANCE_EAMBIGUOUS, "'%s' names %zu documents; say which:%s%s",
+			prefix, n, cands.ptr, n > 10 ? "\n  ..." : "");
+	else
+		error = stance_buf_puts(out, list.ids[match]);
+done:
+	id_list_free(&list);
+	stance_buf_dispose(&want);
+	stance_buf_dispose(&cands);
+	return error;
+}
+
+/* ---- check ---- */
+
+typedef struct {
+	char *id;   /* the id the file declares, or its path id */
+	char *path;
+} seen_id;
+
+static int wanted(const char *id, const char *const *ids, size_t nids)
+{
+	size_t i;
+	if (!ids || !nids)
+		return 1;
+	for (i = 0; i < nids; i++)
+		if (!strcmp(ids[i], id))
+			return 1;
+	return 0;
+}
+
+/* Checks one file's bytes; returns the number of problems reported. */
+static size_t check_one(const char *path, const char *data, size_t len, stance_check_cb cb,
+	void *payload, char **declared_id)
+{
+	stance_document *doc = NULL;
+	stance_buf canon = STANCE_BUF_INIT, path_id = STANCE_BUF_INIT;
+	size_t problems = 0;
+	const char *id;
+
+	*declared_id = NULL;
+	stance_buf_put(&path_id, path, strlen(path) - 3);
+	if (stance_id_validate(path_id.ptr) < 0) {
+		cb(path, 0, stance_error_last(), payload);
+		problems++;
+	}
+	if (stance_document_parse(&doc, data, len, path) < 0) {
+		/* the message already names the file and the line */
+		const char *msg = stance_error_last();
+		size_t plen = strlen(path);
+		if (!strncmp(msg, path, plen) && !strncmp(msg + plen, ": ", 2))
+			msg += plen + 2;
+		cb(path, 0, msg, payload);
+		problems++;
+		goto done;
+	}
+	id = stance_document_get(doc, "id");
+	if (!id) {
+		cb(path, 1, "the front matter has no 'id' field", payload);
+		problems++;
+	} else if (strcmp(id, path_id.ptr)) {
+		char msg[512];
+		snprintf(msg, sizeof(msg), "id '%s' does not match the file's path (it should be '%s')", id, path_id.ptr);
+		cb(path, 2, msg, payload);
+		problems++;
+	}
+	*declared_id = stance_strdup(id ? id : path_id.ptr);
+	if (stance_document_serialize(&canon, doc) == 0 &&
+	    (canon.size != len || memcmp(canon.ptr, data, len))) {
+		size_t line = 1, i;
+		for (i = 0; i < len && i < canon.size && data[i] == canon.ptr[i]; i++)
+			if (data[i] == '\n')
+				line++;
+		cb(path, line, "not in canonical form (run 'stance add' on it to normalise it)", payload);
+		problems++;
+	}
+done:
+	stance_document_free(doc);
+	stance_buf_dispose(&canon);
+	stance_buf_dispose(&path_id);
+	return problems;
+}
+
+int stance_store_check(size_t *problems, stance_repo *repo, int staged,
+	const char *const *ids, size_t nids, stance_check_cb cb, void *payload)
+{
+	git_repository *git = stance_repo_git(repo);
+	git_index *index = NULL;
+	seen_id *seen = NULL;
+	size_t nseen = 0, i, j, count;
+	stance_buf data = STANCE_BUF_INIT, full = STANCE_BUF_INIT;
+	int error;
+
+	*problems = 0;
+	/* The index lists the documents git tracks; with --staged their staged
+	 * bytes are checked, otherwise the files in the working folder. */
+	if ((error = git_repository_index(&index, git)) < 0)
+		return stance_git_error(error, "%s: cannot read the git index", stance_repo_workdir(repo));
+	count = git_index_entrycount(index);
+	if (!(seen = calloc(count + 1, sizeof(*seen)))) {
+		error = stance_error_oom();
+		goto done;
+	}
+	for (i = 0; i < count; i++) {
+		const git_index_entry *e = git_index_get_byindex(index, i);
+		const char *slash = strrchr(e->path, '/');
+		const char *name = slash ? slash + 1 : e->path;
+		stance_buf root = STANCE_BUF_INIT;
+		char *declared = NULL;
+		int skip;
+
+		stance_buf_put(&root, e->path, slash ? (size_t)(slash - e->path + 1) : 0);
+		skip = !is_document_path(stance_buf_cstr(&root), name) || e->path[0] == '.' || strstr(e->path, "/.");
+		stance_buf_dispose(&root);
+		if (skip || git_index_entry_stage(e) != 0)
+			continue;
+		stance_buf_clear(&data);
+		if (ids && nids) {
+			char *pid = stance_strndup(e->path, strlen(e->path) - 3);
+			int want = pid && wanted(pid, ids, nids);
+			free(pid);
+			if (!want)
+				continue;
+		}
+		if (staged) {
+			git_blob *blob = NULL;
+			if ((error = git_blob_lookup(&blob, git, &e->id)) < 0) {
+				error = stance_git_error(error, "%s: cannot read the staged file", e->path);
+				goto done;
+			}
+			stance_buf_put(&data, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+			git_blob_free(blob);
+		} else {
+			stance_buf_clear(&full);
+			stance_buf_printf(&full, "%s%s", stance_repo_workdir(repo), e->path);
+			if (stance_file_read(&data, full.ptr) < 0) {
+				cb(e->path, 0, "the file is tracked by git but missing from the working folder", payload);
+				(*problems)++;
+				continue;
+			}
+		}
+		*problems += check_one(e->path, stance_buf_cstr(&data), data.size, cb, payload, &declared);
+		if (declared) {
+			seen[nseen].id = declared;
+			seen[nseen].path = stance_strdup(e->path);
+			nseen++;
+		}
+	}
+	for (i = 0; i < nseen; i++)
+		for (j = i + 1; j < nseen; j++)
+			if (!strcmp(seen[i].id, seen[j].id)) {
+				char msg[512];
+				snprintf(msg, sizeof(msg), "duplicate id '%s': %s declares it too", seen[i].id, seen[i].path);
+				cb(seen[j].path, 2, msg, payload);
+				(*problems)++;
+			}
+	error = 0;
+done:
+	for (i = 0; i < nseen; i++) {
+		free(seen[i].id);
+		free(seen[i].path);
+	}
+	free(seen);
+	stance_buf_dispose(&data);
+	stance_buf_dispose(&full);
+	git_index_free(index);
+	return error;
+}

@@ -1,0 +1,48 @@
+/*
+ * helpers.h: what the tests share: temporary folders, running the built
+ * stance binary, reading and writing files.
+ */
+#ifndef STANCE_TEST_HELPERS_H
+#define STANCE_TEST_HELPERS_H
+
+#include <criterion/criterion.h>
+#include "stance.h"
+
+typedef struct {
+	int status;       /* exit code, or 128+signal */
+	stance_buf out;   /* standard output */
+	stance_buf err;   /* standard error */
+} th_result;
+
+/* A new empty folder under $TMPDIR (removed by th_cleanup). Caller frees. */
+char *th_tmpdir(void);
+
+/* Removes every folder th_tmpdir made in this process. */
+void th_cleanup(void);
+
+/*
+ * Runs the built stance with `args` (NULL-terminated) in folder `cwd`, with
+ * `input` (may be NULL) on standard input. NO_COLOR and a fixed git identity
+ * are set. Fills `r`; release with th_result_free.
+ */
+void th_run(th_result *r, const char *cwd, const char *input, const char *const args[]);
+#define TH_RUN(r, cwd, ...) th_run((r), (cwd), NULL, (const char *const[]){ __VA_ARGS__, NULL })
+void th_result_free(th_result *r);
+
+/* Runs a shell command in `cwd`; returns its exit status. Output goes to
+ * `out` when not NULL. */
+int th_sh(const char *cwd, stance_buf *out, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Writes `content` to cwd/relpath, creating folders. */
+void th_write(const char *cwd, const char *relpath, const char *content);
+/* Reads cwd/relpath; aborts the test when it cannot. Caller frees. */
+char *th_read(const char *cwd, const char *relpath);
+/* 1 when cwd/relpath exists. */
+int th_exists(const char *cwd, const char *relpath);
+
+/* Path to a file of ../shared (e.g. "corpus/seeds/000_c9d68bdf9739242c.txt"). Caller frees. */
+char *th_shared(const char *relpath);
+/* Path to a file in the source tree (e.g. "examples/..."). Caller frees. */
+char *th_source(const char *relpath);
+
+#endif
