@@ -416,8 +416,15 @@ static int load_front_matter(stance_document *doc, const char *yaml, size_t len,
 		return stance_error_oom();
 	yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
 	if (!yaml_parser_load(&parser, &ydoc)) {
-		error = stance_error_set(STANCE_EPARSE, "%s: line %zu: malformed front matter: %s",
-			origin, (size_t)parser.problem_mark.line + 2, parser.problem ? parser.problem : "YAML error");
+		/* Line numbers count from the file's first line, the opening '---'. */
+		if (parser.context)
+			error = stance_error_set(STANCE_EPARSE, "%s: line %zu: malformed front matter: %s "
+				"(%s started on line %zu)", origin, (size_t)parser.problem_mark.line + 2,
+				parser.problem ? parser.problem : "YAML error", parser.context + (strncmp(parser.context, "while ", 6) ? 0 : 6),
+				(size_t)parser.context_mark.line + 2);
+		else
+			error = stance_error_set(STANCE_EPARSE, "%s: line %zu: malformed front matter: %s",
+				origin, (size_t)parser.problem_mark.line + 2, parser.problem ? parser.problem : "YAML error");
 		goto done;
 	}
 	loaded = 1;
