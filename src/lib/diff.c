@@ -1,0 +1,1544 @@
+/*
+ * diff.c: the diff engine. Blocks first (aligned by patience anchors, then
+ * Myers), unmatched blocks paired by similarity or recognised as moves, then
+ * sentences and words inside a pair (Myers in linear space), a semantic
+ * clean-up, and one edit script of byte ranges that tile both bodies.
+ */
+#include "internal.h"
+#include "segment.h"
+
+#include <stdio.h>
+
+/* ---------------------------------------------------------------- script */
+
+typedef struct {
+	char *name, *old_value, *new_value;
+} field_change;
+
+struct stance_diff {
+	char *old_text, *new_text;
+	size_t old_len, new_len;
+	stance_diff_block *ob, *nb;
+	size_t onb, nnb;
+	stance_diff_op *ops;
+	size_t nops, aops;
+	size_t barrier;  /* ops before this index are never merged into */
+	field_change *fields;
+	size_t nfields;
+	char *meta[2][8];  /* front matter fields renderers show, per side */
+	stance_diff_stats stats;
+	char *fallback;
+	stance_position_list pos[2];
+	stance_position_change_list changes;
+};
+
+/* The fields stance_diff_meta() answers for. */
+static const char *const meta_fields[] = {
+	"id", "title", "kind", "organization", "published", "language", "source", NULL
+};
+
+/* Work state of one run. */
+typedef struct {
+	stance_diff *d;
+	stance_diff_unit by;
+	long long budget;       /* edit-graph steps left */
+	int fell_back;          /* coarsest unit forced by the bound */
+	stance_diff_unit fallback_unit;
+	/* interned ids: hash -> id, open addressing */
+	uint64_t *keys;
+	uint32_t *vals;
+	size_t cap, nids;
+} engine;
+
+static int push_op(stance_diff *d, stance_diff_op_kind op, stance_diff_unit unit,
+	size_t os, size_t oe, size_t ns, size_t ne, size_t ob, size_t nb)
+{
+	stance_diff_op *o;
+	/* merge with the op before when it continues it */
+	if (d->nops && op != STANCE_DIFF_MOVE) {
+		o = &d->ops[d->nops - 1];
+		if (d->nops > d->barrier && o->op == op && o->unit == unit &&
+		    o->old_end == os && o->new_end == ns) {
+			o->old_end = oe;
+			o->new_end = ne;
+			return 0;
+		}
+	}
+	if (d->nops == d->aops) {
+		size_t na = d->aops ? d->aops * 2 : 256;
+		stance_diff_op *p = realloc(d->ops, na * sizeof(*p));
+		if (!p)
+			return stance_error_oom();
+		d->ops = p;
+		d->aops = na;
+	}
+	o = &d->ops[d->nops++];
+	o->op = op;
+	o->unit = unit;
+	o->old_start = os;
+	o->old_end = oe;
+	o->new_start = ns;
+	o->new_end = ne;
+	o->old_block = ob;
+	o->new_block = nb;
+	o->children = 0;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- ids */
+
+static int intern_init(engine *e, size_t expected)
+{
+	size_t cap = 1024;
+	while (cap < expected * 2)
+		cap <<= 1;
+	e->keys = calloc(cap, sizeof(*e->keys));
+	e->vals = calloc(cap, sizeof(*e->vals));
+	if (!e->keys || !e->vals)
+		return stance_error_oom();
+	e->cap = cap;
+	e->nids = 1; /* id 0: whitespace */
+	return 0;
+}
+
+static int intern_grow(engine *e)
+{
+	size_t cap = e->cap * 2, i;
+	uint64_t *k = calloc(cap, sizeof(*k));
+	uint32_t *v = calloc(cap, sizeof(*v));
+	if (!k || !v) {
+		free(k);
+		free(v);
+		return stance_error_oom();
+	}
+	for (i = 0; i < e->cap; i++)
+		if (e->vals[i]) {
+			size_t j = (size_t)(e->keys[i] * 0x9E3779B97F4A7C15ULL) & (cap - 1);
+			while (v[j])
+				j = (j + 1) & (cap - 1);
+			k[j] = e->keys[i];
+			v[j] = e->vals[i];
+		}
+	free(e->keys);
+	free(e->vals);
+	e->keys = k;
+	e->vals = v;
+	e->cap = cap;
+	return 0;
+}
+
+/* The id of a 64-bit content hash; new hashes get the next id. Returns 0 on
+ * allocation failure (id 0 is whitespace, never returned for content). */
+static uint32_t intern(engine *e, uint64_t h)
+{
+	size_t j;
+	if (e->nids * 2 >= e->cap && intern_grow(e) < 0)
+		return 0;
+	j = (size_t)(h * 0x9E3779B97F4A7C15ULL) & (e->cap - 1);
+	while (e->vals[j]) {
+		if (e->keys[j] == h)
+			return e->vals[j];
+		j = (j + 1) & (e->cap - 1);
+	}
+	e->keys[j] = h;
+	e->vals[j] = (uint32_t)e->nids++;
+	return e->vals[j];
+}
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h ^ (n * 0x100000001B3ULL);
+}
+
+/* ---------------------------------------------------------------- Myers */
+
+/*
+ * Marks the elements of a[0,n) and b[0,m) that are not in a longest common
+ * subsequence (Myers' O((N+M)D) algorithm with the middle-snake split, so
+ * memory stays linear). When the step budget runs out, the rest of a region
+ * is marked changed as a whole: coarser, still a correct diff.
+ */
+typedef struct {
+	engine *e;
+	const uint32_t *a, *b;
+	uint8_t *ca, *cb;
+	long *v1, *v2;   /* 2 * (n + m) + 4 */
+	int exhausted;
+} myers;
+
+static void mark_all(myers *my, size_t a0, size_t a1, size_t b0, size_t b1)
+{
+	size_t i;
+	for (i = a0; i < a1; i++)
+		my->ca[i] = 1;
+	for (i = b0; i < b1; i++)
+		my->cb[i] = 1;
+}
+
+/* Finds the middle snake of a[a0,a1) x b[b0,b1); 1 and the split point on
+ * success, 0 when the budget ran out. */
+static int bisect(myers *my, size_t a0, size_t a1, size_t b0, size_t b1, size_t *xs, size_t *ys)
+{
+	const uint32_t *a = my->a + a0, *b = my->b + b0;
+	long n = (long)(a1 - a0), m = (long)(b1 - b0);
+	long max_d = (n + m + 1) / 2, off = max_d, len = 2 * max_d + 2;
+	long delta = n - m, d, k1, k2;
+	long k1start = 0, k1end = 0, k2start = 0, k2end = 0;
+	int front = (delta & 1) != 0;
+	long *v1 = my->v1, *v2 = my->v2;
+
+	for (d = 0; d < len; d++)
+		v1[d] = v2[d] = -1;
+	v1[off + 1] = 0;
+	v2[off + 1] = 0;
+	for (d = 0; d < max_d; d++) {
+		my->e->budget -= 2 * d + 2;
+		if (my->e->budget < 0) {
+			my->exhausted = 1;
+			return 0;
+		}
+		for (k1 = -d + k1start; k1 <= d - k1end; k1 += 2) {
+			long ko = off + k1, x1, y1;
+			if (k1 == -d || (k1 != d && v1[ko - 1] < v1[ko + 1]))
+				x1 = v1[ko + 1];
+			else
+				x1 = v1[ko - 1] + 1;
+			y1 = x1 - k1;
+			while (x1 < n && y1 < m && a[x1] == b[y1]) {
+				x1++;
+				y1++;
+			}
+			v1[ko] = x1;
+			if (x1 > n) {
+				k1end += 2;
+			} else if (y1 > m) {
+				k1start += 2;
+			} else if (front) {
+				long k2o = off + delta - k1;
+				if (k2o >= 0 && k2o < len && v2[k2o] != -1) {
+					long x2 = n - v2[k2o];
+					if (x1 >= x2) {
+						*xs = a0 + (size_t)x1;
+						*ys = b0 + (size_t)y1;
+						return 1;
+					}
+				}
+			}
+		}
+		for (k2 = -d + k2start; k2 <= d - k2end; k2 += 2) {
+			long ko = off + k2, x2, y2;
+			if (k2 == -d || (k2 != d && v2[ko - 1] < v2[ko + 1]))
+				x2 = v2[ko + 1];
+			else
+				x2 = v2[ko - 1] + 1;
+			y2 = x2 - k2;
+			while (x2 < n && y2 < m && a[n - x2 - 1] == b[m - y2 - 1]) {
+				x2++;
+				y2++;
+			}
+			v2[ko] = x2;
+			if (x2 > n) {
+				k2end += 2;
+			} else if (y2 > m) {
+				k2start += 2;
+			} else if (!front) {
+				long k1o = off + delta - k2;
+				if (k1o >= 0 && k1o < len && v1[k1o] != -1) {
+					long x1 = v1[k1o], y1 = off + x1 - k1o;
+					if (x1 >= n - x2) {
+						*xs = a0 + (size_t)x1;
+						*ys = b0 + (size_t)y1;
+						return 1;
+					}
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+static void compare(myers *my, size_t a0, size_t a1, size_t b0, size_t b1)
+{
+	size_t xs, ys;
+	for (;;) {
+		/* common prefix and suffix */
+		while (a0 < a1 && b0 < b1 && my->a[a0] == my->b[b0]) {
+			a0++;
+			b0++;
+		}
+		while (a0 < a1 && b0 < b1 && my->a[a1 - 1] == my->b[b1 - 1]) {
+			a1--;
+			b1--;
+		}
+		if (a0 == a1 || b0 == b1) {
+			mark_all(my, a0, a1, b0, b1);
+			return;
+		}
+		if (my->exhausted || !bisect(my, a0, a1, b0, b1, &xs, &ys)) {
+			mark_all(my, a0, a1, b0, b1);
+			return;
+		}
+		/* recurse on the smaller half, loop on the other */
+		if ((xs - a0) + (ys - b0) < (a1 - xs) + (b1 - ys)) {
+			compare(my, a0, xs, b0, ys);
+			a0 = xs;
+			b0 = ys;
+		} else {
+			compare(my, xs, a1, ys, b1);
+			a1 = xs;
+			b1 = ys;
+		}
+	}
+}
+
+/* Runs Myers on a[0,n), b[0,m); ca and cb (caller-allocated, zeroed) get the
+ * marks. Returns 1 when the budget ran out somewhere, 0 otherwise, -1 on
+ * allocation failure. */
+static int seq_diff(engine *e, const uint32_t *a, size_t n, const uint32_t *b, size_t m,
+	uint8_t *ca, uint8_t *cb)
+{
+	myers my = { e, a, b, ca, cb, NULL, NULL, 0 };
+	size_t sz = n + m + 4;
+	my.v1 = malloc(sz * sizeof(long));
+	my.v2 = malloc(sz * sizeof(long));
+	if (!my.v1 || !my.v2) {
+		free(my.v1);
+		free(my.v2);
+		return stance_error_oom();
+	}
+	compare(&my, 0, n, 0, m);
+	free(my.v1);
+	free(my.v2);
+	return my.exhausted;
+}
+
+/*
+ * Patience anchors, then Myers between them: elements unique on both sides
+ * whose order agrees (longest increasing subsequence) are matched first, so
+ * long documents with many edits align on their distinctive blocks fast.
+ */
+static int patience_diff(engine *e, const uint32_t *a, size_t n, const uint32_t *b, size_t m,
+	uint8_t *ca, uint8_t *cb)
+{
+	uint32_t *cnt_a = NULL, *cnt_b = NULL, *pos_b = NULL;
+	size_t *pairs_a = NULL, *pairs_b = NULL, *tails = NULL, *prev = NULL, *lis = NULL;
+	size_t npairs = 0, i, len = 0, ai, bi, k;
+	int error = -1, exhausted = 0;
+
+	cnt_a = calloc(e->nids, sizeof(uint32_t));
+	cnt_b = calloc(e->nids, sizeof(uint32_t));
+	pos_b = calloc(e->nids, sizeof(uint32_t));
+	pairs_a = malloc((n + 1) * sizeof(size_t));
+	pairs_b = malloc((n + 1) * sizeof(size_t));
+	tails = malloc((n + 1) * sizeof(size_t));
+	prev = malloc((n + 1) * sizeof(size_t));
+	lis = malloc((n + 1) * sizeof(size_t));
+	if (!cnt_a || !cnt_b || !pos_b || !pairs_a || !pairs_b || !tails || !prev || !lis) {
+		stance_error_oom();
+		goto done;
+	}
+	for (i = 0; i < n; i++)
+		cnt_a[a[i]]++;
+	for (i = 0; i < m; i++) {
+		cnt_b[b[i]]++;
+		pos_b[b[i]] = (uint32_t)i;
+	}
+	for (i = 0; i < n; i++)
+		if (a[i] && cnt_a[a[i]] == 1 && cnt_b[a[i]] == 1) {
+			pairs_a[npairs] = i;
+			pairs_b[npairs] = pos_b[a[i]];
+			npairs++;
+		}
+	/* longest increasing subsequence of pairs_b (patience sorting) */
+	for (i = 0; i < npairs; i++) {
+		size_t lo = 0, hi = len;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (pairs_b[tails[mid]] < pairs_b[i])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		prev[i] = lo ? tails[lo - 1] : (size_t)-1;
+		tails[lo] = i;
+		if (lo == len)
+			len++;
+	}
+	if (len) {
+		size_t t = tails[len - 1];
+		for (k = len; k-- > 0;) {
+			lis[k] = t;
+			t = prev[t];
+		}
+	}
+	/* Myers between consecutive anchors */
+	ai = 0;
+	bi = 0;
+	for (k = 0; k <= len; k++) {
+		size_t ae = k < len ? pairs_a[lis[k]] : n;
+		size_t be = k < len ? pairs_b[lis[k]] : m;
+		int r = seq_diff(e, a + ai, ae - ai, b + bi, be - bi, ca + ai, cb + bi);
+		if (r < 0)
+			goto done;
+		exhausted |= r;
+		ai = ae + 1;
+		bi = be + 1;
+	}
+	error = exhausted;
+done:
+	free(cnt_a);
+	free(cnt_b);
+	free(pos_b);
+	free(pairs_a);
+	free(pairs_b);
+	free(tails);
+	free(prev);
+	free(lis);
+	return error;
+}
+
+/* ---------------------------------------------------------------- bags */
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Sorted hashes of the case-folded words of text[0,len): a bag for Dice. */
+typedef struct {
+	uint32_t *h;
+	size_t n;
+} bag;
+
+static int make_bag(bag *out, const char *text, size_t len)
+{
+	seg_tokens t = { 0 };
+	size_t i;
+	char small[256];
+	out->h = NULL;
+	out->n = 0;
+	if (seg_tokenize(&t, text, len) < 0)
+		return -1;
+	if (!(out->h = malloc((t.count + 1) * sizeof(uint32_t)))) {
+		free(t.items);
+		return stance_error_oom();
+	}
+	for (i = 0; i < t.count; i++) {
+		size_t n = t.items[i].end - t.items[i].start, k;
+		uint32_t x = 2166136261u;
+		if (t.items[i].kind != SEG_WORD && t.items[i].kind != SEG_CJK)
+			continue;
+		if (n * 4 + 1 <= sizeof(small)) {
+			size_t fl = seg_fold(small, text + t.items[i].start, n);
+			for (k = 0; k < fl; k++)
+				x = (x ^ (unsigned char)small[k]) * 16777619u;
+		} else {
+			for (k = t.items[i].start; k < t.items[i].end; k++)
+				x = (x ^ (unsigned char)text[k]) * 16777619u;
+		}
+		out->h[out->n++] = x;
+	}
+	free(t.items);
+	qsort(out->h, out->n, sizeof(uint32_t), cmp_u32);
+	return 0;
+}
+
+static double bag_dice(const bag *a, const bag *b)
+{
+	size_t i = 0, j = 0, common = 0;
+	if (a->n + b->n == 0)
+		return 1.0;
+	if (2.0 * (double)(a->n < b->n ? a->n : b->n) / (double)(a->n + b->n) < 0.3)
+		return 0.0;
+	while (i < a->n && j < b->n) {
+		if (a->h[i] == b->h[j]) {
+			common++;
+			i++;
+			j++;
+		} else if (a->h[i] < b->h[j]) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	return 2.0 * (double)common / (double)(a->n + b->n);
+}
+
+/* ---------------------------------------------------------------- words */
+
+typedef struct {
+	int eq;
+	size_t a0, a1, b0, b1; /* token index ranges */
+} run;
+
+/* Bytes of non-space content of tokens [t0, t1). */
+static size_t content_len(const seg_tokens *t, size_t t0, size_t t1)
+{
+	size_t i, n = 0;
+	for (i = t0; i < t1; i++)
+		if (t->items[i].kind != SEG_SPACE)
+			n += t->items[i].end - t->items[i].start;
+	return n;
+}
+
+static size_t word_count(const seg_tokens *t, size_t t0, size_t t1)
+{
+	size_t i, n = 0;
+	for (i = t0; i < t1; i++)
+		if (t->items[i].kind == SEG_WORD || t->items[i].kind == SEG_CJK)
+			n++;
+	return n;
+}
+
+/*
+ * Diffs the tokens ot[oa,ob) against nt[na,nb) word by word and emits the
+ * ops. Small equalities stranded between changes are folded into them (the
+ * semantic clean-up), and a sentence that kept too little is replaced whole.
+ * *replace_whole comes back 1 (and nothing is emitted) when the caller should
+ * show the pair as one deleted and one inserted sentence instead.
+ */
+static size_t tok_start(const seg_tokens *t, size_t i, size_t fallback_end)
+{
+	return i < t->count ? t->items[i].start : fallback_end;
+}
+
+static int word_diff(engine *e, const seg_tokens *ot, size_t oa, size_t ob,
+	const seg_tokens *nt, size_t na, size_t nb, size_t obk, size_t nbk,
+	size_t oend, size_t nend, int *replace_whole)
+{
+	stance_diff *d = e->d;
+	size_t n = ob - oa, m = nb - na, i, j, nr = 0, k, eqw = 0, totw;
+	uint32_t *a = NULL, *b = NULL;
+	uint8_t *ca = NULL, *cb = NULL;
+	run *runs = NULL;
+	int error = -1, r;
+	stance_diff_unit unit = e->by == STANCE_DIFF_CHAR ? STANCE_DIFF_CHAR : STANCE_DIFF_WORD;
+
+	*replace_whole = 0;
+	a = malloc((n + 1) * sizeof(*a));
+	b = malloc((m + 1) * sizeof(*b));
+	ca = calloc(n + 1, 1);
+	cb = calloc(m + 1, 1);
+	runs = malloc((n + m + 2) * sizeof(*runs));
+	if (!a || !b || !ca || !cb || !runs) {
+		stance_error_oom();
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		const seg_token *t = &ot->items[oa + i];
+		a[i] = t->kind == SEG_SPACE ? 0 : intern(e, hash_bytes(d->old_text + t->start, t->end - t->start));
+	}
+	for (j = 0; j < m; j++) {
+		const seg_token *t = &nt->items[na + j];
+		b[j] = t->kind == SEG_SPACE ? 0 : intern(e, hash_bytes(d->new_text + t->start, t->end - t->start));
+	}
+	if ((r = seq_diff(e, a, n, b, m, ca, cb)) < 0)
+		goto done;
+	if (r) {
+		/* over budget: this sentence is shown whole */
+		e->fell_back = 1;
+		if (e->fallback_unit > STANCE_DIFF_SENTENCE)
+			e->fallback_unit = STANCE_DIFF_SENTENCE;
+		*replace_whole = 1;
+		error = 0;
+		goto done;
+	}
+	/* runs of equal tokens and of changes */
+	i = 0;
+	j = 0;
+	while (i < n || j < m) {
+		run *rn = &runs[nr++];
+		rn->a0 = oa + i;
+		rn->b0 = na + j;
+		if (i < n && j < m && !ca[i] && !cb[j]) {
+			rn->eq = 1;
+			while (i < n && j < m && !ca[i] && !cb[j]) {
+				i++;
+				j++;
+			}
+		} else {
+			rn->eq = 0;
+			while (i < n && ca[i])
+				i++;
+			while (j < m && cb[j])
+				j++;
+			/* a run of changes may alternate deletes and inserts */
+			while ((i < n && ca[i]) || (j < m && cb[j])) {
+				while (i < n && ca[i])
+					i++;
+				while (j < m && cb[j])
+					j++;
+			}
+		}
+		rn->a1 = oa + i;
+		rn->b1 = na + j;
+	}
+	/* semantic clean-up: drop small equalities between two changes */
+	for (k = 1; k + 1 < nr; k++) {
+		run *p = &runs[k - 1], *q = &runs[k], *s = &runs[k + 1];
+		size_t eql, before, after;
+		if (!q->eq || p->eq || s->eq)
+			continue;
+		eql = content_len(ot, q->a0, q->a1);
+		before = content_len(ot, p->a0, p->a1);
+		if (content_len(nt, p->b0, p->b1) > before)
+			before = content_len(nt, p->b0, p->b1);
+		after = content_len(ot, s->a0, s->a1);
+		if (content_len(nt, s->b0, s->b1) > after)
+			after = content_len(nt, s->b0, s->b1);
+		if (eql == 0 || (eql * 2 <= before && eql * 2 <= after)) {
+			/* merge p, q, s into one change at k - 1 */
+			p->a1 = s->a1;
+			p->b1 = s->b1;
+			memmove(&runs[k], &runs[k + 2], (nr - k - 2) * sizeof(*runs));
+			nr -= 2;
+			k = k >= 2 ? k - 2 : 0;
+		}
+	}
+	for (k = 0; k < nr; k++)
+		if (runs[k].eq)
+			eqw += word_count(ot, runs[k].a0, runs[k].a1);
+	totw = word_count(ot, oa, ob);
+	if (word_count(nt, na, nb) > totw)
+		totw = word_count(nt, na, nb);
+	/* too little kept: a rewrite reads better as a whole sentence */
+	if (e->by <= STANCE_DIFF_SENTENCE || (totw >= 4 && eqw * 10 < totw * 4)) {
+		*replace_whole = 1;
+		error = 0;
+		goto done;
+	}
+	for (k = 0; k < nr; k++) {
+		run *rn = &runs[k];
+		size_t os = tok_start(ot, rn->a0, oend), oe = rn->a1 < ob ? ot->items[rn->a1].start : oend;
+		size_t ns = tok_start(nt, rn->b0, nend), ne = rn->b1 < nb ? nt->items[rn->b1].start : nend;
+		if (rn->a0 >= ob)
+			os = oend;
+		if (rn->b0 >= nb)
+			ns = nend;
+		if (rn->eq) {
+			if (push_op(d, STANCE_DIFF_EQUAL, unit, os, oe, ns, ne, obk, nbk) < 0)
+				goto done;
+			continue;
+		}
+		if (oe > os && push_op(d, STANCE_DIFF_DELETE, unit, os, oe, ns, ns, obk, nbk) < 0)
+			goto done;
+		if (ne > ns && push_op(d, STANCE_DIFF_INSERT, unit, oe, oe, ns, ne, obk, nbk) < 0)
+			goto done;
+	}
+	error = 0;
+done:
+	free(a);
+	free(b);
+	free(ca);
+	free(cb);
+	free(runs);
+	return error;
+}
+
+/* ---------------------------------------------------------------- sentences */
+
+/* A tokenised block: tokens with absolute byte offsets, and its sentences as
+ * token index ends. */
+typedef struct {
+	seg_tokens t;
+	size_t *ends;
+	size_t nends, aends;
+	size_t start, end; /* byte range of the block */
+} tblock;
+
+static void tblock_free(tblock *b)
+{
+	free(b->t.items);
+	free(b->ends);
+}
+
+static int tblock_make(tblock *b, engine *e, const char *text, size_t start, size_t end)
+{
+	size_t i;
+	memset(b, 0, sizeof(*b));
+	b->start = start;
+	b->end = end;
+	if (seg_tokenize_ex(&b->t, text + start, end - start, e->by == STANCE_DIFF_CHAR) < 0)
+		return -1;
+	for (i = 0; i < b->t.count; i++) {
+		b->t.items[i].start += start;
+		b->t.items[i].end += start;
+	}
+	return seg_sentences(&b->ends, &b->nends, &b->aends, text, &b->t, 0, b->t.count);
+}
+
+static size_t sent_first(const tblock *b, size_t s)
+{
+	return s ? b->ends[s - 1] : 0;
+}
+
+static size_t sent_start(const tblock *b, size_t s)
+{
+	return s < b->nends ? b->t.items[sent_first(b, s)].start : b->end;
+}
+
+static size_t sent_end(const tblock *b, size_t s)
+{
+	return s + 1 < b->nends ? b->t.items[b->ends[s]].start : b->end;
+}
+
+/* Emits one sentence pair: word diff, or a whole-sentence replacement. */
+static int diff_sentence_pair(engine *e, const tblock *o, size_t s, const tblock *n, size_t t,
+	size_t obk, size_t nbk)
+{
+	int whole = 0;
+	size_t os = sent_start(o, s), oe = sent_end(o, s), ns = sent_start(n, t), ne = sent_end(n, t);
+	if (word_diff(e, &o->t, sent_first(o, s), o->ends[s], &n->t, sent_first(n, t), n->ends[t],
+		      obk, nbk, oe, ne, &whole) < 0)
+		return -1;
+	if (!whole)
+		return 0;
+	if (push_op(e->d, STANCE_DIFF_DELETE, STANCE_DIFF_SENTENCE, os, oe, ns, ns, obk, nbk) < 0 ||
+	    push_op(e->d, STANCE_DIFF_INSERT, STANCE_DIFF_SENTENCE, oe, oe, ns, ne, obk, nbk) < 0)
+		return -1;
+	return 0;
+}
+
+/* Diffs two blocks that correspond: sentences aligned, then words inside
+ * sentence pairs. */
+static int diff_blocks(engine *e, size_t i, size_t j)
+{
+	stance_diff *d = e->d;
+	const stance_diff_block *bo = &d->ob[i], *bn = &d->nb[j];
+	tblock o, n;
+	uint32_t *a = NULL, *b = NULL;
+	uint8_t *ca = NULL, *cb = NULL;
+	bag *ob = NULL, *nb = NULL;
+	int *partner = NULL;
+	size_t s, t, k;
+	int error = -1, r;
+
+	memset(&o, 0, sizeof(o));
+	memset(&n, 0, sizeof(n));
+	if (seg_hash_normalized(d->old_text + bo->start, bo->end - bo->start) ==
+	    seg_hash_normalized(d->new_text + bn->start, bn->end - bn->start))
+		return push_op(d, STANCE_DIFF_EQUAL, STANCE_DIFF_BLOCK, bo->start, bo->end,
+			bn->start, bn->end, i, j);
+	if (e->by == STANCE_DIFF_BLOCK) {
+		if (push_op(d, STANCE_DIFF_DELETE, STANCE_DIFF_BLOCK, bo->start, bo->end, bn->start, bn->start, i, j) < 0 ||
+		    push_op(d, STANCE_DIFF_INSERT, STANCE_DIFF_BLOCK, bo->end, bo->end, bn->start, bn->end, i, j) < 0)
+			return -1;
+		return 0;
+	}
+	if (tblock_make(&o, e, d->old_text, bo->start, bo->end) < 0 ||
+	    tblock_make(&n, e, d->new_text, bn->start, bn->end) < 0)
+		goto done;
+	a = malloc((o.nends + 1) * sizeof(*a));
+	b = malloc((n.nends + 1) * sizeof(*b));
+	ca = calloc(o.nends + 1, 1);
+	cb = calloc(n.nends + 1, 1);
+	partner = malloc((n.nends + 1) * sizeof(int));
+	if (!a || !b || !ca || !cb || !partner) {
+		stance_error_oom();
+		goto done;
+	}
+	for (s = 0; s < o.nends; s++)
+		a[s] = intern(e, seg_hash_normalized(d->old_text + sent_start(&o, s),
+			sent_end(&o, s) - sent_start(&o, s)) ^ 0x5E17E11CEULL);
+	for (t = 0; t < n.nends; t++)
+		b[t] = intern(e, seg_hash_normalized(d->new_text + sent_start(&n, t),
+			sent_end(&n, t) - sent_start(&n, t)) ^ 0x5E17E11CEULL);
+	if ((r = seq_diff(e, a, o.nends, b, n.nends, ca, cb)) < 0)
+		goto done;
+	if (r) {
+		e->fell_back = 1;
+		if (e->fallback_unit > STANCE_DIFF_SENTENCE)
+			e->fallback_unit = STANCE_DIFF_SENTENCE;
+	}
+	/* bags for sentences that did not match as a whole */
+	ob = calloc(o.nends + 1, sizeof(*ob));
+	nb = calloc(n.nends + 1, sizeof(*nb));
+	if (!ob || !nb) {
+		stance_error_oom();
+		goto done;
+	}
+	for (s = 0; s < o.nends; s++)
+		if (ca[s] && make_bag(&ob[s], d->old_text + sent_start(&o, s), sent_end(&o, s) - sent_start(&o, s)) < 0)
+			goto done;
+	for (t = 0; t < n.nends; t++) {
+		partner[t] = -1;
+		if (cb[t] && make_bag(&nb[t], d->new_text + sent_start(&n, t), sent_end(&n, t) - sent_start(&n, t)) < 0)
+			goto done;
+	}
+	/* walk the alignment; inside a gap, pair sentences by similarity in order */
+	s = 0;
+	t = 0;
+	while (s < o.nends || t < n.nends) {
+		size_t s1 = s, t1 = t, cur, last_t, tt;
+		if (s < o.nends && t < n.nends && !ca[s] && !cb[t]) {
+			if (push_op(d, STANCE_DIFF_EQUAL, STANCE_DIFF_SENTENCE, sent_start(&o, s), sent_end(&o, s),
+				    sent_start(&n, t), sent_end(&n, t), i, j) < 0)
+				goto done;
+			s++;
+			t++;
+			continue;
+		}
+		while (s1 < o.nends && ca[s1])
+			s1++;
+		while (t1 < n.nends && cb[t1])
+			t1++;
+		last_t = t;
+		for (k = s; k < s1; k++) {
+			double best = 0.3;
+			size_t bt = 0;
+			int found = 0;
+			for (tt = last_t; tt < t1 && tt < last_t + 32; tt++) {
+				double sim = bag_dice(&ob[k], &nb[tt]);
+				if (partner[tt] < 0 && sim >= best) {
+					best = sim;
+					bt = tt;
+					found = 1;
+				}
+			}
+			if (found) {
+				partner[bt] = (int)k;
+				last_t = bt + 1;
+			}
+		}
+		cur = s;
+		for (tt = t; tt < t1; tt++) {
+			if (partner[tt] >= 0) {
+				size_t pk = (size_t)partner[tt];
+				for (; cur < pk; cur++)
+					if (push_op(d, STANCE_DIFF_DELETE, STANCE_DIFF_SENTENCE, sent_start(&o, cur),
+						    sent_end(&o, cur), sent_start(&n, tt), sent_start(&n, tt), i, j) < 0)
+						goto done;
+				if (diff_sentence_pair(e, &o, pk, &n, tt, i, j) < 0)
+					goto done;
+				cur = pk + 1;
+			} else {
+				size_t at = cur < o.nends ? sent_start(&o, cur) : o.end;
+				if (push_op(d, STANCE_DIFF_INSERT, STANCE_DIFF_SENTENCE, at, at,
+					    sent_start(&n, tt), sent_end(&n, tt), i, j) < 0)
+					goto done;
+			}
+		}
+		{
+			size_t at = t1 < n.nends ? sent_start(&n, t1) : n.end;
+			for (; cur < s1; cur++)
+				if (push_op(d, STANCE_DIFF_DELETE, STANCE_DIFF_SENTENCE, sent_start(&o, cur),
+					    sent_end(&o, cur), at, at, i, j) < 0)
+					goto done;
+		}
+		s = s1;
+		t = t1;
+	}
+	error = 0;
+done:
+	for (s = 0; ob && s < o.nends; s++)
+		free(ob[s].h);
+	for (t = 0; nb && t < n.nends; t++)
+		free(nb[t].h);
+	free(ob);
+	free(nb);
+	free(a);
+	free(b);
+	free(ca);
+	free(cb);
+	free(partner);
+	tblock_free(&o);
+	tblock_free(&n);
+	return error;
+}
+
+/* ---------------------------------------------------------------- blocks */
+
+enum { B_EQUAL = 0, B_LONE, B_PAIRED, B_MOVED };
+
+/* Blocks shorter than this many words are not taken for moves: "(weggefallen)"
+ * twice in a law is not a paragraph that moved. */
+#define MOVE_MIN_WORDS 5
+/* Similarity at which two blocks in the same gap are one edited block. */
+#define PAIR_THRESHOLD 0.4
+/* Similarity at which a block elsewhere is the same passage, moved. */
+#define MOVE_THRESHOLD 0.6
+/* Dice computations allowed when looking for edited moves. */
+#define MOVE_PAIR_BUDGET 4000000LL
+
+typedef struct {
+	size_t i0, i1, j0, j1;
+} gap;
+
+static size_t block_words(const char *text, const stance_diff_block *b)
+{
+	return seg_count_words(text + b->start, b->end - b->start);
+}
+
+/* Emits a moved block: the MOVE op, then its inside as children. */
+static int emit_move(engine *e, size_t i, size_t j)
+{
+	stance_diff *d = e->d;
+	size_t at;
+	if (push_op(d, STANCE_DIFF_MOVE, STANCE_DIFF_BLOCK, d->ob[i].start, d->ob[i].end,
+		    d->nb[j].start, d->nb[j].end, i, j) < 0)
+		return -1;
+	at = d->nops - 1;
+	d->barrier = d->nops;
+	if (diff_blocks(e, i, j) < 0)
+		return -1;
+	d->ops[at].children = d->nops - at - 1;
+	d->barrier = d->nops;
+	return 0;
+}
+
+static int align_blocks(engine *e)
+{
+	stance_diff *d = e->d;
+	size_t onb = d->onb, nnb = d->nnb, i, j, ngaps = 0, g, agaps = 0;
+	uint32_t *a = NULL, *b = NULL, *first_old = NULL, *next_old = NULL;
+	uint8_t *ca = NULL, *cb = NULL;
+	int *ostate = NULL, *nstate = NULL;
+	size_t *opartner = NULL, *npartner = NULL, *ogap = NULL, *ngap = NULL, *ow = NULL, *nw = NULL;
+	bag *obag = NULL, *nbag = NULL;
+	gap *gaps = NULL;
+	long long pair_budget = MOVE_PAIR_BUDGET;
+	int error = -1, r;
+
+	a = malloc((onb + 1) * sizeof(*a));
+	b = malloc((nnb + 1) * sizeof(*b));
+	ca = calloc(onb + 1, 1);
+	cb = calloc(nnb + 1, 1);
+	ostate = calloc(onb + 1, sizeof(int));
+	nstate = calloc(nnb + 1, sizeof(int));
+	opartner = calloc(onb + 1, sizeof(size_t));
+	npartner = calloc(nnb + 1, sizeof(size_t));
+	ogap = calloc(onb + 1, sizeof(size_t));
+	ngap = calloc(nnb + 1, sizeof(size_t));
+	ow = calloc(onb + 1, sizeof(size_t));
+	nw = calloc(nnb + 1, sizeof(size_t));
+	obag = calloc(onb + 1, sizeof(bag));
+	nbag = calloc(nnb + 1, sizeof(bag));
+	if (!a || !b || !ca || !cb || !ostate || !nstate || !opartner || !npartner ||
+	    !ogap || !ngap || !ow || !nw || !obag || !nbag) {
+		stance_error_oom();
+		goto done;
+	}
+	for (i = 0; i < onb; i++)
+		if (!(a[i] = intern(e, seg_hash_normalized(d->old_text + d->ob[i].start,
+			d->ob[i].end - d->ob[i].start))))
+			goto done;
+	for (j = 0; j < nnb; j++)
+		if (!(b[j] = intern(e, seg_hash_normalized(d->new_text + d->nb[j].start,
+			d->nb[j].end - d->nb[j].start))))
+			goto done;
+	if ((r = patience_diff(e, a, onb, b, nnb, ca, cb)) < 0)
+		goto done;
+	if (r) {
+		e->fell_back = 1;
+		e->fallback_unit = STANCE_DIFF_BLOCK;
+	}
+
+	/* the gaps between runs of equal blocks */
+	i = 0;
+	j = 0;
+	while (i < onb || j < nnb) {
+		if (i < onb && j < nnb && !ca[i] && !cb[j]) {
+			i++;
+			j++;
+			continue;
+		}
+		if (ngaps == agaps) {
+			size_t na = agaps ? agaps * 2 : 64;
+			gap *p = realloc(gaps, na * sizeof(*p));
+			if (!p) {
+				stance_error_oom();
+				goto done;
+			}
+			gaps = p;
+			agaps = na;
+		}
+		gaps[ngaps].i0 = i;
+		gaps[ngaps].j0 = j;
+		while (i < onb && ca[i]) {
+			ostate[i] = B_LONE;
+			ogap[i] = ngaps;
+			i++;
+		}
+		while (j < nnb && cb[j]) {
+			nstate[j] = B_LONE;
+			ngap[j] = ngaps;
+			j++;
+		}
+		gaps[ngaps].i1 = i;
+		gaps[ngaps].j1 = j;
+		ngaps++;
+	}
+
+	/* unmatched blocks: their words and bags */
+	for (i = 0; i < onb; i++)
+		if (ostate[i] == B_LONE) {
+			ow[i] = block_words(d->old_text, &d->ob[i]);
+			if (make_bag(&obag[i], d->old_text + d->ob[i].start, d->ob[i].end - d->ob[i].start) < 0)
+				goto done;
+		}
+	for (j = 0; j < nnb; j++)
+		if (nstate[j] == B_LONE) {
+			nw[j] = block_words(d->new_text, &d->nb[j]);
+			if (make_bag(&nbag[j], d->new_text + d->nb[j].start, d->nb[j].end - d->nb[j].start) < 0)
+				goto done;
+		}
+
+	/* 1. the same block, unchanged, in another place: a move */
+	first_old = malloc(e->nids * sizeof(uint32_t));
+	next_old = malloc((onb + 1) * sizeof(uint32_t));
+	if (!first_old || !next_old) {
+		stance_error_oom();
+		goto done;
+	}
+	memset(first_old, 0xFF, e->nids * sizeof(uint32_t));
+	for (i = onb; i-- > 0;)
+		if (ostate[i] == B_LONE && ow[i] >= MOVE_MIN_WORDS) {
+			next_old[i] = first_old[a[i]];
+			first_old[a[i]] = (uint32_t)i;
+		}
+	for (j = 0; j < nnb; j++) {
+		uint32_t k;
+		if (nstate[j] != B_LONE || nw[j] < MOVE_MIN_WORDS)
+			continue;
+		for (k = first_old[b[j]]; k != UINT32_MAX; k = next_old[k])
+			if (ostate[k] == B_LONE)
+				break;
+		if (k == UINT32_MAX)
+			continue;
+		ostate[k] = nstate[j] = ogap[k] == ngap[j] ? B_PAIRED : B_MOVED;
+		opartner[k] = j;
+		npartner[j] = k;
+	}
+
+	/* 2. inside a gap: edited blocks, paired in order by similarity */
+	for (g = 0; g < ngaps; g++) {
+		size_t last_j = gaps[g].j0;
+		for (i = gaps[g].i0; i < gaps[g].i1; i++) {
+			double best = PAIR_THRESHOLD;
+			size_t bj = 0, tried = 0;
+			int found = 0;
+			if (ostate[i] != B_LONE)
+				continue;
+			for (j = last_j; j < gaps[g].j1 && tried < 64; j++) {
+				double sim;
+				if (nstate[j] != B_LONE)
+					continue;
+				tried++;
+				sim = bag_dice(&obag[i], &nbag[j]);
+				if (sim >= best) {
+					best = sim;
+					bj = j;
+					found = 1;
+				}
+			}
+			if (found) {
+				ostate[i] = nstate[bj] = B_PAIRED;
+				opartner[i] = bj;
+				npartner[bj] = i;
+				last_j = bj + 1;
+			}
+		}
+	}
+
+	/* 3. an edited block elsewhere: a move with edits inside */
+	for (j = 0; j < nnb && pair_budget > 0; j++) {
+		double best = MOVE_THRESHOLD;
+		size_t bi = 0;
+		int found = 0;
+		if (nstate[j] != B_LONE || nw[j] < MOVE_MIN_WORDS)
+			continue;
+		for (i = 0; i < onb; i++) {
+			double sim;
+			if (ostate[i] != B_LONE || ow[i] < MOVE_MIN_WORDS)
+				continue;
+			pair_budget--;
+			sim = bag_dice(&obag[i], &nbag[j]);
+			if (sim >= best) {
+				best = sim;
+				bi = i;
+				found = 1;
+			}
+		}
+		if (found) {
+			ostate[bi] = nstate[j] = B_MOVED;
+			opartner[bi] = j;
+			npartner[j] = bi;
+		}
+	}
+
+	/* emit in the new text's order; deletions where they stood */
+	for (g = 0, i = 0, j = 0; i < onb || j < nnb;) {
+		size_t cur, i1, j1, jj;
+		if (i < onb && j < nnb && !ca[i] && !cb[j]) {
+			if (push_op(d, STANCE_DIFF_EQUAL, STANCE_DIFF_BLOCK, d->ob[i].start, d->ob[i].end,
+				    d->nb[j].start, d->nb[j].end, i, j) < 0)
+				goto done;
+			i++;
+			j++;
+			continue;
+		}
+		i1 = gaps[g].i1;
+		j1 = gaps[g].j1;
+		g++;
+		cur = i;
+		for (jj = j; jj < j1; jj++) {
+			if (nstate[jj] == B_PAIRED) {
+				size_t pi = npartner[jj];
+				for (; cur < pi; cur++)
+					if (ostate[cur] == B_LONE &&
+					    push_op(d, STANCE_DIFF_DELETE, STANCE_DIFF_BLOCK, d->ob[cur].start,
+						    d->ob[cur].end, d->nb[jj].start, d->nb[jj].start, cur, jj) < 0)
+						goto done;
+				if (diff_blocks(e, pi, jj) < 0)
+					goto done;
+				/* an exact pair may cross a similarity pair: never step back */
+				if (pi + 1 > cur)
+					cur = pi + 1;
+			} else if (nstate[jj] == B_MOVED) {
+				if (emit_move(e, npartner[jj], jj) < 0)
+					goto done;
+			} else {
+				size_t at = cur < onb ? d->ob[cur].start : d->old_len;
+				if (push_op(d, STANCE_DIFF_INSERT, STANCE_DIFF_BLOCK, at, at,
+					    d->nb[jj].start, d->nb[jj].end, cur < onb ? cur : onb, jj) < 0)
+					goto done;
+			}
+		}
+		{
+			size_t at = j1 < nnb ? d->nb[j1].start : d->new_len;
+			for (; cur < i1; cur++)
+				if (ostate[cur] == B_LONE &&
+				    push_op(d, STANCE_DIFF_DELETE, STANCE_DIFF_BLOCK, d->ob[cur].start,
+					    d->ob[cur].end, at, at, cur, j1 < nnb ? j1 : nnb) < 0)
+					goto done;
+		}
+		i = i1;
+		j = j1;
+	}
+	error = 0;
+done:
+	for (i = 0; obag && i < onb; i++)
+		free(obag[i].h);
+	for (j = 0; nbag && j < nnb; j++)
+		free(nbag[j].h);
+	free(obag);
+	free(nbag);
+	free(a);
+	free(b);
+	free(ca);
+	free(cb);
+	free(ostate);
+	free(nstate);
+	free(opartner);
+	free(npartner);
+	free(ogap);
+	free(ngap);
+	free(ow);
+	free(nw);
+	free(gaps);
+	free(first_old);
+	free(next_old);
+	return error;
+}
+
+/* ---------------------------------------------------------------- API */
+
+#define DEFAULT_MAX_COST 200000000LL
+
+static void count_stats(stance_diff *d)
+{
+	size_t k;
+	stance_diff_stats *st = &d->stats;
+	for (k = 0; k < d->nops; k++) {
+		const stance_diff_op *o = &d->ops[k];
+		switch (o->op) {
+		case STANCE_DIFF_INSERT:
+			st->words_added += seg_count_words(d->new_text + o->new_start, o->new_end - o->new_start);
+			break;
+		case STANCE_DIFF_DELETE:
+			st->words_removed += seg_count_words(d->old_text + o->old_start, o->old_end - o->old_start);
+			break;
+		case STANCE_DIFF_MOVE:
+			st->words_moved += seg_count_words(d->new_text + o->new_start, o->new_end - o->new_start);
+			st->blocks_moved++;
+			break;
+		default:
+			break;
+		}
+	}
+	for (k = 0; k < d->changes.count; k++) {
+		switch (d->changes.items[k].kind) {
+		case STANCE_POSITION_ADDED: st->positions_added++; break;
+		case STANCE_POSITION_REMOVED: st->positions_removed++; break;
+		case STANCE_POSITION_REWORDED: st->positions_reworded++; break;
+		}
+	}
+	st->fields_changed = d->nfields;
+}
+
+static const char *unit_word(stance_diff_unit u)
+{
+	return u == STANCE_DIFF_BLOCK ? "whole blocks" : u == STANCE_DIFF_SENTENCE ? "whole sentences" : "words";
+}
+
+static int run_engine(stance_diff *d, const stance_diff_options *opts, const char *language)
+{
+	engine e;
+	stance_positions *defaults = NULL;
+	const stance_positions *markers;
+	int error = -1;
+
+	memset(&e, 0, sizeof(e));
+	e.d = d;
+	e.by = opts ? opts->by : STANCE_DIFF_WORD;
+	if (e.by > STANCE_DIFF_CHAR)
+		e.by = STANCE_DIFF_WORD;
+	e.budget = opts && opts->max_cost ? (long long)opts->max_cost : DEFAULT_MAX_COST;
+	e.fallback_unit = STANCE_DIFF_CHAR;
+	if (seg_blocks(&d->ob, &d->onb, d->old_text, d->old_len) < 0 ||
+	    seg_blocks(&d->nb, &d->nnb, d->new_text, d->new_len) < 0)
+		goto done;
+	if (intern_init(&e, (d->onb + d->nnb) * 4 + 1024) < 0)
+		goto done;
+	if (align_blocks(&e) < 0)
+		goto done;
+	if (e.fell_back) {
+		stance_buf msg = STANCE_BUF_INIT;
+		long long bound = opts && opts->max_cost ? (long long)opts->max_cost : DEFAULT_MAX_COST;
+		if (stance_buf_printf(&msg, "the diff reached its cost bound (%lld steps); "
+			"some passages are compared as %s", bound, unit_word(e.fallback_unit)) < 0)
+			goto done;
+		d->fallback = stance_buf_detach(&msg);
+	}
+	markers = opts && opts->positions ? opts->positions : NULL;
+	if (!markers) {
+		if (stance_positions_new_default(&defaults) < 0)
+			goto done;
+		markers = defaults;
+	}
+	if (stance_positions_extract(&d->pos[0], markers, language, d->old_text, d->old_len) < 0 ||
+	    stance_positions_extract(&d->pos[1], markers, language, d->new_text, d->new_len) < 0 ||
+	    stance_positions_compare(&d->changes, &d->pos[0], &d->pos[1]) < 0)
+		goto done;
+	count_stats(d);
+	error = 0;
+done:
+	free(e.keys);
+	free(e.vals);
+	stance_positions_free(defaults);
+	return error;
+}
+
+static int diff_new(stance_diff **out, const char *o, size_t olen, const char *n, size_t nlen)
+{
+	stance_diff *d = calloc(1, sizeof(*d));
+	if (!d)
+		return stance_error_oom();
+	d->old_text = stance_strndup(o ? o : "", olen);
+	d->new_text = stance_strndup(n ? n : "", nlen);
+	d->old_len = olen;
+	d->new_len = nlen;
+	if (!d->old_text || !d->new_text) {
+		stance_diff_free(d);
+		return STANCE_ERROR;
+	}
+	*out = d;
+	return 0;
+}
+
+int stance_diff_texts(stance_diff **out, const char *old_text, size_t old_len,
+	const char *new_text, size_t new_len, const stance_diff_options *opts)
+{
+	stance_diff *d = NULL;
+	int error;
+	*out = NULL;
+	if ((error = diff_new(&d, old_text, old_len, new_text, new_len)) < 0)
+		return error;
+	if ((error = run_engine(d, opts, opts ? opts->language : NULL)) < 0) {
+		stance_diff_free(d);
+		return error < 0 ? error : STANCE_ERROR;
+	}
+	*out = d;
+	return 0;
+}
+
+/* The authors as one "A, B" string; caller frees. */
+static char *authors_string(const stance_document *doc)
+{
+	stance_buf b = STANCE_BUF_INIT;
+	size_t i, n = stance_document_author_count(doc);
+	if (n == 0)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if ((i && stance_buf_puts(&b, ", ") < 0) || stance_buf_puts(&b, stance_document_author(doc, i)) < 0) {
+			stance_buf_dispose(&b);
+			return NULL;
+		}
+	return stance_buf_detach(&b);
+}
+
+static int add_field(stance_diff *d, const char *name, const char *o, const char *n)
+{
+	field_change *f;
+	if ((!o && !n) || (o && n && !strcmp(o, n)))
+		return 0;
+	f = realloc(d->fields, (d->nfields + 1) * sizeof(*f));
+	if (!f)
+		return stance_error_oom();
+	d->fields = f;
+	f = &d->fields[d->nfields];
+	f->name = stance_strdup(name);
+	f->old_value = o ? stance_strdup(o) : NULL;
+	f->new_value = n ? stance_strdup(n) : NULL;
+	d->nfields++;
+	if (!f->name || (o && !f->old_value) || (n && !f->new_value))
+		return STANCE_ERROR;
+	return 0;
+}
+
+static const char *extra_value(const stance_document *doc, const char *name)
+{
+	size_t i, n = doc ? stance_document_extra_count(doc) : 0;
+	for (i = 0; i < n; i++) {
+		const char *k, *v;
+		if (stance_document_extra(doc, i, &k, &v) == 0 && !strcmp(k, name))
+			return v;
+	}
+	return NULL;
+}
+
+static int diff_fields(stance_diff *d, const stance_document *o, const stance_document *n)
+{
+	static const char *const known[] = {
+		"id", "title", "kind", "organization", "publication", "published",
+		"language", "source", NULL
+	};
+	size_t i, side;
+	char *ao = NULL, *an = NULL;
+	int error;
+	for (i = 0; known[i]; i++)
+		if ((error = add_field(d, known[i], o ? stance_document_get(o, known[i]) : NULL,
+			stance_document_get(n, known[i]))) < 0)
+			return error;
+	ao = o ? authors_string(o) : NULL;
+	an = authors_string(n);
+	error = add_field(d, "authors", ao, an);
+	free(ao);
+	free(an);
+	if (error < 0)
+		return error;
+	for (side = 0; side < 2; side++) {
+		const stance_document *doc = side ? n : o;
+		size_t cnt = doc ? stance_document_extra_count(doc) : 0;
+		for (i = 0; i < cnt; i++) {
+			const char *k, *v;
+			if (stance_document_extra(doc, i, &k, &v) < 0)
+				continue;
+			if (side == 1 && extra_value(o, k))
+				continue; /* compared from the old side already */
+			if ((error = add_field(d, k, side ? NULL : v,
+				side ? v : extra_value(n, k))) < 0)
+				return error;
+		}
+	}
+	return 0;
+}
+
+int stance_diff_documents(stance_diff **out, const stance_document *old_doc,
+	const stance_document *new_doc, const stance_diff_options *opts)
+{
+	stance_diff *d = NULL;
+	const char *ob = old_doc ? stance_document_body(old_doc) : "";
+	const char *nb = stance_document_body(new_doc);
+	const char *language = opts && opts->language ? opts->language : NULL;
+	size_t k;
+	int error;
+
+	*out = NULL;
+	if ((error = diff_new(&d, ob, strlen(ob), nb, strlen(nb))) < 0)
+		return error;
+	for (k = 0; meta_fields[k]; k++) {
+		const char *ov = old_doc ? stance_document_get(old_doc, meta_fields[k]) : NULL;
+		const char *nv = stance_document_get(new_doc, meta_fields[k]);
+		if ((ov && !(d->meta[0][k] = stance_strdup(ov))) || (nv && !(d->meta[1][k] = stance_strdup(nv)))) {
+			error = STANCE_ERROR;
+			goto fail;
+		}
+	}
+	if ((error = diff_fields(d, old_doc, new_doc)) < 0)
+		goto fail;
+	if (!language)
+		language = stance_document_get(new_doc, "language");
+	if (!language && old_doc)
+		language = stance_document_get(old_doc, "language");
+	if ((error = run_engine(d, opts, language)) < 0)
+		goto fail;
+	*out = d;
+	return 0;
+fail:
+	stance_diff_free(d);
+	return error < 0 ? error : STANCE_ERROR;
+}
+
+void stance_diff_free(stance_diff *d)
+{
+	size_t i;
+	if (!d)
+		return;
+	for (i = 0; i < d->nfields; i++) {
+		free(d->fields[i].name);
+		free(d->fields[i].old_value);
+		free(d->fields[i].new_value);
+	}
+	free(d->fields);
+	free(d->old_text);
+	free(d->new_text);
+	free(d->ob);
+	free(d->nb);
+	free(d->ops);
+	free(d->fallback);
+	for (i = 0; i < 8; i++) {
+		free(d->meta[0][i]);
+		free(d->meta[1][i]);
+	}
+	stance_position_list_free(&d->pos[0]);
+	stance_position_list_free(&d->pos[1]);
+	stance_position_change_list_free(&d->changes);
+	free(d);
+}
+
+const char *stance_diff_old_text(const stance_diff *d, size_t *len)
+{
+	if (len)
+		*len = d->old_len;
+	return d->old_text;
+}
+
+const char *stance_diff_new_text(const stance_diff *d, size_t *len)
+{
+	if (len)
+		*len = d->new_len;
+	return d->new_text;
+}
+
+size_t stance_diff_op_count(const stance_diff *d)
+{
+	return d->nops;
+}
+
+const stance_diff_op *stance_diff_op_at(const stance_diff *d, size_t i)
+{
+	return i < d->nops ? &d->ops[i] : NULL;
+}
+
+size_t stance_diff_block_count(const stance_diff *d, int side)
+{
+	return side ? d->nnb : d->onb;
+}
+
+const stance_diff_block *stance_diff_block_at(const stance_diff *d, int side, size_t i)
+{
+	if (side)
+		return i < d->nnb ? &d->nb[i] : NULL;
+	return i < d->onb ? &d->ob[i] : NULL;
+}
+
+size_t stance_diff_field_count(const stance_diff *d)
+{
+	return d->nfields;
+}
+
+int stance_diff_field_at(stance_diff_field *out, const stance_diff *d, size_t i)
+{
+	if (i >= d->nfields)
+		return stance_error_set(STANCE_EINVALID, "no field %zu in the diff", i);
+	out->name = d->fields[i].name;
+	out->old_value = d->fields[i].old_value;
+	out->new_value = d->fields[i].new_value;
+	return 0;
+}
+
+const char *stance_diff_meta(const stance_diff *d, int side, const char *field)
+{
+	size_t k;
+	for (k = 0; meta_fields[k]; k++)
+		if (!strcmp(meta_fields[k], field))
+			return d->meta[side ? 1 : 0][k];
+	return NULL;
+}
+
+const stance_diff_stats *stance_diff_get_stats(const stance_diff *d)
+{
+	return &d->stats;
+}
+
+int stance_diff_has_changes(const stance_diff *d)
+{
+	size_t k;
+	if (d->nfields)
+		return 1;
+	for (k = 0; k < d->nops; k++)
+		if (d->ops[k].op != STANCE_DIFF_EQUAL)
+			return 1;
+	return 0;
+}
+
+const char *stance_diff_fallback(const stance_diff *d)
+{
+	return d->fallback;
+}
+
+const stance_position_list *stance_diff_positions(const stance_diff *d, int side)
+{
+	return &d->pos[side ? 1 : 0];
+}
+
+const stance_position_change_list *stance_diff_position_changes(const stance_diff *d)
+{
+	return &d->changes;
+}
+
+const char *stance_diff_op_name(stance_diff_op_kind op)
+{
+	switch (op) {
+	case STANCE_DIFF_EQUAL: return "equal";
+	case STANCE_DIFF_INSERT: return "insert";
+	case STANCE_DIFF_DELETE: return "delete";
+	case STANCE_DIFF_MOVE: return "move";
+	}
+	return "?";
+}
+
+const char *stance_diff_unit_name(stance_diff_unit unit)
+{
+	switch (unit) {
+	case STANCE_DIFF_BLOCK: return "block";
+	case STANCE_DIFF_SENTENCE: return "sentence";
+	case STANCE_DIFF_WORD: return "word";
+	case STANCE_DIFF_CHAR: return "char";
+	}
+	return "?";
+}
+
+int stance_diff_unit_parse(stance_diff_unit *out, const char *name)
+{
+	if (!strcmp(name, "word"))
+		*out = STANCE_DIFF_WORD;
+	else if (!strcmp(name, "sentence"))
+		*out = STANCE_DIFF_SENTENCE;
+	else if (!strcmp(name, "paragraph") || !strcmp(name, "block"))
+		*out = STANCE_DIFF_BLOCK;
+	else if (!strcmp(name, "char"))
+		*out = STANCE_DIFF_CHAR;
+	else
+		return stance_error_set(STANCE_EINVALID,
+			"'%s' is not a diff unit (word, sentence, paragraph or char)", name);
+	return 0;
+}

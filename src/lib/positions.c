@@ -1,0 +1,563 @@
+/*
+ * positions.c: the position lens: which sentences carry a stance marker,
+ * and how the position statements of two texts correspond.
+ */
+#include "internal.h"
+#include "segment.h"
+
+#include <stdio.h>
+
+typedef struct {
+	char *language;  /* "da", "en", ... */
+	char **words;    /* the marker's case-folded words */
+	size_t nwords;
+} marker;
+
+struct stance_positions {
+	marker *items;
+	size_t count, alloc;
+};
+
+static const char *const default_da[] = {
+	"skal", "bør", "må", "kræver", "mener", "foreslår", "vil", "ønsker",
+	"er nødt til", "der er brug for", "opfordrer", "anbefaler", NULL
+};
+static const char *const default_en[] = {
+	"must", "should", "will", "propose", "proposes", "believe", "believes",
+	"need", "needs", "call for", "calls for", "we want", "urge", "recommend", NULL
+};
+
+void stance_positions_free(stance_positions *p)
+{
+	size_t i, j;
+	if (!p)
+		return;
+	for (i = 0; i < p->count; i++) {
+		for (j = 0; j < p->items[i].nwords; j++)
+			free(p->items[i].words[j]);
+		free(p->items[i].words);
+		free(p->items[i].language);
+	}
+	free(p->items);
+	free(p);
+}
+
+/* Adds one marker phrase of `language`; duplicates are harmless. */
+static int add_marker(stance_positions *p, const char *language, const char *phrase, size_t len)
+{
+	seg_tokens t = { 0 };
+	marker m = { 0 };
+	size_t i;
+	int error = -1;
+
+	if (seg_tokenize(&t, phrase, len) < 0)
+		goto done;
+	if (!(m.language = stance_strdup(language)))
+		goto done;
+	if (!(m.words = calloc(t.count ? t.count : 1, sizeof(char *)))) {
+		stance_error_oom();
+		goto done;
+	}
+	for (i = 0; i < t.count; i++) {
+		size_t n = t.items[i].end - t.items[i].start;
+		char *w;
+		if (t.items[i].kind == SEG_SPACE)
+			continue;
+		if (!(w = malloc(4 * n + 1))) {
+			stance_error_oom();
+			goto done;
+		}
+		seg_fold(w, phrase + t.items[i].start, n);
+		m.words[m.nwords++] = w;
+	}
+	if (m.nwords == 0) {
+		error = 0;
+		goto done;
+	}
+	if (p->count == p->alloc) {
+		size_t na = p->alloc ? p->alloc * 2 : 32;
+		marker *nm = realloc(p->items, na * sizeof(*nm));
+		if (!nm) {
+			stance_error_oom();
+			goto done;
+		}
+		p->items = nm;
+		p->alloc = na;
+	}
+	p->items[p->count++] = m;
+	memset(&m, 0, sizeof(m));
+	error = 0;
+done:
+	for (i = 0; i < m.nwords; i++)
+		free(m.words[i]);
+	free(m.words);
+	free(m.language);
+	free(t.items);
+	return error;
+}
+
+int stance_positions_new_default(stance_positions **out)
+{
+	stance_positions *p = calloc(1, sizeof(*p));
+	size_t i;
+	if (!p)
+		return stance_error_oom();
+	for (i = 0; default_da[i]; i++)
+		if (add_marker(p, "da", default_da[i], strlen(default_da[i])) < 0)
+			goto fail;
+	for (i = 0; default_en[i]; i++)
+		if (add_marker(p, "en", default_en[i], strlen(default_en[i])) < 0)
+			goto fail;
+	*out = p;
+	return 0;
+fail:
+	stance_positions_free(p);
+	return STANCE_ERROR;
+}
+
+int stance_positions_parse(stance_positions **out, const char *data, size_t len,
+	const char *origin)
+{
+	stance_positions *p = NULL;
+	char lang[32] = "";
+	size_t pos = 0, line = 0;
+	int error;
+
+	if ((error = stance_utf8_validate(data, len, origin)) < 0)
+		return error;
+	if ((error = stance_positions_new_default(&p)) < 0)
+		return error;
+	while (pos < len) {
+		const char *s = data + pos, *nl = memchr(s, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - s) : len - pos;
+		size_t a = 0, b = n;
+		pos += n + (nl ? 1 : 0);
+		line++;
+		while (a < b && (s[a] == ' ' || s[a] == '\t'))
+			a++;
+		while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r'))
+			b--;
+		if (a == b || s[a] == '#')
+			continue;
+		if (s[a] == '[') {
+			size_t k;
+			if (s[b - 1] != ']' || b - a < 3 || b - a - 2 >= sizeof(lang)) {
+				error = stance_error_set(STANCE_EPARSE,
+					"%s:%zu: a language section looks like [da]",
+					origin ? origin : "positions", line);
+				goto done;
+			}
+			for (k = a + 1; k < b - 1; k++)
+				if (!((s[k] >= 'a' && s[k] <= 'z') || s[k] == '-')) {
+					error = stance_error_set(STANCE_EPARSE,
+						"%s:%zu: '%.*s' is not a language code",
+						origin ? origin : "positions", line, (int)(b - a), s + a);
+					goto done;
+				}
+			memcpy(lang, s + a + 1, b - a - 2);
+			lang[b - a - 2] = '\0';
+			continue;
+		}
+		if (!*lang) {
+			error = stance_error_set(STANCE_EPARSE,
+				"%s:%zu: marker '%.*s' stands before any [language] section",
+				origin ? origin : "positions", line, (int)(b - a), s + a);
+			goto done;
+		}
+		if ((error = add_marker(p, lang, s + a, b - a)) < 0)
+			goto done;
+	}
+	*out = p;
+	p = NULL;
+	error = 0;
+done:
+	stance_positions_free(p);
+	return error;
+}
+
+/* Folded words of text[0, len), in order. */
+typedef struct {
+	char **w;
+	size_t n;
+	char *arena;
+} folded;
+
+static void folded_free(folded *f)
+{
+	free(f->w);
+	free(f->arena);
+}
+
+static int fold_words(folded *f, const char *text, size_t len)
+{
+	seg_tokens t = { 0 };
+	size_t i, o = 0;
+	memset(f, 0, sizeof(*f));
+	if (seg_tokenize(&t, text, len) < 0)
+		return -1;
+	f->arena = malloc(4 * len + t.count + 1);
+	f->w = malloc((t.count + 1) * sizeof(char *));
+	if (!f->arena || !f->w) {
+		free(t.items);
+		folded_free(f);
+		return stance_error_oom();
+	}
+	for (i = 0; i < t.count; i++) {
+		if (t.items[i].kind != SEG_WORD && t.items[i].kind != SEG_CJK)
+			continue;
+		f->w[f->n++] = f->arena + o;
+		o += seg_fold(f->arena + o, text + t.items[i].start, t.items[i].end - t.items[i].start) + 1;
+	}
+	free(t.items);
+	return 0;
+}
+
+static int match_folded(const stance_positions *p, const char *language, const folded *f)
+{
+	size_t m, i, k;
+	for (m = 0; m < p->count; m++) {
+		const marker *mk = &p->items[m];
+		/* a language with markers of its own uses only those */
+		if (language && strcmp(language, mk->language))
+			continue;
+		for (i = 0; i + mk->nwords <= f->n; i++) {
+			for (k = 0; k < mk->nwords; k++)
+				if (f->w[i + k][0] != mk->words[k][0] || strcmp(f->w[i + k], mk->words[k]))
+					break;
+			if (k == mk->nwords)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* A language with markers of its own; otherwise every language's count. */
+static const char *effective_language(const stance_positions *p, const char *language)
+{
+	size_t m;
+	if (!language || !*language)
+		return NULL;
+	for (m = 0; m < p->count; m++)
+		if (!strcmp(p->items[m].language, language))
+			return language;
+	return NULL;
+}
+
+int stance_positions_match(const stance_positions *p, const char *language,
+	const char *text, size_t len)
+{
+	folded f;
+	int r;
+	if (fold_words(&f, text, len) < 0)
+		return 0;
+	r = match_folded(p, effective_language(p, language), &f);
+	folded_free(&f);
+	return r;
+}
+
+void stance_position_list_free(stance_position_list *list)
+{
+	size_t i;
+	if (!list)
+		return;
+	for (i = 0; i < list->count; i++) {
+		free(list->items[i].text);
+		free(list->items[i].section);
+	}
+	free(list->items);
+	list->items = NULL;
+	list->count = 0;
+}
+
+/* Text with whitespace runs collapsed and Markdown emphasis marks and heading
+ * hashes left as they are; caller frees. */
+static char *collapse(const char *s, size_t n)
+{
+	stance_buf b = STANCE_BUF_INIT;
+	size_t i;
+	int sp = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r') {
+			sp = b.size > 0;
+			continue;
+		}
+		if (sp && stance_buf_putc(&b, ' ') < 0)
+			goto fail;
+		sp = 0;
+		if (stance_buf_putc(&b, s[i]) < 0)
+			goto fail;
+	}
+	return stance_buf_detach(&b);
+fail:
+	stance_buf_dispose(&b);
+	return NULL;
+}
+
+/* A heading's text without its "#" marks. Caller frees. */
+static char *heading_text(const char *s, size_t n)
+{
+	size_t a = 0;
+	while (a < n && (s[a] == '#' || s[a] == ' '))
+		a++;
+	return collapse(s + a, n - a);
+}
+
+int stance_positions_extract(stance_position_list *out, const stance_positions *p,
+	const char *language, const char *body, size_t len)
+{
+	stance_diff_block *blocks = NULL;
+	size_t nblocks = 0, i, alloc = 0;
+	seg_tokens t = { 0 };
+	size_t *ends = NULL, nends = 0, aends = 0;
+	char *section = NULL;
+	const char *lang = effective_language(p, language);
+	int error = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (!(section = stance_strdup("")))
+		return -1;
+	if (seg_blocks(&blocks, &nblocks, body, len) < 0)
+		goto done;
+	for (i = 0; i < nblocks; i++) {
+		const stance_diff_block *bk = &blocks[i];
+		size_t s, first = 0;
+		if (bk->kind == STANCE_BLOCK_HEADING) {
+			free(section);
+			if (!(section = heading_text(body + bk->start, bk->end - bk->start)))
+				goto done;
+			continue;
+		}
+		if (bk->kind == STANCE_BLOCK_CODE)
+			continue;
+		t.count = 0;
+		nends = 0;
+		if (seg_tokenize(&t, body + bk->start, bk->end - bk->start) < 0 ||
+		    seg_sentences(&ends, &nends, &aends, body + bk->start, &t, 0, t.count) < 0)
+			goto done;
+		for (s = 0; s < nends; s++) {
+			size_t a = t.items[first].start + bk->start;
+			size_t last = ends[s];
+			size_t b;
+			folded f;
+			int hit;
+			/* drop trailing whitespace from the sentence's range */
+			while (last > first && t.items[last - 1].kind == SEG_SPACE)
+				last--;
+			if (last == first) {
+				first = ends[s];
+				continue;
+			}
+			b = t.items[last - 1].end + bk->start;
+			if (fold_words(&f, body + a, b - a) < 0)
+				goto done;
+			hit = match_folded(p, lang, &f);
+			folded_free(&f);
+			if (hit) {
+				stance_position *np;
+				if (out->count == alloc) {
+					alloc = alloc ? alloc * 2 : 16;
+					if (!(np = realloc(out->items, alloc * sizeof(*np)))) {
+						stance_error_oom();
+						goto done;
+					}
+					out->items = np;
+				}
+				np = &out->items[out->count];
+				np->start = a;
+				np->end = b;
+				np->text = collapse(body + a, b - a);
+				np->section = stance_strdup(section);
+				out->count++;
+				if (!np->text || !np->section)
+					goto done;
+			}
+			first = ends[s];
+		}
+	}
+	error = 0;
+done:
+	if (error < 0)
+		stance_position_list_free(out);
+	free(blocks);
+	free(t.items);
+	free(ends);
+	free(section);
+	return error;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Sorted 32-bit hashes of the folded words, for overlap counting. */
+static int word_bag(uint32_t **out, size_t *n, const char *text, size_t len)
+{
+	folded f;
+	size_t i;
+	uint32_t *h;
+	if (fold_words(&f, text, len) < 0)
+		return -1;
+	if (!(h = malloc((f.n + 1) * sizeof(*h)))) {
+		folded_free(&f);
+		return stance_error_oom();
+	}
+	for (i = 0; i < f.n; i++) {
+		uint32_t x = 2166136261u;
+		const unsigned char *c = (const unsigned char *)f.w[i];
+		for (; *c; c++)
+			x = (x ^ *c) * 16777619u;
+		h[i] = x;
+	}
+	*n = f.n;
+	folded_free(&f);
+	qsort(h, *n, sizeof(*h), cmp_u32);
+	*out = h;
+	return 0;
+}
+
+
+/* Dice coefficient of two sorted bags. */
+static double dice(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	size_t i = 0, j = 0, common = 0;
+	if (na + nb == 0)
+		return 1.0;
+	while (i < na && j < nb) {
+		if (a[i] == b[j]) {
+			common++;
+			i++;
+			j++;
+		} else if (a[i] < b[j]) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	return 2.0 * (double)common / (double)(na + nb);
+}
+
+double stance_text_similarity(const char *a, size_t alen, const char *b, size_t blen)
+{
+	uint32_t *ha = NULL, *hb = NULL;
+	size_t na = 0, nb = 0;
+	double r = 0;
+	if (word_bag(&ha, &na, a, alen) == 0 && word_bag(&hb, &nb, b, blen) == 0)
+		r = dice(ha, na, hb, nb);
+	free(ha);
+	free(hb);
+	return r;
+}
+
+void stance_position_change_list_free(stance_position_change_list *list)
+{
+	if (!list)
+		return;
+	free(list->items);
+	list->items = NULL;
+	list->count = 0;
+}
+
+static int push_change(stance_position_change_list *out, size_t *alloc,
+	stance_position_change_kind kind, int o, int n, double sim)
+{
+	if (out->count == *alloc) {
+		size_t na = *alloc ? *alloc * 2 : 16;
+		stance_position_change *p = realloc(out->items, na * sizeof(*p));
+		if (!p)
+			return stance_error_oom();
+		out->items = p;
+		*alloc = na;
+	}
+	out->items[out->count].kind = kind;
+	out->items[out->count].old_index = o;
+	out->items[out->count].new_index = n;
+	out->items[out->count].similarity = sim;
+	out->count++;
+	return 0;
+}
+
+/* Statements at least this alike are one position, reworded. */
+#define REWORD_THRESHOLD 0.34
+
+int stance_positions_compare(stance_position_change_list *out,
+	const stance_position_list *ol, const stance_position_list *nl)
+{
+	uint32_t **ob = NULL, **nb = NULL;
+	size_t *on = NULL, *nn = NULL, alloc = 0, i, j;
+	int *o_used = NULL, *n_used = NULL, error = -1;
+
+	memset(out, 0, sizeof(*out));
+	ob = calloc(ol->count + 1, sizeof(*ob));
+	nb = calloc(nl->count + 1, sizeof(*nb));
+	on = calloc(ol->count + 1, sizeof(*on));
+	nn = calloc(nl->count + 1, sizeof(*nn));
+	o_used = calloc(ol->count + 1, sizeof(int));
+	n_used = calloc(nl->count + 1, sizeof(int));
+	if (!ob || !nb || !on || !nn || !o_used || !n_used) {
+		stance_error_oom();
+		goto done;
+	}
+	/* identical wording first: unchanged, not listed */
+	for (i = 0; i < ol->count; i++)
+		for (j = 0; j < nl->count; j++)
+			if (!n_used[j] && !strcmp(ol->items[i].text, nl->items[j].text)) {
+				o_used[i] = n_used[j] = 1;
+				break;
+			}
+	for (i = 0; i < ol->count; i++)
+		if (!o_used[i] && word_bag(&ob[i], &on[i], ol->items[i].text, strlen(ol->items[i].text)) < 0)
+			goto done;
+	for (j = 0; j < nl->count; j++)
+		if (!n_used[j] && word_bag(&nb[j], &nn[j], nl->items[j].text, strlen(nl->items[j].text)) < 0)
+			goto done;
+	/* then the best remaining pairs, greedily, best first */
+	for (;;) {
+		double best = REWORD_THRESHOLD;
+		size_t bi = 0, bj = 0;
+		int found = 0;
+		for (i = 0; i < ol->count; i++) {
+			if (o_used[i])
+				continue;
+			for (j = 0; j < nl->count; j++) {
+				double s;
+				if (n_used[j])
+					continue;
+				s = dice(ob[i], on[i], nb[j], nn[j]);
+				if (s >= best) {
+					best = s;
+					bi = i;
+					bj = j;
+					found = 1;
+				}
+			}
+		}
+		if (!found)
+			break;
+		o_used[bi] = n_used[bj] = 1;
+		if (push_change(out, &alloc, STANCE_POSITION_REWORDED, (int)bi, (int)bj, best) < 0)
+			goto done;
+	}
+	for (i = 0; i < ol->count; i++)
+		if (!o_used[i] && push_change(out, &alloc, STANCE_POSITION_REMOVED, (int)i, -1, 0) < 0)
+			goto done;
+	for (j = 0; j < nl->count; j++)
+		if (!n_used[j] && push_change(out, &alloc, STANCE_POSITION_ADDED, -1, (int)j, 0) < 0)
+			goto done;
+	error = 0;
+done:
+	if (error < 0)
+		stance_position_change_list_free(out);
+	for (i = 0; ob && i < ol->count; i++)
+		free(ob[i]);
+	for (j = 0; nb && j < nl->count; j++)
+		free(nb[j]);
+	free(ob);
+	free(nb);
+	free(on);
+	free(nn);
+	free(o_used);
+	free(n_used);
+	return error;
+}

@@ -1,0 +1,432 @@
+/*
+ * segment.c: Unicode-aware tokens and sentences for the diff and positions
+ * modules. Graphemes come from utf8proc's grapheme-break rules, so a letter
+ * with a combining accent or an emoji with modifiers is never split; letters
+ * (æ ø å included) and digits form words; CJK letters are one token each;
+ * everything else (curly quotes, dashes, symbols) is a punctuation token.
+ */
+#include "internal.h"
+#include "segment.h"
+
+#include <utf8proc.h>
+
+/* Decodes one code point at text[p]; invalid bytes count as one U+FFFD. */
+static size_t decode(int32_t *cp, const char *text, size_t len, size_t p)
+{
+	unsigned char c = (unsigned char)text[p];
+	utf8proc_ssize_t n;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	n = utf8proc_iterate((const utf8proc_uint8_t *)text + p,
+		(utf8proc_ssize_t)(len - p), cp);
+	if (n <= 0) {
+		*cp = 0xFFFD;
+		return 1;
+	}
+	return (size_t)n;
+}
+
+static int is_cjk(int32_t cp)
+{
+	return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) ||
+		(cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+
+static seg_kind classify(int32_t cp)
+{
+	utf8proc_category_t cat;
+	if (cp < 0x80) {
+		if (cp == ' ' || cp == '\n' || cp == '\t' || cp == '\r' || cp == '\f' || cp == '\v')
+			return SEG_SPACE;
+		if ((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'))
+			return SEG_WORD;
+		return SEG_PUNCT;
+	}
+	cat = utf8proc_category(cp);
+	switch (cat) {
+	case UTF8PROC_CATEGORY_ZS: case UTF8PROC_CATEGORY_ZL: case UTF8PROC_CATEGORY_ZP:
+		return SEG_SPACE;
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
+		return is_cjk(cp) ? SEG_CJK : SEG_WORD;
+	case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+	case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+		return SEG_WORD;
+	default:
+		return SEG_PUNCT;
+	}
+}
+
+static int push(seg_tokens *out, size_t start, size_t end, seg_kind kind)
+{
+	if (out->count == out->alloc) {
+		size_t n = out->alloc ? out->alloc * 2 : 256;
+		seg_token *p = realloc(out->items, n * sizeof(*p));
+		if (!p)
+			return stance_error_oom();
+		out->items = p;
+		out->alloc = n;
+	}
+	out->items[out->count].start = start;
+	out->items[out->count].end = end;
+	out->items[out->count].kind = kind;
+	out->count++;
+	return 0;
+}
+
+/* An apostrophe joins two word pieces ("KL's", "KL’s") into one word. */
+static int is_apostrophe(const char *text, size_t start, size_t end)
+{
+	return (end - start == 1 && text[start] == '\'') ||
+		(end - start == 3 && !memcmp(text + start, "\xE2\x80\x99", 3));
+}
+
+int seg_tokenize(seg_tokens *out, const char *text, size_t len)
+{
+	return seg_tokenize_ex(out, text, len, 0);
+}
+
+int seg_tokenize_ex(seg_tokens *out, const char *text, size_t len, int graphemes)
+{
+	size_t p = 0;
+	utf8proc_int32_t state = 0;
+	int32_t cp, next;
+	size_t n;
+
+	if (len == 0)
+		return 0;
+	n = decode(&cp, text, len, 0);
+	while (p < len) {
+		/* One grapheme: [gstart, p) after the loop. */
+		size_t gstart = p;
+		seg_kind kind = classify(cp);
+		p += n;
+		while (p < len) {
+			n = decode(&next, text, len, p);
+			if (cp < 0x80 && next < 0x80) {
+				if (!(cp == '\r' && next == '\n')) {
+					state = 0;
+					cp = next;
+					break;
+				}
+			} else if (utf8proc_grapheme_break_stateful(cp, next, &state)) {
+				cp = next;
+				break;
+			}
+			cp = next;
+			p += n;
+		}
+		/* Merge into the previous token where the kinds run together. */
+		if (out->count) {
+			seg_token *last = &out->items[out->count - 1];
+			if (last->end == gstart && last->kind == kind &&
+			    (kind == SEG_SPACE || (kind == SEG_WORD && !graphemes))) {
+				last->end = p;
+				continue;
+			}
+			/* word ' word: fold the apostrophe and what follows into the word */
+			if (kind == SEG_WORD && !graphemes && last->kind == SEG_PUNCT && out->count >= 2 &&
+			    out->items[out->count - 2].kind == SEG_WORD &&
+			    out->items[out->count - 2].end == last->start &&
+			    is_apostrophe(text, last->start, last->end)) {
+				out->count--;
+				out->items[out->count - 1].end = p;
+				continue;
+			}
+		}
+		if (push(out, gstart, p, kind) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int is_terminal(const char *s, size_t len)
+{
+	return (len == 1 && (*s == '.' || *s == '!' || *s == '?')) ||
+		(len == 3 && !memcmp(s, "\xE2\x80\xA6", 3)); /* … */
+}
+
+static int is_closer(const char *s, size_t len)
+{
+	return (len == 1 && (*s == '"' || *s == '\'' || *s == ')' || *s == '*' || *s == '_')) ||
+		(len == 3 && (!memcmp(s, "\xE2\x80\x9D", 3) || !memcmp(s, "\xE2\x80\x99", 3) ||
+			!memcmp(s, "\xC2\xBB", 2)));
+}
+
+/* Does a sentence start at this token? An uppercase letter, a digit-free
+ * opening quote or a Markdown emphasis mark. */
+static int starts_sentence(const char *text, const seg_token *t)
+{
+	int32_t cp;
+	size_t len = t->end - t->start;
+	decode(&cp, text, t->end, t->start);
+	if (t->kind == SEG_WORD || t->kind == SEG_CJK) {
+		utf8proc_category_t c = utf8proc_category(cp);
+		return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT || t->kind == SEG_CJK;
+	}
+	if (t->kind == SEG_PUNCT)
+		return (len == 1 && (cp == '"' || cp == '*' || cp == '(' || cp == '_')) ||
+			cp == 0x201C || cp == 0x201E || cp == 0xAB || cp == 0x2018;
+	return 0;
+}
+
+/* Words of one letter ("a" in "bl.a.") or all digits ("4." in "4. december")
+ * before a full stop are abbreviations or ordinals, not sentence ends. */
+static int abbreviation_before(const char *text, const seg_tokens *toks, size_t i, size_t first)
+{
+	const seg_token *w;
+	size_t k, n;
+	if (i == first || text[toks->items[i].start] != '.')
+		return 0;
+	w = &toks->items[i - 1];
+	if (w->kind != SEG_WORD)
+		return 0;
+	n = w->end - w->start;
+	if (n == 1)
+		return 1;
+	for (k = w->start; k < w->end; k++)
+		if (text[k] < '0' || text[k] > '9')
+			return 0;
+	return n <= 2;
+}
+
+static int push_end(size_t **ends, size_t *count, size_t *alloc, size_t v)
+{
+	if (*count == *alloc) {
+		size_t n = *alloc ? *alloc * 2 : 16;
+		size_t *p = realloc(*ends, n * sizeof(*p));
+		if (!p)
+			return stance_error_oom();
+		*ends = p;
+		*alloc = n;
+	}
+	(*ends)[(*count)++] = v;
+	return 0;
+}
+
+int seg_sentences(size_t **ends, size_t *count, size_t *alloc,
+	const char *text, const seg_tokens *toks, size_t first, size_t last)
+{
+	size_t i = first;
+	while (i < last) {
+		const seg_token *t = &toks->items[i];
+		if (t->kind == SEG_PUNCT && is_terminal(text + t->start, t->end - t->start) &&
+		    !abbreviation_before(text, toks, i, first)) {
+			size_t j = i + 1;
+			while (j < last && toks->items[j].kind == SEG_PUNCT &&
+			       (is_closer(text + toks->items[j].start, toks->items[j].end - toks->items[j].start) ||
+				is_terminal(text + toks->items[j].start, toks->items[j].end - toks->items[j].start)))
+				j++;
+			if (j < last && toks->items[j].kind == SEG_SPACE) {
+				size_t k = j + 1;
+				if (k >= last || starts_sentence(text, &toks->items[k])) {
+					if (k < last && push_end(ends, count, alloc, k) < 0)
+						return -1;
+					i = k;
+					continue;
+				}
+			}
+			i = j;
+			continue;
+		}
+		i++;
+	}
+	if (last > first && push_end(ends, count, alloc, last) < 0)
+		return -1;
+	return 0;
+}
+
+size_t seg_count_words(const char *text, size_t len)
+{
+	seg_tokens t = { 0 };
+	size_t i, n = 0;
+	if (seg_tokenize(&t, text, len) < 0)
+		return 0;
+	for (i = 0; i < t.count; i++)
+		if (t.items[i].kind == SEG_WORD || t.items[i].kind == SEG_CJK)
+			n++;
+	free(t.items);
+	return n;
+}
+
+uint64_t seg_hash_normalized(const char *text, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i = 0;
+	int pending_space = 0, any = 0;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+			pending_space = any;
+			continue;
+		}
+		if (pending_space) {
+			h ^= ' ';
+			h *= 1099511628211ULL;
+			pending_space = 0;
+		}
+		h ^= c;
+		h *= 1099511628211ULL;
+		any = 1;
+	}
+	return h;
+}
+
+size_t seg_fold(char *out, const char *text, size_t len)
+{
+	size_t p = 0, o = 0;
+	while (p < len) {
+		int32_t cp;
+		size_t n = decode(&cp, text, len, p);
+		utf8proc_ssize_t w;
+		if (cp < 0x80) {
+			out[o++] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+		} else {
+			w = utf8proc_encode_char(utf8proc_tolower(cp), (utf8proc_uint8_t *)out + o);
+			o += (size_t)w;
+		}
+		p += n;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* Length of the line starting at p, its newline included. */
+static size_t line_len(const char *text, size_t len, size_t p)
+{
+	const char *nl = memchr(text + p, '\n', len - p);
+	return nl ? (size_t)(nl - (text + p)) + 1 : len - p;
+}
+
+static int blank_line(const char *s, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/* Does the line start a list item ("- ", "* ", "+ ", "12. ", "3) ")? */
+static int list_marker(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && s[i] == ' ')
+		i++;
+	if (i + 1 < n && (s[i] == '-' || s[i] == '*' || s[i] == '+') && (s[i + 1] == ' ' || s[i + 1] == '\n'))
+		return 1;
+	if (i < n && s[i] >= '0' && s[i] <= '9') {
+		size_t d = 0;
+		while (i < n && s[i] >= '0' && s[i] <= '9' && d < 10) {
+			i++;
+			d++;
+		}
+		if (i + 1 < n && (s[i] == '.' || s[i] == ')') && (s[i + 1] == ' ' || s[i + 1] == '\n'))
+			return 1;
+	}
+	return 0;
+}
+
+static int heading_level(const char *s, size_t n)
+{
+	size_t i = 0, h = 0;
+	while (i < n && i < 3 && s[i] == ' ')
+		i++;
+	while (i < n && s[i] == '#' && h < 7) {
+		i++;
+		h++;
+	}
+	if (h >= 1 && h <= 6 && (i >= n || s[i] == ' ' || s[i] == '\n'))
+		return (int)h;
+	return 0;
+}
+
+static int fence(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && i < 3 && s[i] == ' ')
+		i++;
+	return i + 2 < n && ((s[i] == '`' && s[i + 1] == '`' && s[i + 2] == '`') ||
+		(s[i] == '~' && s[i + 1] == '~' && s[i + 2] == '~'));
+}
+
+int seg_blocks(stance_diff_block **out, size_t *count, const char *text, size_t len)
+{
+	stance_diff_block *b = NULL;
+	size_t n = 0, alloc = 0, p = 0;
+	int in_block = 0, in_fence = 0;
+	stance_block_kind cur = STANCE_BLOCK_PARAGRAPH;
+
+	while (p < len) {
+		size_t ll = line_len(text, len, p);
+		const char *s = text + p;
+		int start = 0, level = 0;
+		stance_block_kind kind = STANCE_BLOCK_PARAGRAPH;
+
+		if (in_fence) {
+			if (fence(s, ll))
+				in_fence = 0;
+			p += ll;
+			continue;
+		}
+		if (blank_line(s, ll)) {
+			in_block = 0;
+			p += ll;
+			continue;
+		}
+		if ((level = heading_level(s, ll)) > 0) {
+			kind = STANCE_BLOCK_HEADING;
+			start = 1;
+		} else if (fence(s, ll)) {
+			kind = STANCE_BLOCK_CODE;
+			in_fence = 1;
+			start = 1;
+		} else if (list_marker(s, ll)) {
+			kind = STANCE_BLOCK_LIST_ITEM;
+			start = 1;
+		} else if (s[0] == '|') {
+			kind = STANCE_BLOCK_TABLE_ROW;
+			start = 1;
+		} else if (!in_block || cur == STANCE_BLOCK_HEADING || cur == STANCE_BLOCK_TABLE_ROW) {
+			kind = s[0] == '>' ? STANCE_BLOCK_QUOTE : STANCE_BLOCK_PARAGRAPH;
+			start = 1;
+		}
+		if (start) {
+			if (n == alloc) {
+				size_t na = alloc ? alloc * 2 : 64;
+				stance_diff_block *nb = realloc(b, na * sizeof(*nb));
+				if (!nb) {
+					free(b);
+					return stance_error_oom();
+				}
+				b = nb;
+				alloc = na;
+			}
+			if (n)
+				b[n - 1].end = p;
+			b[n].kind = kind;
+			b[n].start = n ? p : 0;
+			b[n].end = len;
+			b[n].level = level;
+			n++;
+			cur = kind;
+		}
+		in_block = 1;
+		p += ll;
+	}
+	if (n == 0 && len > 0) {
+		/* whitespace only: one block so the ranges still tile */
+		if (!(b = malloc(sizeof(*b))))
+			return stance_error_oom();
+		b[0].kind = STANCE_BLOCK_OTHER;
+		b[0].start = 0;
+		b[0].end = len;
+		b[0].level = 0;
+		n = 1;
+	}
+	*out = b;
+	*count = n;
+	return 0;
+}

@@ -1,0 +1,64 @@
+/*
+ * segment.h: Unicode-aware segmentation of prose for the diff and the
+ * positions modules (internal; not part of the API): tokens (words,
+ * punctuation, whitespace, CJK characters) and sentences, both as byte ranges.
+ */
+#ifndef STANCE_SEGMENT_H
+#define STANCE_SEGMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stance/diff.h"
+
+typedef enum {
+	SEG_SPACE = 0, /* a run of whitespace, line breaks included */
+	SEG_WORD,      /* letters, digits and combining marks (æ ø å whole) */
+	SEG_PUNCT,     /* one grapheme of punctuation or symbol (curly quotes, dashes, emoji) */
+	SEG_CJK        /* one CJK grapheme: CJK text is compared per character */
+} seg_kind;
+
+typedef struct {
+	size_t start, end; /* byte range in the text */
+	seg_kind kind;
+} seg_token;
+
+typedef struct {
+	seg_token *items;
+	size_t count, alloc;
+} seg_tokens;
+
+/* Splits text[0, len) into tokens that tile it exactly. Graphemes are never
+ * split. `out` is appended to; the caller frees out->items. 0 or -1 (out of
+ * memory; message set). */
+int seg_tokenize(seg_tokens *out, const char *text, size_t len);
+
+/* As seg_tokenize, but with `graphemes` set every non-space grapheme is a
+ * token of its own (for a character-level diff). */
+int seg_tokenize_ex(seg_tokens *out, const char *text, size_t len, int graphemes);
+
+/* Splits a canonical Markdown body into blocks (headings, paragraphs, list
+ * items, table rows, quotes, code) that tile it: each block runs to the start
+ * of the next, so trailing blank lines belong to the block before. *out is
+ * malloc'ed and belongs to the caller. */
+int seg_blocks(stance_diff_block **out, size_t *count, const char *text, size_t len);
+
+/* Splits the tokens [first, last) of `text` into sentences: appends to `ends`
+ * the index one past each sentence's last token (trailing whitespace belongs
+ * to the sentence before it). `ends` is a caller-owned array grown with
+ * realloc; *count and *alloc track it. */
+int seg_sentences(size_t **ends, size_t *count, size_t *alloc,
+	const char *text, const seg_tokens *toks, size_t first, size_t last);
+
+/* Number of word and CJK tokens in text[0, len) (what "words" counts). */
+size_t seg_count_words(const char *text, size_t len);
+
+/* 64-bit FNV-1a of text[0, len) with whitespace runs collapsed to one space,
+ * leading and trailing whitespace dropped, so reflowed text hashes alike. */
+uint64_t seg_hash_normalized(const char *text, size_t len);
+
+/* Lowercase-folds one word token into `out` (caller-owned, >= 4*len+1 bytes
+ * is always enough); returns the folded length. */
+size_t seg_fold(char *out, const char *text, size_t len);
+
+#endif
