@@ -10,6 +10,9 @@
 #include "stance/repo.h"
 #include "stance/store.h"
 #include "stance/history.h"
+#include "stance/positions.h"
+#include "stance/diff.h"
+#include "stance/render.h"
 #include "stance/words.h"
 #include "stance/import.h"
 
