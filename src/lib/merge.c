@@ -1,0 +1,524 @@
+/*
+ * merge.c: the document-aware three-way merge behind `stance sync`: front
+ * matter field by field, the body block by block (see merge.h).
+ */
+#include "merge.h"
+
+#include <stdio.h>
+
+/* A block of a canonical body: a run of text between blank lines. */
+typedef struct {
+	const char *ptr;
+	size_t len;
+	uint64_t hash;
+} block;
+
+typedef struct {
+	block *items;
+	size_t count;
+} block_list;
+
+/* One side's edit: base blocks [bs, be) became that side's blocks [ss, se). */
+typedef struct {
+	size_t bs, be, ss, se;
+	int side; /* 0 ours, 1 theirs */
+} hunk;
+
+void stance_merge_report_clear(stance_merge_report *report)
+{
+	size_t i;
+	if (!report)
+		return;
+	for (i = 0; i < report->count; i++)
+		free(report->passages[i]);
+	free(report->passages);
+	report->passages = NULL;
+	report->count = 0;
+}
+
+/* Adds a passage sentence to the report; the report owns the copy. */
+static int report_add(stance_merge_report *report, const char *text)
+{
+	char **grown = realloc(report->passages, (report->count + 1) * sizeof(*grown));
+	if (!grown)
+		return stance_error_oom();
+	report->passages = grown;
+	if (!(grown[report->count] = stance_strdup(text)))
+		return STANCE_ERROR;
+	report->count++;
+	return 0;
+}
+
+static uint64_t hash_bytes(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* Splits `text` at blank lines. The blocks borrow from `text`. */
+static int split_blocks(block_list *out, const char *text)
+{
+	size_t len = strlen(text), start = 0, cap = 0;
+	out->items = NULL;
+	out->count = 0;
+	while (len > 0 && text[len - 1] == '\n')
+		len--;
+	while (start < len) {
+		const char *sep = NULL, *p = text + start;
+		size_t end;
+		/* find the next "\n\n" */
+		for (size_t i = start; i + 1 < len; i++) {
+			if (text[i] == '\n' && text[i + 1] == '\n') {
+				sep = text + i;
+				break;
+			}
+		}
+		end = sep ? (size_t)(sep - text) : len;
+		if (out->count == cap) {
+			block *grown;
+			cap = cap ? cap * 2 : 16;
+			if (!(grown = realloc(out->items, cap * sizeof(*grown)))) {
+				free(out->items);
+				out->items = NULL;
+				return stance_error_oom();
+			}
+			out->items = grown;
+		}
+		out->items[out->count].ptr = p;
+		out->items[out->count].len = end - start;
+		out->items[out->count].hash = hash_bytes(p, end - start);
+		out->count++;
+		start = end;
+		while (start < len && text[start] == '\n')
+			start++;
+	}
+	return 0;
+}
+
+static int block_eq(const block *a, const block *b)
+{
+	return a->hash == b->hash && a->len == b->len && !memcmp(a->ptr, b->ptr, a->len);
+}
+
+/*
+ * The edits that turn `base` into `side`, from a longest common subsequence
+ * of blocks. Appends to `hunks` (grown as needed). Past a size limit the
+ * whole body counts as one edit, which is coarse but never wrong.
+ */
+static int diff_blocks(hunk **hunks, size_t *nhunks, size_t *cap,
+	const block_list *base, const block_list *side, int which)
+{
+	size_t n = base->count, m = side->count, i, j, pre = 0, suf = 0;
+	uint32_t *lcs = NULL;
+	int error = 0;
+
+#define PUSH_HUNK(BS, BE, SS, SE) do { \
+		if (*nhunks == *cap) { \
+			hunk *g_; \
+			*cap = *cap ? *cap * 2 : 16; \
+			if (!(g_ = realloc(*hunks, *cap * sizeof(*g_)))) { error = stance_error_oom(); goto done; } \
+			*hunks = g_; \
+		} \
+		(*hunks)[*nhunks].bs = (BS); (*hunks)[*nhunks].be = (BE); \
+		(*hunks)[*nhunks].ss = (SS); (*hunks)[*nhunks].se = (SE); \
+		(*hunks)[*nhunks].side = which; (*nhunks)++; \
+	} while (0)
+
+	/* Common prefix and suffix first: most edits touch a few blocks. */
+	while (pre < n && pre < m && block_eq(&base->items[pre], &side->items[pre]))
+		pre++;
+	while (suf < n - pre && suf < m - pre &&
+	       block_eq(&base->items[n - 1 - suf], &side->items[m - 1 - suf]))
+		suf++;
+	{
+		size_t bn = n - pre - suf, sn = m - pre - suf;
+		if (bn == 0 && sn == 0)
+			goto done;
+		if (bn == 0 || sn == 0 || (bn + 1) * (sn + 1) > 4000000) {
+			PUSH_HUNK(pre, pre + bn, pre, pre + sn);
+			goto done;
+		}
+		/* lcs[i][j]: LCS length of base[pre+i..] and side[pre+j..] */
+		if (!(lcs = calloc((bn + 1) * (sn + 1), sizeof(*lcs)))) {
+			error = stance_error_oom();
+			goto done;
+		}
+#define L(I, J) lcs[(I) * (sn + 1) + (J)]
+		for (i = bn; i-- > 0;)
+			for (j = sn; j-- > 0;)
+				L(i, j) = block_eq(&base->items[pre + i], &side->items[pre + j]) ?
+					L(i + 1, j + 1) + 1 :
+					(L(i + 1, j) >= L(i, j + 1) ? L(i + 1, j) : L(i, j + 1));
+		i = 0;
+		j = 0;
+#define ON_PATH(I, J) ((I) < bn && (J) < sn && block_eq(&base->items[pre + (I)], &side->items[pre + (J)]) && \
+		L(I, J) == L((I) + 1, (J) + 1) + 1)
+		while (i < bn || j < sn) {
+			size_t hi, hj;
+			if (ON_PATH(i, j)) {
+				i++;
+				j++;
+				continue;
+			}
+			hi = i;
+			hj = j;
+			while ((i < bn || j < sn) && !ON_PATH(i, j)) {
+				if (j >= sn || (i < bn && L(i + 1, j) >= L(i, j + 1)))
+					i++;
+				else
+					j++;
+			}
+			PUSH_HUNK(pre + hi, pre + i, pre + hj, pre + j);
+		}
+#undef ON_PATH
+#undef L
+	}
+done:
+#undef PUSH_HUNK
+	free(lcs);
+	return error;
+}
+
+static int hunk_cmp(const void *a, const void *b)
+{
+	const hunk *x = a, *y = b;
+	if (x->bs != y->bs)
+		return x->bs < y->bs ? -1 : 1;
+	if (x->be != y->be)
+		return x->be < y->be ? -1 : 1;
+	return x->side - y->side;
+}
+
+/* Whether an edit of base [s, e) touches the cluster [cs, ce). Two
+ * insertions at one place collide; an insertion at a cluster's edge does not. */
+static int overlaps(size_t cs, size_t ce, const hunk *h)
+{
+	if (cs == ce && h->bs == h->be)
+		return cs == h->bs;
+	if (cs == ce)
+		return h->bs < cs && cs < h->be;
+	if (h->bs == h->be)
+		return cs < h->bs && h->bs < ce;
+	return h->bs < ce && cs < h->be;
+}
+
+static int put_blocks(stance_buf *out, const block *items, size_t from, size_t to, int *first)
+{
+	size_t i;
+	int error = 0;
+	for (i = from; i < to && !error; i++) {
+		if (!*first)
+			error = stance_buf_puts(out, "\n\n");
+		*first = 0;
+		if (!error)
+			error = stance_buf_put(out, items[i].ptr, items[i].len);
+	}
+	return error;
+}
+
+/* The text of base[cs, ce) after one side's hunks in hunks[a, b) of that side. */
+static int side_text(stance_buf *out, const block_list *base, const block_list *sidel,
+	const hunk *hunks, size_t a, size_t b, int side, size_t cs, size_t ce)
+{
+	size_t pos = cs, k;
+	int first = 1, error = 0;
+	for (k = a; k < b && !error; k++) {
+		if (hunks[k].side != side)
+			continue;
+		if ((error = put_blocks(out, base->items, pos, hunks[k].bs, &first)) < 0)
+			break;
+		error = put_blocks(out, sidel->items, hunks[k].ss, hunks[k].se, &first);
+		pos = hunks[k].be;
+	}
+	if (!error)
+		error = put_blocks(out, base->items, pos, ce, &first);
+	return error;
+}
+
+/* A short, one-line quotation of a block, for naming a passage. */
+static int describe(stance_buf *out, const char *what, size_t number, const block *b)
+{
+	size_t i, n = 0;
+	int error = stance_buf_printf(out, "%s %zu", what, number);
+	if (error || !b)
+		return error;
+	error = stance_buf_puts(out, " (\"");
+	for (i = 0; i < b->len && !error; i++) {
+		unsigned char c = (unsigned char)b->ptr[i];
+		/* stop at a character boundary after about 60 bytes */
+		if (n >= 60 && (c & 0xC0) != 0x80) {
+			error = stance_buf_puts(out, "…");
+			break;
+		}
+		error = stance_buf_putc(out, c == '\n' ? ' ' : (char)c);
+		n++;
+	}
+	if (!error)
+		error = stance_buf_puts(out, "\")");
+	return error;
+}
+
+static int append_blocks_text(stance_buf *out, int *first, const char *text, size_t len)
+{
+	int error = 0;
+	if (len == 0)
+		return 0;
+	if (!*first)
+		error = stance_buf_puts(out, "\n\n");
+	*first = 0;
+	return error ? error : stance_buf_put(out, text, len);
+}
+
+int stance_merge_body(stance_buf *ours_pick, stance_buf *theirs_pick,
+	stance_merge_report *report, const char *base, const char *ours,
+	const char *theirs)
+{
+	block_list lb = { 0 }, lo = { 0 }, lt = { 0 };
+	hunk *hunks = NULL;
+	size_t nhunks = 0, cap = 0, k, pos = 0, conflicts = 0;
+	stance_buf ta = STANCE_BUF_INIT, tb = STANCE_BUF_INIT, desc = STANCE_BUF_INIT;
+	int error, first_o = 1, first_t = 1;
+
+	if ((error = split_blocks(&lb, base)) < 0 || (error = split_blocks(&lo, ours)) < 0 ||
+	    (error = split_blocks(&lt, theirs)) < 0 ||
+	    (error = diff_blocks(&hunks, &nhunks, &cap, &lb, &lo, 0)) < 0 ||
+	    (error = diff_blocks(&hunks, &nhunks, &cap, &lb, &lt, 1)) < 0)
+		goto done;
+	if (nhunks)
+		qsort(hunks, nhunks, sizeof(*hunks), hunk_cmp);
+
+	for (k = 0; k < nhunks;) {
+		size_t cs = hunks[k].bs, ce = hunks[k].be, end = k + 1;
+		int sides = 1 << hunks[k].side;
+		/* grow the cluster while the next edit touches it */
+		while (end < nhunks && overlaps(cs, ce, &hunks[end])) {
+			if (hunks[end].be > ce)
+				ce = hunks[end].be;
+			sides |= 1 << hunks[end].side;
+			end++;
+		}
+		/* unchanged blocks before the cluster */
+		if ((error = put_blocks(ours_pick, lb.items, pos, cs, &first_o)) < 0 ||
+		    (error = put_blocks(theirs_pick, lb.items, pos, cs, &first_t)) < 0)
+			goto done;
+		stance_buf_clear(&ta);
+		stance_buf_clear(&tb);
+		if ((error = side_text(&ta, &lb, &lo, hunks, k, end, 0, cs, ce)) < 0 ||
+		    (error = side_text(&tb, &lb, &lt, hunks, k, end, 1, cs, ce)) < 0)
+			goto done;
+		if (sides == 3 && (ta.size != tb.size || memcmp(stance_buf_cstr(&ta), stance_buf_cstr(&tb), ta.size))) {
+			/* both sides changed this passage differently */
+			conflicts++;
+			stance_buf_clear(&desc);
+			if (cs < ce)
+				error = describe(&desc, ce - cs > 1 ? "paragraphs from" : "paragraph",
+					cs + 1, &lb.items[cs]);
+			else
+				error = describe(&desc, "new text after paragraph", cs, cs ? &lb.items[cs - 1] : NULL);
+			if (error < 0 || (error = report_add(report, desc.ptr)) < 0)
+				goto done;
+			if ((error = append_blocks_text(ours_pick, &first_o, ta.ptr, ta.size)) < 0 ||
+			    (error = append_blocks_text(theirs_pick, &first_t, tb.ptr, tb.size)) < 0)
+				goto done;
+		} else {
+			/* one side's edit, or both made the same one */
+			const stance_buf *take = (sides & 1) ? &ta : &tb;
+			if ((error = append_blocks_text(ours_pick, &first_o, take->ptr, take->size)) < 0 ||
+			    (error = append_blocks_text(theirs_pick, &first_t, take->ptr, take->size)) < 0)
+				goto done;
+		}
+		pos = ce;
+		k = end;
+	}
+	if ((error = put_blocks(ours_pick, lb.items, pos, lb.count, &first_o)) < 0 ||
+	    (error = put_blocks(theirs_pick, lb.items, pos, lb.count, &first_t)) < 0)
+		goto done;
+	if (!first_o)
+		error = stance_buf_putc(ours_pick, '\n');
+	if (!error && !first_t)
+		error = stance_buf_putc(theirs_pick, '\n');
+	if (!error && conflicts)
+		error = STANCE_ECONFLICT;
+done:
+	free(lb.items);
+	free(lo.items);
+	free(lt.items);
+	free(hunks);
+	stance_buf_dispose(&ta);
+	stance_buf_dispose(&tb);
+	stance_buf_dispose(&desc);
+	return error;
+}
+
+static int streq(const char *a, const char *b)
+{
+	if (!a || !*a)
+		return !b || !*b;
+	return b && !strcmp(a, b);
+}
+
+/* The authors as one comparable string. */
+static int authors_key(stance_buf *out, const stance_document *doc)
+{
+	size_t i;
+	int error = 0;
+	for (i = 0; i < stance_document_author_count(doc) && !error; i++) {
+		error = stance_buf_puts(out, stance_document_author(doc, i));
+		if (!error)
+			error = stance_buf_putc(out, '\x1f');
+	}
+	return error;
+}
+
+/* The fields stance does not know, as one comparable string. */
+static int extras_key(stance_buf *out, const stance_document *doc)
+{
+	size_t i;
+	int error = 0;
+	for (i = 0; i < stance_document_extra_count(doc) && !error; i++) {
+		const char *name, *value;
+		if ((error = stance_document_extra(doc, i, &name, &value)) < 0)
+			break;
+		error = stance_buf_printf(out, "%s\x1e%s\x1f", name, value ? value : "");
+	}
+	return error;
+}
+
+static int copy_authors(stance_document *to, const stance_document *from)
+{
+	size_t i;
+	int error = 0;
+	stance_document_clear_authors(to);
+	for (i = 0; i < stance_document_author_count(from) && !error; i++)
+		error = stance_document_add_author(to, stance_document_author(from, i));
+	return error;
+}
+
+static const char *const merged_fields[] = {
+	"title", "kind", "organization", "publication", "published", "language", "source", "id", NULL
+};
+
+int stance_merge_document(stance_buf *ours_pick, stance_buf *theirs_pick,
+	stance_merge_report *report, const char *base, size_t base_len,
+	const char *ours, size_t ours_len, const char *theirs, size_t theirs_len,
+	const char *origin)
+{
+	stance_document *db = NULL, *dob = NULL, *dt = NULL, *mo = NULL, *mt = NULL;
+	stance_buf kb = STANCE_BUF_INIT, ko = STANCE_BUF_INIT, kt = STANCE_BUF_INIT;
+	stance_buf bo = STANCE_BUF_INIT, bt = STANCE_BUF_INIT, desc = STANCE_BUF_INIT;
+	size_t i;
+	int error, conflict = 0, body_error;
+
+	if (base)
+		error = stance_document_parse(&db, base, base_len, origin);
+	else
+		error = stance_document_new(&db);
+	if (error < 0 ||
+	    (error = stance_document_parse(&dob, ours, ours_len, origin)) < 0 ||
+	    (error = stance_document_parse(&dt, theirs, theirs_len, origin)) < 0)
+		goto done;
+
+	/* Unknown fields cannot be set one by one: start from the side that
+	 * changed them, or stop when both did. */
+	if ((error = extras_key(&kb, db)) < 0 || (error = extras_key(&ko, dob)) < 0 ||
+	    (error = extras_key(&kt, dt)) < 0)
+		goto done;
+	{
+		const char *sb = stance_buf_cstr(&kb), *so = stance_buf_cstr(&ko), *st = stance_buf_cstr(&kt);
+		const stance_document *start_o = dob, *start_t = dob;
+		if (strcmp(so, st)) {
+			if (!strcmp(sb, so)) {
+				start_o = start_t = dt;
+			} else if (strcmp(sb, st)) {
+				start_t = dt;
+				conflict = 1;
+				if ((error = report_add(report, "front matter fields stance does not know")) < 0)
+					goto done;
+			}
+		}
+		if ((error = stance_document_dup(&mo, start_o)) < 0 ||
+		    (error = stance_document_dup(&mt, start_t)) < 0)
+			goto done;
+	}
+
+	for (i = 0; merged_fields[i]; i++) {
+		const char *f = merged_fields[i];
+		const char *vb = stance_document_get(db, f), *vo = stance_document_get(dob, f),
+			*vt = stance_document_get(dt, f);
+		const char *po, *pt;
+		if (streq(vo, vt) || streq(vb, vt)) {
+			po = pt = vo;
+		} else if (streq(vb, vo)) {
+			po = pt = vt;
+		} else {
+			po = vo;
+			pt = vt;
+			conflict = 1;
+			stance_buf_clear(&desc);
+			if ((error = stance_buf_printf(&desc, "front matter field '%s'", f)) < 0 ||
+			    (error = report_add(report, desc.ptr)) < 0)
+				goto done;
+		}
+		if ((error = stance_document_set(mo, f, po)) < 0 || (error = stance_document_set(mt, f, pt)) < 0)
+			goto done;
+	}
+
+	stance_buf_clear(&kb);
+	stance_buf_clear(&ko);
+	stance_buf_clear(&kt);
+	if ((error = authors_key(&kb, db)) < 0 || (error = authors_key(&ko, dob)) < 0 ||
+	    (error = authors_key(&kt, dt)) < 0)
+		goto done;
+	{
+		const char *sb = stance_buf_cstr(&kb), *so = stance_buf_cstr(&ko), *st = stance_buf_cstr(&kt);
+		if (!strcmp(so, st) || !strcmp(sb, st)) {
+			error = copy_authors(mo, dob);
+			if (!error)
+				error = copy_authors(mt, dob);
+		} else if (!strcmp(sb, so)) {
+			error = copy_authors(mo, dt);
+			if (!error)
+				error = copy_authors(mt, dt);
+		} else {
+			conflict = 1;
+			error = report_add(report, "front matter field 'authors'");
+			if (!error)
+				error = copy_authors(mo, dob);
+			if (!error)
+				error = copy_authors(mt, dt);
+		}
+		if (error < 0)
+			goto done;
+	}
+
+	body_error = stance_merge_body(&bo, &bt, report, stance_document_body(db),
+		stance_document_body(dob), stance_document_body(dt));
+	if (body_error == STANCE_ECONFLICT)
+		conflict = 1;
+	else if ((error = body_error) < 0)
+		goto done;
+	if ((error = stance_document_set_body(mo, stance_buf_cstr(&bo), bo.size)) < 0 ||
+	    (error = stance_document_set_body(mt, stance_buf_cstr(&bt), bt.size)) < 0 ||
+	    (error = stance_document_serialize(ours_pick, mo)) < 0 ||
+	    (error = stance_document_serialize(theirs_pick, mt)) < 0)
+		goto done;
+	error = conflict ? STANCE_ECONFLICT : 0;
+done:
+	stance_document_free(db);
+	stance_document_free(dob);
+	stance_document_free(dt);
+	stance_document_free(mo);
+	stance_document_free(mt);
+	stance_buf_dispose(&kb);
+	stance_buf_dispose(&ko);
+	stance_buf_dispose(&kt);
+	stance_buf_dispose(&bo);
+	stance_buf_dispose(&bt);
+	stance_buf_dispose(&desc);
+	return error;
+}
