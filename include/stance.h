@@ -10,6 +10,7 @@
 #include "stance/repo.h"
 #include "stance/store.h"
 #include "stance/history.h"
+#include "stance/sync.h"
 #include "stance/positions.h"
 #include "stance/diff.h"
 #include "stance/render.h"
