@@ -1,0 +1,111 @@
+/*
+ * cmd_clone.c: `stance clone URL [DIR]`: copy a stance repository, with its
+ * main and snapshots branches, from a remote.
+ */
+#include <limits.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "sync_ui.h"
+
+/* The folder a clone of `url` goes to by default: its last path segment
+ * without ".git" ("https://h/team/policies.git" gives "policies"). */
+static int default_dir(stance_buf *out, const char *url)
+{
+	size_t len = strlen(url), start;
+	while (len > 0 && url[len - 1] == '/')
+		len--;
+	if (len > 4 && !strncmp(url + len - 4, ".git", 4))
+		len -= 4;
+	while (len > 0 && url[len - 1] == '/')
+		len--;
+	start = len;
+	while (start > 0 && url[start - 1] != '/' && url[start - 1] != ':')
+		start--;
+	if (start == len)
+		return -1;
+	return stance_buf_put(out, url + start, len - start);
+}
+
+static int run_clone(cli_context *ctx, stance_repo *unused, int argc, char **argv)
+{
+	extern const cli_command cmd_clone_entry;
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' }, CLI_HELP_OPTION, { 0, 0, 0, 0 }
+	};
+	stance_sync_options opts = STANCE_SYNC_OPTIONS_INIT;
+	stance_sync_result result = STANCE_SYNC_RESULT_INIT;
+	stance_repo *repo = NULL;
+	stance_buf dir = STANCE_BUF_INIT, name = STANCE_BUF_INIT, url = STANCE_BUF_INIT;
+	sync_ui_progress bar;
+	char self[PATH_MAX];
+	ssize_t n;
+	const char *src;
+	int c, json = 0, error, rc;
+
+	(void)unused;
+	while ((c = getopt_long(argc, argv, "hj", options, NULL)) != -1) {
+		if (c == 'h')
+			return cli_help(&cmd_clone_entry);
+		if (c == 'j')
+			json = 1;
+		else
+			return cli_usage_error(&cmd_clone_entry, "unknown option");
+	}
+	if (argc - optind < 1)
+		return cli_usage_error(&cmd_clone_entry, "which repository? give its URL");
+	if (argc - optind > 2)
+		return cli_usage_error(&cmd_clone_entry, "give a URL and at most one folder");
+	src = argv[optind];
+	if (optind + 1 < argc)
+		stance_buf_puts(&name, argv[optind + 1]);
+	else if (default_dir(&name, src) < 0) {
+		rc = cli_usage_error(&cmd_clone_entry, "cannot tell a folder name from '%s'; give one", src);
+		goto done;
+	}
+	if (name.ptr[0] == '/')
+		stance_buf_puts(&dir, name.ptr);
+	else
+		stance_buf_printf(&dir, "%s/%s", ctx->cwd, name.ptr);
+	/* a relative local path is relative to -C, as every other argument */
+	if (!strstr(src, "://") && src[0] != '/' && !(strchr(src, ':') && !strchr(src, '/')) &&
+	    !(strchr(src, ':') && strchr(src, ':') < strchr(src, '/')) && strcmp(ctx->cwd, "."))
+		stance_buf_printf(&url, "%s/%s", ctx->cwd, src);
+	else
+		stance_buf_puts(&url, src);
+
+	sync_ui_progress_init(&bar, json);
+	opts.progress = sync_ui_progress_cb;
+	opts.payload = &bar;
+	error = stance_sync_clone(&repo, &result, url.ptr, dir.ptr, &opts);
+	sync_ui_progress_end(&bar);
+	if (!error && (n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
+		/* hooks and git's diff driver call back into this very program */
+		self[n] = '\0';
+		error = stance_repo_set_program(repo, self);
+	}
+	if (!error && !json)
+		fprintf(ctx->out, "Cloned %s into %s: %zu commits on %s, %zu on snapshots.\n",
+			result.url, stance_repo_workdir(repo), result.commits_in,
+			result.branch ? result.branch : "main", result.snapshots_in);
+	if (json || error < 0)
+		rc = sync_ui_report(ctx, "clone", &result, json, error);
+	else
+		rc = CLI_OK;
+done:
+	stance_repo_free(repo);
+	stance_sync_result_clear(&result);
+	stance_buf_dispose(&dir);
+	stance_buf_dispose(&name);
+	stance_buf_dispose(&url);
+	return rc;
+}
+
+const cli_command cmd_clone_entry = {
+	.name = "clone",
+	.usage = "[--json] URL [DIR]",
+	.summary = "Copy a stance repository (main and snapshots) from a remote.",
+	.needs_repo = 0,
+	.run = run_clone,
+};

@@ -1,0 +1,46 @@
+/*
+ * cmd_push.c: `stance push [REMOTE]`: send main and snapshots to a remote.
+ */
+#include "cli.h"
+#include "sync_ui.h"
+
+static int run_push(cli_context *ctx, stance_repo *repo, int argc, char **argv)
+{
+	extern const cli_command cmd_push_entry;
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' }, CLI_HELP_OPTION, { 0, 0, 0, 0 }
+	};
+	stance_sync_options opts = STANCE_SYNC_OPTIONS_INIT;
+	stance_sync_result result = STANCE_SYNC_RESULT_INIT;
+	sync_ui_progress bar;
+	int c, json = 0, error, rc;
+
+	while ((c = getopt_long(argc, argv, "hj", options, NULL)) != -1) {
+		if (c == 'h')
+			return cli_help(&cmd_push_entry);
+		if (c == 'j')
+			json = 1;
+		else
+			return cli_usage_error(&cmd_push_entry, "unknown option");
+	}
+	if (argc - optind > 1)
+		return cli_usage_error(&cmd_push_entry, "give at most one remote");
+	if ((rc = sync_ui_lock(repo)) != 0)
+		return rc;
+	sync_ui_progress_init(&bar, json);
+	opts.progress = sync_ui_progress_cb;
+	opts.payload = &bar;
+	error = stance_sync_push(&result, repo, optind < argc ? argv[optind] : NULL, &opts);
+	sync_ui_progress_end(&bar);
+	rc = sync_ui_report(ctx, "push", &result, json, error);
+	stance_sync_result_clear(&result);
+	return rc;
+}
+
+const cli_command cmd_push_entry = {
+	.name = "push",
+	.usage = "[--json] [REMOTE]",
+	.summary = "Send main and snapshots to a remote.",
+	.needs_repo = 1,
+	.run = run_push,
+};

@@ -1,0 +1,94 @@
+/*
+ * cmd_remote.c: `stance remote [list] | add NAME URL | remove NAME`: the
+ * remotes a repository syncs with.
+ */
+#include <string.h>
+
+#include "cli.h"
+
+static void json_string(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	fputc('"', out);
+	for (; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(out, "\\u%04x", *p);
+		else
+			fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
+static int run_remote(cli_context *ctx, stance_repo *repo, int argc, char **argv)
+{
+	extern const cli_command cmd_remote_entry;
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' }, CLI_HELP_OPTION, { 0, 0, 0, 0 }
+	};
+	const char *sub;
+	int c, json = 0, error, rc;
+
+	while ((c = getopt_long(argc, argv, "+hj", options, NULL)) != -1) {
+		if (c == 'h')
+			return cli_help(&cmd_remote_entry);
+		if (c == 'j')
+			json = 1;
+		else
+			return cli_usage_error(&cmd_remote_entry, "unknown option");
+	}
+	sub = optind < argc ? argv[optind++] : "list";
+	if (!strcmp(sub, "list")) {
+		stance_remote_array list = { NULL, 0 };
+		size_t i;
+		if (optind < argc)
+			return cli_usage_error(&cmd_remote_entry, "list takes no arguments");
+		if ((error = stance_remote_list(&list, repo)) < 0)
+			return cli_fail(error);
+		if (json)
+			fputc('[', ctx->out);
+		for (i = 0; i < list.count; i++) {
+			if (json) {
+				fprintf(ctx->out, "%s{\"name\":", i ? "," : "");
+				json_string(ctx->out, list.items[i].name);
+				fprintf(ctx->out, ",\"url\":");
+				json_string(ctx->out, list.items[i].url);
+				fputc('}', ctx->out);
+			} else {
+				fprintf(ctx->out, "%s\t%s\n", list.items[i].name, list.items[i].url);
+			}
+		}
+		if (json)
+			fputs("]\n", ctx->out);
+		stance_remote_array_free(&list);
+		return CLI_OK;
+	}
+	if (!strcmp(sub, "add")) {
+		if (argc - optind != 2)
+			return cli_usage_error(&cmd_remote_entry, "add takes a NAME and a URL");
+		if ((rc = stance_repo_lock(repo, stance_repo_lock_timeout())) < 0)
+			return cli_fail(rc);
+		if ((error = stance_remote_add(repo, argv[optind], argv[optind + 1])) < 0)
+			return cli_fail(error);
+		return CLI_OK;
+	}
+	if (!strcmp(sub, "remove") || !strcmp(sub, "rm")) {
+		if (argc - optind != 1)
+			return cli_usage_error(&cmd_remote_entry, "remove takes a NAME");
+		if ((rc = stance_repo_lock(repo, stance_repo_lock_timeout())) < 0)
+			return cli_fail(rc);
+		if ((error = stance_remote_remove(repo, argv[optind])) < 0)
+			return cli_fail(error);
+		return CLI_OK;
+	}
+	return cli_usage_error(&cmd_remote_entry, "'%s' is not list, add or remove", sub);
+}
+
+const cli_command cmd_remote_entry = {
+	.name = "remote",
+	.usage = "[--json] [list] | add NAME URL | remove NAME",
+	.summary = "List, add or remove the remotes a repository syncs with.",
+	.needs_repo = 1,
+	.run = run_remote,
+};

@@ -1,0 +1,299 @@
+/*
+ * cmd_sync.c: `stance sync [REMOTE]`: pull, then push, again when the remote
+ * moved meanwhile; `--continue` and `--abort` after a conflict. Also the
+ * progress bar and summary that clone, pull and push share (sync_ui.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "sync_ui.h"
+
+/* ---------------------------------------------------------------- progress */
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void sync_ui_progress_init(sync_ui_progress *p, int json)
+{
+	memset(p, 0, sizeof(*p));
+	p->enabled = !json && isatty(STDERR_FILENO);
+}
+
+static void human_bytes(char *out, size_t n, size_t bytes)
+{
+	if (bytes >= 1024 * 1024)
+		snprintf(out, n, "%.1f MiB", (double)bytes / (1024.0 * 1024.0));
+	else if (bytes >= 1024)
+		snprintf(out, n, "%.1f KiB", (double)bytes / 1024.0);
+	else
+		snprintf(out, n, "%zu bytes", bytes);
+}
+
+int sync_ui_progress_cb(const stance_sync_progress *pr, void *payload)
+{
+	sync_ui_progress *p = payload;
+	static const char *const names[] = { "", "Receiving objects", "Resolving deltas", "Sending objects" };
+	long long t;
+	int done, pct, width = 24, fill, i;
+	char size[32];
+
+	if (!p || !p->enabled || pr->stage < 1 || pr->stage > 3)
+		return 0;
+	t = now_ms();
+	done = pr->total && pr->current >= pr->total;
+	/* redraw at most ten times a second, but always the last step of a stage */
+	if (p->stage == (int)pr->stage && !done && t - p->last_ms < 100)
+		return 0;
+	if (p->stage && p->stage != (int)pr->stage && p->drawn)
+		fputc('\n', stderr);
+	p->stage = (int)pr->stage;
+	p->last_ms = t;
+	pct = pr->total ? (int)((pr->current * 100) / pr->total) : 0;
+	fill = pct * width / 100;
+	human_bytes(size, sizeof(size), pr->bytes);
+	fprintf(stderr, "\r%-18s [", names[pr->stage]);
+	for (i = 0; i < width; i++)
+		fputc(i < fill ? '#' : ' ', stderr);
+	fprintf(stderr, "] %3d%% (%zu/%zu)", pct, pr->current, pr->total);
+	if (pr->stage != STANCE_SYNC_RESOLVING)
+		fprintf(stderr, ", %s", size);
+	fputs("\033[K", stderr);
+	fflush(stderr);
+	p->drawn = 1;
+	return 0;
+}
+
+void sync_ui_progress_end(sync_ui_progress *p)
+{
+	if (p->drawn)
+		fputc('\n', stderr);
+	p->drawn = 0;
+}
+
+/* ---------------------------------------------------------------- summary */
+
+static void json_string(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	fputc('"', out);
+	for (; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", out); break;
+		case '\\': fputs("\\\\", out); break;
+		case '\n': fputs("\\n", out); break;
+		case '\r': fputs("\\r", out); break;
+		case '\t': fputs("\\t", out); break;
+		default:
+			if (*p < 0x20)
+				fprintf(out, "\\u%04x", *p);
+			else
+				fputc(*p, out);
+		}
+	}
+	fputc('"', out);
+}
+
+static const char *outcome_name(stance_sync_outcome o)
+{
+	switch (o) {
+	case STANCE_SYNC_FAST_FORWARD: return "fast-forward";
+	case STANCE_SYNC_MERGED: return "merged";
+	case STANCE_SYNC_CONFLICT: return "conflict";
+	default: return "up-to-date";
+	}
+}
+
+static void print_json(cli_context *ctx, const char *command, const stance_sync_result *r, int error)
+{
+	FILE *out = ctx->out;
+	size_t i;
+	fprintf(out, "{\"command\":");
+	json_string(out, command);
+	fprintf(out, ",\"ok\":%s,\"remote\":", error < 0 ? "false" : "true");
+	json_string(out, r->remote);
+	fprintf(out, ",\"url\":");
+	json_string(out, r->url);
+	fprintf(out, ",\"branch\":");
+	json_string(out, r->branch ? r->branch : "");
+	fprintf(out, ",\"outcome\":");
+	json_string(out, outcome_name(r->outcome));
+	fprintf(out, ",\"received\":{\"commits\":%zu,\"snapshots\":%zu,\"objects\":%zu,\"bytes\":%zu}",
+		r->commits_in, r->snapshots_in, r->objects_in, r->bytes_in);
+	fprintf(out, ",\"sent\":{\"commits\":%zu,\"snapshots\":%zu}", r->commits_out, r->snapshots_out);
+	fprintf(out, ",\"retries\":%zu,\"merged\":[", r->retries);
+	for (i = 0; i < r->merged_count; i++) {
+		if (i)
+			fputc(',', out);
+		json_string(out, r->merged[i]);
+	}
+	fprintf(out, "],\"conflicts\":[");
+	for (i = 0; i < r->conflict_count; i++) {
+		fprintf(out, "%s{\"id\":", i ? "," : "");
+		json_string(out, r->conflicts[i].id);
+		fprintf(out, ",\"passage\":");
+		json_string(out, r->conflicts[i].passage);
+		fputc('}', out);
+	}
+	fprintf(out, "],\"head\":");
+	json_string(out, r->head);
+	if (error < 0) {
+		fprintf(out, ",\"error\":");
+		json_string(out, stance_error_last());
+	}
+	fprintf(out, "}\n");
+}
+
+static const char *plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+int sync_ui_report(cli_context *ctx, const char *command, const stance_sync_result *r,
+	int json, int error)
+{
+	FILE *out = ctx->out;
+	size_t i;
+
+	if (json) {
+		print_json(ctx, command, r, error);
+		if (error < 0 && error != STANCE_ECONFLICT)
+			fprintf(stderr, "stance: %s\n", stance_error_last());
+		return error < 0 ? CLI_ERROR : CLI_OK;
+	}
+	if (error < 0 && error != STANCE_ECONFLICT)
+		return cli_fail(error);
+	if (r->commits_in || r->snapshots_in)
+		fprintf(out, "From %s (%s): %zu new %s on %s, %zu on snapshots (%zu objects)\n",
+			r->remote ? r->remote : "origin", r->url ? r->url : "", r->commits_in,
+			plural(r->commits_in, "commit", "commits"), r->branch ? r->branch : "main",
+			r->snapshots_in, r->objects_in);
+	if (r->merged_count) {
+		fprintf(out, "Merged %zu %s changed on both sides:", r->merged_count,
+			plural(r->merged_count, "document", "documents"));
+		for (i = 0; i < r->merged_count; i++)
+			fprintf(out, " %s", r->merged[i]);
+		fputc('\n', out);
+	}
+	if (r->commits_out || r->snapshots_out)
+		fprintf(out, "To %s (%s): %zu %s on %s, %zu on snapshots\n",
+			r->remote ? r->remote : "origin", r->url ? r->url : "", r->commits_out,
+			plural(r->commits_out, "commit", "commits"), r->branch ? r->branch : "main", r->snapshots_out);
+	if (r->retries)
+		fprintf(out, "The remote moved during the push; pulled and pushed again %zu %s.\n",
+			r->retries, plural(r->retries, "time", "times"));
+	if (error == STANCE_ECONFLICT && r->conflict_count) {
+		fprintf(stderr, "stance: %s\n", stance_error_last());
+		for (i = 0; i < r->conflict_count; i++)
+			fprintf(stderr, "conflict: %s: %s\n", r->conflicts[i].id, r->conflicts[i].passage);
+		fprintf(stderr, "Each conflicting document in the working folder has our version of its passages.\n"
+			"Theirs: 'stance show DOC@stance/theirs'; both: 'stance diff DOC@stance/ours DOC@stance/theirs'.\n"
+			"Edit the documents to your choice, then 'stance sync --continue' (or --ours, --theirs);\n"
+			"'stance sync --abort' goes back to before the merge.\n");
+		return CLI_ERROR;
+	}
+	if (error == STANCE_ECONFLICT)
+		return cli_fail(error);
+	if (!r->commits_in && !r->snapshots_in && !r->commits_out && !r->snapshots_out &&
+	    r->outcome != STANCE_SYNC_MERGED)
+		fprintf(out, "Already up to date with %s (%s).\n", r->remote ? r->remote : "origin", r->url ? r->url : "");
+	else if (r->head[0])
+		fprintf(out, "%s is at %.12s (%s).\n", r->branch ? r->branch : "main", r->head, outcome_name(r->outcome));
+	return CLI_OK;
+}
+
+int sync_ui_lock(stance_repo *repo)
+{
+	int error = stance_repo_lock(repo, stance_repo_lock_timeout());
+	return error < 0 ? cli_fail(error) : 0;
+}
+
+/* ---------------------------------------------------------------- stance sync */
+
+static int run_sync(cli_context *ctx, stance_repo *repo, int argc, char **argv)
+{
+	extern const cli_command cmd_sync_entry;
+	enum { OPT_CONTINUE = 256, OPT_ABORT, OPT_OURS, OPT_THEIRS };
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "continue", no_argument, NULL, OPT_CONTINUE },
+		{ "abort", no_argument, NULL, OPT_ABORT },
+		{ "ours", no_argument, NULL, OPT_OURS },
+		{ "theirs", no_argument, NULL, OPT_THEIRS },
+		CLI_HELP_OPTION, { 0, 0, 0, 0 }
+	};
+	stance_sync_options opts = STANCE_SYNC_OPTIONS_INIT;
+	stance_sync_result result = STANCE_SYNC_RESULT_INIT;
+	stance_sync_take take = STANCE_SYNC_TAKE_WORKTREE;
+	stance_buf remote = STANCE_BUF_INIT;
+	sync_ui_progress bar;
+	int c, json = 0, cont = 0, abort_ = 0, error = 0, rc;
+
+	while ((c = getopt_long(argc, argv, "hj", options, NULL)) != -1) {
+		switch (c) {
+		case 'h': return cli_help(&cmd_sync_entry);
+		case 'j': json = 1; break;
+		case OPT_CONTINUE: cont = 1; break;
+		case OPT_ABORT: abort_ = 1; break;
+		case OPT_OURS: take = STANCE_SYNC_TAKE_OURS; break;
+		case OPT_THEIRS: take = STANCE_SYNC_TAKE_THEIRS; break;
+		default: return cli_usage_error(&cmd_sync_entry, "unknown option");
+		}
+	}
+	if (cont && abort_)
+		return cli_usage_error(&cmd_sync_entry, "--continue and --abort exclude each other");
+	if (take != STANCE_SYNC_TAKE_WORKTREE && !cont)
+		return cli_usage_error(&cmd_sync_entry, "--ours and --theirs go with --continue");
+	if (argc - optind > 1)
+		return cli_usage_error(&cmd_sync_entry, "give at most one remote");
+	if ((cont || abort_) && argc - optind > 0)
+		return cli_usage_error(&cmd_sync_entry, "--continue and --abort take no remote");
+	if ((rc = sync_ui_lock(repo)) != 0)
+		return rc;
+
+	if (abort_) {
+		if ((error = stance_sync_abort(repo)) < 0)
+			return cli_fail(error);
+		if (!json)
+			fprintf(ctx->out, "Merge aborted; the working folder is back to before it.\n");
+		else
+			fprintf(ctx->out, "{\"command\":\"sync\",\"ok\":true,\"outcome\":\"aborted\"}\n");
+		return CLI_OK;
+	}
+	sync_ui_progress_init(&bar, json);
+	opts.progress = sync_ui_progress_cb;
+	opts.payload = &bar;
+	if (cont) {
+		if ((error = stance_sync_continue(&result, &remote, repo, take)) < 0) {
+			rc = cli_fail(error);
+			goto done;
+		}
+		/* the merge is made: now send it, pulling again if the remote moved */
+		stance_sync_result_clear(&result);
+		error = stance_sync_run(&result, repo, remote.ptr, &opts);
+		if (!error && result.outcome == STANCE_SYNC_UP_TO_DATE)
+			result.outcome = STANCE_SYNC_MERGED;
+	} else {
+		error = stance_sync_run(&result, repo, optind < argc ? argv[optind] : NULL, &opts);
+	}
+	sync_ui_progress_end(&bar);
+	rc = sync_ui_report(ctx, "sync", &result, json, error);
+done:
+	stance_sync_result_clear(&result);
+	stance_buf_dispose(&remote);
+	return rc;
+}
+
+const cli_command cmd_sync_entry = {
+	.name = "sync",
+	.usage = "[--json] [REMOTE] | --continue [--ours|--theirs] | --abort",
+	.summary = "Pull, then push; merges documents and never loses a revision.",
+	.needs_repo = 1,
+	.run = run_sync,
+};

@@ -1,0 +1,37 @@
+/*
+ * sync_ui.h: what clone, pull, push and sync share on the command line: the
+ * transfer progress bar, the summary and its --json form (in cmd_sync.c).
+ */
+#ifndef STANCE_SYNC_UI_H
+#define STANCE_SYNC_UI_H
+
+#include "cli.h"
+
+typedef struct {
+	int enabled;      /* 1 when standard error is a terminal */
+	int drawn;        /* 1 while a bar is on the current line */
+	int stage;        /* the stage last drawn */
+	long long last_ms;
+} sync_ui_progress;
+
+/* Sets up the bar: drawn only when standard error is a terminal and not --json. */
+void sync_ui_progress_init(sync_ui_progress *p, int json);
+
+/* The stance_sync_progress_cb that draws the bar; payload is a sync_ui_progress. */
+int sync_ui_progress_cb(const stance_sync_progress *progress, void *payload);
+
+/* Ends the bar's line, if one is drawn. */
+void sync_ui_progress_end(sync_ui_progress *p);
+
+/*
+ * Prints what came in and went out (or, with json, one JSON object) for
+ * `command`, then, when `error` < 0, the error and any conflicts. Returns the
+ * exit code: CLI_OK, or CLI_ERROR after a failure.
+ */
+int sync_ui_report(cli_context *ctx, const char *command, const stance_sync_result *r,
+	int json, int error);
+
+/* Takes the repository's write lock; prints and returns CLI_ERROR when busy. */
+int sync_ui_lock(stance_repo *repo);
+
+#endif
