@@ -86,37 +86,6 @@ static int entry_in(git_oid *out, git_commit *commit, const char *path)
 	return found;
 }
 
-/* One document: a commit is a revision when the file differs from every parent. */
-static int revisions_of(rev_builder *b, git_commit *commit, const char *id, const char *path)
-{
-	git_oid here, there;
-	int has = entry_in(&here, commit, path);
-	unsigned int i, n = git_commit_parentcount(commit);
-	int same_as_some_parent = 0, some_parent_had = 0, first_had = 0;
-	git_oid first;
-
-	for (i = 0; i < n; i++) {
-		git_commit *parent = NULL;
-		int had;
-		if (git_commit_parent(&parent, commit, i) < 0)
-			return stance_git_error(-1, "cannot read a parent of %s", git_oid_tostr_s(git_commit_id(commit)));
-		had = entry_in(&there, parent, path);
-		git_commit_free(parent);
-		some_parent_had |= had;
-		if (i == 0 && had) {
-			first_had = 1;
-			git_oid_cpy(&first, &there);
-		}
-		if (had == has && (!has || git_oid_equal(&here, &there))) {
-			same_as_some_parent = 1;
-			break;
-		}
-	}
-	if (same_as_some_parent || (!has && !some_parent_had))
-		return 0;
-	return push_revision(b, commit, id, has ? &here : NULL, first_had ? &first : NULL, !has);
-}
-
 static int path_to_id(stance_buf *out, const char *path)
 {
 	size_t n = strlen(path);
@@ -135,18 +104,173 @@ static int path_to_id(stance_buf *out, const char *path)
 	return 1;
 }
 
-/* Every document: the files a commit changed against its first parent that
- * it also changed against every other parent (so merges list only what the
- * merge itself decided). */
-static int revisions_all(rev_builder *b, git_repository *git, git_commit *commit)
+/*
+ * The revision table: one row per (commit, document) where the commit changed
+ * the document, in walk order (newest commit first). It is kept between runs
+ * in .git/stance-history, keyed by the commit it was built up to, and brought
+ * up to date by walking only the commits made since (by stance or by plain
+ * git), so `log` and `show DOC@DATE` do not walk the whole history each time.
+ */
+typedef struct {
+	/* hex, so reading the cache parses no ids for rows nobody asks about */
+	char commit[GIT_OID_HEXSZ + 1], blob[GIT_OID_HEXSZ + 1], prev[GIT_OID_HEXSZ + 1];
+	int64_t time;
+	int tz, removed, has_prev;
+	char *id;
+} rev_row;
+
+typedef struct {
+	rev_row *rows;
+	size_t count, alloc;
+} rev_table;
+
+static void table_free(rev_table *t)
+{
+	size_t i;
+	for (i = 0; i < t->count; i++)
+		free(t->rows[i].id);
+	free(t->rows);
+	memset(t, 0, sizeof(*t));
+}
+
+static rev_row *table_add(rev_table *t)
+{
+	if (t->count == t->alloc) {
+		size_t alloc = t->alloc ? t->alloc * 2 : 256;
+		rev_row *grown = realloc(t->rows, alloc * sizeof(*grown));
+		if (!grown) {
+			stance_error_oom();
+			return NULL;
+		}
+		t->rows = grown;
+		t->alloc = alloc;
+	}
+	memset(&t->rows[t->count], 0, sizeof(rev_row));
+	return &t->rows[t->count++];
+}
+
+typedef struct {
+	rev_table *t;
+	git_repository *git;
+	git_commit *commit;
+	stance_buf path;
+} scan_state;
+
+/* Records that the commit changed `path` from `old` (NULL: added) to `new`
+ * (NULL: removed), unless it is not a document or a merge took it unchanged
+ * from a parent other than the first. */
+static int record(scan_state *st, const git_oid *old, const git_oid *new)
+{
+	stance_buf id = STANCE_BUF_INIT;
+	unsigned int p, np = git_commit_parentcount(st->commit);
+	int merged_in = 0, error = 0;
+	rev_row *row;
+
+	if (!path_to_id(&id, st->path.ptr))
+		goto done;
+	for (p = 1; p < np && !merged_in; p++) {
+		git_commit *other = NULL;
+		git_oid there;
+		int had;
+		if (git_commit_parent(&other, st->commit, p) < 0)
+			continue;
+		had = entry_in(&there, other, st->path.ptr);
+		merged_in = new ? (had && git_oid_equal(&there, new)) : !had;
+		git_commit_free(other);
+	}
+	if (merged_in)
+		goto done;
+	if (!(row = table_add(st->t)) || !(row->id = stance_strdup(id.ptr))) {
+		error = STANCE_ERROR;
+		goto done;
+	}
+	git_oid_tostr(row->commit, sizeof(row->commit), git_commit_id(st->commit));
+	if (new)
+		git_oid_tostr(row->blob, sizeof(row->blob), new);
+	if (old) {
+		git_oid_tostr(row->prev, sizeof(row->prev), old);
+		row->has_prev = 1;
+	}
+	row->removed = !new;
+	row->time = (int64_t)git_commit_author(st->commit)->when.time;
+	row->tz = git_commit_author(st->commit)->when.offset;
+done:
+	stance_buf_dispose(&id);
+	return error;
+}
+
+static int compare_trees(scan_state *st, const git_tree *old, const git_tree *new);
+
+/* One side of a pair of entries with the same name (either may be NULL). */
+static int compare_entries(scan_state *st, const git_tree_entry *a, const git_tree_entry *b)
+{
+	const git_tree_entry *any = a ? a : b;
+	size_t mark = st->path.size;
+	int a_tree = a && git_tree_entry_type(a) == GIT_OBJECT_TREE;
+	int b_tree = b && git_tree_entry_type(b) == GIT_OBJECT_TREE;
+	int error = 0;
+
+	if (a && b && git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b)))
+		return 0;
+	if (git_tree_entry_name(any)[0] == '.')
+		return 0; /* .stance/ and other dot entries hold no documents */
+	if ((error = stance_buf_printf(&st->path, "%s%s", mark ? "/" : "", git_tree_entry_name(any))) < 0)
+		return error;
+	if (a_tree || b_tree) {
+		git_tree *ta = NULL, *tb = NULL;
+		if ((a_tree && (error = git_tree_lookup(&ta, st->git, git_tree_entry_id(a))) < 0) ||
+		    (b_tree && (error = git_tree_lookup(&tb, st->git, git_tree_entry_id(b))) < 0))
+			error = stance_git_error(error, "cannot read tree %s", st->path.ptr);
+		else
+			error = compare_trees(st, ta, tb);
+		git_tree_free(ta);
+		git_tree_free(tb);
+		/* a file replaced by a folder (or back) also removed or added the file */
+		if (!error && a && !a_tree && git_tree_entry_type(a) == GIT_OBJECT_BLOB)
+			error = record(st, git_tree_entry_id(a), NULL);
+		if (!error && b && !b_tree && git_tree_entry_type(b) == GIT_OBJECT_BLOB)
+			error = record(st, NULL, git_tree_entry_id(b));
+	} else if ((!a || git_tree_entry_type(a) == GIT_OBJECT_BLOB) &&
+		   (!b || git_tree_entry_type(b) == GIT_OBJECT_BLOB)) {
+		error = record(st, a ? git_tree_entry_id(a) : NULL, b ? git_tree_entry_id(b) : NULL);
+	}
+	st->path.size = mark;
+	st->path.ptr[mark] = '\0';
+	return error;
+}
+
+/* Walks two trees (either may be NULL: empty) and records changed documents,
+ * descending only into subtrees whose ids differ. */
+static int compare_trees(scan_state *st, const git_tree *old, const git_tree *new)
+{
+	size_t i, n;
+	int error = 0;
+	n = new ? git_tree_entrycount(new) : 0;
+	for (i = 0; i < n && !error; i++) {
+		const git_tree_entry *b = git_tree_entry_byindex(new, i);
+		const git_tree_entry *a = old ? git_tree_entry_byname(old, git_tree_entry_name(b)) : NULL;
+		error = compare_entries(st, a, b);
+	}
+	n = old ? git_tree_entrycount(old) : 0;
+	for (i = 0; i < n && !error; i++) {
+		const git_tree_entry *a = git_tree_entry_byindex(old, i);
+		if (!new || !git_tree_entry_byname(new, git_tree_entry_name(a)))
+			error = compare_entries(st, a, NULL);
+	}
+	return error;
+}
+
+/* The documents a commit changed: against its first parent, less what it
+ * took unchanged from another parent (so a merge lists only what it decided). */
+static int scan_commit(rev_table *t, git_repository *git, git_commit *commit)
 {
 	git_tree *tree = NULL, *ptree = NULL;
 	git_commit *parent = NULL;
-	git_diff *diff = NULL;
-	stance_buf id = STANCE_BUF_INIT;
-	size_t i, nd;
+	scan_state st = { t, git, commit, STANCE_BUF_INIT };
 	int error;
 
+	if ((error = stance_buf_puts(&st.path, "")) < 0)
+		return error;
 	if ((error = git_commit_tree(&tree, commit)) < 0)
 		goto done;
 	if (git_commit_parentcount(commit) > 0) {
@@ -154,74 +278,28 @@ static int revisions_all(rev_builder *b, git_repository *git, git_commit *commit
 		    (error = git_commit_tree(&ptree, parent)) < 0)
 			goto done;
 	}
-	if ((error = git_diff_tree_to_tree(&diff, git, ptree, tree, NULL)) < 0)
-		goto done;
-	nd = git_diff_num_deltas(diff);
-	for (i = 0; i < nd; i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-		int removed = d->status == GIT_DELTA_DELETED;
-		const char *path = removed ? d->old_file.path : d->new_file.path;
-		unsigned int p, np = git_commit_parentcount(commit);
-		int merged_in = 0;
-		if (!path_to_id(&id, path))
-			continue;
-		for (p = 1; p < np && !merged_in; p++) {
-			git_commit *other = NULL;
-			git_oid there;
-			int had;
-			if (git_commit_parent(&other, commit, p) < 0)
-				continue;
-			had = entry_in(&there, other, path);
-			merged_in = removed ? !had : (had && git_oid_equal(&there, &d->new_file.id));
-			git_commit_free(other);
-		}
-		if (merged_in)
-			continue;
-		if ((error = push_revision(b, commit, id.ptr, removed ? NULL : &d->new_file.id,
-			d->status == GIT_DELTA_ADDED ? NULL : &d->old_file.id, removed)) < 0)
-			goto done;
-	}
+	error = compare_trees(&st, ptree, tree);
 done:
 	if (error < 0 && !*stance_error_last())
 		error = stance_git_error(error, "cannot read commit %s", git_oid_tostr_s(git_commit_id(commit)));
-	stance_buf_dispose(&id);
-	git_diff_free(diff);
+	stance_buf_dispose(&st.path);
 	git_tree_free(tree);
 	git_tree_free(ptree);
 	git_commit_free(parent);
 	return error;
 }
 
-static int cmp_newest_first(const void *a, const void *b)
+/* Scans the commits reachable from `head` but not from `hide` (may be NULL). */
+static int scan_range(rev_table *t, git_repository *git, const git_oid *head, const git_oid *hide)
 {
-	const stance_revision *x = a, *y = b;
-	if (x->time != y->time)
-		return x->time > y->time ? -1 : 1;
-	return 0;
-}
-
-int stance_history_list(stance_revision_list *out, stance_repo *repo, const stance_history_options *opts)
-{
-	stance_history_options defaults = STANCE_HISTORY_OPTIONS_INIT;
-	git_repository *git = stance_repo_git(repo);
 	git_revwalk *walk = NULL;
-	stance_buf path = STANCE_BUF_INIT;
-	rev_builder b = { out, 0 };
 	git_oid oid;
-	size_t i, kept;
 	int error;
-
-	memset(out, 0, sizeof(*out));
-	stance_error_clear();
-	if (!opts)
-		opts = &defaults;
-	if (opts->id && ((error = stance_id_validate(opts->id)) < 0 ||
-	    (error = stance_buf_printf(&path, "%s.md", opts->id)) < 0))
-		goto done;
 	if ((error = git_revwalk_new(&walk, git)) < 0 ||
 	    (error = git_revwalk_sorting(walk, GIT_SORT_TIME)) < 0 ||
-	    (error = git_revwalk_push_head(walk)) < 0) {
-		error = stance_git_error(error, "%s: cannot walk the history", stance_repo_workdir(repo));
+	    (error = git_revwalk_push(walk, head)) < 0 ||
+	    (hide && (error = git_revwalk_hide(walk, hide)) < 0)) {
+		error = stance_git_error(error, "cannot walk the history");
 		goto done;
 	}
 	while ((error = git_revwalk_next(&oid, walk)) == 0) {
@@ -230,35 +308,228 @@ int stance_history_list(stance_revision_list *out, stance_repo *repo, const stan
 			error = stance_git_error(error, "cannot read commit %s", git_oid_tostr_s(&oid));
 			goto done;
 		}
-		error = opts->id ? revisions_of(&b, commit, opts->id, path.ptr) : revisions_all(&b, git, commit);
+		error = scan_commit(t, git, commit);
 		git_commit_free(commit);
 		if (error < 0)
 			goto done;
 	}
-	if (error != GIT_ITEROVER) {
-		error = stance_git_error(error, "%s: cannot walk the history", stance_repo_workdir(repo));
+	if (error == GIT_ITEROVER)
+		error = 0;
+	else
+		error = stance_git_error(error, "cannot walk the history");
+done:
+	git_revwalk_free(walk);
+	return error;
+}
+
+#define CACHE_MAGIC "stance-history 1"
+
+static int cache_path(stance_buf *out, git_repository *git)
+{
+	return stance_buf_printf(out, "%sstance-history", git_repository_path(git));
+}
+
+/* Reads the cached table; returns 0 and sets *tip when it is usable. */
+static int cache_read(rev_table *t, git_oid *tip, const char *path)
+{
+	stance_buf data = STANCE_BUF_INIT;
+	char *line, *next;
+	int ok = 0;
+
+	if (stance_file_read(&data, path) < 0) {
+		stance_error_clear();
+		return -1;
+	}
+	line = data.ptr;
+	next = strchr(line, '\n');
+	if (!next || (size_t)(next - line) != strlen(CACHE_MAGIC) + 1 + GIT_OID_HEXSZ ||
+	    strncmp(line, CACHE_MAGIC " ", strlen(CACHE_MAGIC) + 1) ||
+	    git_oid_fromstrn(tip, line + strlen(CACHE_MAGIC) + 1, GIT_OID_HEXSZ) < 0)
+		goto done;
+	for (line = next + 1; *line; line = next + 1) {
+		/* commit time tz removed blob prev id */
+		char *f[7], *p = line;
+		long long tm;
+		long tz;
+		int k;
+		rev_row *row;
+		if (!(next = strchr(line, '\n')))
+			goto done;
+		*next = '\0';
+		for (k = 0; k < 7; k++) {
+			f[k] = p;
+			p = k < 6 ? strchr(p, ' ') : NULL;
+			if (k < 6 && !p)
+				goto done;
+			if (p)
+				*p++ = '\0';
+		}
+		if (!(row = table_add(t)))
+			goto done;
+		tm = strtoll(f[1], NULL, 10);
+		tz = strtol(f[2], NULL, 10);
+		row->time = (int64_t)tm;
+		row->tz = (int)tz;
+		row->removed = f[3][0] == '1';
+		if (strlen(f[0]) != GIT_OID_HEXSZ || (f[4][0] != '-' && strlen(f[4]) != GIT_OID_HEXSZ) ||
+		    (f[5][0] != '-' && strlen(f[5]) != GIT_OID_HEXSZ) || !(row->id = stance_strdup(f[6])))
+			goto done;
+		memcpy(row->commit, f[0], GIT_OID_HEXSZ + 1);
+		if (f[4][0] != '-')
+			memcpy(row->blob, f[4], GIT_OID_HEXSZ + 1);
+		if (f[5][0] != '-')
+			memcpy(row->prev, f[5], GIT_OID_HEXSZ + 1);
+		row->has_prev = f[5][0] != '-';
+	}
+	ok = 1;
+done:
+	stance_buf_dispose(&data);
+	if (!ok) {
+		table_free(t);
+		git_error_clear();
+		return -1;
+	}
+	return 0;
+}
+
+static void cache_write(const rev_table *t, const git_oid *tip, const char *path)
+{
+	stance_buf out = STANCE_BUF_INIT;
+	char a[GIT_OID_HEXSZ + 1];
+	size_t i;
+	stance_buf_printf(&out, CACHE_MAGIC " %s\n", git_oid_tostr(a, sizeof(a), tip));
+	for (i = 0; i < t->count; i++) {
+		const rev_row *r = &t->rows[i];
+		stance_buf_printf(&out, "%s %lld %d %d %s %s %s\n", r->commit, (long long)r->time, r->tz,
+			r->removed, r->removed ? "-" : r->blob, r->has_prev ? r->prev : "-", r->id);
+	}
+	/* A cache that cannot be written is only slower next time. */
+	if (stance_file_write_atomic(path, stance_buf_cstr(&out), out.size) < 0)
+		stance_error_clear();
+	stance_buf_dispose(&out);
+}
+
+/* The table for HEAD, from the cache where it is current. */
+static int history_table(rev_table *out, stance_repo *repo)
+{
+	git_repository *git = stance_repo_git(repo);
+	stance_buf path = STANCE_BUF_INIT;
+	rev_table cached = { NULL, 0, 0 };
+	git_oid head, tip;
+	int error = 0, have_cache;
+
+	memset(out, 0, sizeof(*out));
+	if (git_reference_name_to_id(&head, git, "HEAD") < 0) {
+		git_error_clear();
+		return 0; /* no commit yet: no history */
+	}
+	cache_path(&path, git);
+	have_cache = cache_read(&cached, &tip, path.ptr) == 0;
+	if (have_cache && git_oid_equal(&tip, &head)) {
+		*out = cached;
 		goto done;
 	}
-	error = 0;
+	if (have_cache && git_graph_descendant_of(git, &head, &tip) == 1) {
+		/* New commits on top: scan only those, then the cached rows after them. */
+		size_t i;
+		if ((error = scan_range(out, git, &head, &tip)) < 0)
+			goto done;
+		for (i = 0; i < cached.count; i++) {
+			rev_row *row = table_add(out);
+			if (!row) {
+				error = STANCE_ERROR;
+				goto done;
+			}
+			*row = cached.rows[i];
+			cached.rows[i].id = NULL;
+		}
+	} else {
+		git_error_clear();
+		if ((error = scan_range(out, git, &head, NULL)) < 0)
+			goto done;
+	}
+	cache_write(out, &head, path.ptr);
+	table_free(&cached);
+done:
+	if (error < 0) {
+		table_free(out);
+		table_free(&cached);
+	}
+	stance_buf_dispose(&path);
+	return error;
+}
+
+typedef struct {
+	const rev_row *row;
+	size_t order;
+} sort_item;
+
+static int cmp_newest_first(const void *a, const void *b)
+{
+	const sort_item *x = a, *y = b;
+	if (x->row->time != y->row->time)
+		return x->row->time > y->row->time ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order; /* stable: walk order */
+}
+
+int stance_history_list(stance_revision_list *out, stance_repo *repo, const stance_history_options *opts)
+{
+	stance_history_options defaults = STANCE_HISTORY_OPTIONS_INIT;
+	git_repository *git = stance_repo_git(repo);
+	rev_table table = { NULL, 0, 0 };
+	sort_item *items = NULL;
+	rev_builder b = { out, 0 };
+	size_t i, n = 0;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	stance_error_clear();
+	if (!opts)
+		opts = &defaults;
+	if (opts->id && (error = stance_id_validate(opts->id)) < 0)
+		return error;
+	if ((error = history_table(&table, repo)) < 0)
+		goto done;
+	if (table.count && !(items = calloc(table.count, sizeof(*items)))) {
+		error = stance_error_oom();
+		goto done;
+	}
+	for (i = 0; i < table.count; i++) {
+		const rev_row *r = &table.rows[i];
+		if ((opts->id && strcmp(r->id, opts->id)) || (opts->since && r->time < opts->since) ||
+		    (opts->until && r->time >= opts->until))
+			continue;
+		items[n].row = r;
+		items[n].order = i;
+		n++;
+	}
 	/* Newest first by the time each version was observed, which for imported
 	 * history can differ from the order the commits were made in. */
-	if (out->count > 1)
-		qsort(out->items, out->count, sizeof(*out->items), cmp_newest_first);
-	for (i = 0, kept = 0; i < out->count; i++) {
-		stance_revision *r = &out->items[i];
-		int keep = (!opts->since || r->time >= opts->since) && (!opts->until || r->time < opts->until) &&
-			(!opts->max_count || kept < opts->max_count);
-		if (keep)
-			out->items[kept++] = *r;
-		else
-			stance_revision_clear(r);
+	if (n > 1)
+		qsort(items, n, sizeof(*items), cmp_newest_first);
+	if (opts->max_count && n > opts->max_count)
+		n = opts->max_count;
+	for (i = 0; i < n; i++) {
+		const rev_row *r = items[i].row;
+		git_commit *commit = NULL;
+		git_oid cid, blob, prev;
+		if (git_oid_fromstr(&cid, r->commit) < 0 || (!r->removed && git_oid_fromstr(&blob, r->blob) < 0) ||
+		    (r->has_prev && git_oid_fromstr(&prev, r->prev) < 0) ||
+		    (error = git_commit_lookup(&commit, git, &cid)) < 0) {
+			error = stance_git_error(error ? error : -1, "cannot read commit %s", r->commit);
+			goto done;
+		}
+		error = push_revision(&b, commit, r->id, r->removed ? NULL : &blob,
+			r->has_prev ? &prev : NULL, r->removed);
+		git_commit_free(commit);
+		if (error < 0)
+			goto done;
 	}
-	out->count = kept;
 done:
 	if (error < 0)
 		stance_revision_list_free(out);
-	git_revwalk_free(walk);
-	stance_buf_dispose(&path);
+	free(items);
+	table_free(&table);
 	return error;
 }
 

@@ -394,6 +394,22 @@ int stance_store_resolve_id(stance_buf *out, stance_repo *repo, const char *pref
 	/* A path typed with its extension or a trailing slash means the same document. */
 	if (want.size > 3 && !strcmp(want.ptr + want.size - 3, ".md"))
 		want.ptr[want.size -= 3] = '\0';
+	/* An exact id needs no listing of the whole tree. */
+	if (stance_id_validate(want.ptr) == 0) {
+		stance_buf path = STANCE_BUF_INIT;
+		git_oid blob;
+		int found;
+		stance_buf_printf(&path, "%s.md", want.ptr);
+		found = blob_at(&blob, stance_repo_git(repo), "HEAD", path.ptr) == 0;
+		stance_buf_dispose(&path);
+		git_error_clear();
+		if (found) {
+			error = stance_buf_puts(out, want.ptr);
+			memset(&list, 0, sizeof(list));
+			goto done;
+		}
+	}
+	stance_error_clear();
 	if ((error = list_ids(&list, repo, NULL)) < 0)
 		goto done;
 	len = want.size;
