@@ -203,8 +203,10 @@ int sync_ui_report(cli_context *ctx, const char *command, const stance_sync_resu
 	if (!r->commits_in && !r->snapshots_in && !r->commits_out && !r->snapshots_out &&
 	    r->outcome != STANCE_SYNC_MERGED)
 		fprintf(out, "Already up to date with %s (%s).\n", r->remote ? r->remote : "origin", r->url ? r->url : "");
-	else if (r->head[0])
+	else if (r->head[0] && (r->commits_in || r->outcome == STANCE_SYNC_MERGED))
 		fprintf(out, "%s is at %.12s (%s).\n", r->branch ? r->branch : "main", r->head, outcome_name(r->outcome));
+	else if (r->head[0])
+		fprintf(out, "%s is at %.12s.\n", r->branch ? r->branch : "main", r->head);
 	return CLI_OK;
 }
 

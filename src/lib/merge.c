@@ -173,7 +173,15 @@ static int diff_blocks(hunk **hunks, size_t *nhunks, size_t *cap,
 				else
 					j++;
 			}
-			PUSH_HUNK(pre + hi, pre + i, pre + hj, pre + j);
+			if (i - hi == j - hj) {
+				/* as many blocks out as in: each one edited in place, so
+				 * an edit of a neighbour on the other side still merges */
+				size_t k;
+				for (k = 0; k < i - hi; k++)
+					PUSH_HUNK(pre + hi + k, pre + hi + k + 1, pre + hj + k, pre + hj + k + 1);
+			} else {
+				PUSH_HUNK(pre + hi, pre + i, pre + hj, pre + j);
+			}
 		}
 #undef ON_PATH
 #undef L

@@ -1796,6 +1796,25 @@ int stance_sync_clone(stance_repo **out, stance_sync_result *result, const char 
 			error = transfer_error(&c, error, "cloning from remote");
 		goto done;
 	}
+	/* a remote whose HEAD names no branch (a bare repository made with
+	 * master as HEAD that only ever got main): check out main */
+	if (git_repository_head_unborn(git) == 1 && ref_oid(&id, git, "refs/remotes/origin/main") > 0) {
+		git_commit *mc = NULL;
+		git_checkout_options mco;
+		git_checkout_options_init(&mco, GIT_CHECKOUT_OPTIONS_VERSION);
+		mco.checkout_strategy = GIT_CHECKOUT_SAFE;
+		if ((error = git_reference_create(&r, git, "refs/heads/main", &id, 0, "stance clone")) < 0 ||
+		    (error = git_repository_set_head(git, "refs/heads/main")) < 0 ||
+		    (error = git_commit_lookup(&mc, git, &id)) < 0 ||
+		    (error = git_checkout_tree(git, (git_object *)mc, &mco)) < 0) {
+			git_commit_free(mc);
+			error = stance_git_error(error, "cannot check out main");
+			goto cleanup_dir;
+		}
+		git_commit_free(mc);
+		git_reference_free(r);
+		r = NULL;
+	}
 	stance_buf_printf(&cfg, "%s.stance/config", git_repository_workdir(git) ? git_repository_workdir(git) : path);
 	if (access(cfg.ptr, F_OK) != 0) {
 		error = stance_error_set(STANCE_ENOTREPO, "%s is a git repository but not a stance repository "

@@ -1,0 +1,168 @@
+/*
+ * test_sync_merge.c: the three-way document merge that sync uses: bodies
+ * paragraph by paragraph, front matter field by field, and the passages it
+ * names when both sides edited the same place.
+ */
+#include <string.h>
+
+#include "helpers.h"
+#include "merge.h"
+
+#define BASE_BODY "One.\n\nTwo.\n\nThree.\n\nFour.\n"
+
+static void body_merge(const char *base, const char *ours, const char *theirs,
+	int want_error, const char *want_ours, const char *want_theirs, size_t want_conflicts)
+{
+	stance_buf o = STANCE_BUF_INIT, t = STANCE_BUF_INIT;
+	stance_merge_report rep = { 0 };
+	int error = stance_merge_body(&o, &t, &rep, base, ours, theirs);
+	cr_assert_eq(error, want_error, "merge returned %d: %s", error, stance_error_last());
+	cr_assert_str_eq(stance_buf_cstr(&o), want_ours);
+	cr_assert_str_eq(stance_buf_cstr(&t), want_theirs);
+	cr_assert_eq(rep.count, want_conflicts, "%zu passages", rep.count);
+	stance_merge_report_clear(&rep);
+	stance_buf_dispose(&o);
+	stance_buf_dispose(&t);
+}
+
+Test(sync_merge, edits_in_different_paragraphs_combine)
+{
+	const char *want = "One, ours.\n\nTwo.\n\nThree.\n\nFour, theirs.\n";
+	body_merge(BASE_BODY, "One, ours.\n\nTwo.\n\nThree.\n\nFour.\n",
+		"One.\n\nTwo.\n\nThree.\n\nFour, theirs.\n", 0, want, want, 0);
+}
+
+Test(sync_merge, edits_in_neighbouring_paragraphs_combine)
+{
+	const char *want = "One.\n\nTwo, ours.\n\nThree, theirs.\n\nFour.\n";
+	body_merge(BASE_BODY, "One.\n\nTwo, ours.\n\nThree.\n\nFour.\n",
+		"One.\n\nTwo.\n\nThree, theirs.\n\nFour.\n", 0, want, want, 0);
+}
+
+Test(sync_merge, insertion_and_deletion_elsewhere_combine)
+{
+	const char *want = "One.\n\nNew after one.\n\nTwo.\n\nThree.\n";
+	body_merge(BASE_BODY, "One.\n\nNew after one.\n\nTwo.\n\nThree.\n\nFour.\n",
+		"One.\n\nTwo.\n\nThree.\n", 0, want, want, 0);
+}
+
+Test(sync_merge, the_same_edit_on_both_sides_is_no_conflict)
+{
+	const char *same = "One.\n\nTwo, fixed.\n\nThree.\n\nFour.\n";
+	body_merge(BASE_BODY, same, same, 0, same, same, 0);
+}
+
+Test(sync_merge, overlapping_edits_conflict_and_keep_both_versions)
+{
+	body_merge(BASE_BODY, "One.\n\nTwo, ours.\n\nThree.\n\nFour.\n",
+		"One.\n\nTwo, theirs.\n\nThree.\n\nFour.\n", STANCE_ECONFLICT,
+		"One.\n\nTwo, ours.\n\nThree.\n\nFour.\n",
+		"One.\n\nTwo, theirs.\n\nThree.\n\nFour.\n", 1);
+}
+
+Test(sync_merge, a_conflict_names_the_paragraph_and_quotes_it)
+{
+	stance_buf o = STANCE_BUF_INIT, t = STANCE_BUF_INIT;
+	stance_merge_report rep = { 0 };
+	cr_assert_eq(stance_merge_body(&o, &t, &rep, BASE_BODY,
+		"One.\n\nTwo.\n\nThree A.\n\nFour.\n", "One.\n\nTwo.\n\nThree B.\n\nFour.\n"), STANCE_ECONFLICT);
+	cr_assert_eq(rep.count, 1);
+	cr_assert_str_eq(rep.passages[0], "paragraph 3 (\"Three.\")");
+	stance_merge_report_clear(&rep);
+	stance_buf_dispose(&o);
+	stance_buf_dispose(&t);
+}
+
+Test(sync_merge, two_insertions_at_one_place_conflict)
+{
+	body_merge("One.\n\nTwo.\n", "One.\n\nOurs.\n\nTwo.\n", "One.\n\nTheirs.\n\nTwo.\n", STANCE_ECONFLICT,
+		"One.\n\nOurs.\n\nTwo.\n", "One.\n\nTheirs.\n\nTwo.\n", 1);
+}
+
+Test(sync_merge, one_conflict_does_not_stop_the_other_edits)
+{
+	body_merge(BASE_BODY, "One, ours.\n\nTwo.\n\nThree, ours.\n\nFour.\n",
+		"One.\n\nTwo, theirs.\n\nThree, theirs.\n\nFour.\n", STANCE_ECONFLICT,
+		"One, ours.\n\nTwo, theirs.\n\nThree, ours.\n\nFour.\n",
+		"One, ours.\n\nTwo, theirs.\n\nThree, theirs.\n\nFour.\n", 1);
+}
+
+Test(sync_merge, bodies_that_were_added_on_both_sides_conflict_unless_equal)
+{
+	body_merge("", "Ours.\n", "Ours.\n", 0, "Ours.\n", "Ours.\n", 0);
+	body_merge("", "Ours.\n", "Theirs.\n", STANCE_ECONFLICT, "Ours.\n", "Theirs.\n", 1);
+}
+
+static const char *DOC_BASE =
+	"---\nid: kl/x\ntitle: Old title\nkind: debate\nauthors: [Anna Holm]\nlanguage: da\n---\n\n"
+	"Vi skal have mere frihed.\n\nDer er brug for en reform.\n";
+
+static char *doc_merge(const char *ours, const char *theirs, int want, stance_merge_report *rep)
+{
+	stance_buf o = STANCE_BUF_INIT, t = STANCE_BUF_INIT;
+	int error = stance_merge_document(&o, &t, rep, DOC_BASE, strlen(DOC_BASE), ours, strlen(ours),
+		theirs, strlen(theirs), "kl/x");
+	cr_assert_eq(error, want, "merge returned %d: %s", error, stance_error_last());
+	if (!want)
+		cr_assert_str_eq(stance_buf_cstr(&o), stance_buf_cstr(&t), "a clean merge has one result");
+	stance_buf_dispose(&t);
+	return stance_buf_detach(&o);
+}
+
+Test(sync_merge, a_title_fix_and_a_body_fix_both_arrive)
+{
+	stance_merge_report rep = { 0 };
+	const char *ours = "---\nid: kl/x\ntitle: New title\nkind: debate\nauthors: [Anna Holm]\nlanguage: da\n---\n\n"
+		"Vi skal have mere frihed.\n\nDer er brug for en reform.\n";
+	const char *theirs = "---\nid: kl/x\ntitle: Old title\nkind: debate\nauthors: [Anna Holm]\nlanguage: da\n---\n\n"
+		"Vi skal have mere frihed.\n\nDer er brug for en ny reform.\n";
+	char *m = doc_merge(ours, theirs, 0, &rep);
+	cr_assert(strstr(m, "title: New title"), "%s", m);
+	cr_assert(strstr(m, "brug for en ny reform"), "%s", m);
+	free(m);
+	stance_merge_report_clear(&rep);
+}
+
+Test(sync_merge, different_fields_merge_field_by_field)
+{
+	stance_merge_report rep = { 0 };
+	const char *ours = "---\nid: kl/x\ntitle: Old title\nkind: editorial\nauthors: [Anna Holm]\nlanguage: da\n---\n\n"
+		"Vi skal have mere frihed.\n\nDer er brug for en reform.\n";
+	const char *theirs = "---\nid: kl/x\ntitle: Old title\nkind: debate\nauthors: [Anna Holm, Bo Berg]\nlanguage: da\n"
+		"published: 2020-12-04\n---\n\nVi skal have mere frihed.\n\nDer er brug for en reform.\n";
+	char *m = doc_merge(ours, theirs, 0, &rep);
+	cr_assert(strstr(m, "kind: editorial"), "%s", m);
+	cr_assert(strstr(m, "Bo Berg"), "%s", m);
+	cr_assert(strstr(m, "published: 2020-12-04"), "%s", m);
+	free(m);
+	stance_merge_report_clear(&rep);
+}
+
+Test(sync_merge, the_same_field_changed_twice_is_a_named_conflict)
+{
+	stance_merge_report rep = { 0 };
+	const char *ours = "---\nid: kl/x\ntitle: Ours\nkind: debate\nauthors: [Anna Holm]\nlanguage: da\n---\n\n"
+		"Vi skal have mere frihed.\n\nDer er brug for en reform.\n";
+	const char *theirs = "---\nid: kl/x\ntitle: Theirs\nkind: debate\nauthors: [Anna Holm]\nlanguage: da\n---\n\n"
+		"Vi skal have mere frihed.\n\nDer er brug for en reform.\n";
+	char *m = doc_merge(ours, theirs, STANCE_ECONFLICT, &rep);
+	cr_assert(strstr(m, "title: Ours"), "our pick keeps our title: %s", m);
+	cr_assert_eq(rep.count, 1);
+	cr_assert_str_eq(rep.passages[0], "front matter field 'title'");
+	free(m);
+	stance_merge_report_clear(&rep);
+}
+
+Test(sync_merge, a_broken_side_fails_with_the_document_named)
+{
+	stance_buf o = STANCE_BUF_INIT, t = STANCE_BUF_INIT;
+	stance_merge_report rep = { 0 };
+	const char *bad = "---\ntitle: [unterminated\n";
+	int error = stance_merge_document(&o, &t, &rep, DOC_BASE, strlen(DOC_BASE), bad, strlen(bad),
+		DOC_BASE, strlen(DOC_BASE), "kl/x");
+	cr_assert(error < 0 && error != STANCE_ECONFLICT);
+	cr_assert(strstr(stance_error_last(), "kl/x"), "%s", stance_error_last());
+	stance_buf_dispose(&o);
+	stance_buf_dispose(&t);
+	stance_merge_report_clear(&rep);
+}
