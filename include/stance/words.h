@@ -17,6 +17,9 @@ extern "C" {
  */
 int stance_words_delta(size_t *added, size_t *removed, const char *old_text, const char *new_text);
 
+/* Terminal columns `text` takes (wide characters count two). */
+int stance_text_width(const char *text);
+
 /* The number of words in `text`. */
 size_t stance_words_count(const char *text);
 

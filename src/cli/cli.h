@@ -48,6 +48,10 @@ void cli_pager_start(cli_context *ctx);
 /* ANSI colour code when ctx->color, "" otherwise. */
 const char *cli_color(const cli_context *ctx, const char *code);
 
+/* Spaces needed after `text` to fill `width` terminal columns (0 when it is
+ * wider): counts characters by their display width, not bytes. */
+int cli_pad(const char *text, int width);
+
 /* Parses a date option ("--since 2020-12-04"); prints a usage error naming
  * the option and returns CLI_USAGE on failure, 0 on success. */
 int cli_parse_date(const cli_command *cmd, const char *option, const char *value, stance_date *out);

@@ -15,7 +15,7 @@ typedef struct {
 	const char *id, *kind, *title, *organization, *publication, *published, *language, *source;
 	const char *authors[32];
 	size_t nauthors;
-	const char *date, *message;
+	const char *date, *message, *commit_author;
 } add_options;
 
 typedef struct {
@@ -123,6 +123,7 @@ static int run_add(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		{ "source", required_argument, NULL, 's' },
 		{ "date", required_argument, NULL, 'd' },
 		{ "message", required_argument, NULL, 'm' },
+		{ "commit-author", required_argument, NULL, 'c' },
 		CLI_HELP_OPTION,
 		{ 0, 0, 0, 0 }
 	};
@@ -131,6 +132,7 @@ static int run_add(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	stance_save_options save = STANCE_SAVE_OPTIONS_INIT;
 	stance_date date;
 	size_t nfiles, i, unchanged = 0;
+	char *commit_name = NULL, *commit_email = NULL;
 	int c, error, rc = CLI_OK;
 
 	memset(&o, 0, sizeof(o));
@@ -151,6 +153,7 @@ static int run_add(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		case 's': o.source = optarg; break;
 		case 'd': o.date = optarg; break;
 		case 'm': o.message = optarg; break;
+		case 'c': o.commit_author = optarg; break;
 		case 'h': return cli_help(&cmd_add_entry);
 		default: return cli_usage_error(&cmd_add_entry, "unknown option");
 		}
@@ -167,6 +170,20 @@ static int run_add(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		save.tz_minutes = date.tz_given ? date.tz_minutes : 0;
 	}
 	save.message = o.message;
+	if (o.commit_author) {
+		/* "Name <email>", as git writes an identity */
+		const char *lt = strchr(o.commit_author, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+		size_t nlen = lt ? (size_t)(lt - o.commit_author) : 0;
+		while (nlen && o.commit_author[nlen - 1] == ' ')
+			nlen--;
+		if (!lt || !gt || gt[1] || !nlen || gt == lt + 1)
+			return cli_usage_error(&cmd_add_entry, "--commit-author takes 'Name <email>', not '%s'",
+				o.commit_author);
+		commit_name = strndup(o.commit_author, nlen);
+		commit_email = strndup(lt + 1, (size_t)(gt - lt - 1));
+		save.author_name = commit_name;
+		save.author_email = commit_email;
+	}
 	if (!(files = calloc(nfiles, sizeof(*files))))
 		return cli_error("out of memory");
 	/* Read and validate everything first: nothing is written if one file is bad. */
@@ -208,6 +225,8 @@ done:
 	for (i = 0; files && i < nfiles; i++)
 		stance_document_free(files[i].doc);
 	free(files);
+	free(commit_name);
+	free(commit_email);
 	return rc;
 }
 
@@ -215,7 +234,7 @@ const cli_command cmd_add_entry = {
 	.name = "add",
 	.usage = "FILE... [--id ID] [--kind K] [--title T] [--author A]... [--organization O]\n"
 		"       [--publication P] [--published DATE] [--language L] [--source URL]\n"
-		"       [--date DATE] [-m MESSAGE]",
+		"       [--date DATE] [-m MESSAGE] [--commit-author 'NAME <EMAIL>']",
 	.summary = "Add or update documents from Markdown files; one commit per changed document.",
 	.needs_repo = 1,
 	.run = run_add,

@@ -114,10 +114,10 @@ static int run_log(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 			fputs(line.ptr, ctx->out);
 			continue;
 		}
-		fprintf(ctx->out, "%s%.7s%s %s  %-24s %.*s%s  %s+%zu%s %s-%zu%s\n",
+		fprintf(ctx->out, "%s%.7s%s %s  %s%*s %.*s  %s+%zu%s %s-%zu%s\n",
 			cli_color(ctx, "\033[33m"), r->commit, cli_color(ctx, "\033[0m"),
-			line.ptr, r->author_name, (int)sublen, r->message,
-			opts.id ? "" : "", cli_color(ctx, "\033[32m"), added, cli_color(ctx, "\033[0m"),
+			line.ptr, r->author_name, cli_pad(r->author_name, 24), "", (int)sublen, r->message,
+			cli_color(ctx, "\033[32m"), added, cli_color(ctx, "\033[0m"),
 			cli_color(ctx, "\033[31m"), removed, cli_color(ctx, "\033[0m"));
 	}
 	if (json)

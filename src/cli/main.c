@@ -83,6 +83,12 @@ const char *cli_color(const cli_context *ctx, const char *code)
 	return ctx->color ? code : "";
 }
 
+int cli_pad(const char *text, int width)
+{
+	int used = stance_text_width(text);
+	return used >= width ? 0 : width - used;
+}
+
 int cli_parse_date(const cli_command *cmd, const char *option, const char *value, stance_date *out)
 {
 	if (stance_date_parse(out, value) < 0)

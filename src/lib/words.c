@@ -99,3 +99,21 @@ int stance_words_delta(size_t *added, size_t *removed, const char *old_text, con
 	free(words);
 	return 0;
 }
+
+int stance_text_width(const char *text)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)(text ? text : "");
+	int width = 0;
+	while (*p) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+		if (k <= 0) {
+			p++;
+			width++;
+			continue;
+		}
+		width += utf8proc_charwidth(cp);
+		p += k;
+	}
+	return width;
+}
