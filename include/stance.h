@@ -16,5 +16,8 @@
 #include "stance/render.h"
 #include "stance/words.h"
 #include "stance/import.h"
+#include "stance/extract.h"
+#include "stance/fetch.h"
+#include "stance/source.h"
 
 #endif

@@ -67,6 +67,10 @@ int stance_html_to_utf8(stance_buf *out, const char *data, size_t len,
 int stance_feed_parse(const char *data, size_t len, const char *feed_url,
 	int (*cb)(const char *url, const char *title, void *payload), void *payload);
 
+/* Checks that `rule` is an XPath expression libxml2 can compile;
+ * STANCE_EINVALID quoting it when not. */
+int stance_xpath_validate(const char *rule);
+
 /*
  * Copies `url` to `out` without the parts that do not identify the page:
  * credentials ("user:pass@"), tracking parameters (utm_*, fbclid, gclid, …)

@@ -2148,6 +2148,18 @@ static int eval_rule(xmlXPathObject **out, xmlDoc *doc, const char *rule, const 
 	return 0;
 }
 
+int stance_xpath_validate(const char *rule)
+{
+	xmlXPathCompExpr *c;
+	xmlGenericErrorFunc handler = silence;
+	initGenericErrorDefaultFunc(&handler);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	if (!rule || !*rule || !(c = xmlXPathCompile((const xmlChar *)rule)))
+		return stance_error_set(STANCE_EINVALID, "'%s' is not a valid XPath expression", rule ? rule : "");
+	xmlXPathFreeCompExpr(c);
+	return 0;
+}
+
 static int apply_remove(xmlDoc *doc, const stance_extract_options *o)
 {
 	size_t r;

@@ -1,0 +1,1039 @@
+/*
+ * source.c: the sources a repository follows and the fetch run over them.
+ *
+ * Sources live in .stance/config, read and written with libgit2's config API
+ * (several select/remove/noise rules are multivars). Per-source HTTP state
+ * (ETag, Last-Modified) lives in .git/stance-fetch-state, outside the working
+ * tree and history, so a run that finds nothing new writes nothing a user
+ * sees. The run: feeds first (their new items become sources), then every
+ * page through stance_fetch_run, then under the repository lock each answer
+ * is extracted, cleaned of noise and saved with its snapshot.
+ */
+#include "git_internal.h"
+#include "stance/source.h"
+#include "stance/extract.h"
+#include "stance/store.h"
+
+#include <regex.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <time.h>
+
+/* ---- the list ---- */
+
+typedef struct {
+	stance_source pub;
+	char *id, *url, *kind, *organization, *from;
+	char **select, **remove, **noise;
+} source_entry;
+
+struct stance_source_list {
+	source_entry *v;
+	size_t n, cap;
+};
+
+static void entry_sync(source_entry *e)
+{
+	e->pub.version = STANCE_SOURCE_VERSION;
+	e->pub.id = e->id;
+	e->pub.url = e->url;
+	e->pub.kind = e->kind;
+	e->pub.organization = e->organization;
+	e->pub.from = e->from;
+	e->pub.select = (const char *const *)e->select;
+	e->pub.remove = (const char *const *)e->remove;
+	e->pub.noise = (const char *const *)e->noise;
+}
+
+static void entry_dispose(source_entry *e)
+{
+	size_t i;
+	free(e->id); free(e->url); free(e->kind); free(e->organization); free(e->from);
+	for (i = 0; i < e->pub.select_count; i++) free(e->select[i]);
+	for (i = 0; i < e->pub.remove_count; i++) free(e->remove[i]);
+	for (i = 0; i < e->pub.noise_count; i++) free(e->noise[i]);
+	free(e->select); free(e->remove); free(e->noise);
+}
+
+void stance_source_list_free(stance_source_list *list)
+{
+	size_t i;
+	if (!list)
+		return;
+	for (i = 0; i < list->n; i++)
+		entry_dispose(&list->v[i]);
+	free(list->v);
+	free(list);
+}
+
+size_t stance_source_list_count(const stance_source_list *list)
+{
+	return list ? list->n : 0;
+}
+
+const stance_source *stance_source_list_get(const stance_source_list *list, size_t i)
+{
+	return list && i < list->n ? &list->v[i].pub : NULL;
+}
+
+static source_entry *list_find(stance_source_list *l, const char *id)
+{
+	size_t i;
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].id, id))
+			return &l->v[i];
+	return NULL;
+}
+
+static int push_str(char ***arr, size_t *count, const char *value)
+{
+	char **na = realloc(*arr, (*count + 1) * sizeof(*na));
+	if (!na)
+		return stance_error_oom();
+	*arr = na;
+	if (!(na[*count] = stance_strdup(value)))
+		return STANCE_ERROR;
+	(*count)++;
+	return 0;
+}
+
+static int open_config(git_config **out, stance_repo *repo)
+{
+	stance_buf path = STANCE_BUF_INIT;
+	int error;
+	stance_git_init();
+	stance_buf_printf(&path, "%s.stance/config", stance_repo_workdir(repo));
+	if ((error = git_config_open_ondisk(out, path.ptr)) < 0)
+		error = stance_git_error(error, "%s: cannot open", path.ptr);
+	stance_buf_dispose(&path);
+	return error;
+}
+
+static int on_entry(const git_config_entry *e, void *payload)
+{
+	stance_source_list *l = payload;
+	const char *name = e->name + strlen("source."), *dot = strrchr(name, '.');
+	source_entry *s;
+	char *id;
+	int error = 0;
+	if (!dot || dot == name)
+		return 0;
+	if (!(id = stance_strndup(name, (size_t)(dot - name))))
+		return STANCE_ERROR;
+	if (!(s = list_find(l, id))) {
+		if (l->n == l->cap) {
+			size_t nc = l->cap ? l->cap * 2 : 16;
+			source_entry *nv = realloc(l->v, nc * sizeof(*nv));
+			if (!nv) {
+				free(id);
+				return stance_error_oom();
+			}
+			l->v = nv;
+			l->cap = nc;
+		}
+		s = &l->v[l->n++];
+		memset(s, 0, sizeof(*s));
+		s->id = id;
+		id = NULL;
+	}
+	free(id);
+	dot++;
+	if (!strcmp(dot, "url")) {
+		free(s->url);
+		s->url = stance_strdup(e->value);
+	} else if (!strcmp(dot, "kind")) {
+		free(s->kind);
+		s->kind = stance_strdup(e->value);
+	} else if (!strcmp(dot, "organization")) {
+		free(s->organization);
+		s->organization = stance_strdup(e->value);
+	} else if (!strcmp(dot, "from")) {
+		free(s->from);
+		s->from = stance_strdup(e->value);
+	} else if (!strcmp(dot, "feed"))
+		s->pub.feed = !strcmp(e->value, "true") || !strcmp(e->value, "1") || !strcmp(e->value, "yes");
+	else if (!strcmp(dot, "select"))
+		error = push_str(&s->select, &s->pub.select_count, e->value);
+	else if (!strcmp(dot, "remove"))
+		error = push_str(&s->remove, &s->pub.remove_count, e->value);
+	else if (!strcmp(dot, "noise"))
+		error = push_str(&s->noise, &s->pub.noise_count, e->value);
+	return error;
+}
+
+int stance_source_list_load(stance_source_list **out, stance_repo *repo)
+{
+	stance_source_list *l = calloc(1, sizeof(*l));
+	git_config *cfg = NULL;
+	size_t i, keep = 0;
+	int error;
+	*out = NULL;
+	if (!l)
+		return stance_error_oom();
+	if ((error = open_config(&cfg, repo)) < 0)
+		goto done;
+	if ((error = git_config_foreach_match(cfg, "^source\\.", on_entry, l)) < 0) {
+		if (error != STANCE_ERROR)
+			error = stance_git_error(error, ".stance/config: cannot read the sources");
+		goto done;
+	}
+	/* A section left without a url (after a removal) is no source. */
+	for (i = 0; i < l->n; i++) {
+		if (!l->v[i].url) {
+			entry_dispose(&l->v[i]);
+			continue;
+		}
+		l->v[keep++] = l->v[i];
+	}
+	l->n = keep;
+	for (i = 0; i < l->n; i++)
+		entry_sync(&l->v[i]);
+	*out = l;
+	l = NULL;
+done:
+	git_config_free(cfg);
+	stance_source_list_free(l);
+	return error;
+}
+
+/* ---- add and remove ---- */
+
+static int check_url(const char *url)
+{
+	stance_buf clean = STANCE_BUF_INIT;
+	int error = 0;
+	if (!url || (strncasecmp(url, "http://", 7) && strncasecmp(url, "https://", 8)) || !url[8]) {
+		stance_url_strip_credentials(&clean, url ? url : "");
+		error = stance_error_set(STANCE_EINVALID, "'%s' is not an http or https URL", stance_buf_cstr(&clean));
+	}
+	stance_buf_dispose(&clean);
+	return error;
+}
+
+static int check_regex(const char *rule, const char *id)
+{
+	regex_t re;
+	int rc = regcomp(&re, rule, REG_EXTENDED | REG_NEWLINE);
+	if (rc) {
+		char msg[256];
+		regerror(rc, &re, msg, sizeof(msg));
+		return stance_error_set(STANCE_EINVALID, "source '%s': the noise rule '%s' is not a valid regular expression: %s",
+			id, rule, msg);
+	}
+	regfree(&re);
+	return 0;
+}
+
+static int write_source(git_config *cfg, const stance_source *s)
+{
+	stance_buf key = STANCE_BUF_INIT;
+	size_t i;
+	int error = 0;
+#define KEY(var) (stance_buf_clear(&key), stance_buf_printf(&key, "source.%s.%s", s->id, var), key.ptr)
+	if ((error = git_config_set_string(cfg, KEY("url"), s->url)) < 0)
+		goto done;
+	if (s->kind && *s->kind && (error = git_config_set_string(cfg, KEY("kind"), s->kind)) < 0)
+		goto done;
+	if (s->organization && *s->organization &&
+	    (error = git_config_set_string(cfg, KEY("organization"), s->organization)) < 0)
+		goto done;
+	if (s->feed && (error = git_config_set_string(cfg, KEY("feed"), "true")) < 0)
+		goto done;
+	if (s->from && (error = git_config_set_string(cfg, KEY("from"), s->from)) < 0)
+		goto done;
+	/* "$^" matches no existing value, so each rule is appended. */
+	for (i = 0; i < s->select_count; i++)
+		if ((error = git_config_set_multivar(cfg, KEY("select"), "$^", s->select[i])) < 0)
+			goto done;
+	for (i = 0; i < s->remove_count; i++)
+		if ((error = git_config_set_multivar(cfg, KEY("remove"), "$^", s->remove[i])) < 0)
+			goto done;
+	for (i = 0; i < s->noise_count; i++)
+		if ((error = git_config_set_multivar(cfg, KEY("noise"), "$^", s->noise[i])) < 0)
+			goto done;
+#undef KEY
+done:
+	if (error < 0)
+		error = stance_git_error(error, ".stance/config: cannot write the source '%s'", s->id);
+	stance_buf_dispose(&key);
+	return error;
+}
+
+int stance_source_add(stance_repo *repo, const stance_source *src)
+{
+	stance_source_list *l = NULL;
+	stance_buf backup = STANCE_BUF_INIT, path = STANCE_BUF_INIT;
+	git_config *cfg = NULL;
+	size_t i;
+	int error;
+
+	if (!src || !src->id || stance_id_validate(src->id) < 0)
+		return stance_error_set(STANCE_EINVALID, "'%s' is not a valid source id (lowercase a-z, 0-9, '-', '_' and '/')",
+			src && src->id ? src->id : "");
+	if ((error = check_url(src->url)) < 0)
+		return error;
+	for (i = 0; i < src->select_count; i++)
+		if ((error = stance_xpath_validate(src->select[i])) < 0)
+			return stance_error_prefix(error, "source '%s': select rule: ", src->id);
+	for (i = 0; i < src->remove_count; i++)
+		if ((error = stance_xpath_validate(src->remove[i])) < 0)
+			return stance_error_prefix(error, "source '%s': remove rule: ", src->id);
+	for (i = 0; i < src->noise_count; i++)
+		if ((error = check_regex(src->noise[i], src->id)) < 0)
+			return error;
+	if (src->kind && *src->kind) {
+		int known = 0;
+		for (i = 0; stance_document_kinds[i]; i++)
+			if (!strcmp(stance_document_kinds[i], src->kind))
+				known = 1;
+		if (!known)
+			return stance_error_set(STANCE_EINVALID, "'%s' is not a kind (article, debate, editorial, blog, theme, other)", src->kind);
+	}
+	if ((error = stance_source_list_load(&l, repo)) < 0)
+		return error;
+	if (list_find(l, src->id)) {
+		error = stance_error_set(STANCE_EEXISTS, "there is a source '%s' already; remove it first", src->id);
+		goto done;
+	}
+	/* Keep the file as it was, to put it back if a write fails half-way. */
+	stance_buf_printf(&path, "%s.stance/config", stance_repo_workdir(repo));
+	if ((error = stance_file_read(&backup, path.ptr)) < 0)
+		goto done;
+	if ((error = open_config(&cfg, repo)) < 0)
+		goto done;
+	if ((error = write_source(cfg, src)) < 0) {
+		git_config_free(cfg);
+		cfg = NULL;
+		stance_file_write_atomic(path.ptr, backup.ptr ? backup.ptr : "", backup.size);
+	}
+done:
+	git_config_free(cfg);
+	stance_source_list_free(l);
+	stance_buf_dispose(&backup);
+	stance_buf_dispose(&path);
+	return error;
+}
+
+int stance_source_remove(stance_repo *repo, const char *id)
+{
+	static const char *const vars[] = { "url", "kind", "organization", "feed", "from", "select", "remove", "noise" };
+	stance_source_list *l = NULL;
+	git_config *cfg = NULL;
+	stance_buf key = STANCE_BUF_INIT;
+	size_t i;
+	int error;
+	if ((error = stance_source_list_load(&l, repo)) < 0)
+		return error;
+	if (!list_find(l, id)) {
+		error = stance_error_set(STANCE_ENOTFOUND, "there is no source '%s'; see 'stance source list'", id);
+		goto done;
+	}
+	if ((error = open_config(&cfg, repo)) < 0)
+		goto done;
+	for (i = 0; i < STANCE_ARRAY_SIZE(vars); i++) {
+		stance_buf_clear(&key);
+		stance_buf_printf(&key, "source.%s.%s", id, vars[i]);
+		error = git_config_delete_multivar(cfg, key.ptr, ".*");
+		if (error == GIT_ENOTFOUND)
+			error = 0;
+		if (error < 0) {
+			error = stance_git_error(error, ".stance/config: cannot remove the source '%s'", id);
+			goto done;
+		}
+	}
+done:
+	git_config_free(cfg);
+	stance_source_list_free(l);
+	stance_buf_dispose(&key);
+	return error;
+}
+
+/* ---- fetch state (.git/stance-fetch-state) ---- */
+
+typedef struct {
+	char *id, *etag, *last_modified;
+} state_row;
+
+typedef struct {
+	state_row *v;
+	size_t n, cap;
+	int dirty;
+} fetch_state;
+
+static void state_dispose(fetch_state *s)
+{
+	size_t i;
+	for (i = 0; i < s->n; i++) {
+		free(s->v[i].id);
+		free(s->v[i].etag);
+		free(s->v[i].last_modified);
+	}
+	free(s->v);
+}
+
+static state_row *state_find(fetch_state *s, const char *id, int create)
+{
+	size_t i;
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->v[i].id, id))
+			return &s->v[i];
+	if (!create)
+		return NULL;
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 64;
+		state_row *nv = realloc(s->v, nc * sizeof(*nv));
+		if (!nv)
+			return NULL;
+		s->v = nv;
+		s->cap = nc;
+	}
+	memset(&s->v[s->n], 0, sizeof(s->v[s->n]));
+	if (!(s->v[s->n].id = stance_strdup(id)))
+		return NULL;
+	return &s->v[s->n++];
+}
+
+static void state_path(stance_buf *out, stance_repo *repo)
+{
+	stance_buf_printf(out, "%sstance-fetch-state", git_repository_path(stance_repo_git(repo)));
+}
+
+/* Lines of "id TAB etag TAB last-modified". */
+static void state_load(fetch_state *s, stance_repo *repo)
+{
+	stance_buf path = STANCE_BUF_INIT, data = STANCE_BUF_INIT;
+	char *line;
+	state_path(&path, repo);
+	if (stance_file_read(&data, path.ptr) < 0) {
+		stance_error_clear();
+		goto done;
+	}
+	for (line = data.ptr; line && *line;) {
+		char *eol = strchr(line, '\n'), *t1, *t2;
+		state_row *r;
+		if (eol)
+			*eol = '\0';
+		if ((t1 = strchr(line, '\t')) && (t2 = strchr(t1 + 1, '\t'))) {
+			*t1 = *t2 = '\0';
+			if ((r = state_find(s, line, 1))) {
+				r->etag = *(t1 + 1) ? stance_strdup(t1 + 1) : NULL;
+				r->last_modified = *(t2 + 1) ? stance_strdup(t2 + 1) : NULL;
+			}
+		}
+		line = eol ? eol + 1 : NULL;
+	}
+done:
+	stance_buf_dispose(&path);
+	stance_buf_dispose(&data);
+}
+
+static int state_save(fetch_state *s, stance_repo *repo)
+{
+	stance_buf path = STANCE_BUF_INIT, data = STANCE_BUF_INIT;
+	size_t i;
+	int error;
+	if (!s->dirty)
+		return 0;
+	for (i = 0; i < s->n; i++)
+		stance_buf_printf(&data, "%s\t%s\t%s\n", s->v[i].id,
+			s->v[i].etag ? s->v[i].etag : "", s->v[i].last_modified ? s->v[i].last_modified : "");
+	state_path(&path, repo);
+	error = stance_file_write_atomic(path.ptr, data.ptr ? data.ptr : "", data.size);
+	stance_buf_dispose(&path);
+	stance_buf_dispose(&data);
+	return error;
+}
+
+static void state_set(fetch_state *s, const char *id, const char *etag, const char *lm)
+{
+	state_row *r = state_find(s, id, 1);
+	/* Header values never hold tabs or newlines we would keep. */
+	if (!r)
+		return;
+	if ((etag && strpbrk(etag, "\t\n")) || (lm && strpbrk(lm, "\t\n")))
+		return;
+	if ((r->etag ? strcmp(r->etag, etag ? etag : "") : !!etag) ||
+	    (r->last_modified ? strcmp(r->last_modified, lm ? lm : "") : !!lm)) {
+		free(r->etag);
+		free(r->last_modified);
+		r->etag = etag && *etag ? stance_strdup(etag) : NULL;
+		r->last_modified = lm && *lm ? stance_strdup(lm) : NULL;
+		s->dirty = 1;
+	}
+}
+
+/* ---- the report ---- */
+
+const char *stance_source_outcome_name(stance_source_outcome outcome)
+{
+	switch (outcome) {
+	case STANCE_SOURCE_NEW: return "new";
+	case STANCE_SOURCE_UPDATED: return "updated";
+	case STANCE_SOURCE_UNCHANGED: return "unchanged";
+	default: return "failed";
+	}
+}
+
+void stance_source_report_dispose(stance_source_report *report)
+{
+	size_t i;
+	if (!report)
+		return;
+	for (i = 0; i < report->count; i++) {
+		free(report->results[i].id);
+		free(report->results[i].url);
+		free(report->results[i].reason);
+	}
+	free(report->results);
+	memset(report, 0, sizeof(*report));
+}
+
+static stance_source_result *report_add(stance_source_report *r, const char *id, const char *url)
+{
+	stance_source_result *nv = realloc(r->results, (r->count + 1) * sizeof(*nv)), *row;
+	stance_buf clean = STANCE_BUF_INIT;
+	if (!nv)
+		return NULL;
+	r->results = nv;
+	row = &nv[r->count++];
+	memset(row, 0, sizeof(*row));
+	row->id = stance_strdup(id);
+	if (url)
+		stance_url_strip_credentials(&clean, url);
+	row->url = url ? stance_buf_detach(&clean) : NULL;
+	row->outcome = STANCE_SOURCE_UNCHANGED;
+	return row;
+}
+
+static void row_fail(stance_source_report *r, stance_source_result *row, const char *reason)
+{
+	row->outcome = STANCE_SOURCE_FAILED;
+	free(row->reason);
+	row->reason = stance_strdup(reason && *reason ? reason : "failed");
+	r->failed++;
+}
+
+/* ---- one document from fetched bytes ---- */
+
+/* Removes every match of the source's noise rules from the body. */
+static int apply_noise(stance_document *doc, const stance_source *s)
+{
+	stance_buf body = STANCE_BUF_INIT, out = STANCE_BUF_INIT;
+	size_t i;
+	int error = 0;
+	if (!s->noise_count)
+		return 0;
+	stance_buf_puts(&body, stance_document_body(doc));
+	for (i = 0; i < s->noise_count; i++) {
+		regex_t re;
+		regmatch_t m;
+		const char *p = stance_buf_cstr(&body);
+		if (regcomp(&re, s->noise[i], REG_EXTENDED | REG_NEWLINE)) {
+			error = check_regex(s->noise[i], s->id);
+			goto done;
+		}
+		stance_buf_clear(&out);
+		while (*p && regexec(&re, p, 1, &m, p == body.ptr ? 0 : REG_NOTBOL) == 0) {
+			stance_buf_put(&out, p, (size_t)m.rm_so);
+			if (m.rm_eo == 0) {
+				/* An empty match: step over one byte. */
+				stance_buf_putc(&out, *p);
+				p++;
+				continue;
+			}
+			p += m.rm_eo;
+		}
+		stance_buf_puts(&out, p);
+		regfree(&re);
+		stance_buf_clear(&body);
+		stance_buf_put(&body, stance_buf_cstr(&out), out.size);
+	}
+	error = stance_document_set_body(doc, stance_buf_cstr(&body), body.size);
+done:
+	stance_buf_dispose(&body);
+	stance_buf_dispose(&out);
+	return error;
+}
+
+/* The rules that apply to `s`: its own, else its feed's. */
+static const stance_source *rules_of(const stance_source *s, stance_source_list *l)
+{
+	source_entry *parent;
+	if (s->select_count || s->remove_count || s->noise_count || !s->from)
+		return s;
+	parent = list_find(l, s->from);
+	return parent ? &parent->pub : s;
+}
+
+/* Extracts a document for source `s` from the page bytes and fills in its
+ * id and fields (from the source, then from the stored version when the page
+ * does not say). The caller frees *out. */
+static int build_document(stance_document **out, stance_repo *repo, const stance_source *s,
+	stance_source_list *l, const char *data, size_t len, const char *content_type, const char *final_url)
+{
+	const stance_source *rules = rules_of(s, l);
+	stance_extract_options eo = STANCE_EXTRACT_OPTIONS_INIT;
+	stance_document *doc = NULL, *old = NULL;
+	stance_buf url = STANCE_BUF_INIT;
+	const char *kind = s->kind, *org = s->organization;
+	static const char *const keep[] = { "title", "published", "language", "publication", "kind", "organization" };
+	size_t i;
+	int error;
+	*out = NULL;
+	stance_url_strip_credentials(&url, final_url ? final_url : s->url);
+	eo.url = url.ptr;
+	eo.content_type = content_type;
+	eo.select = rules->select;
+	eo.select_count = rules->select_count;
+	eo.remove = rules->remove;
+	eo.remove_count = rules->remove_count;
+	if ((error = stance_extract_html(&doc, data, len, &eo)) < 0)
+		goto done;
+	if ((error = apply_noise(doc, rules)) < 0)
+		goto done;
+	if (!*stance_document_body(doc)) {
+		error = stance_error_set(STANCE_ENOTFOUND, "%s: extraction found nothing", url.ptr);
+		goto done;
+	}
+	if (!kind && s->from) {
+		source_entry *p = list_find(l, s->from);
+		kind = p ? p->kind : NULL;
+		if (!org)
+			org = p ? p->organization : NULL;
+	}
+	if ((error = stance_document_set(doc, "id", s->id)) < 0)
+		goto done;
+	if (kind && (error = stance_document_set(doc, "kind", kind)) < 0)
+		goto done;
+	if (org && (error = stance_document_set(doc, "organization", org)) < 0)
+		goto done;
+	/* The source is the address the user gave, cleaned. */
+	stance_buf_clear(&url);
+	stance_url_clean(&url, s->url);
+	if ((error = stance_document_set(doc, "source", url.ptr)) < 0)
+		goto done;
+	if (stance_store_load(&old, repo, s->id, NULL) == 0) {
+		for (i = 0; i < STANCE_ARRAY_SIZE(keep); i++)
+			if (!stance_document_get(doc, keep[i]) && stance_document_get(old, keep[i]))
+				stance_document_set(doc, keep[i], stance_document_get(old, keep[i]));
+		if (!stance_document_author_count(doc))
+			for (i = 0; i < stance_document_author_count(old); i++)
+				stance_document_add_author(doc, stance_document_author(old, i));
+	}
+	stance_error_clear();
+	*out = doc;
+	doc = NULL;
+done:
+	stance_document_free(doc);
+	stance_document_free(old);
+	stance_buf_dispose(&url);
+	return error;
+}
+
+static const char *snapshot_ext(const char *content_type)
+{
+	if (!content_type)
+		return "html";
+	if (strstr(content_type, "xhtml"))
+		return "xhtml";
+	if (strstr(content_type, "html"))
+		return "html";
+	if (strstr(content_type, "xml"))
+		return "xml";
+	if (strstr(content_type, "text/plain"))
+		return "txt";
+	if (strstr(content_type, "pdf"))
+		return "pdf";
+	return "html";
+}
+
+static void now_iso(char *buf, size_t size)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* ---- feeds ---- */
+
+typedef struct {
+	stance_repo *repo;
+	stance_source_list *list;
+	const source_entry *feed;
+	git_config *cfg;
+	size_t added;
+	int error;
+} feed_ctx;
+
+static int on_item(const char *url, const char *title, void *payload)
+{
+	feed_ctx *c = payload;
+	stance_buf slug = STANCE_BUF_INIT, id = STANCE_BUF_INIT, clean = STANCE_BUF_INIT;
+	stance_source s = STANCE_SOURCE_INIT;
+	size_t i, n;
+	int error = 0;
+	stance_url_clean(&clean, url);
+	for (i = 0; i < c->list->n; i++)
+		if (c->list->v[i].url && !strcmp(c->list->v[i].url, clean.ptr))
+			goto done; /* tracked already */
+	if (title && *title)
+		stance_slugify(&slug, title);
+	if (!slug.size) {
+		/* The last path segment of the URL. */
+		const char *end = clean.ptr + strcspn(clean.ptr, "?#"), *p = end;
+		stance_buf seg = STANCE_BUF_INIT;
+		while (p > clean.ptr && p[-1] == '/')
+			p--;
+		end = p;
+		while (p > clean.ptr && p[-1] != '/')
+			p--;
+		stance_buf_put(&seg, p, (size_t)(end - p));
+		if (seg.size && strchr(seg.ptr, '.'))
+			seg.ptr[strchr(seg.ptr, '.') - seg.ptr] = '\0';
+		stance_buf_clear(&slug);
+		stance_slugify(&slug, stance_buf_cstr(&seg));
+		stance_buf_dispose(&seg);
+	}
+	stance_error_clear();
+	if (!slug.size)
+		stance_buf_puts(&slug, "item");
+	if (slug.size > 80) {
+		slug.size = 80;
+		slug.ptr[80] = '\0';
+		while (slug.size && slug.ptr[slug.size - 1] == '-')
+			slug.ptr[--slug.size] = '\0';
+	}
+	for (n = 1;; n++) {
+		stance_buf_clear(&id);
+		if (n == 1)
+			stance_buf_printf(&id, "%s/%s", c->feed->id, slug.ptr);
+		else
+			stance_buf_printf(&id, "%s/%s-%zu", c->feed->id, slug.ptr, n);
+		if (!list_find(c->list, id.ptr))
+			break;
+	}
+	if (stance_id_validate(id.ptr) < 0) {
+		stance_error_clear();
+		goto done;
+	}
+	s.id = id.ptr;
+	s.url = clean.ptr;
+	s.from = c->feed->id;
+	if ((error = write_source(c->cfg, &s)) < 0)
+		goto done;
+	/* Into the list too, so the run fetches it. */
+	{
+		source_entry *nv;
+		if (c->list->n == c->list->cap) {
+			size_t nc = c->list->cap ? c->list->cap * 2 : 16;
+			if (!(nv = realloc(c->list->v, nc * sizeof(*nv)))) {
+				error = stance_error_oom();
+				goto done;
+			}
+			c->list->v = nv;
+			c->list->cap = nc;
+		}
+		nv = &c->list->v[c->list->n];
+		memset(nv, 0, sizeof(*nv));
+		nv->id = stance_buf_detach(&id);
+		nv->url = stance_buf_detach(&clean);
+		nv->from = stance_strdup(c->feed->id);
+		entry_sync(nv);
+		c->list->n++;
+		/* The list may have moved: the feed pointer is re-found by id. */
+		c->feed = list_find(c->list, s.from);
+	}
+	c->added++;
+done:
+	stance_buf_dispose(&slug);
+	stance_buf_dispose(&id);
+	stance_buf_dispose(&clean);
+	c->error = error;
+	return error;
+}
+
+/* ---- the run ---- */
+
+static int wanted(const source_entry *e, const char *const *ids, size_t nids)
+{
+	size_t i;
+	if (!nids)
+		return 1;
+	for (i = 0; i < nids; i++)
+		if (!strcmp(e->id, ids[i]) || (e->from && !strcmp(e->from, ids[i])))
+			return 1;
+	return 0;
+}
+
+int stance_source_fetch(stance_source_report *report, stance_repo *repo,
+	const char *const *ids, size_t nids, const stance_fetch_options *fopts)
+{
+	stance_source_list *l = NULL;
+	fetch_state state = { 0 };
+	stance_fetch_request *reqs = NULL;
+	stance_fetch_response *resps = NULL;
+	size_t *which = NULL, nreq = 0, i, nfeeds = 0;
+	char **feed_ids = NULL;
+	int error, locked = 0;
+
+	memset(report, 0, sizeof(*report));
+	if ((error = stance_source_list_load(&l, repo)) < 0)
+		return error;
+	for (i = 0; i < nids; i++) {
+		size_t k;
+		int found = 0;
+		for (k = 0; k < l->n && !found; k++)
+			if (!strcmp(l->v[k].id, ids[i]))
+				found = 1;
+		if (!found) {
+			error = stance_error_set(STANCE_ENOTFOUND, "there is no source '%s'; see 'stance source list'", ids[i]);
+			goto done;
+		}
+	}
+	state_load(&state, repo);
+
+	/* 1. Feeds: their new items become sources of their own. */
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].pub.feed && wanted(&l->v[i], ids, nids))
+			nfeeds++;
+	if (nfeeds) {
+		git_config *cfg = NULL;
+		size_t f = 0;
+		if (!(reqs = calloc(nfeeds, sizeof(*reqs))) || !(resps = calloc(nfeeds, sizeof(*resps))) ||
+		    !(feed_ids = calloc(nfeeds, sizeof(*feed_ids)))) {
+			error = stance_error_oom();
+			goto done;
+		}
+		for (i = 0; i < l->n; i++)
+			if (l->v[i].pub.feed && wanted(&l->v[i], ids, nids)) {
+				reqs[f].url = l->v[i].url;
+				feed_ids[f++] = stance_strdup(l->v[i].id);
+			}
+		if ((error = stance_fetch_run(resps, reqs, nfeeds, fopts)) < 0)
+			goto done;
+		if ((error = open_config(&cfg, repo)) < 0)
+			goto done;
+		for (f = 0; f < nfeeds; f++) {
+			source_entry *feed = list_find(l, feed_ids[f]);
+			stance_source_result *row = report_add(report, feed->id, feed->url);
+			if (!row) {
+				error = stance_error_oom();
+				break;
+			}
+			row->status = resps[f].status;
+			if (resps[f].outcome == STANCE_FETCH_FAILED) {
+				row_fail(report, row, resps[f].reason);
+				continue;
+			}
+			{
+				feed_ctx c = { repo, l, feed, cfg, 0, 0 };
+				char note[64];
+				if (stance_feed_parse(resps[f].body.ptr ? resps[f].body.ptr : "", resps[f].body.size,
+					feed->url, on_item, &c) < 0 || c.error < 0) {
+					row_fail(report, row, stance_error_last());
+					continue;
+				}
+				snprintf(note, sizeof(note), "feed: %zu new item%s", c.added, c.added == 1 ? "" : "s");
+				row->reason = stance_strdup(note);
+			}
+		}
+		git_config_free(cfg);
+		for (f = 0; f < nfeeds; f++)
+			stance_fetch_response_dispose(&resps[f]);
+		free(reqs);
+		free(resps);
+		reqs = NULL;
+		resps = NULL;
+		if (error < 0)
+			goto done;
+	}
+
+	/* 2. Pages. */
+	if (!(reqs = calloc(l->n + 1, sizeof(*reqs))) || !(resps = calloc(l->n + 1, sizeof(*resps))) ||
+	    !(which = calloc(l->n + 1, sizeof(*which)))) {
+		error = stance_error_oom();
+		goto done;
+	}
+	for (i = 0; i < l->n; i++) {
+		state_row *st;
+		if (l->v[i].pub.feed || !wanted(&l->v[i], ids, nids))
+			continue;
+		reqs[nreq].url = l->v[i].url;
+		/* Conditional only when a version is stored: a document removed
+		 * from the repository is fetched whole again. */
+		if ((st = state_find(&state, l->v[i].id, 0))) {
+			stance_buf path = STANCE_BUF_INIT;
+			stance_buf_printf(&path, "%s%s.md", stance_repo_workdir(repo), l->v[i].id);
+			if (access(path.ptr, F_OK) == 0) {
+				reqs[nreq].etag = st->etag;
+				reqs[nreq].last_modified = st->last_modified;
+			}
+			stance_buf_dispose(&path);
+		}
+		which[nreq++] = i;
+	}
+	if ((error = stance_fetch_run(resps, reqs, nreq, fopts)) < 0)
+		goto done;
+
+	/* 3. Store, under the lock. */
+	for (i = 0; i < nreq; i++)
+		if (resps[i].outcome == STANCE_FETCH_OK)
+			break;
+	if (i < nreq) {
+		if ((error = stance_repo_lock(repo, stance_repo_lock_timeout())) < 0)
+			goto done;
+		locked = 1;
+	}
+	for (i = 0; i < nreq; i++) {
+		const source_entry *s = &l->v[which[i]];
+		stance_fetch_response *r = &resps[i];
+		stance_source_result *row = report_add(report, s->id, s->url);
+		stance_document *doc = NULL;
+		stance_save_options so = STANCE_SAVE_OPTIONS_INIT;
+		stance_save_result saved;
+		stance_buf trailers = STANCE_BUF_INIT;
+		char when[32];
+		if (!row) {
+			error = stance_error_oom();
+			goto done;
+		}
+		row->status = r->status;
+		if (r->outcome == STANCE_FETCH_FAILED) {
+			row_fail(report, row, r->reason);
+			continue;
+		}
+		if (r->outcome == STANCE_FETCH_NOT_MODIFIED) {
+			row->not_modified = 1;
+			continue;
+		}
+		if (build_document(&doc, repo, &s->pub, l, r->body.ptr ? r->body.ptr : "", r->body.size,
+			r->content_type, r->final_url) < 0) {
+			row_fail(report, row, stance_error_last());
+			continue;
+		}
+		now_iso(when, sizeof(when));
+		stance_store_trailer(&trailers, "Source", r->final_url ? r->final_url : row->url);
+		stance_store_trailer(&trailers, "Fetched-At", when);
+		if (r->etag && !strpbrk(r->etag, "\r\n"))
+			stance_store_trailer(&trailers, "ETag", r->etag);
+		if (r->last_modified && !strpbrk(r->last_modified, "\r\n"))
+			stance_store_trailer(&trailers, "Last-Modified", r->last_modified);
+		so.trailers = trailers.ptr;
+		so.snapshot_ext = snapshot_ext(r->content_type);
+		so.snapshot_data = r->body.ptr ? r->body.ptr : "";
+		so.snapshot_len = r->body.size;
+		if (stance_store_save(&saved, repo, doc, &so) < 0) {
+			row_fail(report, row, stance_error_last());
+		} else {
+			if (saved.changed) {
+				row->outcome = saved.created ? STANCE_SOURCE_NEW : STANCE_SOURCE_UPDATED;
+				memcpy(row->commit, saved.commit, sizeof(row->commit));
+			}
+			state_set(&state, s->id, r->etag, r->last_modified);
+		}
+		stance_document_free(doc);
+		stance_buf_dispose(&trailers);
+	}
+	if ((error = state_save(&state, repo)) < 0)
+		goto done;
+	/* Feed rows first, then pages; keep report order stable by source. */
+	error = 0;
+done:
+	if (locked)
+		stance_repo_unlock(repo);
+	for (i = 0; resps && i < nreq; i++)
+		stance_fetch_response_dispose(&resps[i]);
+	for (i = 0; feed_ids && i < nfeeds; i++)
+		free(feed_ids[i]);
+	free(feed_ids);
+	free(reqs);
+	free(resps);
+	free(which);
+	state_dispose(&state);
+	stance_source_list_free(l);
+	return error;
+}
+
+/* The raw bytes of the snapshot of `id` on the snapshots branch. */
+static int load_snapshot(stance_buf *out, const char **ext, stance_repo *repo, const char *id)
+{
+	static const char *const exts[] = { "html", "xhtml", "htm", "xml", "txt" };
+	git_repository *git = stance_repo_git(repo);
+	size_t i;
+	for (i = 0; i < STANCE_ARRAY_SIZE(exts); i++) {
+		stance_buf spec = STANCE_BUF_INIT;
+		git_object *obj = NULL;
+		int rc;
+		stance_buf_printf(&spec, "refs/heads/snapshots:%s.%s", id, exts[i]);
+		rc = git_revparse_single(&obj, git, spec.ptr);
+		stance_buf_dispose(&spec);
+		if (rc == 0 && git_object_type(obj) == GIT_OBJECT_BLOB) {
+			git_blob *b = (git_blob *)obj;
+			int error = stance_buf_put(out, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
+			*ext = exts[i];
+			git_object_free(obj);
+			return error;
+		}
+		git_object_free(obj);
+	}
+	git_error_clear();
+	return stance_error_set(STANCE_ENOTFOUND, "%s: no snapshot on the snapshots branch", id);
+}
+
+int stance_source_reextract(stance_source_report *report, stance_repo *repo,
+	const char *const *ids, size_t nids)
+{
+	stance_source_list *l = NULL;
+	size_t i;
+	int error;
+	memset(report, 0, sizeof(*report));
+	if ((error = stance_source_list_load(&l, repo)) < 0)
+		return error;
+	for (i = 0; i < nids; i++)
+		if (!list_find(l, ids[i])) {
+			error = stance_error_set(STANCE_ENOTFOUND, "there is no source '%s'; see 'stance source list'", ids[i]);
+			goto done;
+		}
+	if ((error = stance_repo_lock(repo, stance_repo_lock_timeout())) < 0)
+		goto done;
+	for (i = 0; i < l->n; i++) {
+		const source_entry *s = &l->v[i];
+		stance_source_result *row;
+		stance_buf raw = STANCE_BUF_INIT, msg = STANCE_BUF_INIT, trailers = STANCE_BUF_INIT;
+		stance_document *doc = NULL;
+		stance_save_options so = STANCE_SAVE_OPTIONS_INIT;
+		stance_save_result saved;
+		const char *ext = NULL;
+		if (s->pub.feed || !wanted(s, ids, nids))
+			continue;
+		if (!(row = report_add(report, s->id, s->url))) {
+			error = stance_error_oom();
+			break;
+		}
+		if (load_snapshot(&raw, &ext, repo, s->id) < 0 ||
+		    build_document(&doc, repo, &s->pub, l, raw.ptr ? raw.ptr : "", raw.size, NULL, s->url) < 0) {
+			row_fail(report, row, stance_error_last());
+			goto next;
+		}
+		stance_buf_printf(&msg, "Re-extract %s", s->id);
+		stance_store_trailer(&trailers, "Source", row->url);
+		so.message = msg.ptr;
+		so.trailers = trailers.ptr;
+		if (stance_store_save(&saved, repo, doc, &so) < 0)
+			row_fail(report, row, stance_error_last());
+		else if (saved.changed) {
+			row->outcome = STANCE_SOURCE_UPDATED;
+			memcpy(row->commit, saved.commit, sizeof(row->commit));
+		}
+next:
+		stance_document_free(doc);
+		stance_buf_dispose(&raw);
+		stance_buf_dispose(&msg);
+		stance_buf_dispose(&trailers);
+	}
+	stance_repo_unlock(repo);
+done:
+	stance_source_list_free(l);
+	return error;
+}
