@@ -548,6 +548,16 @@ static int is_document(const char *path)
 		!strstr(path, "/.");
 }
 
+/* A local path that is not absolute ("../hub.git"): git reads it from the
+ * top of the working folder, and so do we, wherever the caller runs. */
+static int is_relative_path(const char *url)
+{
+	const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
+	if (!*url || url[0] == '/' || strstr(url, "://"))
+		return 0;
+	return !colon || (slash && slash < colon);
+}
+
 static int remote_open(git_remote **out, sync_ctx *c)
 {
 	int error = git_remote_lookup(out, c->git, c->remote_name);
@@ -556,7 +566,17 @@ static int remote_open(git_remote **out, sync_ctx *c)
 			"'stance remote add %s URL'", c->remote_name, c->remote_name);
 	c->raw_url = git_remote_url(*out);
 	stance_buf_clear(&c->url);
-	return stance_url_redact(&c->url, c->raw_url ? c->raw_url : "");
+	if ((error = stance_url_redact(&c->url, c->raw_url ? c->raw_url : "")) < 0)
+		return error;
+	if (c->raw_url && is_relative_path(c->raw_url)) {
+		stance_buf abs = STANCE_BUF_INIT;
+		stance_buf_printf(&abs, "%s%s", stance_repo_workdir(c->repo), c->raw_url);
+		error = git_remote_set_instance_url(*out, abs.ptr);
+		stance_buf_dispose(&abs);
+		if (error < 0)
+			return stance_git_error(error, "remote '%s' (%s)", c->remote_name, c->url.ptr);
+	}
+	return 0;
 }
 
 static int fill_result_names(sync_ctx *c, const char *branch)
