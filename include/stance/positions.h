@@ -31,6 +31,10 @@ int stance_positions_parse(stance_positions **out, const char *data, size_t len,
 
 void stance_positions_free(stance_positions *p);
 
+/* Reads a marker file at `path` (a repository's .stance/positions); when
+ * there is no such file, the built-in lists. */
+int stance_positions_load(stance_positions **out, const char *path);
+
 /* 1 when text[0, len) carries a marker of `language` (NULL or unknown: every
  * language's markers count), 0 otherwise. */
 int stance_positions_match(const stance_positions *p, const char *language,

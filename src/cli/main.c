@@ -14,6 +14,7 @@ extern const cli_command cmd_init_entry, cmd_add_entry, cmd_list_entry, cmd_show
 	cmd_log_entry, cmd_check_entry, cmd_help_entry;
 extern const cli_command cmd_extract_entry, cmd_source_entry, cmd_fetch_entry, cmd_reextract_entry;
 extern const cli_command cmd_clone_entry, cmd_remote_entry, cmd_pull_entry, cmd_push_entry, cmd_sync_entry;
+extern const cli_command cmd_diff_entry, cmd_difftool_entry, cmd_positions_entry;
 
 /* Every command, in the order `stance help` lists them. */
 const cli_command *const cli_commands[] = {
@@ -28,6 +29,7 @@ const cli_command *const cli_commands[] = {
 	&cmd_fetch_entry,
 	&cmd_reextract_entry,
 	&cmd_clone_entry, &cmd_remote_entry, &cmd_pull_entry, &cmd_push_entry, &cmd_sync_entry,
+	&cmd_diff_entry, &cmd_difftool_entry, &cmd_positions_entry,
 	&cmd_help_entry,
 	NULL
 };

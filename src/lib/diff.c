@@ -602,6 +602,30 @@ static int word_diff(engine *e, const seg_tokens *ot, size_t oa, size_t ob,
 			k = k >= 2 ? k - 2 : 0;
 		}
 	}
+	/* slide a pure insertion or deletion past a space, so it starts with a
+	 * word: "have{+ langt+} mere" becomes "have {+langt+} mere" */
+	for (k = 1; k + 1 < nr; k++) {
+		run *p = &runs[k - 1], *q = &runs[k], *s = &runs[k + 1];
+		if (q->eq || !p->eq || !s->eq)
+			continue;
+		if (q->a0 == q->a1 && q->b1 > q->b0) {
+			while (q->b0 < q->b1 && nt->items[q->b0].kind == SEG_SPACE && s->b0 < s->b1 &&
+			       nt->items[s->b0].kind == SEG_SPACE && s->a0 < s->a1 &&
+			       ot->items[s->a0].kind == SEG_SPACE) {
+				p->a1++; p->b1++;
+				q->a0++; q->a1++; q->b0++; q->b1++;
+				s->a0++; s->b0++;
+			}
+		} else if (q->b0 == q->b1 && q->a1 > q->a0) {
+			while (q->a0 < q->a1 && ot->items[q->a0].kind == SEG_SPACE && s->a0 < s->a1 &&
+			       ot->items[s->a0].kind == SEG_SPACE && s->b0 < s->b1 &&
+			       nt->items[s->b0].kind == SEG_SPACE) {
+				p->a1++; p->b1++;
+				q->a0++; q->a1++; q->b0++; q->b1++;
+				s->a0++; s->b0++;
+			}
+		}
+	}
 	for (k = 0; k < nr; k++)
 		if (runs[k].eq)
 			eqw += word_count(ot, runs[k].a0, runs[k].a1);
@@ -618,6 +642,8 @@ static int word_diff(engine *e, const seg_tokens *ot, size_t oa, size_t ob,
 		run *rn = &runs[k];
 		size_t os = tok_start(ot, rn->a0, oend), oe = rn->a1 < ob ? ot->items[rn->a1].start : oend;
 		size_t ns = tok_start(nt, rn->b0, nend), ne = rn->b1 < nb ? nt->items[rn->b1].start : nend;
+		if (rn->a0 == rn->a1 && rn->b0 == rn->b1)
+			continue;
 		if (rn->a0 >= ob)
 			os = oend;
 		if (rn->b0 >= nb)

@@ -6,6 +6,7 @@
 #include "segment.h"
 
 #include <stdio.h>
+#include <unistd.h>
 
 typedef struct {
 	char *language;  /* "da", "en", ... */
@@ -172,6 +173,19 @@ int stance_positions_parse(stance_positions **out, const char *data, size_t len,
 	error = 0;
 done:
 	stance_positions_free(p);
+	return error;
+}
+
+int stance_positions_load(stance_positions **out, const char *path)
+{
+	stance_buf b = STANCE_BUF_INIT;
+	int error;
+	if (access(path, F_OK) != 0)
+		return stance_positions_new_default(out);
+	if ((error = stance_file_read(&b, path)) < 0)
+		return error;
+	error = stance_positions_parse(out, b.ptr ? b.ptr : "", b.size, path);
+	stance_buf_dispose(&b);
 	return error;
 }
 

@@ -1,0 +1,419 @@
+/*
+ * cmd_diff.c: `stance diff`: how a document changed between two revisions,
+ * how two documents differ, how two files differ (--files, no repository
+ * needed), or what changed in a period (--stat).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+extern const cli_command cmd_diff_entry;
+
+typedef struct {
+	stance_render_format format;
+	int format_set;
+	int exit_code;
+	int positions;
+	int stat;
+	int files;
+	int full;
+	long context;
+	stance_diff_unit by;
+	stance_date since, until;
+	int has_since, has_until;
+} diff_args;
+
+/* One side to compare: a document and what to call it. */
+typedef struct {
+	stance_document *doc;
+	stance_buf label;
+} side;
+
+static void side_dispose(side *s)
+{
+	stance_document_free(s->doc);
+	s->doc = NULL;
+	stance_buf_dispose(&s->label);
+}
+
+/* The repository's marker lists (.stance/positions), or the built-in ones. */
+static int load_markers(stance_positions **out, stance_repo *repo)
+{
+	stance_buf path = STANCE_BUF_INIT;
+	int error;
+	if (!repo)
+		return stance_positions_new_default(out);
+	if ((error = stance_buf_printf(&path, "%s.stance/positions", stance_repo_workdir(repo))) < 0)
+		return error;
+	error = stance_positions_load(out, path.ptr);
+	stance_buf_dispose(&path);
+	return error;
+}
+
+/* "id@1a2b3c4" for a revision. */
+static int rev_label(stance_buf *out, const stance_revision *rev)
+{
+	return stance_buf_printf(out, "%s@%.7s", rev->id, rev->commit);
+}
+
+static int resolve_side(side *s, stance_repo *repo, const char *spec)
+{
+	stance_revision rev;
+	int error;
+	memset(&rev, 0, sizeof(rev));
+	if ((error = stance_history_resolve(&rev, &s->doc, repo, spec)) < 0)
+		return error;
+	error = rev_label(&s->label, &rev);
+	stance_revision_clear(&rev);
+	return error;
+}
+
+/* DOC alone: the revision before the latest against the latest. */
+static int resolve_previous(side *old_side, side *new_side, stance_repo *repo, const char *spec)
+{
+	stance_revision rev;
+	stance_revision_list list = { 0 };
+	stance_history_options hopts = STANCE_HISTORY_OPTIONS_INIT;
+	int error;
+
+	memset(&rev, 0, sizeof(rev));
+	if ((error = stance_history_resolve(&rev, &new_side->doc, repo, spec)) < 0)
+		return error;
+	if ((error = rev_label(&new_side->label, &rev)) < 0)
+		goto done;
+	hopts.id = rev.id;
+	if ((error = stance_history_list(&list, repo, &hopts)) < 0)
+		goto done;
+	{
+		size_t i;
+		/* the first revision older than the one shown */
+		for (i = 0; i < list.count; i++)
+			if (!strcmp(list.items[i].commit, rev.commit))
+				break;
+		if (i + 1 < list.count && !list.items[i + 1].removed) {
+			if ((error = stance_history_read(&old_side->doc, repo, rev.id, list.items[i + 1].commit)) < 0 ||
+			    (error = rev_label(&old_side->label, &list.items[i + 1])) < 0)
+				goto done;
+		} else {
+			error = stance_buf_puts(&old_side->label, "/dev/null");
+		}
+	}
+done:
+	stance_revision_list_free(&list);
+	stance_revision_clear(&rev);
+	return error;
+}
+
+static int read_file_side(side *s, const char *path)
+{
+	stance_buf data = STANCE_BUF_INIT;
+	int error;
+	if ((error = stance_file_read(&data, path)) < 0)
+		return error;
+	error = stance_document_parse(&s->doc, data.ptr ? data.ptr : "", data.size, path);
+	stance_buf_dispose(&data);
+	if (error < 0)
+		return error;
+	return stance_buf_puts(&s->label, path);
+}
+
+static int render_and_print(cli_context *ctx, const diff_args *a, side *o, side *n,
+	stance_positions *markers, int *changed)
+{
+	stance_diff_options dopts = STANCE_DIFF_OPTIONS_INIT;
+	stance_render_options ropts = STANCE_RENDER_OPTIONS_INIT;
+	stance_diff *d = NULL;
+	stance_buf out = STANCE_BUF_INIT;
+	int error;
+
+	dopts.by = a->by;
+	dopts.positions = markers;
+	if ((error = stance_diff_documents(&d, o->doc, n->doc, &dopts)) < 0)
+		return cli_fail(error);
+	*changed = stance_diff_has_changes(d);
+	ropts.color = a->format == STANCE_RENDER_TERM ? ctx->color : 0;
+	ropts.positions_only = a->positions;
+	ropts.old_label = stance_buf_cstr(&o->label);
+	ropts.new_label = stance_buf_cstr(&n->label);
+	ropts.context = a->full ? 0 : (size_t)a->context + 1;
+	if (a->positions && a->format != STANCE_RENDER_JSON)
+		error = stance_render_positions(&out, d, &ropts);
+	else
+		error = stance_render(&out, a->format, d, &ropts);
+	if (error < 0) {
+		stance_diff_free(d);
+		stance_buf_dispose(&out);
+		return cli_fail(error);
+	}
+	if (a->format == STANCE_RENDER_TERM)
+		cli_pager_start(ctx);
+	fwrite(out.ptr ? out.ptr : "", 1, out.size, ctx->out);
+	stance_diff_free(d);
+	stance_buf_dispose(&out);
+	return CLI_OK;
+}
+
+/* --stat: every document changed in the period, with words added, removed
+ * and moved between its state before the period and at its end. */
+static int run_stat(cli_context *ctx, stance_repo *repo, const diff_args *a, stance_positions *markers,
+	int *changed)
+{
+	stance_history_options hopts = STANCE_HISTORY_OPTIONS_INIT;
+	stance_revision_list list = { 0 };
+	size_t i, j, docs = 0, tot_add = 0, tot_rem = 0, tot_mov = 0;
+	int error, rc = CLI_OK;
+	char **seen = NULL;
+	size_t nseen = 0;
+
+	if (a->has_since)
+		hopts.since = stance_date_start(&a->since);
+	if (a->has_until)
+		hopts.until = stance_date_end(&a->until);
+	if ((error = stance_history_list(&list, repo, &hopts)) < 0)
+		return cli_fail(error);
+	if (!(seen = calloc(list.count + 1, sizeof(char *)))) {
+		stance_revision_list_free(&list);
+		return cli_error("out of memory");
+	}
+	cli_pager_start(ctx);
+	for (i = 0; i < list.count && rc == CLI_OK; i++) {
+		const stance_revision *newest = &list.items[i];
+		const stance_revision *oldest = newest;
+		stance_revision_list all = { 0 };
+		stance_history_options one = STANCE_HISTORY_OPTIONS_INIT;
+		stance_document *od = NULL, *nd = NULL, *empty = NULL;
+		stance_diff_options dopts = STANCE_DIFF_OPTIONS_INIT;
+		stance_diff *d = NULL;
+		for (j = 0; j < nseen; j++)
+			if (!strcmp(seen[j], newest->id))
+				break;
+		if (j < nseen)
+			continue;
+		seen[nseen++] = newest->id;
+		for (j = i + 1; j < list.count; j++)
+			if (!strcmp(list.items[j].id, newest->id))
+				oldest = &list.items[j];
+		one.id = newest->id;
+		if ((error = stance_history_list(&all, repo, &one)) < 0) {
+			rc = cli_fail(error);
+			break;
+		}
+		for (j = 0; j < all.count; j++)
+			if (!strcmp(all.items[j].commit, oldest->commit))
+				break;
+		error = 0;
+		if (j + 1 < all.count && !all.items[j + 1].removed)
+			error = stance_history_read(&od, repo, newest->id, all.items[j + 1].commit);
+		if (error == 0 && !newest->removed)
+			error = stance_history_read(&nd, repo, newest->id, newest->commit);
+		if (error == 0 && !nd)
+			error = stance_document_new(&empty);
+		dopts.by = a->by;
+		dopts.positions = markers;
+		if (error == 0)
+			error = stance_diff_documents(&d, od, nd ? nd : empty, &dopts);
+		if (error < 0) {
+			rc = cli_fail(error);
+		} else if (stance_diff_has_changes(d)) {
+			const stance_diff_stats *st = stance_diff_get_stats(d);
+			size_t rem = st->words_removed;
+			if (!nd && od)
+				rem = st->words_removed; /* removed document: all its words */
+			*changed = 1;
+			docs++;
+			tot_add += st->words_added;
+			tot_rem += rem;
+			tot_mov += st->words_moved;
+			fprintf(ctx->out, " %-40s | %s+%zu%s %s-%zu%s ~%zu%s\n", newest->id,
+				cli_color(ctx, "\033[32m"), st->words_added, cli_color(ctx, "\033[0m"),
+				cli_color(ctx, "\033[31m"), rem, cli_color(ctx, "\033[0m"), st->words_moved,
+				newest->removed ? " (removed)" : !od ? " (new)" : "");
+		}
+		stance_diff_free(d);
+		stance_document_free(od);
+		stance_document_free(nd);
+		stance_document_free(empty);
+		stance_revision_list_free(&all);
+	}
+	if (rc == CLI_OK)
+		fprintf(ctx->out, " %zu document%s changed, %zu words added, %zu removed, %zu moved\n",
+			docs, docs == 1 ? "" : "s", tot_add, tot_rem, tot_mov);
+	free(seen);
+	stance_revision_list_free(&list);
+	return rc;
+}
+
+static int run_diff(cli_context *ctx, stance_repo *repo_unused, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "exit-code", no_argument, NULL, 'x' },
+		{ "positions", no_argument, NULL, 'p' },
+		{ "stat", no_argument, NULL, 's' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "until", required_argument, NULL, 'U' },
+		{ "files", no_argument, NULL, 'F' },
+		{ "context", required_argument, NULL, 'c' },
+		{ "full", no_argument, NULL, 'a' },
+		CLI_HELP_OPTION,
+		{ 0, 0, 0, 0 }
+	};
+	diff_args a;
+	side o, n;
+	stance_repo *repo = NULL;
+	stance_positions *markers = NULL;
+	int c, error, rc = CLI_OK, changed = 0;
+	long v;
+	(void)repo_unused;
+
+	memset(&a, 0, sizeof(a));
+	memset(&o, 0, sizeof(o));
+	memset(&n, 0, sizeof(n));
+	a.by = STANCE_DIFF_WORD;
+	a.context = 2;
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (stance_render_format_parse(&a.format, optarg) < 0)
+				return cli_usage_error(&cmd_diff_entry, "--format: %s", stance_error_last());
+			a.format_set = 1;
+			break;
+		case 'b':
+			if (stance_diff_unit_parse(&a.by, optarg) < 0)
+				return cli_usage_error(&cmd_diff_entry, "--by: %s", stance_error_last());
+			break;
+		case 'x': a.exit_code = 1; break;
+		case 'p': a.positions = 1; break;
+		case 's': a.stat = 1; break;
+		case 'F': a.files = 1; break;
+		case 'a': a.full = 1; break;
+		case 'c':
+			{
+				char *end = NULL;
+				v = strtol(optarg, &end, 10);
+				if (!*optarg || *end || v < 0 || v > 1000000)
+					v = -1;
+			}
+			if (v < 0)
+				return cli_usage_error(&cmd_diff_entry, "--context takes a number of blocks, not '%s'", optarg);
+			a.context = v;
+			break;
+		case 'S':
+			if (cli_parse_date(&cmd_diff_entry, "--since", optarg, &a.since))
+				return CLI_USAGE;
+			a.has_since = 1;
+			break;
+		case 'U':
+			if (cli_parse_date(&cmd_diff_entry, "--until", optarg, &a.until))
+				return CLI_USAGE;
+			a.has_until = 1;
+			break;
+		case 'h': return cli_help(&cmd_diff_entry);
+		default: return cli_usage_error(&cmd_diff_entry, "unknown option");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if ((a.has_since || a.has_until) && !a.stat)
+		return cli_usage_error(&cmd_diff_entry, "--since and --until go with --stat");
+	if (a.files) {
+		if (argc != 2)
+			return cli_usage_error(&cmd_diff_entry, "--files takes two files, OLD and NEW");
+		if (stance_repo_open(&repo, ctx->cwd) < 0)
+			repo = NULL; /* outside a repository: the built-in markers */
+		stance_error_clear();
+		if ((error = load_markers(&markers, repo)) < 0 ||
+		    (error = read_file_side(&o, argv[0])) < 0 ||
+		    (error = read_file_side(&n, argv[1])) < 0) {
+			rc = cli_fail(error);
+			goto done;
+		}
+		rc = render_and_print(ctx, &a, &o, &n, markers, &changed);
+		goto done;
+	}
+	if ((error = stance_repo_open(&repo, ctx->cwd)) < 0)
+		return cli_fail(error);
+	if ((error = load_markers(&markers, repo)) < 0) {
+		rc = cli_fail(error);
+		goto done;
+	}
+	if (a.stat) {
+		if (argc != 0) {
+			rc = cli_usage_error(&cmd_diff_entry, "--stat takes no documents, only --since and --until");
+			goto done;
+		}
+		rc = run_stat(ctx, repo, &a, markers, &changed);
+		goto done;
+	}
+	if (argc < 1 || argc > 3) {
+		rc = cli_usage_error(&cmd_diff_entry, "name a document, e.g. stance diff kl/naerhedsreform");
+		goto done;
+	}
+	if (argc == 1) {
+		error = resolve_previous(&o, &n, repo, argv[0]);
+	} else if (argc == 2 && strchr(argv[0], '@') && strchr(argv[1], '@')) {
+		if ((error = resolve_side(&o, repo, argv[0])) == 0)
+			error = resolve_side(&n, repo, argv[1]);
+	} else {
+		stance_buf spec = STANCE_BUF_INIT, id = STANCE_BUF_INIT;
+		/* DOC1 DOC2 when the second names a document; else DOC REV1 [REV2] */
+		int two_docs = argc == 2 && !strchr(argv[1], '@') &&
+			stance_store_resolve_id(&id, repo, argv[1]) == 0;
+		stance_error_clear();
+		if (two_docs) {
+			if ((error = resolve_side(&o, repo, argv[0])) == 0)
+				error = resolve_side(&n, repo, argv[1]);
+		} else if (strchr(argv[0], '@')) {
+			stance_buf_dispose(&id);
+			rc = cli_usage_error(&cmd_diff_entry,
+				"'%s': with revisions given apart, name the document without '@'", argv[0]);
+			goto done;
+		} else {
+			if ((error = stance_buf_printf(&spec, "%s@%s", argv[0], argv[1])) == 0 &&
+			    (error = resolve_side(&o, repo, spec.ptr)) == 0) {
+				stance_buf_clear(&spec);
+				if (argc == 3)
+					error = stance_buf_printf(&spec, "%s@%s", argv[0], argv[2]);
+				else
+					error = stance_buf_puts(&spec, argv[0]);
+				if (error == 0)
+					error = resolve_side(&n, repo, spec.ptr);
+			}
+		}
+		stance_buf_dispose(&spec);
+		stance_buf_dispose(&id);
+	}
+	if (error < 0) {
+		rc = cli_fail(error);
+		goto done;
+	}
+	if (!o.doc) {
+		/* the document's first revision: everything is new */
+		if ((error = stance_document_new(&o.doc)) < 0) {
+			rc = cli_fail(error);
+			goto done;
+		}
+	}
+	rc = render_and_print(ctx, &a, &o, &n, markers, &changed);
+done:
+	side_dispose(&o);
+	side_dispose(&n);
+	stance_positions_free(markers);
+	stance_repo_free(repo);
+	if (rc == CLI_OK && a.exit_code && changed)
+		return CLI_ERROR;
+	return rc;
+}
+
+const cli_command cmd_diff_entry = {
+	.name = "diff",
+	.usage = "[--format=term|porcelain|critic|html|json] [--by=word|sentence|paragraph|char] "
+		"[--positions] [--exit-code] [--context=N|--full] "
+		"(DOC | DOC REV1 [REV2] | DOC@REV DOC@REV | DOC1 DOC2 | --files OLD NEW | --stat [--since D] [--until D])",
+	.summary = "Show how a document's text and positions changed, as an editor would mark it.",
+	.needs_repo = 0,
+	.run = run_diff,
+};

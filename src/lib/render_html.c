@@ -1,0 +1,338 @@
+/*
+ * render_html.c: the diff as one standalone HTML page to send to a
+ * colleague: a summary, the new document rendered through cmark-gfm with
+ * <ins>/<del> marks (inline view), and the two versions side by side, with
+ * moved passages linked to where they came from. No scripts, no external
+ * assets; everything from the documents is escaped (cmark-gfm's safe mode
+ * drops raw HTML). The markup is also well-formed XML.
+ */
+#include "render_internal.h"
+
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+
+static const char style[] =
+	"body{font-family:Georgia,serif;max-width:72em;margin:2em auto;padding:0 1em;line-height:1.5;color:#222}"
+	"h1.title{font-size:1.4em}.summary{background:#f4f4f0;padding:.6em 1em;border-left:4px solid #888}"
+	"ins{background:#d4f7d4;text-decoration:underline}del{background:#f9d6d6;text-decoration:line-through}"
+	"ins::before{content:'+';font-size:.7em;vertical-align:super;color:#070}"
+	"del::before{content:'\\2212';font-size:.7em;vertical-align:super;color:#900}"
+	".moved{border-left:4px solid #36c;padding-left:.6em}.note{font-size:.85em;color:#36c}"
+	".blockdel{background:#fbeaea}.li::before{content:'\\2022  '}.tr{font-family:monospace}"
+	"table.sbs{border-collapse:collapse;width:100%}table.sbs td{vertical-align:top;width:50%;padding:.3em .6em;border-top:1px solid #ddd}"
+	"nav a{margin-right:1em}section{margin-top:2em}";
+
+/* Renders Markdown inline text through cmark-gfm (safe mode) without the
+ * paragraph around it; falls back to escaped text when the piece is not a
+ * single paragraph. */
+static int put_markdown_inline(stance_buf *out, const char *s, size_t len)
+{
+	cmark_parser *parser = NULL;
+	cmark_node *doc = NULL, *para;
+	char *html = NULL;
+	size_t lead = 0, tail = 0, hl;
+	int error = 0;
+
+	while (lead < len && (s[lead] == ' ' || s[lead] == '\n'))
+		lead++;
+	while (tail < len - lead && (s[len - 1 - tail] == ' ' || s[len - 1 - tail] == '\n'))
+		tail++;
+	if (lead && (error = stance_buf_putc(out, ' ')) < 0)
+		return error;
+	if (len - lead - tail == 0)
+		return 0;
+	cmark_gfm_core_extensions_ensure_registered();
+	if (!(parser = cmark_parser_new(CMARK_OPT_DEFAULT)))
+		return stance_error_oom();
+	{
+		cmark_syntax_extension *ext;
+		if ((ext = cmark_find_syntax_extension("strikethrough")))
+			cmark_parser_attach_syntax_extension(parser, ext);
+		if ((ext = cmark_find_syntax_extension("autolink")))
+			cmark_parser_attach_syntax_extension(parser, ext);
+	}
+	cmark_parser_feed(parser, s + lead, len - lead - tail);
+	doc = cmark_parser_finish(parser);
+	para = doc ? cmark_node_first_child(doc) : NULL;
+	if (para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH && !cmark_node_next(para) &&
+	    (html = cmark_render_html(para, CMARK_OPT_DEFAULT, NULL)) != NULL &&
+	    (hl = strlen(html)) >= 8 && !strncmp(html, "<p>", 3)) {
+		while (hl > 0 && html[hl - 1] == '\n')
+			hl--;
+		if (hl >= 7 && !strncmp(html + hl - 4, "</p>", 4))
+			error = stance_buf_put(out, html + 3, hl - 7);
+		else
+			error = render_html_escape(out, s + lead, len - lead - tail);
+	} else {
+		error = render_html_escape(out, s + lead, len - lead - tail);
+	}
+	if (error == 0 && tail)
+		error = stance_buf_putc(out, ' ');
+	free(html);
+	if (doc)
+		cmark_node_free(doc);
+	cmark_parser_free(parser);
+	return error;
+}
+
+/* The element a block of `kind` is shown in. */
+static const char *block_tag(const stance_diff_block *b, char *buf, size_t n)
+{
+	if (!b)
+		return "p";
+	switch (b->kind) {
+	case STANCE_BLOCK_HEADING:
+		snprintf(buf, n, "h%d", b->level >= 1 && b->level <= 6 ? b->level + 1 > 6 ? 6 : b->level + 1 : 2);
+		return buf;
+	case STANCE_BLOCK_QUOTE: return "blockquote";
+	case STANCE_BLOCK_CODE: return "pre";
+	default: return "p";
+	}
+}
+
+static const char *block_class(const stance_diff_block *b)
+{
+	if (!b)
+		return "p";
+	switch (b->kind) {
+	case STANCE_BLOCK_LIST_ITEM: return "li";
+	case STANCE_BLOCK_TABLE_ROW: return "tr";
+	default: return "p";
+	}
+}
+
+/* One piece's content: the block marker dropped, wrapped as it changed. */
+static int put_piece(stance_buf *out, const piece *p, int show_del, int show_ins)
+{
+	size_t pre = p->block_start ? render_block_prefix(p->text, p->len) : 0;
+	const char *s = p->text + pre;
+	size_t len = p->len - pre;
+	int error = 0;
+	if (p->kind == PIECE_DELETE || p->kind == PIECE_MOVED_AWAY) {
+		if (!show_del)
+			return 0;
+		if ((error = stance_buf_puts(out, "<del>")) < 0 || (error = put_markdown_inline(out, s, len)) < 0)
+			return error;
+		return stance_buf_puts(out, "</del>");
+	}
+	if (p->kind == PIECE_INSERT) {
+		if (!show_ins)
+			return 0;
+		if ((error = stance_buf_puts(out, "<ins>")) < 0 || (error = put_markdown_inline(out, s, len)) < 0)
+			return error;
+		return stance_buf_puts(out, "</ins>");
+	}
+	if (p->kind == PIECE_EQUAL && p->in_move && !show_ins)
+		return 0;
+	return put_markdown_inline(out, s, len);
+}
+
+/* Rows: a row starts at a piece that starts a block (or a move). */
+static int row_starts(const piece_list *pl, size_t i)
+{
+	const piece *p = &pl->items[i];
+	if (i == 0 || p->kind == PIECE_MOVE_BEGIN || p->kind == PIECE_MOVED_AWAY)
+		return 1;
+	if (pl->items[i - 1].kind == PIECE_MOVE_BEGIN || p->kind == PIECE_MOVE_END)
+		return 0;
+	if (pl->items[i - 1].kind == PIECE_MOVE_END || pl->items[i - 1].kind == PIECE_MOVED_AWAY)
+		return 1;
+	if (p->block_start && p->kind != PIECE_DELETE)
+		return 1;
+	return p->block_start && p->kind == PIECE_DELETE && p->unit == STANCE_DIFF_BLOCK;
+}
+
+/* Writes one row of the inline view: pieces [a, b). */
+static int inline_row(stance_buf *out, const stance_diff *d, const piece_list *pl, size_t a, size_t b)
+{
+	const piece *first = &pl->items[a];
+	const stance_diff_block *bk;
+	char tagbuf[8];
+	const char *tag, *cls;
+	size_t i, from = 0;
+	int moved = first->kind == PIECE_MOVE_BEGIN, error;
+
+	if (first->kind == PIECE_MOVED_AWAY)
+		return stance_buf_printf(out, "<p class=\"note\" id=\"away-%zu\">¶%zu moved to "
+			"<a href=\"#new-%zu\">¶%zu</a></p>\n", first->old_block + 1, first->old_block + 1,
+			first->new_block + 1, first->new_block + 1);
+	if (first->kind == PIECE_DELETE && first->unit == STANCE_DIFF_BLOCK) {
+		bk = stance_diff_block_at(d, 0, first->old_block);
+		tag = block_tag(bk, tagbuf, sizeof(tagbuf));
+		if ((error = stance_buf_printf(out, "<%s class=\"%s blockdel\">", tag, block_class(bk))) < 0)
+			return error;
+		for (i = a; i < b; i++)
+			if ((error = put_piece(out, &pl->items[i], 1, 1)) < 0)
+				return error;
+		return stance_buf_printf(out, "</%s>\n", tag);
+	}
+	for (i = a; i < b && (pl->items[i].kind == PIECE_MOVE_BEGIN || pl->items[i].kind == PIECE_DELETE); i++)
+		;
+	bk = stance_diff_block_at(d, 1, i < b ? pl->items[i].new_block : first->new_block);
+	tag = block_tag(bk, tagbuf, sizeof(tagbuf));
+	cls = block_class(bk);
+	if ((error = stance_buf_printf(out, "<%s class=\"%s%s\" id=\"new-%zu\">", tag, cls, moved ? " moved" : "",
+		(i < b ? pl->items[i].new_block : first->new_block) + 1)) < 0)
+		return error;
+	if (moved && (error = stance_buf_printf(out, "<a class=\"note\" href=\"#away-%zu\">moved from ¶%zu</a> ",
+		first->old_block + 1, first->old_block + 1)) < 0)
+		return error;
+	for (from = a; from < b; from++)
+		if ((error = put_piece(out, &pl->items[from], 1, 1)) < 0)
+			return error;
+	return stance_buf_printf(out, "</%s>\n", tag);
+}
+
+/* One row of the side-by-side view. */
+static int side_row(stance_buf *out, const stance_diff *d, const piece_list *pl, size_t a, size_t b)
+{
+	const piece *first = &pl->items[a];
+	size_t i;
+	int error;
+	(void)d;
+	if ((error = stance_buf_puts(out, "<tr><td class=\"old\">")) < 0)
+		return error;
+	if (first->kind == PIECE_MOVED_AWAY) {
+		if ((error = stance_buf_printf(out, "<span class=\"note\">¶%zu moved to "
+			"<a href=\"#new-%zu\">¶%zu</a>:</span> ", first->old_block + 1,
+			first->new_block + 1, first->new_block + 1)) < 0)
+			return error;
+		for (i = a; i < b; i++)
+			if ((error = put_piece(out, &pl->items[i], 1, 0)) < 0)
+				return error;
+		return stance_buf_puts(out, "</td><td class=\"new\"></td></tr>\n");
+	}
+	if (first->kind != PIECE_MOVE_BEGIN)
+		for (i = a; i < b; i++)
+			if (pl->items[i].kind == PIECE_EQUAL || pl->items[i].kind == PIECE_DELETE)
+				if ((error = put_piece(out, &pl->items[i], 1, 0)) < 0)
+					return error;
+	if ((error = stance_buf_puts(out, "</td><td class=\"new\">")) < 0)
+		return error;
+	if (first->kind == PIECE_MOVE_BEGIN &&
+	    (error = stance_buf_printf(out, "<span class=\"note\">moved from ¶%zu:</span> ", first->old_block + 1)) < 0)
+		return error;
+	for (i = a; i < b; i++)
+		if (pl->items[i].kind == PIECE_EQUAL || pl->items[i].kind == PIECE_INSERT)
+			if ((error = put_piece(out, &pl->items[i], 0, 1)) < 0)
+				return error;
+	return stance_buf_puts(out, "</td></tr>\n");
+}
+
+static int put_label(stance_buf *out, const char *label)
+{
+	return render_html_escape(out, label ? label : "", label ? strlen(label) : 0);
+}
+
+int stance_render_html(stance_buf *out, const stance_diff *d, const stance_render_options *opts)
+{
+	piece_list pl;
+	const char *title = stance_diff_meta(d, 1, "title");
+	const stance_position_change_list *ch = stance_diff_position_changes(d);
+	const stance_position_list *ol = stance_diff_positions(d, 0), *nl = stance_diff_positions(d, 1);
+	static const char *const kinds[] = { "added", "removed", "reworded" };
+	size_t i, a, nf = stance_diff_field_count(d);
+	int error = -1;
+
+	if (render_pieces(&pl, d) < 0)
+		return -1;
+	if (stance_buf_puts(out, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"") < 0 ||
+	    put_label(out, stance_diff_meta(d, 1, "language") ? stance_diff_meta(d, 1, "language") : "en") < 0 ||
+	    stance_buf_puts(out, "\">\n<head>\n<meta charset=\"utf-8\" />\n"
+		"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\" />\n"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n<title>Changes: ") < 0 ||
+	    put_label(out, title ? title : (opts && opts->new_label ? opts->new_label : "document")) < 0 ||
+	    stance_buf_printf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1 class=\"title\">", style) < 0 ||
+	    put_label(out, title ? title : "Changes") < 0 ||
+	    stance_buf_puts(out, "</h1>\n<p>") < 0 ||
+	    put_label(out, opts && opts->old_label ? opts->old_label : "old") < 0 ||
+	    stance_buf_puts(out, " → ") < 0 ||
+	    put_label(out, opts && opts->new_label ? opts->new_label : "new") < 0 ||
+	    stance_buf_puts(out, "</p>\n<div class=\"summary\" id=\"summary\"><p><strong>") < 0)
+		goto done;
+	{
+		stance_buf s = STANCE_BUF_INIT;
+		if (render_summary(&s, d) < 0 || render_html_escape(out, s.ptr ? s.ptr : "", s.size) < 0) {
+			stance_buf_dispose(&s);
+			goto done;
+		}
+		stance_buf_dispose(&s);
+	}
+	if (stance_buf_puts(out, "</strong></p>\n") < 0)
+		goto done;
+	if (stance_diff_fallback(d) && (stance_buf_puts(out, "<p class=\"note\">") < 0 ||
+		put_label(out, stance_diff_fallback(d)) < 0 || stance_buf_puts(out, "</p>\n") < 0))
+		goto done;
+	if (nf) {
+		if (stance_buf_puts(out, "<ul class=\"fields\">\n") < 0)
+			goto done;
+		for (i = 0; i < nf; i++) {
+			stance_diff_field f;
+			stance_diff_field_at(&f, d, i);
+			if (stance_buf_puts(out, "<li><strong>") < 0 || put_label(out, f.name) < 0 ||
+			    stance_buf_puts(out, "</strong>: ") < 0 ||
+			    (f.old_value && (stance_buf_puts(out, "<del>") < 0 || put_label(out, f.old_value) < 0 ||
+				stance_buf_puts(out, "</del> ") < 0)) ||
+			    (f.new_value && (stance_buf_puts(out, "<ins>") < 0 || put_label(out, f.new_value) < 0 ||
+				stance_buf_puts(out, "</ins>") < 0)) ||
+			    stance_buf_puts(out, "</li>\n") < 0)
+				goto done;
+		}
+		if (stance_buf_puts(out, "</ul>\n") < 0)
+			goto done;
+	}
+	if (ch->count) {
+		if (stance_buf_puts(out, "<h2>Position statements</h2>\n<ul class=\"positions\">\n") < 0)
+			goto done;
+		for (i = 0; i < ch->count; i++) {
+			const stance_position_change *c = &ch->items[i];
+			const stance_position *o = c->old_index >= 0 ? &ol->items[c->old_index] : NULL;
+			const stance_position *n = c->new_index >= 0 ? &nl->items[c->new_index] : NULL;
+			const char *sec = n ? n->section : o->section;
+			if (stance_buf_printf(out, "<li><strong>%s</strong>", kinds[c->kind]) < 0 ||
+			    (*sec && (stance_buf_puts(out, " (§ ") < 0 || put_label(out, sec) < 0 ||
+				stance_buf_puts(out, ")") < 0)) ||
+			    stance_buf_puts(out, ": ") < 0 ||
+			    (o && (stance_buf_puts(out, "<del>") < 0 || put_label(out, o->text) < 0 ||
+				stance_buf_puts(out, "</del> ") < 0)) ||
+			    (n && (stance_buf_puts(out, "<ins>") < 0 || put_label(out, n->text) < 0 ||
+				stance_buf_puts(out, "</ins>") < 0)) ||
+			    stance_buf_puts(out, "</li>\n") < 0)
+				goto done;
+		}
+		if (stance_buf_puts(out, "</ul>\n") < 0)
+			goto done;
+	}
+	if (stance_buf_puts(out, "</div>\n<nav><a href=\"#inline\">Inline</a><a href=\"#side\">Side by side</a></nav>\n"
+		"<section id=\"inline\"><h2>Inline</h2>\n") < 0)
+		goto done;
+	for (a = 0; a < pl.count;) {
+		size_t b = a + 1;
+		while (b < pl.count && !row_starts(&pl, b))
+			b++;
+		if (!(pl.items[a].kind == PIECE_MOVE_END) && inline_row(out, d, &pl, a, b) < 0)
+			goto done;
+		a = b;
+	}
+	if (stance_buf_puts(out, "</section>\n<section id=\"side\"><h2>Side by side</h2>\n"
+		"<table class=\"sbs\"><thead><tr><th>") < 0 ||
+	    put_label(out, opts && opts->old_label ? opts->old_label : "old") < 0 ||
+	    stance_buf_puts(out, "</th><th>") < 0 ||
+	    put_label(out, opts && opts->new_label ? opts->new_label : "new") < 0 ||
+	    stance_buf_puts(out, "</th></tr></thead>\n<tbody>\n") < 0)
+		goto done;
+	for (a = 0; a < pl.count;) {
+		size_t b = a + 1;
+		while (b < pl.count && !row_starts(&pl, b))
+			b++;
+		if (!(pl.items[a].kind == PIECE_MOVE_END) && side_row(out, d, &pl, a, b) < 0)
+			goto done;
+		a = b;
+	}
+	if (stance_buf_puts(out, "</tbody></table>\n</section>\n</body>\n</html>\n") < 0)
+		goto done;
+	error = 0;
+done:
+	free(pl.items);
+	return error;
+}
