@@ -22,6 +22,8 @@ typedef struct {
 	const char *file;
 	stance_document *doc;
 	int workdir_is_source;
+	stance_buf raw;     /* an HTML file's bytes, kept as the snapshot */
+	const char *raw_ext;
 } pending;
 
 static int has_ext(const char *path, const char *ext)
@@ -69,16 +71,22 @@ static int read_document(pending *p, stance_repo *repo, const add_options *o)
 	char *path_id = NULL;
 	int error, rc = CLI_ERROR;
 
-	if (has_ext(p->file, ".html") || has_ext(p->file, ".htm")) {
-		cli_error("%s: HTML files cannot be added yet: the HTML extractor is not part of this "
-			"build; save the page as text or Markdown", p->file);
-		goto done;
-	}
 	if ((error = stance_file_read(&data, p->file)) < 0) {
 		cli_fail(error);
 		goto done;
 	}
-	if ((error = stance_document_parse(&p->doc, stance_buf_cstr(&data), data.size, p->file)) < 0) {
+	if (has_ext(p->file, ".html") || has_ext(p->file, ".htm")) {
+		/* A saved web page: its article is extracted, its bytes kept as evidence. */
+		stance_extract_options xo = STANCE_EXTRACT_OPTIONS_INIT;
+		xo.url = o->source;
+		if ((error = stance_extract_html(&p->doc, stance_buf_cstr(&data), data.size, &xo)) < 0) {
+			cli_error("%s: %s", p->file, stance_error_last());
+			goto done;
+		}
+		p->raw = data;
+		data = (stance_buf)STANCE_BUF_INIT;
+		p->raw_ext = "html";
+	} else if ((error = stance_document_parse(&p->doc, stance_buf_cstr(&data), data.size, p->file)) < 0) {
 		cli_fail(error);
 		goto done;
 	}
@@ -209,6 +217,9 @@ static int run_add(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		stance_save_result result;
 		const char *id = stance_document_get(files[i].doc, "id");
 		save.workdir_is_source = files[i].workdir_is_source;
+		save.snapshot_ext = files[i].raw_ext;
+		save.snapshot_data = files[i].raw.ptr;
+		save.snapshot_len = files[i].raw.size;
 		if ((error = stance_store_save(&result, repo, files[i].doc, &save)) < 0) {
 			rc = cli_fail(error);
 			goto done;
@@ -222,8 +233,10 @@ static int run_add(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	}
 done:
 	stance_repo_unlock(repo);
-	for (i = 0; files && i < nfiles; i++)
+	for (i = 0; files && i < nfiles; i++) {
 		stance_document_free(files[i].doc);
+		stance_buf_dispose(&files[i].raw);
+	}
 	free(files);
 	free(commit_name);
 	free(commit_email);

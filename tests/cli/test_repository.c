@@ -451,3 +451,36 @@ Test(repository, help_usage_and_exit_codes, .fini = th_cleanup)
 	th_result_free(&r);
 	free(dir);
 }
+
+Test(repository, a_saved_web_page_is_extracted_and_kept_as_evidence, .fini = th_cleanup)
+{
+	char *dir = th_tmpdir();
+	stance_buf out = STANCE_BUF_INIT;
+	th_result r;
+	const char *page =
+		"<!doctype html><html lang=\"da\"><head><title>Nærhed nu – Kommunernes Fællesråd</title>"
+		"<meta property=\"og:title\" content=\"Nærhed nu\"></head><body>"
+		"<nav><a href=\"/\">Forside</a> <a href=\"/login\">Log ind</a></nav>"
+		"<article><h1>Nærhed nu</h1>"
+		"<p>Kommunerne skal have mere frihed til at tilrettelægge velfærden lokalt, og staten bør "
+		"stille færre krav til dokumentation, så medarbejderne får tid til borgerne.</p>"
+		"<p>Der er brug for en reform, der giver tillid frem for kontrol, og som måler på, om "
+		"borgeren fik hjælp, ikke på om skemaet blev udfyldt til tiden.</p>"
+		"<p>Vi foreslår derfor tre skridt, som kan tages allerede i denne valgperiode, og som "
+		"ikke kræver nye love, men mod og vilje hos både stat og kommuner.</p></article>"
+		"<footer>Kontakt os · Nyhedsbrev</footer></body></html>";
+	OK(&r, dir, "init"); th_result_free(&r);
+	th_write(dir, "saved/naerhed.html", page);
+	OK(&r, dir, "add", "saved/naerhed.html", "--id", "kf/naerhed", "--source", "https://example.org/naerhed");
+	th_result_free(&r);
+	OK(&r, dir, "show", "kf/naerhed");
+	cr_assert(strstr(r.out.ptr, "Der er brug for en reform"), "%s", r.out.ptr);
+	cr_assert(!strstr(r.out.ptr, "Log ind") && !strstr(r.out.ptr, "Nyhedsbrev"), "page chrome must go: %s", r.out.ptr);
+	th_result_free(&r);
+	/* the raw page is on the snapshots branch, named by the version commit */
+	cr_assert_eq(th_sh(dir, &out, "git show snapshots:kf/naerhed.html | head -c 15; echo; "
+		"git log -1 --format=%%B | grep -c '^Snapshot: '"), 0);
+	cr_assert_str_eq(out.ptr, "<!doctype html>\n1\n", "%s", out.ptr);
+	stance_buf_dispose(&out);
+	free(dir);
+}
