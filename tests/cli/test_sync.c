@@ -1,0 +1,334 @@
+/*
+ * test_sync.c: a team of three archivists sharing one bare repository on
+ * local disk through stance clone, remote, pull, push and sync; two of them
+ * pushing at the same moment; a conflict stopped and resolved; every way the
+ * commands can be used wrongly.
+ */
+#include <string.h>
+
+#include "helpers.h"
+
+static void run_ok(th_result *r, const char *dir, const char *const args[])
+{
+	th_run(r, dir, NULL, args);
+	cr_assert_eq(r->status, 0, "stance %s failed (%d): %s%s", args[0], r->status, r->err.ptr, r->out.ptr);
+}
+#define OK(r, dir, ...) run_ok((r), (dir), (const char *const[]){ __VA_ARGS__, NULL })
+#define OK0(dir, ...) do { th_result r_; run_ok(&r_, (dir), (const char *const[]){ __VA_ARGS__, NULL }); th_result_free(&r_); } while (0)
+
+static char *sh_out(const char *cwd, const char *cmd)
+{
+	stance_buf out = STANCE_BUF_INIT;
+	int rc = th_sh(cwd, &out, "%s", cmd);
+	cr_assert_eq(rc, 0, "'%s' failed: %s", cmd, stance_buf_cstr(&out));
+	return stance_buf_detach(&out);
+}
+
+static char *path_in(const char *dir, const char *name)
+{
+	stance_buf b = STANCE_BUF_INIT;
+	stance_buf_printf(&b, "%s/%s", dir, name);
+	return stance_buf_detach(&b);
+}
+
+/* Adds a document from text, as an archivist would. */
+static void add_doc(const char *repo, const char *id, const char *text)
+{
+	stance_buf file = STANCE_BUF_INIT;
+	stance_buf_printf(&file, "../in-%s.md", strrchr(id, '/') + 1);
+	th_write(repo, file.ptr, text);
+	OK0(repo, "add", file.ptr, "--id", id);
+	stance_buf_dispose(&file);
+}
+
+/* hub.git with one stance repository pushed into it, and clones a, b, c. */
+static char *team(void)
+{
+	char *dir = th_tmpdir();
+	cr_assert_eq(th_sh(dir, NULL, "git init -q --bare -b main hub.git"), 0);
+	OK0(dir, "init", "seed");
+	{
+		char *seed = path_in(dir, "seed");
+		OK0(seed, "remote", "add", "origin", "../hub.git");
+		OK0(seed, "push");
+		free(seed);
+	}
+	OK0(dir, "clone", "hub.git", "a");
+	OK0(dir, "clone", "hub.git", "b");
+	OK0(dir, "clone", "hub.git", "c");
+	return dir;
+}
+
+static char *head(const char *repo)
+{
+	char *h = sh_out(repo, "git rev-parse main");
+	h[strcspn(h, "\n")] = '\0';
+	return h;
+}
+
+Test(sync_cli, clone_gives_a_working_stance_repository, .fini = th_cleanup)
+{
+	char *dir = team(), *a = path_in(dir, "a");
+	th_result r;
+	char *remotes;
+	cr_assert(th_exists(a, ".stance/config"));
+	cr_assert(th_exists(a, ".git/hooks/pre-commit"), "the hooks are installed");
+	remotes = sh_out(a, "git remote -v | head -1");
+	cr_assert(strstr(remotes, "origin"), "%s", remotes);
+	free(remotes);
+	OK(&r, a, "remote", "list");
+	cr_assert(strstr(r.out.ptr, "origin\t"), "%s", r.out.ptr);
+	th_result_free(&r);
+	OK(&r, a, "remote", "--json");
+	cr_assert(strstr(r.out.ptr, "[{\"name\":\"origin\",\"url\":"), "%s", r.out.ptr);
+	th_result_free(&r);
+	/* the default folder is the URL's last segment without .git */
+	OK(&r, dir, "clone", "--json", "hub.git");
+	cr_assert(strstr(r.out.ptr, "\"command\":\"clone\""), "%s", r.out.ptr);
+	cr_assert(strstr(r.out.ptr, "\"ok\":true"), "%s", r.out.ptr);
+	th_result_free(&r);
+	cr_assert(th_exists(dir, "hub/.stance/config"));
+	free(a);
+	free(dir);
+}
+
+Test(sync_cli, three_archivists_converge_and_lose_nothing, .fini = th_cleanup)
+{
+	char *dir = team(), *a = path_in(dir, "a"), *b = path_in(dir, "b"), *c = path_in(dir, "c");
+	char *ha, *hb, *hc, *h1, *h2, *h3;
+	stance_buf cmd = STANCE_BUF_INIT;
+	th_result r;
+
+	add_doc(a, "kl/spare", "---\ntitle: Spare\n---\nVi skal spare.\n");
+	add_doc(b, "kl/bygge", "---\ntitle: Bygge\n---\nVi bør bygge.\n");
+	add_doc(c, "kl/vente", "---\ntitle: Vente\n---\nVi må vente.\n");
+	ha = head(a);
+	hb = head(b);
+	hc = head(c);
+	OK0(a, "sync");
+	OK(&r, b, "sync");
+	cr_assert(strstr(r.out.ptr, "From origin"), "%s", r.out.ptr);
+	cr_assert(strstr(r.out.ptr, "To origin"), "%s", r.out.ptr);
+	th_result_free(&r);
+	OK0(c, "sync");
+	OK0(a, "sync");
+	OK(&r, b, "sync", "--json");
+	cr_assert(strstr(r.out.ptr, "\"outcome\":\"fast-forward\""), "%s", r.out.ptr);
+	th_result_free(&r);
+	h1 = head(a);
+	h2 = head(b);
+	h3 = head(c);
+	cr_assert_str_eq(h1, h2);
+	cr_assert_str_eq(h2, h3);
+	stance_buf_printf(&cmd, "for x in %s %s %s; do git merge-base --is-ancestor $x main || exit 1; done", ha, hb, hc);
+	cr_assert_eq(th_sh(a, NULL, "%s", cmd.ptr), 0, "every revision is reachable from main");
+	cr_assert(th_exists(a, "kl/vente.md") && th_exists(c, "kl/spare.md") && th_exists(b, "kl/vente.md"));
+	/* a sync with nothing to do says so */
+	OK(&r, c, "sync");
+	cr_assert(strstr(r.out.ptr, "Already up to date"), "%s", r.out.ptr);
+	th_result_free(&r);
+	stance_buf_dispose(&cmd);
+	free(ha); free(hb); free(hc); free(h1); free(h2); free(h3);
+	free(a); free(b); free(c); free(dir);
+}
+
+Test(sync_cli, two_clones_pushing_at_the_same_moment_both_arrive, .fini = th_cleanup)
+{
+	char *dir = team(), *b = path_in(dir, "b"), *c = path_in(dir, "c");
+	char *hb, *hc, *hub;
+	stance_buf cmd = STANCE_BUF_INIT;
+	int round;
+
+	for (round = 0; round < 3; round++) {
+		stance_buf id = STANCE_BUF_INIT;
+		stance_buf_printf(&id, "kl/b%d", round);
+		add_doc(b, id.ptr, "---\ntitle: B\n---\nB skriver.\n");
+		stance_buf_clear(&id);
+		stance_buf_printf(&id, "kl/c%d", round);
+		add_doc(c, id.ptr, "---\ntitle: C\n---\nC skriver.\n");
+		stance_buf_dispose(&id);
+	}
+	hb = head(b);
+	hc = head(c);
+	/* both start syncing at once; whoever loses the race merges and retries */
+	stance_buf_printf(&cmd, "(cd b && '%s' sync >../b.log 2>&1; echo $? >../b.rc) & "
+		"(cd c && '%s' sync >../c.log 2>&1; echo $? >../c.rc) & wait; cat b.rc c.rc b.log c.log",
+		STANCE_BIN, STANCE_BIN);
+	{
+		char *out = sh_out(dir, cmd.ptr);
+		cr_assert(!strncmp(out, "0\n0\n", 4), "both syncs succeed: %s", out);
+		free(out);
+	}
+	OK0(b, "sync");
+	OK0(c, "sync");
+	OK0(b, "sync");
+	hub = sh_out(dir, "git -C hub.git rev-parse main");
+	{
+		char *h1 = head(b), *h2 = head(c);
+		cr_assert(!strncmp(hub, h1, 40) && !strcmp(h1, h2), "hub %s, b %s, c %s", hub, h1, h2);
+		free(h1);
+		free(h2);
+	}
+	stance_buf_clear(&cmd);
+	stance_buf_printf(&cmd, "for x in %s %s; do git -C hub.git merge-base --is-ancestor $x main || exit 1; done", hb, hc);
+	cr_assert_eq(th_sh(dir, NULL, "%s", cmd.ptr), 0, "neither loses a revision");
+	cr_assert_eq(th_sh(dir, NULL, "git -C hub.git fsck --no-progress --no-dangling"), 0);
+	stance_buf_dispose(&cmd);
+	free(hub); free(hb); free(hc); free(b); free(c); free(dir);
+}
+
+Test(sync_cli, overlapping_edits_stop_name_the_passage_and_wait, .fini = th_cleanup)
+{
+	char *dir = team(), *a = path_in(dir, "a"), *b = path_in(dir, "b");
+	char *before, *text;
+	th_result r;
+
+	add_doc(a, "kl/reform", "---\ntitle: Reform\n---\nVi skal have en reform.\n\nDen skal komme i år.\n");
+	OK0(a, "sync");
+	OK0(b, "sync");
+	add_doc(a, "kl/reform", "---\ntitle: Reform\n---\nVi skal have en stor reform.\n\nDen skal komme i år.\n");
+	add_doc(b, "kl/reform", "---\ntitle: Reform\n---\nVi skal have en lille reform.\n\nDen skal komme i år.\n");
+	OK0(a, "sync");
+	before = th_read(b, "kl/reform.md");
+
+	TH_RUN(&r, b, "sync");
+	cr_assert_eq(r.status, 1, "a conflict is an error: %s", r.err.ptr);
+	cr_assert(strstr(r.err.ptr, "conflict: kl/reform: paragraph 1 (\"Vi skal have en reform.\")"), "%s", r.err.ptr);
+	cr_assert(strstr(r.err.ptr, "stance sync --continue"), "%s", r.err.ptr);
+	th_result_free(&r);
+	/* both versions can be read with show */
+	OK(&r, b, "show", "kl/reform@stance/theirs");
+	cr_assert(strstr(r.out.ptr, "stor reform"), "%s", r.out.ptr);
+	th_result_free(&r);
+	OK(&r, b, "show", "kl/reform@stance/ours");
+	cr_assert(strstr(r.out.ptr, "lille reform"), "%s", r.out.ptr);
+	th_result_free(&r);
+	/* a second sync, pull or push refuses until the user decides */
+	TH_RUN(&r, b, "push");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "--continue"), "%s", r.err.ptr);
+	th_result_free(&r);
+
+	OK(&r, b, "sync", "--abort");
+	th_result_free(&r);
+	text = th_read(b, "kl/reform.md");
+	cr_assert_str_eq(text, before, "abort goes back to before");
+	free(text);
+	TH_RUN(&r, b, "sync", "--abort");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "no merge is waiting"), "%s", r.err.ptr);
+	th_result_free(&r);
+
+	TH_RUN(&r, b, "sync", "--json");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.out.ptr, "\"outcome\":\"conflict\""), "%s", r.out.ptr);
+	cr_assert(strstr(r.out.ptr, "\"conflicts\":[{\"id\":\"kl/reform\""), "%s", r.out.ptr);
+	th_result_free(&r);
+	th_write(b, "kl/reform.md", "---\nid: kl/reform\ntitle: Reform\n---\n\nVi skal have en mellemstor reform.\n\nDen skal komme i år.\n");
+	OK(&r, b, "sync", "--continue");
+	cr_assert(strstr(r.out.ptr, "To origin"), "the merge is pushed: %s", r.out.ptr);
+	th_result_free(&r);
+	OK0(a, "sync");
+	text = th_read(a, "kl/reform.md");
+	cr_assert(strstr(text, "mellemstor"), "%s", text);
+	free(text);
+	free(before); free(a); free(b); free(dir);
+}
+
+Test(sync_cli, wrong_use_gets_a_sentence_and_changes_nothing, .fini = th_cleanup)
+{
+	char *dir = team(), *a = path_in(dir, "a");
+	th_result r;
+
+	TH_RUN(&r, a, "pull", "nowhere");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "no remote named 'nowhere'"), "%s", r.err.ptr);
+	th_result_free(&r);
+	TH_RUN(&r, a, "remote", "add", "origin", "../elsewhere.git");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "'origin' exists already"), "%s", r.err.ptr);
+	th_result_free(&r);
+	TH_RUN(&r, a, "remote", "add", "bad name", "x");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "not a valid remote name"), "%s", r.err.ptr);
+	th_result_free(&r);
+	TH_RUN(&r, a, "remote", "remove", "nowhere");
+	cr_assert_eq(r.status, 1);
+	th_result_free(&r);
+	TH_RUN(&r, a, "remote", "rename", "x");
+	cr_assert_eq(r.status, 2);
+	th_result_free(&r);
+	TH_RUN(&r, a, "remote", "add", "only-a-name");
+	cr_assert_eq(r.status, 2);
+	th_result_free(&r);
+	TH_RUN(&r, a, "sync", "--continue", "--abort");
+	cr_assert_eq(r.status, 2);
+	th_result_free(&r);
+	TH_RUN(&r, a, "sync", "--theirs");
+	cr_assert_eq(r.status, 2);
+	th_result_free(&r);
+	TH_RUN(&r, a, "push", "one", "two");
+	cr_assert_eq(r.status, 2);
+	th_result_free(&r);
+	TH_RUN(&r, dir, "clone");
+	cr_assert_eq(r.status, 2);
+	th_result_free(&r);
+
+	/* a remote that is gone: named, with its URL */
+	OK0(a, "remote", "add", "gone", "../no-such.git");
+	TH_RUN(&r, a, "pull", "gone");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "'gone'") && strstr(r.err.ptr, "../no-such.git"), "%s", r.err.ptr);
+	th_result_free(&r);
+
+	/* cloning what is not a stance repository leaves no folder behind */
+	cr_assert_eq(th_sh(dir, NULL, "git init -q plain && git -C plain commit -q --allow-empty -m x"), 0);
+	TH_RUN(&r, dir, "clone", "plain", "copy");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "not a stance repository"), "%s", r.err.ptr);
+	cr_assert(!th_exists(dir, "copy"), "nothing half-written");
+	th_result_free(&r);
+	/* into a folder that is not empty */
+	TH_RUN(&r, dir, "clone", "hub.git", "a");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "not empty"), "%s", r.err.ptr);
+	th_result_free(&r);
+	cr_assert(th_exists(a, ".stance/config"), "the existing folder is untouched");
+	/* a missing repository */
+	TH_RUN(&r, dir, "clone", "does-not-exist.git", "x");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "does-not-exist.git"), "%s", r.err.ptr);
+	cr_assert(!th_exists(dir, "x"));
+	th_result_free(&r);
+	/* outside a repository */
+	TH_RUN(&r, dir, "sync");
+	cr_assert_eq(r.status, 1);
+	th_result_free(&r);
+	free(a);
+	free(dir);
+}
+
+Test(sync_cli, uncommitted_changes_are_never_overwritten, .fini = th_cleanup)
+{
+	char *dir = team(), *a = path_in(dir, "a"), *b = path_in(dir, "b");
+	char *text, *hb, *hb2;
+	th_result r;
+	add_doc(a, "kl/doc", "---\ntitle: Doc\n---\nFørst.\n");
+	OK0(a, "sync");
+	OK0(b, "sync");
+	add_doc(a, "kl/doc", "---\ntitle: Doc\n---\nSå.\n");
+	OK0(a, "sync");
+	/* b has a half-finished edit of the same file */
+	th_write(b, "kl/doc.md", "---\nid: kl/doc\ntitle: Doc\n---\n\nMin kladde.\n");
+	hb = head(b);
+	TH_RUN(&r, b, "pull");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "uncommitted"), "%s", r.err.ptr);
+	th_result_free(&r);
+	text = th_read(b, "kl/doc.md");
+	cr_assert(strstr(text, "Min kladde"), "the draft survives: %s", text);
+	free(text);
+	hb2 = head(b);
+	cr_assert_str_eq(hb, hb2, "main did not move");
+	free(hb); free(hb2); free(a); free(b); free(dir);
+}
