@@ -4,6 +4,8 @@
  */
 #include "internal.h"
 
+#include <stdio.h>
+
 static int put_side(stance_buf *out, const stance_diff *d, int side)
 {
 	static const char *const fields[] = { "id", "title", "published", "language", NULL };
@@ -29,13 +31,78 @@ static int put_side(stance_buf *out, const stance_diff *d, int side)
 	return 0;
 }
 
-static int put_op(stance_buf *out, const stance_diff_op *o)
+/* Appends s[0, len) as a JSON string. */
+static int put_json_slice(stance_buf *out, const char *s, size_t len)
 {
-	return stance_buf_printf(out,
+	size_t i, from = 0;
+	int error;
+	if ((error = stance_buf_putc(out, '"')) < 0)
+		return error;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[8];
+		if (c != '"' && c != '\\' && c >= 0x20)
+			continue;
+		if ((error = stance_buf_put(out, s + from, i - from)) < 0)
+			return error;
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			esc[2] = '\0';
+		} else if (c == '\n') {
+			memcpy(esc, "\\n", 3);
+		} else if (c == '\t') {
+			memcpy(esc, "\\t", 3);
+		} else {
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+		}
+		if ((error = stance_buf_puts(out, esc)) < 0)
+			return error;
+		from = i + 1;
+	}
+	if ((error = stance_buf_put(out, s + from, len - from)) < 0)
+		return error;
+	return stance_buf_putc(out, '"');
+}
+
+/*
+ * One op. Inserts carry their new "text", deletes their old "text", moves
+ * both ("old_text", "text"); an equal op whose two sides differ in
+ * whitespace carries both too, so either side can be rebuilt exactly.
+ */
+static int put_op(stance_buf *out, const stance_diff *d, const stance_diff_op *o)
+{
+	const char *ot = stance_diff_old_text(d, NULL), *nt = stance_diff_new_text(d, NULL);
+	size_t ol = o->old_end - o->old_start, nl = o->new_end - o->new_start;
+	int error;
+	if ((error = stance_buf_printf(out,
 		"{\"op\": \"%s\", \"unit\": \"%s\", \"old_range\": [%zu, %zu], \"new_range\": [%zu, %zu], "
 		"\"old_block\": %zu, \"new_block\": %zu",
 		stance_diff_op_name(o->op), stance_diff_unit_name(o->unit),
-		o->old_start, o->old_end, o->new_start, o->new_end, o->old_block, o->new_block);
+		o->old_start, o->old_end, o->new_start, o->new_end, o->old_block, o->new_block)) < 0)
+		return error;
+	switch (o->op) {
+	case STANCE_DIFF_INSERT:
+		if ((error = stance_buf_puts(out, ", \"text\": ")) < 0)
+			return error;
+		return put_json_slice(out, nt + o->new_start, nl);
+	case STANCE_DIFF_DELETE:
+		if ((error = stance_buf_puts(out, ", \"text\": ")) < 0)
+			return error;
+		return put_json_slice(out, ot + o->old_start, ol);
+	case STANCE_DIFF_EQUAL:
+		if (ol == nl && !memcmp(ot + o->old_start, nt + o->new_start, ol))
+			return 0;
+		/* the same words, other whitespace */
+		__attribute__((fallthrough));
+	case STANCE_DIFF_MOVE:
+		if ((error = stance_buf_puts(out, ", \"old_text\": ")) < 0 ||
+		    (error = put_json_slice(out, ot + o->old_start, ol)) < 0 ||
+		    (error = stance_buf_puts(out, ", \"text\": ")) < 0)
+			return error;
+		return put_json_slice(out, nt + o->new_start, nl);
+	}
+	return 0;
 }
 
 static int put_position(stance_buf *out, const stance_position *p)
@@ -83,14 +150,14 @@ int stance_render_json(stance_buf *out, const stance_diff *d, const stance_rende
 	for (i = 0; i < n; i++) {
 		const stance_diff_op *o = stance_diff_op_at(d, i);
 		size_t c;
-		if ((error = stance_buf_puts(out, i ? ",\n  " : "\n  ")) < 0 || (error = put_op(out, o)) < 0)
+		if ((error = stance_buf_puts(out, i ? ",\n  " : "\n  ")) < 0 || (error = put_op(out, d, o)) < 0)
 			return error;
 		if (o->op == STANCE_DIFF_MOVE) {
 			if ((error = stance_buf_puts(out, ", \"ops\": [")) < 0)
 				return error;
 			for (c = 0; c < o->children; c++)
 				if ((error = stance_buf_puts(out, c ? ",\n    " : "\n    ")) < 0 ||
-				    (error = put_op(out, stance_diff_op_at(d, i + 1 + c))) < 0 ||
+				    (error = put_op(out, d, stance_diff_op_at(d, i + 1 + c))) < 0 ||
 				    (error = stance_buf_puts(out, "}")) < 0)
 					return error;
 			if ((error = stance_buf_puts(out, "]")) < 0)

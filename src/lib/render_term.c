@@ -22,6 +22,24 @@ typedef struct {
 static const marks plain = { "[-", "-]", "{+", "+}", "{>", "<}", "", "" };
 static const marks ansi = { RED "\033[9m", RESET, GREEN, RESET, CYAN, RESET, BOLD, RESET };
 
+/* Writes text with the marks around its content and its surrounding
+ * whitespace outside them: "have {+langt+} mere", not "have {+langt +}mere". */
+static int put_marked(stance_buf *out, const char *open, const char *close, const char *s, size_t len)
+{
+	size_t a = 0, b = len;
+	int error;
+	while (a < b && (s[a] == ' ' || s[a] == '\n'))
+		a++;
+	while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\n'))
+		b--;
+	if (a == b)
+		return stance_buf_put(out, s, len);
+	if ((error = stance_buf_put(out, s, a)) < 0 || (error = stance_buf_puts(out, open)) < 0 ||
+	    (error = stance_buf_put(out, s + a, b - a)) < 0 || (error = stance_buf_puts(out, close)) < 0)
+		return error;
+	return stance_buf_put(out, s + b, len - b);
+}
+
 /* Which new blocks are shown: those with a change and `context` around. */
 static int visible_blocks(uint8_t **out, const stance_diff *d, const piece_list *pl, size_t context)
 {
@@ -108,13 +126,10 @@ int stance_render_term(stance_buf *out, const stance_diff *d, const stance_rende
 			error = stance_buf_put(out, p->text, p->len);
 			break;
 		case PIECE_INSERT:
-			error = stance_buf_printf(out, "%s%.*s%s", m->ins_open, (int)p->len, p->text, m->ins_close);
+			error = put_marked(out, m->ins_open, m->ins_close, p->text, p->len);
 			break;
 		case PIECE_DELETE:
-			if (p->in_move)
-				error = stance_buf_printf(out, "%s%.*s%s", m->del_open, (int)p->len, p->text, m->del_close);
-			else
-				error = stance_buf_printf(out, "%s%.*s%s", m->del_open, (int)p->len, p->text, m->del_close);
+			error = put_marked(out, m->del_open, m->del_close, p->text, p->len);
 			break;
 		case PIECE_MOVE_BEGIN:
 			error = stance_buf_printf(out, "%smoved from ¶%zu:%s ", m->note_open, p->old_block + 1, m->note_close);
