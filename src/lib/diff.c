@@ -1046,6 +1046,16 @@ static int align_blocks(engine *e)
 	/* 2. inside a gap: edited blocks, paired in order by similarity */
 	for (g = 0; g < ngaps; g++) {
 		size_t last_j = gaps[g].j0;
+		/* one block replaced by one block of the same kind: an edit of it */
+		if (gaps[g].i1 - gaps[g].i0 == 1 && gaps[g].j1 - gaps[g].j0 == 1 &&
+		    ostate[gaps[g].i0] == B_LONE && nstate[gaps[g].j0] == B_LONE &&
+		    d->ob[gaps[g].i0].kind == d->nb[gaps[g].j0].kind &&
+		    bag_dice(&obag[gaps[g].i0], &nbag[gaps[g].j0]) >= 0.15) {
+			ostate[gaps[g].i0] = nstate[gaps[g].j0] = B_PAIRED;
+			opartner[gaps[g].i0] = gaps[g].j0;
+			npartner[gaps[g].j0] = gaps[g].i0;
+			continue;
+		}
 		for (i = gaps[g].i0; i < gaps[g].i1; i++) {
 			double best = PAIR_THRESHOLD;
 			size_t bj = 0, tried = 0;

@@ -417,14 +417,25 @@ static int word_bag(uint32_t **out, size_t *n, const char *text, size_t len)
 		folded_free(&f);
 		return stance_error_oom();
 	}
+	*n = 0;
 	for (i = 0; i < f.n; i++) {
 		uint32_t x = 2166136261u;
 		const unsigned char *c = (const unsigned char *)f.w[i];
-		for (; *c; c++)
-			x = (x ^ *c) * 16777619u;
-		h[i] = x;
+		size_t wl = strlen(f.w[i]), k;
+		/* short function words ("at", "vi", "og", "of") say little about a
+		 * position; a crude stem (six bytes, on a character boundary) lets
+		 * "kvaliteten" meet "kvalitet" and "regler" meet "reglerne" */
+		if (wl < 3)
+			continue;
+		if (wl > 6) {
+			wl = 6;
+			while (wl > 0 && (c[wl] & 0xC0) == 0x80)
+				wl--;
+		}
+		for (k = 0; k < wl; k++)
+			x = (x ^ c[k]) * 16777619u;
+		h[(*n)++] = x;
 	}
-	*n = f.n;
 	folded_free(&f);
 	qsort(h, *n, sizeof(*h), cmp_u32);
 	*out = h;
@@ -493,7 +504,7 @@ static int push_change(stance_position_change_list *out, size_t *alloc,
 }
 
 /* Statements at least this alike are one position, reworded. */
-#define REWORD_THRESHOLD 0.34
+#define REWORD_THRESHOLD 0.25
 
 int stance_positions_compare(stance_position_change_list *out,
 	const stance_position_list *ol, const stance_position_list *nl)
