@@ -1,0 +1,108 @@
+#!/bin/bash
+# bench/sync.sh: clone and a no-change sync of a stance repository with
+# 10,000 documents and 100,000 revisions, beside git clone and git pull of the
+# same repository over the same transports (file:// and smart HTTP on
+# loopback), in one run. Results: docs/benchmarks.md, "Sync".
+#
+#   bench/sync.sh [BUILD_DIR] [DOCS] [REVISIONS] [RUNS]
+#   defaults: build, 10000, 100000, 3
+#
+# The history is written with git fast-import (a commit per revision, each
+# with a Fetched-At trailer, on top of `stance init`); the served copy is a
+# bare repository packed as a server keeps it. Each figure is the median
+# wall-clock time of RUNS runs.
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$src/build}" && pwd)
+docs=${2:-10000}
+revs=${3:-100000}
+runs=${4:-3}
+stance="$build/stance"
+[ -x "$stance" ] || { echo "bench/sync.sh: build stance first ($stance is missing)" >&2; exit 1; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/stance-bench-sync-XXXXXX")
+server=""
+cleanup() {
+	[ -n "$server" ] && "$src/tests/fixtures/sync/http-server.sh" stop "$work/srv" || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.org
+export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.org
+
+echo "generating $docs documents, $revs revisions ..." >&2
+"$stance" init "$work/gen" >/dev/null
+t0=$(date +%s.%N)
+python3 - "$docs" "$revs" <<'PY' | git -C "$work/gen" fast-import --quiet
+import sys, time
+docs, revs = int(sys.argv[1]), int(sys.argv[2])
+out = sys.stdout.buffer
+words = ("reform kommune skal bør vil frihed ansvar borger velfærd "
+         "økonomi klima skole plan forslag udvikling").split()
+t = 1500000000
+for i in range(revs):
+    d = i % docs
+    v = i // docs
+    doc_id = "bench/doc-%05d" % d
+    body = []
+    for p in range(4):
+        ws = [words[(d * 7 + p * 3 + k + (v if p == v % 4 else 0)) % len(words)] for k in range(18)]
+        body.append(("Vi %s " % ("skal" if p % 2 else "bør")) + " ".join(ws) + ".")
+    text = ("---\nid: %s\ntitle: \"Dokument %d\"\nkind: article\nlanguage: da\n"
+            "source: https://example.org/%d\n---\n\n%s\n") % (doc_id, d, d, "\n\n".join(body))
+    data = text.encode()
+    t += 60
+    stamp = "%d +0000" % t
+    msg = ("%s %s\n\nSource: https://example.org/%d\nFetched-At: %s\n" %
+           ("Add" if v == 0 else "Update", doc_id, d, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t)))).encode()
+    out.write(b"commit refs/heads/main\n")
+    out.write(b"author bench <bench@example.org> " + stamp.encode() + b"\n")
+    out.write(b"committer bench <bench@example.org> " + stamp.encode() + b"\n")
+    out.write(b"data %d\n" % len(msg) + msg)
+    if i == 0:
+        out.write(b"from refs/heads/main^0\n")
+    out.write(b"M 100644 inline %s.md\n" % doc_id.encode())
+    out.write(b"data %d\n" % len(data) + data + b"\n")
+PY
+git -C "$work/gen" reset -q --hard main
+mkdir -p "$work/srv/repos"
+git clone -q --bare "$work/gen" "$work/srv/repos/hub.git"
+git -C "$work/srv/repos/hub.git" repack -adq
+git -C "$work/srv/repos/hub.git" config http.receivepack true
+t1=$(date +%s.%N)
+ncommits=$(git -C "$work/srv/repos/hub.git" rev-list --count main)
+packsize=$(du -sh "$work/srv/repos/hub.git/objects/pack" | cut -f1)
+echo "generated in $(awk "BEGIN{printf \"%.1f\", $t1 - $t0}") s: $ncommits commits, pack $packsize" >&2
+
+port=$("$src/tests/fixtures/sync/http-server.sh" start "$work/srv")
+server=1
+
+# median of the wall-clock times of running "$@" $runs times, each after `prep`
+median() {
+	local prep=$1; shift
+	local times=() i s e
+	for i in $(seq "$runs"); do
+		eval "$prep"
+		s=$(date +%s.%N)
+		"$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
+		e=$(date +%s.%N)
+		times+=("$(awk "BEGIN{print $e - $s}")")
+	done
+	printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
+}
+
+printf '\n%-28s %-12s %10s %10s %7s\n' "operation" "transport" "stance s" "git s" "ratio"
+for transport in file http; do
+	if [ $transport = file ]; then url="file://$work/srv/repos/hub.git"; else url="http://127.0.0.1:$port/git/hub.git"; fi
+	sc=$(median "rm -rf '$work/s'" "$stance" clone "$url" "$work/s")
+	gc=$(median "rm -rf '$work/g'" git clone -q "$url" "$work/g")
+	printf '%-28s %-12s %10.2f %10.2f %7.2f\n' "clone" "$transport" "$sc" "$gc" "$(awk "BEGIN{print $sc / $gc}")"
+	ss=$(median ":" "$stance" -C "$work/s" sync)
+	sp=$(median ":" "$stance" -C "$work/s" pull)
+	gp=$(median ":" git -C "$work/g" pull -q --ff-only)
+	printf '%-28s %-12s %10.2f %10.2f %7.2f\n' "no-change sync / git pull" "$transport" "$ss" "$gp" "$(awk "BEGIN{print $ss / $gp}")"
+	printf '%-28s %-12s %10.2f %10.2f %7.2f\n' "no-change pull / git pull" "$transport" "$sp" "$gp" "$(awk "BEGIN{print $sp / $gp}")"
+	rm -rf "$work/s" "$work/g"
+done
+echo
+echo "($docs documents, $ncommits commits, median of $runs runs; $(nproc) cores; $(git --version); libgit2 $(pkg-config --modversion libgit2 2>/dev/null || echo '?'))"
