@@ -1,0 +1,90 @@
+/*
+ * import.h: plain text (an article saved from the web with "select all,
+ * copy") turned into a document: metadata found, page chrome dropped,
+ * headings, lists and pull quotes given their Markdown form.
+ *
+ * The rules are general, and their word lists are data: the chrome patterns,
+ * the kind words and the outlet descriptors ship in data/import/ and a
+ * repository extends them in .stance/import/ (see docs/commands/import.md).
+ */
+#ifndef STANCE_IMPORT_H
+#define STANCE_IMPORT_H
+
+#include "common.h"
+#include "date.h"
+#include "document.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The compiled word lists import works with. */
+typedef struct stance_import_rules stance_import_rules;
+
+/*
+ * Loads the shipped lists and, when `dir` is not NULL, adds those of
+ * `dir`/.stance/import/{chrome,kinds,publication-prefixes}.txt that exist.
+ * A malformed line fails with a message naming the file and line. The rules
+ * belong to the caller; free with stance_import_rules_free().
+ */
+int stance_import_rules_load(stance_import_rules **out, const char *dir);
+
+/* Adds rules from the text of one list: `which` is "chrome", "kinds" or
+ * "publication-prefixes"; `origin` names it in messages. */
+int stance_import_rules_add(stance_import_rules *rules, const char *which,
+	const char *text, const char *origin);
+
+void stance_import_rules_free(stance_import_rules *rules);
+
+typedef struct {
+	unsigned int version;
+	/* Word lists; NULL uses the shipped ones (loaded once per call). */
+	const stance_import_rules *rules;
+	/* The repository's language ("da", "en", "en-us", …). It decides how
+	 * "4/12/2020" is read: month first for "en" and "en-us", day first for
+	 * every other language. NULL: "en". */
+	const char *language;
+} stance_import_options;
+
+#define STANCE_IMPORT_OPTIONS_VERSION 1
+#define STANCE_IMPORT_OPTIONS_INIT { STANCE_IMPORT_OPTIONS_VERSION, NULL, NULL }
+
+/*
+ * Turns plain text into a document: title, kind, authors, organization,
+ * publication, published date and language are filled in when the text says
+ * them; the body is canonical Markdown without page chrome. The id is left
+ * unset (see stance_import_suggest_id).
+ *
+ * `origin` names the file in messages and in the report. What could not be
+ * found is appended to `report` (may be NULL) as one line,
+ * "<origin>: could not find <fields>", nothing when everything was found.
+ * Invalid UTF-8 or NUL bytes fail with STANCE_EPARSE naming origin and line;
+ * a text without any article text fails with STANCE_EPARSE too.
+ * The document belongs to the caller.
+ */
+int stance_import_text(stance_document **out, const char *text, size_t len,
+	const char *origin, const stance_import_options *opts, stance_buf *report);
+
+/*
+ * An id for an imported document: "<collection>/<slug of the title>", the
+ * collection being `collection` when not NULL, else the slug of the
+ * organization, else of the publication, else "import". Appended to `out`.
+ */
+int stance_import_suggest_id(stance_buf *out, const stance_document *doc,
+	const char *collection);
+
+/*
+ * Finds the first date written in `text` in one of the forms import reads:
+ * ISO 8601, "04. december 2020", "fredag den 22. december 2017 kl. 12.09",
+ * "4 December 2020", "December 4, 2020", "4/12/2020" (order by `language`,
+ * as above), "4.12.2020", "nr. 13 / 2009" (a year), "december 2020" (a month).
+ * Sets out->precision to STANCE_DATE_NONE when there is none. When `start`
+ * and `end` are not NULL they receive the byte span of the date in `text`.
+ */
+int stance_import_find_date(stance_date *out, size_t *start, size_t *end,
+	const char *text, const char *language);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

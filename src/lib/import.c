@@ -1,0 +1,2001 @@
+/*
+ * import.c: plain text saved from a web page turned into a document.
+ *
+ * The text is cut into lines; each line gets a role (page chrome, metadata,
+ * paragraph, heading, list item, pull quote) by a series of passes, each one
+ * a general rule about how such pages are laid out:
+ *
+ *   1. teaser cards ("Label" / "Label Title" / description) and the run of
+ *      related pieces after them are dropped;
+ *   2. lines matching the chrome patterns, and lines without a letter or
+ *      digit ("×", "|"), are dropped;
+ *   3. the tail: from the end back to the last paragraph, publication notes
+ *      ("… er bragt på X den …"), signatures ("– Redaktionen") and short
+ *      labels (category tags) are taken out;
+ *   4. the head: date lines, issue lines ("X nr. 13 / 2009"), bylines
+ *      ("Af …", "By …", "tekst …"), kind labels and the title; short lines
+ *      before the title (series banners, breadcrumbs) are dropped;
+ *   5. pull quotes: a line that repeats the words of another (a longer
+ *      paragraph, or another copy of itself) becomes one blockquote, at its
+ *      first place, and the other copies go;
+ *   6. bullet runs become lists; short lines without closing punctuation
+ *      between paragraphs become "##" headings.
+ *
+ * The word lists (chrome patterns, kind words, outlet descriptors) are data:
+ * the .txt lists in data/import/, embedded at build time, extended by .stance/import/.
+ */
+#include "internal.h"
+#include "embedded.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <strings.h>
+#include <utf8proc.h>
+
+/* ------------------------------------------------------------------ */
+/* small string helpers                                                 */
+
+/* Case-folded, NFC copy of `s`. Caller frees; NULL on failure (message set). */
+static char *fold(const char *s)
+{
+	utf8proc_uint8_t *m = NULL;
+	if (utf8proc_map((const utf8proc_uint8_t *)s, 0, &m,
+		UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD) < 0) {
+		stance_error_set(STANCE_EPARSE, "text is not valid UTF-8");
+		return NULL;
+	}
+	return (char *)m;
+}
+
+/* Decodes the code point at s; returns its length in bytes (1 for a bad byte). */
+static int cp_at(const char *s, utf8proc_int32_t *cp)
+{
+	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, cp);
+	if (n <= 0) {
+		*cp = (unsigned char)*s;
+		return 1;
+	}
+	return (int)n;
+}
+
+static int is_letter_cp(utf8proc_int32_t cp)
+{
+	utf8proc_category_t c = utf8proc_category(cp);
+	return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LL ||
+		c == UTF8PROC_CATEGORY_LT || c == UTF8PROC_CATEGORY_LO || c == UTF8PROC_CATEGORY_LM;
+}
+
+static int is_upper_cp(utf8proc_int32_t cp)
+{
+	return utf8proc_category(cp) == UTF8PROC_CATEGORY_LU;
+}
+
+/* Spaces as scraped text has them: ASCII, no-break, thin, zero-width. */
+static size_t space_len(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (*u == ' ' || *u == '\t' || *u == '\r' || *u == '\f' || *u == '\v')
+		return 1;
+	if (u[0] == 0xC2 && u[1] == 0xA0)
+		return 2;
+	if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0x89 || u[2] == 0x8B || u[2] == 0xAF || u[2] == 0x8A))
+		return 3;
+	if (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) /* byte order mark */
+		return 3;
+	return 0;
+}
+
+/* A trimmed copy of s[0..len). Caller frees. */
+static char *trim_dup(const char *s, size_t len)
+{
+	size_t a = 0, b = len, n;
+	while (a < b && (n = space_len(s + a)) > 0)
+		a += n;
+	while (b > a) {
+		/* step back over trailing spaces, whatever their width */
+		if (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r')
+			b--;
+		else if (b - a >= 2 && (unsigned char)s[b - 2] == 0xC2 && (unsigned char)s[b - 1] == 0xA0)
+			b -= 2;
+		else if (b - a >= 3 && space_len(s + b - 3) == 3)
+			b -= 3;
+		else
+			break;
+	}
+	return stance_strndup(s + a, b - a);
+}
+
+static int count_words(const char *s)
+{
+	int n = 0, in = 0;
+	size_t k;
+	while (*s) {
+		if ((k = space_len(s)) > 0) {
+			in = 0;
+			s += k;
+			continue;
+		}
+		if (!in)
+			n++;
+		in = 1;
+		s++;
+	}
+	return n;
+}
+
+static int has_alnum(const char *s)
+{
+	utf8proc_int32_t cp;
+	while (*s) {
+		s += cp_at(s, &cp);
+		if (is_letter_cp(cp) || (cp >= '0' && cp <= '9'))
+			return 1;
+	}
+	return 0;
+}
+
+/* The last code point of s (0 for ""). */
+static utf8proc_int32_t last_cp(const char *s)
+{
+	size_t n = strlen(s);
+	utf8proc_int32_t cp = 0;
+	if (!n)
+		return 0;
+	n--;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	cp_at(s + n, &cp);
+	return cp;
+}
+
+static int is_quote_cp(utf8proc_int32_t cp)
+{
+	return cp == '"' || cp == 0x201D || cp == 0x201C || cp == 0x201E || cp == 0xAB ||
+		cp == 0xBB || cp == 0x2019 || cp == 0x2018 || cp == '\'';
+}
+
+/* Ends with closing punctuation of a sentence or clause. */
+static int ends_closed(const char *s)
+{
+	utf8proc_int32_t c = last_cp(s);
+	return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == 0x2026 ||
+		c == '?' || is_quote_cp(c) || c == ')';
+}
+
+static int starts_upper(const char *s)
+{
+	utf8proc_int32_t cp;
+	cp_at(s, &cp);
+	return is_upper_cp(cp) || (cp >= '0' && cp <= '9');
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/* ------------------------------------------------------------------ */
+/* rules: the word lists                                                */
+
+typedef struct {
+	char *kind;
+	char *word; /* folded */
+} kind_word;
+
+struct stance_import_rules {
+	char **chrome;
+	size_t nchrome;
+	kind_word *kinds;
+	size_t nkinds;
+	char **prefixes;
+	size_t nprefixes;
+};
+
+void stance_import_rules_free(stance_import_rules *r)
+{
+	size_t i;
+	if (!r)
+		return;
+	for (i = 0; i < r->nchrome; i++)
+		free(r->chrome[i]);
+	for (i = 0; i < r->nkinds; i++) {
+		free(r->kinds[i].kind);
+		free(r->kinds[i].word);
+	}
+	for (i = 0; i < r->nprefixes; i++)
+		free(r->prefixes[i]);
+	free(r->chrome);
+	free(r->kinds);
+	free(r->prefixes);
+	free(r);
+}
+
+static int push_str(char ***list, size_t *n, char *s)
+{
+	char **grown = realloc(*list, (*n + 1) * sizeof(**list));
+	if (!grown) {
+		free(s);
+		return stance_error_oom();
+	}
+	grown[(*n)++] = s;
+	*list = grown;
+	return 0;
+}
+
+int stance_import_rules_add(stance_import_rules *rules, const char *which,
+	const char *text, const char *origin)
+{
+	const char *p = text, *eol;
+	size_t lineno = 0;
+	int error = 0, mode;
+
+	if (!strcmp(which, "chrome")) mode = 0;
+	else if (!strcmp(which, "kinds")) mode = 1;
+	else if (!strcmp(which, "publication-prefixes")) mode = 2;
+	else return stance_error_set(STANCE_EINVALID, "'%s' is not an import list "
+		"(chrome, kinds or publication-prefixes)", which);
+	if ((error = stance_utf8_validate(text, strlen(text), origin)) < 0)
+		return error;
+
+	while (*p) {
+		char *line, *f;
+		eol = strchr(p, '\n');
+		if (!eol)
+			eol = p + strlen(p);
+		lineno++;
+		if (!(line = trim_dup(p, (size_t)(eol - p))))
+			return STANCE_ERROR;
+		p = *eol ? eol + 1 : eol;
+		if (!*line || line[0] == '#') {
+			free(line);
+			continue;
+		}
+		f = fold(line);
+		if (!f) {
+			free(line);
+			return STANCE_ERROR;
+		}
+		if (mode == 0) {
+			free(line);
+			if ((error = push_str(&rules->chrome, &rules->nchrome, f)) < 0)
+				return error;
+		} else if (mode == 2) {
+			free(line);
+			if ((error = push_str(&rules->prefixes, &rules->nprefixes, f)) < 0)
+				return error;
+		} else {
+			char *sp = strchr(f, ' '), *word;
+			size_t i;
+			kind_word *grown;
+			if (sp) {
+				*sp = '\0';
+				word = sp + 1;
+				while (*word == ' ')
+					word++;
+			}
+			for (i = 0; sp && stance_document_kinds[i]; i++)
+				if (!strcmp(stance_document_kinds[i], f))
+					break;
+			if (!sp || !*word || !stance_document_kinds[i]) {
+				error = stance_error_set(STANCE_EPARSE, "%s:%zu: expected 'KIND WORD' with "
+					"KIND one of article, debate, editorial, blog, theme, other; got '%s'",
+					origin, lineno, line);
+				free(f);
+				free(line);
+				return error;
+			}
+			free(line);
+			if (!(grown = realloc(rules->kinds, (rules->nkinds + 1) * sizeof(*grown)))) {
+				free(f);
+				return stance_error_oom();
+			}
+			rules->kinds = grown;
+			grown[rules->nkinds].kind = stance_strdup(f);
+			grown[rules->nkinds].word = stance_strdup(word);
+			free(f);
+			if (!grown[rules->nkinds].kind || !grown[rules->nkinds].word) {
+				free(grown[rules->nkinds].kind);
+				free(grown[rules->nkinds].word);
+				return STANCE_ERROR;
+			}
+			rules->nkinds++;
+		}
+	}
+	return 0;
+}
+
+static const char *const list_names[] = { "chrome", "kinds", "publication-prefixes" };
+
+int stance_import_rules_load(stance_import_rules **out, const char *dir)
+{
+	stance_import_rules *r = calloc(1, sizeof(*r));
+	stance_buf path = STANCE_BUF_INIT, text = STANCE_BUF_INIT;
+	size_t i;
+	int error = 0;
+
+	if (!r)
+		return stance_error_oom();
+	for (i = 0; i < STANCE_ARRAY_SIZE(list_names); i++) {
+		const stance_embedded_file *f;
+		stance_buf_clear(&path);
+		if ((error = stance_buf_printf(&path, "data/import/%s.txt", list_names[i])) < 0)
+			goto done;
+		if (!(f = stance_embedded_find(stance_buf_cstr(&path)))) {
+			error = stance_error_set(STANCE_ERROR, "the shipped list %s is missing from this build",
+				stance_buf_cstr(&path));
+			goto done;
+		}
+		if ((error = stance_import_rules_add(r, list_names[i], (const char *)f->data,
+			stance_buf_cstr(&path))) < 0)
+			goto done;
+		if (!dir)
+			continue;
+		stance_buf_clear(&path);
+		if ((error = stance_buf_printf(&path, "%s%s.stance/import/%s.txt", dir,
+			(*dir && dir[strlen(dir) - 1] == '/') ? "" : "/", list_names[i])) < 0)
+			goto done;
+		{
+			FILE *probe = fopen(stance_buf_cstr(&path), "rb");
+			if (!probe)
+				continue;
+			fclose(probe);
+		}
+		stance_buf_clear(&text);
+		if ((error = stance_file_read(&text, stance_buf_cstr(&path))) < 0 ||
+		    (error = stance_import_rules_add(r, list_names[i], stance_buf_cstr(&text),
+			stance_buf_cstr(&path))) < 0)
+			goto done;
+	}
+	*out = r;
+	r = NULL;
+done:
+	stance_import_rules_free(r);
+	stance_buf_dispose(&path);
+	stance_buf_dispose(&text);
+	return error;
+}
+
+/* Whole-line glob on folded text: '*' any run, "\*" a literal star. */
+static int glob_match(const char *p, const char *s)
+{
+	const char *star = NULL, *ss = NULL;
+	while (*s) {
+		if (p[0] == '\\' && p[1] == '*') {
+			if (*s == '*') {
+				p += 2;
+				s++;
+				continue;
+			}
+		} else if (*p == '*') {
+			star = p++;
+			ss = s;
+			continue;
+		} else if (*p == *s) {
+			p++;
+			s++;
+			continue;
+		}
+		if (star) {
+			p = star + 1;
+			s = ++ss;
+			continue;
+		}
+		return 0;
+	}
+	while (*p == '*')
+		p++;
+	return !*p;
+}
+
+static int is_chrome(const stance_import_rules *r, const char *folded)
+{
+	size_t i;
+	for (i = 0; i < r->nchrome; i++)
+		if (glob_match(r->chrome[i], folded))
+			return 1;
+	return 0;
+}
+
+static int word_byte(unsigned char c)
+{
+	return isalnum(c) || c >= 0x80 || c == '-';
+}
+
+/* Danish inflections a kind word may carry: Debatindlægget, Lederen. */
+static size_t inflection(const char *s)
+{
+	static const char *const ends[] = { "gets", "get", "erne", "ens", "ets", "et", "en", "ne", "s", NULL };
+	size_t i, n;
+	for (i = 0; ends[i]; i++) {
+		n = strlen(ends[i]);
+		if (!strncmp(s, ends[i], n) && !word_byte((unsigned char)s[n]))
+			return n;
+	}
+	return 0;
+}
+
+/* The kind named by a kind word somewhere in folded `s` as a whole word, or NULL. */
+static const char *kind_in(const stance_import_rules *r, const char *s)
+{
+	size_t i;
+	for (i = 0; i < r->nkinds; i++) {
+		const char *w = r->kinds[i].word, *p = s;
+		size_t n = strlen(w);
+		while ((p = strstr(p, w)) != NULL) {
+			const char *after = p + n;
+			if ((p == s || !word_byte((unsigned char)p[-1])) &&
+			    (!word_byte((unsigned char)*after) || inflection(after)))
+				return r->kinds[i].kind;
+			p++;
+		}
+	}
+	return NULL;
+}
+
+/* The kind when folded `s` is nothing but a kind word (inflected or not). */
+static const char *kind_line(const stance_import_rules *r, const char *s)
+{
+	size_t i, n;
+	for (i = 0; i < r->nkinds; i++) {
+		n = strlen(r->kinds[i].word);
+		if (!strncmp(s, r->kinds[i].word, n) && (!s[n] || (inflection(s + n) == strlen(s + n))))
+			return r->kinds[i].kind;
+	}
+	return NULL;
+}
+
+/*
+ * A title led by a kind word: "Debatindlæg: Title", "Leder – Title", or,
+ * when `loose`, "Tema Title" (a capital after the space). Returns the kind
+ * and sets *title_at to the byte offset of the title in the original line.
+ */
+static const char *kind_prefix(const stance_import_rules *r, const char *folded,
+	const char *orig, int loose, size_t *title_at)
+{
+	size_t i, n, k;
+	for (i = 0; i < r->nkinds; i++) {
+		const char *w = r->kinds[i].word;
+		n = strlen(w);
+		if (strncmp(folded, w, n))
+			continue;
+		/* case folding keeps the byte length of Latin letters, so the
+		 * word ends at the same byte in the original line */
+		k = n;
+		if (orig[k] == ':' && orig[k + 1] == ' ') {
+			*title_at = k + 2;
+		} else if (starts_with(orig + k, " \xE2\x80\x93 ") || starts_with(orig + k, " - ")) {
+			*title_at = k + (orig[k + 1] == '-' ? 3 : 5);
+		} else if (loose && orig[k] == ' ' && starts_upper(orig + k + 1)) {
+			*title_at = k + 1;
+		} else {
+			continue;
+		}
+		while (orig[*title_at] == ' ')
+			(*title_at)++;
+		if (!orig[*title_at])
+			continue;
+		return r->kinds[i].kind;
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* dates                                                                */
+
+typedef struct {
+	const char *name;
+	int month;
+} month_name;
+
+static const month_name months[] = {
+	{ "januar", 1 }, { "january", 1 }, { "jan", 1 },
+	{ "februar", 2 }, { "february", 2 }, { "feb", 2 },
+	{ "marts", 3 }, { "march", 3 }, { "mar", 3 },
+	{ "april", 4 }, { "apr", 4 },
+	{ "maj", 5 }, { "may", 5 },
+	{ "juni", 6 }, { "june", 6 }, { "jun", 6 },
+	{ "juli", 7 }, { "july", 7 }, { "jul", 7 },
+	{ "august", 8 }, { "aug", 8 },
+	{ "september", 9 }, { "sept", 9 }, { "sep", 9 },
+	{ "oktober", 10 }, { "october", 10 }, { "okt", 10 }, { "oct", 10 },
+	{ "november", 11 }, { "nov", 11 },
+	{ "december", 12 }, { "dec", 12 },
+	{ NULL, 0 }
+};
+
+typedef enum { T_NUM, T_WORD, T_PUNCT } tok_type;
+
+typedef struct {
+	tok_type type;
+	size_t start, end;   /* byte span */
+	int value, ndigits;  /* T_NUM */
+	char word[16];       /* T_WORD, ASCII-lowercased, truncated */
+	char c;              /* T_PUNCT */
+	int space_before;
+} token;
+
+static size_t tokenize(token *toks, size_t max, const char *s)
+{
+	size_t n = 0, i = 0, len = strlen(s), k;
+	int space = 1;
+	while (i < len && n < max) {
+		token *t = &toks[n];
+		unsigned char c = (unsigned char)s[i];
+		if ((k = space_len(s + i)) > 0 || c == '\n') {
+			i += k ? k : 1;
+			space = 1;
+			continue;
+		}
+		memset(t, 0, sizeof(*t));
+		t->start = i;
+		t->space_before = space;
+		space = 0;
+		if (isdigit(c)) {
+			long v = 0;
+			t->type = T_NUM;
+			while (i < len && isdigit((unsigned char)s[i])) {
+				if (v < 100000)
+					v = v * 10 + (s[i] - '0');
+				t->ndigits++;
+				i++;
+			}
+			t->value = (int)v;
+		} else if (isalpha(c) || c >= 0x80) {
+			size_t w = 0;
+			t->type = T_WORD;
+			while (i < len && (isalpha((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80) &&
+			       !space_len(s + i)) {
+				if (w + 1 < sizeof(t->word))
+					t->word[w++] = (char)tolower((unsigned char)s[i]);
+				i++;
+			}
+		} else {
+			t->type = T_PUNCT;
+			t->c = (char)c;
+			i++;
+		}
+		t->end = i;
+		n++;
+	}
+	return n;
+}
+
+static int month_of(const token *t)
+{
+	size_t i;
+	if (t->type != T_WORD)
+		return 0;
+	for (i = 0; months[i].name; i++)
+		if (!strcmp(t->word, months[i].name))
+			return months[i].month;
+	return 0;
+}
+
+/* 1 when s starts with a month's name as a whole word. */
+static int month_name_at(const char *s)
+{
+	size_t i, n;
+	for (i = 0; months[i].name; i++) {
+		n = strlen(months[i].name);
+		if (!strncasecmp(s, months[i].name, n) && !isalpha((unsigned char)s[n]) &&
+		    (unsigned char)s[n] < 0x80)
+			return 1;
+	}
+	return 0;
+}
+
+static int days_in(int y, int m)
+{
+	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return d[m - 1];
+}
+
+static int valid_ymd(int y, int m, int d)
+{
+	return y >= 1000 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in(y, m);
+}
+
+static int is_punct(const token *t, size_t n, size_t i, char c)
+{
+	return i < n && t[i].type == T_PUNCT && t[i].c == c;
+}
+
+static int is_year(const token *t, size_t n, size_t i)
+{
+	return i < n && t[i].type == T_NUM && t[i].ndigits == 4 && t[i].value >= 1000;
+}
+
+/* Month-first for "4/12/2020" only in US English (and plain "en"). */
+static int month_first(const char *language)
+{
+	if (!language)
+		return 1;
+	return !strcasecmp(language, "en") || !strcasecmp(language, "en-us") ||
+		!strcasecmp(language, "en_us");
+}
+
+/*
+ * Tries to read a date starting at token i. On success fills d and *last
+ * (index of the last token used) and returns 1.
+ */
+static int date_at(stance_date *d, size_t *last, const token *t, size_t n, size_t i,
+	const char *s, const char *language)
+{
+	memset(d, 0, sizeof(*d));
+	/* ISO 8601: 2020-12-04[THH:MM[:SS][zone]] */
+	if (is_year(t, n, i) && is_punct(t, n, i + 1, '-') && i + 2 < n && t[i + 2].type == T_NUM &&
+	    t[i + 2].ndigits == 2 && !t[i + 1].space_before && !t[i + 2].space_before) {
+		char buf[40];
+		size_t a = t[i].start, b = a, j = i;
+		while (b < strlen(s) && b - a < sizeof(buf) - 1 &&
+		       (isdigit((unsigned char)s[b]) || strchr("-:TZ+.", s[b])))
+			b++;
+		/* do not swallow a sentence's closing full stop */
+		while (b > a && (s[b - 1] == '.' || s[b - 1] == '-' || s[b - 1] == ':'))
+			b--;
+		memcpy(buf, s + a, b - a);
+		buf[b - a] = '\0';
+		/* shorten until it parses: "2020-12-04T" etc. */
+		while (b > a) {
+			if (stance_date_parse(d, buf) == 0) {
+				while (j + 1 < n && t[j + 1].start < b)
+					j++;
+				*last = j;
+				stance_error_clear();
+				return 1;
+			}
+			buf[--b - a] = '\0';
+		}
+		stance_error_clear();
+		memset(d, 0, sizeof(*d));
+		return 0;
+	}
+	/* day [.] [den] month [.] [,] year */
+	if (i < n && t[i].type == T_NUM && t[i].ndigits <= 2 && t[i].value >= 1 && t[i].value <= 31) {
+		size_t j = i + 1;
+		int day = t[i].value, m;
+		if (j < n && t[j].type == T_WORD && !t[j].space_before &&
+		    (!strcmp(t[j].word, "st") || !strcmp(t[j].word, "nd") || !strcmp(t[j].word, "rd") ||
+		     !strcmp(t[j].word, "th")))
+			j++;
+		if (is_punct(t, n, j, '.') && !(j + 1 < n && t[j + 1].type == T_NUM && !t[j + 1].space_before))
+			j++;
+		if (j < n && t[j].type == T_WORD && !strcmp(t[j].word, "of"))
+			j++;
+		if ((m = month_of(&t[j])) != 0) {
+			j++;
+			if (is_punct(t, n, j, '.'))
+				j++;
+			if (is_punct(t, n, j, ','))
+				j++;
+			if (is_year(t, n, j) && valid_ymd(t[j].value, m, day)) {
+				d->year = t[j].value;
+				d->month = m;
+				d->day = day;
+				d->precision = STANCE_DATE_DAY;
+				*last = j;
+				return 1;
+			}
+		}
+		/* numeric: 4/12/2020, 4.12.2020, 4-12-2020 */
+		if (i + 4 < n && t[i + 1].type == T_PUNCT && strchr("/.-", t[i + 1].c) &&
+		    t[i + 2].type == T_NUM && t[i + 2].ndigits <= 2 &&
+		    is_punct(t, n, i + 3, t[i + 1].c) && is_year(t, n, i + 4) &&
+		    !t[i + 1].space_before && !t[i + 2].space_before && !t[i + 3].space_before &&
+		    !t[i + 4].space_before) {
+			int a = t[i].value, b = t[i + 2].value, y = t[i + 4].value;
+			int mo = b, da = a;
+			if (t[i + 1].c == '/' && month_first(language)) {
+				mo = a;
+				da = b;
+			}
+			if (valid_ymd(y, mo, da)) {
+				d->year = y;
+				d->month = mo;
+				d->day = da;
+				d->precision = STANCE_DATE_DAY;
+				*last = i + 4;
+				return 1;
+			}
+		}
+	}
+	/* month day, year / month year */
+	if (i < n && month_of(&t[i])) {
+		int m = month_of(&t[i]);
+		size_t j = i + 1;
+		if (is_punct(t, n, j, '.'))
+			j++;
+		if (j < n && t[j].type == T_NUM && t[j].ndigits <= 2) {
+			int day = t[j].value;
+			size_t k = j + 1;
+			if (k < n && t[k].type == T_WORD && !t[k].space_before &&
+			    (!strcmp(t[k].word, "st") || !strcmp(t[k].word, "nd") ||
+			     !strcmp(t[k].word, "rd") || !strcmp(t[k].word, "th")))
+				k++;
+			if (is_punct(t, n, k, ','))
+				k++;
+			if (is_year(t, n, k) && valid_ymd(t[k].value, m, day)) {
+				d->year = t[k].value;
+				d->month = m;
+				d->day = day;
+				d->precision = STANCE_DATE_DAY;
+				*last = k;
+				return 1;
+			}
+		} else if (is_year(t, n, j) && strlen(t[i].word) >= 3 &&
+			   (strcmp(t[i].word, "may") && strcmp(t[i].word, "maj") ? 1 : starts_upper(s + t[i].start))) {
+			/* "december 2020"; "may 2020" only with a capital, "may" being a verb too */
+			d->year = t[j].value;
+			d->month = m;
+			d->precision = STANCE_DATE_MONTH;
+			*last = j;
+			return 1;
+		}
+	}
+	/* magazine issue: "nr. 13 / 2009", "no. 13, 2009", "issue 13/2009" */
+	if (i < n && t[i].type == T_WORD &&
+	    (!strcmp(t[i].word, "nr") || !strcmp(t[i].word, "no") || !strcmp(t[i].word, "issue"))) {
+		size_t j = i + 1;
+		if (is_punct(t, n, j, '.'))
+			j++;
+		if (j < n && t[j].type == T_NUM && t[j].ndigits <= 3) {
+			j++;
+			if (is_punct(t, n, j, '/') || is_punct(t, n, j, ','))
+				j++;
+			if (is_year(t, n, j)) {
+				d->year = t[j].value;
+				d->precision = STANCE_DATE_YEAR;
+				*last = j;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+int stance_import_find_date(stance_date *out, size_t *start, size_t *end,
+	const char *text, const char *language)
+{
+	token toks[256];
+	size_t n = tokenize(toks, STANCE_ARRAY_SIZE(toks), text), i, last;
+	stance_date d;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n; i++) {
+		if (!date_at(&d, &last, toks, n, i, text, language))
+			continue;
+		*out = d;
+		if (start)
+			*start = toks[i].start;
+		if (end)
+			*end = toks[last].end;
+		return 0;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* lines and their roles                                                */
+
+typedef enum { R_TEXT, R_DROP, R_META, R_HEADING, R_ITEM, R_OITEM, R_QUOTE, R_ATTR } line_role;
+
+typedef struct {
+	char *text;       /* trimmed */
+	char *fold;       /* case-folded */
+	int words;
+	int joined;       /* no blank line between it and the line before */
+	line_role role;
+	size_t marker;    /* list items: bytes of the bullet or number before the text */
+	uint32_t *hash;   /* pull quotes: word hashes */
+	int nhash;
+} line;
+
+/* How sure a finding is: lower wins. */
+enum { RANK_PREFIX = 1, RANK_LABEL, RANK_BYLINE, RANK_HEAD, RANK_BANNER, RANK_NOTE,
+	RANK_TAIL, RANK_UPDATED, RANK_NONE = 100 };
+
+typedef struct {
+	line *v;
+	size_t n;
+	const stance_import_rules *rules;
+	const char *language;
+	char *title, *organization, *publication;
+	const char *kind;
+	int kind_rank, date_rank;
+	stance_date published;
+	char **authors;
+	size_t nauthors;
+} import_ctx;
+
+static void ctx_dispose(import_ctx *c)
+{
+	size_t i;
+	for (i = 0; i < c->n; i++) {
+		free(c->v[i].text);
+		free(c->v[i].fold);
+		free(c->v[i].hash);
+	}
+	free(c->v);
+	for (i = 0; i < c->nauthors; i++)
+		free(c->authors[i]);
+	free(c->authors);
+	free(c->title);
+	free(c->organization);
+	free(c->publication);
+}
+
+static void set_kind(import_ctx *c, const char *kind, int rank)
+{
+	if (kind && rank < c->kind_rank) {
+		c->kind = kind;
+		c->kind_rank = rank;
+	}
+}
+
+static void set_date(import_ctx *c, const stance_date *d, int rank)
+{
+	if (d->precision != STANCE_DATE_NONE && rank < c->date_rank) {
+		c->published = *d;
+		c->date_rank = rank;
+	}
+}
+
+static int set_str(char **slot, const char *s, size_t len)
+{
+	char *copy;
+	if (*slot)
+		return 0;
+	if (!(copy = trim_dup(s, len)))
+		return STANCE_ERROR;
+	/* drop a closing full stop or comma left from the sentence */
+	while (*copy && strchr(".,;:", copy[strlen(copy) - 1]))
+		copy[strlen(copy) - 1] = '\0';
+	if (!*copy) {
+		free(copy);
+		return 0;
+	}
+	*slot = copy;
+	return 0;
+}
+
+static int add_author(import_ctx *c, const char *name, size_t len)
+{
+	char *copy, **grown;
+	size_t i;
+	if (!(copy = trim_dup(name, len)))
+		return STANCE_ERROR;
+	for (i = 0; i < c->nauthors; i++)
+		if (!strcmp(c->authors[i], copy)) {
+			free(copy);
+			return 0;
+		}
+	if (!(grown = realloc(c->authors, (c->nauthors + 1) * sizeof(*grown)))) {
+		free(copy);
+		return stance_error_oom();
+	}
+	grown[c->nauthors++] = copy;
+	c->authors = grown;
+	return 0;
+}
+
+/* Bytes of a bullet marker and the space after it, 0 when none. */
+static size_t bullet_len(const char *s)
+{
+	static const char *const marks[] = {
+		"\xE2\x80\xA2", /* • */ "\xC2\xB7", /* · */ "\xE2\x80\x93", /* – */
+		"\xE2\x80\x94", /* — */ "-", "*", "\xE2\x96\xAA", /* ▪ */ "\xE2\x97\xA6", /* ◦ */
+		"\xE2\x80\xA3", /* ‣ */ "\xE2\x97\x8F", /* ● */ "\xE2\x96\xA0", /* ■ */ NULL };
+	size_t i, n, k;
+	for (i = 0; marks[i]; i++) {
+		n = strlen(marks[i]);
+		if (!strncmp(s, marks[i], n) && (k = space_len(s + n)) > 0) {
+			n += k;
+			while ((k = space_len(s + n)) > 0)
+				n += k;
+			return s[n] ? n : 0;
+		}
+	}
+	return 0;
+}
+
+/* A bullet that is never a dash in running text. */
+static int strong_bullet(const char *s)
+{
+	return starts_with(s, "\xE2\x80\xA2") || starts_with(s, "\xC2\xB7") ||
+		starts_with(s, "\xE2\x96\xAA") || starts_with(s, "\xE2\x97\x8F") ||
+		starts_with(s, "\xE2\x96\xA0") || starts_with(s, "\xE2\x97\xA6");
+}
+
+/* Bytes of "12. " or "3) " at the start, 0 when none. */
+static size_t number_len(const char *s)
+{
+	size_t n = 0;
+	while (isdigit((unsigned char)s[n]) && n < 3)
+		n++;
+	if (!n || (s[n] != '.' && s[n] != ')') || s[n + 1] != ' ')
+		return 0;
+	n += 2;
+	while (s[n] == ' ')
+		n++;
+	return s[n] ? n : 0;
+}
+
+static int split_lines(import_ctx *c, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len, *eol;
+	int blank = 1;
+	size_t cap = 0;
+
+	while (p < end) {
+		line *l;
+		char *t;
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		if (!(t = trim_dup(p, (size_t)(eol - p))))
+			return STANCE_ERROR;
+		p = eol < end ? eol + 1 : end;
+		if (!*t) {
+			free(t);
+			blank = 1;
+			continue;
+		}
+		if (c->n == cap) {
+			line *grown = realloc(c->v, (cap = cap ? cap * 2 : 64) * sizeof(*grown));
+			if (!grown) {
+				free(t);
+				return stance_error_oom();
+			}
+			c->v = grown;
+		}
+		l = &c->v[c->n];
+		memset(l, 0, sizeof(*l));
+		l->text = t;
+		l->joined = !blank;
+		c->n++;
+		blank = 0;
+		if (!(l->fold = fold(t)))
+			return STANCE_ERROR;
+		l->words = count_words(t);
+	}
+	return 0;
+}
+
+/*
+ * Hard-wrapped text (every line at most ~80 columns, paragraphs of several
+ * lines): the lines of a paragraph are joined back, list items kept apart.
+ */
+static int unwrap(import_ctx *c)
+{
+	size_t i, longish = 0, maxlen = 0, runs = 0, out = 0;
+	for (i = 0; i < c->n; i++) {
+		size_t l = strlen(c->v[i].text);
+		if (l > maxlen)
+			maxlen = l;
+		if (l >= 50)
+			longish++;
+		if (c->v[i].joined)
+			runs++;
+	}
+	/* bytes, not characters: leave room for multi-byte letters */
+	if (maxlen > 110 || longish < 3 || runs < longish / 2)
+		return 0;
+	for (i = 0; i < c->n; i++) {
+		line *l = &c->v[i];
+		if (out > 0 && l->joined && !bullet_len(l->text) && !number_len(l->text) &&
+		    strlen(c->v[out - 1].text) >= 40 && !bullet_len(c->v[out - 1].text)) {
+			line *prev = &c->v[out - 1];
+			stance_buf b = STANCE_BUF_INIT;
+			char *f;
+			if (stance_buf_printf(&b, "%s %s", prev->text, l->text) < 0)
+				return STANCE_ERROR;
+			free(prev->text);
+			prev->text = stance_buf_detach(&b);
+			if (!(f = fold(prev->text)))
+				return STANCE_ERROR;
+			free(prev->fold);
+			prev->fold = f;
+			prev->words += l->words;
+			free(l->text);
+			free(l->fold);
+			continue;
+		}
+		c->v[out++] = *l;
+	}
+	c->n = out;
+	return 0;
+}
+
+static int kept(const line *l)
+{
+	return l->role != R_DROP && l->role != R_META;
+}
+
+/* ---- pass 1: teaser cards ---------------------------------------- */
+
+static int card_at(const import_ctx *c, size_t i)
+{
+	const line *a = &c->v[i], *b;
+	size_t la = strlen(a->text);
+	if (i + 1 >= c->n)
+		return 0;
+	b = &c->v[i + 1];
+	return a->words <= 4 && b->words <= 25 && strlen(b->text) > la + 1 &&
+		!strncmp(b->text, a->text, la) && b->text[la] == ' ' &&
+		last_cp(b->text) != '.';
+}
+
+static void pass_cards(import_ctx *c)
+{
+	size_t i, ncards = 0, last_end = 0;
+	for (i = 0; i + 1 < c->n; i++) {
+		if (!card_at(c, i))
+			continue;
+		c->v[i].role = c->v[i + 1].role = R_DROP;
+		last_end = i + 1;
+		if (i + 2 < c->n && c->v[i + 2].words <= 30 && !card_at(c, i + 2)) {
+			c->v[i + 2].role = R_DROP;
+			last_end = i + 2;
+		}
+		ncards++;
+		i = last_end;
+	}
+	/* after a run of related pieces, a tail of short blurbs is more of them */
+	if (ncards >= 2) {
+		for (i = last_end + 1; i < c->n; i++)
+			if (c->v[i].words > 30)
+				return;
+		for (i = last_end + 1; i < c->n; i++)
+			c->v[i].role = R_DROP;
+	}
+}
+
+/* ---- pass 2: chrome ------------------------------------------------ */
+
+static void pass_chrome(import_ctx *c)
+{
+	size_t i;
+	for (i = 0; i < c->n; i++)
+		if (c->v[i].role == R_TEXT &&
+		    (!has_alnum(c->v[i].text) || is_chrome(c->rules, c->v[i].fold)))
+			c->v[i].role = R_DROP;
+}
+
+/* ---- names, bylines, notes ----------------------------------------- */
+
+static int particle(const char *w, size_t n)
+{
+	static const char *const ps[] = { "van", "von", "de", "der", "den", "la", "le", "du",
+		"da", "di", "del", "bin", "al", "ter", "ten", NULL };
+	size_t i;
+	for (i = 0; ps[i]; i++)
+		if (strlen(ps[i]) == n && !strncmp(w, ps[i], n))
+			return 1;
+	return 0;
+}
+
+/* 1 when s[0..len) reads as a name: 1..maxwords words, capitalised (or
+ * particles), no digits, no sentence punctuation. */
+static int name_like(const char *s, size_t len, int maxwords)
+{
+	size_t i = 0;
+	int words = 0, caps = 0;
+	while (i < len) {
+		size_t start, k;
+		while (i < len && (k = space_len(s + i)) > 0)
+			i += k;
+		if (i >= len)
+			break;
+		start = i;
+		while (i < len && !space_len(s + i))
+			i++;
+		words++;
+		if (starts_upper(s + start) && !isdigit((unsigned char)s[start]))
+			caps++;
+		else if (!particle(s + start, i - start))
+			return 0;
+		for (k = start; k < i; k++)
+			if (isdigit((unsigned char)s[k]) || strchr(",;:!?()\"", s[k]))
+				return 0;
+		if (s[i - 1] == '.' && i - start > 2) /* initials ("J.") only */
+			return 0;
+	}
+	return words >= 1 && words <= maxwords && caps >= 1;
+}
+
+/* The acronym (2-6 capitals) of a possessive "KL's" / "KL’s" in s, or NULL.
+ * With `at_start`, only as the first word. Caller frees. */
+static char *possessive_acronym(const char *s, int at_start)
+{
+	const char *p = s;
+	for (;;) {
+		const char *a = p, *q = p;
+		while (*q >= 'A' && *q <= 'Z')
+			q++;
+		if (q - a >= 2 && q - a <= 6 && (a == s || !word_byte((unsigned char)a[-1]))) {
+			size_t k = 0;
+			if (*q == '\'')
+				k = 1;
+			else if (starts_with(q, "\xE2\x80\x99"))
+				k = 3;
+			if (k && q[k] == 's' && !word_byte((unsigned char)q[k + 1]))
+				return stance_strndup(a, (size_t)(q - a));
+		}
+		if (at_start)
+			return NULL;
+		while (*p && word_byte((unsigned char)*p))
+			p++;
+		while (*p && !word_byte((unsigned char)*p))
+			p++;
+		if (!*p)
+			return NULL;
+	}
+}
+
+static int is_acronym(const char *s)
+{
+	size_t n = 0;
+	while (s[n] >= 'A' && s[n] <= 'Z')
+		n++;
+	return n >= 2 && n <= 6 && !s[n];
+}
+
+/* Where the name part of a byline ends: at a comma, a dash, a bar, a
+ * parenthesis or a number. */
+static size_t name_end(const char *s)
+{
+	size_t i;
+	for (i = 0; s[i]; i++) {
+		if (s[i] == ',' || s[i] == '|' || s[i] == '(' || s[i] == '/' ||
+		    (isdigit((unsigned char)s[i]) && (i == 0 || s[i - 1] == ' ')) ||
+		    starts_with(s + i, " - ") || starts_with(s + i, " \xE2\x80\x93 ") ||
+		    starts_with(s + i, " \xE2\x80\x94 "))
+			return i;
+	}
+	return i;
+}
+
+/* Splits "A og B", "A and B", "A & B" and checks each is a name. When
+ * `commit`, adds them as authors. Returns the number of names, 0 when one
+ * part is not a name. */
+static int byline_names(import_ctx *c, const char *s, size_t len, int commit)
+{
+	static const char *const seps[] = { " og ", " and ", " & ", " samt ", ", ", NULL };
+	size_t i = 0, start = 0;
+	int count = 0;
+	while (i <= len) {
+		size_t seplen = 0, k;
+		if (i == len) {
+			seplen = 0;
+		} else {
+			for (k = 0; seps[k]; k++)
+				if (i + strlen(seps[k]) <= len && !strncmp(s + i, seps[k], strlen(seps[k]))) {
+					seplen = strlen(seps[k]);
+					break;
+				}
+			if (!seplen) {
+				i++;
+				continue;
+			}
+		}
+		if (!name_like(s + start, i - start, 5))
+			return 0;
+		if (commit && add_author(c, s + start, i - start) < 0)
+			return -1;
+		count++;
+		if (i == len)
+			break;
+		i += seplen;
+		start = i;
+	}
+	return count;
+}
+
+/* "Af NAME[, role or date]", "By NAME", "tekst NAME", "Written by NAME". */
+static int parse_byline(import_ctx *c, line *l)
+{
+	static const char *const leads[] = { "af: ", "af ", "by: ", "by ", "tekst: ", "tekst ",
+		"text: ", "text ", "skrevet af ", "written by ", "forfatter: ", "author: ",
+		"foto og tekst: ", "tekst og foto: ", NULL };
+	size_t i, n = 0, ne;
+	const char *rest;
+	int names;
+	char *org;
+	stance_date d;
+
+	if (l->words > 20)
+		return 0;
+	for (i = 0; leads[i]; i++)
+		if (starts_with(l->fold, leads[i])) {
+			n = strlen(leads[i]);
+			break;
+		}
+	if (!leads[i])
+		return 0;
+	rest = l->text + n;
+	ne = name_end(rest);
+	while (ne > 0 && rest[ne - 1] == ' ')
+		ne--;
+	if (!ne || (names = byline_names(c, rest, ne, 0)) <= 0)
+		return 0;
+	if (byline_names(c, rest, ne, 1) < 0)
+		return -1;
+	stance_import_find_date(&d, NULL, NULL, rest + ne, c->language);
+	set_date(c, &d, RANK_BYLINE);
+	if (!c->organization && (org = possessive_acronym(rest + ne, 0)) != NULL)
+		c->organization = org;
+	return 1;
+}
+
+/* "– Redaktionen", "— Jane Smith": a signature; returns the name's offset. */
+static size_t signature_at(const char *s)
+{
+	size_t n = 0;
+	if (starts_with(s, "\xE2\x80\x93 ") || starts_with(s, "\xE2\x80\x94 "))
+		n = 4;
+	else if (starts_with(s, "-- "))
+		n = 3;
+	else if (starts_with(s, "- "))
+		n = 2;
+	else
+		return 0;
+	while (s[n] == ' ')
+		n++;
+	return name_like(s + n, strlen(s + n), 5) ? n : 0;
+}
+
+/* "Debatindlægget er bragt på Altinget Kommunal den 4. december 2020",
+ * "This article first appeared in The Journal on 4 December 2020". */
+static int parse_note(import_ctx *c, line *l)
+{
+	static const char *const marks[] = { " bragt på ", " bragt i ", " trykt i ",
+		" offentliggjort i ", " offentliggjort på ", " first published in ",
+		" originally published in ", " first appeared in ", " originally appeared in ",
+		" appeared in ", " published in ", " was published by ", NULL };
+	size_t i, at = 0, end;
+	const char *hit = NULL, *outlet;
+	stance_date d;
+
+	if (l->words > 30)
+		return 0;
+	for (i = 0; marks[i]; i++) {
+		const char *f = strstr(l->fold, marks[i] + 1);
+		if (f && (f == l->fold || f[-1] == ' ')) {
+			hit = f;
+			at = (size_t)(f - l->fold) + strlen(marks[i]) - 1;
+			break;
+		}
+	}
+	if (!hit)
+		return 0;
+	stance_import_find_date(&d, NULL, NULL, l->text, c->language);
+	set_date(c, &d, RANK_NOTE);
+	if (strlen(l->fold) != strlen(l->text) || at >= strlen(l->text))
+		return 1;
+	outlet = l->text + at;
+	{
+		utf8proc_int32_t cp;
+		cp_at(outlet, &cp);
+		if (!is_upper_cp(cp))
+			return 1;
+	}
+	for (end = 0; outlet[end]; end++) {
+		if (outlet[end] == ',' || outlet[end] == '(' || isdigit((unsigned char)outlet[end]) ||
+		    starts_with(outlet + end, " den ") || starts_with(outlet + end, " d. ") ||
+		    starts_with(outlet + end, " on ") || starts_with(outlet + end, " i ") ||
+		    starts_with(outlet + end, " in ") || starts_with(outlet + end, " the ") ||
+		    (outlet[end] == '.' && (!outlet[end + 1] || outlet[end + 1] == ' ')))
+			break;
+		if (end > 0 && outlet[end - 1] == ' ' && month_name_at(outlet + end))
+			break;
+	}
+	return set_str(&c->publication, outlet, end) < 0 ? -1 : 1;
+}
+
+/* ---- pass 3: the tail ---------------------------------------------- */
+
+static int pass_tail(import_ctx *c, size_t *tail_author, size_t *tail_author_len)
+{
+	size_t i = c->n, closest = (size_t)-1;
+	int r;
+
+	*tail_author = (size_t)-1;
+	while (i-- > 0) {
+		line *l = &c->v[i];
+		size_t sig;
+		if (l->role != R_TEXT)
+			continue;
+		if ((r = parse_note(c, l)) < 0)
+			return r;
+		if (r > 0) {
+			l->role = R_META;
+			closest = i;
+			continue;
+		}
+		if ((sig = signature_at(l->text)) > 0) {
+			l->role = R_META;
+			closest = i;
+			continue;
+		}
+		if (l->words <= 4 && !ends_closed(l->text)) {
+			/* a label: a category, a tag, a kind ("Tema: Leder"), a name */
+			const char *colon = strchr(l->fold, ':');
+			const char *k = kind_line(c->rules, l->fold);
+			if (!k && colon) {
+				const char *v = colon + 1;
+				while (*v == ' ')
+					v++;
+				k = kind_line(c->rules, v);
+			}
+			set_kind(c, k, RANK_TAIL);
+			l->role = R_META;
+			closest = i;
+			continue;
+		}
+		break;
+	}
+	/* the line right under the article may be its signature */
+	if (closest != (size_t)-1) {
+		const line *l = &c->v[closest];
+		size_t sig = signature_at(l->text);
+		if (sig) {
+			*tail_author = closest;
+			*tail_author_len = sig;
+		} else if (l->words >= 1 && l->words <= 4 && !strchr(l->text, ':') &&
+			   !kind_line(c->rules, l->fold) && name_like(l->text, strlen(l->text), 4) &&
+			   (l->words >= 2 || is_acronym(l->text))) {
+			*tail_author = closest;
+			*tail_author_len = 0;
+		}
+	}
+	return 0;
+}
+
+/* ---- pass 4: the head ---------------------------------------------- */
+
+static int title_like(const line *l)
+{
+	utf8proc_int32_t c0, cl;
+	if (l->role != R_TEXT || l->words < 1 || l->words > 25 || bullet_len(l->text))
+		return 0;
+	cp_at(l->text, &c0);
+	cl = last_cp(l->text);
+	if (is_quote_cp(c0) || cl == '.' || cl == ',' || cl == ';' || cl == ':')
+		return 0;
+	return 1;
+}
+
+/* A line that says nothing but a date (and words like a weekday or "kl."). */
+static int date_line(import_ctx *c, line *l)
+{
+	stance_date d;
+	size_t a, b;
+	char *span;
+	int rest;
+	if (l->words > 10)
+		return 0;
+	stance_import_find_date(&d, &a, &b, l->text, c->language);
+	if (d.precision == STANCE_DATE_NONE)
+		return 0;
+	if (!(span = stance_strndup(l->text + a, b - a)))
+		return -1;
+	rest = l->words - count_words(span);
+	free(span);
+	if (rest > 4)
+		return 0;
+	if (d.precision == STANCE_DATE_YEAR) /* an issue line: "X nr. 13 / 2009" */
+		return 0;
+	set_date(c, &d, (strstr(l->fold, "opdateret") || strstr(l->fold, "updated") ||
+		strstr(l->fold, "senest ændret") || strstr(l->fold, "last modified")) ?
+		RANK_UPDATED : RANK_HEAD);
+	return 1;
+}
+
+/* "Nyhedsmagasinet Danske Kommuner nr. 13 / 2009": the outlet and its year. */
+static int issue_line(import_ctx *c, line *l)
+{
+	stance_date d;
+	size_t a, b, i, start = 0;
+	if (l->words > 12)
+		return 0;
+	stance_import_find_date(&d, &a, &b, l->text, c->language);
+	if (d.precision != STANCE_DATE_YEAR)
+		return 0;
+	set_date(c, &d, RANK_HEAD);
+	/* the outlet is what comes before "nr.", less words that only describe it */
+	if (strlen(l->fold) == strlen(l->text)) {
+		for (i = 0; i < c->rules->nprefixes; i++) {
+			size_t n = strlen(c->rules->prefixes[i]);
+			if (!strncmp(l->fold, c->rules->prefixes[i], n) && l->fold[n] == ' ') {
+				start = n + 1;
+				break;
+			}
+		}
+	}
+	if (a > start && set_str(&c->publication, l->text + start, a - start) < 0)
+		return -1;
+	return 1;
+}
+
+static int pass_head(import_ctx *c)
+{
+	size_t idx[12], nw = 0, i, k, title = (size_t)-1, byline = (size_t)-1, first = (size_t)-1;
+	int r;
+	const char *kind;
+
+	for (i = 0; i < c->n && nw < STANCE_ARRAY_SIZE(idx); i++) {
+		if (c->v[i].role != R_TEXT)
+			continue;
+		if (first == (size_t)-1)
+			first = i;
+		idx[nw++] = i;
+	}
+	for (k = 0; k < nw; k++) {
+		line *l = &c->v[idx[k]];
+		if ((r = parse_byline(c, l)) < 0)
+			return r;
+		if (r > 0) {
+			l->role = R_META;
+			if (byline == (size_t)-1)
+				byline = idx[k];
+			continue;
+		}
+		if ((r = date_line(c, l)) != 0 || (r = issue_line(c, l)) != 0) {
+			if (r < 0)
+				return r;
+			l->role = R_META;
+			continue;
+		}
+		if ((kind = kind_line(c->rules, l->fold)) != NULL) {
+			set_kind(c, kind, RANK_LABEL);
+			l->role = R_META;
+		}
+	}
+	/* the title: led by a kind word, or the line above the byline, or the
+	 * first line that reads as a title */
+	for (k = 0; k < nw && k < 4 && title == (size_t)-1; k++) {
+		line *l = &c->v[idx[k]];
+		size_t at;
+		if (l->role != R_TEXT)
+			continue;
+		if ((kind = kind_prefix(c->rules, l->fold, l->text, idx[k] == first, &at)) != NULL) {
+			line probe = *l;
+			probe.text = l->text + at;
+			probe.words = count_words(probe.text);
+			if (!title_like(&probe))
+				continue;
+			set_kind(c, kind, RANK_PREFIX);
+			if (!(c->title = stance_strdup(l->text + at)))
+				return -1;
+			title = idx[k];
+		}
+	}
+	if (title == (size_t)-1 && byline != (size_t)-1) {
+		for (i = byline; i-- > 0;) {
+			if (c->v[i].role == R_DROP || c->v[i].role == R_META)
+				continue;
+			if (title_like(&c->v[i]))
+				title = i;
+			break;
+		}
+	}
+	for (k = 0; k < nw && title == (size_t)-1; k++)
+		if (title_like(&c->v[idx[k]]))
+			title = idx[k];
+	if (title == (size_t)-1)
+		return 0;
+	if (!c->title && !(c->title = stance_strdup(c->v[title].text)))
+		return -1;
+	c->v[title].role = R_META;
+	/* short lines above the title are banners and breadcrumbs */
+	for (i = 0; i < title; i++) {
+		line *l = &c->v[i];
+		if (l->role != R_TEXT || l->words > 25)
+			continue;
+		set_kind(c, kind_in(c->rules, l->fold), RANK_BANNER);
+		l->role = R_DROP;
+	}
+	return 0;
+}
+
+/* ---- pass 5: pull quotes ------------------------------------------- */
+
+/* Bytes of the letter or digit at p, 0 when it is something else. */
+static int alnum_at(const char *p)
+{
+	utf8proc_int32_t cp;
+	int n = cp_at(p, &cp);
+	return (is_letter_cp(cp) || (cp >= '0' && cp <= '9')) ? n : 0;
+}
+
+static int hash_words(line *l)
+{
+	const char *p = l->fold;
+	size_t cap = (size_t)l->words + 1;
+	int n;
+	if (!(l->hash = malloc(cap * sizeof(*l->hash))))
+		return stance_error_oom();
+	l->nhash = 0;
+	while (*p) {
+		uint32_t h = 2166136261u;
+		if (!alnum_at(p)) {
+			utf8proc_int32_t cp;
+			p += cp_at(p, &cp);
+			continue;
+		}
+		while ((n = alnum_at(p)) > 0)
+			while (n-- > 0)
+				h = (h ^ (unsigned char)*p++) * 16777619u;
+		if ((size_t)l->nhash < cap)
+			l->hash[l->nhash++] = h;
+	}
+	return 0;
+}
+
+/* Fewest word edits turning b into some stretch of p. */
+static int approx_within(const uint32_t *b, int nb, const uint32_t *p, int np, int limit)
+{
+	int *col, i, j, best = nb;
+	if (!(col = malloc((size_t)(nb + 1) * sizeof(*col))))
+		return nb;
+	for (i = 0; i <= nb; i++)
+		col[i] = i;
+	for (j = 1; j <= np; j++) {
+		int diag = col[0], colmin;
+		col[0] = 0; /* the stretch may start anywhere in p */
+		colmin = 0;
+		for (i = 1; i <= nb; i++) {
+			int up = col[i], v = diag + (b[i - 1] != p[j - 1]);
+			if (up + 1 < v)
+				v = up + 1;
+			if (col[i - 1] + 1 < v)
+				v = col[i - 1] + 1;
+			diag = up;
+			col[i] = v;
+			if (v < colmin)
+				colmin = v;
+		}
+		if (col[nb] < best)
+			best = col[nb];
+		if (best == 0)
+			break;
+	}
+	free(col);
+	(void)limit;
+	return best;
+}
+
+static int quoted(const line *l)
+{
+	utf8proc_int32_t c0;
+	cp_at(l->text, &c0);
+	return is_quote_cp(c0) && is_quote_cp(last_cp(l->text));
+}
+
+/* The line after i, when it attributes a quote: "Jacob Bundsgaard, KL's formand". */
+static int attribution(const import_ctx *c, size_t i)
+{
+	const line *a;
+	if (i + 1 >= c->n)
+		return 0;
+	a = &c->v[i + 1];
+	return a->joined && a->role == R_TEXT && a->words <= 8 && last_cp(a->text) != '.' &&
+		name_like(a->text, name_end(a->text), 5);
+}
+
+static size_t uf_find(size_t *parent, size_t i)
+{
+	while (parent[i] != i)
+		i = parent[i] = parent[parent[i]];
+	return i;
+}
+
+static int pass_quotes(import_ctx *c)
+{
+	size_t i, j, *parent = NULL;
+	char *host = NULL;
+	int error = 0;
+
+	if (!(parent = malloc(c->n * sizeof(*parent))) || !(host = calloc(c->n, 1))) {
+		error = stance_error_oom();
+		goto done;
+	}
+	for (i = 0; i < c->n; i++) {
+		parent[i] = i;
+		if (c->v[i].role == R_TEXT && (error = hash_words(&c->v[i])) < 0)
+			goto done;
+	}
+	for (i = 0; i < c->n; i++) {
+		line *b = &c->v[i];
+		if (b->role != R_TEXT || b->nhash < 6 || b->nhash > 80 || bullet_len(b->text))
+			continue;
+		for (j = 0; j < c->n; j++) {
+			line *p = &c->v[j];
+			int d;
+			if (j == i || p->role != R_TEXT || p->nhash < b->nhash)
+				continue;
+			d = approx_within(b->hash, b->nhash, p->hash, p->nhash, b->nhash / 5);
+			if (d * 5 > b->nhash)
+				continue;
+			if (p->nhash * 10 >= b->nhash * 13) {
+				host[i] = 1;
+			} else {
+				size_t ri = uf_find(parent, i), rj = uf_find(parent, j);
+				if (ri != rj) {
+					if (ri < rj)
+						parent[rj] = ri;
+					else
+						parent[ri] = rj;
+				}
+			}
+		}
+	}
+	for (i = 0; i < c->n; i++) {
+		line *b = &c->v[i];
+		size_t r = uf_find(parent, i);
+		int copies = 0, any_host = host[i];
+		if (b->role != R_TEXT)
+			continue;
+		for (j = 0; j < c->n; j++)
+			if (j != i && uf_find(parent, j) == r) {
+				copies++;
+				any_host |= host[j];
+			}
+		if (!copies && !host[i])
+			continue;
+		if (r != i) {
+			/* a later copy of a quote or paragraph already given */
+			b->role = R_DROP;
+			if (attribution(c, i))
+				c->v[i + 1].role = R_DROP;
+			continue;
+		}
+		if (quoted(b) || attribution(c, i) || (copies && any_host)) {
+			b->role = R_QUOTE;
+			if (attribution(c, i))
+				c->v[i + 1].role = R_ATTR;
+		}
+	}
+done:
+	free(parent);
+	free(host);
+	return error;
+}
+
+/* ---- pass 6: lists and headings ------------------------------------ */
+
+static void pass_lists(import_ctx *c)
+{
+	size_t i = 0, j;
+	while (i < c->n) {
+		int numbered;
+		if (c->v[i].role != R_TEXT || (!bullet_len(c->v[i].text) && !number_len(c->v[i].text))) {
+			i++;
+			continue;
+		}
+		numbered = !bullet_len(c->v[i].text);
+		for (j = i; j < c->n && c->v[j].role == R_TEXT &&
+		     (numbered ? number_len(c->v[j].text) : bullet_len(c->v[j].text)) > 0; j++)
+			;
+		if (j - i >= 2 || (!numbered && strong_bullet(c->v[i].text))) {
+			for (; i < j; i++) {
+				c->v[i].role = numbered ? R_OITEM : R_ITEM;
+				c->v[i].marker = numbered ? number_len(c->v[i].text) : bullet_len(c->v[i].text);
+			}
+		}
+		i = j > i ? j : i + 1;
+	}
+}
+
+static void pass_headings(import_ctx *c)
+{
+	size_t i, j;
+	line_role prev = R_META;
+	for (i = 0; i < c->n; i++) {
+		line *l = &c->v[i];
+		const line *next = NULL;
+		utf8proc_int32_t last;
+		if (!kept(l))
+			continue;
+		if (l->role == R_TEXT && l->words <= 12 && strlen(l->text) <= 120 &&
+		    starts_upper(l->text) && prev != R_HEADING) {
+			last = last_cp(l->text);
+			for (j = i + 1; j < c->n && !next; j++)
+				if (kept(&c->v[j]))
+					next = &c->v[j];
+			if (next && (last == '?' ? l->words <= 6 : !ends_closed(l->text)) &&
+			    (next->role == R_ITEM || next->role == R_OITEM || next->role == R_QUOTE ||
+			     (next->role == R_TEXT && next->words > l->words &&
+			      (next->words >= 8 || ends_closed(next->text)))))
+				l->role = R_HEADING;
+		}
+		prev = l->role;
+	}
+}
+
+/* ---- output -------------------------------------------------------- */
+
+/* Appends s as Markdown text: characters Markdown would read as markup are
+ * escaped, so the words come through as written. */
+static int put_escaped(stance_buf *out, const char *s)
+{
+	size_t i = 0, n;
+	int error;
+	/* line-start markers: headings, lists, quotes, thematic breaks */
+	if (*s == '#' || *s == '+' || *s == '-' || *s == '=' || *s == '>')
+		if ((error = stance_buf_putc(out, '\\')) < 0)
+			return error;
+	for (n = 0; isdigit((unsigned char)s[n]); n++)
+		;
+	for (; s[i]; i++) {
+		if (strchr("\\`*_[]<>&~|", s[i]) && i > 0 && (error = stance_buf_putc(out, '\\')) < 0)
+			return error;
+		if (i == 0 && strchr("\\`*_[]<&~|", s[i]) && (error = stance_buf_putc(out, '\\')) < 0)
+			return error;
+		if (n > 0 && i == n && (s[i] == '.' || s[i] == ')') && (error = stance_buf_putc(out, '\\')) < 0)
+			return error;
+		if ((error = stance_buf_putc(out, s[i])) < 0)
+			return error;
+	}
+	return 0;
+}
+
+/* The text of a quote without the quotation marks around it. */
+static char *unquote(const char *s)
+{
+	utf8proc_int32_t c0, cl;
+	size_t a, len = strlen(s), b = len;
+	a = (size_t)cp_at(s, &c0);
+	cl = last_cp(s);
+	if (!is_quote_cp(c0) || !is_quote_cp(cl) || len < 3)
+		return stance_strdup(s);
+	while (b > 0 && ((unsigned char)s[b - 1] & 0xC0) == 0x80)
+		b--;
+	b--;
+	return b > a ? trim_dup(s + a, b - a) : stance_strdup(s);
+}
+
+static int emit(stance_buf *out, const import_ctx *c)
+{
+	size_t i, num = 0;
+	int error = 0;
+	line_role prev = R_META;
+	for (i = 0; i < c->n; i++) {
+		const line *l = &c->v[i];
+		if (!kept(l))
+			continue;
+		if (l->role != R_ITEM && l->role != R_OITEM && l->role != R_ATTR && out->size)
+			error = stance_buf_puts(out, (prev == R_ITEM || prev == R_OITEM) ? "\n" : "\n\n");
+		else if ((l->role == R_ITEM || l->role == R_OITEM) && out->size)
+			error = stance_buf_puts(out, (prev == l->role) ? "\n" : "\n\n");
+		if (error < 0)
+			return error;
+		switch (l->role) {
+		case R_HEADING:
+			if ((error = stance_buf_puts(out, "## ")) < 0 || (error = put_escaped(out, l->text)) < 0)
+				return error;
+			break;
+		case R_ITEM:
+			if ((error = stance_buf_puts(out, "- ")) < 0 ||
+			    (error = put_escaped(out, l->text + l->marker)) < 0)
+				return error;
+			break;
+		case R_OITEM:
+			if (prev != R_OITEM)
+				num = 0;
+			if ((error = stance_buf_printf(out, "%zu. ", ++num)) < 0 ||
+			    (error = put_escaped(out, l->text + l->marker)) < 0)
+				return error;
+			break;
+		case R_QUOTE: {
+			char *q = unquote(l->text);
+			if (!q)
+				return STANCE_ERROR;
+			error = stance_buf_puts(out, "> ");
+			if (error >= 0)
+				error = put_escaped(out, q);
+			free(q);
+			if (error < 0)
+				return error;
+			break;
+		}
+		case R_ATTR:
+			if ((error = stance_buf_puts(out, "\n>\n> \xE2\x80\x94 ")) < 0 ||
+			    (error = put_escaped(out, l->text)) < 0)
+				return error;
+			break;
+		default:
+			if ((error = put_escaped(out, l->text)) < 0)
+				return error;
+		}
+		prev = l->role;
+	}
+	return stance_buf_putc(out, '\n');
+}
+
+/* "da" or "en" by the commonest short words; NULL when unclear. */
+static const char *guess_language(const import_ctx *c)
+{
+	static const char *const da[] = { "og", "at", "det", "er", "til", "af", "på", "som", "med",
+		"vi", "ikke", "der", "har", "kan", "skal", "en", "et", NULL };
+	static const char *const en[] = { "the", "and", "of", "to", "is", "that", "in", "we",
+		"with", "not", "are", "this", "be", "have", "it", "a", NULL };
+	size_t i, k, nda = 0, nen = 0;
+	for (i = 0; i < c->n; i++) {
+		const char *p = c->v[i].fold;
+		if (!kept(&c->v[i]))
+			continue;
+		while (*p) {
+			size_t n = 0;
+			while (*p && !word_byte((unsigned char)*p))
+				p++;
+			while (p[n] && word_byte((unsigned char)p[n]))
+				n++;
+			for (k = 0; da[k]; k++)
+				if (strlen(da[k]) == n && !strncmp(p, da[k], n))
+					nda++;
+			for (k = 0; en[k]; k++)
+				if (strlen(en[k]) == n && !strncmp(p, en[k], n))
+					nen++;
+			p += n;
+		}
+	}
+	if (nda >= 5 && nda > 2 * nen)
+		return "da";
+	if (nen >= 5 && nen > 2 * nda)
+		return "en";
+	return NULL;
+}
+
+int stance_import_text(stance_document **out, const char *text, size_t len,
+	const char *origin, const stance_import_options *opts, stance_buf *report)
+{
+	import_ctx c;
+	stance_import_rules *own = NULL;
+	stance_document *doc = NULL;
+	stance_buf body = STANCE_BUF_INIT, missing = STANCE_BUF_INIT, date = STANCE_BUF_INIT;
+	size_t tail_author = (size_t)-1, tail_len = 0, i;
+	const char *lang;
+	int error = 0, any = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.kind_rank = c.date_rank = RANK_NONE;
+	if (!origin)
+		origin = "text";
+	if ((error = stance_utf8_validate(text, len, origin)) < 0)
+		goto done;
+	if (opts && opts->rules) {
+		c.rules = opts->rules;
+	} else {
+		if ((error = stance_import_rules_load(&own, NULL)) < 0)
+			goto done;
+		c.rules = own;
+	}
+	c.language = opts && opts->language ? opts->language : "en";
+
+	if ((error = split_lines(&c, text, len)) < 0 || (error = unwrap(&c)) < 0)
+		goto done;
+	pass_cards(&c);
+	pass_chrome(&c);
+	if ((error = pass_tail(&c, &tail_author, &tail_len)) < 0 ||
+	    (error = pass_head(&c)) < 0 || (error = pass_quotes(&c)) < 0)
+		goto done;
+	pass_lists(&c);
+	pass_headings(&c);
+
+	for (i = 0; i < c.n; i++)
+		if (kept(&c.v[i]))
+			any = 1;
+	if (!any) {
+		error = stance_error_set(STANCE_EPARSE, "%s: no article text found", origin);
+		goto done;
+	}
+	/* a signature stands in for a missing byline */
+	if (!c.nauthors && tail_author != (size_t)-1) {
+		const char *s = c.v[tail_author].text + tail_len;
+		if ((error = add_author(&c, s, strlen(s))) < 0)
+			goto done;
+	}
+	/* an organization from "KL's input …", from an author that is one
+	 * ("tekst KL"), and an organization that wrote it stands as author */
+	if (!c.organization && c.title)
+		c.organization = possessive_acronym(c.title, 1);
+	for (i = 0; !c.organization && i < c.nauthors; i++)
+		if (is_acronym(c.authors[i]) && !(c.organization = stance_strdup(c.authors[i]))) {
+			error = STANCE_ERROR;
+			goto done;
+		}
+	if (!c.nauthors && c.organization &&
+	    (error = add_author(&c, c.organization, strlen(c.organization))) < 0)
+		goto done;
+
+	if ((error = emit(&body, &c)) < 0 || (error = stance_document_new(&doc)) < 0 ||
+	    (error = stance_document_set_body(doc, body.ptr, body.size)) < 0)
+		goto done;
+	if ((c.title && (error = stance_document_set(doc, "title", c.title)) < 0) ||
+	    (c.kind && (error = stance_document_set(doc, "kind", c.kind)) < 0) ||
+	    (c.organization && (error = stance_document_set(doc, "organization", c.organization)) < 0) ||
+	    (c.publication && (error = stance_document_set(doc, "publication", c.publication)) < 0))
+		goto done;
+	for (i = 0; i < c.nauthors; i++)
+		if ((error = stance_document_add_author(doc, c.authors[i])) < 0)
+			goto done;
+	if (c.published.precision != STANCE_DATE_NONE &&
+	    ((error = stance_date_format(&date, &c.published)) < 0 ||
+	     (error = stance_document_set(doc, "published", stance_buf_cstr(&date))) < 0))
+		goto done;
+	lang = guess_language(&c);
+	if (!lang && opts && opts->language)
+		lang = opts->language;
+	if (lang && (error = stance_document_set(doc, "language", lang)) < 0)
+		goto done;
+
+	if (report) {
+		static const char *const fields[] = { "title", "kind", "authors", "organization",
+			"publication", "published", NULL };
+		for (i = 0; fields[i]; i++) {
+			int found = i == 2 ? c.nauthors > 0 : stance_document_get(doc, fields[i]) != NULL;
+			if (!found && (error = stance_buf_printf(&missing, "%s%s",
+				missing.size ? ", " : "", fields[i])) < 0)
+				goto done;
+		}
+		if (missing.size && (error = stance_buf_printf(report, "%s: could not find %s\n",
+			origin, stance_buf_cstr(&missing))) < 0)
+			goto done;
+	}
+	*out = doc;
+	doc = NULL;
+done:
+	stance_document_free(doc);
+	stance_import_rules_free(own);
+	stance_buf_dispose(&body);
+	stance_buf_dispose(&missing);
+	stance_buf_dispose(&date);
+	ctx_dispose(&c);
+	return error;
+}
+
+int stance_import_suggest_id(stance_buf *out, const stance_document *doc, const char *collection)
+{
+	stance_buf coll = STANCE_BUF_INIT, slug = STANCE_BUF_INIT;
+	const char *title = stance_document_get(doc, "title"), *from = collection;
+	int error = 0;
+	size_t n;
+
+	if (!title)
+		return stance_error_set(STANCE_EINVALID, "the document has no title to make an id "
+			"from; give one with --id");
+	if (!from)
+		from = stance_document_get(doc, "organization");
+	if (!from)
+		from = stance_document_get(doc, "publication");
+	if (!from)
+		from = "import";
+	if (collection) {
+		if ((error = stance_buf_puts(&coll, collection)) < 0)
+			goto done;
+	} else if ((error = stance_slugify(&coll, from)) < 0) {
+		goto done;
+	}
+	if ((error = stance_slugify(&slug, title)) < 0)
+		goto done;
+	/* keep ids short: cut at a word boundary near 60 bytes */
+	if (slug.size > 60) {
+		n = 60;
+		while (n > 20 && slug.ptr[n] != '-')
+			n--;
+		slug.ptr[n] = '\0';
+		slug.size = n;
+	}
+	while (slug.size && slug.ptr[slug.size - 1] == '-')
+		slug.ptr[--slug.size] = '\0';
+	if ((error = stance_buf_printf(out, "%s/%s", stance_buf_cstr(&coll), stance_buf_cstr(&slug))) < 0)
+		goto done;
+	error = stance_id_validate(stance_buf_cstr(out));
+done:
+	stance_buf_dispose(&coll);
+	stance_buf_dispose(&slug);
+	return error;
+}
