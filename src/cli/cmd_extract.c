@@ -92,33 +92,41 @@ static int run_extract(cli_context *ctx, stance_repo *repo, int argc, char **arg
 		default: rc = cli_usage_error(&cmd_extract_entry, "unknown option"); goto done;
 		}
 	}
-	if (optind + 1 != argc) {
-		rc = cli_usage_error(&cmd_extract_entry, "needs exactly one HTML file");
+	if (optind >= argc) {
+		rc = cli_usage_error(&cmd_extract_entry, "needs an HTML file");
 		goto done;
 	}
 	opts.select = sel;
 	opts.remove = rem;
-	if ((error = stance_file_read(&data, argv[optind])) < 0 ||
-	    (error = stance_extract_html(&doc, data.ptr ? data.ptr : "", data.size, &opts)) < 0) {
-		/* Name the file when the page had no URL to name. */
-		if (!opts.url)
-			cli_error("%s: %s", argv[optind], stance_error_last());
-		else
-			cli_fail(error);
-		rc = CLI_ERROR;
-		goto done;
-	}
 	cli_pager_start(ctx);
-	if (json)
-		print_json(ctx->out, doc);
-	else if (body_only)
-		fputs(stance_document_body(doc), ctx->out);
-	else {
-		if ((error = stance_document_serialize(&out, doc)) < 0) {
-			rc = cli_fail(error);
-			goto done;
+	/* Several files: each in turn (a JSON object a line with --json). */
+	for (; optind < argc; optind++) {
+		const char *file = argv[optind];
+		stance_buf_clear(&data);
+		stance_buf_clear(&out);
+		stance_document_free(doc);
+		doc = NULL;
+		if ((error = stance_file_read(&data, file)) < 0 ||
+		    (error = stance_extract_html(&doc, data.ptr ? data.ptr : "", data.size, &opts)) < 0) {
+			/* Name the file when the page had no URL to name. */
+			if (!opts.url)
+				cli_error("%s: %s", file, stance_error_last());
+			else
+				cli_fail(error);
+			rc = CLI_ERROR;
+			continue;
 		}
-		fwrite(out.ptr, 1, out.size, ctx->out);
+		if (json)
+			print_json(ctx->out, doc);
+		else if (body_only)
+			fputs(stance_document_body(doc), ctx->out);
+		else {
+			if ((error = stance_document_serialize(&out, doc)) < 0) {
+				rc = cli_fail(error);
+				continue;
+			}
+			fwrite(out.ptr, 1, out.size, ctx->out);
+		}
 	}
 done:
 	stance_document_free(doc);
@@ -131,7 +139,7 @@ done:
 
 const cli_command cmd_extract_entry = {
 	.name = "extract",
-	.usage = "FILE.html [--url BASE] [--select XPATH]... [--remove XPATH]... [--json | --raw]",
+	.usage = "FILE.html... [--url BASE] [--select XPATH]... [--remove XPATH]... [--json | --raw]",
 	.summary = "Print the document stance would store for a saved web page.",
 	.needs_repo = 0,
 	.run = run_extract,

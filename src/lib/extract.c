@@ -118,20 +118,47 @@ static size_t utf8_len(const char *s, size_t n)
 	return c;
 }
 
-/* Length in characters of the node's normalised text, and its commas. */
+static void count_walk(const xmlNode *n, int *last_space, size_t *len, size_t *commas)
+{
+	for (; n; n = n->next) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			const unsigned char *p = (const unsigned char *)n->content;
+			while (p && *p) {
+				if (is_space(*p) || (p[0] == 0xc2 && p[1] == 0xa0)) {
+					p += (*p == 0xc2) ? 2 : 1;
+					if (!*last_space)
+						(*len)++;
+					*last_space = 1;
+					continue;
+				}
+				if ((*p & 0xc0) != 0x80)
+					(*len)++;
+				if (*p == ',')
+					(*commas)++;
+				*last_space = 0;
+				p++;
+			}
+		} else if (n->type == XML_ELEMENT_NODE && n->children)
+			count_walk(n->children, last_space, len, commas);
+	}
+}
+
+/* Length in characters of the node's normalised text (as inner_text gives
+ * it), and its commas; without building the text. */
 static size_t text_len(const xmlNode *n, size_t *commas)
 {
-	stance_buf b = STANCE_BUF_INIT;
-	size_t len, i;
-	inner_text(&b, n);
-	len = utf8_len(stance_buf_cstr(&b), b.size);
-	if (commas) {
-		*commas = 0;
-		for (i = 0; i < b.size; i++)
-			if (b.ptr[i] == ',')
-				(*commas)++;
-	}
-	stance_buf_dispose(&b);
+	size_t len = 0, c = 0;
+	int last_space = 1;
+	if (n->type == XML_TEXT_NODE) {
+		xmlNode one = *n;
+		one.next = NULL;
+		count_walk(&one, &last_space, &len, &c);
+	} else
+		count_walk(n->children, &last_space, &len, &c);
+	if (last_space && len)
+		len--; /* the trailing space inner_text trims */
+	if (commas)
+		*commas = c;
 	return len;
 }
 
@@ -220,6 +247,15 @@ static int valid_utf8(const unsigned char *s, size_t len)
 	return 1;
 }
 
+static int has_multibyte(const unsigned char *s, size_t len)
+{
+	size_t i;
+	for (i = 0; i < len; i++)
+		if (s[i] >= 0x80)
+			return 1;
+	return 0;
+}
+
 int stance_html_to_utf8(stance_buf *out, const char *data, size_t len,
 	const char *content_type, char *charset, size_t charset_size)
 {
@@ -257,6 +293,12 @@ int stance_html_to_utf8(stance_buf *out, const char *data, size_t len,
 			snprintf(cs, sizeof(cs), "%s", valid_utf8(u, len) ? "UTF-8" : "WINDOWS-1252");
 	}
 	charset_normalise(cs, sizeof(cs));
+	/* Bytes that are valid UTF-8 with multibyte characters in them are
+	 * UTF-8 whatever a header or meta tag claims: no legacy text is valid
+	 * UTF-8 by accident, and mislabelled pages are common. */
+	if (strcasecmp(cs, "UTF-8") && strncasecmp(cs, "UTF-16", 6) &&
+	    has_multibyte((const unsigned char *)data, len) && valid_utf8((const unsigned char *)data, len))
+		snprintf(cs, sizeof(cs), "UTF-8");
 	/* A page that says UTF-8 but is not gets the Windows-1252 reading. */
 	if (!strcasecmp(cs, "UTF-8") && !valid_utf8((const unsigned char *)data, len))
 		snprintf(cs, sizeof(cs), "WINDOWS-1252");
@@ -392,7 +434,8 @@ static char *absolute_url(const char *href, const char *base)
 
 typedef struct {
 	char *title, *byline, *published, *site_name, *lang;
-	char *ld_title, *ld_byline, *ld_published;
+	char *ld_title, *ld_byline, *ld_published, *ld_name, *ld_headline;
+	char *meta_name[16];
 	char *meta[16];
 } metadata;
 
@@ -404,9 +447,11 @@ static void metadata_free(metadata *m)
 {
 	size_t i;
 	free(m->title); free(m->byline); free(m->published); free(m->site_name); free(m->lang);
-	free(m->ld_title); free(m->ld_byline); free(m->ld_published);
-	for (i = 0; i < M_COUNT; i++)
+	free(m->ld_title); free(m->ld_byline); free(m->ld_published); free(m->ld_name); free(m->ld_headline);
+	for (i = 0; i < M_COUNT; i++) {
 		free(m->meta[i]);
+		free(m->meta_name[i]);
+	}
 }
 
 static void set_once(char **slot, const char *value)
@@ -481,27 +526,65 @@ static const char *json_string(stance_buf *out, const char *p)
 	return *p == '"' ? p + 1 : NULL;
 }
 
-/* Finds `"key"\s*:` in the JSON text and returns where its value starts. */
-static const char *json_key(const char *json, const char *key)
+/* Finds `"key"\s*:` at nesting depth `depth` of the JSON text (any depth
+ * when `depth` is negative) and returns where its value starts. */
+static const char *json_key_at(const char *json, const char *key, int depth)
 {
 	size_t klen = strlen(key);
-	const char *p = json;
-	while ((p = strstr(p, key))) {
-		const char *q = p + klen;
-		if (p > json && p[-1] == '"' && *q == '"') {
-			q++;
-			while (is_space((unsigned char)*q))
-				q++;
-			if (*q == ':') {
-				q++;
-				while (is_space((unsigned char)*q))
-					q++;
-				return q;
+	int d = 0;
+	const char *p;
+	for (p = json; *p; p++) {
+		if (*p == '{' || *p == '[')
+			d++;
+		else if (*p == '}' || *p == ']')
+			d--;
+		else if (*p == '"') {
+			const char *q = p + 1;
+			while (*q && *q != '"')
+				q += (*q == '\\' && q[1]) ? 2 : 1;
+			if (!*q)
+				return NULL;
+			if ((depth < 0 || d == depth) && (size_t)(q - p - 1) == klen && !strncmp(p + 1, key, klen)) {
+				const char *v = q + 1;
+				while (is_space((unsigned char)*v))
+					v++;
+				if (*v == ':') {
+					v++;
+					while (is_space((unsigned char)*v))
+						v++;
+					return v;
+				}
 			}
+			p = q;
 		}
-		p = q;
 	}
 	return NULL;
+}
+
+static const char *json_key(const char *json, const char *key)
+{
+	return json_key_at(json, key, -1);
+}
+
+/* The nesting depth of position `at` in the JSON text. */
+static int json_depth(const char *json, const char *at)
+{
+	int d = 0;
+	const char *p;
+	for (p = json; *p && p < at; p++) {
+		if (*p == '{' || *p == '[')
+			d++;
+		else if (*p == '}' || *p == ']')
+			d--;
+		else if (*p == '"') {
+			p++;
+			while (*p && *p != '"' && p < at)
+				p += (*p == '\\' && p[1]) ? 2 : 1;
+			if (!*p)
+				break;
+		}
+	}
+	return d;
 }
 
 /* The author names of a JSON-LD "author" value: a string, an object with
@@ -550,31 +633,54 @@ static void json_authors(stance_buf *out, const char *v)
 	}
 }
 
+static char *json_string_at(const char *v)
+{
+	stance_buf b = STANCE_BUF_INIT;
+	if (!v || *v != '"' || !json_string(&b, v)) {
+		stance_buf_dispose(&b);
+		return NULL;
+	}
+	return stance_buf_detach(&b);
+}
+
 static void read_json_ld(metadata *m, const char *json)
 {
 	static const char *const types[] = { "Article", "NewsArticle", "BlogPosting", "Report",
 		"OpinionNewsArticle", "AnalysisNewsArticle", "ReportageNewsArticle", "WebPage",
 		"ScholarlyArticle", "SocialMediaPosting", "TechArticle", "LiveBlogPosting", NULL };
-	const char *v;
+	const char *v, *type_at = NULL;
 	size_t i;
-	int ok = 0;
+	int depth;
 	if (!strstr(json, "schema.org"))
 		return;
-	for (i = 0; types[i] && !ok; i++) {
+	for (i = 0; types[i] && !type_at; i++) {
 		stance_buf t = STANCE_BUF_INIT;
 		stance_buf_printf(&t, "\"%s\"", types[i]);
-		ok = strstr(json, t.ptr) != NULL;
+		type_at = strstr(json, t.ptr);
 		stance_buf_dispose(&t);
 	}
-	if (!ok)
+	if (!type_at)
 		return;
-	if (!m->ld_title && (v = json_key(json, "headline")) && *v == '"') {
-		stance_buf b = STANCE_BUF_INIT;
-		if (json_string(&b, v))
-			set_once(&m->ld_title, b.ptr);
-		stance_buf_dispose(&b);
+	/* Keys of the object that carries the article's @type. */
+	depth = json_depth(json, type_at);
+	if (!m->ld_title) {
+		char *name = json_string_at(json_key_at(json, "name", depth));
+		char *headline = json_string_at(json_key_at(json, "headline", depth));
+		if (name && headline && strcmp(name, headline)) {
+			m->ld_name = name;
+			m->ld_headline = headline;
+			name = headline = NULL;
+		} else if (name) {
+			m->ld_title = name;
+			name = NULL;
+		} else if (headline) {
+			m->ld_title = headline;
+			headline = NULL;
+		}
+		free(name);
+		free(headline);
 	}
-	if (!m->ld_byline && (v = json_key(json, "author"))) {
+	if (!m->ld_byline && (v = json_key_at(json, "author", depth))) {
 		stance_buf b = STANCE_BUF_INIT;
 		json_authors(&b, v);
 		if (b.size)
@@ -614,7 +720,7 @@ static void collect_meta(metadata *m, xmlNode *n)
 						memcpy(word, p, wl);
 						word[wl] = '\0';
 						if ((slot = meta_slot(word)) >= 0)
-							set_once(&m->meta[slot], content);
+							set_once(k == 0 ? &m->meta[slot] : &m->meta_name[slot], content);
 					}
 					p += wl;
 				}
@@ -680,6 +786,24 @@ static int is_title_sep(const char *s, size_t *seplen)
 		return 1;
 	}
 	return 0;
+}
+
+/* 1 when an h1 or h2 of the page reads `text` (case aside). */
+static int heading_equals(xmlNode *root, const char *text)
+{
+	xmlNode **hs = NULL;
+	size_t nh = 0, cap = 0, k;
+	int match = 0;
+	find_all(root, "h1", &hs, &nh, &cap);
+	find_all(root, "h2", &hs, &nh, &cap);
+	for (k = 0; k < nh && !match; k++) {
+		stance_buf h = STANCE_BUF_INIT;
+		inner_text(&h, hs[k]);
+		match = h.size && !strcasecmp(h.ptr, text);
+		stance_buf_dispose(&h);
+	}
+	free(hs);
+	return match;
 }
 
 /* <title> less the site's name, as Readability does. Caller frees. */
@@ -754,6 +878,10 @@ static char *article_title(xmlNode *root)
 		trim_inplace(cur.ptr);
 	{
 		size_t wc = word_count(stance_buf_cstr(&cur));
+		/* A cut title that the page's own heading repeats is right, however
+		 * short ("Grønne områder | Kommunen" with <h1>Grønne områder</h1>). */
+		if (wc <= 4 && last != (size_t)-1 && heading_equals(root, stance_buf_cstr(&cur)))
+			wc = 5;
 		if (wc <= 4) {
 			/* Too short after cutting: keep the whole title, unless only
 			 * one hierarchical segment went. */
@@ -774,6 +902,8 @@ static char *article_title(xmlNode *root)
 	return stance_buf_detach(&cur);
 }
 
+static double text_similarity(const char *a, const char *b);
+
 static void read_metadata(metadata *m, xmlDoc *doc)
 {
 	xmlNode *root = xmlDocGetRootElement(doc);
@@ -781,6 +911,21 @@ static void read_metadata(metadata *m, xmlDoc *doc)
 	if (!root)
 		return;
 	collect_meta(m, root);
+	{
+		/* A property="…" meta tag wins over a name="…" one. */
+		size_t i;
+		for (i = 0; i < M_COUNT; i++)
+			set_once(&m->meta[i], m->meta_name[i]);
+	}
+	if (m->ld_name) {
+		/* JSON-LD with both: the headline when it, not the name, is
+		 * what the page's <title> says. */
+		char *doc_title = article_title(root);
+		int name_ok = doc_title && text_similarity(m->ld_name, doc_title) > 0.75;
+		int head_ok = doc_title && text_similarity(m->ld_headline, doc_title) > 0.75;
+		set_once(&m->ld_title, head_ok && !name_ok ? m->ld_headline : m->ld_name);
+		free(doc_title);
+	}
 	set_once(&m->title, m->ld_title);
 	set_once(&m->title, m->meta[M_DC_TITLE]);
 	set_once(&m->title, m->meta[M_OG_TITLE]);
@@ -1056,8 +1201,18 @@ static int is_byline(finder *f, xmlNode *n, const char *match)
 	if (len == 0 || len >= 100)
 		return 0;
 	{
+		/* A name marked up inside the byline is the name alone. */
 		stance_buf b = STANCE_BUF_INIT;
-		inner_text(&b, n);
+		xmlNode **l = NULL, *name = NULL;
+		size_t nl = 0, cap = 0, k;
+		find_all(n->children, NULL, &l, &nl, &cap);
+		for (k = 0; k < nl && !name; k++) {
+			const char *ip = attr(l[k], "itemprop"), *r = attr(l[k], "rel");
+			if ((ip && strstr(ip, "name")) || (r && !strcmp(r, "author")))
+				name = l[k];
+		}
+		free(l);
+		inner_text(&b, name && text_len(name, NULL) ? name : n);
 		f->byline = stance_buf_detach(&b);
 	}
 	return 1;
@@ -2266,6 +2421,18 @@ static char *clean_byline(const char *s)
 	if (!b)
 		return NULL;
 	trim_inplace(b);
+	/* Dashes and bullets left at the end go. */
+	for (;;) {
+		size_t n = strlen(b);
+		if (n >= 3 && (!strcmp(b + n - 3, "\xe2\x80\x94") || !strcmp(b + n - 3, "\xe2\x80\x93") ||
+		    !strcmp(b + n - 3, "\xe2\x80\xa2")))
+			b[n - 3] = '\0';
+		else if (n && strchr("-|,;:", b[n - 1]))
+			b[n - 1] = '\0';
+		else
+			break;
+		trim_inplace(b);
+	}
 	for (i = 0; prefixes[i]; i++)
 		if (!strncasecmp(b, prefixes[i], strlen(prefixes[i]))) {
 			memmove(b, b + strlen(prefixes[i]), strlen(b) - strlen(prefixes[i]) + 1);
