@@ -54,28 +54,66 @@ static void trim(const char **s, size_t *len, size_t *lead, size_t *tail)
 
 typedef struct {
 	stance_buf *out;
-	stance_buf pending;   /* removals and notes waiting for the next block text */
-	const char *ins_after_del; /* unused marker */
+	stance_buf pending;   /* removed text waiting for the next new text */
+	stance_buf notes;     /* move comments waiting for the next block's content */
+	int in_table;         /* the current new block is a table row */
 } critic;
 
-/* Writes new text `s` (which starts a block when block_start), opening
- * `open` and closing `close` around its content when not NULL, with pending
- * removals placed after the block marker. */
-static int put_new(critic *c, const char *s, size_t len, int block_start, const char *open,
-	const char *close, const char *pending_open)
+/* Marks `s` (no line breaks left after flattening) as one span, or, in a
+ * table row, each cell on its own so the row keeps its cells. */
+static int put_span(critic *c, const char *open, const char *close, const char *s, size_t len)
 {
-	size_t pre = block_start ? render_block_prefix(s, len) : 0, lead, tail;
-	const char *body = s + pre;
-	size_t blen = len - pre;
+	size_t i = 0;
+	int error;
+	if (!c->in_table) {
+		if ((error = stance_buf_puts(c->out, open)) < 0 || (error = put_flat(c->out, s, len)) < 0)
+			return error;
+		return stance_buf_puts(c->out, close);
+	}
+	while (i < len) {
+		size_t j = i, a, b;
+		while (j < len && !(s[j] == '|' && (j == 0 || s[j - 1] != '\\')))
+			j++;
+		a = i;
+		b = j;
+		while (a < b && s[a] == ' ')
+			a++;
+		while (b > a && s[b - 1] == ' ')
+			b--;
+		if ((error = stance_buf_put(c->out, s + i, a - i)) < 0)
+			return error;
+		if (b > a && ((error = stance_buf_puts(c->out, open)) < 0 ||
+			      (error = put_flat(c->out, s + a, b - a)) < 0 ||
+			      (error = stance_buf_puts(c->out, close)) < 0))
+			return error;
+		if ((error = stance_buf_put(c->out, s + b, j - b)) < 0)
+			return error;
+		if (j < len && (error = stance_buf_putc(c->out, '|')) < 0)
+			return error;
+		i = j + 1;
+	}
+	return 0;
+}
+
+/* Writes new text `s` (block markers already written), marked as inserted
+ * when `inserted`; pending removals go first, as a substitution when this
+ * text is inserted. */
+static int put_new(critic *c, const char *s, size_t len, int inserted)
+{
+	const char *body = s;
+	size_t blen = len, lead, tail;
 	int error;
 
-	if ((error = stance_buf_put(c->out, s, pre)) < 0)
-		return error;
 	trim(&body, &blen, &lead, &tail);
 	if ((error = stance_buf_put(c->out, body, lead)) < 0)
 		return error;
-	if (c->pending.size) {
-		if (pending_open) {
+	if (c->notes.size && blen - lead - tail) {
+		if ((error = stance_buf_put(c->out, c->notes.ptr, c->notes.size)) < 0)
+			return error;
+		stance_buf_clear(&c->notes);
+	}
+	if (c->pending.size && blen - lead - tail) {
+		if (inserted && !c->in_table) {
 			/* a removal right before an insertion: one substitution */
 			if ((error = stance_buf_puts(c->out, "{~~")) < 0 ||
 			    (error = stance_buf_put(c->out, c->pending.ptr, c->pending.size)) < 0 ||
@@ -88,18 +126,14 @@ static int put_new(critic *c, const char *s, size_t len, int block_start, const 
 		}
 		if ((error = stance_buf_puts(c->out, "{--")) < 0 ||
 		    (error = stance_buf_put(c->out, c->pending.ptr, c->pending.size)) < 0 ||
-		    (error = stance_buf_puts(c->out, "--}")) < 0)
-			return error;
-		if (blen - lead - tail && (error = stance_buf_putc(c->out, ' ')) < 0)
+		    (error = stance_buf_puts(c->out, "--} ")) < 0)
 			return error;
 		stance_buf_clear(&c->pending);
 	}
 	if (blen - lead - tail == 0)
 		return stance_buf_put(c->out, body + lead, blen - lead);
-	if (open) {
-		if ((error = stance_buf_puts(c->out, open)) < 0 ||
-		    (error = put_flat(c->out, body + lead, blen - lead - tail)) < 0 ||
-		    (error = stance_buf_puts(c->out, close)) < 0)
+	if (inserted) {
+		if ((error = put_span(c, "{++", "++}", body + lead, blen - lead - tail)) < 0)
 			return error;
 	} else if ((error = stance_buf_put(c->out, body + lead, blen - lead - tail)) < 0) {
 		return error;
@@ -107,11 +141,20 @@ static int put_new(critic *c, const char *s, size_t len, int block_start, const 
 	return stance_buf_put(c->out, body + blen - tail, tail);
 }
 
+/* End of a block's Markdown marker ("## ", "- ", "1. ", "| ") in `side`. */
+static size_t prefix_end(const stance_diff *d, int side, size_t block)
+{
+	const stance_diff_block *b = stance_diff_block_at(d, side, block);
+	const char *text = side ? stance_diff_new_text(d, NULL) : stance_diff_old_text(d, NULL);
+	if (!b || b->kind == STANCE_BLOCK_PARAGRAPH || b->kind == STANCE_BLOCK_CODE)
+		return b ? b->start : 0;
+	return b->start + render_block_prefix(text + b->start, b->end - b->start);
+}
+
 int stance_render_critic(stance_buf *out, const stance_diff *d, const stance_render_options *opts)
 {
 	critic c;
 	piece_list pl;
-	stance_buf notes = STANCE_BUF_INIT;
 	size_t i;
 	int error = -1;
 
@@ -122,14 +165,22 @@ int stance_render_critic(stance_buf *out, const stance_diff *d, const stance_ren
 		return -1;
 	for (i = 0; i < pl.count; i++) {
 		const piece *p = &pl.items[i];
-		const char *s;
-		size_t len, lead, tail;
+		const char *s = p->text;
+		size_t len = p->len, lead, tail, pe;
+		const stance_diff_block *bk;
 		int r = 0;
 		switch (p->kind) {
 		case PIECE_DELETE:
-			s = p->text;
-			len = p->len;
+			/* an old list number or marker is not content */
+			pe = prefix_end(d, 0, p->old_block);
+			if (p->pos < pe) {
+				size_t cut = pe - p->pos < len ? pe - p->pos : len;
+				s += cut;
+				len -= cut;
+			}
 			trim(&s, &len, &lead, &tail);
+			s += lead;
+			len -= lead + tail;
 			if (len == 0)
 				break;
 			if (c.pending.size)
@@ -139,24 +190,22 @@ int stance_render_critic(stance_buf *out, const stance_diff *d, const stance_ren
 			break;
 		case PIECE_EQUAL:
 		case PIECE_INSERT:
-			if (notes.size && p->block_start) {
-				/* a note goes right after the block marker */
-				size_t pre = render_block_prefix(p->text, p->len);
-				if ((r = stance_buf_put(out, p->text, pre)) == 0 &&
-				    (r = stance_buf_put(out, notes.ptr, notes.size)) == 0) {
-					stance_buf_clear(&notes);
-					r = p->kind == PIECE_INSERT ?
-						put_new(&c, p->text + pre, p->len - pre, 0, "{++", "++}", "") :
-						put_new(&c, p->text + pre, p->len - pre, 0, NULL, NULL, NULL);
-				}
-				break;
+			bk = stance_diff_block_at(d, 1, p->new_block);
+			c.in_table = bk && bk->kind == STANCE_BLOCK_TABLE_ROW;
+			pe = prefix_end(d, 1, p->new_block);
+			if (p->pos < pe) {
+				/* the block's marker is written as it is, never marked */
+				size_t cut = pe - p->pos < len ? pe - p->pos : len;
+				if ((r = stance_buf_put(out, s, cut)) < 0)
+					break;
+				s += cut;
+				len -= cut;
 			}
-			r = p->kind == PIECE_INSERT ?
-				put_new(&c, p->text, p->len, p->block_start, "{++", "++}", "") :
-				put_new(&c, p->text, p->len, p->block_start, NULL, NULL, NULL);
+			if (len)
+				r = put_new(&c, s, len, p->kind == PIECE_INSERT);
 			break;
 		case PIECE_MOVE_BEGIN:
-			r = stance_buf_printf(&notes, "{>>moved from ¶%zu<<} ", p->old_block + 1);
+			r = stance_buf_printf(&c.notes, "{>>moved from ¶%zu<<} ", p->old_block + 1);
 			break;
 		default:
 			break;
@@ -165,15 +214,21 @@ int stance_render_critic(stance_buf *out, const stance_diff *d, const stance_ren
 			goto done;
 	}
 	if (c.pending.size) {
-		/* removals at the very end join the last block */
+		/* removals at the very end join the last block (inside a table
+		 * row's last cell, so the row keeps its cells) */
 		size_t end = out->size;
 		stance_buf tailbuf = STANCE_BUF_INIT;
 		while (end > 0 && (out->ptr[end - 1] == '\n' || out->ptr[end - 1] == ' '))
 			end--;
+		if (end > 0 && out->ptr[end - 1] == '|' && c.in_table) {
+			end--;
+			while (end > 0 && out->ptr[end - 1] == ' ')
+				end--;
+		}
 		if (stance_buf_put(&tailbuf, out->ptr + end, out->size - end) < 0)
 			goto done;
 		out->size = end;
-		if (end)
+		if (out->ptr)
 			out->ptr[end] = '\0';
 		error = (end && stance_buf_putc(out, ' ') < 0) ||
 			stance_buf_puts(out, "{--") < 0 || stance_buf_put(out, c.pending.ptr, c.pending.size) < 0 ||
@@ -187,6 +242,6 @@ int stance_render_critic(stance_buf *out, const stance_diff *d, const stance_ren
 done:
 	free(pl.items);
 	stance_buf_dispose(&c.pending);
-	stance_buf_dispose(&notes);
+	stance_buf_dispose(&c.notes);
 	return error ? -1 : 0;
 }

@@ -1,0 +1,237 @@
+/*
+ * test_render.c: the renderers, each against golden files in
+ * tests/fixtures/diff/<case>/ (old.md, new.md, expected.<format>); the
+ * CriticMarkup output parses to the new document's block structure; the
+ * HTML page is well-formed and escapes what the documents hold.
+ * STANCE_UPDATE_GOLDEN=1 rewrites the golden files after a deliberate change.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+#include <libxml/parser.h>
+
+#include "helpers.h"
+#include "internal.h"
+
+static const char *const cases[] = { "basic", "lists-and-tables", NULL };
+
+static stance_document *load(const char *rel)
+{
+	char *path = th_source(rel);
+	stance_buf raw = STANCE_BUF_INIT;
+	stance_document *doc = NULL;
+	cr_assert_eq(stance_file_read(&raw, path), 0, "%s", stance_error_last());
+	cr_assert_eq(stance_document_parse(&doc, raw.ptr, raw.size, path), 0, "%s", stance_error_last());
+	stance_buf_dispose(&raw);
+	free(path);
+	return doc;
+}
+
+/* The diff of one fixture case; the caller frees it and the documents. */
+static stance_diff *case_diff(const char *name, stance_document **newdoc)
+{
+	char rel[256];
+	stance_document *a, *b;
+	stance_diff *d = NULL;
+	snprintf(rel, sizeof(rel), "tests/fixtures/diff/%s/old.md", name);
+	a = load(rel);
+	snprintf(rel, sizeof(rel), "tests/fixtures/diff/%s/new.md", name);
+	b = load(rel);
+	cr_assert_eq(stance_diff_documents(&d, a, b, NULL), 0, "%s", stance_error_last());
+	stance_document_free(a);
+	if (newdoc)
+		*newdoc = b;
+	else
+		stance_document_free(b);
+	return d;
+}
+
+static void golden(const char *name, const char *ext, const stance_buf *got)
+{
+	char rel[256], *path;
+	snprintf(rel, sizeof(rel), "tests/fixtures/diff/%s/expected.%s", name, ext);
+	path = th_source(rel);
+	if (getenv("STANCE_UPDATE_GOLDEN")) {
+		cr_assert_eq(stance_file_write_atomic(path, got->ptr, got->size), 0);
+	} else {
+		stance_buf want = STANCE_BUF_INIT;
+		cr_assert_eq(stance_file_read(&want, path), 0, "%s (run with STANCE_UPDATE_GOLDEN=1 to create)",
+			stance_error_last());
+		cr_assert_eq(want.size, got->size, "%s: %zu bytes expected, %zu rendered:\n%s", rel, want.size,
+			got->size, stance_buf_cstr(got));
+		cr_assert(!memcmp(want.ptr, got->ptr, got->size), "%s differs:\n%s", rel, stance_buf_cstr(got));
+		stance_buf_dispose(&want);
+	}
+	free(path);
+}
+
+static void render_golden(stance_render_format format, const char *ext)
+{
+	size_t i;
+	for (i = 0; cases[i]; i++) {
+		stance_diff *d = case_diff(cases[i], NULL);
+		stance_render_options o = STANCE_RENDER_OPTIONS_INIT;
+		stance_buf out = STANCE_BUF_INIT;
+		o.old_label = "old.md";
+		o.new_label = "new.md";
+		cr_assert_eq(stance_render(&out, format, d, &o), 0, "%s", stance_error_last());
+		golden(cases[i], ext, &out);
+		stance_buf_dispose(&out);
+		stance_diff_free(d);
+	}
+}
+
+Test(render, term_golden) { render_golden(STANCE_RENDER_TERM, "term"); }
+Test(render, porcelain_golden) { render_golden(STANCE_RENDER_PORCELAIN, "porcelain"); }
+Test(render, critic_golden) { render_golden(STANCE_RENDER_CRITIC, "critic"); }
+Test(render, html_golden) { render_golden(STANCE_RENDER_HTML, "html"); }
+Test(render, json_golden) { render_golden(STANCE_RENDER_JSON, "json"); }
+
+Test(render, term_colour_uses_ansi_and_no_brackets)
+{
+	stance_diff *d = case_diff("basic", NULL);
+	stance_render_options o = STANCE_RENDER_OPTIONS_INIT;
+	stance_buf out = STANCE_BUF_INIT;
+	o.color = 1;
+	cr_assert_eq(stance_render_term(&out, d, &o), 0);
+	cr_assert(strstr(out.ptr, "\033[32m") != NULL);
+	cr_assert(strstr(out.ptr, "{+") == NULL);
+	stance_buf_dispose(&out);
+	stance_diff_free(d);
+}
+
+/* Block node types of a Markdown text, depth first, as a string. */
+static void block_shape(stance_buf *out, const char *md, size_t len)
+{
+	cmark_parser *p;
+	cmark_node *doc, *n;
+	cmark_iter *it;
+	cmark_event_type ev;
+	cmark_gfm_core_extensions_ensure_registered();
+	p = cmark_parser_new(CMARK_OPT_DEFAULT);
+	cmark_parser_attach_syntax_extension(p, cmark_find_syntax_extension("table"));
+	cmark_parser_attach_syntax_extension(p, cmark_find_syntax_extension("strikethrough"));
+	cmark_parser_attach_syntax_extension(p, cmark_find_syntax_extension("autolink"));
+	cmark_parser_feed(p, md, len);
+	doc = cmark_parser_finish(p);
+	it = cmark_iter_new(doc);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		n = cmark_iter_get_node(it);
+		if (ev == CMARK_EVENT_ENTER && (cmark_node_get_type(n) & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK)
+			stance_buf_printf(out, "%s ", cmark_node_get_type_string(n));
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+	cmark_parser_free(p);
+}
+
+Test(render, critic_keeps_the_new_block_structure)
+{
+	size_t i;
+	for (i = 0; cases[i]; i++) {
+		stance_document *nd = NULL;
+		stance_diff *d = case_diff(cases[i], &nd);
+		stance_buf out = STANCE_BUF_INIT, want = STANCE_BUF_INIT, got = STANCE_BUF_INIT;
+		const char *body = stance_document_body(nd);
+		cr_assert_eq(stance_render_critic(&out, d, NULL), 0);
+		block_shape(&want, body, strlen(body));
+		block_shape(&got, out.ptr, out.size);
+		cr_assert_str_eq(stance_buf_cstr(&got), stance_buf_cstr(&want), "%s:\n%s", cases[i], out.ptr);
+		cr_assert(strstr(out.ptr, "{++") || strstr(out.ptr, "{~~"));
+		stance_buf_dispose(&out);
+		stance_buf_dispose(&want);
+		stance_buf_dispose(&got);
+		stance_diff_free(d);
+		stance_document_free(nd);
+	}
+}
+
+Test(render, critic_whole_block_edits_keep_structure)
+{
+	/* headings, items and rows inserted and deleted whole */
+	const char *a = "# One\n\nText here.\n\n- a\n- b\n\n| x | y |\n| --- | --- |\n| 1 | 2 |\n| 3 | 4 |\n\n## Gone heading\n\nLast.\n";
+	const char *b = "# One\n\n## New heading\n\nText here.\n\n- a\n- new item\n- b\n\n| x | y |\n| --- | --- |\n| 1 | 2 |\n\nLast.\n";
+	stance_document *da = NULL, *db = NULL;
+	stance_diff *d = NULL;
+	stance_buf out = STANCE_BUF_INIT, want = STANCE_BUF_INIT, got = STANCE_BUF_INIT;
+	cr_assert_eq(stance_document_parse(&da, a, strlen(a), "a"), 0);
+	cr_assert_eq(stance_document_parse(&db, b, strlen(b), "b"), 0);
+	cr_assert_eq(stance_diff_documents(&d, da, db, NULL), 0);
+	cr_assert_eq(stance_render_critic(&out, d, NULL), 0);
+	block_shape(&want, stance_document_body(db), strlen(stance_document_body(db)));
+	block_shape(&got, out.ptr, out.size);
+	cr_assert_str_eq(stance_buf_cstr(&got), stance_buf_cstr(&want), "%s", out.ptr);
+	cr_assert(strstr(out.ptr, "{--") != NULL, "%s", out.ptr);
+	stance_buf_dispose(&out);
+	stance_buf_dispose(&want);
+	stance_buf_dispose(&got);
+	stance_diff_free(d);
+	stance_document_free(da);
+	stance_document_free(db);
+}
+
+Test(render, html_is_well_formed_and_escapes_scripts)
+{
+	size_t i;
+	for (i = 0; cases[i]; i++) {
+		stance_diff *d = case_diff(cases[i], NULL);
+		stance_buf out = STANCE_BUF_INIT;
+		xmlDocPtr x;
+		cr_assert_eq(stance_render_html(&out, d, NULL), 0);
+		x = xmlReadMemory(out.ptr, (int)out.size, "diff.html", "UTF-8",
+			XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+		cr_assert_not_null(x, "%s: the HTML page is not well-formed", cases[i]);
+		xmlFreeDoc(x);
+		cr_assert(strstr(out.ptr, "<script") == NULL, "a document's <script> came through");
+		cr_assert(strstr(out.ptr, "<ins>") != NULL && strstr(out.ptr, "<del>") != NULL);
+		cr_assert(strstr(out.ptr, "id=\"summary\"") != NULL);
+		cr_assert(strstr(out.ptr, "id=\"side\"") != NULL);
+		stance_buf_dispose(&out);
+		stance_diff_free(d);
+	}
+}
+
+Test(render, html_escapes_labels_and_titles)
+{
+	const char *a = "---\ntitle: \"A <b>bold</b> & title\"\n---\nText <img src=x onerror=alert(1)> here.\n";
+	const char *b = "---\ntitle: \"A <b>bold</b> & title\"\n---\nText <img src=x onerror=alert(2)> there.\n";
+	stance_document *da = NULL, *db = NULL;
+	stance_diff *d = NULL;
+	stance_render_options o = STANCE_RENDER_OPTIONS_INIT;
+	stance_buf out = STANCE_BUF_INIT;
+	cr_assert_eq(stance_document_parse(&da, a, strlen(a), "a"), 0);
+	cr_assert_eq(stance_document_parse(&db, b, strlen(b), "b"), 0);
+	cr_assert_eq(stance_diff_documents(&d, da, db, NULL), 0);
+	o.old_label = "<old>";
+	cr_assert_eq(stance_render_html(&out, d, &o), 0);
+	cr_assert(strstr(out.ptr, "<b>bold") == NULL);
+	cr_assert(strstr(out.ptr, "<img") == NULL);
+	cr_assert(strstr(out.ptr, "&lt;old&gt;") != NULL);
+	stance_buf_dispose(&out);
+	stance_diff_free(d);
+	stance_document_free(da);
+	stance_document_free(db);
+}
+
+Test(render, positions_view_lists_reworded_statements)
+{
+	stance_diff *d = case_diff("basic", NULL);
+	stance_buf out = STANCE_BUF_INIT;
+	cr_assert_eq(stance_render_positions(&out, d, NULL), 0);
+	cr_assert(strstr(out.ptr, "reworded (§ Generelt om nærhedsreformen)") != NULL, "%s", out.ptr);
+	cr_assert(strstr(out.ptr, "added") != NULL);
+	cr_assert(strstr(out.ptr, "{+Vi bør styrke kvaliteten i velfærden.+}") != NULL, "%s", out.ptr);
+	stance_buf_dispose(&out);
+	stance_diff_free(d);
+}
+
+Test(render, format_names)
+{
+	stance_render_format f;
+	cr_assert_eq(stance_render_format_parse(&f, "critic"), 0);
+	cr_assert_eq(f, STANCE_RENDER_CRITIC);
+	cr_assert_eq(stance_render_format_parse(&f, "pdf"), STANCE_EINVALID);
+	cr_assert(strstr(stance_error_last(), "pdf") != NULL);
+}
