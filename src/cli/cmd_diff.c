@@ -372,11 +372,12 @@ static int run_diff(cli_context *ctx, stance_repo *repo_unused, int argc, char *
 				"'%s': with revisions given apart, name the document without '@'", argv[0]);
 			goto done;
 		} else {
-			if ((error = stance_buf_printf(&spec, "%s@%s", argv[0], argv[1])) == 0 &&
+			/* REV as "2020-01-01", "1a2b3c", "{2}" or "@{2}" */
+			if ((error = stance_buf_printf(&spec, "%s@%s", argv[0], argv[1] + (argv[1][0] == '@'))) == 0 &&
 			    (error = resolve_side(&o, repo, spec.ptr)) == 0) {
 				stance_buf_clear(&spec);
 				if (argc == 3)
-					error = stance_buf_printf(&spec, "%s@%s", argv[0], argv[2]);
+					error = stance_buf_printf(&spec, "%s@%s", argv[0], argv[2] + (argv[2][0] == '@'));
 				else
 					error = stance_buf_puts(&spec, argv[0]);
 				if (error == 0)

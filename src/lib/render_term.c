@@ -128,9 +128,16 @@ int stance_render_term(stance_buf *out, const stance_diff *d, const stance_rende
 		case PIECE_INSERT:
 			error = put_marked(out, m->ins_open, m->ins_close, p->text, p->len);
 			break;
-		case PIECE_DELETE:
-			error = put_marked(out, m->del_open, m->del_close, p->text, p->len);
+		case PIECE_DELETE: {
+			size_t len = p->len;
+			/* a replacement reads "[-old-]{+new+}": the insertion brings
+			 * its own trailing space or line break */
+			if (i + 1 < pl.count && pl.items[i + 1].kind == PIECE_INSERT)
+				while (len > 0 && (p->text[len - 1] == ' ' || p->text[len - 1] == '\n'))
+					len--;
+			error = put_marked(out, m->del_open, m->del_close, p->text, len);
 			break;
+		}
 		case PIECE_MOVE_BEGIN:
 			error = stance_buf_printf(out, "%smoved from ¶%zu:%s ", m->note_open, p->old_block + 1, m->note_close);
 			break;
