@@ -15,11 +15,13 @@ extern const cli_command cmd_init_entry, cmd_add_entry, cmd_list_entry, cmd_show
 extern const cli_command cmd_extract_entry, cmd_source_entry, cmd_fetch_entry, cmd_reextract_entry;
 extern const cli_command cmd_clone_entry, cmd_remote_entry, cmd_pull_entry, cmd_push_entry, cmd_sync_entry;
 extern const cli_command cmd_diff_entry, cmd_difftool_entry, cmd_positions_entry;
+extern const cli_command cmd_import_entry;
 
 /* Every command, in the order `stance help` lists them. */
 const cli_command *const cli_commands[] = {
 	&cmd_init_entry,
 	&cmd_add_entry,
+	&cmd_import_entry,
 	&cmd_list_entry,
 	&cmd_show_entry,
 	&cmd_log_entry,

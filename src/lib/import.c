@@ -1979,8 +1979,25 @@ int stance_import_suggest_id(stance_buf *out, const stance_document *doc, const 
 	} else if ((error = stance_slugify(&coll, from)) < 0) {
 		goto done;
 	}
-	if ((error = stance_slugify(&slug, title)) < 0)
-		goto done;
+	{
+		/* "KL's input" reads "kls-input", not "kl-s-input" */
+		stance_buf plain = STANCE_BUF_INIT;
+		const char *t;
+		for (t = title; *t && error >= 0; t++) {
+			if (*t == '\'')
+				continue;
+			if (starts_with(t, "\xE2\x80\x99")) {
+				t += 2;
+				continue;
+			}
+			error = stance_buf_putc(&plain, *t);
+		}
+		if (error >= 0)
+			error = stance_slugify(&slug, stance_buf_cstr(&plain));
+		stance_buf_dispose(&plain);
+		if (error < 0)
+			goto done;
+	}
 	/* keep ids short: cut at a word boundary near 60 bytes */
 	if (slug.size > 60) {
 		n = 60;

@@ -1,0 +1,60 @@
+/*
+ * batch.h: many revisions written in one go (a saved history imported with
+ * `stance import --manifest`).
+ *
+ * A batch builds its commits in memory, one after the other on the current
+ * branch, and writes them to the repository as one pack when it is finished:
+ * the branch moves once, the index and the working files of the documents it
+ * touched are brought along once. A batch that is freed unfinished leaves
+ * the repository as it was. The caller holds the lock (stance_repo_lock)
+ * from stance_batch_new() to stance_batch_finish().
+ */
+#ifndef STANCE_BATCH_H
+#define STANCE_BATCH_H
+
+#include "common.h"
+#include "document.h"
+#include "repo.h"
+#include "store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct stance_batch stance_batch;
+
+/* Starts a batch on the current branch of `repo`. Free with stance_batch_free(). */
+int stance_batch_new(stance_batch **out, stance_repo *repo);
+
+/*
+ * The author time of the newest revision of document `id` on the branch
+ * (before this batch), 0 when the branch has none; through `out`. The
+ * branch's history is read once, on the first call.
+ */
+int stance_batch_latest(int64_t *out, stance_batch *batch, const char *id);
+
+/*
+ * Adds `doc` (which must have an id) as the next commit of the batch, with
+ * the message, time and author of `opts` (as stance_store_save; snapshots
+ * are not supported). When the canonical bytes equal the document's
+ * current content in the batch, nothing is added and result->changed is 0.
+ */
+int stance_batch_save(stance_save_result *result, stance_batch *batch,
+	const stance_document *doc, const stance_save_options *opts);
+
+/* Number of commits added so far. */
+size_t stance_batch_count(const stance_batch *batch);
+
+/*
+ * Writes the batch's objects as one pack, moves the branch to its last
+ * commit, and updates the index and the working files of the documents it
+ * changed. Nothing to do when no commit was added.
+ */
+int stance_batch_finish(stance_batch *batch);
+
+void stance_batch_free(stance_batch *batch);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,478 @@
+/*
+ * batch.c: many revisions committed in one go (libgit2).
+ *
+ * Objects go into an in-memory object store (libgit2's mempack backend) on
+ * a repository handle of the batch's own, so nothing reaches the disk until
+ * stance_batch_finish() writes them all as one pack and moves the branch:
+ * no loose object per blob, tree and commit, no index write per revision.
+ */
+#include "git_internal.h"
+
+#include <errno.h>
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
+#include <sys/stat.h>
+
+/* What the batch knows of one document: its blob now and, once finished,
+ * the bytes its working file gets. */
+typedef struct {
+	char *path;          /* "<id>.md"; NULL for an empty slot */
+	git_oid blob;
+	int touched;         /* 1 when the batch changed it */
+	char *content;       /* latest content written by the batch */
+	size_t len;
+	int64_t latest;      /* newest revision time before the batch */
+	int has_latest;
+} entry;
+
+struct stance_batch {
+	stance_repo *repo;
+	git_repository *git;     /* the batch's own handle */
+	git_odb *odb;
+	git_odb_backend *mempack;
+	char *branch;            /* "refs/heads/main" */
+	git_oid base, last;      /* branch tip before the batch; last commit made */
+	int has_base, has_last;
+	git_tree *base_tree;
+	git_oid tree;            /* current tree */
+	int has_tree;
+	entry *slots;
+	size_t nslots, used;
+	size_t count;
+	int latest_loaded;
+	int finished;
+};
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+static int grow(stance_batch *b)
+{
+	size_t n = b->nslots ? b->nslots * 2 : 1024, i;
+	entry *slots = calloc(n, sizeof(*slots)), *old = b->slots;
+	if (!slots)
+		return stance_error_oom();
+	for (i = 0; i < b->nslots; i++) {
+		size_t k;
+		if (!old[i].path)
+			continue;
+		for (k = hash_str(old[i].path) & (n - 1); slots[k].path; k = (k + 1) & (n - 1))
+			;
+		slots[k] = old[i];
+	}
+	free(old);
+	b->slots = slots;
+	b->nslots = n;
+	return 0;
+}
+
+/* The slot for `path`, made when `create`; NULL when absent (or no memory). */
+static entry *slot(stance_batch *b, const char *path, int create)
+{
+	size_t k;
+	if (!b->nslots || (create && (b->used + 1) * 2 > b->nslots)) {
+		if (!create && !b->nslots)
+			return NULL;
+		if (grow(b) < 0)
+			return NULL;
+	}
+	for (k = hash_str(path) & (b->nslots - 1); b->slots[k].path; k = (k + 1) & (b->nslots - 1))
+		if (!strcmp(b->slots[k].path, path))
+			return &b->slots[k];
+	if (!create)
+		return NULL;
+	if (!(b->slots[k].path = stance_strdup(path)))
+		return NULL;
+	b->used++;
+	return &b->slots[k];
+}
+
+void stance_batch_free(stance_batch *b)
+{
+	size_t i;
+	if (!b)
+		return;
+	for (i = 0; i < b->nslots; i++) {
+		free(b->slots[i].path);
+		free(b->slots[i].content);
+	}
+	free(b->slots);
+	if (b->mempack && !b->finished)
+		git_mempack_reset(b->mempack);
+	git_tree_free(b->base_tree);
+	git_odb_free(b->odb);
+	git_repository_free(b->git);
+	free(b->branch);
+	free(b);
+}
+
+int stance_batch_new(stance_batch **out, stance_repo *repo)
+{
+	stance_batch *b = calloc(1, sizeof(*b));
+	git_reference *head = NULL;
+	git_commit *commit = NULL;
+	int error;
+
+	if (!b)
+		return stance_error_oom();
+	b->repo = repo;
+	stance_git_init();
+	if ((error = git_repository_open(&b->git, git_repository_path(stance_repo_git(repo)))) < 0 ||
+	    (error = git_repository_odb(&b->odb, b->git)) < 0 ||
+	    (error = git_mempack_new(&b->mempack)) < 0 ||
+	    (error = git_odb_add_backend(b->odb, b->mempack, 999)) < 0) {
+		error = stance_git_error(error, "cannot prepare the import");
+		goto done;
+	}
+	/* the branch HEAD names, born or not */
+	if ((error = git_reference_lookup(&head, b->git, "HEAD")) < 0) {
+		error = stance_git_error(error, "cannot read HEAD");
+		goto done;
+	}
+	if (git_reference_type(head) == GIT_REFERENCE_SYMBOLIC)
+		b->branch = stance_strdup(git_reference_symbolic_target(head));
+	else
+		b->branch = stance_strdup("HEAD");
+	if (!b->branch) {
+		error = STANCE_ERROR;
+		goto done;
+	}
+	if (git_reference_name_to_id(&b->base, b->git, b->branch) == 0) {
+		b->has_base = 1;
+		if ((error = git_commit_lookup(&commit, b->git, &b->base)) < 0 ||
+		    (error = git_commit_tree(&b->base_tree, commit)) < 0) {
+			error = stance_git_error(error, "cannot read the branch %s", b->branch);
+			goto done;
+		}
+		git_oid_cpy(&b->tree, git_tree_id(b->base_tree));
+		b->has_tree = 1;
+	}
+	git_error_clear();
+	*out = b;
+	b = NULL;
+	error = 0;
+done:
+	git_commit_free(commit);
+	git_reference_free(head);
+	stance_batch_free(b);
+	return error;
+}
+
+size_t stance_batch_count(const stance_batch *b)
+{
+	return b->count;
+}
+
+/* Reads the branch's history once: the newest revision time of each file. */
+static int load_latest(stance_batch *b)
+{
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	int error = 0;
+
+	b->latest_loaded = 1;
+	if (!b->has_base)
+		return 0;
+	if ((error = git_revwalk_new(&walk, b->git)) < 0 ||
+	    (error = git_revwalk_push(walk, &b->base)) < 0)
+		goto done;
+	while ((error = git_revwalk_next(&oid, walk)) == 0) {
+		git_commit *c = NULL, *parent = NULL;
+		git_tree *tree = NULL, *ptree = NULL;
+		git_diff *diff = NULL;
+		size_t i, n;
+		int64_t when;
+		if ((error = git_commit_lookup(&c, b->git, &oid)) < 0 ||
+		    (error = git_commit_tree(&tree, c)) < 0)
+			goto next;
+		if (git_commit_parentcount(c) > 0 &&
+		    ((error = git_commit_parent(&parent, c, 0)) < 0 ||
+		     (error = git_commit_tree(&ptree, parent)) < 0))
+			goto next;
+		if ((error = git_diff_tree_to_tree(&diff, b->git, ptree, tree, NULL)) < 0)
+			goto next;
+		when = git_commit_author(c)->when.time;
+		n = git_diff_num_deltas(diff);
+		for (i = 0; i < n; i++) {
+			const git_diff_delta *d = git_diff_get_delta(diff, i);
+			entry *e;
+			if (d->status == GIT_DELTA_DELETED)
+				continue;
+			if (!(e = slot(b, d->new_file.path, 1))) {
+				error = STANCE_ERROR;
+				goto next;
+			}
+			if (!e->has_latest || when > e->latest) {
+				e->latest = when;
+				e->has_latest = 1;
+			}
+		}
+next:
+		git_diff_free(diff);
+		git_tree_free(tree);
+		git_tree_free(ptree);
+		git_commit_free(parent);
+		git_commit_free(c);
+		if (error < 0)
+			goto done;
+	}
+	if (error == GIT_ITEROVER)
+		error = 0;
+done:
+	git_revwalk_free(walk);
+	if (error < 0 && error != STANCE_ERROR)
+		error = stance_git_error(error, "cannot read the history of %s", b->branch);
+	return error;
+}
+
+int stance_batch_latest(int64_t *out, stance_batch *b, const char *id)
+{
+	stance_buf path = STANCE_BUF_INIT;
+	entry *e;
+	int error;
+
+	*out = 0;
+	if (!b->latest_loaded && (error = load_latest(b)) < 0)
+		return error;
+	if ((error = stance_buf_printf(&path, "%s.md", id)) < 0)
+		return error;
+	e = slot(b, path.ptr, 0);
+	if (e && e->has_latest)
+		*out = e->latest;
+	stance_buf_dispose(&path);
+	return 0;
+}
+
+/* The blob `path` has now: in the batch, else in the branch's tree. */
+static int current_blob(git_oid *out, stance_batch *b, const char *path)
+{
+	entry *e = slot(b, path, 0);
+	git_tree_entry *te = NULL;
+	if (e && e->touched) {
+		git_oid_cpy(out, &e->blob);
+		return 1;
+	}
+	if (!b->base_tree || git_tree_entry_bypath(&te, b->base_tree, path) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	git_oid_cpy(out, git_tree_entry_id(te));
+	git_tree_entry_free(te);
+	return 1;
+}
+
+static int write_tree(git_oid *out, stance_batch *b, const char *path, const git_oid *blob)
+{
+	git_tree *base = NULL;
+	git_tree_update update;
+	int error;
+
+	memset(&update, 0, sizeof(update));
+	update.action = GIT_TREE_UPDATE_UPSERT;
+	update.filemode = GIT_FILEMODE_BLOB;
+	update.path = path;
+	git_oid_cpy(&update.id, blob);
+	if (b->has_tree) {
+		if ((error = git_tree_lookup(&base, b->git, &b->tree)) < 0)
+			return error;
+	} else {
+		git_treebuilder *tb = NULL;
+		git_oid empty;
+		if ((error = git_treebuilder_new(&tb, b->git, NULL)) == 0 &&
+		    (error = git_treebuilder_write(&empty, tb)) == 0)
+			error = git_tree_lookup(&base, b->git, &empty);
+		git_treebuilder_free(tb);
+		if (error < 0)
+			return error;
+	}
+	error = git_tree_create_updated(out, b->git, base, 1, &update);
+	git_tree_free(base);
+	return error;
+}
+
+int stance_batch_save(stance_save_result *result, stance_batch *b,
+	const stance_document *doc, const stance_save_options *opts)
+{
+	stance_save_options defaults = STANCE_SAVE_OPTIONS_INIT;
+	const char *id = stance_document_get(doc, "id");
+	stance_buf content = STANCE_BUF_INIT, path = STANCE_BUF_INIT, msg = STANCE_BUF_INIT;
+	git_signature *author = NULL, *committer = NULL;
+	git_commit *parent = NULL;
+	git_tree *tree = NULL;
+	git_oid old_blob, blob, tree_id, commit;
+	entry *e;
+	int error, existed;
+
+	memset(result, 0, sizeof(*result));
+	if (!opts)
+		opts = &defaults;
+	if (b->finished)
+		return stance_error_set(STANCE_EINVALID, "the batch is already written");
+	if (!id)
+		return stance_error_set(STANCE_EINVALID, "the document has no id; give it one (--id)");
+	if ((error = stance_id_validate(id)) < 0 ||
+	    (error = stance_buf_printf(&path, "%s.md", id)) < 0 ||
+	    (error = stance_document_serialize(&content, doc)) < 0)
+		goto done;
+	existed = current_blob(&old_blob, b, path.ptr);
+	if ((error = git_odb_hash(&blob, content.ptr, content.size, GIT_OBJECT_BLOB)) < 0) {
+		error = stance_git_error(error, "%s: cannot hash the document", id);
+		goto done;
+	}
+	if (existed && git_oid_equal(&old_blob, &blob))
+		goto done;
+	if ((error = stance_git_signature(&author, b->git, opts->author_name, opts->author_email,
+		opts->time, opts->tz_minutes)) < 0)
+		goto done;
+	if ((error = git_signature_now(&committer, author->name, author->email)) < 0 ||
+	    (error = git_odb_write(&blob, b->odb, content.ptr, content.size, GIT_OBJECT_BLOB)) < 0 ||
+	    (error = write_tree(&tree_id, b, path.ptr, &blob)) < 0 ||
+	    (error = git_tree_lookup(&tree, b->git, &tree_id)) < 0) {
+		error = stance_git_error(error, "%s: cannot store the document", id);
+		goto done;
+	}
+	if (opts->message && *opts->message)
+		error = stance_buf_puts(&msg, opts->message);
+	else
+		error = stance_buf_printf(&msg, "%s %s", existed ? "Update" : "Add", id);
+	while (!error && msg.size && msg.ptr[msg.size - 1] == '\n')
+		msg.ptr[--msg.size] = '\0';
+	if (!error && opts->trailers && *opts->trailers) {
+		error = stance_buf_puts(&msg, "\n\n");
+		if (!error)
+			error = stance_buf_puts(&msg, opts->trailers);
+	}
+	if (!error && msg.ptr[msg.size - 1] != '\n')
+		error = stance_buf_putc(&msg, '\n');
+	if (error < 0)
+		goto done;
+	if (b->has_last || b->has_base) {
+		if ((error = git_commit_lookup(&parent, b->git, b->has_last ? &b->last : &b->base)) < 0) {
+			error = stance_git_error(error, "%s: cannot read the parent commit", id);
+			goto done;
+		}
+	}
+	if ((error = git_commit_create(&commit, b->git, NULL, author, committer, NULL, msg.ptr,
+		tree, parent ? 1 : 0, (const git_commit **)&parent)) < 0) {
+		error = stance_git_error(error, "%s: cannot commit", id);
+		goto done;
+	}
+	if (!(e = slot(b, path.ptr, 1))) {
+		error = STANCE_ERROR;
+		goto done;
+	}
+	git_oid_cpy(&e->blob, &blob);
+	e->touched = 1;
+	free(e->content);
+	e->len = content.size;
+	e->content = stance_buf_detach(&content);
+	git_oid_cpy(&b->tree, &tree_id);
+	b->has_tree = 1;
+	git_oid_cpy(&b->last, &commit);
+	b->has_last = 1;
+	b->count++;
+	result->changed = 1;
+	result->created = !existed;
+	git_oid_tostr(result->commit, sizeof(result->commit), &commit);
+done:
+	git_tree_free(tree);
+	git_commit_free(parent);
+	git_signature_free(author);
+	git_signature_free(committer);
+	stance_buf_dispose(&content);
+	stance_buf_dispose(&path);
+	stance_buf_dispose(&msg);
+	return error;
+}
+
+static int mkdirs_for(const char *file)
+{
+	char *copy = stance_strdup(file), *slash;
+	int error = 0;
+	if (!copy)
+		return STANCE_ERROR;
+	for (slash = strchr(copy + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdir(copy, 0755) < 0 && errno != EEXIST) {
+			error = stance_error_set(STANCE_ERROR, "%s: cannot create the folder: %s",
+				copy, strerror(errno));
+			break;
+		}
+		*slash = '/';
+	}
+	free(copy);
+	return error;
+}
+
+int stance_batch_finish(stance_batch *b)
+{
+	git_buf pack = GIT_BUF_INIT;
+	git_odb_writepack *wp = NULL;
+	git_indexer_progress stats;
+	git_reference *ref = NULL;
+	git_index *index = NULL;
+	git_odb *main_odb = NULL;
+	stance_buf full = STANCE_BUF_INIT;
+	size_t i;
+	int error = 0;
+
+	if (b->finished || !b->has_last)
+		goto done;
+	memset(&stats, 0, sizeof(stats));
+	/* 1. every object of the batch, as one pack */
+	if ((error = git_mempack_dump(&pack, b->git, b->mempack)) < 0 ||
+	    (error = git_odb_write_pack(&wp, b->odb, NULL, NULL)) < 0 ||
+	    (error = wp->append(wp, pack.ptr, pack.size, &stats)) < 0 ||
+	    (error = wp->commit(wp, &stats)) < 0) {
+		error = stance_git_error(error, "cannot write the imported revisions");
+		goto done;
+	}
+	git_mempack_reset(b->mempack);
+	b->finished = 1;
+	/* 2. the branch moves once, from the tip the batch started on */
+	if ((error = git_odb_refresh(b->odb)) < 0 ||
+	    (error = (b->has_base ?
+		git_reference_create_matching(&ref, b->git, b->branch, &b->last, 1, &b->base,
+			"stance import") :
+		git_reference_create(&ref, b->git, b->branch, &b->last, 0, "stance import"))) < 0) {
+		error = stance_git_error(error, "cannot move %s", b->branch);
+		goto done;
+	}
+	/* 3. the main handle sees the new pack; index and working files follow */
+	if (git_repository_odb(&main_odb, stance_repo_git(b->repo)) == 0)
+		git_odb_refresh(main_odb);
+	if ((error = git_repository_index(&index, stance_repo_git(b->repo))) < 0) {
+		error = stance_git_error(error, "cannot open the git index");
+		goto done;
+	}
+	for (i = 0; i < b->nslots; i++) {
+		entry *e = &b->slots[i];
+		if (!e->path || !e->touched)
+			continue;
+		stance_buf_clear(&full);
+		if ((error = stance_buf_printf(&full, "%s%s", stance_repo_workdir(b->repo), e->path)) < 0 ||
+		    (error = mkdirs_for(full.ptr)) < 0 ||
+		    (error = stance_file_write_atomic(full.ptr, e->content, e->len)) < 0)
+			goto done;
+		if ((error = git_index_add_bypath(index, e->path)) < 0) {
+			error = stance_git_error(error, "%s: cannot update the git index", e->path);
+			goto done;
+		}
+	}
+	if ((error = git_index_write(index)) < 0)
+		error = stance_git_error(error, "cannot write the git index");
+done:
+	stance_buf_dispose(&full);
+	git_index_free(index);
+	git_odb_free(main_odb);
+	git_reference_free(ref);
+	if (wp)
+		wp->free(wp);
+	git_buf_dispose(&pack);
+	return error;
+}
