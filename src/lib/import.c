@@ -387,12 +387,17 @@ static int glob_match(const char *p, const char *s)
 	return !*p;
 }
 
+/* 1 when the folded line is chrome; 2 when it heads a list of related
+ * pieces (a pattern written with a leading '+'). */
 static int is_chrome(const stance_import_rules *r, const char *folded)
 {
 	size_t i;
-	for (i = 0; i < r->nchrome; i++)
-		if (glob_match(r->chrome[i], folded))
-			return 1;
+	for (i = 0; i < r->nchrome; i++) {
+		const char *p = r->chrome[i];
+		int section = *p == '+';
+		if (glob_match(p + section, folded))
+			return 1 + section;
+	}
 	return 0;
 }
 
@@ -1057,10 +1062,22 @@ static void pass_cards(import_ctx *c)
 static void pass_chrome(import_ctx *c)
 {
 	size_t i;
-	for (i = 0; i < c->n; i++)
-		if (c->v[i].role == R_TEXT &&
-		    (!has_alnum(c->v[i].text) || is_chrome(c->rules, c->v[i].fold)))
+	int k;
+	for (i = 0; i < c->n; i++) {
+		if (c->v[i].role != R_TEXT)
+			continue;
+		if (!has_alnum(c->v[i].text)) {
 			c->v[i].role = R_DROP;
+			continue;
+		}
+		if (!(k = is_chrome(c->rules, c->v[i].fold)))
+			continue;
+		c->v[i].role = R_DROP;
+		/* "Related" / "Læs også": the short titles under it are teasers */
+		while (k == 2 && i + 1 < c->n && c->v[i + 1].words <= 15 &&
+		       last_cp(c->v[i + 1].text) != '.')
+			c->v[++i].role = R_DROP;
+	}
 }
 
 /* ---- names, bylines, notes ----------------------------------------- */
@@ -1767,7 +1784,7 @@ static int emit(stance_buf *out, const import_ctx *c)
 		if (!kept(l))
 			continue;
 		if (l->role != R_ITEM && l->role != R_OITEM && l->role != R_ATTR && out->size)
-			error = stance_buf_puts(out, (prev == R_ITEM || prev == R_OITEM) ? "\n" : "\n\n");
+			error = stance_buf_puts(out, "\n\n");
 		else if ((l->role == R_ITEM || l->role == R_OITEM) && out->size)
 			error = stance_buf_puts(out, (prev == l->role) ? "\n" : "\n\n");
 		if (error < 0)
