@@ -812,7 +812,8 @@ static char *article_title(xmlNode *root)
 	xmlNode *t = find_first(root, "title");
 	stance_buf orig = STANCE_BUF_INIT, cur = STANCE_BUF_INIT;
 	size_t i, seplen, first = (size_t)-1, last = (size_t)-1, firstlen = 0;
-	int hierarchical = 0;
+	int hierarchical = 0, confirmed = 0;
+	stance_buf conf = STANCE_BUF_INIT;
 	if (!t)
 		return NULL;
 	inner_text(&orig, t);
@@ -827,6 +828,19 @@ static char *article_title(xmlNode *root)
 				hierarchical = 1;
 		}
 	if (last != (size_t)-1) {
+		stance_buf_put(&conf, orig.ptr, last);
+		/* The page's own heading says which part is the title. */
+		if (heading_equals(root, stance_buf_cstr(&conf)))
+			confirmed = 1;
+		else if (heading_equals(root, orig.ptr + first + firstlen)) {
+			stance_buf_clear(&conf);
+			stance_buf_puts(&conf, orig.ptr + first + firstlen);
+			confirmed = 1;
+		}
+	}
+	if (confirmed) {
+		stance_buf_puts(&cur, stance_buf_cstr(&conf));
+	} else if (last != (size_t)-1) {
 		stance_buf_put(&cur, orig.ptr, last);
 		if (word_count(stance_buf_cstr(&cur)) < 3) {
 			stance_buf_clear(&cur);
@@ -880,7 +894,7 @@ static char *article_title(xmlNode *root)
 		size_t wc = word_count(stance_buf_cstr(&cur));
 		/* A cut title that the page's own heading repeats is right, however
 		 * short ("Grønne områder | Kommunen" with <h1>Grønne områder</h1>). */
-		if (wc <= 4 && last != (size_t)-1 && heading_equals(root, stance_buf_cstr(&cur)))
+		if (confirmed)
 			wc = 5;
 		if (wc <= 4) {
 			/* Too short after cutting: keep the whole title, unless only
@@ -895,6 +909,7 @@ static char *article_title(xmlNode *root)
 		}
 	}
 	stance_buf_dispose(&orig);
+	stance_buf_dispose(&conf);
 	if (!cur.size) {
 		stance_buf_dispose(&cur);
 		return NULL;

@@ -15,6 +15,7 @@
 #include "stance/store.h"
 
 #include <regex.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <time.h>
@@ -224,46 +225,186 @@ static int check_regex(const char *rule, const char *id)
 	return 0;
 }
 
-static int write_source(git_config *cfg, const stance_source *s)
+/* Splits "scheme://user:pass@host/…" into the URL without the user part
+ * (appended to `clean`) and "user:pass" (appended to `cred`, may stay
+ * empty). */
+static void split_credentials(stance_buf *clean, stance_buf *cred, const char *url)
 {
-	stance_buf key = STANCE_BUF_INIT;
-	size_t i;
-	int error = 0;
-#define KEY(var) (stance_buf_clear(&key), stance_buf_printf(&key, "source.%s.%s", s->id, var), key.ptr)
-	if ((error = git_config_set_string(cfg, KEY("url"), s->url)) < 0)
+	const char *auth = strstr(url, "://"), *end, *at = NULL, *p;
+	if (!auth) {
+		stance_buf_puts(clean, url);
+		return;
+	}
+	auth += 3;
+	end = auth + strcspn(auth, "/?#");
+	for (p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	if (!at) {
+		stance_buf_puts(clean, url);
+		return;
+	}
+	stance_buf_put(clean, url, (size_t)(auth - url));
+	stance_buf_puts(clean, at + 1);
+	stance_buf_put(cred, auth, (size_t)(at - auth));
+}
+
+/* Credentials live in .git/stance-credentials ("id TAB user:pass" lines,
+ * mode 0600): never in .stance/config, a commit or a report. */
+static void credentials_path(stance_buf *out, stance_repo *repo)
+{
+	stance_buf_printf(out, "%sstance-credentials", git_repository_path(stance_repo_git(repo)));
+}
+
+/* Appends the credentials of `id` to `out`; 0 when there are none. */
+static int credentials_get(stance_buf *out, stance_repo *repo, const char *id)
+{
+	stance_buf path = STANCE_BUF_INIT, data = STANCE_BUF_INIT;
+	const char *line;
+	size_t idlen = strlen(id);
+	int found = 0;
+	credentials_path(&path, repo);
+	if (stance_file_read(&data, path.ptr) == 0) {
+		for (line = data.ptr; line && *line;) {
+			const char *eol = strchr(line, '\n');
+			size_t n = eol ? (size_t)(eol - line) : strlen(line);
+			if (n > idlen && !strncmp(line, id, idlen) && line[idlen] == '\t') {
+				stance_buf_put(out, line + idlen + 1, n - idlen - 1);
+				found = 1;
+				break;
+			}
+			line = eol ? eol + 1 : NULL;
+		}
+	}
+	stance_error_clear();
+	stance_buf_dispose(&path);
+	stance_buf_dispose(&data);
+	return found;
+}
+
+/* Sets (cred non-NULL) or forgets (NULL) the credentials of `id`. */
+static int credentials_set(stance_repo *repo, const char *id, const char *cred)
+{
+	stance_buf path = STANCE_BUF_INIT, data = STANCE_BUF_INIT, out = STANCE_BUF_INIT;
+	const char *line;
+	size_t idlen = strlen(id);
+	int error = 0, had = 0;
+	credentials_path(&path, repo);
+	if (stance_file_read(&data, path.ptr) < 0)
+		stance_error_clear();
+	for (line = data.ptr; line && *line;) {
+		const char *eol = strchr(line, '\n');
+		size_t n = eol ? (size_t)(eol - line) : strlen(line);
+		if (n > idlen && !strncmp(line, id, idlen) && line[idlen] == '\t')
+			had = 1;
+		else if (n) {
+			stance_buf_put(&out, line, n);
+			stance_buf_putc(&out, '\n');
+		}
+		line = eol ? eol + 1 : NULL;
+	}
+	if (cred && *cred)
+		stance_buf_printf(&out, "%s\t%s\n", id, cred);
+	else if (!had)
 		goto done;
-	if (s->kind && *s->kind && (error = git_config_set_string(cfg, KEY("kind"), s->kind)) < 0)
-		goto done;
-	if (s->organization && *s->organization &&
-	    (error = git_config_set_string(cfg, KEY("organization"), s->organization)) < 0)
-		goto done;
-	if (s->feed && (error = git_config_set_string(cfg, KEY("feed"), "true")) < 0)
-		goto done;
-	if (s->from && (error = git_config_set_string(cfg, KEY("from"), s->from)) < 0)
-		goto done;
-	/* "$^" matches no existing value, so each rule is appended. */
-	for (i = 0; i < s->select_count; i++)
-		if ((error = git_config_set_multivar(cfg, KEY("select"), "$^", s->select[i])) < 0)
-			goto done;
-	for (i = 0; i < s->remove_count; i++)
-		if ((error = git_config_set_multivar(cfg, KEY("remove"), "$^", s->remove[i])) < 0)
-			goto done;
-	for (i = 0; i < s->noise_count; i++)
-		if ((error = git_config_set_multivar(cfg, KEY("noise"), "$^", s->noise[i])) < 0)
-			goto done;
-#undef KEY
+	{
+		mode_t old = umask(077);
+		error = stance_file_write_atomic(path.ptr, out.ptr ? out.ptr : "", out.size);
+		umask(old);
+		if (!error)
+			chmod(path.ptr, 0600);
+	}
 done:
-	if (error < 0)
-		error = stance_git_error(error, ".stance/config: cannot write the source '%s'", s->id);
-	stance_buf_dispose(&key);
+	stance_buf_dispose(&path);
+	stance_buf_dispose(&data);
+	stance_buf_dispose(&out);
+	return error;
+}
+
+/* The URL to request for source `s`: its URL with its credentials put
+ * back, appended to `out`. */
+static void request_url(stance_buf *out, stance_repo *repo, const stance_source *s)
+{
+	stance_buf cred = STANCE_BUF_INIT;
+	const char *auth = strstr(s->url, "://");
+	if (auth && credentials_get(&cred, repo, s->id)) {
+		stance_buf_put(out, s->url, (size_t)(auth + 3 - s->url));
+		stance_buf_printf(out, "%s@%s", cred.ptr, auth + 3);
+	} else
+		stance_buf_puts(out, s->url);
+	stance_buf_dispose(&cred);
+}
+
+/* Appends `value` in git-config syntax: quoted, with backslashes, quotes
+ * and line breaks escaped. (Written by hand: libgit2 1.5 writes a
+ * multivar's backslashes unescaped and then cannot read the file.) */
+static void config_value(stance_buf *out, const char *value)
+{
+	const char *p;
+	stance_buf_putc(out, '"');
+	for (p = value; *p; p++) {
+		if (*p == '\\' || *p == '"') {
+			stance_buf_putc(out, '\\');
+			stance_buf_putc(out, *p);
+		} else if (*p == '\n')
+			stance_buf_puts(out, "\\n");
+		else if (*p == '\t')
+			stance_buf_puts(out, "\\t");
+		else
+			stance_buf_putc(out, *p);
+	}
+	stance_buf_putc(out, '"');
+}
+
+/* The [source "ID"] section for `s`, appended to `out`. */
+static void source_text(stance_buf *out, const stance_source *s)
+{
+	size_t i;
+#define LINE(var, value) do { stance_buf_puts(out, "\t" var " = "); config_value(out, value); \
+	stance_buf_putc(out, '\n'); } while (0)
+	stance_buf_printf(out, "[source \"%s\"]\n", s->id);
+	LINE("url", s->url);
+	if (s->kind && *s->kind)
+		LINE("kind", s->kind);
+	if (s->organization && *s->organization)
+		LINE("organization", s->organization);
+	if (s->feed)
+		stance_buf_puts(out, "\tfeed = true\n");
+	if (s->from)
+		LINE("from", s->from);
+	for (i = 0; i < s->select_count; i++)
+		LINE("select", s->select[i]);
+	for (i = 0; i < s->remove_count; i++)
+		LINE("remove", s->remove[i]);
+	for (i = 0; i < s->noise_count; i++)
+		LINE("noise", s->noise[i]);
+#undef LINE
+}
+
+/* Appends `text` to .stance/config, atomically. */
+static int config_append(stance_repo *repo, const char *text)
+{
+	stance_buf path = STANCE_BUF_INIT, data = STANCE_BUF_INIT;
+	int error;
+	stance_buf_printf(&path, "%s.stance/config", stance_repo_workdir(repo));
+	if ((error = stance_file_read(&data, path.ptr)) < 0)
+		goto done;
+	if (data.size && data.ptr[data.size - 1] != '\n')
+		stance_buf_putc(&data, '\n');
+	stance_buf_puts(&data, text);
+	error = stance_file_write_atomic(path.ptr, data.ptr, data.size);
+done:
+	stance_buf_dispose(&path);
+	stance_buf_dispose(&data);
 	return error;
 }
 
 int stance_source_add(stance_repo *repo, const stance_source *src)
 {
 	stance_source_list *l = NULL;
-	stance_buf backup = STANCE_BUF_INIT, path = STANCE_BUF_INIT;
-	git_config *cfg = NULL;
+	stance_buf text = STANCE_BUF_INIT;
+	stance_buf clean_url = STANCE_BUF_INIT, cred = STANCE_BUF_INIT;
+	stance_source copy;
 	size_t i;
 	int error;
 
@@ -295,22 +436,19 @@ int stance_source_add(stance_repo *repo, const stance_source *src)
 		error = stance_error_set(STANCE_EEXISTS, "there is a source '%s' already; remove it first", src->id);
 		goto done;
 	}
-	/* Keep the file as it was, to put it back if a write fails half-way. */
-	stance_buf_printf(&path, "%s.stance/config", stance_repo_workdir(repo));
-	if ((error = stance_file_read(&backup, path.ptr)) < 0)
+	split_credentials(&clean_url, &cred, src->url);
+	copy = *src;
+	copy.url = clean_url.ptr;
+	source_text(&text, &copy);
+	/* Credentials first: if they cannot be kept, the source is not added. */
+	if ((error = credentials_set(repo, src->id, cred.size ? cred.ptr : NULL)) < 0)
 		goto done;
-	if ((error = open_config(&cfg, repo)) < 0)
-		goto done;
-	if ((error = write_source(cfg, src)) < 0) {
-		git_config_free(cfg);
-		cfg = NULL;
-		stance_file_write_atomic(path.ptr, backup.ptr ? backup.ptr : "", backup.size);
-	}
+	error = config_append(repo, text.ptr);
 done:
-	git_config_free(cfg);
 	stance_source_list_free(l);
-	stance_buf_dispose(&backup);
-	stance_buf_dispose(&path);
+	stance_buf_dispose(&text);
+	stance_buf_dispose(&clean_url);
+	stance_buf_dispose(&cred);
 	return error;
 }
 
@@ -341,6 +479,7 @@ int stance_source_remove(stance_repo *repo, const char *id)
 			goto done;
 		}
 	}
+	error = credentials_set(repo, id, NULL);
 done:
 	git_config_free(cfg);
 	stance_source_list_free(l);
@@ -661,7 +800,7 @@ typedef struct {
 	stance_repo *repo;
 	stance_source_list *list;
 	const source_entry *feed;
-	git_config *cfg;
+	stance_buf *text;   /* new sections for .stance/config */
 	size_t added;
 	int error;
 } feed_ctx;
@@ -720,8 +859,7 @@ static int on_item(const char *url, const char *title, void *payload)
 	s.id = id.ptr;
 	s.url = clean.ptr;
 	s.from = c->feed->id;
-	if ((error = write_source(c->cfg, &s)) < 0)
-		goto done;
+	source_text(c->text, &s);
 	/* Into the list too, so the run fetches it. */
 	{
 		source_entry *nv;
@@ -775,6 +913,7 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 	stance_fetch_response *resps = NULL;
 	size_t *which = NULL, nreq = 0, i, nfeeds = 0;
 	char **feed_ids = NULL;
+	stance_buf *urls = NULL;
 	int error, locked = 0;
 
 	memset(report, 0, sizeof(*report));
@@ -798,7 +937,7 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 		if (l->v[i].pub.feed && wanted(&l->v[i], ids, nids))
 			nfeeds++;
 	if (nfeeds) {
-		git_config *cfg = NULL;
+		stance_buf text = STANCE_BUF_INIT;
 		size_t f = 0;
 		if (!(reqs = calloc(nfeeds, sizeof(*reqs))) || !(resps = calloc(nfeeds, sizeof(*resps))) ||
 		    !(feed_ids = calloc(nfeeds, sizeof(*feed_ids)))) {
@@ -807,12 +946,12 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 		}
 		for (i = 0; i < l->n; i++)
 			if (l->v[i].pub.feed && wanted(&l->v[i], ids, nids)) {
-				reqs[f].url = l->v[i].url;
+				stance_buf u = STANCE_BUF_INIT;
+				request_url(&u, repo, &l->v[i].pub);
+				reqs[f].url = stance_buf_detach(&u);
 				feed_ids[f++] = stance_strdup(l->v[i].id);
 			}
 		if ((error = stance_fetch_run(resps, reqs, nfeeds, fopts)) < 0)
-			goto done;
-		if ((error = open_config(&cfg, repo)) < 0)
 			goto done;
 		for (f = 0; f < nfeeds; f++) {
 			source_entry *feed = list_find(l, feed_ids[f]);
@@ -827,7 +966,7 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 				continue;
 			}
 			{
-				feed_ctx c = { repo, l, feed, cfg, 0, 0 };
+				feed_ctx c = { repo, l, feed, &text, 0, 0 };
 				char note[64];
 				if (stance_feed_parse(resps[f].body.ptr ? resps[f].body.ptr : "", resps[f].body.size,
 					feed->url, on_item, &c) < 0 || c.error < 0) {
@@ -838,9 +977,13 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 				row->reason = stance_strdup(note);
 			}
 		}
-		git_config_free(cfg);
-		for (f = 0; f < nfeeds; f++)
+		if (!error && text.size)
+			error = config_append(repo, text.ptr);
+		stance_buf_dispose(&text);
+		for (f = 0; f < nfeeds; f++) {
 			stance_fetch_response_dispose(&resps[f]);
+			free((char *)reqs[f].url);
+		}
 		free(reqs);
 		free(resps);
 		reqs = NULL;
@@ -851,7 +994,7 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 
 	/* 2. Pages. */
 	if (!(reqs = calloc(l->n + 1, sizeof(*reqs))) || !(resps = calloc(l->n + 1, sizeof(*resps))) ||
-	    !(which = calloc(l->n + 1, sizeof(*which)))) {
+	    !(which = calloc(l->n + 1, sizeof(*which))) || !(urls = calloc(l->n + 1, sizeof(*urls)))) {
 		error = stance_error_oom();
 		goto done;
 	}
@@ -859,7 +1002,9 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 		state_row *st;
 		if (l->v[i].pub.feed || !wanted(&l->v[i], ids, nids))
 			continue;
-		reqs[nreq].url = l->v[i].url;
+		stance_buf_clear(&urls[nreq]);
+		request_url(&urls[nreq], repo, &l->v[i].pub);
+		reqs[nreq].url = urls[nreq].ptr;
 		/* Conditional only when a version is stored: a document removed
 		 * from the repository is fetched whole again. */
 		if ((st = state_find(&state, l->v[i].id, 0))) {
@@ -944,6 +1089,9 @@ done:
 		stance_repo_unlock(repo);
 	for (i = 0; resps && i < nreq; i++)
 		stance_fetch_response_dispose(&resps[i]);
+	for (i = 0; urls && i < nreq; i++)
+		stance_buf_dispose(&urls[i]);
+	free(urls);
 	for (i = 0; feed_ids && i < nfeeds; i++)
 		free(feed_ids[i]);
 	free(feed_ids);

@@ -1,0 +1,589 @@
+/*
+ * test_fetch.c: `stance source` and `stance fetch` against a real HTTP server
+ * on loopback (tests/server/stance_test_server.py, on 127.0.0.1 and
+ * 127.0.0.2), one story a test: what the server does, what stance reports,
+ * what ends up in the repository, and that a failure writes nothing.
+ */
+#include "helpers.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static pid_t server_pid;
+static int port;
+static char *www;   /* the server's root folder */
+static char *repo;  /* a fresh stance repository */
+
+static void start_server(const char *extra)
+{
+	int fds[2];
+	char buf[32] = "";
+	ssize_t n = 0, got;
+	char *script = th_source("tests/server/stance_test_server.py");
+	www = th_tmpdir();
+	cr_assert_eq(pipe(fds), 0);
+	server_pid = fork();
+	cr_assert_neq(server_pid, -1);
+	if (server_pid == 0) {
+		char *argv[16];
+		int a = 0;
+		dup2(fds[1], STDOUT_FILENO);
+		close(fds[0]);
+		argv[a++] = "python3";
+		argv[a++] = script;
+		argv[a++] = "--root";
+		argv[a++] = www;
+		argv[a++] = "--host";
+		argv[a++] = "127.0.0.1";
+		argv[a++] = "--host";
+		argv[a++] = "127.0.0.2";
+		if (extra) {
+			argv[a++] = "--delay";
+			argv[a++] = (char *)extra;
+		}
+		argv[a] = NULL;
+		execvp("python3", argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (n < (ssize_t)sizeof(buf) - 1 && (got = read(fds[0], buf + n, sizeof(buf) - 1 - (size_t)n)) > 0) {
+		n += got;
+		if (memchr(buf, '\n', (size_t)n))
+			break;
+	}
+	close(fds[0]);
+	port = (int)strtol(buf, NULL, 10);
+	cr_assert_gt(port, 0, "the test server did not start");
+	free(script);
+}
+
+static void setup(void)
+{
+	th_result r;
+	start_server(NULL);
+	repo = th_tmpdir();
+	TH_RUN(&r, repo, "init", ".");
+	cr_assert_eq(r.status, 0, "init: %s", stance_buf_cstr(&r.err));
+	th_result_free(&r);
+}
+
+static void teardown(void)
+{
+	if (server_pid > 0) {
+		kill(server_pid, SIGTERM);
+		waitpid(server_pid, NULL, 0);
+	}
+	th_cleanup();
+}
+
+/* "http://127.0.0.1:PORT/path"; caller frees. */
+static char *url(const char *host, const char *path)
+{
+	stance_buf b = STANCE_BUF_INIT;
+	stance_buf_printf(&b, "http://%s:%d%s", host, port, path);
+	return stance_buf_detach(&b);
+}
+
+static void add_source(const char *id, const char *host, const char *path)
+{
+	th_result r;
+	char *u = url(host, path);
+	TH_RUN(&r, repo, "source", "add", id, u);
+	cr_assert_eq(r.status, 0, "source add %s: %s", id, stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	free(u);
+}
+
+static int commit_count(const char *ref)
+{
+	stance_buf out = STANCE_BUF_INIT;
+	int n;
+	if (th_sh(repo, &out, "git rev-list --count %s 2>/dev/null", ref) != 0)
+		n = 0;
+	else
+		n = (int)strtol(stance_buf_cstr(&out), NULL, 10);
+	stance_buf_dispose(&out);
+	return n;
+}
+
+/* Runs stance fetch with quick retry settings and the given arguments. */
+#define FETCH(r, ...) TH_RUN((r), repo, "fetch", "--no-progress", "--delay", "0", "--jitter", "0", \
+	"--backoff", "100", __VA_ARGS__)
+
+static const char *ARTICLE =
+	"<html lang=\"da\"><head><title>Skolepolitik | Byrådet</title>"
+	"<meta name=\"author\" content=\"Anne Hansen\">"
+	"<meta property=\"article:published_time\" content=\"2024-03-01T10:00:00+01:00\"></head>"
+	"<body><nav><a href=\"/\">Forside</a></nav><article><h1>Skolepolitik</h1>"
+	"<p>Byrådet mener, at alle børn skal have en skole tæt på hjemmet, og at klasserne ikke må blive for store.</p>"
+	"<p>Vi foreslår derfor, at skolerne i landsbyerne bevares, og at der afsættes flere penge til lærere.</p>"
+	"</article><footer>Cookies og kontakt</footer></body></html>";
+
+Test(fetch, new_then_not_modified_writes_nothing, .init = setup, .fini = teardown)
+{
+	th_result r;
+	stance_buf log = STANCE_BUF_INIT;
+	char *doc;
+	th_write(www, "skole.html", ARTICLE);
+	add_source("byraad/skole", "127.0.0.1", "/skole.html");
+	FETCH(&r, "--json");
+	cr_assert_eq(r.status, 0, "%s%s", stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	cr_assert(strstr(stance_buf_cstr(&r.out), "\"outcome\": \"new\""), "%s", stance_buf_cstr(&r.out));
+	th_result_free(&r);
+	doc = th_read(repo, "byraad/skole.md");
+	cr_assert(strstr(doc, "title: Skolepolitik\n"), "%s", doc);
+	cr_assert(strstr(doc, "Anne Hansen"), "%s", doc);
+	cr_assert(strstr(doc, "published: 2024-03-01"), "%s", doc);
+	cr_assert(strstr(doc, "alle børn skal have en skole"), "%s", doc);
+	cr_assert_null(strstr(doc, "Forside"), "navigation leaked: %s", doc);
+	cr_assert_null(strstr(doc, "Cookies"), "footer leaked: %s", doc);
+	free(doc);
+	/* The version commit names its snapshot; the snapshot is the raw page. */
+	th_sh(repo, &log, "git log -1 --format=%%B");
+	cr_assert(strstr(log.ptr, "Add byraad/skole"), "%s", log.ptr);
+	cr_assert(strstr(log.ptr, "Source: http://127.0.0.1:"), "%s", log.ptr);
+	cr_assert(strstr(log.ptr, "Fetched-At: "), "%s", log.ptr);
+	cr_assert(strstr(log.ptr, "ETag: \""), "%s", log.ptr);
+	cr_assert(strstr(log.ptr, "Last-Modified: "), "%s", log.ptr);
+	cr_assert(strstr(log.ptr, "Snapshot: "), "%s", log.ptr);
+	stance_buf_clear(&log);
+	cr_assert_eq(th_sh(repo, &log, "git show snapshots:byraad/skole.html"), 0);
+	cr_assert_str_eq(log.ptr, ARTICLE);
+	stance_buf_dispose(&log);
+
+	/* A second run: the server answers 304 and nothing is written. */
+	{
+		int main_before = commit_count("HEAD"), snap_before = commit_count("snapshots");
+		FETCH(&r, "--no-progress");
+		cr_assert_eq(r.status, 0, "%s", stance_buf_cstr(&r.err));
+		cr_assert(strstr(stance_buf_cstr(&r.out), "not modified (304)"), "%s", stance_buf_cstr(&r.out));
+		cr_assert(strstr(stance_buf_cstr(&r.out), "0 new, 0 updated, 1 unchanged, 0 failed"), "%s", stance_buf_cstr(&r.out));
+		th_result_free(&r);
+		cr_assert_eq(commit_count("HEAD"), main_before);
+		cr_assert_eq(commit_count("snapshots"), snap_before);
+	}
+}
+
+Test(fetch, changed_page_is_updated, .init = setup, .fini = teardown)
+{
+	th_result r;
+	char *doc;
+	th_write(www, "skole.html", ARTICLE);
+	add_source("byraad/skole", "127.0.0.1", "/skole.html");
+	FETCH(&r, "--no-progress");
+	th_result_free(&r);
+	th_sh(www, NULL, "sed -i 's/bevares/lukkes/' skole.html");
+	FETCH(&r, "--no-progress");
+	cr_assert_eq(r.status, 0, "%s", stance_buf_cstr(&r.err));
+	cr_assert(strstr(stance_buf_cstr(&r.out), "updated"), "%s", stance_buf_cstr(&r.out));
+	th_result_free(&r);
+	doc = th_read(repo, "byraad/skole.md");
+	cr_assert(strstr(doc, "lukkes"), "%s", doc);
+	free(doc);
+	cr_assert_eq(commit_count("HEAD -- byraad/skole.md"), 2);
+}
+
+Test(fetch, redirect_is_followed_and_final_url_recorded, .init = setup, .fini = teardown)
+{
+	th_result r;
+	stance_buf log = STANCE_BUF_INIT;
+	char *target = url("127.0.0.1", "/skole.html"), *path;
+	stance_buf p = STANCE_BUF_INIT;
+	th_write(www, "skole.html", ARTICLE);
+	stance_buf_printf(&p, "/redirect?to=%s", target);
+	path = stance_buf_detach(&p);
+	add_source("byraad/skole", "127.0.0.1", path);
+	FETCH(&r, "--no-progress");
+	cr_assert_eq(r.status, 0, "%s%s", stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	th_sh(repo, &log, "git log -1 --format=%%B");
+	cr_assert(strstr(log.ptr, "Source: http://127.0.0.1:") && strstr(log.ptr, "/skole.html\n"), "%s", log.ptr);
+	stance_buf_dispose(&log);
+	free(target);
+	free(path);
+}
+
+/* A failing source: exit 3, the reason in the report, nothing written. */
+static void expect_failure(const char *id, const char *reason, const char *const *extra)
+{
+	th_result r;
+	int before = commit_count("HEAD");
+	const char *args[24] = { "fetch", "--no-progress", "--delay", "0", "--jitter", "0", "--backoff", "100" };
+	size_t a = 8;
+	stance_buf md = STANCE_BUF_INIT;
+	while (extra && *extra)
+		args[a++] = *extra++;
+	args[a] = NULL;
+	th_run(&r, repo, NULL, args);
+	cr_assert_eq(r.status, 3, "exit %d: %s%s", r.status, stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	cr_assert(strstr(stance_buf_cstr(&r.out), "failed"), "%s", stance_buf_cstr(&r.out));
+	cr_assert(strstr(stance_buf_cstr(&r.out), reason), "wanted '%s' in: %s", reason, stance_buf_cstr(&r.out));
+	th_result_free(&r);
+	cr_assert_eq(commit_count("HEAD"), before, "a failed fetch made a commit");
+	cr_assert_eq(commit_count("snapshots"), 0, "a failed fetch made a snapshot");
+	stance_buf_printf(&md, "%s.md", id);
+	cr_assert_not(th_exists(repo, md.ptr), "a failed fetch wrote %s", md.ptr);
+	stance_buf_dispose(&md);
+}
+
+Test(fetch, redirect_to_file_is_refused, .init = setup, .fini = teardown)
+{
+	add_source("x/file", "127.0.0.1", "/redirect?to=file:///etc/passwd");
+	expect_failure("x/file", "refused", NULL);
+}
+
+Test(fetch, redirect_loop_stops, .init = setup, .fini = teardown)
+{
+	add_source("x/loop", "127.0.0.1", "/loop/0");
+	expect_failure("x/loop", "too many redirects", (const char *const[]){ "--max-redirects", "3", NULL });
+}
+
+Test(fetch, not_found_fails, .init = setup, .fini = teardown)
+{
+	add_source("x/missing", "127.0.0.1", "/status/404");
+	expect_failure("x/missing", "HTTP 404", NULL);
+}
+
+Test(fetch, server_error_then_success_on_retry, .init = setup, .fini = teardown)
+{
+	th_result r;
+	add_source("x/flaky", "127.0.0.1", "/flaky/a");
+	FETCH(&r, "--no-progress");
+	cr_assert_eq(r.status, 0, "%s%s", stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	cr_assert(strstr(stance_buf_cstr(&r.out), "new"), "%s", stance_buf_cstr(&r.out));
+	th_result_free(&r);
+	cr_assert(th_exists(repo, "x/flaky.md"));
+}
+
+Test(fetch, server_error_without_retries_fails, .init = setup, .fini = teardown)
+{
+	add_source("x/flaky", "127.0.0.1", "/flaky/b");
+	expect_failure("x/flaky", "HTTP 500", (const char *const[]){ "--retries", "0", NULL });
+}
+
+Test(fetch, too_many_requests_waits_for_retry_after, .init = setup, .fini = teardown)
+{
+	th_result r;
+	stance_buf log = STANCE_BUF_INIT;
+	char *u = url("127.0.0.1", "/__log");
+	add_source("x/limited", "127.0.0.1", "/ratelimit/a");
+	FETCH(&r, "--no-progress");
+	cr_assert_eq(r.status, 0, "%s%s", stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	cr_assert(th_exists(repo, "x/limited.md"));
+	/* The second request came at least Retry-After (1 s) after the first. */
+	cr_assert_eq(th_sh(repo, &log, "curl -s %s | python3 -c 'import json,sys; l=[e for e in json.load(sys.stdin) "
+		"if e[\"path\"].startswith(\"/ratelimit\")]; print(len(l), round(l[1][\"start\"]-l[0][\"end\"], 2))'", u), 0);
+	{
+		double gap = strtod(strchr(log.ptr, ' ') + 1, NULL);
+		cr_assert(!strncmp(log.ptr, "2 ", 2), "%s", log.ptr);
+		cr_assert_geq(gap, 0.95, "retried after %.2f s only", gap);
+	}
+	stance_buf_dispose(&log);
+	free(u);
+}
+
+Test(fetch, stalled_response_times_out, .init = setup, .fini = teardown)
+{
+	add_source("x/stall", "127.0.0.1", "/stall");
+	expect_failure("x/stall", "timed out", (const char *const[]){ "--timeout", "2", "--retries", "0", NULL });
+}
+
+Test(fetch, truncated_body_fails, .init = setup, .fini = teardown)
+{
+	add_source("x/cut", "127.0.0.1", "/truncated");
+	expect_failure("x/cut", "truncated", (const char *const[]){ "--retries", "0", NULL });
+}
+
+Test(fetch, body_over_the_cap_fails, .init = setup, .fini = teardown)
+{
+	add_source("x/big", "127.0.0.1", "/big?mb=3");
+	expect_failure("x/big", "size cap", (const char *const[]){ "--max-size", "1M", NULL });
+}
+
+Test(fetch, robots_txt_is_honoured, .init = setup, .fini = teardown)
+{
+	th_result r;
+	th_write(www, "private/plan.html", ARTICLE);
+	add_source("x/private", "127.0.0.1", "/private/plan.html");
+	expect_failure("x/private", "robots.txt", NULL);
+	FETCH(&r, "--ignore-robots");
+	cr_assert_eq(r.status, 0, "%s%s", stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	cr_assert(th_exists(repo, "x/private.md"));
+}
+
+Test(fetch, latin1_and_windows_1252_become_utf8, .init = setup, .fini = teardown)
+{
+	th_result r;
+	char *a, *b;
+	add_source("x/latin", "127.0.0.1", "/latin1");
+	add_source("x/cp", "127.0.0.2", "/cp1252");
+	FETCH(&r, "--no-progress");
+	cr_assert_eq(r.status, 0, "%s%s", stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	a = th_read(repo, "x/latin.md");
+	b = th_read(repo, "x/cp.md");
+	cr_assert(strstr(a, "Kommunen skal sikre æbletræer, søer og åer for børn og ældre."), "%s", a);
+	cr_assert(strstr(a, "Grønne områder på Ærø"), "%s", a);
+	cr_assert(strstr(b, "Vi bør – som minimum – bevare de små skoler på øerne."), "%s", b);
+	cr_assert(strstr(b, "Høring om “grøn” omstilling"), "%s", b);
+	free(a);
+	free(b);
+}
+
+Test(fetch, gzip_is_decoded, .init = setup, .fini = teardown)
+{
+	th_result r;
+	char *doc;
+	add_source("x/gz", "127.0.0.1", "/gzip");
+	FETCH(&r, "--no-progress");
+	cr_assert_eq(r.status, 0, "%s%s", stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	doc = th_read(repo, "x/gz.md");
+	cr_assert(strstr(doc, "sendt komprimeret med gzip"), "%s", doc);
+	free(doc);
+}
+
+Test(fetch, one_request_per_host_with_delay, .init = setup, .fini = teardown)
+{
+	th_result r;
+	stance_buf out = STANCE_BUF_INIT;
+	char *u = url("127.0.0.1", "/__log");
+	int i;
+	for (i = 0; i < 3; i++) {
+		char id[32], path[32];
+		snprintf(path, sizeof(path), "/p%d.html", i);
+		th_write(www, path + 1, ARTICLE);
+		snprintf(id, sizeof(id), "a/p%d", i);
+		add_source(id, "127.0.0.1", path);
+		snprintf(id, sizeof(id), "b/p%d", i);
+		add_source(id, "127.0.0.2", path);
+	}
+	TH_RUN(&r, repo, "fetch", "--no-progress", "--delay", "400", "--jitter", "0");
+	cr_assert_eq(r.status, 0, "%s%s", stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	/* Per host: never two at once, and 400 ms between the end of one and
+	 * the start of the next. Across hosts: the two ran side by side. */
+	cr_assert_eq(th_sh(repo, &out, "curl -s %s | python3 -c '\n"
+		"import json, sys\n"
+		"log = json.load(sys.stdin)\n"
+		"bad = 0\n"
+		"for h in (\"127.0.0.1\", \"127.0.0.2\"):\n"
+		"    l = sorted((e for e in log if e[\"host\"] == h and e[\"path\"] != \"/robots.txt\"), key=lambda e: e[\"start\"])\n"
+		"    assert len(l) == 3, l\n"
+		"    for a, b in zip(l, l[1:]):\n"
+		"        if b[\"start\"] - a[\"end\"] < 0.39: bad += 1\n"
+		"a = [e for e in log if e[\"host\"] == \"127.0.0.1\"]\n"
+		"b = [e for e in log if e[\"host\"] == \"127.0.0.2\"]\n"
+		"span = max(e[\"end\"] for e in log) - min(e[\"start\"] for e in log)\n"
+		"print(bad, round(span, 2), a[0][\"ua\"])\n'", u), 0, "%s", stance_buf_cstr(&out));
+	cr_assert(!strncmp(out.ptr, "0 ", 2), "requests to one host too close: %s", out.ptr);
+	/* Sequential over both hosts would take at least 5 × 400 ms. */
+	cr_assert_lt(strtod(strchr(out.ptr, ' ') + 1, NULL), 1.9, "hosts were not fetched side by side: %s", out.ptr);
+	cr_assert(strstr(out.ptr, "stance/"), "the User-Agent does not name stance: %s", out.ptr);
+	stance_buf_dispose(&out);
+	free(u);
+}
+
+Test(fetch, credentials_are_never_written, .init = setup, .fini = teardown)
+{
+	th_result r;
+	stance_buf out = STANCE_BUF_INIT, src = STANCE_BUF_INIT;
+	char *u = url("127.0.0.1", "/__log");
+	th_write(www, "skole.html", ARTICLE);
+	stance_buf_printf(&src, "http://archivist:s3cr3tpw@127.0.0.1:%d/skole.html", port);
+	TH_RUN(&r, repo, "source", "add", "byraad/skole", src.ptr);
+	cr_assert_eq(r.status, 0, "%s", stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	TH_RUN(&r, repo, "source", "list");
+	cr_assert_null(strstr(stance_buf_cstr(&r.out), "s3cr3tpw"), "%s", stance_buf_cstr(&r.out));
+	th_result_free(&r);
+	FETCH(&r, "--json");
+	cr_assert_eq(r.status, 0, "%s%s", stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	cr_assert_null(strstr(stance_buf_cstr(&r.out), "s3cr3tpw"));
+	cr_assert_null(strstr(stance_buf_cstr(&r.err), "s3cr3tpw"));
+	th_result_free(&r);
+	/* Not in the working tree, not in any commit, not in any message. */
+	cr_assert_neq(th_sh(repo, NULL, "grep -r s3cr3tpw --exclude-dir=.git . >/dev/null"), 0);
+	cr_assert_neq(th_sh(repo, NULL, "git log --all -p | grep s3cr3tpw >/dev/null"), 0);
+	cr_assert_neq(th_sh(repo, NULL, "git grep s3cr3tpw $(git rev-list --all) >/dev/null"), 0);
+	/* But the server was given them. */
+	cr_assert_eq(th_sh(repo, &out, "curl -s %s", u), 0);
+	cr_assert(strstr(out.ptr, "\"path\": \"/skole.html\"") && strstr(out.ptr, "\"auth\": true"), "%s", out.ptr);
+	stance_buf_dispose(&out);
+	stance_buf_dispose(&src);
+	free(u);
+}
+
+Test(fetch, noise_rule_keeps_noise_out_of_history, .init = setup, .fini = teardown)
+{
+	th_result r;
+	char *u = url("127.0.0.1", "/noisy");
+	TH_RUN(&r, repo, "source", "add", "x/noisy", u, "--noise", "Opdateret kl\\. [0-9:.]+");
+	cr_assert_eq(r.status, 0, "%s", stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	add_source("x/raw", "127.0.0.2", "/noisy");
+	FETCH(&r, "--no-progress");
+	th_result_free(&r);
+	FETCH(&r, "--no-progress");
+	cr_assert_eq(r.status, 0, "%s", stance_buf_cstr(&r.err));
+	/* Without the rule the time stamp makes a new version; with it, none. */
+	cr_assert(strstr(stance_buf_cstr(&r.out), "x/noisy  unchanged"), "%s", stance_buf_cstr(&r.out));
+	cr_assert(strstr(stance_buf_cstr(&r.out), "x/raw    updated"), "%s", stance_buf_cstr(&r.out));
+	th_result_free(&r);
+	cr_assert_eq(commit_count("HEAD -- x/noisy.md"), 1);
+	free(u);
+}
+
+Test(fetch, feed_items_become_documents, .init = setup, .fini = teardown)
+{
+	th_result r;
+	stance_buf rss = STANCE_BUF_INIT;
+	char *u = url("127.0.0.1", "/feed.xml");
+	th_write(www, "one.html", ARTICLE);
+	th_write(www, "two.html", ARTICLE);
+	stance_buf_printf(&rss, "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Nyheder</title>"
+		"<item><title>Første nyhed</title><link>http://127.0.0.1:%d/one.html</link></item>"
+		"<item><title>Anden nyhed</title><link>/two.html</link></item></channel></rss>", port);
+	th_write(www, "feed.xml", rss.ptr);
+	TH_RUN(&r, repo, "source", "add", "--feed", "byraad/nyt", u, "--kind", "article");
+	cr_assert_eq(r.status, 0, "%s", stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	FETCH(&r, "--no-progress");
+	cr_assert_eq(r.status, 0, "%s%s", stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	cr_assert(strstr(stance_buf_cstr(&r.out), "feed: 2 new items"), "%s", stance_buf_cstr(&r.out));
+	th_result_free(&r);
+	cr_assert(th_exists(repo, "byraad/nyt/foerste-nyhed.md"));
+	cr_assert(th_exists(repo, "byraad/nyt/anden-nyhed.md"));
+	{
+		char *doc = th_read(repo, "byraad/nyt/anden-nyhed.md");
+		cr_assert(strstr(doc, "kind: article"), "%s", doc);
+		free(doc);
+	}
+	/* Tracked from then on: listed, and a second run adds nothing. */
+	TH_RUN(&r, repo, "source", "list");
+	cr_assert(strstr(stance_buf_cstr(&r.out), "byraad/nyt/anden-nyhed"), "%s", stance_buf_cstr(&r.out));
+	th_result_free(&r);
+	FETCH(&r, "--no-progress");
+	cr_assert(strstr(stance_buf_cstr(&r.out), "feed: 0 new items"), "%s", stance_buf_cstr(&r.out));
+	th_result_free(&r);
+	stance_buf_dispose(&rss);
+	free(u);
+}
+
+Test(fetch, reextract_uses_the_snapshot, .init = setup, .fini = teardown)
+{
+	th_result r;
+	stance_buf log = STANCE_BUF_INIT;
+	char *u = url("127.0.0.1", "/skole.html"), *doc;
+	th_write(www, "skole.html", ARTICLE);
+	add_source("byraad/skole", "127.0.0.1", "/skole.html");
+	FETCH(&r, "--no-progress");
+	th_result_free(&r);
+	/* The page goes away; new rules drop the second paragraph. */
+	th_sh(www, NULL, "rm skole.html");
+	TH_RUN(&r, repo, "source", "remove", "byraad/skole");
+	th_result_free(&r);
+	TH_RUN(&r, repo, "source", "add", "byraad/skole", u, "--remove", "//p[contains(., 'foreslår')]");
+	cr_assert_eq(r.status, 0, "%s", stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	TH_RUN(&r, repo, "reextract");
+	cr_assert_eq(r.status, 0, "%s%s", stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	doc = th_read(repo, "byraad/skole.md");
+	cr_assert_null(strstr(doc, "foreslår"), "%s", doc);
+	cr_assert(strstr(doc, "alle børn"), "%s", doc);
+	free(doc);
+	th_sh(repo, &log, "git log -1 --format=%%s");
+	cr_assert_str_eq(log.ptr, "Re-extract byraad/skole\n");
+	stance_buf_dispose(&log);
+	/* Nothing changed since: a second run commits nothing. */
+	{
+		int before = commit_count("HEAD");
+		TH_RUN(&r, repo, "reextract", "byraad/skole");
+		cr_assert_eq(r.status, 0);
+		th_result_free(&r);
+		cr_assert_eq(commit_count("HEAD"), before);
+	}
+	free(u);
+}
+
+Test(fetch, one_failure_does_not_cost_the_others, .init = setup, .fini = teardown)
+{
+	th_result r;
+	th_write(www, "skole.html", ARTICLE);
+	add_source("a/good", "127.0.0.1", "/skole.html");
+	add_source("b/bad", "127.0.0.2", "/status/500");
+	FETCH(&r, "--retries", "1");
+	cr_assert_eq(r.status, 3, "%s", stance_buf_cstr(&r.out));
+	cr_assert(strstr(stance_buf_cstr(&r.out), "a/good  new"), "%s", stance_buf_cstr(&r.out));
+	cr_assert(strstr(stance_buf_cstr(&r.out), "b/bad   failed     HTTP 500"), "%s", stance_buf_cstr(&r.out));
+	th_result_free(&r);
+	cr_assert(th_exists(repo, "a/good.md"));
+	cr_assert_not(th_exists(repo, "b/bad.md"));
+}
+
+/* ---- bad input: a sentence naming what is wrong, no change to the config ---- */
+
+static void expect_rejected(const char *want, int status, const char *const *args)
+{
+	th_result r;
+	char *before = th_read(repo, ".stance/config"), *after;
+	th_run(&r, repo, NULL, args);
+	cr_assert_eq(r.status, status, "exit %d: %s", r.status, stance_buf_cstr(&r.err));
+	cr_assert(strstr(stance_buf_cstr(&r.err), want), "wanted '%s' in: %s", want, stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	after = th_read(repo, ".stance/config");
+	cr_assert_str_eq(after, before, "the config changed");
+	free(before);
+	free(after);
+}
+
+Test(source, bad_input_is_refused, .init = setup, .fini = teardown)
+{
+	expect_rejected("'Bad Id' is not a valid source id", 1,
+		(const char *const[]){ "source", "add", "Bad Id", "http://127.0.0.1/", NULL });
+	expect_rejected("'ftp://example.org/x' is not an http or https URL", 1,
+		(const char *const[]){ "source", "add", "x/ftp", "ftp://example.org/x", NULL });
+	expect_rejected("'//div[' is not a valid XPath expression", 1,
+		(const char *const[]){ "source", "add", "x/y", "http://127.0.0.1/", "--select", "//div[", NULL });
+	expect_rejected("the noise rule '(' is not a valid regular expression", 1,
+		(const char *const[]){ "source", "add", "x/y", "http://127.0.0.1/", "--noise", "(", NULL });
+	expect_rejected("'novel' is not a kind", 1,
+		(const char *const[]){ "source", "add", "x/y", "http://127.0.0.1/", "--kind", "novel", NULL });
+	expect_rejected("needs an ID and a URL", 2, (const char *const[]){ "source", "add", "x/y", NULL });
+	expect_rejected("there is no source 'x/none'", 1, (const char *const[]){ "source", "remove", "x/none", NULL });
+	expect_rejected("there is no source 'x/none'", 1, (const char *const[]){ "fetch", "x/none", NULL });
+	expect_rejected("--jobs takes a number", 2, (const char *const[]){ "fetch", "--jobs", "many", NULL });
+	add_source("x/y", "127.0.0.1", "/a.html");
+	expect_rejected("there is a source 'x/y' already", 1,
+		(const char *const[]){ "source", "add", "x/y", "http://127.0.0.1/b", NULL });
+}
+
+Test(source, add_list_remove, .init = setup, .fini = teardown)
+{
+	th_result r;
+	TH_RUN(&r, repo, "source", "add", "kl/reform", "https://example.org/reform", "--select", "//main",
+		"--remove", "//aside", "--remove", "//div[@class='share']", "--kind", "theme", "--organization", "KL");
+	cr_assert_eq(r.status, 0, "%s", stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	TH_RUN(&r, repo, "source", "list", "--json");
+	cr_assert_eq(r.status, 0);
+	cr_assert(strstr(stance_buf_cstr(&r.out), "\"id\": \"kl/reform\", \"url\": \"https://example.org/reform\""),
+		"%s", stance_buf_cstr(&r.out));
+	cr_assert(strstr(stance_buf_cstr(&r.out), "\"remove\": [\"//aside\", \"//div[@class='share']\"]"),
+		"%s", stance_buf_cstr(&r.out));
+	cr_assert(strstr(stance_buf_cstr(&r.out), "\"organization\": \"KL\""), "%s", stance_buf_cstr(&r.out));
+	th_result_free(&r);
+	TH_RUN(&r, repo, "source", "remove", "kl/reform");
+	cr_assert_eq(r.status, 0, "%s", stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	TH_RUN(&r, repo, "source", "list");
+	cr_assert_str_eq(stance_buf_cstr(&r.out), "");
+	th_result_free(&r);
+}
