@@ -683,6 +683,10 @@ static int date_at(stance_date *d, size_t *last, const token *t, size_t n, size_
 				*last = j;
 				return 1;
 			}
+			if (is_year(t, n, j)) { /* "30. februar 2021": no such day, no date */
+				*last = j;
+				return -1;
+			}
 		}
 		/* numeric: 4/12/2020, 4.12.2020, 4-12-2020 */
 		if (i + 4 < n && t[i + 1].type == T_PUNCT && strchr("/.-", t[i + 1].c) &&
@@ -769,7 +773,12 @@ int stance_import_find_date(stance_date *out, size_t *start, size_t *end,
 
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < n; i++) {
-		if (!date_at(&d, &last, toks, n, i, text, language))
+		int found = date_at(&d, &last, toks, n, i, text, language);
+		if (found < 0) {
+			i = last; /* skip the impossible date whole */
+			continue;
+		}
+		if (!found)
 			continue;
 		*out = d;
 		if (start)
