@@ -132,6 +132,7 @@ typedef struct {
 	stance_sync_result *result;
 	const char *remote_name;
 	const char *raw_url;      /* may hold a secret: never printed */
+	char *raw_url_owned;      /* the copy raw_url points to, when we made one */
 	stance_buf url;           /* redacted */
 	/* credentials */
 	int ssh_step;
@@ -149,6 +150,7 @@ static void ctx_dispose(sync_ctx *c)
 {
 	stance_buf_dispose(&c->url);
 	stance_buf_dispose(&c->rejection);
+	free(c->raw_url_owned);
 	if (c->helper_password) {
 		memset(c->helper_password, 0, strlen(c->helper_password));
 		free(c->helper_password);
@@ -483,7 +485,8 @@ int stance_remote_list(stance_remote_array *out, stance_repo *repo)
 		out->count++;
 		git_remote_free(r);
 	}
-	qsort(out->items, out->count, sizeof(*out->items), remote_cmp);
+	if (out->count)
+		qsort(out->items, out->count, sizeof(*out->items), remote_cmp);
 done:
 	git_strarray_dispose(&names);
 	if (error < 0)
@@ -564,7 +567,11 @@ static int remote_open(git_remote **out, sync_ctx *c)
 	if (error < 0)
 		return stance_error_set(STANCE_ENOTFOUND, "there is no remote named '%s'; add one with "
 			"'stance remote add %s URL'", c->remote_name, c->remote_name);
-	c->raw_url = git_remote_url(*out);
+	/* our own copy: setting the instance URL below frees libgit2's */
+	free(c->raw_url_owned);
+	c->raw_url = c->raw_url_owned = stance_strdup(git_remote_url(*out) ? git_remote_url(*out) : "");
+	if (!c->raw_url)
+		return STANCE_ERROR;
 	stance_buf_clear(&c->url);
 	if ((error = stance_url_redact(&c->url, c->raw_url ? c->raw_url : "")) < 0)
 		return error;
@@ -719,7 +726,8 @@ static int collect_changes(change_list *out, git_repository *git, git_tree *from
 		ch->mode = d->new_file.mode;
 		out->count++;
 	}
-	qsort(out->items, out->count, sizeof(*out->items), change_cmp);
+	if (out->count)
+		qsort(out->items, out->count, sizeof(*out->items), change_cmp);
 done:
 	git_diff_free(diff);
 	return error;

@@ -7,6 +7,17 @@
 
 #include "helpers.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+/* libgit2 1.5 leaks PCRE2 match data whenever a config pattern does not match
+ * (every remote lookup checks url.*.insteadOf); fixed upstream later, not
+ * ours to fix. Keeps LeakSanitizer builds meaningful for our own code. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libpcre2-8.so\n";
+}
+#endif
+
 typedef struct {
 	char *dir;          /* holds hub.git, a/, b/ */
 	stance_repo *a, *b;
