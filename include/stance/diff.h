@@ -84,10 +84,14 @@ typedef struct {
 	size_t max_cost;            /* work bound in edit-graph steps; 0: default */
 	const stance_positions *positions; /* marker lists; NULL: built-in */
 	const char *language;       /* "da", "en"; NULL: the documents' own */
+	/* stance_diff_documents: bodies to compare instead of the documents'
+	 * canonical ones (a file's body as written); NULL: the documents' own */
+	const char *old_body, *new_body;
+	size_t old_body_len, new_body_len;
 } stance_diff_options;
 
 #define STANCE_DIFF_OPTIONS_VERSION 1
-#define STANCE_DIFF_OPTIONS_INIT { STANCE_DIFF_OPTIONS_VERSION, STANCE_DIFF_WORD, 0, NULL, NULL }
+#define STANCE_DIFF_OPTIONS_INIT { STANCE_DIFF_OPTIONS_VERSION, STANCE_DIFF_WORD, 0, NULL, NULL, NULL, NULL, 0, 0 }
 
 typedef struct stance_diff stance_diff;
 
@@ -130,7 +134,9 @@ int stance_diff_has_changes(const stance_diff *d);
  * the diff fell back to. Borrowed. */
 const char *stance_diff_fallback(const stance_diff *d);
 
-/* The position statements of both sides and how they changed. Borrowed. */
+/* The position statements of the blocks that changed, per side (statements
+ * in blocks equal on both sides cannot have changed and are not read), and
+ * how they changed. Borrowed. */
 const stance_position_list *stance_diff_positions(const stance_diff *d, int side);
 const stance_position_change_list *stance_diff_position_changes(const stance_diff *d);
 

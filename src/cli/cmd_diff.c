@@ -25,10 +25,14 @@ typedef struct {
 	int has_since, has_until;
 } diff_args;
 
-/* One side to compare: a document and what to call it. */
+/* One side to compare: a document and what to call it; for --files, the
+ * file's bytes, whose body is compared as written. */
 typedef struct {
 	stance_document *doc;
 	stance_buf label;
+	stance_buf raw;
+	size_t body_start;
+	int has_raw;
 } side;
 
 static void side_dispose(side *s)
@@ -36,6 +40,7 @@ static void side_dispose(side *s)
 	stance_document_free(s->doc);
 	s->doc = NULL;
 	stance_buf_dispose(&s->label);
+	stance_buf_dispose(&s->raw);
 }
 
 /* The repository's marker lists (.stance/positions), or the built-in ones. */
@@ -50,6 +55,37 @@ static int load_markers(stance_positions **out, stance_repo *repo)
 	error = stance_positions_load(out, path.ptr);
 	stance_buf_dispose(&path);
 	return error;
+}
+
+/* For --files: the markers of the stance repository around `cwd`, if any
+ * (found by looking for .stance/positions upwards, without opening git),
+ * else the built-in ones. */
+static int load_nearest_markers(stance_positions **out, const char *cwd)
+{
+	char dir[4096];
+	stance_buf path = STANCE_BUF_INIT;
+	int error = 0;
+	if (!realpath(cwd, dir))
+		return stance_positions_new_default(out);
+	for (;;) {
+		char *slash;
+		stance_buf_clear(&path);
+		if ((error = stance_buf_printf(&path, "%s/.stance/positions", strcmp(dir, "/") ? dir : "")) < 0)
+			break;
+		if (access(path.ptr, F_OK) == 0) {
+			error = stance_positions_load(out, path.ptr);
+			stance_buf_dispose(&path);
+			return error;
+		}
+		if (!strcmp(dir, "/") || !(slash = strrchr(dir, '/')))
+			break;
+		if (slash == dir)
+			dir[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	stance_buf_dispose(&path);
+	return error < 0 ? error : stance_positions_new_default(out);
 }
 
 /* "id@1a2b3c4" for a revision. */
@@ -106,15 +142,41 @@ done:
 	return error;
 }
 
+/* Where the body starts: after a front matter block ("---" ... "---" or
+ * "..."), else 0. A front matter that is not closed is left to the parser,
+ * which names the file and line. */
+static size_t body_offset(const char *data, size_t len)
+{
+	size_t pos;
+	if (len < 4 || memcmp(data, "---\n", 4))
+		return 0;
+	for (pos = 4; pos < len;) {
+		const char *nl = memchr(data + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - data) : len, n = end - pos;
+		if (n && data[end - 1] == '\r')
+			n--;
+		if (n == 3 && (!memcmp(data + pos, "---", 3) || !memcmp(data + pos, "...", 3)))
+			return nl ? end + 1 : len;
+		pos = end + 1;
+	}
+	return 0;
+}
+
+/* A file outside the store: its front matter is read by the document parser,
+ * its body is compared as written (so the JSON ranges point into the file
+ * the user has, and nothing is rewritten before the diff). */
 static int read_file_side(side *s, const char *path)
 {
-	stance_buf data = STANCE_BUF_INIT;
 	int error;
-	if ((error = stance_file_read(&data, path)) < 0)
+	if ((error = stance_file_read(&s->raw, path)) < 0)
 		return error;
-	error = stance_document_parse(&s->doc, data.ptr ? data.ptr : "", data.size, path);
-	stance_buf_dispose(&data);
-	if (error < 0)
+	if ((error = stance_utf8_validate(s->raw.ptr ? s->raw.ptr : "", s->raw.size, path)) < 0)
+		return error;
+	s->body_start = body_offset(s->raw.ptr ? s->raw.ptr : "", s->raw.size);
+	s->has_raw = 1;
+	if ((error = stance_document_parse(&s->doc, s->raw.ptr ? s->raw.ptr : "",
+		s->body_start ? s->body_start : s->raw.size > 4 && !memcmp(s->raw.ptr, "---\n", 4) ? s->raw.size : 0,
+		path)) < 0)
 		return error;
 	return stance_buf_puts(&s->label, path);
 }
@@ -130,6 +192,14 @@ static int render_and_print(cli_context *ctx, const diff_args *a, side *o, side 
 
 	dopts.by = a->by;
 	dopts.positions = markers;
+	if (o->has_raw) {
+		dopts.old_body = o->raw.ptr ? o->raw.ptr + o->body_start : "";
+		dopts.old_body_len = o->raw.size - o->body_start;
+	}
+	if (n->has_raw) {
+		dopts.new_body = n->raw.ptr ? n->raw.ptr + n->body_start : "";
+		dopts.new_body_len = n->raw.size - n->body_start;
+	}
 	if ((error = stance_diff_documents(&d, o->doc, n->doc, &dopts)) < 0)
 		return cli_fail(error);
 	*changed = stance_diff_has_changes(d);
@@ -322,10 +392,7 @@ static int run_diff(cli_context *ctx, stance_repo *repo_unused, int argc, char *
 	if (a.files) {
 		if (argc != 2)
 			return cli_usage_error(&cmd_diff_entry, "--files takes two files, OLD and NEW");
-		if (stance_repo_open(&repo, ctx->cwd) < 0)
-			repo = NULL; /* outside a repository: the built-in markers */
-		stance_error_clear();
-		if ((error = load_markers(&markers, repo)) < 0 ||
+		if ((error = load_nearest_markers(&markers, ctx->cwd)) < 0 ||
 		    (error = read_file_side(&o, argv[0])) < 0 ||
 		    (error = read_file_side(&n, argv[1])) < 0) {
 			rc = cli_fail(error);

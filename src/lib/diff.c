@@ -902,6 +902,12 @@ static size_t block_words(const char *text, const stance_diff_block *b)
 	return seg_count_words(text + b->start, b->end - b->start);
 }
 
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return a < b ? -1 : a > b;
+}
+
 /* Emits a moved block: the MOVE op, then its inside as children. */
 static int emit_move(engine *e, size_t i, size_t j)
 {
@@ -930,6 +936,8 @@ static int align_blocks(engine *e)
 	bag *obag = NULL, *nbag = NULL;
 	gap *gaps = NULL;
 	long long pair_budget = MOVE_PAIR_BUDGET;
+	uint64_t *by_size = NULL;
+	size_t nsized = 0, *cand = NULL, *seen = NULL, *hits = NULL;
 	int error = -1, r;
 
 	a = malloc((onb + 1) * sizeof(*a));
@@ -1062,7 +1070,8 @@ static int align_blocks(engine *e)
 			int found = 0;
 			if (ostate[i] != B_LONE)
 				continue;
-			for (j = last_j; j < gaps[g].j1 && tried < 64; j++) {
+			/* the edited block is near: a window of 16 blocks ahead */
+			for (j = last_j; j < gaps[g].j1 && tried < 16; j++) {
 				double sim;
 				if (nstate[j] != B_LONE)
 					continue;
@@ -1072,6 +1081,8 @@ static int align_blocks(engine *e)
 					best = sim;
 					bj = j;
 					found = 1;
+					if (sim >= 0.95)
+						break;
 				}
 			}
 			if (found) {
@@ -1083,16 +1094,67 @@ static int align_blocks(engine *e)
 		}
 	}
 
-	/* 3. an edited block elsewhere: a move with edits inside */
+	/* 3. an edited block elsewhere: a move with edits inside. Candidates are
+	 * the old blocks that share a distinctive word (one found in at most
+	 * 64 old blocks) with the new one: an index of (word, block) pairs,
+	 * sorted, keeps this near linear on long documents. */
+	for (i = 0; i < onb; i++)
+		if (ostate[i] == B_LONE && ow[i] >= MOVE_MIN_WORDS)
+			nsized += obag[i].n;
+	if (!(by_size = malloc((nsized + 1) * sizeof(uint64_t))) ||
+	    !(cand = malloc((onb + 1) * sizeof(size_t))) || !(seen = calloc(onb + 1, sizeof(size_t))) ||
+	    !(hits = calloc(onb + 1, sizeof(size_t)))) {
+		stance_error_oom();
+		goto done;
+	}
+	nsized = 0;
+	for (i = 0; i < onb; i++) {
+		size_t w;
+		if (ostate[i] != B_LONE || ow[i] < MOVE_MIN_WORDS)
+			continue;
+		for (w = 0; w < obag[i].n; w++)
+			if (w == 0 || obag[i].h[w] != obag[i].h[w - 1])
+				by_size[nsized++] = ((uint64_t)obag[i].h[w] << 32) | (uint32_t)i;
+	}
+	qsort(by_size, nsized, sizeof(uint64_t), cmp_u64);
 	for (j = 0; j < nnb && pair_budget > 0; j++) {
 		double best = MOVE_THRESHOLD;
-		size_t bi = 0;
+		size_t bi = 0, w, ncand = 0, c, max_hits = 0;
 		int found = 0;
 		if (nstate[j] != B_LONE || nw[j] < MOVE_MIN_WORDS)
 			continue;
-		for (i = 0; i < onb; i++) {
+		for (w = 0; w < nbag[j].n; w++) {
+			uint64_t key = (uint64_t)nbag[j].h[w] << 32;
+			size_t lo = 0, hi = nsized, end;
+			if (w && nbag[j].h[w] == nbag[j].h[w - 1])
+				continue;
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+				if (by_size[mid] < key)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (end = lo; end < nsized && (by_size[end] >> 32) == nbag[j].h[w]; end++)
+				;
+			if (end - lo > 64)
+				continue; /* a common word says nothing */
+			for (; lo < end; lo++) {
+				size_t k = (size_t)(by_size[lo] & 0xFFFFFFFFu);
+				if (seen[k] != j + 1) {
+					seen[k] = j + 1;
+					hits[k] = 0;
+					cand[ncand++] = k;
+				}
+				if (++hits[k] > max_hits)
+					max_hits = hits[k];
+			}
+		}
+		/* only the candidates sharing the most distinctive words */
+		for (c = 0; c < ncand; c++) {
 			double sim;
-			if (ostate[i] != B_LONE || ow[i] < MOVE_MIN_WORDS)
+			i = cand[c];
+			if (ostate[i] != B_LONE || hits[i] * 2 < max_hits)
 				continue;
 			pair_budget--;
 			sim = bag_dice(&obag[i], &nbag[j]);
@@ -1181,6 +1243,10 @@ done:
 	free(gaps);
 	free(first_old);
 	free(next_old);
+	free(by_size);
+	free(cand);
+	free(seen);
+	free(hits);
 	return error;
 }
 
@@ -1229,6 +1295,7 @@ static int run_engine(stance_diff *d, const stance_diff_options *opts, const cha
 	engine e;
 	stance_positions *defaults = NULL;
 	const stance_positions *markers;
+	uint8_t *touched[2] = { NULL, NULL };
 	int error = -1;
 
 	memset(&e, 0, sizeof(e));
@@ -1259,8 +1326,26 @@ static int run_engine(stance_diff *d, const stance_diff_options *opts, const cha
 			goto done;
 		markers = defaults;
 	}
-	if (stance_positions_extract(&d->pos[0], markers, language, d->old_text, d->old_len) < 0 ||
-	    stance_positions_extract(&d->pos[1], markers, language, d->new_text, d->new_len) < 0 ||
+	/* Statements in blocks that are equal on both sides did not change:
+	 * only the changed blocks are read for positions. */
+	if (!(touched[0] = calloc(d->onb + 1, 1)) || !(touched[1] = calloc(d->nnb + 1, 1))) {
+		stance_error_oom();
+		goto done;
+	}
+	{
+		size_t k, b;
+		for (k = 0; k < d->nops; k++) {
+			const stance_diff_op *o = &d->ops[k];
+			if (o->op == STANCE_DIFF_EQUAL && o->unit == STANCE_DIFF_BLOCK)
+				continue;
+			for (b = o->old_block; b < d->onb && d->ob[b].start < (o->old_end > o->old_start ? o->old_end : o->old_start + 1); b++)
+				touched[0][b] = 1;
+			for (b = o->new_block; b < d->nnb && d->nb[b].start < (o->new_end > o->new_start ? o->new_end : o->new_start + 1); b++)
+				touched[1][b] = 1;
+		}
+	}
+	if (positions_extract_masked(&d->pos[0], markers, language, d->old_text, d->old_len, touched[0], d->onb) < 0 ||
+	    positions_extract_masked(&d->pos[1], markers, language, d->new_text, d->new_len, touched[1], d->nnb) < 0 ||
 	    stance_positions_compare(&d->changes, &d->pos[0], &d->pos[1]) < 0)
 		goto done;
 	count_stats(d);
@@ -1268,6 +1353,8 @@ static int run_engine(stance_diff *d, const stance_diff_options *opts, const cha
 done:
 	free(e.keys);
 	free(e.vals);
+	free(touched[0]);
+	free(touched[1]);
 	stance_positions_free(defaults);
 	return error;
 }
@@ -1393,12 +1480,21 @@ int stance_diff_documents(stance_diff **out, const stance_document *old_doc,
 	stance_diff *d = NULL;
 	const char *ob = old_doc ? stance_document_body(old_doc) : "";
 	const char *nb = stance_document_body(new_doc);
+	size_t obl = strlen(ob), nbl = strlen(nb);
 	const char *language = opts && opts->language ? opts->language : NULL;
 	size_t k;
 	int error;
 
 	*out = NULL;
-	if ((error = diff_new(&d, ob, strlen(ob), nb, strlen(nb))) < 0)
+	if (opts && opts->old_body) {
+		ob = opts->old_body;
+		obl = opts->old_body_len;
+	}
+	if (opts && opts->new_body) {
+		nb = opts->new_body;
+		nbl = opts->new_body_len;
+	}
+	if ((error = diff_new(&d, ob, obl, nb, nbl)) < 0)
 		return error;
 	for (k = 0; meta_fields[k]; k++) {
 		const char *ov = old_doc ? stance_document_get(old_doc, meta_fields[k]) : NULL;

@@ -319,6 +319,12 @@ static char *heading_text(const char *s, size_t n)
 int stance_positions_extract(stance_position_list *out, const stance_positions *p,
 	const char *language, const char *body, size_t len)
 {
+	return positions_extract_masked(out, p, language, body, len, NULL, 0);
+}
+
+int positions_extract_masked(stance_position_list *out, const stance_positions *p,
+	const char *language, const char *body, size_t len, const uint8_t *only, size_t nonly)
+{
 	stance_diff_block *blocks = NULL;
 	size_t nblocks = 0, i, alloc = 0;
 	seg_tokens t = { 0 };
@@ -341,7 +347,7 @@ int stance_positions_extract(stance_position_list *out, const stance_positions *
 				goto done;
 			continue;
 		}
-		if (bk->kind == STANCE_BLOCK_CODE)
+		if (bk->kind == STANCE_BLOCK_CODE || (only && (i >= nonly || !only[i])))
 			continue;
 		t.count = 0;
 		nends = 0;

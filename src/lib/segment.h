@@ -61,4 +61,10 @@ uint64_t seg_hash_normalized(const char *text, size_t len);
  * is always enough); returns the folded length. */
 size_t seg_fold(char *out, const char *text, size_t len);
 
+/* stance_positions_extract over the blocks i with only[i] set (all when
+ * `only` is NULL); headings are still read for the sections. (positions.c) */
+struct stance_positions;
+int positions_extract_masked(stance_position_list *out, const struct stance_positions *p,
+	const char *language, const char *body, size_t len, const uint8_t *only, size_t nonly);
+
 #endif
