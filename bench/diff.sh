@@ -1,0 +1,57 @@
+#!/bin/sh
+# Benchmark: `stance diff --files` on two pairs of revisions of a 1.3 MB law
+# (../shared/fixtures/revisions/bgb: 01→02, a small amendment; 05→06, ten
+# years of amendments) beside `git diff --no-index --word-diff=porcelain`,
+# `wdiff` and `dwdiff` on the same files, in one hyperfine run per pair;
+# peak memory of each; then stance on generated documents of 1, 2, 5 and
+# 10 MB with 1% of their words changed, to show the time grows linearly.
+# Usage: bench/diff.sh            (needs: scripts/deps --bench)
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+bgb="$here/../shared/fixtures/revisions/bgb"
+"$here/scripts/deps" --bench
+"$here/scripts/build" "$here/build" >/dev/null
+stance="$here/build/stance"
+work=$(mktemp -d /tmp/stance-bench-diff-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+pair() {
+	old="$bgb/$1" new="$bgb/$2"
+	echo "## $1 -> $2"
+	# the peers exit 1 when the files differ: -i keeps hyperfine going
+	hyperfine --warmup 2 --min-runs 10 -N -i --export-markdown "$work/pair.md" \
+		-n "stance diff --files (porcelain)" "$stance diff --files $old $new --format=porcelain" \
+		-n "stance diff --files (json)" "$stance diff --files $old $new --format=json" \
+		-n "git diff --no-index --word-diff=porcelain" "git diff --no-index --word-diff=porcelain $old $new" \
+		-n "wdiff" "wdiff $old $new" \
+		-n "dwdiff" "dwdiff $old $new" >/dev/null
+	cat "$work/pair.md"
+	echo
+	echo "peak memory (max RSS):"
+	for cmd in "$stance diff --files $old $new --format=porcelain" \
+		"git diff --no-index --word-diff=porcelain $old $new" "wdiff $old $new" "dwdiff $old $new"; do
+		/usr/bin/time -f "  %M KB  ${cmd%% /*}" $cmd >/dev/null 2>"$work/time" || true
+		tail -1 "$work/time"
+	done
+	echo
+}
+
+pair 01-2012-08-02.md 02-2012-08-06.md
+pair 05-2013-01-11.md 06-2022-01-28.md
+
+echo "## generated documents, 1% of the words changed"
+for mb in 1 2 5 10; do
+	"$here/bench/diff-gen.sh" "$bgb/06-2022-01-28.md" "$mb" "$work"
+done
+hyperfine --warmup 1 --min-runs 5 -N --export-markdown "$work/scale.md" \
+	-n "1 MB" "$stance diff --files $work/old-1.md $work/new-1.md --format=porcelain" \
+	-n "2 MB" "$stance diff --files $work/old-2.md $work/new-2.md --format=porcelain" \
+	-n "5 MB" "$stance diff --files $work/old-5.md $work/new-5.md --format=porcelain" \
+	-n "10 MB" "$stance diff --files $work/old-10.md $work/new-10.md --format=porcelain" >/dev/null
+cat "$work/scale.md"
+echo
+for mb in 1 2 5 10; do
+	/usr/bin/time -f "  $mb MB: %M KB max RSS" "$stance" diff --files "$work/old-$mb.md" "$work/new-$mb.md" \
+		--format=porcelain >/dev/null 2>"$work/time"
+	tail -1 "$work/time"
+done
