@@ -1,0 +1,269 @@
+/*
+ * test_import.c: stories of an archivist importing a folder of saved
+ * articles and a saved history (--manifest), and of every way that input
+ * can be wrong: the failing file or line is named and nothing is written.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+
+static void run_ok(th_result *r, const char *dir, const char *const args[])
+{
+	th_run(r, dir, NULL, args);
+	cr_assert_eq(r->status, 0, "stance %s failed (%d): %s%s", args[0], r->status, r->err.ptr, r->out.ptr);
+}
+#define OK(r, dir, ...) run_ok((r), (dir), (const char *const[]){ __VA_ARGS__, NULL })
+
+static long commits(const char *dir)
+{
+	stance_buf out = STANCE_BUF_INIT;
+	long n;
+	cr_assert_eq(th_sh(dir, &out, "git rev-list --count HEAD"), 0);
+	n = strtol(stance_buf_cstr(&out), NULL, 10);
+	stance_buf_dispose(&out);
+	return n;
+}
+
+static char *new_repo(void)
+{
+	char *dir = th_tmpdir();
+	th_result r;
+	OK(&r, dir, "init");
+	th_result_free(&r);
+	return dir;
+}
+
+Test(import, seeds_folder_becomes_five_documents_once, .fini = th_cleanup)
+{
+	char *dir = new_repo(), *seeds = th_shared("corpus/seeds"), *doc;
+	long before = commits(dir);
+	th_result r;
+
+	OK(&r, dir, "import", seeds);
+	cr_expect(strstr(r.out.ptr, "Added kl/kls-input-til-naerhedsreform") != NULL, "%s", r.out.ptr);
+	/* what could not be found is said per file */
+	cr_expect(strstr(r.err.ptr, "002_8c88f85e32910a31.txt: could not find organization, "
+		"publication, published") != NULL, "%s", r.err.ptr);
+	th_result_free(&r);
+	cr_expect_eq(commits(dir), before + 5);
+	doc = th_read(dir, "kl/kls-input-til-naerhedsreform.md");
+	cr_expect(strstr(doc, "kind: theme\n") != NULL, "%s", doc);
+	cr_expect(strstr(doc, "  - Et stærkt samspil med de folkevalgte.\n") != NULL, "%s", doc);
+	free(doc);
+
+	/* the same folder again: nothing new */
+	OK(&r, dir, "import", seeds);
+	cr_expect(strstr(r.out.ptr, "unchanged, nothing committed") != NULL);
+	th_result_free(&r);
+	cr_expect_eq(commits(dir), before + 5);
+
+	OK(&r, dir, "show", "kl/det-kraever");
+	cr_expect(strstr(r.out.ptr, "## Blik på tværs") != NULL, "%s", r.out.ptr);
+	th_result_free(&r);
+	free(seeds);
+	free(dir);
+}
+
+Test(import, flags_override_what_was_found, .fini = th_cleanup)
+{
+	char *dir = new_repo(), *seed = th_shared("corpus/seeds/002_8c88f85e32910a31.txt"), *doc;
+	th_result r;
+	OK(&r, dir, "import", seed, "--id", "kommunen/leder-2016", "--published", "2016-05",
+		"--organization", "Kommunen", "--publication", "Kommunen", "--kind", "editorial",
+		"--date", "2016-05-12", "-m", "Import the editorial");
+	th_result_free(&r);
+	doc = th_read(dir, "kommunen/leder-2016.md");
+	cr_expect(strstr(doc, "published: 2016-05\n") != NULL, "%s", doc);
+	cr_expect(strstr(doc, "organization: Kommunen\n") != NULL, "%s", doc);
+	cr_expect(strstr(doc, "authors: [Redaktionen]\n") != NULL, "%s", doc);
+	free(doc);
+	OK(&r, dir, "log", "--json", "kommunen/leder-2016");
+	cr_expect(strstr(r.out.ptr, "Import the editorial") != NULL, "%s", r.out.ptr);
+	cr_expect(strstr(r.out.ptr, "2016-05-12") != NULL, "%s", r.out.ptr);
+	th_result_free(&r);
+	free(seed);
+	free(dir);
+}
+
+Test(import, repository_rules_extend_the_chrome, .fini = th_cleanup)
+{
+	char *dir = new_repo(), *doc;
+	th_result r;
+	th_write(dir, "in/a.txt", "The council budget\n\nBy Ann Lee\n\nPrint this page\n\n"
+		"The council budget for next year protects care services and raises no new charges, "
+		"the leader said on Tuesday.\n");
+	OK(&r, dir, "import", "in/a.txt", "--collection", "news");
+	th_result_free(&r);
+	doc = th_read(dir, "news/the-council-budget.md");
+	cr_expect(strstr(doc, "Print this page") != NULL);
+	free(doc);
+	th_write(dir, ".stance/import/chrome.txt", "print this page\n");
+	OK(&r, dir, "import", "in/a.txt", "--collection", "news");
+	th_result_free(&r);
+	doc = th_read(dir, "news/the-council-budget.md");
+	cr_expect(!strstr(doc, "Print this page"), "%s", doc);
+	free(doc);
+	/* a malformed rules file is named with its line */
+	th_write(dir, ".stance/import/kinds.txt", "debate kronik\nnonsense\n");
+	th_run(&r, dir, NULL, (const char *const[]){ "import", "in/a.txt", NULL });
+	cr_expect_eq(r.status, 1);
+	cr_expect(strstr(r.err.ptr, ".stance/import/kinds.txt:2:") != NULL, "%s", r.err.ptr);
+	th_result_free(&r);
+	free(dir);
+}
+
+Test(import, bad_files_stop_everything, .fini = th_cleanup)
+{
+	char *dir = new_repo();
+	long before = commits(dir);
+	th_result r;
+	th_write(dir, "in/good.txt", "A title\n\nA first paragraph that is long enough to be the "
+		"text of an article, with a full stop.\n");
+	th_write(dir, "in/empty.txt", "Log ind\n\n×\n");
+	th_run(&r, dir, NULL, (const char *const[]){ "import", "in", NULL });
+	cr_expect_eq(r.status, 1);
+	cr_expect(strstr(r.err.ptr, "in/empty.txt: no article text found") != NULL, "%s", r.err.ptr);
+	th_result_free(&r);
+	cr_expect_eq(commits(dir), before);
+
+	th_run(&r, dir, NULL, (const char *const[]){ "import", "in/missing.txt", NULL });
+	cr_expect_eq(r.status, 1);
+	cr_expect(strstr(r.err.ptr, "in/missing.txt") != NULL, "%s", r.err.ptr);
+	th_result_free(&r);
+
+	th_run(&r, dir, NULL, (const char *const[]){ "import", NULL });
+	cr_expect_eq(r.status, 2);
+	th_result_free(&r);
+
+	th_run(&r, dir, NULL, (const char *const[]){ "import", "in/good.txt", "in/good.txt", NULL });
+	cr_expect_eq(r.status, 1);
+	cr_expect(strstr(r.err.ptr, "would both be document") != NULL, "%s", r.err.ptr);
+	th_result_free(&r);
+	cr_expect_eq(commits(dir), before);
+	free(dir);
+}
+
+Test(import, outside_a_repository, .fini = th_cleanup)
+{
+	char *dir = th_tmpdir();
+	th_result r;
+	th_write(dir, "a.txt", "Title\n\nText of the article, long enough to count as one.\n");
+	th_run(&r, dir, NULL, (const char *const[]){ "import", "a.txt", NULL });
+	cr_expect_eq(r.status, 1);
+	cr_expect(r.err.size > 0);
+	th_result_free(&r);
+	free(dir);
+}
+
+/* ---- --manifest ---------------------------------------------------------- */
+
+static const char *V1 = "---\ntitle: Nærhed\nkind: theme\n---\n\nVi vil have mere nærhed.\n";
+static const char *V2 = "---\ntitle: Nærhed\nkind: theme\n---\n\nVi skal have mere nærhed.\n";
+static const char *V3 = "---\ntitle: Nærhed\nkind: theme\n---\n\nVi skal have mere nærhed nu.\n";
+
+static void write_history(const char *dir)
+{
+	th_write(dir, "saved/n1.md", V1);
+	th_write(dir, "saved/n2.md", V2);
+	th_write(dir, "saved/n3.md", V3);
+	th_write(dir, "saved/leder.txt", "Leder: Kvalitet først\n\ntekst KL\n\nKvaliteten i "
+		"velfærden skal måles på, hvad borgerne får, ikke på hvor mange regler vi har.\n");
+	th_write(dir, "saved/leder2.txt", "Leder: Kvalitet først\n\ntekst KL\n\nKvaliteten i "
+		"velfærden skal måles på, hvad borgerne oplever, ikke på antallet af regler.\n");
+}
+
+Test(import_manifest, history_in_date_order_once, .fini = th_cleanup)
+{
+	char *dir = new_repo();
+	long before = commits(dir);
+	stance_buf out = STANCE_BUF_INIT;
+	th_result r;
+
+	write_history(dir);
+	/* lines out of order on purpose; the history comes out in date order */
+	th_write(dir, "saved/manifest.tsv",
+		"file\tid\tdate\tauthor\tmessage\n"
+		"n3.md\tkl/naerhed\t2021-03-01\tAnne Holm <anne@example.org>\tThird version\n"
+		"n1.md\tkl/naerhed\t2019-01-15\n"
+		"leder.txt\tkl/leder\t2009-11-02T10:00+01:00\tRedaktionen <red@example.org>\n"
+		"# a comment line\n"
+		"n2.md\tkl/naerhed\t2020-06-30\t\tSecond version\n"
+		"leder2.txt\tkl/leder\t2010-01-05\n");
+	OK(&r, dir, "import", "--manifest", "saved/manifest.tsv");
+	cr_expect(strstr(r.out.ptr, "Imported 5 revisions") != NULL, "%s", r.out.ptr);
+	th_result_free(&r);
+	cr_expect_eq(commits(dir), before + 5);
+
+	cr_assert_eq(th_sh(dir, &out, "git log --reverse --format='%%ad|%%an|%%s' --date=short -5"), 0);
+	cr_expect_str_eq(stance_buf_cstr(&out),
+		"2009-11-02|Redaktionen|Add kl/leder\n"
+		"2010-01-05|Test Archivist|Update kl/leder\n"
+		"2019-01-15|Test Archivist|Add kl/naerhed\n"
+		"2020-06-30|Test Archivist|Second version\n"
+		"2021-03-01|Anne Holm|Third version\n");
+	stance_buf_clear(&out);
+
+	/* the working files and the index follow: git sees a clean tree */
+	cr_assert_eq(th_sh(dir, &out, "git status --porcelain -- kl"), 0);
+	cr_expect_str_eq(stance_buf_cstr(&out), "");
+	cr_expect(strstr(th_read(dir, "kl/naerhed.md"), "nærhed nu.") != NULL);
+
+	/* the plain-text revisions went through the importer */
+	OK(&r, dir, "show", "kl/leder", "--raw");
+	cr_expect(strstr(r.out.ptr, "kind: editorial") != NULL, "%s", r.out.ptr);
+	cr_expect(strstr(r.out.ptr, "authors: [KL]") != NULL, "%s", r.out.ptr);
+	th_result_free(&r);
+
+	/* again: nothing new */
+	OK(&r, dir, "import", "--manifest", "saved/manifest.tsv");
+	cr_expect(strstr(r.out.ptr, "Imported 0 revisions") != NULL, "%s", r.out.ptr);
+	th_result_free(&r);
+	cr_expect_eq(commits(dir), before + 5);
+
+	/* a later revision added to the manifest: only it is written */
+	th_write(dir, "saved/n4.md", "---\ntitle: Nærhed\nkind: theme\n---\n\nVi skal have nærhed.\n");
+	th_sh(dir, NULL, "printf 'n4.md\\tkl/naerhed\\t2022-02-02\\n' >> saved/manifest.tsv");
+	OK(&r, dir, "import", "--manifest", "saved/manifest.tsv");
+	cr_expect(strstr(r.out.ptr, "Imported 1 revision ") != NULL, "%s", r.out.ptr);
+	th_result_free(&r);
+	cr_expect_eq(commits(dir), before + 6);
+	stance_buf_dispose(&out);
+	free(dir);
+}
+
+static void manifest_fails(const char *dir, const char *manifest, const char *want)
+{
+	long before = commits(dir);
+	th_result r;
+	th_write(dir, "saved/bad.tsv", manifest);
+	th_run(&r, dir, NULL, (const char *const[]){ "import", "--manifest", "saved/bad.tsv", NULL });
+	cr_expect_eq(r.status, 1, "manifest accepted: %s", manifest);
+	cr_expect(strstr(r.err.ptr, want) != NULL, "expected '%s' in: %s", want, r.err.ptr);
+	cr_expect(strstr(r.err.ptr, "nothing was imported") != NULL || strstr(r.err.ptr, "no revisions"),
+		"%s", r.err.ptr);
+	th_result_free(&r);
+	cr_expect_eq(commits(dir), before, "a commit was written for: %s", manifest);
+}
+
+Test(import_manifest, a_bad_line_is_named_and_nothing_written, .fini = th_cleanup)
+{
+	char *dir = new_repo();
+	write_history(dir);
+	manifest_fails(dir, "n1.md\tkl/a\t2019-01-01\nmissing.md\tkl/a\t2020-01-01\n",
+		"saved/bad.tsv:2: no such file 'missing.md'");
+	manifest_fails(dir, "n1.md\tkl/a\t2019-01-01\nn2.md\tkl/a\t2020-13-45\n",
+		"saved/bad.tsv:2: '2020-13-45' is not a date");
+	manifest_fails(dir, "n1.md\tKL/Bad Id\t2019-01-01\n", "saved/bad.tsv:1: 'KL/Bad Id' is not a valid id");
+	manifest_fails(dir, "n1.md\tkl/a\t2019-01-01\tAnne Holm\n",
+		"saved/bad.tsv:1: the author 'Anne Holm' is not 'Name <email>'");
+	manifest_fails(dir, "n1.md\tkl/a\n", "saved/bad.tsv:1: expected 3 to 5 tab-separated fields");
+	manifest_fails(dir, "n1.md\tkl/a\t2019-01-01\n\nn2.md\tkl/a\t2020-01-01\tA <a@b>\tm\textra\n",
+		"saved/bad.tsv:3: expected 3 to 5");
+	th_write(dir, "saved/broken.txt", "Log ind\n");
+	manifest_fails(dir, "n1.md\tkl/a\t2019-01-01\nbroken.txt\tkl/a\t2020-01-01\n",
+		"saved/bad.tsv:2: ");
+	manifest_fails(dir, "# only a comment\n", "no revisions in the manifest");
+	free(dir);
+}
