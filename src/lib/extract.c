@@ -615,7 +615,7 @@ static void json_authors(stance_buf *out, const char *v)
 					q++;
 				if (*q == '"' && json_string(&n, q)) {
 					if (out->size)
-						stance_buf_puts(out, ", ");
+						stance_buf_puts(out, "\n");
 					stance_buf_puts(out, stance_buf_cstr(&n));
 				}
 				stance_buf_dispose(&n);
@@ -1081,7 +1081,7 @@ static size_t link_text_len(const xmlNode *n, double *weighted)
 	for (; n; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		if (name_is(n, "a")) {
+		if (name_is(n, "a") && !(attr(n, "href") && !strncasecmp(attr(n, "href"), "javascript:", 11))) {
 			const char *href = attr(n, "href");
 			size_t l = text_len(n, NULL);
 			*weighted += (href && href[0] == '#' && href[1]) ? l * 0.3 : (double)l;
@@ -1264,6 +1264,10 @@ static xmlNode *remove_and_next(xmlNode *n)
 	remove_node(n);
 	return next;
 }
+
+/* Elements in which a <time> is part of the text. */
+static const char *const time_hosts[] = { "p", "li", "td", "th", "blockquote", "span", "em",
+	"strong", "b", "i", "a", "dd", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", NULL };
 
 static const char *const unlikely_roles[] = { "menu", "menubar", "complementary", "navigation",
 	"alert", "alertdialog", "dialog", NULL };
@@ -1538,6 +1542,8 @@ static xmlNode *grab_article(finder *f, xmlDoc *doc)
 			}
 			stance_buf_dispose(&h);
 		}
+		if (!drop && name_is(node, "time") && node->parent && !name_in(node->parent, time_hosts))
+			drop = 1; /* a date line on its own, not a date in a sentence */
 		if (!drop && (f->flags & FLAG_STRIP_UNLIKELYS) && node != body) {
 			if (rx(&f->pat->unlikely, match.ptr) && !rx(&f->pat->maybe, match.ptr) &&
 			    !has_ancestor(node, "table", 0) && !has_ancestor(node, "code", 0) &&
@@ -2469,8 +2475,9 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 	xmlNode *content = NULL;
 	stance_document *d = NULL;
 	char *byline = NULL;
-	size_t best_len = 0;
-	int error, attempt;
+	size_t best_len = 0, lens[4] = { 0 };
+	stance_buf tries[4] = { STANCE_BUF_INIT, STANCE_BUF_INIT, STANCE_BUF_INIT, STANCE_BUF_INIT };
+	int error, attempt, ntries = 0;
 	static const int attempts[] = {
 		FLAG_STRIP_UNLIKELYS | FLAG_WEIGHT_CLASSES | FLAG_CLEAN_CONDITIONALLY,
 		FLAG_WEIGHT_CLASSES | FLAG_CLEAN_CONDITIONALLY,
@@ -2519,6 +2526,11 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 			free(f.byline);
 		free(f.slots);
 		stance_buf_clear(&md);
+		/* Links alone (a menu, a list of other pages) are no content. */
+		if (content && (!text_len(content, NULL) || link_density(content) >= 0.999)) {
+			xmlFreeNode(content);
+			content = NULL;
+		}
 		if (content && (error = content_markdown(&md, content, o->url)) < 0)
 			goto done;
 		if (content)
@@ -2527,14 +2539,32 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 		xmlFreeDoc(doc);
 		doc = NULL;
 		n = utf8_len(stance_buf_cstr(&md), md.size);
-		if (n > best_len) {
-			stance_buf_clear(&best);
-			stance_buf_put(&best, stance_buf_cstr(&md), md.size);
-			best_len = n;
-		}
+		tries[attempt] = md;
+		lens[attempt] = n;
+		memset(&md, 0, sizeof(md));
+		ntries = attempt + 1;
 		/* Readability's threshold: 500 characters, else try looser. */
 		if (o->select_count || n >= 500)
 			break;
+	}
+	/* The first attempt long enough wins; when none is, the strictest one
+	 * that kept at least half of the longest one's text, so a short page does not
+	 * pull its chrome back in. */
+	{
+		size_t longest = 0, pick = 0;
+		int k;
+		for (k = 0; k < ntries; k++)
+			if (lens[k] > longest)
+				longest = lens[k];
+		for (k = 0; k < ntries; k++)
+			if (lens[k] >= 500 || (longest && lens[k] * 2 >= longest)) {
+				pick = (size_t)k;
+				break;
+			}
+		if (ntries && lens[pick]) {
+			stance_buf_put(&best, stance_buf_cstr(&tries[pick]), tries[pick].size);
+			best_len = lens[pick];
+		}
 	}
 	if (!best_len) {
 		error = stance_error_set(STANCE_ENOTFOUND, "%s: extraction found nothing", o->url ? o->url : "page");
@@ -2562,13 +2592,21 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 		stance_buf_dispose(&t);
 	}
 	{
+		/* Several authors (from JSON-LD) come one a line. */
 		const char *by = meta.byline ? meta.byline : byline;
-		char *clean = by ? clean_byline(by) : NULL;
-		if (clean && *clean && (error = stance_document_add_author(d, clean)) < 0) {
+		while (by && *by) {
+			size_t n = strcspn(by, "\n");
+			char *one = stance_strndup(by, n), *clean = one ? clean_byline(one) : NULL;
+			free(one);
+			if (clean && *clean && (error = stance_document_add_author(d, clean)) < 0) {
+				free(clean);
+				goto done;
+			}
 			free(clean);
-			goto done;
+			by += n;
+			if (*by)
+				by++;
 		}
-		free(clean);
 	}
 	if (meta.published)
 		set_published(d, meta.published);
@@ -2614,6 +2652,8 @@ done:
 	stance_buf_dispose(&utf8);
 	stance_buf_dispose(&md);
 	stance_buf_dispose(&best);
+	for (attempt = 0; attempt < 4; attempt++)
+		stance_buf_dispose(&tries[attempt]);
 	return error;
 }
 
