@@ -1813,6 +1813,11 @@ int stance_sync_clone(stance_repo **out, stance_sync_result *result, const char 
 	set_callbacks(&co.fetch_opts.callbacks, &c);
 	co.fetch_opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	co.checkout_opts.checkout_strategy = GIT_CHECKOUT_SAFE;
+	/* From a folder on this machine (a path or file://) copy the objects as
+	 * they are, hard-linked where possible, as `git clone PATH` does: libgit2's
+	 * file transport would rebuild every delta of the history instead. */
+	if (!strncmp(url, "file://", 7) || !strstr(url, "://"))
+		co.local = GIT_CLONE_LOCAL;
 	if (existed && !S_ISDIR(st.st_mode)) {
 		error = stance_error_set(STANCE_EEXISTS, "%s exists and is not a folder", path);
 		goto done;
