@@ -70,6 +70,17 @@ static item *items_push(item_list *l)
 	return &l->v[l->n++];
 }
 
+/* Prints the importer's report, one "stance: FILE: could not find …" a line. */
+static void print_report(const stance_buf *report)
+{
+	const char *p = report->ptr, *eol;
+	while (p && *p) {
+		eol = strchr(p, '\n');
+		fprintf(stderr, "stance: %.*s\n", (int)(eol ? eol - p : (long)strlen(p)), p);
+		p = eol ? eol + 1 : NULL;
+	}
+}
+
 static int has_ext(const char *path, const char *ext)
 {
 	size_t n = strlen(path), e = strlen(ext);
@@ -322,7 +333,7 @@ static int import_files(cli_context *ctx, stance_repo *repo, const import_flags 
 				goto done;
 			}
 	if (report.size && !f->quiet)
-		fputs(report.ptr, stderr); /* "FILE: could not find …" */
+		print_report(&report);
 	if (f->dry_run) {
 		for (i = 0; i < items.n; i++) {
 			stance_buf s = STANCE_BUF_INIT;
@@ -510,7 +521,7 @@ static int import_manifest(cli_context *ctx, stance_repo *repo, const import_fla
 		goto done;
 	}
 	if (report.size && !f->quiet)
-		fputs(report.ptr, stderr); /* "FILE: could not find …" */
+		print_report(&report);
 	/* 2. oldest first; lines of the same moment in manifest order */
 	qsort(items.v, items.n, sizeof(*items.v), cmp_item_time);
 	if (f->dry_run) {
