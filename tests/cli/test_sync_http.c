@@ -203,6 +203,49 @@ Test(sync_http, wrong_credentials_are_named_without_the_secret, .fini = fini)
 	free(url); free(dir);
 }
 
+Test(sync_http, git_credential_helpers_answer_for_https, .fini = fini)
+{
+	char *dir = th_tmpdir(), *url, *cfg;
+	th_result r;
+	server_start(dir, NULL);
+	free(served(dir, "private"));
+	url = url_of("private", NULL);
+	unsetenv("STANCE_TOKEN");
+	setenv("GIT_TERMINAL_PROMPT", "0", 1);
+	/* a helper that knows alice's password, in a git config of our own */
+	th_write(dir, "gitconfig", "[credential]\n\thelper = \"!f() { echo username=alice; echo password=s3cret; }; f\"\n");
+	cfg = path_in(dir, "gitconfig");
+	setenv("GIT_CONFIG_GLOBAL", cfg, 1);
+	OK(&r, dir, "clone", url, "x");
+	cr_assert(strstr(r.out.ptr, "Cloned"), "%s", r.out.ptr);
+	th_result_free(&r);
+	/* a helper with the wrong password: a login failure, its password unseen */
+	th_write(dir, "gitconfig", "[credential]\n\thelper = \"!f() { echo username=alice; echo password=nope-nope; }; f\"\n");
+	TH_RUN(&r, dir, "clone", url, "y");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "login to remote 'origin'"), "%s", r.err.ptr);
+	cr_assert(!strstr(r.err.ptr, "nope-nope"), "%s", r.err.ptr);
+	th_result_free(&r);
+	unsetenv("GIT_CONFIG_GLOBAL");
+	free(cfg); free(url); free(dir);
+}
+
+Test(sync_http, a_terminal_gets_a_progress_bar, .fini = fini)
+{
+	char *dir = th_tmpdir(), *url, *out;
+	stance_buf cmd = STANCE_BUF_INIT;
+	server_start(dir, NULL);
+	url = served(dir, "team");
+	/* script(1) gives stance a terminal; the bar goes to standard error */
+	stance_buf_printf(&cmd, "script -qec \"'%s' clone '%s' t\" /dev/null", STANCE_BIN, url);
+	out = sh_out(dir, cmd.ptr);
+	cr_assert(strstr(out, "Receiving objects"), "%s", out);
+	cr_assert(strstr(out, "100%"), "%s", out);
+	cr_assert(th_exists(dir, "t/.stance/config"));
+	stance_buf_dispose(&cmd);
+	free(out); free(url); free(dir);
+}
+
 Test(sync_http, a_remote_that_refuses_the_push, .fini = fini)
 {
 	char *dir = th_tmpdir(), *url, *a, *before, *after, *track;
