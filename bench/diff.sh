@@ -6,12 +6,17 @@
 # peak memory of each; then stance on generated documents of 1, 2, 5 and
 # 10 MB with 1% of their words changed, to show the time grows linearly.
 # Usage: bench/diff.sh            (needs: scripts/deps --bench)
+#        STANCE=path/to/stance bench/diff.sh   (an existing build; no build step)
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 bgb="$here/../shared/fixtures/revisions/bgb"
 "$here/scripts/deps" --bench
-"$here/scripts/build" "$here/build" >/dev/null
-stance="$here/build/stance"
+if [ -n "${STANCE:-}" ]; then
+	stance=$STANCE
+else
+	"$here/scripts/build" "$here/build" >/dev/null
+	stance="$here/build/stance"
+fi
 work=$(mktemp -d /tmp/stance-bench-diff-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
