@@ -1304,6 +1304,138 @@ int stance_sync_pull(stance_sync_result *result, stance_repo *repo, const char *
 	return error;
 }
 
+/* ---------------------------------------------------------------- local push */
+
+/* The folder a local remote (a path or file://) names, appended to `out`;
+ * 0 when the URL is not local. */
+static int local_remote_path(stance_buf *out, sync_ctx *c)
+{
+	const char *url = c->raw_url ? c->raw_url : "";
+	if (!strncmp(url, "file://", 7))
+		return stance_buf_puts(out, url + 7) < 0 ? STANCE_ERROR : 1;
+	if (strstr(url, "://") || (strchr(url, ':') && (!strchr(url, '/') || strchr(url, ':') < strchr(url, '/'))))
+		return 0;
+	if (url[0] != '/' && stance_buf_puts(out, stance_repo_workdir(c->repo)) < 0)
+		return STANCE_ERROR;
+	return stance_buf_puts(out, url) < 0 ? STANCE_ERROR : 1;
+}
+
+typedef struct {
+	git_odb_writepack *wp;
+	git_indexer_progress stats;
+} pack_sink;
+
+static int pack_to_sink(void *buf, size_t size, void *payload)
+{
+	pack_sink *s = payload;
+	return s->wp->append(s->wp, buf, size, &s->stats);
+}
+
+/*
+ * Pushes branches `names` to the repository in a folder on this machine.
+ * libgit2's file transport overwrites the remote's branch without checking
+ * that nobody moved it meanwhile, so two clones pushing at once could lose
+ * one's commits; here the objects are written first and each branch then
+ * moves only if it still is where we saw it (compare-and-swap under git's
+ * ref lock), as a git server does. STANCE_ECONFLICT when it moved.
+ */
+static int local_push(sync_ctx *c, const char *path, const char *const *names, size_t n)
+{
+	git_repository *remote = NULL;
+	git_odb *odb = NULL;
+	git_packbuilder *pb = NULL;
+	git_revwalk *walk = NULL;
+	pack_sink sink;
+	stance_buf ref = STANCE_BUF_INIT;
+	git_oid theirs[2], ours[2];
+	int has_theirs[2] = { 0, 0 };
+	size_t i;
+	int error;
+
+	memset(&sink, 0, sizeof(sink));
+	if ((error = git_repository_open_bare(&remote, path)) < 0 &&
+	    (error = git_repository_open(&remote, path)) < 0) {
+		error = transfer_error(c, error, "pushing to remote");
+		goto done;
+	}
+	if (!git_repository_is_bare(remote)) {
+		error = stance_error_set(STANCE_EINVALID, "remote '%s' (%s) has a working folder; push to a "
+			"bare repository (git init --bare)", c->remote_name, c->url.ptr);
+		goto done;
+	}
+	if ((error = git_packbuilder_new(&pb, c->git)) < 0 || (error = git_revwalk_new(&walk, c->git)) < 0)
+		goto git_fail;
+	git_packbuilder_set_threads(pb, 0);
+	for (i = 0; i < n; i++) {
+		stance_buf_clear(&ref);
+		stance_buf_printf(&ref, "refs/heads/%s", names[i]);
+		if ((error = ref_oid(&ours[i], c->git, ref.ptr)) <= 0) {
+			if (!error)
+				error = stance_error_set(STANCE_ENOTFOUND, "there is no branch %s to push", names[i]);
+			goto done;
+		}
+		if ((error = has_theirs[i] = ref_oid(&theirs[i], remote, ref.ptr)) < 0)
+			goto done;
+		error = 0;
+		if (has_theirs[i]) {
+			/* theirs must be in our history, or we would overwrite it */
+			if (!git_oid_equal(&ours[i], &theirs[i]) &&
+			    git_graph_descendant_of(c->git, &ours[i], &theirs[i]) != 1) {
+				git_error_clear();
+				error = stance_error_set(STANCE_ECONFLICT, "remote '%s' (%s) has commits this repository does not "
+					"have yet; run 'stance sync' to merge them first", c->remote_name, c->url.ptr);
+				goto done;
+			}
+			git_revwalk_hide(walk, &theirs[i]);
+			git_error_clear();
+		}
+		if ((error = git_revwalk_push(walk, &ours[i])) < 0)
+			goto git_fail;
+	}
+	if ((error = git_packbuilder_insert_walk(pb, walk)) < 0)
+		goto git_fail;
+	if (git_packbuilder_object_count(pb) > 0 &&
+	    ((error = git_repository_odb(&odb, remote)) < 0 ||
+	    (error = git_odb_write_pack(&sink.wp, odb, NULL, NULL)) < 0 ||
+	    (error = git_packbuilder_foreach(pb, pack_to_sink, &sink)) < 0 ||
+	    (error = sink.wp->commit(sink.wp, &sink.stats)) < 0))
+		goto git_fail;
+	report_progress(c, STANCE_SYNC_SENDING, git_packbuilder_object_count(pb),
+		git_packbuilder_object_count(pb), git_packbuilder_written(pb));
+	for (i = 0; i < n; i++) {
+		git_reference *r = NULL;
+		stance_buf_clear(&ref);
+		stance_buf_printf(&ref, "refs/heads/%s", names[i]);
+		if (has_theirs[i])
+			error = git_reference_create_matching(&r, remote, ref.ptr, &ours[i], 1, &theirs[i], "stance push");
+		else
+			error = git_reference_create(&r, remote, ref.ptr, &ours[i], 0, "stance push");
+		git_reference_free(r);
+		if (error == GIT_EMODIFIED || error == GIT_EEXISTS) {
+			/* somebody pushed in between: merge their commits first */
+			git_error_clear();
+			error = stance_error_set(STANCE_ECONFLICT, "remote '%s' (%s) moved while we pushed; run 'stance sync' "
+				"to merge its new commits", c->remote_name, c->url.ptr);
+			goto done;
+		}
+		if (error < 0)
+			goto git_fail;
+	}
+	error = 0;
+	goto done;
+git_fail:
+	error = transfer_error(c, error, "pushing to remote");
+done:
+	if (sink.wp)
+		sink.wp->free(sink.wp);
+	git_odb_free(odb);
+	git_packbuilder_free(pb);
+	git_revwalk_free(walk);
+	git_repository_free(remote);
+	stance_buf_dispose(&ref);
+	return error;
+}
+
 /* ---------------------------------------------------------------- push */
 
 static int push_with(sync_ctx *c, git_remote *remote, const char *branch)
@@ -1341,6 +1473,27 @@ static int push_with(sync_ctx *c, git_remote *remote, const char *branch)
 	error = 0;
 	if (!nspecs)
 		goto done;
+	{
+		stance_buf lpath = STANCE_BUF_INIT;
+		int local = local_remote_path(&lpath, c);
+		if (local < 0) {
+			error = local;
+			stance_buf_dispose(&lpath);
+			goto done;
+		}
+		if (local) {
+			const char *names[2];
+			size_t k, nn = 0;
+			for (k = 0; k < nspecs; k++)
+				names[nn++] = strchr(specs[k].ptr, ':') + 1 + 11; /* after "refs/heads/" */
+			error = local_push(c, lpath.ptr, names, nn);
+			stance_buf_dispose(&lpath);
+			if (error < 0)
+				goto done;
+			goto pushed;
+		}
+		stance_buf_dispose(&lpath);
+	}
 	refspecs.strings = spec_ptrs;
 	refspecs.count = nspecs;
 	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
@@ -1364,6 +1517,7 @@ static int push_with(sync_ctx *c, git_remote *remote, const char *branch)
 			c->remote_name, c->url.ptr, c->rejection.ptr);
 		goto done;
 	}
+pushed:
 	for (i = 0; i < 2; i++) {
 		if (!has[i])
 			continue;
