@@ -78,6 +78,8 @@ typedef struct {
 	stance_source_result *results;
 	size_t count;
 	size_t failed;
+	double fetch_seconds;  /* wall time of the network part */
+	double store_seconds;  /* wall time of extracting and committing */
 } stance_source_report;
 
 /*

@@ -20,6 +20,13 @@
 #include <stdio.h>
 #include <time.h>
 
+static double wall(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* ---- the list ---- */
 
 typedef struct {
@@ -915,6 +922,7 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 	char **feed_ids = NULL;
 	stance_buf *urls = NULL;
 	int error, locked = 0;
+	double started = wall();
 
 	memset(report, 0, sizeof(*report));
 	if ((error = stance_source_list_load(&l, repo)) < 0)
@@ -1020,6 +1028,8 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 	}
 	if ((error = stance_fetch_run(resps, reqs, nreq, fopts)) < 0)
 		goto done;
+	report->fetch_seconds = wall() - started;
+	started = wall();
 
 	/* 3. Store, under the lock. */
 	for (i = 0; i < nreq; i++)
@@ -1082,6 +1092,7 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 	}
 	if ((error = state_save(&state, repo)) < 0)
 		goto done;
+	report->store_seconds = wall() - started;
 	/* Feed rows first, then pages; keep report order stable by source. */
 	error = 0;
 done:
