@@ -2474,7 +2474,7 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 	xmlDoc *doc = NULL;
 	xmlNode *content = NULL;
 	stance_document *d = NULL;
-	char *byline = NULL;
+	char *byline = NULL, *base_url = NULL;
 	size_t best_len = 0, lens[4] = { 0 };
 	stance_buf tries[4] = { STANCE_BUF_INIT, STANCE_BUF_INIT, STANCE_BUF_INIT, STANCE_BUF_INIT };
 	int error, attempt, ntries = 0;
@@ -2507,8 +2507,20 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 			error = stance_error_set(STANCE_EPARSE, "%s: cannot parse the page as HTML", o->url ? o->url : "page");
 			goto done;
 		}
-		if (attempt == 0)
+		if (attempt == 0) {
+			xmlNode *base_el = find_first(xmlDocGetRootElement(doc), "base");
+			const char *href = base_el ? attr(base_el, "href") : NULL;
 			read_metadata(&meta, doc);
+			/* <base href> decides where relative links point. */
+			if (href && *href) {
+				xmlChar *abs = o->url ? xmlBuildURI((const xmlChar *)href, (const xmlChar *)o->url)
+					: xmlStrdup((const xmlChar *)href);
+				if (abs) {
+					base_url = stance_strdup((const char *)abs);
+					xmlFree(abs);
+				}
+			}
+		}
 		f.title = meta.title;
 		if ((error = apply_remove(doc, o)) < 0)
 			goto done;
@@ -2531,7 +2543,7 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 			xmlFreeNode(content);
 			content = NULL;
 		}
-		if (content && (error = content_markdown(&md, content, o->url)) < 0)
+		if (content && (error = content_markdown(&md, content, base_url ? base_url : o->url)) < 0)
 			goto done;
 		if (content)
 			xmlFreeNode(content);
@@ -2647,6 +2659,7 @@ done:
 		xmlFreeDoc(doc);
 	stance_document_free(d);
 	free(byline);
+	free(base_url);
 	metadata_free(&meta);
 	patterns_free(&pat);
 	stance_buf_dispose(&utf8);
