@@ -117,7 +117,8 @@ int stance_render_term(stance_buf *out, const stance_diff *d, const stance_rende
 			size_t at = bk ? bk->start : 0;
 			line = render_line_at(ntext, at, line_pos, line);
 			line_pos = at;
-			if (stance_buf_printf(out, "%s@@ ¶%zu, line %zu @@%s\n", m->note_open, b + 1, line, m->note_close) < 0)
+			if (stance_buf_printf(out, "%s@@ ¶%zu, line %zu @@%s\n", m == &ansi ? CYAN : "", b + 1, line,
+				m == &ansi ? RESET : "") < 0)
 				goto done;
 			skipping = 0;
 		}
