@@ -740,7 +740,7 @@ static int diff_blocks(engine *e, size_t i, size_t j)
 	const stance_diff_block *bo = &d->ob[i], *bn = &d->nb[j];
 	tblock o, n;
 	uint32_t *a = NULL, *b = NULL;
-	uint8_t *ca = NULL, *cb = NULL;
+	uint8_t *ca = NULL, *cb = NULL, *opaired = NULL;
 	bag *ob = NULL, *nb = NULL;
 	int *partner = NULL;
 	size_t s, t, k;
@@ -766,7 +766,8 @@ static int diff_blocks(engine *e, size_t i, size_t j)
 	ca = calloc(o.nends + 1, 1);
 	cb = calloc(n.nends + 1, 1);
 	partner = malloc((n.nends + 1) * sizeof(int));
-	if (!a || !b || !ca || !cb || !partner) {
+	opaired = calloc(o.nends + 1, 1);
+	if (!a || !b || !ca || !cb || !partner || !opaired) {
 		stance_error_oom();
 		goto done;
 	}
@@ -798,15 +799,10 @@ static int diff_blocks(engine *e, size_t i, size_t j)
 		if (cb[t] && make_bag(&nb[t], d->new_text + sent_start(&n, t), sent_end(&n, t) - sent_start(&n, t)) < 0)
 			goto done;
 	}
-	/* walk the alignment; inside a gap, pair sentences by similarity in order */
-	s = 0;
-	t = 0;
-	while (s < o.nends || t < n.nends) {
-		size_t s1 = s, t1 = t, cur, last_t, tt;
+	/* 1. inside each gap, pair sentences by similarity, in order */
+	for (s = 0, t = 0; s < o.nends || t < n.nends;) {
+		size_t s1 = s, t1 = t, last_t = t, tt;
 		if (s < o.nends && t < n.nends && !ca[s] && !cb[t]) {
-			if (push_op(d, STANCE_DIFF_EQUAL, STANCE_DIFF_SENTENCE, sent_start(&o, s), sent_end(&o, s),
-				    sent_start(&n, t), sent_end(&n, t), i, j) < 0)
-				goto done;
 			s++;
 			t++;
 			continue;
@@ -815,7 +811,6 @@ static int diff_blocks(engine *e, size_t i, size_t j)
 			s1++;
 		while (t1 < n.nends && cb[t1])
 			t1++;
-		last_t = t;
 		for (k = s; k < s1; k++) {
 			double best = 0.3;
 			size_t bt = 0;
@@ -830,20 +825,65 @@ static int diff_blocks(engine *e, size_t i, size_t j)
 			}
 			if (found) {
 				partner[bt] = (int)k;
+				opaired[k] = 1;
 				last_t = bt + 1;
 			}
 		}
+		s = s1;
+		t = t1;
+	}
+	/* 2. a sentence of three words or more found unchanged elsewhere in the
+	 * block: a move */
+	for (t = 0; t < n.nends; t++) {
+		if (!cb[t] || partner[t] >= 0 || nb[t].n < 3)
+			continue;
+		for (s = 0; s < o.nends; s++)
+			if (ca[s] && !opaired[s] && a[s] == b[t]) {
+				partner[t] = -2 - (int)s;
+				opaired[s] = 2;
+				break;
+			}
+	}
+	/* 3. emit in the new text's order, deletions where they stood */
+	for (s = 0, t = 0; s < o.nends || t < n.nends;) {
+		size_t s1 = s, t1 = t, cur, tt;
+		if (s < o.nends && t < n.nends && !ca[s] && !cb[t]) {
+			if (push_op(d, STANCE_DIFF_EQUAL, STANCE_DIFF_SENTENCE, sent_start(&o, s), sent_end(&o, s),
+				    sent_start(&n, t), sent_end(&n, t), i, j) < 0)
+				goto done;
+			s++;
+			t++;
+			continue;
+		}
+		while (s1 < o.nends && ca[s1])
+			s1++;
+		while (t1 < n.nends && cb[t1])
+			t1++;
 		cur = s;
 		for (tt = t; tt < t1; tt++) {
 			if (partner[tt] >= 0) {
 				size_t pk = (size_t)partner[tt];
 				for (; cur < pk; cur++)
-					if (push_op(d, STANCE_DIFF_DELETE, STANCE_DIFF_SENTENCE, sent_start(&o, cur),
+					if (opaired[cur] == 0 &&
+					    push_op(d, STANCE_DIFF_DELETE, STANCE_DIFF_SENTENCE, sent_start(&o, cur),
 						    sent_end(&o, cur), sent_start(&n, tt), sent_start(&n, tt), i, j) < 0)
 						goto done;
 				if (diff_sentence_pair(e, &o, pk, &n, tt, i, j) < 0)
 					goto done;
-				cur = pk + 1;
+				if (pk + 1 > cur)
+					cur = pk + 1;
+			} else if (partner[tt] <= -2) {
+				size_t pk = (size_t)(-2 - partner[tt]), at;
+				if (push_op(d, STANCE_DIFF_MOVE, STANCE_DIFF_SENTENCE, sent_start(&o, pk), sent_end(&o, pk),
+					    sent_start(&n, tt), sent_end(&n, tt), i, j) < 0)
+					goto done;
+				at = d->nops - 1;
+				d->barrier = d->nops;
+				if (push_op(d, STANCE_DIFF_EQUAL, STANCE_DIFF_SENTENCE, sent_start(&o, pk), sent_end(&o, pk),
+					    sent_start(&n, tt), sent_end(&n, tt), i, j) < 0)
+					goto done;
+				d->ops[at].children = 1;
+				d->barrier = d->nops;
 			} else {
 				size_t at = cur < o.nends ? sent_start(&o, cur) : o.end;
 				if (push_op(d, STANCE_DIFF_INSERT, STANCE_DIFF_SENTENCE, at, at,
@@ -854,7 +894,8 @@ static int diff_blocks(engine *e, size_t i, size_t j)
 		{
 			size_t at = t1 < n.nends ? sent_start(&n, t1) : n.end;
 			for (; cur < s1; cur++)
-				if (push_op(d, STANCE_DIFF_DELETE, STANCE_DIFF_SENTENCE, sent_start(&o, cur),
+				if (opaired[cur] == 0 &&
+				    push_op(d, STANCE_DIFF_DELETE, STANCE_DIFF_SENTENCE, sent_start(&o, cur),
 					    sent_end(&o, cur), at, at, i, j) < 0)
 					goto done;
 		}
@@ -874,6 +915,7 @@ done:
 	free(ca);
 	free(cb);
 	free(partner);
+	free(opaired);
 	tblock_free(&o);
 	tblock_free(&n);
 	return error;

@@ -579,3 +579,40 @@ Test(diff, seeds_pair_reworded_positions)
 	stance_document_free(a);
 	stance_document_free(b);
 }
+
+Test(diff, moved_sentence_is_one_move)
+{
+	stance_diff *d = diff_texts(
+		"First sentence stays here. Second sentence will move to the end of this paragraph. Third one stays too.\n",
+		"First sentence stays here. Third one stays too. Second sentence will move to the end of this paragraph.\n");
+	size_t i, moves = 0;
+	for (i = 0; i < stance_diff_op_count(d); i++) {
+		const stance_diff_op *o = stance_diff_op_at(d, i);
+		if (o->op == STANCE_DIFF_MOVE) {
+			moves++;
+			cr_assert_eq(o->unit, STANCE_DIFF_SENTENCE);
+			i += o->children;
+		}
+	}
+	cr_assert_eq(moves, 1);
+	cr_assert_eq(count_ops(d, STANCE_DIFF_INSERT, 1) + count_ops(d, STANCE_DIFF_DELETE, 1), 0);
+	check_json_rebuild(d);
+	stance_diff_free(d);
+}
+
+Test(diff, by_char_compares_inside_words)
+{
+	stance_diff_options o = STANCE_DIFF_OPTIONS_INIT;
+	stance_diff *d = NULL;
+	const char *a = "The colour of the sky is blue today.\n", *b = "The color of the sky is blue today.\n";
+	char *del;
+	o.by = STANCE_DIFF_CHAR;
+	cr_assert_eq(stance_diff_texts(&d, a, strlen(a), b, strlen(b), &o), 0);
+	check_tiling(d);
+	del = first_text(d, STANCE_DIFF_DELETE);
+	cr_assert_str_eq(del, "u");
+	cr_assert_eq(count_ops(d, STANCE_DIFF_INSERT, 0), 0);
+	free(del);
+	check_json_rebuild(d);
+	stance_diff_free(d);
+}
