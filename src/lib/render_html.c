@@ -17,7 +17,7 @@ static const char style[] =
 	"ins{background:#d4f7d4;text-decoration:underline}del{background:#f9d6d6;text-decoration:line-through}"
 	"ins::before{content:'+';font-size:.7em;vertical-align:super;color:#070}"
 	"del::before{content:'\\2212';font-size:.7em;vertical-align:super;color:#900}"
-	".moved{border-left:4px solid #36c;padding-left:.6em}.note{font-size:.85em;color:#36c}"
+	"del.away{background:#e6eefa}.moved{border-left:4px solid #36c;padding-left:.6em}.note{font-size:.85em;color:#36c}"
 	".blockdel{background:#fbeaea}.li::before{content:'\\2022  '}.tr{font-family:monospace}"
 	"table.sbs{border-collapse:collapse;width:100%}table.sbs td{vertical-align:top;width:50%;padding:.3em .6em;border-top:1px solid #ddd}"
 	"nav a{margin-right:1em}section{margin-top:2em}";
@@ -111,7 +111,9 @@ static int put_piece(stance_buf *out, const piece *p, int show_del, int show_ins
 	if (p->kind == PIECE_DELETE || p->kind == PIECE_MOVED_AWAY) {
 		if (!show_del)
 			return 0;
-		if ((error = stance_buf_puts(out, "<del>")) < 0 || (error = put_markdown_inline(out, s, len)) < 0)
+		if ((error = stance_buf_puts(out, p->kind == PIECE_MOVED_AWAY ?
+			"<del class=\"away\" title=\"moved\">" : "<del>")) < 0 ||
+		    (error = put_markdown_inline(out, s, len)) < 0)
 			return error;
 		return stance_buf_puts(out, "</del>");
 	}
@@ -127,15 +129,22 @@ static int put_piece(stance_buf *out, const piece *p, int show_del, int show_ins
 	return put_markdown_inline(out, s, len);
 }
 
-/* Rows: a row starts at a piece that starts a block (or a move). */
+/* Rows: a row starts at a piece that starts a block, at a moved block and
+ * at a block that moved away; a sentence moved inside a paragraph stays in
+ * its paragraph's row. */
 static int row_starts(const piece_list *pl, size_t i)
 {
-	const piece *p = &pl->items[i];
-	if (i == 0 || p->kind == PIECE_MOVE_BEGIN || p->kind == PIECE_MOVED_AWAY)
+	const piece *p = &pl->items[i], *prev;
+	if (i == 0)
 		return 1;
-	if (pl->items[i - 1].kind == PIECE_MOVE_BEGIN || p->kind == PIECE_MOVE_END)
+	if (p->kind == PIECE_MOVE_BEGIN)
+		return i + 1 < pl->count && pl->items[i + 1].block_start;
+	if (p->kind == PIECE_MOVED_AWAY)
+		return p->block_start;
+	prev = &pl->items[i - 1];
+	if (prev->kind == PIECE_MOVE_BEGIN || p->kind == PIECE_MOVE_END)
 		return 0;
-	if (pl->items[i - 1].kind == PIECE_MOVE_END || pl->items[i - 1].kind == PIECE_MOVED_AWAY)
+	if (prev->kind == PIECE_MOVED_AWAY && prev->block_start)
 		return 1;
 	if (p->block_start && p->kind != PIECE_DELETE)
 		return 1;
@@ -177,9 +186,15 @@ static int inline_row(stance_buf *out, const stance_diff *d, const piece_list *p
 	if (moved && (error = stance_buf_printf(out, "<a class=\"note\" href=\"#away-%zu\">moved from ¶%zu</a> ",
 		first->old_block + 1, first->old_block + 1)) < 0)
 		return error;
-	for (from = a; from < b; from++)
-		if ((error = put_piece(out, &pl->items[from], 1, 1)) < 0)
+	for (from = a; from < b; from++) {
+		const piece *p = &pl->items[from];
+		if (p->kind == PIECE_MOVE_BEGIN && from > a)
+			error = stance_buf_printf(out, "<span class=\"note\">(moved from ¶%zu)</span> ", p->old_block + 1);
+		else
+			error = put_piece(out, p, 1, 1);
+		if (error < 0)
 			return error;
+	}
 	return stance_buf_printf(out, "</%s>\n", tag);
 }
 
