@@ -262,3 +262,26 @@ Test(diff_cli, html_page_opens_in_headless_chromium, .timeout = 300)
 	free(newp);
 	free(dir);
 }
+
+Test(diff_cli, two_documents_pair_reworded_positions)
+{
+	char *dir = repo_with_history();
+	th_result r;
+	th_write(dir, "other.md",
+		"---\ntitle: Debat\nkind: debate\nlanguage: da\n---\n"
+		"# Debat\n\nVi mener, at kommunerne skal have meget mere frihed til at indrette velfærden lokalt.\n\n"
+		"Helt andre ord om vejret i dag.\n");
+	TH_RUN(&r, dir, "add", "other.md", "--id", "kl/debat");
+	cr_assert_eq(r.status, 0, "%s", stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	TH_RUN(&r, dir, "diff", "--positions", "kl/debat", "kl/naerhed");
+	cr_assert_eq(r.status, 0, "%s", stance_buf_cstr(&r.err));
+	expect_in(&r, "reworded");
+	expect_in(&r, "[-Vi mener, at kommunerne skal have meget mere frihed til at indrette velfærden lokalt.-]");
+	th_result_free(&r);
+	TH_RUN(&r, dir, "positions", "kl/naerhed", "--json");
+	cr_assert_eq(r.status, 0, "%s", stance_buf_cstr(&r.err));
+	expect_in(&r, "\"section\": \"Nærhed\", \"text\": \"KL mener, at kommunerne bør");
+	th_result_free(&r);
+	free(dir);
+}
