@@ -20,6 +20,7 @@ typedef struct {
 	int files;
 	int full;
 	long context;
+	int context_set;
 	stance_diff_unit by;
 	stance_date since, until;
 	int has_since, has_until;
@@ -207,7 +208,9 @@ static int render_and_print(cli_context *ctx, const diff_args *a, side *o, side 
 	ropts.positions_only = a->positions;
 	ropts.old_label = stance_buf_cstr(&o->label);
 	ropts.new_label = stance_buf_cstr(&n->label);
-	ropts.context = a->full ? 0 : (size_t)a->context + 1;
+	/* a short document reads best whole, as a redline; a long one in hunks */
+	ropts.context = a->full || (!a->context_set && stance_diff_block_count(d, 1) <= 40) ? 0 :
+		(size_t)a->context + 1;
 	if (a->positions && a->format != STANCE_RENDER_JSON)
 		error = stance_render_positions(&out, d, &ropts);
 	else
@@ -370,6 +373,7 @@ static int run_diff(cli_context *ctx, stance_repo *repo_unused, int argc, char *
 			if (v < 0)
 				return cli_usage_error(&cmd_diff_entry, "--context takes a number of blocks, not '%s'", optarg);
 			a.context = v;
+			a.context_set = 1;
 			break;
 		case 'S':
 			if (cli_parse_date(&cmd_diff_entry, "--since", optarg, &a.since))
