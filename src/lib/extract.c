@@ -41,10 +41,14 @@ static int name_is(const xmlNode *n, const char *name)
 
 static int name_in(const xmlNode *n, const char *const *list)
 {
+	char first;
 	if (!n || n->type != XML_ELEMENT_NODE)
 		return 0;
+	/* The HTML parser gives lowercase names; the first letter sorts out
+	 * most of the list before any string compare. */
+	first = (char)tolower((unsigned char)n->name[0]);
 	for (; *list; list++)
-		if (!strcasecmp(NAME(n), *list))
+		if ((*list)[0] == first && !strcasecmp(NAME(n), *list))
 			return 1;
 	return 0;
 }
@@ -1150,10 +1154,25 @@ static int is_hidden(const xmlNode *n)
 	return 0;
 }
 
+/* 1 when some text below `n` is not white space; stops at the first. */
+static int has_text(const xmlNode *n)
+{
+	for (; n; n = n->next) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			const unsigned char *p = (const unsigned char *)n->content;
+			for (; p && *p; p++)
+				if (!is_space(*p) && !(p[0] == 0xc2 && p[1] == 0xa0) && !(p[0] == 0xa0 && p > (const unsigned char *)n->content && p[-1] == 0xc2))
+					return 1;
+		} else if (n->type == XML_ELEMENT_NODE && n->children && has_text(n->children))
+			return 1;
+	}
+	return 0;
+}
+
 static int element_without_content(const xmlNode *n)
 {
 	const xmlNode *c;
-	if (text_len(n, NULL))
+	if (has_text(n->children))
 		return 0;
 	for (c = n->children; c; c = c->next)
 		if (c->type == XML_ELEMENT_NODE && !name_is(c, "br") && !name_is(c, "hr"))
@@ -1366,6 +1385,45 @@ static size_t count_tag(xmlNode *n, const char *tag)
 	return c;
 }
 
+typedef struct {
+	size_t p, img, li, input, embeds, list_len, heading_len;
+} box_counts;
+
+/* Counts, in one walk, what _cleanConditionally weighs: paragraphs, images,
+ * list items, inputs, embeds, and the text in lists and headings. */
+static void count_box(const xmlNode *n, box_counts *c)
+{
+	for (; n; n = n->next) {
+		const char *nm;
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		nm = NAME(n);
+		switch (tolower((unsigned char)nm[0])) {
+		case 'p': if (!nm[1]) c->p++; break;
+		case 'i':
+			if (!strcasecmp(nm, "img")) c->img++;
+			else if (!strcasecmp(nm, "input")) c->input++;
+			else if (!strcasecmp(nm, "iframe")) c->embeds++;
+			break;
+		case 'l': if (!strcasecmp(nm, "li")) c->li++; break;
+		case 'o':
+			if (!strcasecmp(nm, "ol")) c->list_len += text_len(n, NULL);
+			else if (!strcasecmp(nm, "object")) c->embeds++;
+			break;
+		case 'u': if (!strcasecmp(nm, "ul")) c->list_len += text_len(n, NULL); break;
+		case 'e': if (!strcasecmp(nm, "embed")) c->embeds++; break;
+		case 'h':
+			if (nm[1] >= '1' && nm[1] <= '6' && !nm[2]) {
+				c->heading_len += text_len(n, NULL);
+				continue; /* nothing of interest inside a heading */
+			}
+			break;
+		}
+		if (n->children)
+			count_box(n->children, c);
+	}
+}
+
 /* Readability's _cleanConditionally: drops boxes of `tag` that look like
  * chrome (many links, few paragraphs, more list items than text, …). */
 static void clean_conditionally(finder *f, xmlNode *root, const char *tag)
@@ -1411,22 +1469,14 @@ static void clean_conditionally(finder *f, xmlNode *root, const char *tag)
 		}
 		len = text_len(node, &commas);
 		if (commas < 10) {
-			size_t p = count_tag(node, "p"), img = count_tag(node, "img");
-			size_t li = count_tag(node, "li"), input = count_tag(node, "input");
-			size_t embeds = 0, list_len = 0, heading_len = 0;
-			double ld = link_density(node), li_minus = (double)li - 100;
-			xmlNode **sub = NULL;
-			size_t ns = 0, scap = 0, k;
-			find_all(node->children, NULL, &sub, &ns, &scap);
-			for (k = 0; k < ns; k++) {
-				if (name_is(sub[k], "object") || name_is(sub[k], "embed") || name_is(sub[k], "iframe"))
-					embeds++;
-				if (name_is(sub[k], "ul") || name_is(sub[k], "ol"))
-					list_len += text_len(sub[k], NULL);
-				if (sub[k]->name && sub[k]->name[0] == 'h' && sub[k]->name[1] >= '1' && sub[k]->name[1] <= '6' && !sub[k]->name[2])
-					heading_len += text_len(sub[k], NULL);
-			}
-			free(sub);
+			box_counts bc;
+			size_t p, img, li, input, embeds, list_len, heading_len;
+			double ld = link_density(node), li_minus;
+			memset(&bc, 0, sizeof(bc));
+			count_box(node->children, &bc);
+			p = bc.p; img = bc.img; li = bc.li; input = bc.input; embeds = bc.embeds;
+			list_len = bc.list_len; heading_len = bc.heading_len;
+			li_minus = (double)li - 100;
 			if (!is_list && len && (double)list_len / (double)len > 0.9)
 				is_list = 1;
 			{
@@ -1514,6 +1564,7 @@ static xmlNode *grab_article(finder *f, xmlDoc *doc)
 {
 	xmlNode *root = xmlDocGetRootElement(doc), *body, *node, *top = NULL, *article;
 	node_list to_score = { 0 }, candidates = { 0 };
+	stance_buf match = STANCE_BUF_INIT;
 	size_t i;
 	if (!root)
 		return NULL;
@@ -1524,9 +1575,11 @@ static xmlNode *grab_article(finder *f, xmlDoc *doc)
 	node = body;
 	while (node) {
 		const char *cls = attr(node, "class"), *id = attr(node, "id"), *role = attr(node, "role");
-		stance_buf match = STANCE_BUF_INIT;
 		int drop = 0;
-		stance_buf_printf(&match, "%s %s", cls ? cls : "", id ? id : "");
+		stance_buf_clear(&match);
+		stance_buf_puts(&match, cls ? cls : "");
+		stance_buf_putc(&match, ' ');
+		stance_buf_puts(&match, id ? id : "");
 		if (node != body && is_hidden(node))
 			drop = 1;
 		else if (role && (!strcmp(role, "dialog") || attr(node, "aria-modal")))
@@ -1556,7 +1609,6 @@ static xmlNode *grab_article(finder *f, xmlDoc *doc)
 						drop = 1;
 			}
 		}
-		stance_buf_dispose(&match);
 		if (!drop && node != body && (name_is(node, "div") || name_is(node, "section") ||
 		    name_is(node, "header") || (NAME(node)[0] == 'h' && NAME(node)[1] >= '1' && NAME(node)[1] <= '6' && !NAME(node)[2])) &&
 		    element_without_content(node))
@@ -1685,6 +1737,7 @@ static xmlNode *grab_article(finder *f, xmlDoc *doc)
 	}
 	free(to_score.v);
 	free(candidates.v);
+	stance_buf_dispose(&match);
 
 	article = xmlNewDocNode(doc, NULL, (const xmlChar *)"div", NULL);
 	if (!article)
