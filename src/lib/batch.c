@@ -39,6 +39,11 @@ struct stance_batch {
 	entry *slots;
 	size_t nslots, used;
 	size_t count;
+	/* every object the batch wrote, with the path it sits at (deltas are
+	 * searched between objects of the same path) */
+	git_oid *objs;
+	char **obj_names;
+	size_t nobjs, capobjs;
 	int latest_loaded;
 	int finished;
 };
@@ -102,6 +107,10 @@ void stance_batch_free(stance_batch *b)
 		free(b->slots[i].content);
 	}
 	free(b->slots);
+	for (i = 0; i < b->nobjs; i++)
+		free(b->obj_names[i]);
+	free(b->objs);
+	free(b->obj_names);
 	if (b->mempack && !b->finished)
 		git_mempack_reset(b->mempack);
 	git_tree_free(b->base_tree);
@@ -266,6 +275,73 @@ static int current_blob(git_oid *out, stance_batch *b, const char *path)
 	return 1;
 }
 
+static int track(stance_batch *b, const git_oid *oid, const char *name, size_t namelen)
+{
+	if (b->nobjs == b->capobjs) {
+		size_t cap = b->capobjs ? b->capobjs * 2 : 4096;
+		git_oid *objs = realloc(b->objs, cap * sizeof(*objs));
+		char **names;
+		if (!objs)
+			return stance_error_oom();
+		b->objs = objs;
+		if (!(names = realloc(b->obj_names, cap * sizeof(*names))))
+			return stance_error_oom();
+		b->obj_names = names;
+		b->capobjs = cap;
+	}
+	b->obj_names[b->nobjs] = NULL;
+	if (name && !(b->obj_names[b->nobjs] = stance_strndup(name, namelen)))
+		return STANCE_ERROR;
+	git_oid_cpy(&b->objs[b->nobjs++], oid);
+	return 0;
+}
+
+/* Records the trees from the root down to the folder holding `path`. */
+static int track_trees(stance_batch *b, const git_oid *root, const char *path)
+{
+	git_tree *tree = NULL;
+	const char *slash, *p = path;
+	int error;
+	if ((error = track(b, root, "", 0)) < 0 || (error = git_tree_lookup(&tree, b->git, root)) < 0)
+		return error;
+	while ((slash = strchr(p, '/')) != NULL) {
+		const git_tree_entry *e;
+		git_tree *sub = NULL;
+		char name[256];
+		size_t n = (size_t)(slash - p);
+		if (n >= sizeof(name))
+			break;
+		memcpy(name, p, n);
+		name[n] = '\0';
+		if (!(e = git_tree_entry_byname(tree, name)) ||
+		    (error = track(b, git_tree_entry_id(e), path, (size_t)(slash - path))) < 0 ||
+		    (error = git_tree_lookup(&sub, b->git, git_tree_entry_id(e))) < 0)
+			break;
+		git_tree_free(tree);
+		tree = sub;
+		p = slash + 1;
+	}
+	git_tree_free(tree);
+	return error;
+}
+
+/* The batch's objects as a pack, deltas searched on both cores. */
+static int write_pack(git_buf *out, stance_batch *b)
+{
+	git_packbuilder *pb = NULL;
+	size_t i;
+	int error;
+	if ((error = git_packbuilder_new(&pb, b->git)) < 0)
+		return error;
+	git_packbuilder_set_threads(pb, 0);
+	for (i = 0; i < b->nobjs && !error; i++)
+		error = git_packbuilder_insert(pb, &b->objs[i], b->obj_names[i]);
+	if (!error)
+		error = git_packbuilder_write_buf(out, pb);
+	git_packbuilder_free(pb);
+	return error;
+}
+
 static int write_tree(git_oid *out, stance_batch *b, const char *path, const git_oid *blob)
 {
 	git_tree *base = NULL;
@@ -362,6 +438,10 @@ int stance_batch_save(stance_save_result *result, stance_batch *b,
 		error = stance_git_error(error, "%s: cannot commit", id);
 		goto done;
 	}
+	if ((error = track(b, &blob, path.ptr, path.size)) < 0 ||
+	    (error = track_trees(b, &tree_id, path.ptr)) < 0 ||
+	    (error = track(b, &commit, NULL, 0)) < 0)
+		goto done;
 	if (!(e = slot(b, path.ptr, 1))) {
 		error = STANCE_ERROR;
 		goto done;
@@ -425,7 +505,7 @@ int stance_batch_finish(stance_batch *b)
 		goto done;
 	memset(&stats, 0, sizeof(stats));
 	/* 1. every object of the batch, as one pack */
-	if ((error = git_mempack_dump(&pack, b->git, b->mempack)) < 0 ||
+	if ((error = write_pack(&pack, b)) < 0 ||
 	    (error = git_odb_write_pack(&wp, b->odb, NULL, NULL)) < 0 ||
 	    (error = wp->append(wp, pack.ptr, pack.size, &stats)) < 0 ||
 	    (error = wp->commit(wp, &stats)) < 0) {
