@@ -25,7 +25,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/stance-bench-sync-XXXXXX")
 server=""
 cleanup() {
 	[ -n "$server" ] && "$src/tests/fixtures/sync/http-server.sh" stop "$work/srv" || true
-	rm -rf "$work"
+	# STANCE_BENCH_KEEP=1 keeps the generated repositories for a closer look
+	if [ -n "${STANCE_BENCH_KEEP:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 

@@ -1256,12 +1256,19 @@ static int head_hex(sync_ctx *c, const char *branch)
 	return error < 0 ? error : 0;
 }
 
+typedef struct saved_state saved_state;
+static int load_state(saved_state *s, stance_sync_result *result, stance_repo *repo);
+static void saved_state_free(saved_state *s);
+
+/* While a stopped merge waits: the conflicts go into the result again, so
+ * --json shows them, and the operation is refused. */
+static int refuse_while_waiting(sync_ctx *c);
+
 static int pull_with(sync_ctx *c, git_remote *remote, const char *branch)
 {
 	int error;
 	if (stance_sync_in_progress(c->repo))
-		return stance_error_set(STANCE_ECONFLICT, "a merge stopped on a conflict is waiting; finish it "
-			"with 'stance sync --continue' or 'stance sync --abort'");
+		return refuse_while_waiting(c);
 	if ((error = do_fetch(c, remote)) < 0)
 		return error;
 	if ((error = merge_branch(c, branch, 1, 1)) < 0)
@@ -1559,8 +1566,7 @@ int stance_sync_push(stance_sync_result *result, stance_repo *repo, const char *
 
 	if ((error = ctx_begin(&c, &remote, &branch, result, repo, remote_name, opts)) == 0) {
 		if (stance_sync_in_progress(repo))
-			error = stance_error_set(STANCE_ECONFLICT, "a merge stopped on a conflict is waiting; finish it "
-				"with 'stance sync --continue' or 'stance sync --abort'");
+			error = refuse_while_waiting(&c);
 		else
 			error = push_with(&c, remote, branch.ptr);
 		if (!error)
@@ -1602,12 +1608,23 @@ done:
 
 /* ---------------------------------------------------------------- continue / abort */
 
-typedef struct {
+struct saved_state {
 	char remote[600], branch[600];
 	git_oid ours, theirs, pick_ours, pick_theirs;
 	char **ids;
 	size_t nids;
-} saved_state;
+};
+
+static int refuse_while_waiting(sync_ctx *c)
+{
+	saved_state s;
+	memset(&s, 0, sizeof(s));
+	if (c->result && !c->result->conflict_count && load_state(&s, c->result, c->repo) == 0)
+		c->result->outcome = STANCE_SYNC_CONFLICT;
+	saved_state_free(&s);
+	return stance_error_set(STANCE_ECONFLICT, "a merge stopped on a conflict is waiting; finish it "
+		"with 'stance sync --continue' or 'stance sync --abort'");
+}
 
 static void saved_state_free(saved_state *s)
 {
