@@ -504,6 +504,36 @@ int stance_batch_finish(stance_batch *b)
 	if (b->finished || !b->has_last)
 		goto done;
 	memset(&stats, 0, sizeof(stats));
+	/* 0. a working file with changes stance never stored is not overwritten */
+	for (i = 0; i < b->nslots; i++) {
+		entry *e = &b->slots[i];
+		stance_buf cur = STANCE_BUF_INIT;
+		git_tree_entry *te = NULL;
+		git_oid cur_id;
+		int same;
+		if (!e->path || !e->touched)
+			continue;
+		stance_buf_clear(&full);
+		if ((error = stance_buf_printf(&full, "%s%s", stance_repo_workdir(b->repo), e->path)) < 0)
+			goto done;
+		if (stance_file_read(&cur, full.ptr) < 0) {
+			stance_error_clear();
+			continue; /* no working file: nothing to lose */
+		}
+		same = (cur.size == e->len && !memcmp(cur.ptr, e->content, e->len)) ||
+			(b->base_tree && git_tree_entry_bypath(&te, b->base_tree, e->path) == 0 &&
+			 git_odb_hash(&cur_id, cur.ptr, cur.size, GIT_OBJECT_BLOB) == 0 &&
+			 git_oid_equal(&cur_id, git_tree_entry_id(te)));
+		git_error_clear();
+		git_tree_entry_free(te);
+		stance_buf_dispose(&cur);
+		if (!same) {
+			error = stance_error_set(STANCE_ECONFLICT, "%s has changes in the working folder "
+				"that are not stored; commit or discard them first (nothing was imported)",
+				e->path);
+			goto done;
+		}
+	}
 	/* 1. every object of the batch, as one pack */
 	if ((error = write_pack(&pack, b)) < 0 ||
 	    (error = git_odb_write_pack(&wp, b->odb, NULL, NULL)) < 0 ||

@@ -267,3 +267,27 @@ Test(import_manifest, a_bad_line_is_named_and_nothing_written, .fini = th_cleanu
 	manifest_fails(dir, "# only a comment\n", "no revisions in the manifest");
 	free(dir);
 }
+
+Test(import_manifest, unstored_edits_in_the_working_folder_are_kept, .fini = th_cleanup)
+{
+	char *dir = new_repo(), *text;
+	long before;
+	th_result r;
+	write_history(dir);
+	th_write(dir, "saved/m1.tsv", "n1.md\tkl/naerhed\t2019-01-15\n");
+	OK(&r, dir, "import", "--manifest", "saved/m1.tsv");
+	th_result_free(&r);
+	before = commits(dir);
+	th_write(dir, "kl/naerhed.md", "my own edit\n");
+	th_write(dir, "saved/m2.tsv", "n2.md\tkl/naerhed\t2020-06-30\n");
+	th_run(&r, dir, NULL, (const char *const[]){ "import", "--manifest", "saved/m2.tsv", NULL });
+	cr_expect_eq(r.status, 1);
+	cr_expect(strstr(r.err.ptr, "kl/naerhed.md has changes in the working folder") != NULL, "%s",
+		r.err.ptr);
+	th_result_free(&r);
+	cr_expect_eq(commits(dir), before);
+	text = th_read(dir, "kl/naerhed.md");
+	cr_expect_str_eq(text, "my own edit\n");
+	free(text);
+	free(dir);
+}
