@@ -57,6 +57,7 @@ typedef struct {
 	stance_buf pending;   /* removed text waiting for the next new text */
 	stance_buf notes;     /* move comments waiting for the next block's content */
 	int in_table;         /* the current new block is a table row */
+	int in_delim;         /* a block written as it is: code, HTML, | --- | */
 } critic;
 
 /* Marks `s` (no line breaks left after flattening) as one span, or, in a
@@ -104,6 +105,8 @@ static int put_new(critic *c, const char *s, size_t len, int inserted)
 	size_t blen = len, lead, tail;
 	int error;
 
+	if (c->in_delim) /* a mark there would undo the table: written as it is */
+		return stance_buf_put(c->out, s, len);
 	trim(&body, &blen, &lead, &tail);
 	if ((error = stance_buf_put(c->out, body, lead)) < 0)
 		return error;
@@ -139,6 +142,20 @@ static int put_new(critic *c, const char *s, size_t len, int inserted)
 		return error;
 	}
 	return stance_buf_put(c->out, body + blen - tail, tail);
+}
+
+/* A table's delimiter row: only '|', '-', ':' and spaces. */
+static int delimiter_row(const char *s, size_t len)
+{
+	size_t i;
+	int dash = 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '-')
+			dash = 1;
+		else if (s[i] != '|' && s[i] != ':' && s[i] != ' ' && s[i] != '\n')
+			return 0;
+	}
+	return dash;
 }
 
 /* End of a block's Markdown marker ("## ", "- ", "1. ", "| ") in `side`. */
@@ -192,6 +209,11 @@ int stance_render_critic(stance_buf *out, const stance_diff *d, const stance_ren
 		case PIECE_INSERT:
 			bk = stance_diff_block_at(d, 1, p->new_block);
 			c.in_table = bk && bk->kind == STANCE_BLOCK_TABLE_ROW;
+			/* code, HTML blocks and a table's delimiter row are written as
+			 * they are: a mark there would change what they are */
+			c.in_delim = (bk && (bk->kind == STANCE_BLOCK_CODE || bk->kind == STANCE_BLOCK_OTHER)) ||
+				(c.in_table && delimiter_row(stance_diff_new_text(d, NULL) + bk->start,
+					bk->end - bk->start));
 			pe = prefix_end(d, 1, p->new_block);
 			if (p->pos < pe) {
 				/* the block's marker is written as it is, never marked */

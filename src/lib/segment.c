@@ -389,6 +389,9 @@ int seg_blocks(stance_diff_block **out, size_t *count, const char *text, size_t 
 		} else if (s[0] == '|') {
 			kind = STANCE_BLOCK_TABLE_ROW;
 			start = 1;
+		} else if (!in_block && s[0] == '<') {
+			kind = STANCE_BLOCK_OTHER; /* an HTML block, e.g. <!-- end list --> */
+			start = 1;
 		} else if (!in_block || cur == STANCE_BLOCK_HEADING || cur == STANCE_BLOCK_TABLE_ROW) {
 			kind = s[0] == '>' ? STANCE_BLOCK_QUOTE : STANCE_BLOCK_PARAGRAPH;
 			start = 1;

@@ -515,6 +515,15 @@ Test(diff, random_edits_rebuild_both_sides)
 		cr_assert_eq(stance_diff_texts(&d, a.ptr ? a.ptr : "", a.size, b.ptr ? b.ptr : "", b.size, NULL), 0);
 		check_tiling(d);
 		check_json_rebuild(d);
+		{
+			/* every renderer takes every script */
+			stance_render_format f;
+			for (f = STANCE_RENDER_TERM; f <= STANCE_RENDER_JSON; f++) {
+				stance_buf out = STANCE_BUF_INIT;
+				cr_assert_eq(stance_render(&out, f, d, NULL), 0, "format %d", (int)f);
+				stance_buf_dispose(&out);
+			}
+		}
 		stance_diff_free(d);
 		stance_buf_dispose(&a);
 		stance_buf_dispose(&b);

@@ -235,3 +235,72 @@ Test(render, format_names)
 	cr_assert_eq(stance_render_format_parse(&f, "pdf"), STANCE_EINVALID);
 	cr_assert(strstr(stance_error_last(), "pdf") != NULL);
 }
+
+/* Random documents of headings, paragraphs, list items, quotes and table
+ * rows, edited at random: the CriticMarkup always keeps the new document's
+ * block structure. */
+static unsigned long seed;
+static unsigned rnd(unsigned n)
+{
+	seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+	return (unsigned)((seed >> 33) % n);
+}
+
+static void random_block(stance_buf *b)
+{
+	static const char *const words[] = { "kommune", "skal", "bør", "velfærd", "nærhed", "æble",
+		"regler", "frihed", "og", "at", "vi", "must", "policy", "2020", NULL };
+	unsigned kind = rnd(6), n = 2 + rnd(8), i;
+	if (kind == 5) {
+		stance_buf_puts(b, "| a | b |\n| --- | --- |\n");
+		for (i = 0; i < 1 + rnd(3); i++)
+			stance_buf_printf(b, "| %s | %s |\n", words[rnd(13)], words[rnd(13)]);
+		stance_buf_putc(b, '\n');
+		return;
+	}
+	stance_buf_puts(b, kind == 1 ? "## " : kind == 2 ? "- " : kind == 3 ? "1. " : kind == 4 ? "> " : "");
+	for (i = 0; i < n; i++)
+		stance_buf_printf(b, "%s%s", i ? " " : "", words[rnd(13)]);
+	stance_buf_puts(b, ".\n\n");
+}
+
+Test(render, critic_structure_holds_for_random_edits)
+{
+	int round;
+	seed = 4122020;
+	for (round = 0; round < 120; round++) {
+		stance_buf a = STANCE_BUF_INIT, b = STANCE_BUF_INIT, ca = STANCE_BUF_INIT, cb = STANCE_BUF_INIT;
+		stance_buf out = STANCE_BUF_INIT, want = STANCE_BUF_INIT, got = STANCE_BUF_INIT;
+		unsigned n = 1 + rnd(8), i;
+		stance_diff *d = NULL;
+		for (i = 0; i < n; i++) {
+			unsigned long keep = seed;
+			random_block(&a);
+			switch (rnd(4)) {
+			case 0: seed = keep; random_block(&b); break;   /* the same */
+			case 1: break;                                   /* dropped */
+			default: random_block(&b); break;                /* other */
+			}
+		}
+		cr_assert_eq(stance_markdown_canonicalize(&ca, a.ptr ? a.ptr : "", a.size), 0);
+		cr_assert_eq(stance_markdown_canonicalize(&cb, b.ptr ? b.ptr : "", b.size), 0);
+		cr_assert_eq(stance_diff_texts(&d, ca.ptr ? ca.ptr : "", ca.size, cb.ptr ? cb.ptr : "", cb.size, NULL), 0);
+		cr_assert_eq(stance_render_critic(&out, d, NULL), 0);
+		block_shape(&want, cb.ptr ? cb.ptr : "", cb.size);
+		block_shape(&got, out.ptr ? out.ptr : "", out.size);
+		if (!strcmp(stance_buf_cstr(&want), "document ")) {
+			/* nothing left: the removals can only stand as a paragraph */
+			cr_assert(strstr(stance_buf_cstr(&out), "{--") != NULL);
+		} else cr_assert_str_eq(stance_buf_cstr(&got), stance_buf_cstr(&want),
+			"round %d:\n--- old\n%s\n--- new\n%s\n--- critic\n%s", round, stance_buf_cstr(&ca),
+			stance_buf_cstr(&cb), stance_buf_cstr(&out));
+		stance_diff_free(d);
+		stance_buf_dispose(&a);
+		stance_buf_dispose(&b);
+		stance_buf_dispose(&ca);
+		stance_buf_dispose(&cb);
+		stance_buf_dispose(&out);
+		stance_buf_dispose(&want);
+		stance_buf_dispose(&got);
+	}
+}
