@@ -249,18 +249,19 @@ static unsigned rnd(unsigned n)
 static void random_block(stance_buf *b)
 {
 	static const char *const words[] = { "kommune", "skal", "bør", "velfærd", "nærhed", "æble",
-		"regler", "frihed", "og", "at", "vi", "must", "policy", "2020", NULL };
+		"regler", "frihed", "og", "at", "vi", "must", "policy", "2020",
+		"<i>x</i>", "a&b", "*em*", "`kode`", "<script>", NULL };
 	unsigned kind = rnd(6), n = 2 + rnd(8), i;
 	if (kind == 5) {
 		stance_buf_puts(b, "| a | b |\n| --- | --- |\n");
 		for (i = 0; i < 1 + rnd(3); i++)
-			stance_buf_printf(b, "| %s | %s |\n", words[rnd(13)], words[rnd(13)]);
+			stance_buf_printf(b, "| %s | %s |\n", words[rnd(18)], words[rnd(18)]);
 		stance_buf_putc(b, '\n');
 		return;
 	}
 	stance_buf_puts(b, kind == 1 ? "## " : kind == 2 ? "- " : kind == 3 ? "1. " : kind == 4 ? "> " : "");
 	for (i = 0; i < n; i++)
-		stance_buf_printf(b, "%s%s", i ? " " : "", words[rnd(13)]);
+		stance_buf_printf(b, "%s%s", i ? " " : "", words[rnd(18)]);
 	stance_buf_puts(b, ".\n\n");
 }
 
@@ -294,6 +295,18 @@ Test(render, critic_structure_holds_for_random_edits)
 		} else cr_assert_str_eq(stance_buf_cstr(&got), stance_buf_cstr(&want),
 			"round %d:\n--- old\n%s\n--- new\n%s\n--- critic\n%s", round, stance_buf_cstr(&ca),
 			stance_buf_cstr(&cb), stance_buf_cstr(&out));
+		{
+			/* and the HTML page stays well-formed, scripts escaped */
+			stance_buf html = STANCE_BUF_INIT;
+			xmlDocPtr x;
+			cr_assert_eq(stance_render_html(&html, d, NULL), 0);
+			x = xmlReadMemory(html.ptr, (int)html.size, "diff.html", "UTF-8",
+				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+			cr_assert_not_null(x, "round %d: the HTML is not well-formed:\n%s", round, html.ptr);
+			xmlFreeDoc(x);
+			cr_assert(strstr(html.ptr, "<script") == NULL);
+			stance_buf_dispose(&html);
+		}
 		stance_diff_free(d);
 		stance_buf_dispose(&a);
 		stance_buf_dispose(&b);
