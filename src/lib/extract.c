@@ -2811,7 +2811,11 @@ int stance_feed_parse(const char *data, size_t len, const char *feed_url,
 			if (href)
 				rc = emit_item(href, child_named(n, "title"), feed_url, cb, payload);
 		}
-	} else if (!strcmp(local(root), "urlset") || !strcmp(local(root), "sitemapindex")) {
+	} else if (!strcmp(local(root), "sitemapindex")) {
+		xmlFreeDoc(doc);
+		return stance_error_set(STANCE_EPARSE, "%s: a sitemap index, not a sitemap; add the sitemaps it lists one by one",
+			feed_url ? feed_url : "feed");
+	} else if (!strcmp(local(root), "urlset")) {
 		for (n = root->children; n && !rc; n = n->next) {
 			xmlNode *loc = child_named(n, "loc");
 			xmlChar *href;

@@ -447,10 +447,12 @@ int stance_source_add(stance_repo *repo, const stance_source *src)
 	copy = *src;
 	copy.url = clean_url.ptr;
 	source_text(&text, &copy);
-	/* Credentials first: if they cannot be kept, the source is not added. */
-	if ((error = credentials_set(repo, src->id, cred.size ? cred.ptr : NULL)) < 0)
+	if ((error = stance_repo_lock(repo, stance_repo_lock_timeout())) < 0)
 		goto done;
-	error = config_append(repo, text.ptr);
+	/* Credentials first: if they cannot be kept, the source is not added. */
+	if ((error = credentials_set(repo, src->id, cred.size ? cred.ptr : NULL)) == 0)
+		error = config_append(repo, text.ptr);
+	stance_repo_unlock(repo);
 done:
 	stance_source_list_free(l);
 	stance_buf_dispose(&text);
@@ -466,13 +468,16 @@ int stance_source_remove(stance_repo *repo, const char *id)
 	git_config *cfg = NULL;
 	stance_buf key = STANCE_BUF_INIT;
 	size_t i;
-	int error;
+	int error, locked = 0;
 	if ((error = stance_source_list_load(&l, repo)) < 0)
 		return error;
 	if (!list_find(l, id)) {
 		error = stance_error_set(STANCE_ENOTFOUND, "there is no source '%s'; see 'stance source list'", id);
 		goto done;
 	}
+	if ((error = stance_repo_lock(repo, stance_repo_lock_timeout())) < 0)
+		goto done;
+	locked = 1;
 	if ((error = open_config(&cfg, repo)) < 0)
 		goto done;
 	for (i = 0; i < STANCE_ARRAY_SIZE(vars); i++) {
@@ -488,6 +493,8 @@ int stance_source_remove(stance_repo *repo, const char *id)
 	}
 	error = credentials_set(repo, id, NULL);
 done:
+	if (locked)
+		stance_repo_unlock(repo);
 	git_config_free(cfg);
 	stance_source_list_free(l);
 	stance_buf_dispose(&key);
@@ -985,8 +992,13 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 				row->reason = stance_strdup(note);
 			}
 		}
-		if (!error && text.size)
-			error = config_append(repo, text.ptr);
+		if (!error && text.size) {
+			/* New items are written under the lock, as any write. */
+			if ((error = stance_repo_lock(repo, stance_repo_lock_timeout())) == 0) {
+				error = config_append(repo, text.ptr);
+				stance_repo_unlock(repo);
+			}
+		}
 		stance_buf_dispose(&text);
 		for (f = 0; f < nfeeds; f++) {
 			stance_fetch_response_dispose(&resps[f]);

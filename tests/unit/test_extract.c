@@ -221,6 +221,13 @@ Test(extract, not_a_feed)
 	cr_assert(strstr(stance_error_last(), "https://example.org/x: not an RSS 2.0 feed"), "%s", stance_error_last());
 	cr_assert_eq(stance_feed_parse("garbage", 7, "https://example.org/y", collect, &it), STANCE_EPARSE);
 	cr_assert(strstr(stance_error_last(), "https://example.org/y"), "%s", stance_error_last());
+	{
+		const char *index = "<sitemapindex xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+			"<sitemap><loc>https://example.org/s1.xml</loc></sitemap></sitemapindex>";
+		cr_assert_eq(stance_feed_parse(index, strlen(index), "https://example.org/index.xml", collect, &it), STANCE_EPARSE);
+		cr_assert(strstr(stance_error_last(), "a sitemap index"), "%s", stance_error_last());
+	}
+	cr_assert_null(it.seen.ptr, "items came from a bad feed: %s", it.seen.ptr);
 	stance_buf_dispose(&it.seen);
 }
 
