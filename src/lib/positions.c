@@ -330,7 +330,7 @@ int positions_extract_masked(stance_position_list *out, const stance_positions *
 	seg_tokens t = { 0 };
 	size_t *ends = NULL, nends = 0, aends = 0;
 	char *section = NULL;
-	const char *lang = effective_language(p, language);
+	const char *lang = p ? effective_language(p, language) : NULL;
 	int error = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -370,7 +370,7 @@ int positions_extract_masked(stance_position_list *out, const stance_positions *
 			b = t.items[last - 1].end + bk->start;
 			if (fold_words(&f, body + a, b - a) < 0)
 				goto done;
-			hit = match_folded(p, lang, &f);
+			hit = !p || match_folded(p, lang, &f);
 			folded_free(&f);
 			if (hit) {
 				stance_position *np;
@@ -591,4 +591,119 @@ done:
 	free(o_used);
 	free(n_used);
 	return error;
+}
+
+/* Appends a copy of `src` to `list`. */
+static int list_push_copy(stance_position_list *list, const stance_position *src)
+{
+	stance_position *np = realloc(list->items, (list->count + 1) * sizeof(*np));
+	if (!np)
+		return stance_error_oom();
+	list->items = np;
+	np = &list->items[list->count];
+	np->start = src->start;
+	np->end = src->end;
+	np->text = stance_strdup(src->text);
+	np->section = stance_strdup(src->section);
+	if (!np->text || !np->section) {
+		free(np->text);
+		free(np->section);
+		return STANCE_ERROR;
+	}
+	list->count++;
+	return 0;
+}
+
+/* Is a sentence at [start, end) already one of the list's statements? */
+static int in_list(const stance_position_list *list, size_t start, size_t end)
+{
+	size_t i;
+	for (i = 0; i < list->count; i++)
+		if (list->items[i].start == start && list->items[i].end == end)
+			return 1;
+	return 0;
+}
+
+/* Pairs statements left added or removed in one direction: `kind` changes
+ * whose statement is on side `from` look for a sentence of `cands` (the
+ * other side's sentences) alike enough. */
+static int pair_one_way(stance_position_change_list *ch, stance_position_list *from_list,
+	stance_position_list *to_list, const stance_position_list *cands,
+	stance_position_change_kind kind, int from_is_old)
+{
+	uint32_t **cb = NULL;
+	size_t *cn = NULL, i, c;
+	uint8_t *used = NULL;
+	int error = -1;
+
+	if (!cands->count)
+		return 0;
+	cb = calloc(cands->count, sizeof(*cb));
+	cn = calloc(cands->count, sizeof(*cn));
+	used = calloc(cands->count, 1);
+	if (!cb || !cn || !used) {
+		stance_error_oom();
+		goto done;
+	}
+	for (c = 0; c < cands->count; c++) {
+		if (in_list(to_list, cands->items[c].start, cands->items[c].end)) {
+			used[c] = 1; /* a statement already: compared as one */
+			continue;
+		}
+		if (word_bag(&cb[c], &cn[c], cands->items[c].text, strlen(cands->items[c].text)) < 0)
+			goto done;
+	}
+	for (i = 0; i < ch->count; i++) {
+		stance_position_change *x = &ch->items[i];
+		int idx = from_is_old ? x->old_index : x->new_index;
+		uint32_t *h = NULL;
+		size_t n = 0, best_c = 0;
+		double best = REWORD_THRESHOLD + 0.11; /* stricter: no marker to go by */
+		int found = 0;
+		if (x->kind != kind)
+			continue;
+		if (word_bag(&h, &n, from_list->items[idx].text, strlen(from_list->items[idx].text)) < 0)
+			goto done;
+		for (c = 0; c < cands->count; c++) {
+			double sim;
+			if (used[c])
+				continue;
+			sim = dice(h, n, cb[c], cn[c]);
+			if (sim >= best) {
+				best = sim;
+				best_c = c;
+				found = 1;
+			}
+		}
+		free(h);
+		if (!found)
+			continue;
+		if (list_push_copy(to_list, &cands->items[best_c]) < 0)
+			goto done;
+		used[best_c] = 1;
+		x->kind = STANCE_POSITION_REWORDED;
+		x->similarity = best;
+		if (from_is_old)
+			x->new_index = (int)to_list->count - 1;
+		else
+			x->old_index = (int)to_list->count - 1;
+	}
+	error = 0;
+done:
+	for (c = 0; cb && c < cands->count; c++)
+		free(cb[c]);
+	free(cb);
+	free(cn);
+	free(used);
+	return error;
+}
+
+int positions_pair_restated(stance_position_change_list *ch, stance_position_list *old_list,
+	stance_position_list *new_list, const stance_position_list *old_all,
+	const stance_position_list *new_all)
+{
+	if (pair_one_way(ch, old_list, new_list, new_all, STANCE_POSITION_REMOVED, 1) < 0 ||
+	    pair_one_way(ch, new_list, old_list, old_all, STANCE_POSITION_ADDED, 0) < 0)
+		return -1;
+	return 0;
 }

@@ -167,8 +167,9 @@ static int starts_sentence(const char *text, const seg_token *t)
 		return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT || t->kind == SEG_CJK;
 	}
 	if (t->kind == SEG_PUNCT)
-		return (len == 1 && (cp == '"' || cp == '*' || cp == '(' || cp == '_')) ||
-			cp == 0x201C || cp == 0x201E || cp == 0xAB || cp == 0x2018;
+		return (len == 1 && (cp == '"' || cp == '*' || cp == '(' || cp == '_' || cp == '-')) ||
+			cp == 0x201C || cp == 0x201E || cp == 0xAB || cp == 0x2018 ||
+			cp == 0x2022 || cp == 0x2013 || cp == 0x2014 || cp == 0xB7; /* bullets, dashes */
 	return 0;
 }
 
