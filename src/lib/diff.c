@@ -1393,13 +1393,19 @@ static int run_engine(stance_diff *d, const stance_diff_options *opts, const cha
 	/* a position restated in other words may have lost (or gained) its
 	 * marker: "Det kræver en stærk ledelse." -> "En stærk ledelse ..." */
 	{
-		size_t k, lone = 0;
-		for (k = 0; k < d->changes.count; k++)
-			lone += d->changes.items[k].kind != STANCE_POSITION_REWORDED;
+		size_t k, lone = 0, added = 0, removed = 0;
+		for (k = 0; k < d->changes.count; k++) {
+			added += d->changes.items[k].kind == STANCE_POSITION_ADDED;
+			removed += d->changes.items[k].kind == STANCE_POSITION_REMOVED;
+		}
+		lone = added + removed;
 		if (lone && lone < 2000) {
+			/* every sentence of the side a lone statement may be restated on */
 			stance_position_list all_old = { 0 }, all_new = { 0 };
-			int r = positions_extract_masked(&all_old, NULL, language, d->old_text, d->old_len, touched[0], d->onb);
-			if (r == 0)
+			int r = 0;
+			if (added)
+				r = positions_extract_masked(&all_old, NULL, language, d->old_text, d->old_len, touched[0], d->onb);
+			if (r == 0 && removed)
 				r = positions_extract_masked(&all_new, NULL, language, d->new_text, d->new_len, touched[1], d->nnb);
 			if (r == 0 && all_old.count * lone < 4000000 && all_new.count * lone < 4000000)
 				r = positions_pair_restated(&d->changes, &d->pos[0], &d->pos[1], &all_old, &all_new);

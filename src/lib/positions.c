@@ -368,10 +368,14 @@ int positions_extract_masked(stance_position_list *out, const stance_positions *
 				continue;
 			}
 			b = t.items[last - 1].end + bk->start;
-			if (fold_words(&f, body + a, b - a) < 0)
-				goto done;
-			hit = !p || match_folded(p, lang, &f);
-			folded_free(&f);
+			if (!p) {
+				hit = 1; /* every sentence */
+			} else {
+				if (fold_words(&f, body + a, b - a) < 0)
+					goto done;
+				hit = match_folded(p, lang, &f);
+				folded_free(&f);
+			}
 			if (hit) {
 				stance_position *np;
 				if (out->count == alloc) {
