@@ -12,7 +12,7 @@
 # The history is written with git fast-import (a commit per revision, each
 # with a Fetched-At trailer, on top of `stance init`); the served copy is a
 # bare repository packed as a server keeps it. Each figure is the median
-# wall-clock time of RUNS runs.
+# wall-clock time of RUNS runs; stance and git run alternately.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$src/build}" && pwd)
@@ -82,36 +82,44 @@ echo "generated in $(awk "BEGIN{printf \"%.1f\", $t1 - $t0}") s: $ncommits commi
 port=$("$src/tests/fixtures/sync/http-server.sh" start "$work/srv")
 server=1
 
-# median of the wall-clock times of running "$@" $runs times, each after `prep`
-median() {
-	local prep=$1; shift
-	local times=() i s e
+# Runs `prep_stance; stance-command` and `prep_git; git-command` alternately
+# $runs times (so a busy machine weighs on both alike); prints both medians.
+# Usage: pair PREP_STANCE PREP_GIT -- STANCE ARGS... -- GIT ARGS...
+pair() {
+	local prep=$1 gprep=$2; shift; shift; shift
+	local scmd=() gcmd=() st=() gt=() i s e
+	while [ "$1" != -- ]; do scmd+=("$1"); shift; done; shift
+	gcmd=("$@")
 	for i in $(seq "$runs"); do
 		eval "$prep"
-		s=$(date +%s.%N)
-		"$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
-		e=$(date +%s.%N)
-		times+=("$(awk "BEGIN{print $e - $s}")")
+		s=$(date +%s.%N); "${scmd[@]}" >/dev/null 2>&1 || { echo "failed: ${scmd[*]}" >&2; exit 1; }; e=$(date +%s.%N)
+		st+=("$(awk "BEGIN{print $e - $s}")")
+		eval "$gprep"
+		s=$(date +%s.%N); "${gcmd[@]}" >/dev/null 2>&1 || { echo "failed: ${gcmd[*]}" >&2; exit 1; }; e=$(date +%s.%N)
+		gt+=("$(awk "BEGIN{print $e - $s}")")
 	done
-	printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
+	echo "$(printf '%s\n' "${st[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")" \
+		"$(printf '%s\n' "${gt[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")"
 }
 
-printf '\n%-28s %-12s %10s %10s %7s\n' "operation" "transport" "stance s" "git s" "ratio"
+row() { # name transport stance-seconds git-seconds
+	printf '%-28s %-10s %10.2f %10.2f %7.2f\n' "$1" "$2" "$3" "$4" "$(awk "BEGIN{print $3 / $4}")"
+}
+
+printf '\n%-28s %-10s %10s %10s %7s\n' "operation" "transport" "stance s" "git s" "ratio"
 # a plain path: both copy (hard-link) the objects without a transport
-sc=$(median "rm -rf '$work/s'" "$stance" clone "$work/srv/repos/hub.git" "$work/s")
-gc=$(median "rm -rf '$work/g'" git clone -q "$work/srv/repos/hub.git" "$work/g")
-printf '%-28s %-12s %10.2f %10.2f %7.2f\n' "clone" "path" "$sc" "$gc" "$(awk "BEGIN{print $sc / $gc}")"
+read -r sc gc < <(pair "rm -rf '$work/s'" "rm -rf '$work/g'" -- "$stance" clone "$work/srv/repos/hub.git" "$work/s" \
+	-- git clone -q "$work/srv/repos/hub.git" "$work/g")
+row "clone" path "$sc" "$gc"
 rm -rf "$work/s" "$work/g"
 for transport in file http; do
 	if [ $transport = file ]; then url="file://$work/srv/repos/hub.git"; else url="http://127.0.0.1:$port/git/hub.git"; fi
-	sc=$(median "rm -rf '$work/s'" "$stance" clone "$url" "$work/s")
-	gc=$(median "rm -rf '$work/g'" git clone -q "$url" "$work/g")
-	printf '%-28s %-12s %10.2f %10.2f %7.2f\n' "clone" "$transport" "$sc" "$gc" "$(awk "BEGIN{print $sc / $gc}")"
-	ss=$(median ":" "$stance" -C "$work/s" sync)
-	sp=$(median ":" "$stance" -C "$work/s" pull)
-	gp=$(median ":" git -C "$work/g" pull -q --ff-only)
-	printf '%-28s %-12s %10.2f %10.2f %7.2f\n' "no-change sync / git pull" "$transport" "$ss" "$gp" "$(awk "BEGIN{print $ss / $gp}")"
-	printf '%-28s %-12s %10.2f %10.2f %7.2f\n' "no-change pull / git pull" "$transport" "$sp" "$gp" "$(awk "BEGIN{print $sp / $gp}")"
+	read -r sc gc < <(pair "rm -rf '$work/s'" "rm -rf '$work/g'" -- "$stance" clone "$url" "$work/s" -- git clone -q "$url" "$work/g")
+	row "clone" "$transport" "$sc" "$gc"
+	read -r ss gp < <(pair : : -- "$stance" -C "$work/s" sync -- git -C "$work/g" pull -q --ff-only)
+	row "no-change sync / git pull" "$transport" "$ss" "$gp"
+	read -r sp gp < <(pair : : -- "$stance" -C "$work/s" pull -- git -C "$work/g" pull -q --ff-only)
+	row "no-change pull / git pull" "$transport" "$sp" "$gp"
 	rm -rf "$work/s" "$work/g"
 done
 echo
