@@ -88,55 +88,79 @@ int seg_tokenize(seg_tokens *out, const char *text, size_t len)
 	return seg_tokenize_ex(out, text, len, 0);
 }
 
+/* Adds the grapheme run text[gstart, p) of `kind`, merged into the token
+ * before it where words or spaces run on, and "word ' word" joined. */
+static int emit(seg_tokens *out, const char *text, size_t gstart, size_t p, seg_kind kind, int graphemes)
+{
+	if (out->count) {
+		seg_token *last = &out->items[out->count - 1];
+		if (last->end == gstart && last->kind == kind &&
+		    (kind == SEG_SPACE || (kind == SEG_WORD && !graphemes))) {
+			last->end = p;
+			return 0;
+		}
+		/* word ' word: fold the apostrophe and what follows into the word */
+		if (kind == SEG_WORD && !graphemes && last->kind == SEG_PUNCT && out->count >= 2 &&
+		    out->items[out->count - 2].kind == SEG_WORD &&
+		    out->items[out->count - 2].end == last->start &&
+		    is_apostrophe(text, last->start, last->end)) {
+			out->count--;
+			out->items[out->count - 1].end = p;
+			return 0;
+		}
+	}
+	return push(out, gstart, p, kind);
+}
+
 int seg_tokenize_ex(seg_tokens *out, const char *text, size_t len, int graphemes)
 {
 	size_t p = 0;
 	utf8proc_int32_t state = 0;
-	int32_t cp, next;
-	size_t n;
 
-	if (len == 0)
-		return 0;
-	n = decode(&cp, text, len, 0);
 	while (p < len) {
-		/* One grapheme: [gstart, p) after the loop. */
-		size_t gstart = p;
-		seg_kind kind = classify(cp);
+		unsigned char c = (unsigned char)text[p];
+		size_t gstart = p, n;
+		int32_t cp, next;
+		seg_kind kind;
+
+		/* fast path: ASCII followed by ASCII is a grapheme of its own
+		 * (but CR LF), and runs of letters or spaces are taken at once;
+		 * the last byte before non-ASCII goes the slow way, as a
+		 * combining mark may follow it */
+		if (c < 0x80 && (p + 1 >= len || (unsigned char)text[p + 1] < 0x80)) {
+			size_t q = p + 1;
+			kind = classify(c);
+			if (kind == SEG_SPACE || (kind == SEG_WORD && !graphemes)) {
+				while (q < len && (unsigned char)text[q] < 0x80 && classify((unsigned char)text[q]) == kind)
+					q++;
+				if (q < len && (unsigned char)text[q] >= 0x80 && q - 1 > p)
+					q--;
+			} else if (c == '\r' && q < len && text[q] == '\n') {
+				q++;
+			}
+			state = 0;
+			if (emit(out, text, gstart, q, kind, graphemes) < 0)
+				return -1;
+			p = q;
+			continue;
+		}
+		/* one grapheme by utf8proc's rules */
+		n = decode(&cp, text, len, p);
+		kind = classify(cp);
 		p += n;
 		while (p < len) {
 			n = decode(&next, text, len, p);
 			if (cp < 0x80 && next < 0x80) {
-				if (!(cp == '\r' && next == '\n')) {
-					state = 0;
-					cp = next;
+				if (!(cp == '\r' && next == '\n'))
 					break;
-				}
 			} else if (utf8proc_grapheme_break_stateful(cp, next, &state)) {
-				cp = next;
 				break;
 			}
 			cp = next;
 			p += n;
 		}
-		/* Merge into the previous token where the kinds run together. */
-		if (out->count) {
-			seg_token *last = &out->items[out->count - 1];
-			if (last->end == gstart && last->kind == kind &&
-			    (kind == SEG_SPACE || (kind == SEG_WORD && !graphemes))) {
-				last->end = p;
-				continue;
-			}
-			/* word ' word: fold the apostrophe and what follows into the word */
-			if (kind == SEG_WORD && !graphemes && last->kind == SEG_PUNCT && out->count >= 2 &&
-			    out->items[out->count - 2].kind == SEG_WORD &&
-			    out->items[out->count - 2].end == last->start &&
-			    is_apostrophe(text, last->start, last->end)) {
-				out->count--;
-				out->items[out->count - 1].end = p;
-				continue;
-			}
-		}
-		if (push(out, gstart, p, kind) < 0)
+		state = 0;
+		if (emit(out, text, gstart, p, kind, graphemes) < 0)
 			return -1;
 	}
 	return 0;
