@@ -2833,8 +2833,7 @@ int stance_feed_parse(const char *data, size_t len, const char *feed_url,
 			xmlFree(href);
 		}
 	} else {
-		xmlFreeDoc(doc);
-		return stance_error_set(STANCE_EPARSE, "%s: not an RSS 2.0 feed, an Atom feed or a sitemap (root element <%s>)",
+		rc = stance_error_set(STANCE_EPARSE, "%s: not an RSS 2.0 feed, an Atom feed or a sitemap (root element <%s>)",
 			feed_url ? feed_url : "feed", local(root));
 	}
 	xmlFreeDoc(doc);

@@ -201,6 +201,9 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
+    def handle_error(self, request, client_address):
+        pass  # clients that hang up (timeouts, size caps) are expected here
+
 
 def main():
     global ARGS
