@@ -34,16 +34,22 @@ static int is_cjk(int32_t cp)
 		(cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF);
 }
 
-static seg_kind classify(int32_t cp)
+/* The class of each ASCII byte, computed at compile time. */
+static const unsigned char ascii_kinds[128] = {
+#define K(c) (unsigned char)((c) == ' ' || (c) == '\n' || (c) == '\t' || (c) == '\r' || (c) == '\f' || (c) == '\v' ? SEG_SPACE : \
+	((c) >= '0' && (c) <= '9') || ((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') ? SEG_WORD : SEG_PUNCT)
+#define K8(b) K(b), K(b + 1), K(b + 2), K(b + 3), K(b + 4), K(b + 5), K(b + 6), K(b + 7)
+	K8(0), K8(8), K8(16), K8(24), K8(32), K8(40), K8(48), K8(56),
+	K8(64), K8(72), K8(80), K8(88), K8(96), K8(104), K8(112), K8(120)
+#undef K8
+#undef K
+};
+
+static inline seg_kind classify(int32_t cp)
 {
 	utf8proc_category_t cat;
-	if (cp < 0x80) {
-		if (cp == ' ' || cp == '\n' || cp == '\t' || cp == '\r' || cp == '\f' || cp == '\v')
-			return SEG_SPACE;
-		if ((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'))
-			return SEG_WORD;
-		return SEG_PUNCT;
-	}
+	if (cp < 0x80)
+		return (seg_kind)ascii_kinds[cp];
 	cat = utf8proc_category(cp);
 	switch (cat) {
 	case UTF8PROC_CATEGORY_ZS: case UTF8PROC_CATEGORY_ZL: case UTF8PROC_CATEGORY_ZP:
