@@ -138,9 +138,11 @@ typedef struct {
 	int ssh_step;
 	int userpass_tries;
 	int auth_failed;
+	char *helper_user;        /* from git credential fill */
 	char *helper_password;    /* from git credential fill; scrubbed from messages */
 	/* push */
 	stance_buf rejection;     /* "refs/heads/main: pre-receive hook declined" */
+	stance_buf remote_says;   /* what the server's hooks printed (sideband) */
 	int rejected_nonff;
 	/* the progress callback asked to stop */
 	int cancelled;
@@ -150,12 +152,16 @@ static void ctx_dispose(sync_ctx *c)
 {
 	stance_buf_dispose(&c->url);
 	stance_buf_dispose(&c->rejection);
+	stance_buf_dispose(&c->remote_says);
 	free(c->raw_url_owned);
 	if (c->helper_password) {
 		memset(c->helper_password, 0, strlen(c->helper_password));
 		free(c->helper_password);
 	}
+	free(c->helper_user);
 }
+
+static void credential_verdict(sync_ctx *c, int worked);
 
 /*
  * A failed transfer as a sentence naming the remote and the URL, never a
@@ -180,6 +186,7 @@ static int transfer_error(sync_ctx *c, int git_code, const char *what)
 	} else if (git_code == GIT_EAUTH || c->auth_failed || strstr(lower, "authentication") ||
 	    strstr(lower, "401") || strstr(lower, "403") || strstr(lower, "credentials")) {
 		code = STANCE_EHTTP;
+		credential_verdict(c, 0);
 		stance_buf_printf(&msg, "login to remote '%s' (%s) failed: %s", c->remote_name, c->url.ptr,
 			getenv("STANCE_TOKEN") && *getenv("STANCE_TOKEN") ?
 			"the server refused the token in STANCE_TOKEN" :
@@ -216,11 +223,13 @@ static int transfer_error(sync_ctx *c, int git_code, const char *what)
 /* ---------------------------------------------------------------- credentials */
 
 /*
- * Asks git's credential helpers for a user name and password for `url`
- * (`git credential fill`). 0 with both filled, STANCE_ENOTFOUND when git
- * has none. The strings belong to the caller.
+ * Talks to git's credential helpers: `action` "fill" asks for a user name and
+ * password for `url` (0 with both filled, STANCE_ENOTFOUND when git has
+ * none; the strings belong to the caller); "approve" and "reject" tell the
+ * helpers whether the pair in *user and *pass worked, so caching helpers
+ * keep or forget it.
  */
-static int credential_fill(char **user, char **pass, const char *url)
+static int credential_run(const char *action, char **user, char **pass, const char *url)
 {
 	int in[2], out[2], status;
 	pid_t pid;
@@ -230,7 +239,8 @@ static int credential_fill(char **user, char **pass, const char *url)
 	const char *line;
 	int error = STANCE_ENOTFOUND;
 
-	*user = *pass = NULL;
+	if (!strcmp(action, "fill"))
+		*user = *pass = NULL;
 	if (pipe(in) < 0)
 		return STANCE_ERROR;
 	if (pipe(out) < 0) {
@@ -250,12 +260,15 @@ static int credential_fill(char **user, char **pass, const char *url)
 			dup2(devnull, 2);
 		close(in[1]);
 		close(out[0]);
-		execlp("git", "git", "credential", "fill", (char *)NULL);
+		execlp("git", "git", "credential", action, (char *)NULL);
 		_exit(127);
 	}
 	close(in[0]);
 	close(out[1]);
-	stance_buf_printf(&req, "url=%s\n\n", url);
+	stance_buf_printf(&req, "url=%s\n", url);
+	if (strcmp(action, "fill"))
+		stance_buf_printf(&req, "username=%s\npassword=%s\n", *user, *pass);
+	stance_buf_putc(&req, '\n');
 	if (write(in[1], req.ptr, req.size) < 0)
 		(void)0; /* git exited early: read what it said */
 	close(in[1]);
@@ -265,6 +278,10 @@ static int credential_fill(char **user, char **pass, const char *url)
 	close(out[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	if (strcmp(action, "fill")) {
+		error = WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : STANCE_ERROR;
+		goto out;
+	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && resp.ptr) {
 		for (line = resp.ptr; line && *line;) {
 			const char *nl = strchr(line, '\n');
@@ -283,8 +300,11 @@ static int credential_fill(char **user, char **pass, const char *url)
 		free(*pass);
 		*user = *pass = NULL;
 	}
+out:
 	if (resp.ptr)
 		memset(resp.ptr, 0, resp.size);
+	if (req.ptr)
+		memset(req.ptr, 0, req.size);
 	stance_buf_dispose(&resp);
 	stance_buf_dispose(&req);
 	return error;
@@ -338,18 +358,28 @@ static int credentials_cb(git_credential **out, const char *url, const char *use
 		if (token && *token)
 			return git_credential_userpass_plaintext_new(out,
 				username_from_url && *username_from_url ? username_from_url : "stance", token);
-		if (credential_fill(&user, &pass, c->raw_url ? c->raw_url : url) < 0) {
+		if (credential_run("fill", &user, &pass, c->raw_url ? c->raw_url : url) < 0) {
 			c->auth_failed = 1;
 			git_error_set_str(GIT_ERROR_HTTP, "authentication failed");
 			return GIT_EAUTH;
 		}
 		rc = git_credential_userpass_plaintext_new(out, user, pass);
-		free(user);
+		free(c->helper_user);
 		free(c->helper_password);
+		c->helper_user = user;
 		c->helper_password = pass;
 		return rc;
 	}
 	return GIT_PASSTHROUGH;
+}
+
+/* Tells git's credential helpers how the pair they gave us fared. */
+static void credential_verdict(sync_ctx *c, int worked)
+{
+	if (!c->helper_user || !c->helper_password || !c->raw_url)
+		return;
+	credential_run(worked ? "approve" : "reject", &c->helper_user, &c->helper_password, c->raw_url);
+	stance_error_clear();
 }
 
 /* ---------------------------------------------------------------- progress */
@@ -396,8 +426,30 @@ static int push_update_cb(const char *refname, const char *status, void *payload
 	return 0;
 }
 
+/* Keeps the first kilobyte of what the server printed ("remote: ..."), for
+ * the message of a refused push; progress lines (with \r) are skipped. */
+static int sideband_cb(const char *str, int len, void *payload)
+{
+	sync_ctx *c = payload;
+	int i, start = 0;
+	for (i = 0; i <= len; i++) {
+		if (i == len || str[i] == '\n' || str[i] == '\r') {
+			int n = i - start;
+			if (n > 0 && (i == len || str[i] == '\n') && c->remote_says.size < 1024 &&
+			    strncmp(str + start, "Resolving", 9) && strncmp(str + start, "Counting", 8)) {
+				if (c->remote_says.size)
+					stance_buf_puts(&c->remote_says, " / ");
+				stance_buf_put(&c->remote_says, str + start, (size_t)n);
+			}
+			start = i + 1;
+		}
+	}
+	return 0;
+}
+
 static void set_callbacks(git_remote_callbacks *cb, sync_ctx *c)
 {
+	cb->sideband_progress = sideband_cb;
 	cb->credentials = credentials_cb;
 	cb->transfer_progress = transfer_cb;
 	cb->push_transfer_progress = push_transfer_cb;
@@ -1238,6 +1290,7 @@ static int do_fetch(sync_ctx *c, git_remote *remote)
 	c->ssh_step = 0;
 	if ((error = git_remote_fetch(remote, NULL, &fo, "stance fetch")) < 0)
 		return transfer_error(c, error, "fetching from remote");
+	credential_verdict(c, 1);
 	stats = git_remote_stats(remote);
 	c->result->objects_in += stats->received_objects;
 	c->result->bytes_in += stats->received_bytes;
@@ -1509,6 +1562,7 @@ static int push_with(sync_ctx *c, git_remote *remote, const char *branch)
 	c->ssh_step = 0;
 	c->rejected_nonff = 0;
 	stance_buf_clear(&c->rejection);
+	stance_buf_clear(&c->remote_says);
 	error = git_remote_push(remote, &refspecs, &po);
 	if (error == GIT_ENONFASTFORWARD || (error == 0 && c->rejected_nonff)) {
 		error = stance_error_set(STANCE_ECONFLICT, "remote '%s' (%s) has commits this repository does not "
@@ -1519,9 +1573,12 @@ static int push_with(sync_ctx *c, git_remote *remote, const char *branch)
 		error = transfer_error(c, error, "pushing to remote");
 		goto done;
 	}
+	credential_verdict(c, 1);
 	if (c->rejection.size) {
-		error = stance_error_set(STANCE_EHTTP, "remote '%s' (%s) refused the push: %s",
-			c->remote_name, c->url.ptr, c->rejection.ptr);
+		error = stance_error_set(STANCE_EHTTP, "remote '%s' (%s) refused the push: %s%s%s%s",
+			c->remote_name, c->url.ptr, c->rejection.ptr,
+			c->remote_says.size ? " (the remote said: " : "", stance_buf_cstr(&c->remote_says),
+			c->remote_says.size ? ")" : "");
 		goto done;
 	}
 pushed:
@@ -2019,6 +2076,7 @@ int stance_sync_clone(stance_repo **out, stance_sync_result *result, const char 
 		git_reference_free(r);
 		r = NULL;
 	}
+	credential_verdict(&c, 1);
 	stance_buf_printf(&cfg, "%s.stance/config", git_repository_workdir(git) ? git_repository_workdir(git) : path);
 	if (access(cfg.ptr, F_OK) != 0) {
 		error = stance_error_set(STANCE_ENOTREPO, "%s is a git repository but not a stance repository "

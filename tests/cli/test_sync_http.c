@@ -226,6 +226,23 @@ Test(sync_http, git_credential_helpers_answer_for_https, .fini = fini)
 	cr_assert(strstr(r.err.ptr, "login to remote 'origin'"), "%s", r.err.ptr);
 	cr_assert(!strstr(r.err.ptr, "nope-nope"), "%s", r.err.ptr);
 	th_result_free(&r);
+	/* the store helper: a wrong stored password is rejected and forgotten */
+	{
+		stance_buf conf = STANCE_BUF_INIT;
+		char *store = path_in(dir, "store"), *left;
+		stance_buf_printf(&conf, "[credential]\n\thelper = store --file=%s\n", store);
+		th_write(dir, "gitconfig", conf.ptr);
+		cr_assert_eq(th_sh(dir, NULL, "printf 'http://alice:wrong-one@127.0.0.1:%s\\n' > store", server_port), 0);
+		TH_RUN(&r, dir, "clone", url, "z");
+		cr_assert_eq(r.status, 1);
+		cr_assert(!strstr(r.err.ptr, "wrong-one"), "%s", r.err.ptr);
+		th_result_free(&r);
+		left = th_read(dir, "store");
+		cr_assert(!strstr(left, "wrong-one"), "the helper was told to forget it: %s", left);
+		free(left);
+		stance_buf_dispose(&conf);
+		free(store);
+	}
 	unsetenv("GIT_CONFIG_GLOBAL");
 	free(cfg); free(url); free(dir);
 }
@@ -264,6 +281,7 @@ Test(sync_http, a_remote_that_refuses_the_push, .fini = fini)
 	cr_assert(strstr(r.err.ptr, "remote 'origin'") && strstr(r.err.ptr, url), "%s", r.err.ptr);
 	cr_assert(strstr(r.err.ptr, "refused the push"), "%s", r.err.ptr);
 	cr_assert(strstr(r.err.ptr, "declined"), "%s", r.err.ptr);
+	cr_assert(strstr(r.err.ptr, "the archive is frozen for the audit"), "the server's reason: %s", r.err.ptr);
 	th_result_free(&r);
 	after = hub_main(dir);
 	cr_assert_str_eq(before, after, "the remote did not move");
