@@ -216,7 +216,30 @@ int stance_file_read(stance_buf *out, const char *path)
 	return error;
 }
 
+int stance_mkdirs_for(const char *file)
+{
+	char *copy = stance_strdup(file), *slash;
+	int error = 0;
+	if (!copy)
+		return STANCE_ERROR;
+	for (slash = strchr(copy + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdir(copy, 0755) < 0 && errno != EEXIST) {
+			error = stance_error_set(STANCE_ERROR, "%s: cannot create the folder: %s", copy, strerror(errno));
+			break;
+		}
+		*slash = '/';
+	}
+	free(copy);
+	return error;
+}
+
 int stance_file_write_atomic(const char *path, const char *data, size_t len)
+{
+	return stance_file_write_replace(path, data, len, 1);
+}
+
+int stance_file_write_replace(const char *path, const char *data, size_t len, int durable)
 {
 	stance_buf tmp = STANCE_BUF_INIT;
 	int fd = -1, error = 0;
@@ -238,7 +261,7 @@ int stance_file_write_atomic(const char *path, const char *data, size_t len)
 		}
 		done += (size_t)n;
 	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
+	if ((durable && fsync(fd) < 0) || close(fd) < 0) {
 		fd = -1;
 		error = stance_error_set(STANCE_ERROR, "%s: cannot write: %s", path, strerror(errno));
 		goto done;

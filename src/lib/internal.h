@@ -29,4 +29,11 @@ char *stance_strdup(const char *s);
 char *stance_strndup(const char *s, size_t n);
 
 
+/* Creates the folders leading to `file` (not the file itself). */
+int stance_mkdirs_for(const char *file);
+
+/* stance_file_write_atomic, with the fsync only when `durable`: a file that
+ * is a copy of committed data can be rebuilt, and many fsyncs are slow. */
+int stance_file_write_replace(const char *path, const char *data, size_t len, int durable);
+
 #endif

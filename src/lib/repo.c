@@ -263,24 +263,6 @@ const char *stance_repo_language(stance_repo *repo)
 
 /* ---- init ---- */
 
-static int mkdirs(const char *dir_of_file)
-{
-	char *copy = stance_strdup(dir_of_file), *slash;
-	int error = 0;
-	if (!copy)
-		return STANCE_ERROR;
-	for (slash = strchr(copy + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		if (mkdir(copy, 0755) < 0 && errno != EEXIST) {
-			error = stance_error_set(STANCE_ERROR, "%s: cannot create the folder: %s", copy, strerror(errno));
-			break;
-		}
-		*slash = '/';
-	}
-	free(copy);
-	return error;
-}
-
 int stance_git_signature(git_signature **out, git_repository *git, const char *name,
 	const char *email, int64_t time, int tz_minutes)
 {
@@ -397,7 +379,7 @@ int stance_repo_init(stance_repo **out, const char *path)
 		rel = f->path + 14;
 		stance_buf_clear(&file);
 		if ((error = stance_buf_printf(&file, "%s%s", repo->workdir, rel)) < 0 ||
-		    (error = mkdirs(file.ptr)) < 0 ||
+		    (error = stance_mkdirs_for(file.ptr)) < 0 ||
 		    (error = stance_file_write_atomic(file.ptr, (const char *)f->data, f->len)) < 0)
 			goto done;
 		if ((error = git_index_add_bypath(index, rel)) < 0) {
@@ -410,7 +392,7 @@ int stance_repo_init(stance_repo **out, const char *path)
 			continue;
 		stance_buf_clear(&file);
 		if ((error = stance_buf_printf(&file, "%shooks/%s", git_repository_path(repo->git), f->path + 6)) < 0 ||
-		    (error = mkdirs(file.ptr)) < 0 ||
+		    (error = stance_mkdirs_for(file.ptr)) < 0 ||
 		    (error = stance_file_write_atomic(file.ptr, (const char *)f->data, f->len)) < 0)
 			goto done;
 		chmod(file.ptr, 0755);

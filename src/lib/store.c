@@ -82,24 +82,6 @@ static int updated_tree(git_oid *out, git_repository *git, const char *ref, cons
 	return error;
 }
 
-static int mkdirs_for(const char *file)
-{
-	char *copy = stance_strdup(file), *slash;
-	int error = 0;
-	if (!copy)
-		return STANCE_ERROR;
-	for (slash = strchr(copy + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		if (mkdir(copy, 0755) < 0 && errno != EEXIST) {
-			error = stance_error_set(STANCE_ERROR, "%s: cannot create the folder: %s", copy, strerror(errno));
-			break;
-		}
-		*slash = '/';
-	}
-	free(copy);
-	return error;
-}
-
 /* Refuses to overwrite a working file whose content stance never stored. */
 static int check_workdir(stance_repo *repo, const char *path, const git_oid *old_blob,
 	const char *new_data, size_t new_len)
@@ -136,7 +118,7 @@ static int update_workdir(stance_repo *repo, const char *path, const char *data,
 	int error;
 
 	if ((error = stance_buf_printf(&full, "%s%s", stance_repo_workdir(repo), path)) < 0 ||
-	    (error = mkdirs_for(full.ptr)) < 0 ||
+	    (error = stance_mkdirs_for(full.ptr)) < 0 ||
 	    (error = stance_file_write_atomic(full.ptr, data, len)) < 0)
 		goto done;
 	if ((error = git_repository_index(&index, git)) < 0 ||
