@@ -238,7 +238,18 @@ static int valid_utf8(const unsigned char *s, size_t len)
 {
 	size_t i = 0;
 	while (i < len) {
-		unsigned char c = s[i];
+		unsigned char c;
+		/* Runs of ASCII, eight bytes at a time. */
+		while (i + 8 <= len) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			break;
+		c = s[i];
 		size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
 		size_t k;
 		if (!n || i + n > len)
@@ -1079,31 +1090,52 @@ static int class_weight(finder *f, xmlNode *n)
 	return w;
 }
 
-static size_t link_text_len(const xmlNode *n, double *weighted)
+/* One walk for link_density: all characters, and those inside links
+ * weighted (0.3 for in-page "#…" links). */
+static void density_walk(const xmlNode *n, double weight, int *last_space, size_t *total, double *links)
 {
-	size_t total = 0;
 	for (; n; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		if (name_is(n, "a") && !(attr(n, "href") && !strncasecmp(attr(n, "href"), "javascript:", 11))) {
-			const char *href = attr(n, "href");
-			size_t l = text_len(n, NULL);
-			*weighted += (href && href[0] == '#' && href[1]) ? l * 0.3 : (double)l;
-			total += l;
-		} else
-			total += link_text_len(n->children, weighted);
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			const unsigned char *p = (const unsigned char *)n->content;
+			size_t chars = 0;
+			while (p && *p) {
+				if (is_space(*p) || (p[0] == 0xc2 && p[1] == 0xa0)) {
+					p += (*p == 0xc2) ? 2 : 1;
+					if (!*last_space)
+						chars++;
+					*last_space = 1;
+					continue;
+				}
+				if ((*p & 0xc0) != 0x80)
+					chars++;
+				*last_space = 0;
+				p++;
+			}
+			*total += chars;
+			*links += weight * (double)chars;
+		} else if (n->type == XML_ELEMENT_NODE && n->children) {
+			double w = weight;
+			if (weight == 0 && name_is(n, "a")) {
+				const char *href = attr(n, "href");
+				if (!(href && !strncasecmp(href, "javascript:", 11)))
+					w = (href && href[0] == '#' && href[1]) ? 0.3 : 1.0;
+			}
+			density_walk(n->children, w, last_space, total, links);
+		}
 	}
-	return total;
 }
 
 static double link_density(const xmlNode *n)
 {
-	size_t len = text_len(n, NULL);
-	double w = 0;
-	if (!len)
+	size_t total = 0;
+	double links = 0;
+	int last_space = 1;
+	density_walk(n->children, 0, &last_space, &total, &links);
+	if (last_space && total)
+		total--;
+	if (!total)
 		return 0;
-	link_text_len(n->children, &w);
-	return w / (double)len;
+	return links / (double)total;
 }
 
 static const char *const block_tags[] = { "blockquote", "dl", "div", "img", "ol", "p", "pre",
