@@ -116,5 +116,6 @@ echo "sequential curl loop            ${SEQ} s"
 echo "curl --parallel (max 50)        ${PAR} s"
 echo "stance fetch (first run)        ${FIRST} s   $(tail -1 "$WORK/first.txt"); commits: $COMMITS on main, $SNAPS on snapshots"
 echo "stance fetch (all 304)          ${SECOND} s   $(tail -1 "$WORK/second.txt"); wrote $WROTE"
-echo "stance / curl --parallel        $(python3 -c "print(f'{$FIRST / $PAR:.2f}')")x"
+FETCHED=$(sed -n 's/.*fetched in \([0-9.]*\) s.*/\1/p' "$WORK/first.txt")
+echo "stance / curl --parallel        $(python3 -c "print(f'{$FIRST / $PAR:.2f}')")x whole run, $(python3 -c "print(f'{$FETCHED / $PAR:.2f}')")x the network part"
 echo "overlapping requests to a host  $OVERLAPS"
