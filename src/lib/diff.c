@@ -832,17 +832,30 @@ static int diff_blocks(engine *e, size_t i, size_t j)
 		s = s1;
 		t = t1;
 	}
-	/* 2. a sentence of three words or more found unchanged elsewhere in the
-	 * block: a move */
+	/* 2. a sentence of three words or more found elsewhere in the block,
+	 * unchanged or at least 60% alike: a move (with its edits inside) */
 	for (t = 0; t < n.nends; t++) {
+		double best = 0.6;
+		int found = -1;
 		if (!cb[t] || partner[t] >= 0 || nb[t].n < 3)
 			continue;
-		for (s = 0; s < o.nends; s++)
-			if (ca[s] && !opaired[s] && a[s] == b[t]) {
-				partner[t] = -2 - (int)s;
-				opaired[s] = 2;
+		for (s = 0; s < o.nends; s++) {
+			double sim;
+			if (!ca[s] || opaired[s])
+				continue;
+			if (a[s] == b[t]) {
+				found = (int)s;
 				break;
 			}
+			if (ob[s].n >= 3 && (sim = bag_dice(&ob[s], &nb[t])) >= best) {
+				best = sim;
+				found = (int)s;
+			}
+		}
+		if (found >= 0) {
+			partner[t] = -2 - found;
+			opaired[found] = 2;
+		}
 	}
 	/* 3. emit in the new text's order, deletions where they stood */
 	for (s = 0, t = 0; s < o.nends || t < n.nends;) {
@@ -879,10 +892,14 @@ static int diff_blocks(engine *e, size_t i, size_t j)
 					goto done;
 				at = d->nops - 1;
 				d->barrier = d->nops;
-				if (push_op(d, STANCE_DIFF_EQUAL, STANCE_DIFF_SENTENCE, sent_start(&o, pk), sent_end(&o, pk),
-					    sent_start(&n, tt), sent_end(&n, tt), i, j) < 0)
+				if (a[pk] == b[tt]) {
+					if (push_op(d, STANCE_DIFF_EQUAL, STANCE_DIFF_SENTENCE, sent_start(&o, pk),
+						    sent_end(&o, pk), sent_start(&n, tt), sent_end(&n, tt), i, j) < 0)
+						goto done;
+				} else if (diff_sentence_pair(e, &o, pk, &n, tt, i, j) < 0) {
 					goto done;
-				d->ops[at].children = 1;
+				}
+				d->ops[at].children = d->nops - at - 1;
 				d->barrier = d->nops;
 			} else {
 				size_t at = cur < o.nends ? sent_start(&o, cur) : o.end;

@@ -643,3 +643,25 @@ Test(diff, by_char_compares_inside_words)
 	check_json_rebuild(d);
 	stance_diff_free(d);
 }
+
+Test(diff, moved_and_edited_sentence_is_a_move_with_its_edit)
+{
+	stance_diff *d = diff_texts(
+		"First sentence stays here. Second sentence will move to the end of this paragraph. Third one stays too.\n",
+		"First sentence stays here. Third one stays too. Second sentence will move to the very end of this paragraph.\n");
+	size_t i, moves = 0, inside = 0;
+	for (i = 0; i < stance_diff_op_count(d); i++) {
+		const stance_diff_op *o = stance_diff_op_at(d, i);
+		if (o->op == STANCE_DIFF_MOVE) {
+			size_t c;
+			moves++;
+			for (c = 1; c <= o->children; c++)
+				inside += stance_diff_op_at(d, i + c)->op == STANCE_DIFF_INSERT;
+			i += o->children;
+		}
+	}
+	cr_assert_eq(moves, 1);
+	cr_assert_eq(inside, 1, "the inserted word is inside the move");
+	check_json_rebuild(d);
+	stance_diff_free(d);
+}
