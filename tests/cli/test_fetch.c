@@ -590,3 +590,45 @@ Test(source, add_list_remove, .init = setup, .fini = teardown)
 	cr_assert_str_eq(stance_buf_cstr(&r.out), "");
 	th_result_free(&r);
 }
+
+Test(fetch, page_without_content_fails, .init = setup, .fini = teardown)
+{
+	th_write(www, "menu.html", "<html><body><nav><a href='/a'>A</a> <a href='/b'>B</a></nav>"
+		"<ul><li><a href='/c'>C</a></li><li><a href='/d'>D</a></li></ul></body></html>");
+	add_source("x/menu", "127.0.0.1", "/menu.html");
+	expect_failure("x/menu", "extraction found nothing", NULL);
+}
+
+Test(fetch, busy_repository_writes_nothing, .init = setup, .fini = teardown)
+{
+	th_result r;
+	stance_buf pid = STANCE_BUF_INIT;
+	th_write(www, "skole.html", ARTICLE);
+	add_source("byraad/skole", "127.0.0.1", "/skole.html");
+	/* Another stance (this very process, which is alive) holds the lock. */
+	stance_buf_printf(&pid, "%ld\n", (long)getpid());
+	th_write(repo, ".git/stance.lock", pid.ptr);
+	setenv("STANCE_LOCK_TIMEOUT_MS", "300", 1);
+	FETCH(&r, "--no-progress");
+	unsetenv("STANCE_LOCK_TIMEOUT_MS");
+	cr_assert_eq(r.status, 1, "exit %d: %s%s", r.status, stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	cr_assert(strstr(stance_buf_cstr(&r.err), "busy"), "%s", stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	cr_assert_not(th_exists(repo, "byraad/skole.md"));
+	cr_assert_eq(commit_count("snapshots"), 0);
+	stance_buf_dispose(&pid);
+}
+
+Test(fetch, reextract_without_snapshot_fails, .init = setup, .fini = teardown)
+{
+	th_result r;
+	add_source("x/never", "127.0.0.1", "/never.html");
+	TH_RUN(&r, repo, "reextract", "x/never");
+	cr_assert_eq(r.status, 3, "exit %d: %s%s", r.status, stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	cr_assert(strstr(stance_buf_cstr(&r.out), "x/never: no snapshot on the snapshots branch"), "%s", stance_buf_cstr(&r.out));
+	th_result_free(&r);
+	TH_RUN(&r, repo, "reextract", "x/unknown");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(stance_buf_cstr(&r.err), "there is no source 'x/unknown'"), "%s", stance_buf_cstr(&r.err));
+	th_result_free(&r);
+}
