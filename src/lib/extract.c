@@ -314,7 +314,7 @@ int stance_html_to_utf8(stance_buf *out, const char *data, size_t len,
 	if (strcasecmp(cs, "UTF-8") && strncasecmp(cs, "UTF-16", 6) &&
 	    has_multibyte((const unsigned char *)data, len) && valid_utf8((const unsigned char *)data, len))
 		snprintf(cs, sizeof(cs), "UTF-8");
-	/* A page that says UTF-8 but is not gets the Windows-1252 reading. */
+	/* A page that says UTF-8 but is not is read as Windows-1252. */
 	if (!strcasecmp(cs, "UTF-8") && !valid_utf8((const unsigned char *)data, len))
 		snprintf(cs, sizeof(cs), "WINDOWS-1252");
 	if (charset)
