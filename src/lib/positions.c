@@ -316,6 +316,27 @@ static char *heading_text(const char *s, size_t n)
 	return collapse(s + a, n - a);
 }
 
+/* A list, quote or table marker, or a bullet or dash, before a statement. */
+static int is_marker(const char *s, size_t n)
+{
+	return (n == 1 && (*s == '-' || *s == '*' || *s == '+' || *s == '>' || *s == '|')) ||
+		(n == 3 && (!memcmp(s, "\xE2\x80\xA2", 3) || !memcmp(s, "\xE2\x80\x93", 3) ||
+			!memcmp(s, "\xE2\x80\x94", 3))) ||
+		(n == 2 && !memcmp(s, "\xC2\xB7", 2));
+}
+
+/* "12." or "3)" starting an ordered list item. */
+static int is_number_marker(const char *text, const seg_token *num, const seg_token *dot)
+{
+	size_t k;
+	if (dot->end - dot->start != 1 || (text[dot->start] != '.' && text[dot->start] != ')'))
+		return 0;
+	for (k = num->start; k < num->end; k++)
+		if (text[k] < '0' || text[k] > '9')
+			return 0;
+	return 1;
+}
+
 int stance_positions_extract(stance_position_list *out, const stance_positions *p,
 	const char *language, const char *body, size_t len)
 {
@@ -355,18 +376,25 @@ int positions_extract_masked(stance_position_list *out, const stance_positions *
 		    seg_sentences(&ends, &nends, &aends, body + bk->start, &t, 0, t.count) < 0)
 			goto done;
 		for (s = 0; s < nends; s++) {
-			size_t a = t.items[first].start + bk->start;
-			size_t last = ends[s];
-			size_t b;
+			size_t a, last = ends[s], b, lead = first;
 			folded f;
 			int hit;
-			/* drop trailing whitespace from the sentence's range */
-			while (last > first && t.items[last - 1].kind == SEG_SPACE)
+			/* drop the block's marker ("- ", "1. ", "> ", "| ", a bullet)
+			 * and whitespace from the sentence's ends */
+			while (lead < last && (t.items[lead].kind == SEG_SPACE ||
+			       (t.items[lead].kind == SEG_PUNCT && is_marker(body + bk->start + t.items[lead].start,
+					t.items[lead].end - t.items[lead].start)) ||
+			       (s == 0 && bk->kind == STANCE_BLOCK_LIST_ITEM && lead + 1 < last &&
+				t.items[lead].kind == SEG_WORD && t.items[lead + 1].kind == SEG_PUNCT &&
+				is_number_marker(body + bk->start, &t.items[lead], &t.items[lead + 1]))))
+				lead += t.items[lead].kind == SEG_WORD ? 2 : 1;
+			while (last > lead && t.items[last - 1].kind == SEG_SPACE)
 				last--;
-			if (last == first) {
+			if (last <= lead) {
 				first = ends[s];
 				continue;
 			}
+			a = t.items[lead].start + bk->start;
 			b = t.items[last - 1].end + bk->start;
 			if (!p) {
 				hit = 1; /* every sentence */
