@@ -1609,14 +1609,17 @@ static xmlNode *grab_article(finder *f, xmlDoc *doc)
 		const char *cls = attr(node, "class"), *id = attr(node, "id"), *role = attr(node, "role");
 		int drop = 0;
 		stance_buf_clear(&match);
-		stance_buf_puts(&match, cls ? cls : "");
-		stance_buf_putc(&match, ' ');
-		stance_buf_puts(&match, id ? id : "");
+		/* Without class or id there is nothing for the patterns to see. */
+		if ((cls && *cls) || (id && *id)) {
+			stance_buf_puts(&match, cls ? cls : "");
+			stance_buf_putc(&match, ' ');
+			stance_buf_puts(&match, id ? id : "");
+		}
 		if (node != body && is_hidden(node))
 			drop = 1;
 		else if (role && (!strcmp(role, "dialog") || attr(node, "aria-modal")))
 			drop = 1;
-		else if (node != body && is_byline(f, node, match.ptr))
+		else if (node != body && is_byline(f, node, stance_buf_cstr(&match)))
 			drop = 1;
 		else if (!f->removed_title && f->title && (name_is(node, "h1") || name_is(node, "h2"))) {
 			stance_buf h = STANCE_BUF_INIT;
@@ -1630,7 +1633,7 @@ static xmlNode *grab_article(finder *f, xmlDoc *doc)
 		if (!drop && name_is(node, "time") && node->parent && !name_in(node->parent, time_hosts))
 			drop = 1; /* a date line on its own, not a date in a sentence */
 		if (!drop && (f->flags & FLAG_STRIP_UNLIKELYS) && node != body) {
-			if (rx(&f->pat->unlikely, match.ptr) && !rx(&f->pat->maybe, match.ptr) &&
+			if (rx(&f->pat->unlikely, stance_buf_cstr(&match)) && !rx(&f->pat->maybe, stance_buf_cstr(&match)) &&
 			    !has_ancestor(node, "table", 0) && !has_ancestor(node, "code", 0) &&
 			    !name_is(node, "a") && !name_is(node, "body"))
 				drop = 1;
