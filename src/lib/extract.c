@@ -1201,6 +1201,23 @@ static int has_text(const xmlNode *n)
 	return 0;
 }
 
+/* The only element child of `n` when it is a <p> and no text lies
+ * beside it; NULL otherwise. */
+static xmlNode *single_p_child(xmlNode *n)
+{
+	xmlNode *c, *p = NULL;
+	for (c = n->children; c; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE) {
+			if (p || !name_is(c, "p"))
+				return NULL;
+			p = c;
+		} else if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && has_text(c) ) {
+			return NULL;
+		}
+	}
+	return p;
+}
+
 static int element_without_content(const xmlNode *n)
 {
 	const xmlNode *c;
@@ -1656,8 +1673,21 @@ static xmlNode *grab_article(finder *f, xmlDoc *doc)
 			static const char *const scored[] = { "section", "h2", "h3", "h4", "h5", "h6", "p", "td", "pre", NULL };
 			if (name_in(node, scored))
 				list_push(&to_score, node);
-			else if (name_is(node, "div") && !has_child_block(node))
-				list_push(&to_score, node);
+			else if (name_is(node, "div")) {
+				xmlNode *only = single_p_child(node);
+				if (only && link_density(node) < 0.25) {
+					/* A div around one paragraph is that paragraph: its
+					 * score goes to the real container (Readability). */
+					xmlUnlinkNode(only);
+					xmlReplaceNode(node, only);
+					xmlFreeNode(node);
+					list_push(&to_score, only);
+					node = next_element(only, 0);
+					continue;
+				}
+				if (!has_child_block(node))
+					list_push(&to_score, node);
+			}
 		}
 		node = next_element(node, 0);
 	}
@@ -1804,7 +1834,7 @@ static xmlNode *grab_article(finder *f, xmlDoc *doc)
 					bonus = topscore * 0.2;
 				if (sl && sl->init && sl->score + bonus >= threshold)
 					append = 1;
-				else if (name_is(s, "p")) {
+				else if (name_is(s, "p") || (name_is(s, "div") && !has_child_block(s))) {
 					size_t len = text_len(s, NULL);
 					double ld = link_density(s);
 					if (len > 80 && ld < 0.25)
