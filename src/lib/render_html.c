@@ -20,6 +20,7 @@ static const char style[] =
 	"del.away{background:#e6eefa}.moved{border-left:4px solid #36c;padding-left:.6em}.note{font-size:.85em;color:#36c}"
 	".blockdel{background:#fbeaea}.li::before{content:'\\2022  '}.tr{font-family:monospace}"
 	"table.sbs{border-collapse:collapse;width:100%}table.sbs td{vertical-align:top;width:50%;padding:.3em .6em;border-top:1px solid #ddd}"
+	"table.doc{border-collapse:collapse;margin:.6em 0}table.doc td,table.doc th{border:1px solid #ccc;padding:.2em .6em}"
 	"nav a{margin-right:1em}section{margin-top:2em}";
 
 /* Renders Markdown inline text through cmark-gfm (safe mode) without the
@@ -198,6 +199,120 @@ static int inline_row(stance_buf *out, const stance_diff *d, const piece_list *p
 	return stance_buf_printf(out, "</%s>\n", tag);
 }
 
+/* Is the row [a, b) a table row (of the new text, or one removed whole)? */
+static int is_table_row(const stance_diff *d, const piece_list *pl, size_t a, size_t b)
+{
+	size_t i;
+	for (i = a; i < b; i++) {
+		const piece *p = &pl->items[i];
+		const stance_diff_block *bk;
+		if (p->kind == PIECE_EQUAL || p->kind == PIECE_INSERT)
+			bk = stance_diff_block_at(d, 1, p->new_block);
+		else if (p->kind == PIECE_DELETE && p->unit == STANCE_DIFF_BLOCK && i == a)
+			bk = stance_diff_block_at(d, 0, p->old_block);
+		else
+			continue;
+		return bk && bk->kind == STANCE_BLOCK_TABLE_ROW;
+	}
+	return 0;
+}
+
+typedef struct {
+	piece_kind kind;
+	const char *s;
+	size_t len;
+	size_t cell;
+} fragment;
+
+/*
+ * A table row of the inline view: the row's pieces cut at the cell pipes,
+ * each cell's fragments marked as they changed. The delimiter row is not
+ * shown; rows above it are header cells. *in_table: 1 once the table is
+ * open, 2 after its delimiter row.
+ */
+static int table_row(stance_buf *out, const piece_list *pl, size_t a, size_t b, int *in_table)
+{
+	fragment *fr = NULL;
+	size_t nfr = 0, i, ncells = 0, c;
+	int error = -1, removed = pl->items[a].kind == PIECE_DELETE, delim = 1;
+	const char *cell_tag;
+
+	if (!(fr = malloc(sizeof(*fr) * 64 * (b - a + 1))))
+		return stance_error_oom();
+	for (i = a; i < b; i++) {
+		const piece *p = &pl->items[i];
+		size_t k = 0, from = 0;
+		if (!p->text || p->kind == PIECE_MOVED_AWAY)
+			continue;
+		for (k = 0; k <= p->len; k++) {
+			if (k < p->len && !(p->text[k] == '|' && (k == 0 || p->text[k - 1] != '\\')))
+				continue;
+			if (k > from && ncells > 0 && nfr < 64 * (b - a + 1)) {
+				fr[nfr].kind = p->kind;
+				fr[nfr].s = p->text + from;
+				fr[nfr].len = k - from;
+				fr[nfr].cell = ncells - 1;
+				nfr++;
+			}
+			if (k < p->len)
+				ncells++;
+			from = k + 1;
+		}
+	}
+	/* the part after the last pipe is the line's end, not a cell */
+	while (nfr > 0 && fr[nfr - 1].cell + 1 == ncells) {
+		size_t k;
+		int blank = 1;
+		for (k = 0; k < fr[nfr - 1].len; k++)
+			if (fr[nfr - 1].s[k] != ' ' && fr[nfr - 1].s[k] != '\n')
+				blank = 0;
+		if (!blank)
+			break;
+		nfr--;
+	}
+	if (ncells > 0)
+		ncells--;
+	for (i = 0; i < nfr; i++) {
+		size_t k;
+		for (k = 0; k < fr[i].len; k++)
+			if (fr[i].s[k] != '-' && fr[i].s[k] != ':' && fr[i].s[k] != ' ' && fr[i].s[k] != '\n')
+				delim = 0;
+	}
+	if (!*in_table)
+		*in_table = 1;
+	if (delim && nfr > 0 && !removed) {
+		*in_table = 2;
+		error = 0;
+		goto done;
+	}
+	cell_tag = *in_table == 1 ? "th" : "td";
+	if (stance_buf_puts(out, removed ? "<tr class=\"blockdel\">" : "<tr>") < 0)
+		goto done;
+	for (c = 0; c < (ncells ? ncells : 1); c++) {
+		if (stance_buf_printf(out, "<%s>", cell_tag) < 0)
+			goto done;
+		for (i = 0; i < nfr; i++) {
+			piece tmp;
+			if (fr[i].cell != c)
+				continue;
+			memset(&tmp, 0, sizeof(tmp));
+			tmp.kind = fr[i].kind;
+			tmp.text = fr[i].s;
+			tmp.len = fr[i].len;
+			if (put_piece(out, &tmp, 1, 1) < 0)
+				goto done;
+		}
+		if (stance_buf_printf(out, "</%s>", cell_tag) < 0)
+			goto done;
+	}
+	if (stance_buf_puts(out, "</tr>\n") < 0)
+		goto done;
+	error = 0;
+done:
+	free(fr);
+	return error;
+}
+
 /* One row of the side-by-side view. */
 static int side_row(stance_buf *out, const stance_diff *d, const piece_list *pl, size_t a, size_t b)
 {
@@ -247,7 +362,7 @@ int stance_render_html(stance_buf *out, const stance_diff *d, const stance_rende
 	const stance_position_list *ol = stance_diff_positions(d, 0), *nl = stance_diff_positions(d, 1);
 	static const char *const kinds[] = { "added", "removed", "reworded" };
 	size_t i, a, nf = stance_diff_field_count(d);
-	int error = -1;
+	int error = -1, in_table = 0;
 
 	if (render_pieces(&pl, d) < 0)
 		return -1;
@@ -323,12 +438,25 @@ int stance_render_html(stance_buf *out, const stance_diff *d, const stance_rende
 		goto done;
 	for (a = 0; a < pl.count;) {
 		size_t b = a + 1;
+		int r;
 		while (b < pl.count && !row_starts(&pl, b))
 			b++;
-		if (!(pl.items[a].kind == PIECE_MOVE_END) && inline_row(out, d, &pl, a, b) < 0)
+		if (is_table_row(d, &pl, a, b)) {
+			if (!in_table && stance_buf_puts(out, "<table class=\"doc\">\n") < 0)
+				goto done;
+			r = table_row(out, &pl, a, b, &in_table);
+		} else {
+			if (in_table && stance_buf_puts(out, "</table>\n") < 0)
+				goto done;
+			in_table = 0;
+			r = pl.items[a].kind == PIECE_MOVE_END ? 0 : inline_row(out, d, &pl, a, b);
+		}
+		if (r < 0)
 			goto done;
 		a = b;
 	}
+	if (in_table && stance_buf_puts(out, "</table>\n") < 0)
+		goto done;
 	if (stance_buf_puts(out, "</section>\n<section id=\"side\"><h2>Side by side</h2>\n"
 		"<table class=\"sbs\"><thead><tr><th>") < 0 ||
 	    put_label(out, opts && opts->old_label ? opts->old_label : "old") < 0 ||
