@@ -86,9 +86,15 @@ static int run_clone(cli_context *ctx, stance_repo *unused, int argc, char **arg
 		error = stance_repo_set_program(repo, self);
 	}
 	if (!error && !json)
-		fprintf(ctx->out, "Cloned %s into %s: %zu commits on %s, %zu on snapshots.\n",
-			result.url, stance_repo_workdir(repo), result.commits_in,
-			result.branch ? result.branch : "main", result.snapshots_in);
+	{
+		if (result.objects_in)
+			fprintf(ctx->out, "Cloned %s into %s: %s at %.12s (%zu objects received).\n", result.url,
+				stance_repo_workdir(repo), result.branch ? result.branch : "main", result.head,
+				result.objects_in);
+		else
+			fprintf(ctx->out, "Cloned %s into %s: %s at %.12s.\n", result.url,
+				stance_repo_workdir(repo), result.branch ? result.branch : "main", result.head);
+	}
 	if (json || error < 0)
 		rc = sync_ui_report(ctx, "clone", &result, json, error);
 	else

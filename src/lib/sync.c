@@ -146,6 +146,8 @@ typedef struct {
 	int rejected_nonff;
 	/* the progress callback asked to stop */
 	int cancelled;
+	/* the last transfer figures seen (a clone's remote is gone afterwards) */
+	size_t seen_objects, seen_bytes;
 } sync_ctx;
 
 static void ctx_dispose(sync_ctx *c)
@@ -403,6 +405,8 @@ static int report_progress(sync_ctx *c, stance_sync_stage stage, size_t cur, siz
 static int transfer_cb(const git_indexer_progress *s, void *payload)
 {
 	sync_ctx *c = payload;
+	c->seen_objects = s->received_objects;
+	c->seen_bytes = s->received_bytes;
 	if (s->total_deltas > 0 && s->received_objects == s->total_objects)
 		return report_progress(c, STANCE_SYNC_RESOLVING, s->indexed_deltas, s->total_deltas, s->received_bytes);
 	return report_progress(c, STANCE_SYNC_RECEIVING, s->received_objects, s->total_objects, s->received_bytes);
@@ -2093,14 +2097,12 @@ int stance_sync_clone(stance_repo **out, stance_sync_result *result, const char 
 	if (error < 0 || (error = install_hooks(git)) < 0)
 		goto cleanup_dir;
 	if (result) {
-		size_t n = 0;
-		if (ref_oid(&id, git, "HEAD") > 0) {
-			count_new(&n, git, &id, NULL);
+		/* commits are not counted: walking a long history (100,000
+		 * commits) would cost more than the rest of the clone */
+		if (ref_oid(&id, git, "HEAD") > 0)
 			git_oid_tostr(result->head, sizeof(result->head), &id);
-		}
-		result->commits_in = n;
-		if (ref_oid(&id, git, "refs/heads/" SNAPSHOTS) > 0 && count_new(&n, git, &id, NULL) == 0)
-			result->snapshots_in = n;
+		result->objects_in = c.seen_objects;
+		result->bytes_in = c.seen_bytes;
 		result->outcome = STANCE_SYNC_FAST_FORWARD;
 		{
 			stance_buf b = STANCE_BUF_INIT;
@@ -2116,8 +2118,9 @@ int stance_sync_clone(stance_repo **out, stance_sync_result *result, const char 
 cleanup_dir:
 	git_repository_free(git);
 	git = NULL;
-	if (!existed) {
-		/* remove what the clone wrote: nothing half-written stays */
+	{
+		/* remove what the clone wrote: nothing half-written stays; an
+		 * empty folder the caller gave is left empty */
 		int keep = error;
 		pid_t pid = fork();
 		if (pid == 0) {
@@ -2128,6 +2131,8 @@ cleanup_dir:
 			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 				;
 		}
+		if (existed)
+			mkdir(path, 0755);
 		error = keep;
 	}
 done:
