@@ -203,6 +203,9 @@ static int render_and_print(cli_context *ctx, const diff_args *a, side *o, side 
 	}
 	if ((error = stance_diff_documents(&d, o->doc, n->doc, &dopts)) < 0)
 		return cli_fail(error);
+	/* the diff holds its own copy of the bodies */
+	stance_buf_dispose(&o->raw);
+	stance_buf_dispose(&n->raw);
 	*changed = stance_diff_has_changes(d);
 	ropts.color = a->format == STANCE_RENDER_TERM ? ctx->color : 0;
 	ropts.positions_only = a->positions;
