@@ -40,6 +40,14 @@ typedef struct {
 	int attempts;         /* requests made, retries included */
 } stance_fetch_response;
 
+/* What a run learned of the hosts (robots.txt, when each may be asked
+ * again), to share between runs of one session: stance_fetch_cache_new(),
+ * stance_fetch_cache_free(). */
+typedef struct stance_fetch_cache stance_fetch_cache;
+
+int stance_fetch_cache_new(stance_fetch_cache **out);
+void stance_fetch_cache_free(stance_fetch_cache *cache);
+
 typedef struct {
 	unsigned int version;
 	int max_transfers;         /* transfers at once across hosts (8) */
@@ -59,11 +67,13 @@ typedef struct {
 	/* Called after each request finishes (done of total); may be NULL. */
 	void (*progress)(size_t done, size_t total, const char *url, void *payload);
 	void *payload;
+	/* Shared host knowledge; NULL: this run's own. Not owned. */
+	stance_fetch_cache *cache;
 } stance_fetch_options;
 
 #define STANCE_FETCH_OPTIONS_VERSION 1
 #define STANCE_FETCH_OPTIONS_INIT { STANCE_FETCH_OPTIONS_VERSION, 8, 1000, 250, 10000, 60000, \
-	1, 30, 10, 3, 1000, 60000, (size_t)20 * 1024 * 1024, 0, NULL, NULL, NULL }
+	1, 30, 10, 3, 1000, 60000, (size_t)20 * 1024 * 1024, 0, NULL, NULL, NULL, NULL }
 
 /*
  * Fetches the `n` requests, filling responses[i] for requests[i] (the caller

@@ -160,6 +160,33 @@ typedef struct {
 	char *robots_text;    /* NULL: everything allowed */
 } host;
 
+/* What is known of the hosts, kept across runs when the caller passes a
+ * stance_fetch_cache: robots.txt, and when each host may be asked again. */
+struct stance_fetch_cache {
+	host *v;
+	size_t n, cap;
+};
+
+int stance_fetch_cache_new(stance_fetch_cache **out)
+{
+	if (!(*out = calloc(1, sizeof(**out))))
+		return stance_error_oom();
+	return 0;
+}
+
+void stance_fetch_cache_free(stance_fetch_cache *cache)
+{
+	size_t i;
+	if (!cache)
+		return;
+	for (i = 0; i < cache->n; i++) {
+		free(cache->v[i].key);
+		free(cache->v[i].robots_text);
+	}
+	free(cache->v);
+	free(cache);
+}
+
 typedef enum { JOB_WAITING, JOB_RUNNING, JOB_DONE } job_state;
 
 typedef struct transfer transfer;
@@ -441,9 +468,10 @@ int stance_fetch_run(stance_fetch_response *responses, const stance_fetch_reques
 {
 	stance_fetch_options defaults = STANCE_FETCH_OPTIONS_INIT;
 	const stance_fetch_options *o = opts ? opts : &defaults;
-	host *hosts = NULL;
+	stance_fetch_cache *own = NULL, *cache = o->cache;
+	host *hosts;
 	job *jobs = NULL;
-	size_t nhosts = 0, i, done = 0, running = 0;
+	size_t i, done = 0, running = 0;
 	CURLM *multi = NULL;
 	int error = 0;
 	unsigned int seed = (unsigned int)time(NULL);
@@ -457,7 +485,25 @@ int stance_fetch_run(stance_fetch_response *responses, const stance_fetch_reques
 	}
 	if (!n)
 		return 0;
-	if (!(jobs = calloc(n, sizeof(*jobs))) || !(hosts = calloc(n, sizeof(*hosts)))) {
+	if (!cache) {
+		if ((error = stance_fetch_cache_new(&own)) < 0)
+			return error;
+		cache = own;
+	}
+	/* Room for every request's host, so `hosts` stays put during the run. */
+	if (cache->cap < cache->n + n) {
+		host *nv = realloc(cache->v, (cache->n + n) * sizeof(*nv));
+		if (!nv) {
+			error = stance_error_oom();
+			goto done;
+		}
+		cache->v = nv;
+		cache->cap = cache->n + n;
+	}
+	hosts = cache->v;
+	for (i = 0; i < cache->n; i++)
+		hosts[i].busy = 0;
+	if (!(jobs = calloc(n, sizeof(*jobs)))) {
 		error = stance_error_oom();
 		goto done;
 	}
@@ -477,13 +523,14 @@ int stance_fetch_run(stance_fetch_response *responses, const stance_fetch_reques
 			free(key);
 			continue;
 		}
-		for (h = 0; h < nhosts; h++)
+		for (h = 0; h < cache->n; h++)
 			if (!strcmp(hosts[h].key, key))
 				break;
-		if (h == nhosts) {
-			hosts[nhosts].key = key;
-			hosts[nhosts].robots = o->ignore_robots ? ROBOTS_READY : ROBOTS_UNKNOWN;
-			nhosts++;
+		if (h == cache->n) {
+			memset(&hosts[h], 0, sizeof(hosts[h]));
+			hosts[h].key = key;
+			hosts[h].robots = ROBOTS_UNKNOWN;
+			cache->n++;
 		} else
 			free(key);
 		jobs[i].host = h;
@@ -511,7 +558,7 @@ int stance_fetch_run(stance_fetch_response *responses, const stance_fetch_reques
 					wait = w;
 				continue;
 			}
-			if (hs->robots == ROBOTS_UNKNOWN) {
+			if (hs->robots == ROBOTS_UNKNOWN && !o->ignore_robots) {
 				stance_buf rurl = STANCE_BUF_INIT;
 				transfer *tr;
 				/* robots.txt from the same scheme, host and port (and
@@ -540,7 +587,7 @@ int stance_fetch_run(stance_fetch_response *responses, const stance_fetch_reques
 			}
 			if (hs->robots == ROBOTS_FETCHING)
 				continue;
-			if (!stance_robots_allowed(hs->robots_text, agent, jobs[i].path)) {
+			if (!o->ignore_robots && !stance_robots_allowed(hs->robots_text, agent, jobs[i].path)) {
 				set_failure(&responses[i], STANCE_EHTTP, "disallowed by robots.txt");
 				jobs[i].state = JOB_DONE;
 				done++;
@@ -587,11 +634,8 @@ int stance_fetch_run(stance_fetch_response *responses, const stance_fetch_reques
 				/* robots.txt: a 2xx text is the rules; anything else
 				 * (404, an error) lets everything through. */
 				hs->robots = ROBOTS_READY;
-				if (rc == CURLE_OK && status >= 200 && status < 300 && tr->body.size) {
+				if (rc == CURLE_OK && status >= 200 && status < 300 && tr->body.size)
 					hs->robots_text = stance_strndup(tr->body.ptr, tr->body.size);
-					/* robots.txt is not a page: no wait after it. */
-				}
-				hs->next_ok = now_ms();
 				transfer_free(multi, tr);
 				continue;
 			}
@@ -654,14 +698,10 @@ done:
 			transfer_free(multi, tr);
 		curl_multi_cleanup(multi);
 	}
-	for (i = 0; hosts && i < nhosts; i++) {
-		free(hosts[i].key);
-		free(hosts[i].robots_text);
-	}
 	for (i = 0; jobs && i < n; i++)
 		free(jobs[i].path);
-	free(hosts);
 	free(jobs);
+	stance_fetch_cache_free(own);
 	return error;
 }
 

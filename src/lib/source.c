@@ -930,10 +930,20 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 	stance_buf *urls = NULL;
 	int error, locked = 0;
 	double started = wall();
+	stance_fetch_options fo = STANCE_FETCH_OPTIONS_INIT;
+	stance_fetch_cache *cache = NULL;
 
 	memset(report, 0, sizeof(*report));
-	if ((error = stance_source_list_load(&l, repo)) < 0)
+	/* One run, one politeness: feeds and pages share robots.txt and the
+	 * hosts' timing. */
+	if (fopts)
+		fo = *fopts;
+	if ((error = stance_fetch_cache_new(&cache)) < 0)
 		return error;
+	fo.cache = cache;
+	fopts = &fo;
+	if ((error = stance_source_list_load(&l, repo)) < 0)
+		goto done;
 	for (i = 0; i < nids; i++) {
 		size_t k;
 		int found = 0;
@@ -1123,6 +1133,7 @@ done:
 	free(which);
 	state_dispose(&state);
 	stance_source_list_free(l);
+	stance_fetch_cache_free(cache);
 	return error;
 }
 

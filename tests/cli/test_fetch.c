@@ -461,6 +461,16 @@ Test(fetch, feed_items_become_documents, .init = setup, .fini = teardown)
 	cr_assert_eq(r.status, 0, "%s%s", stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
 	cr_assert(strstr(stance_buf_cstr(&r.out), "feed: 2 new items"), "%s", stance_buf_cstr(&r.out));
 	th_result_free(&r);
+	/* The feed and its items came in one run: robots.txt was asked once. */
+	{
+		stance_buf out = STANCE_BUF_INIT;
+		char *log = url("127.0.0.1", "/__log");
+		cr_assert_eq(th_sh(repo, &out, GET "%s | python3 -c 'import json,sys; "
+			"print(sum(1 for e in json.load(sys.stdin) if e[\"path\"] == \"/robots.txt\"))'", log), 0);
+		cr_assert_str_eq(out.ptr, "1\n", "robots.txt asked %s times", out.ptr);
+		stance_buf_dispose(&out);
+		free(log);
+	}
 	cr_assert(th_exists(repo, "byraad/nyt/foerste-nyhed.md"));
 	cr_assert(th_exists(repo, "byraad/nyt/anden-nyhed.md"));
 	{
