@@ -208,7 +208,11 @@ Test(import_manifest, history_in_date_order_once, .fini = th_cleanup)
 	/* the working files and the index follow: git sees a clean tree */
 	cr_assert_eq(th_sh(dir, &out, "git status --porcelain -- kl"), 0);
 	cr_expect_str_eq(stance_buf_cstr(&out), "");
-	cr_expect(strstr(th_read(dir, "kl/naerhed.md"), "nærhed nu.") != NULL);
+	{
+		char *text = th_read(dir, "kl/naerhed.md");
+		cr_expect(strstr(text, "nærhed nu.") != NULL, "%s", text);
+		free(text);
+	}
 
 	/* the plain-text revisions went through the importer */
 	OK(&r, dir, "show", "kl/leder", "--raw");
