@@ -37,6 +37,7 @@ typedef struct {
 	int64_t time;
 	int tz;
 	char *author_name, *author_email, *message;
+	stance_buf raw;         /* an HTML file's bytes, kept as its snapshot */
 } item;
 
 typedef struct {
@@ -53,6 +54,7 @@ static void items_free(item_list *l)
 		free(l->v[i].author_name);
 		free(l->v[i].author_email);
 		free(l->v[i].message);
+		stance_buf_dispose(&l->v[i].raw);
 	}
 	free(l->v);
 }
@@ -104,7 +106,7 @@ static int is_html(const char *p)
  * importer could not find is appended to `report`.
  */
 static int read_file(stance_document **out, const char *file, const stance_import_options *io,
-	stance_buf *report)
+	stance_buf *report, stance_buf *raw)
 {
 	stance_buf data = STANCE_BUF_INIT;
 	int error;
@@ -116,6 +118,10 @@ static int read_file(stance_document **out, const char *file, const stance_impor
 	} else if (is_html(file)) {
 		stance_extract_options xo = STANCE_EXTRACT_OPTIONS_INIT;
 		error = stance_extract_html(out, stance_buf_cstr(&data), data.size, &xo);
+		if (!error && raw) { /* the page itself is kept on the snapshots branch */
+			*raw = data;
+			data = (stance_buf)STANCE_BUF_INIT;
+		}
 	} else {
 		error = stance_import_text(out, stance_buf_cstr(&data), data.size, file, io, report);
 	}
@@ -302,7 +308,7 @@ static int import_files(cli_context *ctx, stance_repo *repo, const import_flags 
 		}
 		it->file = paths[i];
 		paths[i] = NULL;
-		if ((error = read_file(&it->doc, it->file, io, &report)) < 0) {
+		if ((error = read_file(&it->doc, it->file, io, &report, &it->raw)) < 0) {
 			rc = cli_error("%s", file_message(it->file, &id));
 			goto done;
 		}
@@ -359,6 +365,9 @@ static int import_files(cli_context *ctx, stance_repo *repo, const import_flags 
 	for (i = 0; i < items.n; i++) {
 		stance_save_result result;
 		const char *docid = stance_document_get(items.v[i].doc, "id");
+		save.snapshot_ext = items.v[i].raw.size ? "html" : NULL;
+		save.snapshot_data = items.v[i].raw.ptr;
+		save.snapshot_len = items.v[i].raw.size;
 		if ((error = stance_store_save(&result, repo, items.v[i].doc, &save)) < 0) {
 			rc = cli_fail(error);
 			break;
@@ -514,7 +523,7 @@ static int import_manifest(cli_context *ctx, stance_repo *repo, const import_fla
 			rc = cli_error("out of memory");
 			goto done;
 		}
-		if ((error = read_file(&it->doc, it->file, io, &report)) < 0) {
+		if ((error = read_file(&it->doc, it->file, io, &report, NULL)) < 0) {
 			rc = manifest_error(f->manifest, lineno, "%s%s", file_message(it->file, &path), "");
 			goto done;
 		}

@@ -295,3 +295,20 @@ Test(import_manifest, unstored_edits_in_the_working_folder_are_kept, .fini = th_
 	free(text);
 	free(dir);
 }
+
+Test(import, a_saved_web_page_goes_through_the_extractor, .fini = th_cleanup)
+{
+	char *dir = new_repo(), *page = th_shared("fixtures/extraction/readability/bbc-1/source.html");
+	stance_buf out = STANCE_BUF_INIT;
+	th_result r;
+	OK(&r, dir, "import", page, "--collection", "bbc");
+	cr_expect(strstr(r.out.ptr, "Added bbc/obama-admits-us-gun-laws") != NULL, "%s", r.out.ptr);
+	th_result_free(&r);
+	/* the page itself is kept as evidence on the snapshots branch */
+	cr_assert_eq(th_sh(dir, &out, "git log --format=%%s snapshots"), 0);
+	cr_expect(strstr(stance_buf_cstr(&out), "Snapshot bbc/obama-admits-us-gun-laws") != NULL, "%s",
+		stance_buf_cstr(&out));
+	stance_buf_dispose(&out);
+	free(page);
+	free(dir);
+}
