@@ -422,7 +422,11 @@ static int push_update_cb(const char *refname, const char *status, void *payload
 	sync_ctx *c = payload;
 	if (!status)
 		return 0;
-	if (strstr(status, "non-fast-forward") || strstr(status, "fetch first") || strstr(status, "stale"))
+	/* the remote moved under us: a later fetch, merge and push will do.
+	 * "failed to update ref": another push won the race for the ref lock
+	 * between the server's check and its update */
+	if (strstr(status, "non-fast-forward") || strstr(status, "fetch first") || strstr(status, "stale") ||
+	    strstr(status, "failed to update ref") || strstr(status, "failed to lock"))
 		c->rejected_nonff = 1;
 	if (c->rejection.size)
 		stance_buf_puts(&c->rejection, "; ");

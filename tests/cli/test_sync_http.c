@@ -153,6 +153,41 @@ Test(sync_http, clone_pull_and_push_over_smart_http, .fini = fini)
 	free(ha); free(hb); free(hub); free(a); free(b); free(url); free(dir);
 }
 
+Test(sync_http, two_clones_pushing_at_the_same_moment, .fini = fini)
+{
+	char *dir = th_tmpdir(), *url, *b, *c, *hb, *hc, *hub;
+	stance_buf cmd = STANCE_BUF_INIT;
+	server_start(dir, NULL);
+	url = served(dir, "team");
+	OK0(dir, "clone", url, "b");
+	OK0(dir, "clone", url, "c");
+	b = path_in(dir, "b");
+	c = path_in(dir, "c");
+	add_doc(b, "kl/fra-b", "---\ntitle: B\n---\nB skriver.\n");
+	add_doc(c, "kl/fra-c", "---\ntitle: C\n---\nC skriver.\n");
+	hb = rev(b, "main");
+	hc = rev(c, "main");
+	stance_buf_printf(&cmd, "(cd b && '%s' sync >../b.log 2>&1; echo $? >../b.rc) & "
+		"(cd c && '%s' sync >../c.log 2>&1; echo $? >../c.rc) & wait; cat b.rc c.rc b.log c.log",
+		STANCE_BIN, STANCE_BIN);
+	{
+		char *out = sh_out(dir, cmd.ptr);
+		cr_assert(!strncmp(out, "0\n0\n", 4), "both syncs succeed: %s", out);
+		free(out);
+	}
+	OK0(b, "sync");
+	stance_buf_clear(&cmd);
+	stance_buf_printf(&cmd, "for x in %s %s; do git --git-dir=srv/repos/team.git merge-base --is-ancestor $x main "
+		"|| exit 1; done", hb, hc);
+	cr_assert_eq(th_sh(dir, NULL, "%s", cmd.ptr), 0, "neither loses a revision");
+	hub = hub_main(dir);
+	free(hb);
+	hb = rev(b, "main");
+	cr_assert_str_eq(hub, hb);
+	stance_buf_dispose(&cmd);
+	free(hub); free(hb); free(hc); free(b); free(c); free(url); free(dir);
+}
+
 Test(sync_http, wrong_credentials_are_named_without_the_secret, .fini = fini)
 {
 	char *dir = th_tmpdir(), *url;
