@@ -38,6 +38,8 @@ typedef struct {
 	int tz;
 	char *author_name, *author_email, *message;
 	stance_buf raw;         /* an HTML file's bytes, kept as its snapshot */
+	char *id;               /* manifest: the id its line names */
+	int already;            /* manifest: the repository has this revision */
 } item;
 
 typedef struct {
@@ -55,6 +57,7 @@ static void items_free(item_list *l)
 		free(l->v[i].author_email);
 		free(l->v[i].message);
 		stance_buf_dispose(&l->v[i].raw);
+		free(l->v[i].id);
 	}
 	free(l->v);
 }
@@ -461,7 +464,7 @@ static int import_manifest(cli_context *ctx, stance_repo *repo, const import_fla
 	else
 		base[0] = '\0';
 
-	/* 1. every line read and checked; nothing is written before all pass */
+	/* 1. every line checked; nothing is written before all pass */
 	for (p = text.ptr; p && *p;) {
 		char *eol = strchr(p, '\n'), *fields[6];
 		size_t nf;
@@ -523,16 +526,8 @@ static int import_manifest(cli_context *ctx, stance_repo *repo, const import_fla
 			rc = cli_error("out of memory");
 			goto done;
 		}
-		if ((error = read_file(&it->doc, it->file, io, &report, NULL)) < 0) {
-			rc = manifest_error(f->manifest, lineno, "%s%s", file_message(it->file, &path), "");
-			goto done;
-		}
-		if (apply_flags(it->doc, f, it->file) != 0) {
-			rc = CLI_ERROR;
-			goto done;
-		}
-		if (stance_document_set(it->doc, "id", fields[1]) < 0) {
-			rc = manifest_error(f->manifest, lineno, "%s%s", stance_error_last(), "");
+		if (!(it->id = strdup(fields[1]))) {
+			rc = cli_error("out of memory");
 			goto done;
 		}
 	}
@@ -540,39 +535,63 @@ static int import_manifest(cli_context *ctx, stance_repo *repo, const import_fla
 		rc = cli_error("%s: no revisions in the manifest", f->manifest);
 		goto done;
 	}
+	/* 2. what the repository has already (the newest revision of each
+	 * document) is not read again; the rest is read and checked */
+	if (!f->dry_run) {
+		if ((error = stance_repo_lock(repo, stance_repo_lock_timeout())) < 0) {
+			rc = cli_fail(error);
+			goto done;
+		}
+		locked = 1;
+		if ((error = stance_batch_new(&batch, repo)) < 0) {
+			rc = cli_fail(error);
+			goto done;
+		}
+		for (i = 0; i < items.n; i++) {
+			int64_t latest;
+			if ((error = stance_batch_latest(&latest, batch, items.v[i].id)) < 0) {
+				rc = cli_fail(error);
+				goto done;
+			}
+			items.v[i].already = latest && items.v[i].time <= latest;
+		}
+	}
+	for (i = 0; i < items.n; i++) {
+		item *it = &items.v[i];
+		if (it->already)
+			continue;
+		if ((error = read_file(&it->doc, it->file, io, &report, NULL)) < 0) {
+			rc = manifest_error(f->manifest, it->line, "%s%s", file_message(it->file, &path), "");
+			goto done;
+		}
+		if (apply_flags(it->doc, f, it->file) != 0) {
+			rc = CLI_ERROR;
+			goto done;
+		}
+		if (stance_document_set(it->doc, "id", it->id) < 0) {
+			rc = manifest_error(f->manifest, it->line, "%s%s", stance_error_last(), "");
+			goto done;
+		}
+	}
 	if (report.size && !f->quiet)
 		print_report(&report);
-	/* 2. oldest first; lines of the same moment in manifest order */
+	/* 3. oldest first; lines of the same moment in manifest order */
 	qsort(items.v, items.n, sizeof(*items.v), cmp_item_time);
 	if (f->dry_run) {
 		for (i = 0; i < items.n; i++)
-			fprintf(ctx->out, "%s\t%s\t%lld\n", items.v[i].file,
-				stance_document_get(items.v[i].doc, "id"), (long long)items.v[i].time);
+			fprintf(ctx->out, "%s\t%s\t%lld\n", items.v[i].file, items.v[i].id,
+				(long long)items.v[i].time);
 		goto done;
 	}
 
-	/* 3. one commit per revision, written as one pack at the end */
+	/* 4. one commit per revision, written as one pack at the end */
 	t1 = now_s();
-	if ((error = stance_repo_lock(repo, stance_repo_lock_timeout())) < 0) {
-		rc = cli_fail(error);
-		goto done;
-	}
-	locked = 1;
-	if ((error = stance_batch_new(&batch, repo)) < 0) {
-		rc = cli_fail(error);
-		goto done;
-	}
 	for (i = 0; i < items.n; i++) {
 		item *it = &items.v[i];
 		stance_save_options save = STANCE_SAVE_OPTIONS_INIT;
 		stance_save_result result;
-		int64_t latest;
-		if ((error = stance_batch_latest(&latest, batch, stance_document_get(it->doc, "id"))) < 0) {
-			rc = cli_fail(error);
-			goto done;
-		}
 		/* a revision at or before the stored newest one is already there */
-		if (latest && it->time <= latest) {
+		if (it->already) {
 			skipped++;
 			progress(i + 1, items.n, tty);
 			continue;
