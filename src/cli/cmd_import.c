@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -40,6 +41,8 @@ typedef struct {
 	stance_buf raw;         /* an HTML file's bytes, kept as its snapshot */
 	char *id;               /* manifest: the id its line names */
 	int already;            /* manifest: the repository has this revision */
+	char *error;            /* manifest: why its file could not be read */
+	stance_buf report;      /* manifest: what the importer could not find */
 } item;
 
 typedef struct {
@@ -58,6 +61,8 @@ static void items_free(item_list *l)
 		free(l->v[i].message);
 		stance_buf_dispose(&l->v[i].raw);
 		free(l->v[i].id);
+		free(l->v[i].error);
+		stance_buf_dispose(&l->v[i].report);
 	}
 	free(l->v);
 }
@@ -439,6 +444,62 @@ static int manifest_error(const char *manifest, size_t line, const char *fmt, co
 	return CLI_ERROR;
 }
 
+/* Reading the revisions' files on every core: each is parsed and brought to
+ * canonical form on its own, so the work splits by item. */
+typedef struct {
+	item_list *items;
+	const stance_import_options *io;
+	size_t first, step;
+} read_job;
+
+static void *read_worker(void *payload)
+{
+	read_job *job = payload;
+	stance_buf msg = STANCE_BUF_INIT;
+	size_t i;
+	for (i = job->first; i < job->items->n; i += job->step) {
+		item *it = &job->items->v[i];
+		if (it->already)
+			continue;
+		if (read_file(&it->doc, it->file, job->io, &it->report, NULL) < 0)
+			it->error = strdup(file_message(it->file, &msg));
+	}
+	stance_buf_dispose(&msg);
+	return NULL;
+}
+
+static void read_all(item_list *items, const stance_import_options *io)
+{
+	pthread_t threads[4];
+	read_job jobs[4];
+	stance_buf warm = STANCE_BUF_INIT;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = cores < 1 ? 1 : cores > 4 ? 4 : (size_t)cores, started = 0, k;
+
+	if (items->n < 64)
+		n = 1;
+	/* cmark registers its extensions on first use: do that on this thread */
+	stance_markdown_canonicalize(&warm, "x\n", 2);
+	stance_buf_dispose(&warm);
+	for (k = 0; k < n; k++) {
+		jobs[k].items = items;
+		jobs[k].io = io;
+		jobs[k].first = k;
+		jobs[k].step = n;
+	}
+	for (k = 1; k < n; k++)
+		if (pthread_create(&threads[k], NULL, read_worker, &jobs[k]) == 0)
+			started = k;
+		else
+			break;
+	/* this thread takes the first share, and any share a thread could not */
+	read_worker(&jobs[0]);
+	for (k = started + 1; k < n; k++)
+		read_worker(&jobs[k]);
+	for (k = 1; k <= started; k++)
+		pthread_join(threads[k], NULL);
+}
+
 static int import_manifest(cli_context *ctx, stance_repo *repo, const import_flags *f,
 	const stance_import_options *io)
 {
@@ -556,12 +617,17 @@ static int import_manifest(cli_context *ctx, stance_repo *repo, const import_fla
 			items.v[i].already = latest && items.v[i].time <= latest;
 		}
 	}
+	read_all(&items, io);
 	for (i = 0; i < items.n; i++) {
 		item *it = &items.v[i];
 		if (it->already)
 			continue;
-		if ((error = read_file(&it->doc, it->file, io, &report, NULL)) < 0) {
-			rc = manifest_error(f->manifest, it->line, "%s%s", file_message(it->file, &path), "");
+		if (it->error) {
+			rc = manifest_error(f->manifest, it->line, "%s%s", it->error, "");
+			goto done;
+		}
+		if (it->report.size && stance_buf_put(&report, it->report.ptr, it->report.size) < 0) {
+			rc = cli_error("out of memory");
 			goto done;
 		}
 		if (apply_flags(it->doc, f, it->file) != 0) {

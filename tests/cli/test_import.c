@@ -312,3 +312,47 @@ Test(import, a_saved_web_page_goes_through_the_extractor, .fini = th_cleanup)
 	free(page);
 	free(dir);
 }
+
+/* Past 64 revisions the files are read on every core; the result and the
+ * line named for a bad file are the same. */
+Test(import_manifest, many_revisions_read_in_parallel, .fini = th_cleanup)
+{
+	char *dir = new_repo(), name[64], text[256];
+	stance_buf manifest = STANCE_BUF_INIT, out = STANCE_BUF_INIT;
+	long before = commits(dir);
+	th_result r;
+	int i;
+
+	for (i = 0; i < 80; i++) {
+		snprintf(name, sizeof(name), "saved/r%02d.%s", i, i % 2 ? "txt" : "md");
+		if (i % 2)
+			snprintf(text, sizeof(text), "Leder: Revision %d\n\ntekst KL\n\nDette er revision "
+				"nummer %d af lederen, og den er lang nok til at være en artikel.\n", i, i);
+		else
+			snprintf(text, sizeof(text), "---\ntitle: Revision %d\n---\n\nTekst nummer %d.\n", i, i);
+		th_write(dir, name, text);
+		stance_buf_printf(&manifest, "r%02d.%s\tkl/doc-%d\t20%02d-01-01\n", i, i % 2 ? "txt" : "md",
+			i % 4, 10 + i % 80 / 4);
+	}
+	th_write(dir, "saved/many.tsv", manifest.ptr);
+	OK(&r, dir, "import", "--manifest", "saved/many.tsv", "--quiet");
+	th_result_free(&r);
+	cr_expect_eq(commits(dir), before + 80);
+	cr_assert_eq(th_sh(dir, &out, "git log -1 --format=%%ad --date=short"), 0);
+	cr_expect_str_eq(stance_buf_cstr(&out), "2029-01-01\n");
+
+	th_write(dir, "saved/r50.md", "---\ntitle: [unclosed\n---\n\nx\n");
+	th_write(dir, "saved/many2.tsv", "r50.md\tkl/other\t2030-01-01\n");
+	stance_buf_clear(&manifest);
+	for (i = 0; i < 70; i++)
+		stance_buf_printf(&manifest, "r%02d.%s\tkl/new-%d\t2031-01-01\n", i, i % 2 ? "txt" : "md", i);
+	th_write(dir, "saved/many2.tsv", manifest.ptr);
+	th_run(&r, dir, NULL, (const char *const[]){ "import", "--manifest", "saved/many2.tsv", NULL });
+	cr_expect_eq(r.status, 1);
+	cr_expect(strstr(r.err.ptr, "saved/many2.tsv:51: ") != NULL, "%s", r.err.ptr);
+	th_result_free(&r);
+	cr_expect_eq(commits(dir), before + 80);
+	stance_buf_dispose(&manifest);
+	stance_buf_dispose(&out);
+	free(dir);
+}
