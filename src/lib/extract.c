@@ -576,6 +576,7 @@ static const char *json_key_at(const char *json, const char *key, int depth)
 	return NULL;
 }
 
+/* json_key_at at any depth; the result points into `json`. */
 static const char *json_key(const char *json, const char *key)
 {
 	return json_key_at(json, key, -1);
@@ -648,6 +649,8 @@ static void json_authors(stance_buf *out, const char *v)
 	}
 }
 
+/* The JSON string value at `v`, decoded; caller frees. NULL when `v` is
+ * not a string. */
 static char *json_string_at(const char *v)
 {
 	stance_buf b = STANCE_BUF_INIT;
@@ -755,6 +758,8 @@ static void collect_meta(metadata *m, xmlNode *n)
 	}
 }
 
+/* The first element called `name` among `n`, its siblings and their
+ * descendants, in document order; borrowed from the tree, or NULL. */
 static xmlNode *find_first(xmlNode *n, const char *name)
 {
 	for (; n; n = n->next) {
@@ -1048,11 +1053,14 @@ typedef struct {
 	int removed_title;
 } finder;
 
+/* The score of `n`, or NULL when it has none; borrowed from the finder
+ * (valid until its next slot_make). */
 static score_slot *slot_of(finder *f, xmlNode *n)
 {
 	return n->_private ? &f->slots[(intptr_t)n->_private - 1] : NULL;
 }
 
+/* The score of `n`, made (at zero) when missing; borrowed from the finder. */
 static score_slot *slot_make(finder *f, xmlNode *n)
 {
 	if (n->_private)
@@ -1326,6 +1334,7 @@ static xmlNode *next_element(xmlNode *n, int skip_children)
 	return NULL;
 }
 
+/* Frees `n` with its subtree and returns the element after it (borrowed). */
 static xmlNode *remove_and_next(xmlNode *n)
 {
 	xmlNode *next = next_element(n, 1);
@@ -1908,6 +1917,8 @@ static void add_text(md_state *st, cmark_node *parent, const char *text)
 	stance_buf_dispose(&b);
 }
 
+/* The first (or last) text leaf down the first (or last) children of `n`;
+ * borrowed from the cmark tree, NULL when code or a break comes first. */
 static cmark_node *first_leaf_text(cmark_node *n, int last)
 {
 	while (n) {
@@ -2419,6 +2430,7 @@ static void silence(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
+/* The parsed page; the caller frees it with xmlFreeDoc. */
 static xmlDoc *parse_html(const char *utf8, size_t len, const char *url)
 {
 	xmlGenericErrorFunc handler = silence;
@@ -2552,6 +2564,7 @@ static void set_published(stance_document *d, const char *text)
 	stance_error_clear();
 }
 
+/* The byline without a leading "By"/"Af" and trailing dashes; caller frees. */
 static char *clean_byline(const char *s)
 {
 	static const char *const prefixes[] = { "by ", "af ", "skrevet af ", "written by ", NULL };
@@ -2791,11 +2804,13 @@ done:
 /* ------------------------------------------------------------------ */
 /* Feeds                                                                */
 
+/* The element's name, borrowed from the tree; "" for other nodes. */
 static const char *local(const xmlNode *n)
 {
 	return n && n->type == XML_ELEMENT_NODE ? NAME(n) : "";
 }
 
+/* The first child element of `n` called `name`; borrowed, or NULL. */
 static xmlNode *child_named(xmlNode *n, const char *name)
 {
 	for (n = n ? n->children : NULL; n; n = n->next)

@@ -215,6 +215,8 @@ struct transfer {
 /* The transfers under way, so that an early exit can end them. */
 static _Thread_local transfer *active;
 
+/* The value of header line `line` when it is header `name`; caller frees.
+ * NULL for another header. */
 static char *header_value(const char *line, size_t len, const char *name)
 {
 	size_t n = strlen(name);
@@ -346,6 +348,8 @@ static long retry_after_ms(const char *v)
 	return -1;
 }
 
+/* Starts a transfer of `url` on `multi`; the transfer is owned by the run
+ * (freed by transfer_free when it ends). NULL when it cannot start. */
 static transfer *start(CURLM *multi, size_t job_index, size_t host_index, const char *url,
 	stance_fetch_response *resp, const stance_fetch_request *req, const stance_fetch_options *o)
 {
@@ -436,6 +440,7 @@ static void transfer_free(CURLM *multi, transfer *t)
 	free(t);
 }
 
+/* Why a transfer failed, in words; borrowed (static or the transfer's buffer). */
 static const char *reason_of(CURLcode rc, const transfer *t)
 {
 	switch (rc) {

@@ -84,6 +84,7 @@ const stance_source *stance_source_list_get(const stance_source_list *list, size
 	return list && i < list->n ? &list->v[i].pub : NULL;
 }
 
+/* The source `id`; borrowed from the list, or NULL. */
 static source_entry *list_find(stance_source_list *l, const char *id)
 {
 	size_t i;
@@ -524,6 +525,7 @@ static void state_dispose(fetch_state *s)
 	free(s->v);
 }
 
+/* The state of `id` (made empty when `create`); borrowed from `s`, or NULL. */
 static state_row *state_find(fetch_state *s, const char *id, int create)
 {
 	size_t i;
@@ -641,6 +643,8 @@ void stance_source_report_dispose(stance_source_report *report)
 	memset(report, 0, sizeof(*report));
 }
 
+/* A new row at the end of the report; borrowed from it (valid until the
+ * next report_add). NULL when out of memory. */
 static stance_source_result *report_add(stance_source_report *r, const char *id, const char *url)
 {
 	stance_source_result *nv = realloc(r->results, (r->count + 1) * sizeof(*nv)), *row;
@@ -783,6 +787,7 @@ done:
 	return error;
 }
 
+/* The snapshot's file extension for a Content-Type; a static string. */
 static const char *snapshot_ext(const char *content_type)
 {
 	if (!content_type)
