@@ -50,6 +50,7 @@ typedef struct {
 	size_t n, cap;
 } item_list;
 
+/* Frees every item and what it owns. */
 static void items_free(item_list *l)
 {
 	size_t i;
@@ -67,6 +68,7 @@ static void items_free(item_list *l)
 	free(l->v);
 }
 
+/* A new zeroed item at the end of the list (owned by it); NULL when out of memory. */
 static item *items_push(item_list *l)
 {
 	if (l->n == l->cap) {
@@ -248,6 +250,7 @@ static int parse_identity(char **name, char **email, const char *s)
 	return *name && *email ? 0 : -1;
 }
 
+/* Draws the progress bar on standard error when it is a terminal. */
 static void progress(size_t done, size_t total, int tty)
 {
 	if (!tty || !total)
@@ -411,6 +414,7 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Oldest first; the same moment in manifest order. */
 static int cmp_item_time(const void *a, const void *b)
 {
 	const item *x = a, *y = b;
@@ -468,6 +472,7 @@ static void *read_worker(void *payload)
 	return NULL;
 }
 
+/* Reads every revision not yet stored, splitting the items over the cores. */
 static void read_all(item_list *items, const stance_import_options *io)
 {
 	pthread_t threads[4];

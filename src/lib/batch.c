@@ -59,6 +59,7 @@ static uint64_t hash_str(const char *s)
 	return h;
 }
 
+/* Doubles the document table, moving every entry. */
 static int grow(stance_batch *b)
 {
 	size_t n = b->nslots ? b->nslots * 2 : 1024, i;
@@ -280,6 +281,7 @@ static int current_blob(git_oid *out, stance_batch *b, const char *path)
 
 static int write_working_file(const char *path, const char *data, size_t len);
 
+/* Records an object the batch wrote (a copy of its path, owned by the batch) for the pack. */
 static int track(stance_batch *b, const git_oid *oid, const char *name, size_t namelen)
 {
 	if (b->nobjs == b->capobjs) {
@@ -378,6 +380,7 @@ static int write_pack(git_buf *out, stance_batch *b)
 	return error;
 }
 
+/* Writes the current tree with `path` set to `blob`; its id comes back through `out`. */
 static int write_tree(git_oid *out, stance_batch *b, const char *path, const git_oid *blob)
 {
 	git_tree *base = NULL;
@@ -506,6 +509,7 @@ done:
 	return error;
 }
 
+/* Creates the folders a file path needs. */
 static int mkdirs_for(const char *file)
 {
 	char *copy = stance_strdup(file), *slash;

@@ -210,6 +210,7 @@ void stance_import_rules_free(stance_import_rules *r)
 	free(r);
 }
 
+/* Appends s to a list, which takes it over (freed here on failure). */
 static int push_str(char ***list, size_t *n, char *s)
 {
 	char **grown = realloc(*list, (*n + 1) * sizeof(**list));
@@ -519,6 +520,7 @@ typedef struct {
 	int space_before;
 } token;
 
+/* Splits s into numbers, words and punctuation with their byte spans; returns how many. */
 static size_t tokenize(token *toks, size_t max, const char *s)
 {
 	size_t n = 0, i = 0, len = strlen(s), k;
@@ -823,6 +825,7 @@ typedef struct {
 	size_t nauthors;
 } import_ctx;
 
+/* Frees everything the context owns (lines, found fields); not the context itself. */
 static void ctx_dispose(import_ctx *c)
 {
 	size_t i;
@@ -840,6 +843,7 @@ static void ctx_dispose(import_ctx *c)
 	free(c->publication);
 }
 
+/* Keeps the kind found with the strongest evidence (lowest rank); `kind` is a borrowed rules string. */
 static void set_kind(import_ctx *c, const char *kind, int rank)
 {
 	if (kind && rank < c->kind_rank) {
@@ -848,6 +852,7 @@ static void set_kind(import_ctx *c, const char *kind, int rank)
 	}
 }
 
+/* Keeps the published date found with the strongest evidence. */
 static void set_date(import_ctx *c, const stance_date *d, int rank)
 {
 	if (d->precision != STANCE_DATE_NONE && rank < c->date_rank) {
@@ -856,6 +861,7 @@ static void set_date(import_ctx *c, const stance_date *d, int rank)
 	}
 }
 
+/* Fills an empty field slot with a trimmed copy of s[0..len) (owned by the context); a set slot is kept. */
 static int set_str(char **slot, const char *s, size_t len)
 {
 	char *copy;
@@ -874,6 +880,7 @@ static int set_str(char **slot, const char *s, size_t len)
 	return 0;
 }
 
+/* Adds a copy of an author name (owned by the context), once. */
 static int add_author(import_ctx *c, const char *name, size_t len)
 {
 	char *copy, **grown;
@@ -936,6 +943,7 @@ static size_t number_len(const char *s)
 	return s[n] ? n : 0;
 }
 
+/* Cuts the text into trimmed, non-empty lines (owned by the context), noting which follow without a blank line. */
 static int split_lines(import_ctx *c, const char *text, size_t len)
 {
 	const char *p = text, *end = text + len, *eol;
@@ -1022,6 +1030,7 @@ static int unwrap(import_ctx *c)
 	return 0;
 }
 
+/* 1 when the line goes into the body. */
 static int kept(const line *l)
 {
 	return l->role != R_DROP && l->role != R_META;
@@ -1041,6 +1050,7 @@ static int card_at(const import_ctx *c, size_t i)
 		last_cp(b->text) != '.';
 }
 
+/* Pass 1: drops teaser cards and, after two or more, the short blurbs after them. */
 static void pass_cards(import_ctx *c)
 {
 	size_t i, ncards = 0, last_end = 0;
@@ -1445,6 +1455,7 @@ static int issue_line(import_ctx *c, line *l)
 	return 1;
 }
 
+/* Pass 4: bylines, date and issue lines, kind labels and the title in the first lines; drops the banners above the title. */
 static int pass_head(import_ctx *c)
 {
 	size_t idx[12], nw = 0, i, k, title = (size_t)-1, byline = (size_t)-1, first = (size_t)-1;
@@ -1536,6 +1547,7 @@ static int alnum_at(const char *p)
 	return (is_letter_cp(cp) || (cp >= '0' && cp <= '9')) ? n : 0;
 }
 
+/* Fills l->hash (owned by the line) with one hash per word of the folded text. */
 static int hash_words(line *l)
 {
 	const char *p = l->fold;
@@ -1618,6 +1630,7 @@ static size_t uf_find(size_t *parent, size_t i)
 	return i;
 }
 
+/* Pass 5: pull quotes become one blockquote; their other copies and repeated paragraphs go. */
 static int pass_quotes(import_ctx *c)
 {
 	size_t i, j, *parent = NULL;
@@ -1715,6 +1728,7 @@ static void pass_lists(import_ctx *c)
 	}
 }
 
+/* Pass 6b: short lines without closing punctuation between paragraphs become headings. */
 static void pass_headings(import_ctx *c)
 {
 	size_t i, j;
@@ -1783,6 +1797,7 @@ static char *unquote(const char *s)
 	return b > a ? trim_dup(s + a, b - a) : stance_strdup(s);
 }
 
+/* Appends the body as Markdown: headings, lists, quotes and paragraphs in order. */
 static int emit(stance_buf *out, const import_ctx *c)
 {
 	size_t i, num = 0;
