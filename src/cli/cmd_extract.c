@@ -106,8 +106,12 @@ static int run_extract(cli_context *ctx, stance_repo *repo, int argc, char **arg
 		stance_buf_clear(&out);
 		stance_document_free(doc);
 		doc = NULL;
-		if ((error = stance_file_read(&data, file)) < 0 ||
-		    (error = stance_extract_html(&doc, data.ptr ? data.ptr : "", data.size, &opts)) < 0) {
+		if ((error = stance_file_read(&data, file)) < 0) {
+			cli_fail(error); /* the message names the file */
+			rc = CLI_ERROR;
+			continue;
+		}
+		if ((error = stance_extract_html(&doc, data.ptr ? data.ptr : "", data.size, &opts)) < 0) {
 			/* Name the file when the page had no URL to name. */
 			if (!opts.url)
 				cli_error("%s: %s", file, stance_error_last());

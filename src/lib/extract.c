@@ -2622,7 +2622,7 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 	if ((error = stance_html_to_utf8(&utf8, data, len, o->content_type, NULL, 0)) < 0)
 		goto done;
 	if (!utf8.size) {
-		error = stance_error_set(STANCE_ENOTFOUND, "%s: the page is empty", o->url ? o->url : "page");
+		error = stance_error_set(STANCE_ENOTFOUND, "%s%sthe page is empty", o->url ? o->url : "", o->url ? ": " : "");
 		goto done;
 	}
 	if ((error = patterns_compile(&pat)) < 0)
@@ -2635,7 +2635,7 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 		f.pat = &pat;
 		f.flags = attempts[attempt];
 		if (!(doc = parse_html(utf8.ptr, utf8.size, o->url))) {
-			error = stance_error_set(STANCE_EPARSE, "%s: cannot parse the page as HTML", o->url ? o->url : "page");
+			error = stance_error_set(STANCE_EPARSE, "%s%scannot parse the page as HTML", o->url ? o->url : "", o->url ? ": " : "");
 			goto done;
 		}
 		if (attempt == 0) {
@@ -2710,7 +2710,7 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 		}
 	}
 	if (!best_len) {
-		error = stance_error_set(STANCE_ENOTFOUND, "%s: extraction found nothing", o->url ? o->url : "page");
+		error = stance_error_set(STANCE_ENOTFOUND, "%s%sextraction found nothing", o->url ? o->url : "", o->url ? ": " : "");
 		goto done;
 	}
 
@@ -2719,7 +2719,7 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 	if ((error = stance_document_set_body(d, best.ptr, best.size)) < 0)
 		goto done;
 	if (!*stance_document_body(d)) {
-		error = stance_error_set(STANCE_ENOTFOUND, "%s: extraction found nothing", o->url ? o->url : "page");
+		error = stance_error_set(STANCE_ENOTFOUND, "%s%sextraction found nothing", o->url ? o->url : "", o->url ? ": " : "");
 		goto done;
 	}
 	if (meta.title) {
