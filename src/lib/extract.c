@@ -1041,6 +1041,7 @@ enum { FLAG_STRIP_UNLIKELYS = 1, FLAG_WEIGHT_CLASSES = 2, FLAG_CLEAN_CONDITIONAL
 typedef struct {
 	double score;
 	int init;
+	double density;  /* link density, filled by density_all for candidates */
 } score_slot;
 
 typedef struct {
@@ -1075,6 +1076,7 @@ static score_slot *slot_make(finder *f, xmlNode *n)
 	}
 	f->slots[f->nslots].score = 0;
 	f->slots[f->nslots].init = 0;
+	f->slots[f->nslots].density = 0;
 	n->_private = (void *)(intptr_t)(++f->nslots);
 	return &f->slots[f->nslots - 1];
 }
@@ -1616,6 +1618,62 @@ static void prep_article(finder *f, xmlNode *article)
 	free(l);
 }
 
+typedef struct {
+	size_t chars;
+	double links;
+	int last_space;
+} density_state;
+
+/* The link density of every scored node in one walk of the tree (instead of
+ * a walk per candidate): characters and link characters are counted in
+ * document order, and a node's share is the difference between leaving and
+ * entering it. */
+static void density_all(finder *f, xmlNode *n, double weight, density_state *st)
+{
+	for (; n; n = n->next) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			const unsigned char *p = (const unsigned char *)n->content;
+			size_t chars = 0;
+			while (p && *p) {
+				if (is_space(*p) || (p[0] == 0xc2 && p[1] == 0xa0)) {
+					p += (*p == 0xc2) ? 2 : 1;
+					if (!st->last_space)
+						chars++;
+					st->last_space = 1;
+					continue;
+				}
+				if ((*p & 0xc0) != 0x80)
+					chars++;
+				st->last_space = 0;
+				p++;
+			}
+			st->chars += chars;
+			st->links += weight * (double)chars;
+		} else if (n->type == XML_ELEMENT_NODE) {
+			score_slot *s = slot_of(f, n);
+			size_t c0 = st->chars;
+			double l0 = st->links, w = weight;
+			if (weight == 0 && name_is(n, "a")) {
+				const char *href = attr(n, "href");
+				if (!(href && !strncasecmp(href, "javascript:", 11)))
+					w = (href && href[0] == '#' && href[1]) ? 0.3 : 1.0;
+			}
+			if (s) {
+				/* A node's text starts after collapsed space, as inner_text's. */
+				st->last_space = 1;
+			}
+			if (n->children)
+				density_all(f, n->children, w, st);
+			if (s) {
+				size_t chars = st->chars - c0;
+				if (st->last_space && chars)
+					chars--;
+				s->density = chars ? (st->links - l0) / (double)chars : 0;
+			}
+		}
+	}
+}
+
 /* One pass of the finder over `doc` (which it changes). The content comes
  * back as a new element owned by `doc`'s tree (unlinked; caller frees). */
 static xmlNode *grab_article(finder *f, xmlDoc *doc)
@@ -1727,11 +1785,13 @@ static xmlNode *grab_article(finder *f, xmlDoc *doc)
 	{
 		xmlNode *tops[5] = { 0 };
 		double topscore[5] = { 0 };
+		density_state ds = { 0, 0, 1 };
+		density_all(f, root, 0, &ds);
 		for (i = 0; i < candidates.n; i++) {
 			xmlNode *c = candidates.v[i];
 			score_slot *s = slot_of(f, c);
 			size_t k;
-			s->score *= 1 - link_density(c);
+			s->score *= 1 - s->density;
 			for (k = 0; k < 5; k++) {
 				if (!tops[k] || s->score > topscore[k]) {
 					memmove(tops + k + 1, tops + k, (4 - k) * sizeof(*tops));
