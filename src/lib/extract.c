@@ -1100,9 +1100,10 @@ static int class_weight(finder *f, xmlNode *n)
 	return w;
 }
 
-/* One walk for link_density: all characters, and those inside links
- * weighted (0.3 for in-page "#…" links). */
-static void density_walk(const xmlNode *n, double weight, int *last_space, size_t *total, double *links)
+/* One walk for link_density: all characters (and commas), and those inside
+ * links weighted (0.3 for in-page "#…" links). */
+static void density_walk(const xmlNode *n, double weight, int *last_space, size_t *total, double *links,
+	size_t *commas)
 {
 	for (; n; n = n->next) {
 		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
@@ -1118,6 +1119,8 @@ static void density_walk(const xmlNode *n, double weight, int *last_space, size_
 				}
 				if ((*p & 0xc0) != 0x80)
 					chars++;
+				if (*p == ',')
+					(*commas)++;
 				*last_space = 0;
 				p++;
 			}
@@ -1130,22 +1133,33 @@ static void density_walk(const xmlNode *n, double weight, int *last_space, size_
 				if (!(href && !strncasecmp(href, "javascript:", 11)))
 					w = (href && href[0] == '#' && href[1]) ? 0.3 : 1.0;
 			}
-			density_walk(n->children, w, last_space, total, links);
+			density_walk(n->children, w, last_space, total, links, commas);
 		}
 	}
 }
 
-static double link_density(const xmlNode *n)
+/* The share of `n`'s text inside links; with its length in characters and
+ * its commas through `len` and `commas` (both may be NULL). */
+static double link_density_ex(const xmlNode *n, size_t *len, size_t *commas)
 {
-	size_t total = 0;
+	size_t total = 0, c = 0;
 	double links = 0;
 	int last_space = 1;
-	density_walk(n->children, 0, &last_space, &total, &links);
+	density_walk(n->children, 0, &last_space, &total, &links, &c);
 	if (last_space && total)
 		total--;
+	if (len)
+		*len = total;
+	if (commas)
+		*commas = c;
 	if (!total)
 		return 0;
 	return links / (double)total;
+}
+
+static double link_density(const xmlNode *n)
+{
+	return link_density_ex(n, NULL, NULL);
 }
 
 static const char *const block_tags[] = { "blockquote", "dl", "div", "img", "ol", "p", "pre",
@@ -1499,6 +1513,7 @@ static void clean_conditionally(finder *f, xmlNode *root, const char *tag)
 		xmlNode *a;
 		int weight, is_list = !strcmp(tag, "ul") || !strcmp(tag, "ol"), remove = 0, in_removed = 0;
 		size_t commas, len;
+		double ld;
 		/* Skip nodes already gone with a removed ancestor. */
 		for (a = node; a && a != root; a = a->parent)
 			if (!a->parent) {
@@ -1527,11 +1542,11 @@ static void clean_conditionally(finder *f, xmlNode *root, const char *tag)
 			xmlFreeNode(node);
 			continue;
 		}
-		len = text_len(node, &commas);
+		ld = link_density_ex(node, &len, &commas);
 		if (commas < 10) {
 			box_counts bc;
 			size_t p, img, li, input, embeds, list_len, heading_len;
-			double ld = link_density(node), li_minus;
+			double li_minus;
 			memset(&bc, 0, sizeof(bc));
 			count_box(node->children, &bc);
 			p = bc.p; img = bc.img; li = bc.li; input = bc.input; embeds = bc.embeds;
@@ -2690,7 +2705,7 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 
 	for (attempt = 0; attempt < (int)STANCE_ARRAY_SIZE(attempts); attempt++) {
 		finder f;
-		size_t n;
+		size_t n, cl;
 		memset(&f, 0, sizeof(f));
 		f.pat = &pat;
 		f.flags = attempts[attempt];
@@ -2730,7 +2745,7 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 		free(f.slots);
 		stance_buf_clear(&md);
 		/* Links alone (a menu, a list of other pages) are no content. */
-		if (content && (!text_len(content, NULL) || link_density(content) >= 0.999)) {
+		if (content && (cl = 0, link_density_ex(content, &cl, NULL) >= 0.999 || !cl)) {
 			xmlFreeNode(content);
 			content = NULL;
 		}
