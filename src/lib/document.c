@@ -270,7 +270,13 @@ int stance_markdown_canonicalize(stance_buf *out, const char *markdown, size_t l
 	 * until a fixed point makes canonical input map to itself. */
 	if ((error = render_once(&a, markdown, len)) < 0)
 		goto done;
-	for (round = 0; round < 4; round++) {
+	/* Input that renders to itself is a fixed point already (stored
+	 * documents always are): no second pass needed. */
+	if (a.size == len && !memcmp(stance_buf_cstr(&a), markdown, len))
+		round = 4;
+	else
+		round = 0;
+	for (; round < 4; round++) {
 		stance_buf_clear(&b);
 		if ((error = render_once(&b, stance_buf_cstr(&a), a.size)) < 0)
 			goto done;
