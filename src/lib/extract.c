@@ -262,6 +262,14 @@ static int valid_utf8(const unsigned char *s, size_t len)
 	return 1;
 }
 
+/* valid_utf8, asked once: `known` is -1 until then. */
+static int is_utf8(int *known, const char *data, size_t len)
+{
+	if (*known < 0)
+		*known = valid_utf8((const unsigned char *)data, len);
+	return *known;
+}
+
 static int has_multibyte(const unsigned char *s, size_t len)
 {
 	size_t i;
@@ -276,6 +284,7 @@ int stance_html_to_utf8(stance_buf *out, const char *data, size_t len,
 {
 	char cs[64] = "";
 	const unsigned char *u = (const unsigned char *)data;
+	int utf8_known = -1;
 	iconv_t cd = (iconv_t)-1;
 	char *in, *o;
 	size_t inleft, oleft, start;
@@ -305,17 +314,17 @@ int stance_html_to_utf8(stance_buf *out, const char *data, size_t len,
 			}
 		}
 		if (!cs[0])
-			snprintf(cs, sizeof(cs), "%s", valid_utf8(u, len) ? "UTF-8" : "WINDOWS-1252");
+			snprintf(cs, sizeof(cs), "%s", is_utf8(&utf8_known, data, len) ? "UTF-8" : "WINDOWS-1252");
 	}
 	charset_normalise(cs, sizeof(cs));
 	/* Bytes that are valid UTF-8 with multibyte characters in them are
 	 * UTF-8 whatever a header or meta tag claims: no legacy text is valid
 	 * UTF-8 by accident, and mislabelled pages are common. */
 	if (strcasecmp(cs, "UTF-8") && strncasecmp(cs, "UTF-16", 6) &&
-	    has_multibyte((const unsigned char *)data, len) && valid_utf8((const unsigned char *)data, len))
+	    has_multibyte((const unsigned char *)data, len) && is_utf8(&utf8_known, data, len))
 		snprintf(cs, sizeof(cs), "UTF-8");
 	/* A page that says UTF-8 but is not is read as Windows-1252. */
-	if (!strcasecmp(cs, "UTF-8") && !valid_utf8((const unsigned char *)data, len))
+	if (!strcasecmp(cs, "UTF-8") && !is_utf8(&utf8_known, data, len))
 		snprintf(cs, sizeof(cs), "WINDOWS-1252");
 	if (charset)
 		snprintf(charset, charset_size, "%s", cs);
@@ -1006,19 +1015,19 @@ static int patterns_compile(patterns *p)
 		"disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|"
 		"skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|"
 		"cookie|consent|newsletter|nyhedsbrev|samtykke|kommentar|relaterede|annonce|reklame|"
-		"del-artikel|login|signup|subscribe|abonn", REG_EXTENDED | REG_ICASE | REG_NOSUB);
+		"del-artikel|login|signup|subscribe|abonn", REG_EXTENDED | REG_NOSUB);
 	rc |= regcomp(&p->maybe, "and|article|body|column|content|main|mathjax|shadow|artikel|indhold",
-		REG_EXTENDED | REG_ICASE | REG_NOSUB);
+		REG_EXTENDED | REG_NOSUB);
 	rc |= regcomp(&p->positive, "article|body|content|entry|hentry|h-entry|main|page|pagination|post|"
-		"text|blog|story|artikel|indhold|broedtekst|brodtekst|tekst", REG_EXTENDED | REG_ICASE | REG_NOSUB);
+		"text|blog|story|artikel|indhold|broedtekst|brodtekst|tekst", REG_EXTENDED | REG_NOSUB);
 	rc |= regcomp(&p->negative, "-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|"
 		"footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|"
 		"skyscraper|sponsor|shopping|tags|widget|kommentar|relaterede|annonce|reklame|del-|"
-		"nyhedsbrev|cookie", REG_EXTENDED | REG_ICASE | REG_NOSUB);
+		"nyhedsbrev|cookie", REG_EXTENDED | REG_NOSUB);
 	rc |= regcomp(&p->byline, "byline|author|dateline|writtenby|p-author|forfatter|skribent",
-		REG_EXTENDED | REG_ICASE | REG_NOSUB);
-	rc |= regcomp(&p->videos, "youtube|vimeo|dailymotion", REG_EXTENDED | REG_ICASE | REG_NOSUB);
-	rc |= regcomp(&p->sharing, "share|sharedaddy|del-", REG_EXTENDED | REG_ICASE | REG_NOSUB);
+		REG_EXTENDED | REG_NOSUB);
+	rc |= regcomp(&p->videos, "youtube|vimeo|dailymotion", REG_EXTENDED | REG_NOSUB);
+	rc |= regcomp(&p->sharing, "share|sharedaddy|del-", REG_EXTENDED | REG_NOSUB);
 	p->compiled = 1;
 	return rc ? stance_error_set(STANCE_ERROR, "cannot compile the extraction patterns") : 0;
 }
@@ -1031,9 +1040,18 @@ static void patterns_free(patterns *p)
 	regfree(&p->byline); regfree(&p->videos); regfree(&p->sharing);
 }
 
+/* Matches `s`, lowercased, against a pattern (the patterns are lowercase;
+ * glibc's REG_ICASE costs more than lowering short class names). */
 static int rx(const regex_t *r, const char *s)
 {
-	return s && *s && regexec(r, s, 0, NULL, 0) == 0;
+	char low[256];
+	size_t i;
+	if (!s || !*s)
+		return 0;
+	for (i = 0; s[i] && i + 1 < sizeof(low); i++)
+		low[i] = (char)tolower((unsigned char)s[i]);
+	low[i] = '\0';
+	return regexec(r, low, 0, NULL, 0) == 0;
 }
 
 enum { FLAG_STRIP_UNLIKELYS = 1, FLAG_WEIGHT_CLASSES = 2, FLAG_CLEAN_CONDITIONALLY = 4 };
