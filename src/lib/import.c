@@ -1229,6 +1229,8 @@ static int byline_names(import_ctx *c, const char *s, size_t len, int commit)
 	return count;
 }
 
+static int role_organization(import_ctx *c, const char *role);
+
 /* "Af NAME[, role or date]", "By NAME", "tekst NAME", "Written by NAME". */
 static int parse_byline(import_ctx *c, line *l)
 {
@@ -1262,7 +1264,48 @@ static int parse_byline(import_ctx *c, line *l)
 	set_date(c, &d, RANK_BYLINE);
 	if (!c->organization && (org = possessive_acronym(rest + ne, 0)) != NULL)
 		c->organization = org;
+	if (!c->organization && role_organization(c, rest + ne) < 0)
+		return -1;
 	return 1;
+}
+
+/* "…, formand for Danske Regioner", "…, director at Shelter": the
+ * capitalised words after "for", "i", "hos", "of", "at" in a byline's role. */
+static int role_organization(import_ctx *c, const char *role)
+{
+	static const char *const preps[] = { " for ", " i ", " hos ", " of ", " at ", NULL };
+	size_t i;
+	for (i = 0; preps[i]; i++) {
+		const char *p = strstr(role, preps[i]), *end;
+		if (!p)
+			continue;
+		p += strlen(preps[i]);
+		end = p;
+		/* capitalised words, and "og"/"and"/"&" between two of them */
+		while (*end) {
+			const char *w = end, *we = w;
+			while (*we && *we != ' ' && *we != ',')
+				we++;
+			if (starts_upper(w) && !isdigit((unsigned char)*w)) {
+				end = we;
+			} else if ((we - w == 2 && !strncmp(w, "og", 2)) || (we - w == 3 && !strncmp(w, "and", 3)) ||
+				   (we - w == 1 && *w == '&')) {
+				if (*we != ' ' || !starts_upper(we + 1))
+					break;
+				end = we;
+			} else {
+				break;
+			}
+			if (*end != ' ')
+				break;
+			end++;
+		}
+		while (end > p && (end[-1] == ' ' || end[-1] == ','))
+			end--;
+		if (end > p)
+			return set_str(&c->organization, p, (size_t)(end - p));
+	}
+	return 0;
 }
 
 /* "– Redaktionen", "— Jane Smith": a signature; returns the name's offset. */
@@ -1623,6 +1666,19 @@ static int attribution(const import_ctx *c, size_t i)
 		name_like(a->text, name_end(a->text), 5);
 }
 
+/* 1 when the attribution line starts with the name of an author found. */
+static int attributed_to_author(const import_ctx *c, size_t i)
+{
+	size_t k, n;
+	for (k = 0; k < c->nauthors; k++) {
+		n = strlen(c->authors[k]);
+		if (!strncmp(c->v[i].text, c->authors[k], n) &&
+		    (!c->v[i].text[n] || c->v[i].text[n] == ','))
+			return 1;
+	}
+	return 0;
+}
+
 static size_t uf_find(size_t *parent, size_t i)
 {
 	while (parent[i] != i)
@@ -1682,8 +1738,15 @@ static int pass_quotes(import_ctx *c)
 				copies++;
 				any_host |= host[j];
 			}
-		if (!copies && !host[i])
+		if (!copies && !host[i]) {
+			/* a quotation signed by the piece's author is a pull quote
+			 * even when the text says it in other words */
+			if (attribution(c, i) && attributed_to_author(c, i + 1)) {
+				b->role = R_QUOTE;
+				c->v[i + 1].role = R_ATTR;
+			}
 			continue;
+		}
 		if (r != i) {
 			/* a later copy of a quote or paragraph already given */
 			b->role = R_DROP;
