@@ -1104,7 +1104,7 @@ static void pass_chrome(import_ctx *c)
 static int particle(const char *w, size_t n)
 {
 	static const char *const ps[] = { "van", "von", "de", "der", "den", "la", "le", "du",
-		"da", "di", "del", "bin", "al", "ter", "ten", NULL };
+		"da", "di", "del", "bin", "al", "ter", "ten", "the", NULL };
 	size_t i;
 	for (i = 0; ps[i]; i++)
 		if (strlen(ps[i]) == n && !strncmp(w, ps[i], n))
