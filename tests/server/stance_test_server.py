@@ -242,9 +242,12 @@ def main():
     for s in servers:
         threading.Thread(target=s.serve_forever, daemon=True).start()
     print(port, flush=True)
+    # Stop when whoever started us is gone (a test that crashed before its
+    # clean-up), so no server outlives its test run.
+    parent = os.getppid()
     try:
-        while True:
-            time.sleep(3600)
+        while os.getppid() == parent:
+            time.sleep(0.5)
     except KeyboardInterrupt:
         pass
 
