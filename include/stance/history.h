@@ -23,6 +23,7 @@ typedef struct {
 	char *message;        /* the whole commit message */
 	char *id;             /* the document this revision is of */
 	int removed;          /* 1 when this commit removed the document */
+	int reextract;        /* 1 for a "Re-extract <id>" commit (same observation) */
 } stance_revision;
 
 typedef struct {
@@ -38,15 +39,17 @@ typedef struct {
 	int64_t until;        /* keep revisions with time < until (0: no bound) */
 	size_t max_count;     /* 0: all */
 	const char *id;       /* only this document; NULL: every document */
+	int include_reextract; /* 0: leave out "Re-extract <id>" commits */
 } stance_history_options;
 
 #define STANCE_HISTORY_OPTIONS_VERSION 1
-#define STANCE_HISTORY_OPTIONS_INIT { STANCE_HISTORY_OPTIONS_VERSION, 0, 0, 0, NULL }
+#define STANCE_HISTORY_OPTIONS_INIT { STANCE_HISTORY_OPTIONS_VERSION, 0, 0, 0, NULL, 0 }
 
 /*
  * The revisions reachable from HEAD that changed a document, newest first
  * by author time. With opts->id, only that document's; otherwise one entry per
- * document changed per commit. The list belongs to the caller.
+ * document changed per commit. Re-extractions are left out unless
+ * opts->include_reextract. The list belongs to the caller.
  */
 int stance_history_list(stance_revision_list *out, stance_repo *repo,
 	const stance_history_options *opts);

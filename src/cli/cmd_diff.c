@@ -19,6 +19,7 @@ typedef struct {
 	int stat;
 	int files;
 	int full;
+	int all;        /* --all: count "Re-extract" commits as revisions too */
 	long context;
 	int context_set;
 	stance_diff_unit by;
@@ -107,8 +108,10 @@ static int resolve_side(side *s, stance_repo *repo, const char *spec)
 	return error;
 }
 
-/* DOC alone: the revision before the latest against the latest. */
-static int resolve_previous(side *old_side, side *new_side, stance_repo *repo, const char *spec)
+/* DOC alone: the revision before the latest against the latest. Unless
+ * `all`, a re-extraction is not "the revision before": the comparison goes
+ * back to the last real observation. */
+static int resolve_previous(side *old_side, side *new_side, stance_repo *repo, const char *spec, int all)
 {
 	stance_revision rev;
 	stance_revision_list list = { 0 };
@@ -121,6 +124,7 @@ static int resolve_previous(side *old_side, side *new_side, stance_repo *repo, c
 	if ((error = rev_label(&new_side->label, &rev)) < 0)
 		goto done;
 	hopts.id = rev.id;
+	hopts.include_reextract = 1;
 	if ((error = stance_history_list(&list, repo, &hopts)) < 0)
 		goto done;
 	{
@@ -129,6 +133,8 @@ static int resolve_previous(side *old_side, side *new_side, stance_repo *repo, c
 		for (i = 0; i < list.count; i++)
 			if (!strcmp(list.items[i].commit, rev.commit))
 				break;
+		while (!all && i + 1 < list.count && list.items[i + 1].reextract)
+			i++;
 		if (i + 1 < list.count && !list.items[i + 1].removed) {
 			if ((error = stance_history_read(&old_side->doc, repo, rev.id, list.items[i + 1].commit)) < 0 ||
 			    (error = rev_label(&old_side->label, &list.items[i + 1])) < 0)
@@ -243,6 +249,7 @@ static int run_stat(cli_context *ctx, stance_repo *repo, const diff_args *a, sta
 	char **seen = NULL;
 	size_t nseen = 0;
 
+	hopts.include_reextract = a->all;
 	if (a->has_since)
 		hopts.since = stance_date_start(&a->since);
 	if (a->has_until)
@@ -272,6 +279,7 @@ static int run_stat(cli_context *ctx, stance_repo *repo, const diff_args *a, sta
 			if (!strcmp(list.items[j].id, newest->id))
 				oldest = &list.items[j];
 		one.id = newest->id;
+		one.include_reextract = a->all;
 		if ((error = stance_history_list(&all, repo, &one)) < 0) {
 			rc = cli_fail(error);
 			break;
@@ -334,6 +342,7 @@ static int run_diff(cli_context *ctx, stance_repo *repo_unused, int argc, char *
 		{ "files", no_argument, NULL, 'F' },
 		{ "context", required_argument, NULL, 'c' },
 		{ "full", no_argument, NULL, 'a' },
+		{ "all", no_argument, NULL, 'A' },
 		CLI_HELP_OPTION,
 		{ 0, 0, 0, 0 }
 	};
@@ -366,6 +375,7 @@ static int run_diff(cli_context *ctx, stance_repo *repo_unused, int argc, char *
 		case 's': a.stat = 1; break;
 		case 'F': a.files = 1; break;
 		case 'a': a.full = 1; break;
+		case 'A': a.all = 1; break;
 		case 'c':
 			{
 				char *end = NULL;
@@ -427,7 +437,7 @@ static int run_diff(cli_context *ctx, stance_repo *repo_unused, int argc, char *
 		goto done;
 	}
 	if (argc == 1) {
-		error = resolve_previous(&o, &n, repo, argv[0]);
+		error = resolve_previous(&o, &n, repo, argv[0], a.all);
 	} else if (argc == 2 && strchr(argv[0], '@') && strchr(argv[1], '@')) {
 		if ((error = resolve_side(&o, repo, argv[0])) == 0)
 			error = resolve_side(&n, repo, argv[1]);
@@ -486,7 +496,7 @@ done:
 const cli_command cmd_diff_entry = {
 	.name = "diff",
 	.usage = "[--format=term|porcelain|critic|html|json] [--by=word|sentence|paragraph|char] "
-		"[--positions] [--exit-code] [--context=N|--full] "
+		"[--positions] [--exit-code] [--context=N|--full] [--all] "
 		"(DOC | DOC REV1 [REV2] | DOC@REV DOC@REV | DOC1 DOC2 | --files OLD NEW | --stat [--since D] [--until D])",
 	.summary = "Show how a document's text and positions changed, as an editor would mark it.",
 	.needs_repo = 0,

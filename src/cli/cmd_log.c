@@ -39,6 +39,7 @@ static int run_log(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		{ "until", required_argument, NULL, 'u' },
 		{ "max-count", required_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "all", no_argument, NULL, 'a' },
 		CLI_HELP_OPTION,
 		{ 0, 0, 0, 0 }
 	};
@@ -68,6 +69,7 @@ static int run_log(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 			opts.max_count = (size_t)n;
 			break;
 		case 'j': json = 1; break;
+		case 'a': opts.include_reextract = 1; break;
 		case 'h': return cli_help(&cmd_log_entry);
 		default: return cli_usage_error(&cmd_log_entry, "unknown option");
 		}
@@ -131,7 +133,7 @@ done:
 
 const cli_command cmd_log_entry = {
 	.name = "log",
-	.usage = "[DOC] [-n N] [--since DATE] [--until DATE] [--json]",
+	.usage = "[DOC] [-n N] [--since DATE] [--until DATE] [--all] [--json]",
 	.summary = "List revisions, newest first, with date, author, message and words added/removed.",
 	.needs_repo = 1,
 	.run = run_log,

@@ -116,6 +116,7 @@ typedef struct {
 	char commit[GIT_OID_HEXSZ + 1], blob[GIT_OID_HEXSZ + 1], prev[GIT_OID_HEXSZ + 1];
 	int64_t time;
 	int tz, removed, has_prev;
+	int reextract;  /* a "Re-extract <id>" commit: same observation, new extraction */
 	char *id;
 } rev_row;
 
@@ -192,6 +193,7 @@ static int record(scan_state *st, const git_oid *old, const git_oid *new)
 		row->has_prev = 1;
 	}
 	row->removed = !new;
+	row->reextract = !strncmp(git_commit_message(st->commit), "Re-extract ", 11);
 	row->time = (int64_t)git_commit_author(st->commit)->when.time;
 	row->tz = git_commit_author(st->commit)->when.offset;
 done:
@@ -322,7 +324,7 @@ done:
 	return error;
 }
 
-#define CACHE_MAGIC "stance-history 1"
+#define CACHE_MAGIC "stance-history 2"
 
 static int cache_path(stance_buf *out, git_repository *git)
 {
@@ -371,6 +373,7 @@ static int cache_read(rev_table *t, git_oid *tip, const char *path)
 		row->time = (int64_t)tm;
 		row->tz = (int)tz;
 		row->removed = f[3][0] == '1';
+		row->reextract = f[3][1] == 'r';
 		if (strlen(f[0]) != GIT_OID_HEXSZ || (f[4][0] != '-' && strlen(f[4]) != GIT_OID_HEXSZ) ||
 		    (f[5][0] != '-' && strlen(f[5]) != GIT_OID_HEXSZ) || !(row->id = stance_strdup(f[6])))
 			goto done;
@@ -400,8 +403,8 @@ static void cache_write(const rev_table *t, const git_oid *tip, const char *path
 	stance_buf_printf(&out, CACHE_MAGIC " %s\n", git_oid_tostr(a, sizeof(a), tip));
 	for (i = 0; i < t->count; i++) {
 		const rev_row *r = &t->rows[i];
-		stance_buf_printf(&out, "%s %lld %d %d %s %s %s\n", r->commit, (long long)r->time, r->tz,
-			r->removed, r->removed ? "-" : r->blob, r->has_prev ? r->prev : "-", r->id);
+		stance_buf_printf(&out, "%s %lld %d %d%s %s %s %s\n", r->commit, (long long)r->time, r->tz,
+			r->removed, r->reextract ? "r" : "", r->removed ? "-" : r->blob, r->has_prev ? r->prev : "-", r->id);
 	}
 	/* A cache that cannot be written is only slower next time. */
 	if (stance_file_write_atomic(path, stance_buf_cstr(&out), out.size) < 0)
@@ -496,7 +499,8 @@ int stance_history_list(stance_revision_list *out, stance_repo *repo, const stan
 	}
 	for (i = 0; i < table.count; i++) {
 		const rev_row *r = &table.rows[i];
-		if ((opts->id && strcmp(r->id, opts->id)) || (opts->since && r->time < opts->since) ||
+		if ((opts->id && strcmp(r->id, opts->id)) || (r->reextract && !opts->include_reextract) ||
+		    (opts->since && r->time < opts->since) ||
 		    (opts->until && r->time >= opts->until))
 			continue;
 		items[n].row = r;
@@ -521,6 +525,8 @@ int stance_history_list(stance_revision_list *out, stance_repo *repo, const stan
 		}
 		error = push_revision(&b, commit, r->id, r->removed ? NULL : &blob,
 			r->has_prev ? &prev : NULL, r->removed);
+		if (!error)
+			out->items[out->count - 1].reextract = r->reextract;
 		git_commit_free(commit);
 		if (error < 0)
 			goto done;
@@ -641,6 +647,7 @@ int stance_history_resolve(stance_revision *rev, stance_document **doc, stance_r
 	if ((error = stance_store_resolve_id(&id, repo, stance_buf_cstr(&docpart))) < 0)
 		goto done;
 	opts.id = id.ptr;
+	opts.include_reextract = 1; /* a re-extraction is what the document says now */
 
 	if (!revpart || nth_form(revpart) >= 0 || looks_like_date(revpart)) {
 		long nth = revpart ? nth_form(revpart) : 0;

@@ -484,3 +484,26 @@ Test(repository, a_saved_web_page_is_extracted_and_kept_as_evidence, .fini = th_
 	stance_buf_dispose(&out);
 	free(dir);
 }
+
+Test(repository, re_extractions_are_left_out_of_log_and_diff_unless_asked, .fini = th_cleanup)
+{
+	char *dir = repo_with_history();
+	th_result r;
+	th_write(dir, "in/v3.md", "---\ntitle: \"Det kræver mod og vilje\"\nkind: debate\n---\n\n"
+		"Vi bør have mere frihed i kommunerne.\n\nDer er brug for en ny reform nu.\n");
+	OK(&r, dir, "add", "in/v3.md", "--id", "kl/debat", "-m", "Re-extract kl/debat"); th_result_free(&r);
+	OK(&r, dir, "log", "kl/debat");
+	cr_assert(!strstr(r.out.ptr, "Re-extract"), "%s", r.out.ptr);
+	th_result_free(&r);
+	OK(&r, dir, "log", "kl/debat", "--all");
+	cr_assert(strstr(r.out.ptr, "Re-extract kl/debat"), "%s", r.out.ptr);
+	th_result_free(&r);
+	/* the latest text is the re-extraction; the revision before it is the last observation */
+	OK(&r, dir, "diff", "kl/debat", "--format=porcelain");
+	cr_assert(strstr(r.out.ptr, "-skal") || strstr(r.out.ptr, "skal"), "compared with the 2020 text: %s", r.out.ptr);
+	th_result_free(&r);
+	OK(&r, dir, "show", "kl/debat", "--raw");
+	cr_assert(!strstr(r.out.ptr, "Kommunernes Fællesråd"), "show gives the re-extracted text: %s", r.out.ptr);
+	th_result_free(&r);
+	free(dir);
+}
