@@ -28,6 +28,7 @@ static int default_dir(stance_buf *out, const char *url)
 	return stance_buf_put(out, url + start, len - start);
 }
 
+/* Parses the options, clones, and records where this stance binary is. */
 static int run_clone(cli_context *ctx, stance_repo *unused, int argc, char **argv)
 {
 	extern const cli_command cmd_clone_entry;

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "sync_ui.h"
 
+/* Parses the options, takes the lock, pulls and reports. */
 static int run_pull(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 {
 	extern const cli_command cmd_pull_entry;

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "sync_ui.h"
 
+/* Parses the options, takes the lock, pushes and reports. */
 static int run_push(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 {
 	extern const cli_command cmd_push_entry;

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 
+/* Prints `s` as a JSON string. */
 static void json_string(FILE *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -21,6 +22,7 @@ static void json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+/* list (the default), add or remove. */
 static int run_remote(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 {
 	extern const cli_command cmd_remote_entry;

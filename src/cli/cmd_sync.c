@@ -31,12 +31,14 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* See sync_ui.h. */
 void sync_ui_progress_init(sync_ui_progress *p, int json)
 {
 	memset(p, 0, sizeof(*p));
 	p->enabled = !json && isatty(STDERR_FILENO);
 }
 
+/* Formats a byte count into `out` (caller's buffer). */
 static void human_bytes(char *out, size_t n, size_t bytes)
 {
 	if (bytes >= 1024 * 1024)
@@ -47,6 +49,7 @@ static void human_bytes(char *out, size_t n, size_t bytes)
 		snprintf(out, n, "%zu bytes", bytes);
 }
 
+/* See sync_ui.h. Draws on standard error, at most ten times a second. */
 int sync_ui_progress_cb(const stance_sync_progress *pr, void *payload)
 {
 	sync_ui_progress *p = payload;
@@ -81,6 +84,7 @@ int sync_ui_progress_cb(const stance_sync_progress *pr, void *payload)
 	return 0;
 }
 
+/* See sync_ui.h. */
 void sync_ui_progress_end(sync_ui_progress *p)
 {
 	if (p->drawn)
@@ -111,6 +115,7 @@ static void json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+/* The JSON name of an outcome; a static string. */
 static const char *outcome_name(stance_sync_outcome o)
 {
 	switch (o) {
@@ -121,6 +126,7 @@ static const char *outcome_name(stance_sync_outcome o)
 	}
 }
 
+/* Prints the result as one JSON object (docs/commands/sync.md#json). */
 static void print_json(cli_context *ctx, const char *command, const stance_sync_result *r, int error)
 {
 	FILE *out = ctx->out;
@@ -161,11 +167,13 @@ static void print_json(cli_context *ctx, const char *command, const stance_sync_
 	fprintf(out, "}\n");
 }
 
+/* One of two static words by count. */
 static const char *plural(size_t n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;
 }
 
+/* See sync_ui.h. */
 int sync_ui_report(cli_context *ctx, const char *command, const stance_sync_result *r,
 	int json, int error)
 {
@@ -221,6 +229,7 @@ int sync_ui_report(cli_context *ctx, const char *command, const stance_sync_resu
 	return CLI_OK;
 }
 
+/* See sync_ui.h. */
 int sync_ui_lock(stance_repo *repo)
 {
 	int error = stance_repo_lock(repo, stance_repo_lock_timeout());

@@ -24,6 +24,7 @@ typedef struct {
 	int side; /* 0 ours, 1 theirs */
 } hunk;
 
+/* Frees the passages; the report is left empty. */
 void stance_merge_report_clear(stance_merge_report *report)
 {
 	size_t i;
@@ -49,6 +50,7 @@ static int report_add(stance_merge_report *report, const char *text)
 	return 0;
 }
 
+/* FNV-1a, to compare blocks quickly. */
 static uint64_t hash_bytes(const char *p, size_t n)
 {
 	uint64_t h = 1469598103934665603ULL;
@@ -100,6 +102,7 @@ static int split_blocks(block_list *out, const char *text)
 	return 0;
 }
 
+/* Whether two blocks have the same bytes. */
 static int block_eq(const block *a, const block *b)
 {
 	return a->hash == b->hash && a->len == b->len && !memcmp(a->ptr, b->ptr, a->len);
@@ -192,6 +195,7 @@ done:
 	return error;
 }
 
+/* Orders edits by base position; an insertion before an edit at the same place. */
 static int hunk_cmp(const void *a, const void *b)
 {
 	const hunk *x = a, *y = b;
@@ -215,6 +219,7 @@ static int overlaps(size_t cs, size_t ce, const hunk *h)
 	return h->bs < ce && cs < h->be;
 }
 
+/* Appends blocks [from, to) separated by blank lines; `first` tracks the separator. */
 static int put_blocks(stance_buf *out, const block *items, size_t from, size_t to, int *first)
 {
 	size_t i;
@@ -271,6 +276,7 @@ static int describe(stance_buf *out, const char *what, size_t number, const bloc
 	return error;
 }
 
+/* Appends an already joined run of blocks, with the separator when needed. */
 static int append_blocks_text(stance_buf *out, int *first, const char *text, size_t len)
 {
 	int error = 0;
@@ -282,6 +288,7 @@ static int append_blocks_text(stance_buf *out, int *first, const char *text, siz
 	return error ? error : stance_buf_put(out, text, len);
 }
 
+/* See merge.h. */
 int stance_merge_body(stance_buf *ours_pick, stance_buf *theirs_pick,
 	stance_merge_report *report, const char *base, const char *ours,
 	const char *theirs)
@@ -363,6 +370,7 @@ done:
 	return error;
 }
 
+/* Field values equal, with NULL and "" the same (unset). */
 static int streq(const char *a, const char *b)
 {
 	if (!a || !*a)
@@ -397,6 +405,7 @@ static int extras_key(stance_buf *out, const stance_document *doc)
 	return error;
 }
 
+/* Replaces `to`'s authors with a copy of `from`'s. */
 static int copy_authors(stance_document *to, const stance_document *from)
 {
 	size_t i;
@@ -411,6 +420,7 @@ static const char *const merged_fields[] = {
 	"title", "kind", "organization", "publication", "published", "language", "source", "id", NULL
 };
 
+/* See merge.h. */
 int stance_merge_document(stance_buf *ours_pick, stance_buf *theirs_pick,
 	stance_merge_report *report, const char *base, size_t base_len,
 	const char *ours, size_t ours_len, const char *theirs, size_t theirs_len,

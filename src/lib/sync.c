@@ -44,6 +44,7 @@ void stance_sync_result_clear(stance_sync_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* Records a merged document in the result (a copy; the result owns it), once. */
 static int result_add_merged(stance_sync_result *r, const char *id)
 {
 	char **grown;
@@ -60,6 +61,7 @@ static int result_add_merged(stance_sync_result *r, const char *id)
 	return 0;
 }
 
+/* Records a conflicting passage in the result; the result owns the copies. */
 static int result_add_conflict(stance_sync_result *r, const char *id, const char *passage)
 {
 	stance_sync_conflict *grown = realloc(r->conflicts, (r->conflict_count + 1) * sizeof(*grown));
@@ -150,6 +152,7 @@ typedef struct {
 	size_t seen_objects, seen_bytes;
 } sync_ctx;
 
+/* Frees what the context owns; secrets are wiped first. */
 static void ctx_dispose(sync_ctx *c)
 {
 	stance_buf_dispose(&c->url);
@@ -312,6 +315,9 @@ out:
 	return error;
 }
 
+/* libgit2 asks for credentials: ssh-agent, then key files, for ssh; STANCE_TOKEN,
+ * then git's helpers, for http(s). One try each, so a refusal ends in an error
+ * rather than a loop. The credential belongs to libgit2. */
 static int credentials_cb(git_credential **out, const char *url, const char *username_from_url,
 	unsigned int allowed, void *payload)
 {
@@ -402,6 +408,7 @@ static int report_progress(sync_ctx *c, stance_sync_stage stage, size_t cur, siz
 	return 0;
 }
 
+/* Incoming transfer progress, passed on to the caller's callback. */
 static int transfer_cb(const git_indexer_progress *s, void *payload)
 {
 	sync_ctx *c = payload;
@@ -412,11 +419,13 @@ static int transfer_cb(const git_indexer_progress *s, void *payload)
 	return report_progress(c, STANCE_SYNC_RECEIVING, s->received_objects, s->total_objects, s->received_bytes);
 }
 
+/* Outgoing transfer progress, passed on to the caller's callback. */
 static int push_transfer_cb(unsigned int current, unsigned int total, size_t bytes, void *payload)
 {
 	return report_progress(payload, STANCE_SYNC_SENDING, current, total, bytes);
 }
 
+/* The server's verdict on each ref we pushed; a refusal is remembered for the message. */
 static int push_update_cb(const char *refname, const char *status, void *payload)
 {
 	sync_ctx *c = payload;
@@ -455,6 +464,7 @@ static int sideband_cb(const char *str, int len, void *payload)
 	return 0;
 }
 
+/* Wires our callbacks into libgit2's, with the context as payload. */
 static void set_callbacks(git_remote_callbacks *cb, sync_ctx *c)
 {
 	cb->sideband_progress = sideband_cb;
@@ -481,6 +491,7 @@ void stance_remote_array_free(stance_remote_array *list)
 	list->count = 0;
 }
 
+/* See sync.h. */
 int stance_remote_add(stance_repo *repo, const char *name, const char *url)
 {
 	git_remote *remote = NULL;
@@ -503,6 +514,7 @@ int stance_remote_add(stance_repo *repo, const char *name, const char *url)
 	return error;
 }
 
+/* See sync.h. */
 int stance_remote_remove(stance_repo *repo, const char *name)
 {
 	git_remote *remote = NULL;
@@ -515,11 +527,13 @@ int stance_remote_remove(stance_repo *repo, const char *name)
 	return 0;
 }
 
+/* Orders remotes by name. */
 static int remote_cmp(const void *a, const void *b)
 {
 	return strcmp(((const stance_remote_info *)a)->name, ((const stance_remote_info *)b)->name);
 }
 
+/* See sync.h. The list and its strings belong to the caller. */
 int stance_remote_list(stance_remote_array *out, stance_repo *repo)
 {
 	git_strarray names = { 0 };
@@ -621,6 +635,8 @@ static int is_relative_path(const char *url)
 	return !colon || (slash && slash < colon);
 }
 
+/* Looks up the remote for an operation; the remote belongs to the caller. Fills
+ * the context's URL (a private copy) and its redacted form for messages. */
 static int remote_open(git_remote **out, sync_ctx *c)
 {
 	int error = git_remote_lookup(out, c->git, c->remote_name);
@@ -646,6 +662,7 @@ static int remote_open(git_remote **out, sync_ctx *c)
 	return 0;
 }
 
+/* Copies remote, URL and branch names into the result, which owns them. */
 static int fill_result_names(sync_ctx *c, const char *branch)
 {
 	stance_sync_result *r = c->result;
@@ -744,6 +761,7 @@ typedef struct {
 	size_t count;
 } change_list;
 
+/* Frees a change list and its paths. */
 static void changes_free(change_list *l)
 {
 	size_t i;
@@ -752,11 +770,14 @@ static void changes_free(change_list *l)
 	free(l->items);
 }
 
+/* Orders changes by path. */
 static int change_cmp(const void *a, const void *b)
 {
 	return strcmp(((const change *)a)->path, ((const change *)b)->path);
 }
 
+/* The paths changed from tree `from` to tree `to` (NULL: empty), sorted; the
+ * list belongs to the caller (changes_free). */
 static int collect_changes(change_list *out, git_repository *git, git_tree *from, git_tree *to)
 {
 	git_diff *diff = NULL;
@@ -793,6 +814,7 @@ done:
 	return error;
 }
 
+/* The change of `path`, or NULL; borrowed from the list. */
 static const change *find_change(const change_list *l, const char *path)
 {
 	change key;
@@ -800,6 +822,7 @@ static const change *find_change(const change_list *l, const char *path)
 	return l->count ? bsearch(&key, l->items, l->count, sizeof(*l->items), change_cmp) : NULL;
 }
 
+/* Puts a blob entry into an in-memory index. */
 static int index_put(git_index *idx, const char *path, const git_oid *id, uint32_t mode)
 {
 	git_index_entry e;
@@ -810,6 +833,7 @@ static int index_put(git_index *idx, const char *path, const git_oid *id, uint32
 	return git_index_add(idx, &e);
 }
 
+/* Appends a blob's bytes to `out`. */
 static int blob_text(stance_buf *out, git_repository *git, const git_oid *id)
 {
 	git_blob *blob = NULL;
@@ -1097,6 +1121,7 @@ static int state_path(stance_buf *out, git_repository *git, const char *file)
 	return stance_buf_printf(out, "%s" STATE_DIR "%s%s", git_repository_path(git), file ? "/" : "", file ? file : "");
 }
 
+/* See sync.h. */
 int stance_sync_in_progress(stance_repo *repo)
 {
 	stance_buf p = STANCE_BUF_INIT;
@@ -1285,6 +1310,7 @@ done:
 	return error;
 }
 
+/* Fetches every branch of the remote into refs/remotes/<remote>/; counts what came. */
 static int do_fetch(sync_ctx *c, git_remote *remote)
 {
 	git_fetch_options fo;
@@ -1305,6 +1331,7 @@ static int do_fetch(sync_ctx *c, git_remote *remote)
 	return 0;
 }
 
+/* Puts the branch's commit id into the result. */
 static int head_hex(sync_ctx *c, const char *branch)
 {
 	stance_buf ref = STANCE_BUF_INIT;
@@ -1325,6 +1352,7 @@ static void saved_state_free(saved_state *s);
  * --json shows them, and the operation is refused. */
 static int refuse_while_waiting(sync_ctx *c);
 
+/* Fetch, then merge main and snapshots; the remote is the caller's. */
 static int pull_with(sync_ctx *c, git_remote *remote, const char *branch)
 {
 	int error;
@@ -1339,6 +1367,8 @@ static int pull_with(sync_ctx *c, git_remote *remote, const char *branch)
 	return head_hex(c, branch);
 }
 
+/* Sets up the context for an operation on `remote_name` (default "origin"):
+ * the main branch's name into `branch`, the remote into `remote` (caller frees). */
 static int ctx_begin(sync_ctx *c, git_remote **remote, stance_buf *branch, stance_sync_result *result,
 	stance_repo *repo, const char *remote_name, const stance_sync_options *opts)
 {
@@ -1356,6 +1386,7 @@ static int ctx_begin(sync_ctx *c, git_remote **remote, stance_buf *branch, stanc
 	return fill_result_names(c, branch->ptr);
 }
 
+/* See sync.h. */
 int stance_sync_pull(stance_sync_result *result, stance_repo *repo, const char *remote_name,
 	const stance_sync_options *opts)
 {
@@ -1393,6 +1424,7 @@ typedef struct {
 	git_indexer_progress stats;
 } pack_sink;
 
+/* Feeds packbuilder output into the remote's pack writer. */
 static int pack_to_sink(void *buf, size_t size, void *payload)
 {
 	pack_sink *s = payload;
@@ -1621,6 +1653,7 @@ done:
 	return error;
 }
 
+/* See sync.h. */
 int stance_sync_push(stance_sync_result *result, stance_repo *repo, const char *remote_name,
 	const stance_sync_options *opts)
 {
@@ -1643,6 +1676,7 @@ int stance_sync_push(stance_sync_result *result, stance_repo *repo, const char *
 	return error;
 }
 
+/* See sync.h: pull, push, and again while the remote moved in between. */
 int stance_sync_run(stance_sync_result *result, stance_repo *repo, const char *remote_name,
 	const stance_sync_options *opts)
 {
@@ -1691,6 +1725,7 @@ static int refuse_while_waiting(sync_ctx *c)
 		"with 'stance sync --continue' or 'stance sync --abort'");
 }
 
+/* Frees what a loaded state owns. */
 static void saved_state_free(saved_state *s)
 {
 	size_t i;
@@ -1699,6 +1734,8 @@ static void saved_state_free(saved_state *s)
 	free(s->ids);
 }
 
+/* Reads the record of a stopped merge into `s` (freed with saved_state_free);
+ * with `result`, its conflicts are added there too. */
 static int load_state(saved_state *s, stance_sync_result *result, stance_repo *repo)
 {
 	stance_buf path = STANCE_BUF_INIT, text = STANCE_BUF_INIT;
@@ -1763,6 +1800,7 @@ done:
 	return error;
 }
 
+/* Forgets a stopped merge: its refs and its record. */
 static int clear_state(git_repository *git)
 {
 	stance_buf path = STANCE_BUF_INIT;
@@ -1821,6 +1859,7 @@ done:
 	return error;
 }
 
+/* See sync.h. */
 int stance_sync_abort(stance_repo *repo)
 {
 	git_repository *git = stance_repo_git(repo);
@@ -1857,6 +1896,7 @@ done:
 	return error;
 }
 
+/* See sync.h. */
 int stance_sync_continue(stance_sync_result *result, stance_buf *remote_out,
 	stance_repo *repo, stance_sync_take take)
 {
@@ -2018,6 +2058,7 @@ static int install_hooks(git_repository *git)
 	return error;
 }
 
+/* See sync.h. */
 int stance_sync_clone(stance_repo **out, stance_sync_result *result, const char *url,
 	const char *path, const stance_sync_options *opts)
 {
