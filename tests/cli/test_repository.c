@@ -498,10 +498,23 @@ Test(repository, re_extractions_are_left_out_of_log_and_diff_unless_asked, .fini
 	OK(&r, dir, "log", "kl/debat", "--all");
 	cr_assert(strstr(r.out.ptr, "Re-extract kl/debat"), "%s", r.out.ptr);
 	th_result_free(&r);
-	/* the latest text is the re-extraction; the revision before it is the last observation */
-	OK(&r, dir, "diff", "kl/debat", "--format=porcelain");
-	cr_assert(strstr(r.out.ptr, "-skal") || strstr(r.out.ptr, "skal"), "compared with the 2020 text: %s", r.out.ptr);
-	th_result_free(&r);
+	/* a second re-extraction: 'diff DOC' goes back past both to the last observation */
+	th_write(dir, "in/v4.md", "---\ntitle: \"Det kræver mod\"\nkind: debate\n---\n\n"
+		"Vi bør have mere frihed i kommunerne.\n\nDer er brug for en ny reform nu.\n");
+	OK(&r, dir, "add", "in/v4.md", "--id", "kl/debat", "-m", "Re-extract kl/debat"); th_result_free(&r);
+	{
+		stance_buf want = STANCE_BUF_INIT, want_all = STANCE_BUF_INIT;
+		th_sh(dir, &want, "printf 'a/kl/debat@%%s' $(git rev-parse --short=7 HEAD~2)");
+		th_sh(dir, &want_all, "printf 'a/kl/debat@%%s' $(git rev-parse --short=7 HEAD~1)");
+		OK(&r, dir, "diff", "kl/debat", "--format=porcelain");
+		cr_assert(strstr(r.out.ptr, want.ptr), "compared with the last observation %s: %s", want.ptr, r.out.ptr);
+		th_result_free(&r);
+		OK(&r, dir, "diff", "kl/debat", "--format=porcelain", "--all");
+		cr_assert(strstr(r.out.ptr, want_all.ptr), "--all: with the re-extraction %s: %s", want_all.ptr, r.out.ptr);
+		th_result_free(&r);
+		stance_buf_dispose(&want);
+		stance_buf_dispose(&want_all);
+	}
 	OK(&r, dir, "show", "kl/debat", "--raw");
 	cr_assert(!strstr(r.out.ptr, "Kommunernes Fællesråd"), "show gives the re-extracted text: %s", r.out.ptr);
 	th_result_free(&r);
