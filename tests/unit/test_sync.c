@@ -176,11 +176,12 @@ static void fetched_story(int later_first)
 	save(t.a, "kl/page", "Page", "Første udgave.\n", NULL, 1600000000);
 	sync_ok(t.a, NULL);
 	sync_ok(t.b, NULL);
-	/* both fetched the page: a at 10:00, b at 12:00 */
+	/* both fetched the page: a at 10:00, b at 12:00; the commit dates say
+	 * the opposite, so only the Fetched-At trailers can decide */
 	save(t.a, "kl/page", "Page", "Udgave set klokken ti.\n",
-		"Source: https://example.org/page\nFetched-At: 2026-11-20T10:00:00Z\n", 1763632800);
+		"Source: https://example.org/page\nFetched-At: 2026-11-20T10:00:00Z\n", 1763650000);
 	save(t.b, "kl/page", "Page", "Udgave set klokken tolv.\n",
-		"Source: https://example.org/page\nFetched-At: 2026-11-20T12:00:00Z\n", 1763640000);
+		"Source: https://example.org/page\nFetched-At: 2026-11-20T12:00:00Z\n", 1763600000);
 	if (later_first) {
 		sync_ok(t.b, NULL);
 		sync_ok(t.a, NULL);
