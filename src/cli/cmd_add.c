@@ -86,6 +86,30 @@ static int read_document(pending *p, stance_repo *repo, const add_options *o)
 		p->raw = data;
 		data = (stance_buf)STANCE_BUF_INIT;
 		p->raw_ext = "html";
+	} else if (has_ext(p->file, ".txt")) {
+		/* Text saved from a web page: metadata found, page chrome dropped. */
+		stance_import_rules *rules = NULL;
+		stance_import_options io = STANCE_IMPORT_OPTIONS_INIT;
+		stance_buf report = STANCE_BUF_INIT;
+		if ((error = stance_import_rules_load(&rules, stance_repo_workdir(repo))) == 0) {
+			io.rules = rules;
+			io.language = stance_repo_language(repo);
+			error = stance_import_text(&p->doc, stance_buf_cstr(&data), data.size, p->file, &io, &report);
+		}
+		if (report.size)
+			fprintf(stderr, "stance: %s", report.ptr);
+		stance_buf_dispose(&report);
+		stance_import_rules_free(rules);
+		if (error < 0) {
+			cli_fail(error);
+			goto done;
+		}
+		if (!o->id && !stance_document_get(p->doc, "id")) {
+			stance_buf id = STANCE_BUF_INIT;
+			if (stance_import_suggest_id(&id, p->doc, NULL) == 0 && id.size)
+				stance_document_set(p->doc, "id", id.ptr);
+			stance_buf_dispose(&id);
+		}
 	} else if ((error = stance_document_parse(&p->doc, stance_buf_cstr(&data), data.size, p->file)) < 0) {
 		cli_fail(error);
 		goto done;

@@ -520,3 +520,20 @@ Test(repository, re_extractions_are_left_out_of_log_and_diff_unless_asked, .fini
 	th_result_free(&r);
 	free(dir);
 }
+
+Test(repository, a_saved_text_page_is_imported_with_its_metadata, .fini = th_cleanup)
+{
+	char *dir = th_tmpdir(), *seed = th_shared("corpus/seeds/000_c9d68bdf9739242c.txt");
+	th_result r;
+	OK(&r, dir, "init"); th_result_free(&r);
+	OK(&r, dir, "add", seed);
+	cr_assert(strstr(r.out.ptr, "Added "), "%s", r.out.ptr);
+	th_result_free(&r);
+	OK(&r, dir, "list", "--json");
+	cr_assert(strstr(r.out.ptr, "\"kind\": \"debate\""), "%s", r.out.ptr);
+	cr_assert(strstr(r.out.ptr, "\"date\": \"2020-12-04\""), "%s", r.out.ptr);
+	cr_assert(strstr(r.out.ptr, "Det kræver mod og vilje"), "%s", r.out.ptr);
+	th_result_free(&r);
+	free(seed);
+	free(dir);
+}
