@@ -468,3 +468,34 @@ Test(sync, url_redaction_keeps_the_user_and_drops_the_secret)
 	cr_assert_str_eq(b.ptr, "/srv/git/x.git");
 	stance_buf_dispose(&b);
 }
+
+Test(sync, a_remote_with_unrelated_history_is_refused_by_name, .fini = th_cleanup)
+{
+	char *dir = th_tmpdir();
+	stance_buf p1 = STANCE_BUF_INIT, p2 = STANCE_BUF_INIT;
+	stance_repo *one = NULL, *two = NULL;
+	stance_sync_result r = STANCE_SYNC_RESULT_INIT;
+	char *before, *after;
+	stance_buf_printf(&p1, "%s/one", dir);
+	stance_buf_printf(&p2, "%s/two", dir);
+	check(stance_repo_init(&one, p1.ptr), "init one");
+	check(stance_repo_init(&two, p2.ptr), "init two");
+	check(stance_repo_lock(two, 1000), "lock");
+	check(stance_remote_add(two, "other", "../one"), "remote add");
+	/* two inits in the same second make the same commit: make one's differ */
+	cr_assert_eq(th_sh(p1.ptr, NULL, "git commit -q --amend --no-verify -m 'Another beginning'"), 0);
+	before = sh_out(p2.ptr, "git rev-parse main");
+	cr_assert_eq(stance_sync_pull(&r, two, "other", NULL), STANCE_EINVALID, "%s", stance_error_last());
+	cr_assert(strstr(stance_error_last(), "'other'") && strstr(stance_error_last(), "shares no history"),
+		"%s", stance_error_last());
+	after = sh_out(p2.ptr, "git rev-parse main");
+	cr_assert_str_eq(before, after, "nothing moved");
+	stance_sync_result_clear(&r);
+	free(before);
+	free(after);
+	stance_repo_free(one);
+	stance_repo_free(two);
+	stance_buf_dispose(&p1);
+	stance_buf_dispose(&p2);
+	free(dir);
+}
