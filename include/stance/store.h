@@ -86,6 +86,14 @@ typedef void (*stance_check_cb)(const char *path, size_t line, const char *probl
 int stance_store_check(size_t *problems, stance_repo *repo, int staged,
 	const char *const *ids, size_t nids, stance_check_cb cb, void *payload);
 
+/*
+ * Commits the working folder's file `relpath` (such as ".stance/config") as
+ * it is, with `message`; nothing when it equals the stored one. The caller
+ * holds the lock.
+ */
+int stance_store_commit_file(stance_save_result *result, stance_repo *repo, const char *relpath,
+	const char *message);
+
 /* Appends a trailer line "Key: value\n" (value kept on one line). */
 int stance_store_trailer(stance_buf *out, const char *key, const char *value);
 

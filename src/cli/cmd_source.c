@@ -9,6 +9,22 @@
 
 extern const cli_command cmd_source_entry;
 
+/* The sources are part of the repository's record: each change is a commit,
+ * so teammates get it with the documents and its history is kept. */
+static int commit_config(stance_repo *repo, const char *what, const char *id)
+{
+	stance_save_result result;
+	stance_buf msg = STANCE_BUF_INIT;
+	int error;
+	if ((error = stance_repo_lock(repo, stance_repo_lock_timeout())) == 0) {
+		stance_buf_printf(&msg, "%s %s\n", what, id);
+		error = stance_store_commit_file(&result, repo, ".stance/config", msg.ptr);
+		stance_repo_unlock(repo);
+	}
+	stance_buf_dispose(&msg);
+	return error < 0 ? cli_fail(error) : CLI_OK;
+}
+
 static int source_add(stance_repo *repo, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -53,6 +69,8 @@ static int source_add(stance_repo *repo, int argc, char **argv)
 	src.noise = noise;
 	if ((error = stance_source_add(repo, &src)) < 0)
 		rc = cli_fail(error);
+	else
+		rc = commit_config(repo, "Add source", src.id);
 done:
 	free(sel);
 	free(rem);
@@ -162,7 +180,7 @@ static int run_source(cli_context *ctx, stance_repo *repo, int argc, char **argv
 			return cli_usage_error(&cmd_source_entry, "'source remove' needs one ID");
 		if ((error = stance_source_remove(repo, argv[2])) < 0)
 			return cli_fail(error);
-		return CLI_OK;
+		return commit_config(repo, "Remove source", argv[2]);
 	}
 	return cli_usage_error(&cmd_source_entry, "'%s' is not a subcommand (add, list, remove)", argv[1]);
 }

@@ -578,3 +578,45 @@ done:
 	git_index_free(index);
 	return error;
 }
+
+int stance_store_commit_file(stance_save_result *result, stance_repo *repo, const char *relpath,
+	const char *message)
+{
+	git_repository *git = stance_repo_git(repo);
+	git_signature *author = NULL;
+	git_index *index = NULL;
+	stance_buf full = STANCE_BUF_INIT, data = STANCE_BUF_INIT;
+	git_oid old_blob, new_blob, tree, commit;
+	int error;
+
+	memset(result, 0, sizeof(*result));
+	if ((error = stance_buf_printf(&full, "%s%s", stance_repo_workdir(repo), relpath)) < 0 ||
+	    (error = stance_file_read(&data, full.ptr)) < 0)
+		goto done;
+	if ((error = git_blob_create_from_buffer(&new_blob, git, stance_buf_cstr(&data), data.size)) < 0) {
+		error = stance_git_error(error, "%s: cannot store the file", relpath);
+		goto done;
+	}
+	if (blob_at(&old_blob, git, "HEAD", relpath) == 0 && git_oid_equal(&old_blob, &new_blob))
+		goto done;
+	git_error_clear();
+	if ((error = updated_tree(&tree, git, "HEAD", relpath, &new_blob)) < 0) {
+		error = stance_git_error(error, "%s: cannot store the file", relpath);
+		goto done;
+	}
+	if ((error = stance_git_signature(&author, git, NULL, NULL, 0, 0)) < 0 ||
+	    (error = stance_git_commit_tree(&commit, git, "HEAD", author, message, &tree)) < 0)
+		goto done;
+	result->changed = 1;
+	git_oid_tostr(result->commit, sizeof(result->commit), &commit);
+	if ((error = git_repository_index(&index, git)) < 0 ||
+	    (error = git_index_add_bypath(index, relpath)) < 0 ||
+	    (error = git_index_write(index)) < 0)
+		error = stance_git_error(error, "%s: cannot update the git index", relpath);
+done:
+	git_index_free(index);
+	git_signature_free(author);
+	stance_buf_dispose(&full);
+	stance_buf_dispose(&data);
+	return error;
+}
