@@ -308,27 +308,52 @@ int stance_document_set_body(stance_document *doc, const char *markdown, size_t 
 
 /* ---- validation ---- */
 
+/* Line and byte column of data[pos] for a message: counted only when there
+ * is something to report, so the scan itself need not track lines. */
+static void utf8_where(const char *data, size_t pos, size_t *line, size_t *col)
+{
+	size_t i, l = 1, start = 0;
+	for (i = 0; i < pos; i++)
+		if (data[i] == '\n') {
+			l++;
+			start = i + 1;
+		}
+	*line = l;
+	*col = pos - start + 1;
+}
+
 int stance_utf8_validate(const char *data, size_t len, const char *origin)
 {
-	size_t pos = 0, line = 1, line_start = 0;
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	size_t pos = 0, line, col;
 	while (pos < len) {
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t n;
-		if (data[pos] == '\0')
+		/* eight ASCII bytes at a time: no high bit set and no NUL byte */
+		while (len - pos >= 8) {
+			uint64_t w;
+			memcpy(&w, data + pos, 8);
+			if ((w & highs) || ((w - ones) & ~w & highs))
+				break;
+			pos += 8;
+		}
+		if (pos >= len)
+			break;
+		if (data[pos] == '\0') {
+			utf8_where(data, pos, &line, &col);
 			return stance_error_set(STANCE_EPARSE, "%s: line %zu, byte %zu: contains a NUL byte",
-				origin ? origin : "input", line, pos - line_start + 1);
+				origin ? origin : "input", line, col);
+		}
 		if ((unsigned char)data[pos] < 0x80) {
-			if (data[pos] == '\n') {
-				line++;
-				line_start = pos + 1;
-			}
 			pos++;
 			continue;
 		}
 		n = utf8proc_iterate((const utf8proc_uint8_t *)data + pos, (utf8proc_ssize_t)(len - pos), &cp);
-		if (n < 0)
+		if (n < 0) {
+			utf8_where(data, pos, &line, &col);
 			return stance_error_set(STANCE_EPARSE, "%s: line %zu, byte %zu: invalid UTF-8",
-				origin ? origin : "input", line, pos - line_start + 1);
+				origin ? origin : "input", line, col);
+		}
 		pos += (size_t)n;
 	}
 	return 0;
