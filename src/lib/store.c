@@ -119,7 +119,8 @@ static int update_workdir(stance_repo *repo, const char *path, const char *data,
 
 	if ((error = stance_buf_printf(&full, "%s%s", stance_repo_workdir(repo), path)) < 0 ||
 	    (error = stance_mkdirs_for(full.ptr)) < 0 ||
-	    (error = stance_file_write_atomic(full.ptr, data, len)) < 0)
+	    /* no fsync: the file is a copy of what the commit already holds */
+	    (error = stance_file_write_replace(full.ptr, data, len, 0)) < 0)
 		goto done;
 	if ((error = git_repository_index(&index, git)) < 0 ||
 	    (error = git_index_add_bypath(index, path)) < 0 ||
