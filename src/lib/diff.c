@@ -956,11 +956,6 @@ typedef struct {
 	size_t i0, i1, j0, j1;
 } gap;
 
-static size_t block_words(const char *text, const stance_diff_block *b)
-{
-	return seg_count_words(text + b->start, b->end - b->start);
-}
-
 static int cmp_u64(const void *x, const void *y)
 {
 	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
@@ -1069,18 +1064,19 @@ static int align_blocks(engine *e)
 		ngaps++;
 	}
 
-	/* unmatched blocks: their words and bags */
+	/* unmatched blocks: their bags; a bag holds one hash per word or CJK
+	 * token, so its size is the block's word count (no second tokenising) */
 	for (i = 0; i < onb; i++)
 		if (ostate[i] == B_LONE) {
-			ow[i] = block_words(d->old_text, &d->ob[i]);
 			if (make_bag(&obag[i], d->old_text + d->ob[i].start, d->ob[i].end - d->ob[i].start) < 0)
 				goto done;
+			ow[i] = obag[i].n;
 		}
 	for (j = 0; j < nnb; j++)
 		if (nstate[j] == B_LONE) {
-			nw[j] = block_words(d->new_text, &d->nb[j]);
 			if (make_bag(&nbag[j], d->new_text + d->nb[j].start, d->nb[j].end - d->nb[j].start) < 0)
 				goto done;
+			nw[j] = nbag[j].n;
 		}
 
 	/* 1. the same block, unchanged, in another place: a move */
