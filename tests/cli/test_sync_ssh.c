@@ -1,0 +1,140 @@
+/*
+ * test_sync_ssh.c: clone, push and pull over ssh against a real OpenSSH
+ * server on loopback (started by each test on 127.0.0.1 and a free port):
+ * key files, the server's host key checked against known_hosts (plain and
+ * hashed), an unknown host and a key the server refuses.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+static char *server_dir;
+static char server_port[16];
+
+static void run_ok(th_result *r, const char *dir, const char *const args[])
+{
+	th_run(r, dir, NULL, args);
+	cr_assert_eq(r->status, 0, "stance %s failed (%d): %s%s", args[0], r->status, r->err.ptr, r->out.ptr);
+}
+#define OK0(dir, ...) do { th_result r_; run_ok(&r_, (dir), (const char *const[]){ __VA_ARGS__, NULL }); th_result_free(&r_); } while (0)
+
+static char *path_in(const char *dir, const char *name)
+{
+	stance_buf b = STANCE_BUF_INIT;
+	stance_buf_printf(&b, "%s/%s", dir, name);
+	return stance_buf_detach(&b);
+}
+
+static void fini(void)
+{
+	if (server_dir) {
+		char *script = th_source("tests/fixtures/sync/ssh-server.sh");
+		th_sh("/", NULL, "'%s' stop '%s'", script, server_dir);
+		free(script);
+		free(server_dir);
+		server_dir = NULL;
+	}
+	th_cleanup();
+}
+
+/* Starts sshd in dir/srv, makes dir/hub.git with a stance repository in it,
+ * and returns its ssh:// URL. HOME becomes the folder with the accepted key;
+ * known_hosts is left empty. */
+static char *ssh_hub(const char *dir)
+{
+	char *script = th_source("tests/fixtures/sync/ssh-server.sh");
+	stance_buf out = STANCE_BUF_INIT, url = STANCE_BUF_INIT;
+	char *home, *user;
+	int rc = th_sh(dir, &out, "'%s' start srv", script);
+	cr_assert_eq(rc, 0, "the test ssh server did not start: %s", stance_buf_cstr(&out));
+	snprintf(server_port, sizeof(server_port), "%.*s", (int)strcspn(out.ptr, "\n"), out.ptr);
+	server_dir = path_in(dir, "srv");
+	cr_assert_eq(th_sh(dir, NULL, "git init -q --bare -b main hub.git"), 0);
+	OK0(dir, "init", "seed");
+	cr_assert_eq(th_sh(dir, NULL, "git -C seed push -q ../hub.git main"), 0);
+	home = path_in(dir, "srv/home");
+	setenv("HOME", home, 1);
+	unsetenv("SSH_AUTH_SOCK");
+	stance_buf_clear(&out);
+	cr_assert_eq(th_sh(dir, &out, "id -un"), 0);
+	user = stance_buf_detach(&out);
+	user[strcspn(user, "\n")] = '\0';
+	stance_buf_printf(&url, "ssh://%s@127.0.0.1:%s%s/hub.git", user, server_port, dir);
+	free(user);
+	free(home);
+	free(script);
+	return stance_buf_detach(&url);
+}
+
+/* Records the server's host key for [127.0.0.1]:port in HOME's known_hosts. */
+static void trust_server(const char *dir, int hashed)
+{
+	cr_assert_eq(th_sh(dir, NULL, "printf '[127.0.0.1]:%s %%s\\n' \"$(cut -d' ' -f1,2 srv/host_key.pub)\" "
+		"> srv/home/.ssh/known_hosts%s", server_port,
+		hashed ? " && ssh-keygen -q -H -f srv/home/.ssh/known_hosts >/dev/null 2>&1" : ""), 0);
+}
+
+Test(sync_ssh, clone_push_and_pull_with_a_key_file, .fini = fini)
+{
+	char *dir = th_tmpdir(), *url = ssh_hub(dir), *a, *b, *text;
+	th_result r;
+	trust_server(dir, 0);
+	OK0(dir, "clone", url, "a");
+	OK0(dir, "clone", url, "b");
+	a = path_in(dir, "a");
+	b = path_in(dir, "b");
+	th_write(dir, "in.md", "---\ntitle: Over ssh\n---\nVi skal dele over ssh.\n");
+	OK0(a, "add", "../in.md", "--id", "kl/ssh");
+	OK0(a, "sync");
+	th_run(&r, b, NULL, (const char *const[]){ "pull", "--json", NULL });
+	cr_assert_eq(r.status, 0, "%s", r.err.ptr);
+	cr_assert(strstr(r.out.ptr, "\"outcome\":\"fast-forward\""), "%s", r.out.ptr);
+	th_result_free(&r);
+	text = th_read(b, "kl/ssh.md");
+	cr_assert(strstr(text, "over ssh"), "%s", text);
+	free(text); free(a); free(b); free(url); free(dir);
+}
+
+Test(sync_ssh, a_hashed_known_hosts_entry_is_honoured, .fini = fini)
+{
+	char *dir = th_tmpdir(), *url = ssh_hub(dir), *kh;
+	trust_server(dir, 1);
+	kh = th_read(dir, "srv/home/.ssh/known_hosts");
+	cr_assert(!strncmp(kh, "|1|", 3), "the entry is hashed: %s", kh);
+	OK0(dir, "clone", url, "a");
+	free(kh); free(url); free(dir);
+}
+
+Test(sync_ssh, an_unknown_host_and_a_refused_key_are_named, .fini = fini)
+{
+	char *dir = th_tmpdir(), *url = ssh_hub(dir), *stranger;
+	th_result r;
+	/* known_hosts empty: no connection to a host we cannot check */
+	TH_RUN(&r, dir, "clone", url, "a");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "remote 'origin'") && strstr(r.err.ptr, url), "%s", r.err.ptr);
+	cr_assert(strstr(r.err.ptr, "not in ~/.ssh/known_hosts"), "%s", r.err.ptr);
+	cr_assert(!th_exists(dir, "a"), "nothing half-written");
+	th_result_free(&r);
+	/* a host key that differs from the recorded one */
+	cr_assert_eq(th_sh(dir, NULL, "printf '[127.0.0.1]:%s %%s\\n' \"$(cut -d' ' -f1,2 "
+		"srv/stranger/.ssh/id_ecdsa.pub)\" > srv/home/.ssh/known_hosts", server_port), 0);
+	TH_RUN(&r, dir, "clone", url, "a");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "not the one ~/.ssh/known_hosts records"), "%s", r.err.ptr);
+	th_result_free(&r);
+	/* the right host, a key the server does not accept */
+	trust_server(dir, 0);
+	cr_assert_eq(th_sh(dir, NULL, "cp srv/home/.ssh/known_hosts srv/stranger/.ssh/"), 0);
+	stranger = path_in(dir, "srv/stranger");
+	setenv("HOME", stranger, 1);
+	TH_RUN(&r, dir, "clone", url, "a");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "login to remote 'origin'") && strstr(r.err.ptr, "ssh key"), "%s", r.err.ptr);
+	cr_assert(!th_exists(dir, "a"));
+	th_result_free(&r);
+	free(stranger); free(url); free(dir);
+}
