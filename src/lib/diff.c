@@ -1399,8 +1399,8 @@ static int run_engine(stance_diff *d, const stance_diff_options *opts, const cha
 				touched[1][b] = 1;
 		}
 	}
-	if (positions_extract_masked(&d->pos[0], markers, language, d->old_text, d->old_len, touched[0], d->onb) < 0 ||
-	    positions_extract_masked(&d->pos[1], markers, language, d->new_text, d->new_len, touched[1], d->nnb) < 0 ||
+	if (positions_extract_masked(&d->pos[0], markers, language, d->old_text, d->old_len, d->ob, touched[0], d->onb) < 0 ||
+	    positions_extract_masked(&d->pos[1], markers, language, d->new_text, d->new_len, d->nb, touched[1], d->nnb) < 0 ||
 	    stance_positions_compare(&d->changes, &d->pos[0], &d->pos[1]) < 0)
 		goto done;
 	/* a position restated in other words may have lost (or gained) its
@@ -1417,9 +1417,9 @@ static int run_engine(stance_diff *d, const stance_diff_options *opts, const cha
 			stance_position_list all_old = { 0 }, all_new = { 0 };
 			int r = 0;
 			if (added)
-				r = positions_extract_masked(&all_old, NULL, language, d->old_text, d->old_len, touched[0], d->onb);
+				r = positions_extract_masked(&all_old, NULL, language, d->old_text, d->old_len, d->ob, touched[0], d->onb);
 			if (r == 0 && removed)
-				r = positions_extract_masked(&all_new, NULL, language, d->new_text, d->new_len, touched[1], d->nnb);
+				r = positions_extract_masked(&all_new, NULL, language, d->new_text, d->new_len, d->nb, touched[1], d->nnb);
 			if (r == 0 && all_old.count * lone < 4000000 && all_new.count * lone < 4000000)
 				r = positions_pair_restated(&d->changes, &d->pos[0], &d->pos[1], &all_old, &all_new);
 			stance_position_list_free(&all_old);

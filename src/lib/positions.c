@@ -284,27 +284,29 @@ void stance_position_list_free(stance_position_list *list)
 }
 
 /* Text with whitespace runs collapsed and Markdown emphasis marks and heading
- * hashes left as they are; caller frees. */
+ * hashes left as they are; caller frees. Written straight into one buffer of
+ * the input's size (the result is never longer). */
 static char *collapse(const char *s, size_t n)
 {
-	stance_buf b = STANCE_BUF_INIT;
-	size_t i;
+	char *out = malloc(n + 1);
+	size_t i, o = 0;
 	int sp = 0;
+	if (!out) {
+		stance_error_oom();
+		return NULL;
+	}
 	for (i = 0; i < n; i++) {
 		if (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r') {
-			sp = b.size > 0;
+			sp = o > 0;
 			continue;
 		}
-		if (sp && stance_buf_putc(&b, ' ') < 0)
-			goto fail;
+		if (sp)
+			out[o++] = ' ';
 		sp = 0;
-		if (stance_buf_putc(&b, s[i]) < 0)
-			goto fail;
+		out[o++] = s[i];
 	}
-	return stance_buf_detach(&b);
-fail:
-	stance_buf_dispose(&b);
-	return NULL;
+	out[o] = '\0';
+	return out;
 }
 
 /* A heading's text without its "#" marks. Caller frees. */
@@ -340,32 +342,38 @@ static int is_number_marker(const char *text, const seg_token *num, const seg_to
 int stance_positions_extract(stance_position_list *out, const stance_positions *p,
 	const char *language, const char *body, size_t len)
 {
-	return positions_extract_masked(out, p, language, body, len, NULL, 0);
+	return positions_extract_masked(out, p, language, body, len, NULL, NULL, 0);
 }
 
 int positions_extract_masked(stance_position_list *out, const stance_positions *p,
-	const char *language, const char *body, size_t len, const uint8_t *only, size_t nonly)
+	const char *language, const char *body, size_t len, const stance_diff_block *given,
+	const uint8_t *only, size_t nonly)
 {
 	stance_diff_block *blocks = NULL;
-	size_t nblocks = 0, i, alloc = 0;
+	const stance_diff_block *bks = given;
+	size_t nblocks = given ? nonly : 0, i, alloc = 0;
 	seg_tokens t = { 0 };
 	size_t *ends = NULL, nends = 0, aends = 0;
 	char *section = NULL;
+	/* the heading the section name comes from, read only when a statement
+	 * needs it: most headings of a long text head blocks never listed */
+	const stance_diff_block *heading = NULL;
 	const char *lang = p ? effective_language(p, language) : NULL;
 	int error = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (!(section = stance_strdup("")))
-		return -1;
-	if (seg_blocks(&blocks, &nblocks, body, len) < 0)
-		goto done;
+	if (!given) {
+		if (seg_blocks(&blocks, &nblocks, body, len) < 0)
+			goto done;
+		bks = blocks;
+	}
 	for (i = 0; i < nblocks; i++) {
-		const stance_diff_block *bk = &blocks[i];
+		const stance_diff_block *bk = &bks[i];
 		size_t s, first = 0;
 		if (bk->kind == STANCE_BLOCK_HEADING) {
+			heading = bk;
 			free(section);
-			if (!(section = heading_text(body + bk->start, bk->end - bk->start)))
-				goto done;
+			section = NULL;
 			continue;
 		}
 		if (bk->kind == STANCE_BLOCK_CODE || (only && (i >= nonly || !only[i])))
@@ -414,6 +422,9 @@ int positions_extract_masked(stance_position_list *out, const stance_positions *
 					}
 					out->items = np;
 				}
+				if (!section && !(section = heading ? heading_text(body + heading->start,
+					heading->end - heading->start) : stance_strdup("")))
+					goto done;
 				np = &out->items[out->count];
 				np->start = a;
 				np->end = b;

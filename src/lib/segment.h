@@ -62,11 +62,13 @@ uint64_t seg_hash_normalized(const char *text, size_t len);
 size_t seg_fold(char *out, const char *text, size_t len);
 
 /* stance_positions_extract over the blocks i with only[i] set (all when
- * `only` is NULL); headings are still read for the sections. With `p` NULL,
- * every sentence is listed. (positions.c) */
+ * `only` is NULL); headings are still read for the sections. `blocks`, when
+ * not NULL, are seg_blocks() of the body already (nonly of them), so they are
+ * not cut again. With `p` NULL, every sentence is listed. (positions.c) */
 struct stance_positions;
 int positions_extract_masked(stance_position_list *out, const struct stance_positions *p,
-	const char *language, const char *body, size_t len, const uint8_t *only, size_t nonly);
+	const char *language, const char *body, size_t len, const stance_diff_block *blocks,
+	const uint8_t *only, size_t nonly);
 
 /* A statement left removed (added) may be restated without a marker on the
  * other side: each is paired with the most alike sentence of old_all/new_all
