@@ -502,3 +502,40 @@ Test(sync, a_remote_with_unrelated_history_is_refused_by_name, .fini = th_cleanu
 	stance_buf_dispose(&p2);
 	free(dir);
 }
+
+Test(sync, a_title_changed_on_both_sides_stops_and_ours_can_be_taken, .fini = th_cleanup)
+{
+	team t;
+	stance_buf da = STANCE_BUF_INIT, db = STANCE_BUF_INIT;
+	stance_sync_result r = STANCE_SYNC_RESULT_INIT;
+	char *text;
+	team_make(&t);
+	stance_buf_printf(&da, "%s/a", t.dir);
+	stance_buf_printf(&db, "%s/b", t.dir);
+	save(t.a, "kl/doc", "Gammel titel", "Tekst.\n\nMere tekst.\n", NULL, 1600000000);
+	sync_ok(t.a, NULL);
+	sync_ok(t.b, NULL);
+	/* both retitle; a also edits the second paragraph, which must survive */
+	save(t.a, "kl/doc", "Titel fra A", "Tekst.\n\nMere tekst fra A.\n", NULL, 1600000100);
+	save(t.b, "kl/doc", "Titel fra B", "Tekst.\n\nMere tekst.\n", NULL, 1600000200);
+	sync_ok(t.a, NULL);
+	cr_assert_eq(stance_sync_run(&r, t.b, NULL, NULL), STANCE_ECONFLICT);
+	cr_assert_eq(r.conflict_count, 1);
+	cr_assert_str_eq(r.conflicts[0].passage, "front matter field 'title'");
+	stance_sync_result_clear(&r);
+	check(stance_sync_continue(&r, NULL, t.b, STANCE_SYNC_TAKE_OURS), "continue --ours");
+	stance_sync_result_clear(&r);
+	sync_ok(t.b, NULL);
+	sync_ok(t.a, NULL);
+	text = th_read(da.ptr, "kl/doc.md");
+	cr_assert(strstr(text, "Titel fra B") && strstr(text, "Mere tekst fra A."), "%s", text);
+	free(text);
+	{
+		char *st = sh_out(db.ptr, "git status --porcelain --untracked-files=no");
+		cr_assert_str_eq(st, "", "the working folder is clean after continue");
+		free(st);
+	}
+	stance_buf_dispose(&da);
+	stance_buf_dispose(&db);
+	team_free(&t);
+}
