@@ -979,6 +979,18 @@ static int emit_move(engine *e, size_t i, size_t j)
 	return 0;
 }
 
+/* A cheap key of a block's bytes for finding its twin: its length and its
+ * first and last eight bytes, mixed. */
+static uint64_t twin_key(const char *t, size_t n)
+{
+	uint64_t x = 0, y = 0, h;
+	memcpy(&x, t, n < 8 ? n : 8);
+	if (n > 8)
+		memcpy(&y, t + n - 8, 8);
+	h = (x * 0x9E3779B97F4A7C15ULL) ^ (y * 0xC2B2AE3D27D4EB4FULL) ^ (n * 0x165667B19E3779F9ULL);
+	return h ^ (h >> 31);
+}
+
 static int align_blocks(engine *e)
 {
 	stance_diff *d = e->d;
@@ -991,7 +1003,8 @@ static int align_blocks(engine *e)
 	gap *gaps = NULL;
 	long long pair_budget = MOVE_PAIR_BUDGET;
 	uint64_t *by_size = NULL;
-	size_t nsized = 0, *cand = NULL, *seen = NULL, *hits = NULL;
+	uint32_t *twin = NULL;
+	size_t nsized = 0, *cand = NULL, *seen = NULL, *hits = NULL, tcap;
 	int error = -1, r;
 
 	a = malloc((onb + 1) * sizeof(*a));
@@ -1017,10 +1030,28 @@ static int align_blocks(engine *e)
 		if (!(a[i] = intern(e, seg_hash_normalized(d->old_text + d->ob[i].start,
 			d->ob[i].end - d->ob[i].start))))
 			goto done;
-	for (j = 0; j < nnb; j++)
-		if (!(b[j] = intern(e, seg_hash_normalized(d->new_text + d->nb[j].start,
-			d->nb[j].end - d->nb[j].start))))
+	/* A new block with the very bytes of an old one has its id: most blocks
+	 * of an amended law are unchanged, and finding the old twin (a table of
+	 * old blocks by length and first and last bytes, then memcmp) is much
+	 * cheaper than the whitespace-collapsing hash. */
+	for (tcap = 1024; tcap < onb * 4; tcap <<= 1)
+		;
+	if (!(twin = malloc(tcap * sizeof(uint32_t)))) {
+		stance_error_oom();
+		goto done;
+	}
+	memset(twin, 0xFF, tcap * sizeof(uint32_t));
+	for (i = 0; i < onb; i++)
+		twin[twin_key(d->old_text + d->ob[i].start, d->ob[i].end - d->ob[i].start) & (tcap - 1)] = (uint32_t)i;
+	for (j = 0; j < nnb; j++) {
+		const char *t = d->new_text + d->nb[j].start;
+		size_t n = d->nb[j].end - d->nb[j].start;
+		uint32_t k = twin[twin_key(t, n) & (tcap - 1)];
+		if (k != UINT32_MAX && d->ob[k].end - d->ob[k].start == n && !memcmp(d->old_text + d->ob[k].start, t, n))
+			b[j] = a[k];
+		else if (!(b[j] = intern(e, seg_hash_normalized(t, n))))
 			goto done;
+	}
 	if ((r = patience_diff(e, a, onb, b, nnb, ca, cb)) < 0)
 		goto done;
 	if (r) {
@@ -1299,6 +1330,7 @@ done:
 	free(first_old);
 	free(next_old);
 	free(by_size);
+	free(twin);
 	free(cand);
 	free(seen);
 	free(hits);
