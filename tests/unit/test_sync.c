@@ -7,19 +7,6 @@
 
 #include "helpers.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-/* libgit2 1.5 leaks PCRE2 match data whenever a config pattern does not match
- * (every remote lookup checks url.*.insteadOf), and a few strings of its ssh
- * transport's connection setup and of libssh2's known-hosts list; fixed
- * upstream later, not ours to fix. Keeps
- * LeakSanitizer builds meaningful for our own code. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-	/* by module: without frame pointers in libgit2 the stacks stop there */
-	return "leak:libpcre2-8.so\nleak:libgit2.so\nleak:libssh2.so\n";
-}
-#endif
 
 typedef struct {
 	char *dir;          /* holds hub.git, a/, b/ */
