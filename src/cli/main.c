@@ -206,6 +206,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "stance: '%s' is not a stance command; see 'stance help'\n", argv[i]);
 		return CLI_USAGE;
 	}
+	/* As git does: -C changes folder first, so every path argument is
+	 * read relative to DIR. */
+	if (strcmp(ctx.cwd, ".") != 0) {
+		if (chdir(ctx.cwd) != 0) {
+			fprintf(stderr, "stance: -C %s: cannot change to that folder: %s\n", ctx.cwd, strerror(errno));
+			return CLI_ERROR;
+		}
+		ctx.cwd = ".";
+	}
 	env = getenv("NO_COLOR");
 	if (ctx.color_mode == -1)
 		ctx.color = isatty(STDOUT_FILENO) && !(env && *env) &&

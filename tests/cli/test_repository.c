@@ -551,3 +551,22 @@ Test(repository, source_changes_are_committed, .fini = th_cleanup)
 	stance_buf_dispose(&out);
 	free(dir);
 }
+
+Test(repository, dash_C_reads_paths_relative_to_its_folder, .fini = th_cleanup)
+{
+	char *dir = th_tmpdir();
+	stance_buf sub = STANCE_BUF_INIT;
+	th_result r;
+	stance_buf_printf(&sub, "%s/repo", dir);
+	OK(&r, dir, "init", "repo"); th_result_free(&r);
+	th_write(dir, "repo/in/a.md", "---\nid: x/a\n---\nText.\n");
+	OK(&r, "/", "-C", sub.ptr, "add", "in/a.md");
+	cr_assert(strstr(r.out.ptr, "Added x/a"), "%s", r.out.ptr);
+	th_result_free(&r);
+	TH_RUN(&r, "/", "-C", "/nonexistent/folder", "list");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "-C /nonexistent/folder: cannot change to that folder"), "%s", r.err.ptr);
+	th_result_free(&r);
+	stance_buf_dispose(&sub);
+	free(dir);
+}
