@@ -1041,13 +1041,21 @@ static int align_blocks(engine *e)
 		goto done;
 	}
 	memset(twin, 0xFF, tcap * sizeof(uint32_t));
-	for (i = 0; i < onb; i++)
-		twin[twin_key(d->old_text + d->ob[i].start, d->ob[i].end - d->ob[i].start) & (tcap - 1)] = (uint32_t)i;
+	/* open addressing, linear probing; equal old blocks are kept once */
+	for (i = 0; i < onb; i++) {
+		size_t slot = twin_key(d->old_text + d->ob[i].start, d->ob[i].end - d->ob[i].start) & (tcap - 1);
+		while (twin[slot] != UINT32_MAX && a[twin[slot]] != a[i])
+			slot = (slot + 1) & (tcap - 1);
+		twin[slot] = (uint32_t)i;
+	}
 	for (j = 0; j < nnb; j++) {
 		const char *t = d->new_text + d->nb[j].start;
-		size_t n = d->nb[j].end - d->nb[j].start;
-		uint32_t k = twin[twin_key(t, n) & (tcap - 1)];
-		if (k != UINT32_MAX && d->ob[k].end - d->ob[k].start == n && !memcmp(d->old_text + d->ob[k].start, t, n))
+		size_t n = d->nb[j].end - d->nb[j].start, slot = twin_key(t, n) & (tcap - 1);
+		uint32_t k;
+		while ((k = twin[slot]) != UINT32_MAX &&
+		       (d->ob[k].end - d->ob[k].start != n || memcmp(d->old_text + d->ob[k].start, t, n)))
+			slot = (slot + 1) & (tcap - 1);
+		if (k != UINT32_MAX)
 			b[j] = a[k];
 		else if (!(b[j] = intern(e, seg_hash_normalized(t, n))))
 			goto done;
