@@ -282,25 +282,35 @@ size_t seg_count_words(const char *text, size_t len)
 	return n;
 }
 
+/* Whitespace as the normalised hash sees it. */
+static inline int hash_space(unsigned char c)
+{
+	return c <= ' ' && (c == ' ' || c == '\n' || c == '\t' || c == '\r');
+}
+
+/* The same FNV-1a stream as byte-at-a-time with a pending-space flag, but
+ * walked as runs: a run of whitespace, then a run of content bytes in a
+ * tight loop whose common test is one comparison (byte above ' '). */
 uint64_t seg_hash_normalized(const char *text, size_t len)
 {
+	const unsigned char *s = (const unsigned char *)text;
 	uint64_t h = 1469598103934665603ULL;
 	size_t i = 0;
-	int pending_space = 0, any = 0;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
-		if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-			pending_space = any;
-			continue;
-		}
-		if (pending_space) {
+	int any = 0;
+	for (;;) {
+		while (i < len && hash_space(s[i]))
+			i++;
+		if (i == len)
+			break;
+		if (any) {
 			h ^= ' ';
 			h *= 1099511628211ULL;
-			pending_space = 0;
 		}
-		h ^= c;
-		h *= 1099511628211ULL;
 		any = 1;
+		while (i < len && !hash_space(s[i])) {
+			h ^= s[i++];
+			h *= 1099511628211ULL;
+		}
 	}
 	return h;
 }
