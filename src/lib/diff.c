@@ -405,12 +405,6 @@ done:
 
 /* ---------------------------------------------------------------- bags */
 
-static int cmp_u32(const void *x, const void *y)
-{
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-	return a < b ? -1 : a > b;
-}
-
 /* Sorted hashes of the case-folded words of text[0,len): a bag for Dice. */
 typedef struct {
 	uint32_t *h;
@@ -446,7 +440,7 @@ static int make_bag(bag *out, const char *text, size_t len)
 		out->h[out->n++] = x;
 	}
 	free(t.items);
-	qsort(out->h, out->n, sizeof(uint32_t), cmp_u32);
+	seg_sort_u32(out->h, out->n);
 	return 0;
 }
 

@@ -448,12 +448,6 @@ done:
 	return error;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* Sorted 32-bit hashes of the folded words, for overlap counting. */
 static int word_bag(uint32_t **out, size_t *n, const char *text, size_t len)
 {
@@ -486,7 +480,7 @@ static int word_bag(uint32_t **out, size_t *n, const char *text, size_t len)
 		h[(*n)++] = x;
 	}
 	folded_free(&f);
-	qsort(h, *n, sizeof(*h), cmp_u32);
+	seg_sort_u32(h, *n);
 	*out = h;
 	return 0;
 }

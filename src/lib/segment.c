@@ -315,6 +315,72 @@ uint64_t seg_hash_normalized(const char *text, size_t len)
 	return h;
 }
 
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+static void insertion_u32(uint32_t *v, size_t n)
+{
+	size_t i;
+	for (i = 1; i < n; i++) {
+		uint32_t x = v[i];
+		size_t j = i;
+		while (j > 0 && v[j - 1] > x) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
+}
+
+/* Quicksort (median of three moved to the front, Hoare's partition), the
+ * larger side looped on; past `depth` levels the rest goes to qsort, so a
+ * bad input cannot make it quadratic. */
+static void quick_u32(uint32_t *v, size_t n, int depth)
+{
+	while (n > 24) {
+		size_t i, j, m = n / 2;
+		uint32_t p, t;
+		if (depth-- == 0) {
+			qsort(v, n, sizeof(*v), cmp_u32);
+			return;
+		}
+		/* the median of v[0], v[m], v[n-1] into v[0] */
+		if (v[m] < v[0]) { t = v[m]; v[m] = v[0]; v[0] = t; }
+		if (v[n - 1] < v[m]) { t = v[n - 1]; v[n - 1] = v[m]; v[m] = t; }
+		if (v[m] < v[0]) { t = v[m]; v[m] = v[0]; v[0] = t; }
+		t = v[m]; v[m] = v[0]; v[0] = t;
+		p = v[0];
+		i = (size_t)-1;
+		j = n;
+		for (;;) {
+			do i++; while (v[i] < p);
+			do j--; while (v[j] > p);
+			if (i >= j)
+				break;
+			t = v[i]; v[i] = v[j]; v[j] = t;
+		}
+		/* [0, j] <= p <= [j + 1, n), both sides non-empty */
+		if (j + 1 < n - j - 1) {
+			quick_u32(v, j + 1, depth);
+			v += j + 1;
+			n -= j + 1;
+		} else {
+			quick_u32(v + j + 1, n - j - 1, depth);
+			n = j + 1;
+		}
+	}
+	insertion_u32(v, n);
+}
+
+int seg_sort_u32(uint32_t *v, size_t n)
+{
+	quick_u32(v, n, 64);
+	return 0;
+}
+
 size_t seg_fold(char *out, const char *text, size_t len)
 {
 	size_t p = 0, o = 0;

@@ -57,6 +57,10 @@ size_t seg_count_words(const char *text, size_t len);
  * leading and trailing whitespace dropped, so reflowed text hashes alike. */
 uint64_t seg_hash_normalized(const char *text, size_t len);
 
+/* Sorts v[0, n) ascending: an inlined quicksort, as bags of word hashes are
+ * sorted often and qsort's callback per comparison dominated. Always 0. */
+int seg_sort_u32(uint32_t *v, size_t n);
+
 /* Lowercase-folds one word token into `out` (caller-owned, >= 4*len+1 bytes
  * is always enough); returns the folded length. */
 size_t seg_fold(char *out, const char *text, size_t len);
