@@ -229,6 +229,22 @@ static int fold_words(folded *f, const char *text, size_t len)
 static int match_folded(const stance_positions *p, const char *language, const folded *f)
 {
 	size_t m, i, k;
+	unsigned char first[256] = { 0 };
+	int any = 0;
+	/* no marker can start at a word whose first byte starts none of the
+	 * markers' first words: one look-up rules out most sentences */
+	for (m = 0; m < p->count; m++)
+		if (!language || !strcmp(language, p->items[m].language)) {
+			first[(unsigned char)p->items[m].words[0][0]] = 1;
+			any = 1;
+		}
+	if (!any)
+		return 0;
+	for (i = 0; i < f->n; i++)
+		if (first[(unsigned char)f->w[i][0]])
+			break;
+	if (i == f->n)
+		return 0;
 	for (m = 0; m < p->count; m++) {
 		const marker *mk = &p->items[m];
 		/* a language with markers of its own uses only those */

@@ -65,7 +65,7 @@ static inline seg_kind classify(int32_t cp)
 	}
 }
 
-static int push(seg_tokens *out, size_t start, size_t end, seg_kind kind)
+static inline int push(seg_tokens *out, size_t start, size_t end, seg_kind kind)
 {
 	if (out->count == out->alloc) {
 		size_t n = out->alloc ? out->alloc * 2 : 256;
@@ -96,7 +96,7 @@ int seg_tokenize(seg_tokens *out, const char *text, size_t len)
 
 /* Adds the grapheme run text[gstart, p) of `kind`, merged into the token
  * before it where words or spaces run on, and "word ' word" joined. */
-static int emit(seg_tokens *out, const char *text, size_t gstart, size_t p, seg_kind kind, int graphemes)
+static inline int emit(seg_tokens *out, const char *text, size_t gstart, size_t p, seg_kind kind, int graphemes)
 {
 	if (out->count) {
 		seg_token *last = &out->items[out->count - 1];
@@ -145,9 +145,23 @@ int seg_tokenize_ex(seg_tokens *out, const char *text, size_t len, int graphemes
 				q++;
 			}
 			state = 0;
+			p = q;
+			/* the usual case, a token that neither continues the one before
+			 * nor follows an apostrophe, is appended here; emit() does the rest */
+			if (out->count && out->count < out->alloc) {
+				seg_token *last = &out->items[out->count - 1];
+				int word = kind == SEG_WORD && !graphemes;
+				if (!(last->kind == kind && (kind == SEG_SPACE || word)) &&
+				    !(word && last->kind == SEG_PUNCT)) {
+					last[1].start = gstart;
+					last[1].end = q;
+					last[1].kind = kind;
+					out->count++;
+					continue;
+				}
+			}
 			if (emit(out, text, gstart, q, kind, graphemes) < 0)
 				return -1;
-			p = q;
 			continue;
 		}
 		/* one grapheme by utf8proc's rules */
@@ -386,8 +400,16 @@ size_t seg_fold(char *out, const char *text, size_t len)
 	size_t p = 0, o = 0;
 	while (p < len) {
 		int32_t cp;
-		size_t n = decode(&cp, text, len, p);
+		size_t n;
 		utf8proc_ssize_t w;
+		/* ASCII bytes fold in a loop of their own */
+		while (p < len && (unsigned char)text[p] < 0x80) {
+			unsigned char c = (unsigned char)text[p++];
+			out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+		if (p >= len)
+			break;
+		n = decode(&cp, text, len, p);
 		if (cp < 0x80) {
 			out[o++] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
 		} else {
