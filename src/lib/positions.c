@@ -226,6 +226,28 @@ static int fold_words(folded *f, const char *text, size_t len)
 	return 0;
 }
 
+/* fold_words over tokens [t0, t1) of `text` already cut: the tokens of a
+ * sentence inside its block are the ones cutting the sentence alone gives
+ * (they start and end on token boundaries), so it is not cut again. */
+static int fold_tokens(folded *f, const char *text, const seg_tokens *t, size_t t0, size_t t1)
+{
+	size_t i, o = 0, len = t1 > t0 ? t->items[t1 - 1].end - t->items[t0].start : 0;
+	memset(f, 0, sizeof(*f));
+	f->arena = malloc(4 * len + (t1 - t0) + 1);
+	f->w = malloc((t1 - t0 + 1) * sizeof(char *));
+	if (!f->arena || !f->w) {
+		folded_free(f);
+		return stance_error_oom();
+	}
+	for (i = t0; i < t1; i++) {
+		if (t->items[i].kind != SEG_WORD && t->items[i].kind != SEG_CJK)
+			continue;
+		f->w[f->n++] = f->arena + o;
+		o += seg_fold(f->arena + o, text + t->items[i].start, t->items[i].end - t->items[i].start) + 1;
+	}
+	return 0;
+}
+
 static int match_folded(const stance_positions *p, const char *language, const folded *f)
 {
 	size_t m, i, k;
@@ -423,7 +445,7 @@ int positions_extract_masked(stance_position_list *out, const stance_positions *
 			if (!p) {
 				hit = 1; /* every sentence */
 			} else {
-				if (fold_words(&f, body + a, b - a) < 0)
+				if (fold_tokens(&f, body + bk->start, &t, lead, last) < 0)
 					goto done;
 				hit = match_folded(p, lang, &f);
 				folded_free(&f);
