@@ -451,16 +451,13 @@ static double bag_dice(const bag *a, const bag *b)
 		return 1.0;
 	if (2.0 * (double)(a->n < b->n ? a->n : b->n) / (double)(a->n + b->n) < 0.3)
 		return 0.0;
+	/* without branches on the values: they are hashes, so which side
+	 * steps next is a coin toss the branch predictor keeps losing */
 	while (i < a->n && j < b->n) {
-		if (a->h[i] == b->h[j]) {
-			common++;
-			i++;
-			j++;
-		} else if (a->h[i] < b->h[j]) {
-			i++;
-		} else {
-			j++;
-		}
+		uint32_t x = a->h[i], y = b->h[j];
+		common += x == y;
+		i += x <= y;
+		j += y <= x;
 	}
 	return 2.0 * (double)common / (double)(a->n + b->n);
 }
@@ -1223,10 +1220,12 @@ static int align_blocks(engine *e)
 				else
 					hi = mid;
 			}
-			for (end = lo; end < nsized && (by_size[end] >> 32) == nbag[j].h[w]; end++)
+			/* a common word (in more than 64 old blocks) says nothing; its
+			 * run is not walked to the end to find that out */
+			for (end = lo; end < nsized && end - lo <= 64 && (by_size[end] >> 32) == nbag[j].h[w]; end++)
 				;
 			if (end - lo > 64)
-				continue; /* a common word says nothing */
+				continue;
 			for (; lo < end; lo++) {
 				size_t k = (size_t)(by_size[lo] & 0xFFFFFFFFu);
 				if (seen[k] != j + 1) {

@@ -530,16 +530,12 @@ static double dice(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 	size_t i = 0, j = 0, common = 0;
 	if (na + nb == 0)
 		return 1.0;
+	/* branch-free steps: the values are hashes (see bag_dice in diff.c) */
 	while (i < na && j < nb) {
-		if (a[i] == b[j]) {
-			common++;
-			i++;
-			j++;
-		} else if (a[i] < b[j]) {
-			i++;
-		} else {
-			j++;
-		}
+		uint32_t x = a[i], y = b[j];
+		common += x == y;
+		i += x <= y;
+		j += y <= x;
 	}
 	return 2.0 * (double)common / (double)(na + nb);
 }
