@@ -48,6 +48,9 @@ typedef struct {
 	uint64_t *keys;
 	uint32_t *vals;
 	size_t cap, nids;
+	/* word counts of the unmatched blocks (from their bags), SIZE_MAX for
+	 * the others; kept for the statistics */
+	size_t *words[2];
 } engine;
 
 static int push_op(stance_diff *d, stance_diff_op_kind op, stance_diff_unit unit,
@@ -1307,6 +1310,17 @@ static int align_blocks(engine *e)
 		i = i1;
 		j = j1;
 	}
+	/* the word counts outlive the pairing, for count_stats(): blocks
+	 * without a bag have none */
+	for (i = 0; i < onb; i++)
+		if (!obag[i].h)
+			ow[i] = SIZE_MAX;
+	for (j = 0; j < nnb; j++)
+		if (!nbag[j].h)
+			nw[j] = SIZE_MAX;
+	e->words[0] = ow;
+	e->words[1] = nw;
+	ow = nw = NULL;
 	error = 0;
 done:
 	for (i = 0; obag && i < onb; i++)
@@ -1342,21 +1356,46 @@ done:
 
 #define DEFAULT_MAX_COST 200000000LL
 
-static void count_stats(stance_diff *d)
+/* Words of text[start, end), from the blocks' counts when an op of whole
+ * blocks covers exactly blocks from `first` on and each of them has a
+ * count; else by tokenising. A block after the first must start with an
+ * ASCII byte: after the line feed before it, that is a token boundary in
+ * the whole range too (a combining mark there would join the line feed). */
+static size_t range_words(const engine *e, int side, const stance_diff_op *o, size_t first,
+	size_t start, size_t end)
 {
+	const stance_diff *d = e->d;
+	const stance_diff_block *bl = side ? d->nb : d->ob;
+	const char *text = side ? d->new_text : d->old_text;
+	size_t nbl = side ? d->nnb : d->onb, b, sum = 0;
+	const size_t *w = e->words[side];
+	if (w && o->unit == STANCE_DIFF_BLOCK && first < nbl && bl[first].start == start)
+		for (b = first; b < nbl && bl[b].start < end && w[b] != SIZE_MAX; b++) {
+			if (b > first && (unsigned char)text[bl[b].start] >= 0x80)
+				break;
+			sum += w[b];
+			if (bl[b].end == end)
+				return sum;
+		}
+	return seg_count_words(text + start, end - start);
+}
+
+static void count_stats(const engine *e)
+{
+	stance_diff *d = e->d;
 	size_t k;
 	stance_diff_stats *st = &d->stats;
 	for (k = 0; k < d->nops; k++) {
 		const stance_diff_op *o = &d->ops[k];
 		switch (o->op) {
 		case STANCE_DIFF_INSERT:
-			st->words_added += seg_count_words(d->new_text + o->new_start, o->new_end - o->new_start);
+			st->words_added += range_words(e, 1, o, o->new_block, o->new_start, o->new_end);
 			break;
 		case STANCE_DIFF_DELETE:
-			st->words_removed += seg_count_words(d->old_text + o->old_start, o->old_end - o->old_start);
+			st->words_removed += range_words(e, 0, o, o->old_block, o->old_start, o->old_end);
 			break;
 		case STANCE_DIFF_MOVE:
-			st->words_moved += seg_count_words(d->new_text + o->new_start, o->new_end - o->new_start);
+			st->words_moved += range_words(e, 1, o, o->new_block, o->new_start, o->new_end);
 			st->blocks_moved++;
 			break;
 		default:
@@ -1461,11 +1500,13 @@ static int run_engine(stance_diff *d, const stance_diff_options *opts, const cha
 				goto done;
 		}
 	}
-	count_stats(d);
+	count_stats(&e);
 	error = 0;
 done:
 	free(e.keys);
 	free(e.vals);
+	free(e.words[0]);
+	free(e.words[1]);
 	free(touched[0]);
 	free(touched[1]);
 	stance_positions_free(defaults);
