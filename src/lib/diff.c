@@ -447,13 +447,26 @@ static int make_bag(bag *out, const char *text, size_t len)
 	return 0;
 }
 
-static double bag_dice(const bag *a, const bag *b)
+/* Dice coefficient of two bags; or -1 as soon as it is sure to come out
+ * below `floor` (callers only use a value of at least their floor, so the
+ * cut changes nothing they see). */
+static double bag_dice_min(const bag *a, const bag *b, double floor)
 {
-	size_t i = 0, j = 0, common = 0;
+	size_t i = 0, j = 0, common = 0, need = 0;
+	double tot = (double)(a->n + b->n);
 	if (a->n + b->n == 0)
 		return 1.0;
-	if (2.0 * (double)(a->n < b->n ? a->n : b->n) / (double)(a->n + b->n) < 0.3)
+	if (2.0 * (double)(a->n < b->n ? a->n : b->n) / tot < 0.3)
 		return 0.0;
+	/* the fewest common words giving at least `floor`, by the very
+	 * expression the result is computed with */
+	if (floor > 0) {
+		need = (size_t)(floor * tot / 2.0);
+		while (need > 0 && 2.0 * (double)(need - 1) / tot >= floor)
+			need--;
+		while (need <= a->n + b->n && 2.0 * (double)need / tot < floor)
+			need++;
+	}
 	/* without branches on the values: they are hashes, so which side
 	 * steps next is a coin toss the branch predictor keeps losing */
 	while (i < a->n && j < b->n) {
@@ -461,8 +474,11 @@ static double bag_dice(const bag *a, const bag *b)
 		common += x == y;
 		i += x <= y;
 		j += y <= x;
+		/* every 16 steps: can the rest still reach `need`? */
+		if (!((i + j) & 15) && common + (a->n - i < b->n - j ? a->n - i : b->n - j) < need)
+			return -1.0;
 	}
-	return 2.0 * (double)common / (double)(a->n + b->n);
+	return 2.0 * (double)common / tot;
 }
 
 /* ---------------------------------------------------------------- words */
@@ -810,7 +826,7 @@ static int diff_blocks(engine *e, size_t i, size_t j)
 			size_t bt = 0;
 			int found = 0;
 			for (tt = last_t; tt < t1 && tt < last_t + 32; tt++) {
-				double sim = bag_dice(&ob[k], &nb[tt]);
+				double sim = bag_dice_min(&ob[k], &nb[tt], best);
 				if (partner[tt] < 0 && sim >= best) {
 					best = sim;
 					bt = tt;
@@ -841,7 +857,7 @@ static int diff_blocks(engine *e, size_t i, size_t j)
 				found = (int)s;
 				break;
 			}
-			if (ob[s].n >= 3 && (sim = bag_dice(&ob[s], &nb[t])) >= best) {
+			if (ob[s].n >= 3 && (sim = bag_dice_min(&ob[s], &nb[t], best)) >= best) {
 				best = sim;
 				found = (int)s;
 			}
@@ -1146,7 +1162,7 @@ static int align_blocks(engine *e)
 		if (gaps[g].i1 - gaps[g].i0 == 1 && gaps[g].j1 - gaps[g].j0 == 1 &&
 		    ostate[gaps[g].i0] == B_LONE && nstate[gaps[g].j0] == B_LONE &&
 		    d->ob[gaps[g].i0].kind == d->nb[gaps[g].j0].kind &&
-		    bag_dice(&obag[gaps[g].i0], &nbag[gaps[g].j0]) >= 0.15) {
+		    bag_dice_min(&obag[gaps[g].i0], &nbag[gaps[g].j0], 0.15) >= 0.15) {
 			ostate[gaps[g].i0] = nstate[gaps[g].j0] = B_PAIRED;
 			opartner[gaps[g].i0] = gaps[g].j0;
 			npartner[gaps[g].j0] = gaps[g].i0;
@@ -1164,7 +1180,7 @@ static int align_blocks(engine *e)
 				if (nstate[j] != B_LONE)
 					continue;
 				tried++;
-				sim = bag_dice(&obag[i], &nbag[j]);
+				sim = bag_dice_min(&obag[i], &nbag[j], best);
 				if (sim >= best) {
 					best = sim;
 					bj = j;
@@ -1247,7 +1263,7 @@ static int align_blocks(engine *e)
 			if (ostate[i] != B_LONE || hits[i] * 2 < max_hits)
 				continue;
 			pair_budget--;
-			sim = bag_dice(&obag[i], &nbag[j]);
+			sim = bag_dice_min(&obag[i], &nbag[j], best);
 			if (sim >= best) {
 				best = sim;
 				bi = i;
