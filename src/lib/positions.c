@@ -251,28 +251,43 @@ static int fold_tokens(folded *f, const char *text, const seg_tokens *t, size_t 
 static int match_folded(const stance_positions *p, const char *language, const folded *f)
 {
 	size_t m, i, k;
-	unsigned char first[256] = { 0 };
+	unsigned char head[256], next[255];
 	int any = 0;
-	/* no marker can start at a word whose first byte starts none of the
-	 * markers' first words: one look-up rules out most sentences */
-	for (m = 0; m < p->count; m++)
+	if (p->count > 255) {
+		/* more markers than the index below holds: marker by marker */
+		for (m = 0; m < p->count; m++) {
+			const marker *mk = &p->items[m];
+			/* a language with markers of its own uses only those */
+			if (language && strcmp(language, mk->language))
+				continue;
+			for (i = 0; i + mk->nwords <= f->n; i++) {
+				for (k = 0; k < mk->nwords; k++)
+					if (f->w[i + k][0] != mk->words[k][0] || strcmp(f->w[i + k], mk->words[k]))
+						break;
+				if (k == mk->nwords)
+					return 1;
+			}
+		}
+		return 0;
+	}
+	/* the markers (of the language, when it has its own) chained by the
+	 * first byte of their first word, so each word of the sentence is
+	 * compared only with the markers that could start there */
+	memset(head, 0xFF, sizeof(head));
+	for (m = p->count; m-- > 0;)
 		if (!language || !strcmp(language, p->items[m].language)) {
-			first[(unsigned char)p->items[m].words[0][0]] = 1;
+			unsigned char c = (unsigned char)p->items[m].words[0][0];
+			next[m] = head[c];
+			head[c] = (unsigned char)m;
 			any = 1;
 		}
 	if (!any)
 		return 0;
-	for (i = 0; i < f->n; i++)
-		if (first[(unsigned char)f->w[i][0]])
-			break;
-	if (i == f->n)
-		return 0;
-	for (m = 0; m < p->count; m++) {
-		const marker *mk = &p->items[m];
-		/* a language with markers of its own uses only those */
-		if (language && strcmp(language, mk->language))
-			continue;
-		for (i = 0; i + mk->nwords <= f->n; i++) {
+	for (i = 0; i < f->n; i++) {
+		for (m = head[(unsigned char)f->w[i][0]]; m != 0xFF; m = next[m]) {
+			const marker *mk = &p->items[m];
+			if (i + mk->nwords > f->n)
+				continue;
 			for (k = 0; k < mk->nwords; k++)
 				if (f->w[i + k][0] != mk->words[k][0] || strcmp(f->w[i + k], mk->words[k]))
 					break;
