@@ -88,10 +88,14 @@ typedef struct {
 	 * canonical ones (a file's body as written); NULL: the documents' own */
 	const char *old_body, *new_body;
 	size_t old_body_len, new_body_len;
+	/* 1: old_body and new_body stay alive and unchanged until the diff is
+	 * freed, and each is followed by a NUL byte; the diff then reads them
+	 * where they are instead of keeping copies. 0 (default): copied. */
+	int borrow_bodies;
 } stance_diff_options;
 
 #define STANCE_DIFF_OPTIONS_VERSION 1
-#define STANCE_DIFF_OPTIONS_INIT { STANCE_DIFF_OPTIONS_VERSION, STANCE_DIFF_WORD, 0, NULL, NULL, NULL, NULL, 0, 0 }
+#define STANCE_DIFF_OPTIONS_INIT { STANCE_DIFF_OPTIONS_VERSION, STANCE_DIFF_WORD, 0, NULL, NULL, NULL, NULL, 0, 0, 0 }
 
 typedef struct stance_diff stance_diff;
 

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -175,6 +176,12 @@ static size_t body_offset(const char *data, size_t len)
 static int read_file_side(side *s, const char *path)
 {
 	int error;
+	struct stat st;
+	/* room for the whole file at once, so reading it does not grow (and
+	 * copy) the buffer step by step */
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    stance_buf_grow(&s->raw, (size_t)st.st_size + 1) < 0)
+		return STANCE_ERROR;
 	if ((error = stance_file_read(&s->raw, path)) < 0)
 		return error;
 	if ((error = stance_utf8_validate(s->raw.ptr ? s->raw.ptr : "", s->raw.size, path)) < 0)
@@ -207,11 +214,11 @@ static int render_and_print(cli_context *ctx, const diff_args *a, side *o, side 
 		dopts.new_body = n->raw.ptr ? n->raw.ptr + n->body_start : "";
 		dopts.new_body_len = n->raw.size - n->body_start;
 	}
+	/* files' bodies are read where they are (no copies): the buffers are
+	 * NUL-terminated and kept until the diff is freed */
+	dopts.borrow_bodies = o->has_raw && n->has_raw;
 	if ((error = stance_diff_documents(&d, o->doc, n->doc, &dopts)) < 0)
 		return cli_fail(error);
-	/* the diff holds its own copy of the bodies */
-	stance_buf_dispose(&o->raw);
-	stance_buf_dispose(&n->raw);
 	*changed = stance_diff_has_changes(d);
 	ropts.color = a->format == STANCE_RENDER_TERM ? ctx->color : 0;
 	ropts.positions_only = a->positions;

@@ -18,6 +18,7 @@ typedef struct {
 struct stance_diff {
 	char *old_text, *new_text;
 	size_t old_len, new_len;
+	int borrowed;      /* the texts are the caller's (borrow_bodies), not freed */
 	stance_diff_block *ob, *nb;
 	size_t onb, nnb;
 	stance_diff_op *ops;
@@ -1529,11 +1530,22 @@ done:
 	return error;
 }
 
-static int diff_new(stance_diff **out, const char *o, size_t olen, const char *n, size_t nlen)
+/* A diff of the two texts, copied, or with `borrow` read where they are
+ * (the engine never writes to them). */
+static int diff_new(stance_diff **out, const char *o, size_t olen, const char *n, size_t nlen, int borrow)
 {
 	stance_diff *d = calloc(1, sizeof(*d));
 	if (!d)
 		return stance_error_oom();
+	if (borrow && o && n) {
+		d->borrowed = 1;
+		d->old_text = (char *)o;
+		d->new_text = (char *)n;
+		d->old_len = olen;
+		d->new_len = nlen;
+		*out = d;
+		return 0;
+	}
 	d->old_text = stance_strndup(o ? o : "", olen);
 	d->new_text = stance_strndup(n ? n : "", nlen);
 	d->old_len = olen;
@@ -1552,7 +1564,7 @@ int stance_diff_texts(stance_diff **out, const char *old_text, size_t old_len,
 	stance_diff *d = NULL;
 	int error;
 	*out = NULL;
-	if ((error = diff_new(&d, old_text, old_len, new_text, new_len)) < 0)
+	if ((error = diff_new(&d, old_text, old_len, new_text, new_len, 0)) < 0)
 		return error;
 	if ((error = run_engine(d, opts, opts ? opts->language : NULL)) < 0) {
 		stance_diff_free(d);
@@ -1664,7 +1676,8 @@ int stance_diff_documents(stance_diff **out, const stance_document *old_doc,
 		nb = opts->new_body;
 		nbl = opts->new_body_len;
 	}
-	if ((error = diff_new(&d, ob, obl, nb, nbl)) < 0)
+	if ((error = diff_new(&d, ob, obl, nb, nbl, opts && opts->borrow_bodies &&
+		opts->old_body && opts->new_body)) < 0)
 		return error;
 	for (k = 0; meta_fields[k]; k++) {
 		const char *ov = old_doc ? stance_document_get(old_doc, meta_fields[k]) : NULL;
@@ -1700,8 +1713,10 @@ void stance_diff_free(stance_diff *d)
 		free(d->fields[i].new_value);
 	}
 	free(d->fields);
-	free(d->old_text);
-	free(d->new_text);
+	if (!d->borrowed) {
+		free(d->old_text);
+		free(d->new_text);
+	}
 	free(d->ob);
 	free(d->nb);
 	free(d->ops);

@@ -420,6 +420,46 @@ Test(diff, front_matter_changes_are_fields)
 	stance_document_free(b);
 }
 
+/* Bodies read where they are (borrow_bodies) give the very same diff as
+ * copied ones, and the diff's texts are the caller's bytes. */
+Test(diff, borrowed_bodies_diff_as_copies)
+{
+	stance_document *a = NULL, *b = NULL;
+	stance_diff *dc = NULL, *db = NULL;
+	stance_diff_options o = STANCE_DIFF_OPTIONS_INIT;
+	const char *ob = "# Title\n\nVi skal bygge flere boliger. Det er godt.\n\nUændret afsnit her.\n";
+	const char *nb = "# Title\n\nVi bør bygge mange flere boliger. Det er godt.\n\nUændret afsnit her.\n\nNyt.\n";
+	size_t i, len;
+	cr_assert_eq(stance_document_new(&a), 0);
+	cr_assert_eq(stance_document_new(&b), 0);
+	o.old_body = ob;
+	o.old_body_len = strlen(ob);
+	o.new_body = nb;
+	o.new_body_len = strlen(nb);
+	cr_assert_eq(stance_diff_documents(&dc, a, b, &o), 0, "%s", stance_error_last());
+	o.borrow_bodies = 1;
+	cr_assert_eq(stance_diff_documents(&db, a, b, &o), 0, "%s", stance_error_last());
+	cr_assert(stance_diff_old_text(db, &len) == ob);
+	cr_assert_eq(len, strlen(ob));
+	cr_assert(stance_diff_new_text(db, &len) == nb);
+	cr_assert(stance_diff_old_text(dc, &len) != ob);
+	cr_assert_gt(stance_diff_op_count(dc), 1);
+	cr_assert_eq(stance_diff_op_count(db), stance_diff_op_count(dc));
+	for (i = 0; i < stance_diff_op_count(dc); i++) {
+		const stance_diff_op *x = stance_diff_op_at(db, i), *y = stance_diff_op_at(dc, i);
+		cr_assert(x->op == y->op && x->unit == y->unit && x->old_start == y->old_start &&
+			x->old_end == y->old_end && x->new_start == y->new_start && x->new_end == y->new_end &&
+			x->old_block == y->old_block && x->new_block == y->new_block && x->children == y->children,
+			"op %zu differs", i);
+	}
+	cr_assert_eq(stance_diff_get_stats(db)->words_added, stance_diff_get_stats(dc)->words_added);
+	cr_assert_eq(stance_diff_get_stats(db)->words_removed, stance_diff_get_stats(dc)->words_removed);
+	stance_diff_free(db);
+	stance_diff_free(dc);
+	stance_document_free(a);
+	stance_document_free(b);
+}
+
 Test(diff, unit_names_parse)
 {
 	stance_diff_unit u;
