@@ -13,15 +13,26 @@ static int put_lines(stance_buf *out, char prefix, const char *s, size_t len)
 	while (i < len) {
 		const char *nl = memchr(s + i, '\n', len - i);
 		size_t n = nl ? (size_t)(nl - (s + i)) : len - i;
-		if (n && (stance_buf_putc(out, prefix) < 0 || stance_buf_put(out, s + i, n) < 0 ||
-			  stance_buf_putc(out, '\n') < 0))
+		char *w;
+		/* one growth check a line, then the bytes written in place:
+		 * prefix, text, line feed, and "~" and a line feed at most */
+		if (stance_buf_grow(out, n + 4) < 0)
 			return -1;
+		w = out->ptr + out->size;
+		if (n) {
+			*w++ = prefix;
+			memcpy(w, s + i, n);
+			w += n;
+			*w++ = '\n';
+		}
 		i += n;
 		if (nl) {
-			if (stance_buf_puts(out, "~\n") < 0)
-				return -1;
+			*w++ = '~';
+			*w++ = '\n';
 			i++;
 		}
+		out->size = (size_t)(w - out->ptr);
+		out->ptr[out->size] = '\0';
 	}
 	return 0;
 }
