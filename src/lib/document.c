@@ -348,6 +348,13 @@ int stance_utf8_validate(const char *data, size_t len, const char *origin)
 			pos++;
 			continue;
 		}
+		/* a two-byte character (Latin letters with accents, §): a lead byte
+		 * C2..DF and one continuation byte, all utf8proc would check */
+		if ((unsigned char)data[pos] >= 0xC2 && (unsigned char)data[pos] <= 0xDF &&
+		    pos + 1 < len && ((unsigned char)data[pos + 1] & 0xC0) == 0x80) {
+			pos += 2;
+			continue;
+		}
 		n = utf8proc_iterate((const utf8proc_uint8_t *)data + pos, (utf8proc_ssize_t)(len - pos), &cp);
 		if (n < 0) {
 			utf8_where(data, pos, &line, &col);
