@@ -717,8 +717,10 @@ static int sideband_cb(const char *str, int len, void *payload)
 	for (i = 0; i <= len; i++) {
 		if (i == len || str[i] == '\n' || str[i] == '\r') {
 			int n = i - start;
-			if (n > 0 && (i == len || str[i] == '\n') && c->remote_says.size < 1024 &&
-			    strncmp(str + start, "Resolving", 9) && strncmp(str + start, "Counting", 8)) {
+			/* the text is not NUL-terminated: compare only within the line */
+			int progress = (n >= 9 && !memcmp(str + start, "Resolving", 9)) ||
+				(n >= 8 && !memcmp(str + start, "Counting", 8));
+			if (n > 0 && (i == len || str[i] == '\n') && c->remote_says.size < 1024 && !progress) {
 				if (c->remote_says.size)
 					stance_buf_puts(&c->remote_says, " / ");
 				stance_buf_put(&c->remote_says, str + start, (size_t)n);
