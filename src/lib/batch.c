@@ -510,25 +510,6 @@ done:
 }
 
 /* Creates the folders a file path needs. */
-static int mkdirs_for(const char *file)
-{
-	char *copy = stance_strdup(file), *slash;
-	int error = 0;
-	if (!copy)
-		return STANCE_ERROR;
-	for (slash = strchr(copy + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		if (mkdir(copy, 0755) < 0 && errno != EEXIST) {
-			error = stance_error_set(STANCE_ERROR, "%s: cannot create the folder: %s",
-				copy, strerror(errno));
-			break;
-		}
-		*slash = '/';
-	}
-	free(copy);
-	return error;
-}
-
 /*
  * Writes a working file through a temporary file and a rename, so a reader
  * never sees half of it. Unlike stance_file_write_atomic() it does not wait
@@ -537,41 +518,7 @@ static int mkdirs_for(const char *file)
  */
 static int write_working_file(const char *path, const char *data, size_t len)
 {
-	stance_buf tmp = STANCE_BUF_INIT;
-	int fd = -1, error = 0;
-	size_t done = 0;
-
-	if ((error = stance_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid())) < 0)
-		goto done;
-	if ((fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0) {
-		error = stance_error_set(STANCE_ERROR, "%s: cannot write: %s", path, strerror(errno));
-		goto done;
-	}
-	while (done < len) {
-		ssize_t n = write(fd, data + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			error = stance_error_set(STANCE_ERROR, "%s: cannot write: %s", path, strerror(errno));
-			goto done;
-		}
-		done += (size_t)n;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		error = stance_error_set(STANCE_ERROR, "%s: cannot write: %s", path, strerror(errno));
-		goto done;
-	}
-	fd = -1;
-	if (rename(tmp.ptr, path) < 0)
-		error = stance_error_set(STANCE_ERROR, "%s: cannot write: %s", path, strerror(errno));
-done:
-	if (fd >= 0)
-		close(fd);
-	if (error && tmp.ptr)
-		unlink(tmp.ptr);
-	stance_buf_dispose(&tmp);
-	return error;
+	return stance_file_write_replace(path, data, len, 0);
 }
 
 int stance_batch_finish(stance_batch *b)
@@ -651,7 +598,7 @@ int stance_batch_finish(stance_batch *b)
 			continue;
 		stance_buf_clear(&full);
 		if ((error = stance_buf_printf(&full, "%s%s", stance_repo_workdir(b->repo), e->path)) < 0 ||
-		    (error = mkdirs_for(full.ptr)) < 0 ||
+		    (error = stance_mkdirs_for(full.ptr)) < 0 ||
 		    (error = write_working_file(full.ptr, e->content, e->len)) < 0)
 			goto done;
 		if ((error = git_index_add_bypath(index, e->path)) < 0) {
