@@ -509,7 +509,6 @@ done:
 	return error;
 }
 
-/* Creates the folders a file path needs. */
 /*
  * Writes a working file through a temporary file and a rename, so a reader
  * never sees half of it. Unlike stance_file_write_atomic() it does not wait
