@@ -4,38 +4,11 @@
 #include "cli.h"
 #include "sync_ui.h"
 
-/* Parses the options, takes the lock, pushes and reports. */
+extern const cli_command cmd_push_entry;
+
 static int run_push(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 {
-	extern const cli_command cmd_push_entry;
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' }, CLI_HELP_OPTION, { 0, 0, 0, 0 }
-	};
-	stance_sync_options opts = STANCE_SYNC_OPTIONS_INIT;
-	stance_sync_result result = STANCE_SYNC_RESULT_INIT;
-	sync_ui_progress bar;
-	int c, json = 0, error, rc;
-
-	while ((c = getopt_long(argc, argv, "hj", options, NULL)) != -1) {
-		if (c == 'h')
-			return cli_help(&cmd_push_entry);
-		if (c == 'j')
-			json = 1;
-		else
-			return cli_usage_error(&cmd_push_entry, "unknown option");
-	}
-	if (argc - optind > 1)
-		return cli_usage_error(&cmd_push_entry, "give at most one remote");
-	if ((rc = sync_ui_lock(repo)) != 0)
-		return rc;
-	sync_ui_progress_init(&bar, json);
-	opts.progress = sync_ui_progress_cb;
-	opts.payload = &bar;
-	error = stance_sync_push(&result, repo, optind < argc ? argv[optind] : NULL, &opts);
-	sync_ui_progress_end(&bar);
-	rc = sync_ui_report(ctx, "push", &result, json, error);
-	stance_sync_result_clear(&result);
-	return rc;
+	return sync_ui_run_transfer(ctx, repo, argc, argv, &cmd_push_entry, stance_sync_push);
 }
 
 const cli_command cmd_push_entry = {

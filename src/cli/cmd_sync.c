@@ -226,6 +226,39 @@ int sync_ui_lock(stance_repo *repo)
 	return error < 0 ? cli_fail(error) : 0;
 }
 
+int sync_ui_run_transfer(cli_context *ctx, stance_repo *repo, int argc, char **argv,
+	const cli_command *cmd, sync_ui_transfer transfer)
+{
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' }, CLI_HELP_OPTION, { 0, 0, 0, 0 }
+	};
+	stance_sync_options opts = STANCE_SYNC_OPTIONS_INIT;
+	stance_sync_result result = STANCE_SYNC_RESULT_INIT;
+	sync_ui_progress bar;
+	int c, json = 0, error, rc;
+
+	while ((c = getopt_long(argc, argv, "hj", options, NULL)) != -1) {
+		if (c == 'h')
+			return cli_help(cmd);
+		if (c == 'j')
+			json = 1;
+		else
+			return cli_usage_error(cmd, "unknown option");
+	}
+	if (argc - optind > 1)
+		return cli_usage_error(cmd, "give at most one remote");
+	if ((rc = sync_ui_lock(repo)) != 0)
+		return rc;
+	sync_ui_progress_init(&bar, json);
+	opts.progress = sync_ui_progress_cb;
+	opts.payload = &bar;
+	error = transfer(&result, repo, optind < argc ? argv[optind] : NULL, &opts);
+	sync_ui_progress_end(&bar);
+	rc = sync_ui_report(ctx, cmd->name, &result, json, error);
+	stance_sync_result_clear(&result);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- stance sync */
 
 static int run_sync(cli_context *ctx, stance_repo *repo, int argc, char **argv)
