@@ -11,27 +11,6 @@
 
 extern const cli_command cmd_extract_entry;
 
-static void put_json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\t')
-			fputs("\\t", out);
-		else if (c == '\r')
-			fputs("\\r", out);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
 static void print_json(FILE *out, const stance_document *doc)
 {
 	static const char *const fields[] = { "title", "published", "language", "publication", "source" };
@@ -41,7 +20,7 @@ static void print_json(FILE *out, const stance_document *doc)
 		const char *v = stance_document_get(doc, fields[i]);
 		fprintf(out, "\"%s\": ", fields[i]);
 		if (v)
-			put_json_string(out, v);
+			cli_put_json(out, v);
 		else
 			fputs("null", out);
 		fputs(", ", out);
@@ -50,10 +29,10 @@ static void print_json(FILE *out, const stance_document *doc)
 	for (i = 0; i < stance_document_author_count(doc); i++) {
 		if (i)
 			fputs(", ", out);
-		put_json_string(out, stance_document_author(doc, i));
+		cli_put_json(out, stance_document_author(doc, i));
 	}
 	fputs("], \"body\": ", out);
-	put_json_string(out, stance_document_body(doc));
+	cli_put_json(out, stance_document_body(doc));
 	fputs("}\n", out);
 }
 

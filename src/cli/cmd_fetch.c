@@ -25,21 +25,6 @@ static void progress(size_t done, size_t total, const char *url, void *payload)
 	fflush(stderr);
 }
 
-static void put_json(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; s && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(out, "\\u%04x", ch);
-		else
-			fputc(ch, out);
-	}
-	fputc('"', out);
-}
-
 /* Parses "20M", "512K", "1000" into bytes. */
 static int parse_size(size_t *out, const char *s)
 {
@@ -101,14 +86,14 @@ static void print_json(cli_context *ctx, const stance_source_report *rep)
 	for (i = 0; i < rep->count; i++) {
 		const stance_source_result *r = &rep->results[i];
 		fputs(i ? ",\n {\"id\": " : "\n {\"id\": ", ctx->out);
-		put_json(ctx->out, r->id);
+		cli_put_json(ctx->out, r->id);
 		fputs(", \"url\": ", ctx->out);
-		put_json(ctx->out, r->url);
+		cli_put_json(ctx->out, r->url);
 		fprintf(ctx->out, ", \"outcome\": \"%s\", \"not_modified\": %s, \"status\": %ld, \"commit\": ",
 			stance_source_outcome_name(r->outcome), r->not_modified ? "true" : "false", r->status);
-		if (r->commit[0]) put_json(ctx->out, r->commit); else fputs("null", ctx->out);
+		if (r->commit[0]) cli_put_json(ctx->out, r->commit); else fputs("null", ctx->out);
 		fputs(", \"reason\": ", ctx->out);
-		if (r->reason) put_json(ctx->out, r->reason); else fputs("null", ctx->out);
+		if (r->reason) cli_put_json(ctx->out, r->reason); else fputs("null", ctx->out);
 		fputs("}", ctx->out);
 	}
 	fputs(rep->count ? "\n]\n" : "]\n", ctx->out);

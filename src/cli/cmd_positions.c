@@ -28,24 +28,6 @@ static const char *doc_language(const stance_document *doc, stance_repo *repo)
 	return l ? l : stance_repo_language(repo);
 }
 
-static void put_json_str(stance_buf *b, const char *s)
-{
-	/* JSON escaping without the library's internals */
-	const unsigned char *p = (const unsigned char *)s;
-	stance_buf_putc(b, '"');
-	for (; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			stance_buf_printf(b, "\\%c", *p);
-		else if (*p == '\n')
-			stance_buf_puts(b, "\\n");
-		else if (*p < 0x20)
-			stance_buf_printf(b, "\\u%04x", *p);
-		else
-			stance_buf_putc(b, (char)*p);
-	}
-	stance_buf_putc(b, '"');
-}
-
 static void date_of(stance_buf *out, const stance_revision *rev)
 {
 	stance_date d;
@@ -80,9 +62,9 @@ static int list_positions(cli_context *ctx, stance_repo *repo, const char *spec,
 		const stance_position *p = &list.items[i];
 		if (json) {
 			stance_buf_puts(&out, i ? ",\n {\"section\": " : "\n {\"section\": ");
-			put_json_str(&out, p->section);
+			stance_buf_put_json_string(&out, p->section);
 			stance_buf_puts(&out, ", \"text\": ");
-			put_json_str(&out, p->text);
+			stance_buf_put_json_string(&out, p->text);
 			stance_buf_printf(&out, ", \"range\": [%zu, %zu]}", p->start, p->end);
 		} else {
 			if (*p->section)
@@ -217,9 +199,9 @@ static int history(cli_context *ctx, stance_repo *repo, const char *spec, int js
 	for (i = 0; i < nt; i++) {
 		if (json) {
 			stance_buf_puts(&out, i ? ",\n {\"text\": " : "\n {\"text\": ");
-			put_json_str(&out, t[i].text ? t[i].text : "");
+			stance_buf_put_json_string(&out, t[i].text ? t[i].text : "");
 			stance_buf_printf(&out, ", \"current\": %s, \"history\": ", t[i].gone ? "false" : "true");
-			put_json_str(&out, stance_buf_cstr(&t[i].events));
+			stance_buf_put_json_string(&out, stance_buf_cstr(&t[i].events));
 			stance_buf_puts(&out, "}");
 		} else {
 			stance_buf_printf(&out, "%s%s%s%s\n%s", cli_color(ctx, t[i].gone ? "\033[31m" : "\033[32m"),

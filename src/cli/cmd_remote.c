@@ -6,22 +6,6 @@
 
 #include "cli.h"
 
-/* Prints `s` as a JSON string. */
-static void json_string(FILE *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	fputc('"', out);
-	for (; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
-	}
-	fputc('"', out);
-}
-
 /* list (the default), add or remove. */
 static int run_remote(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 {
@@ -53,9 +37,9 @@ static int run_remote(cli_context *ctx, stance_repo *repo, int argc, char **argv
 		for (i = 0; i < list.count; i++) {
 			if (json) {
 				fprintf(ctx->out, "%s{\"name\":", i ? "," : "");
-				json_string(ctx->out, list.items[i].name);
+				cli_put_json(ctx->out, list.items[i].name);
 				fprintf(ctx->out, ",\"url\":");
-				json_string(ctx->out, list.items[i].url);
+				cli_put_json(ctx->out, list.items[i].url);
 				fputc('}', ctx->out);
 			} else {
 				fprintf(ctx->out, "%s\t%s\n", list.items[i].name, list.items[i].url);

@@ -78,21 +78,6 @@ done:
 	return rc;
 }
 
-static void put_json(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; s && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(out, "\\u%04x", ch);
-		else
-			fputc(ch, out);
-	}
-	fputc('"', out);
-}
-
 static void put_json_list(FILE *out, const char *name, const char *const *v, size_t n)
 {
 	size_t i;
@@ -100,7 +85,7 @@ static void put_json_list(FILE *out, const char *name, const char *const *v, siz
 	for (i = 0; i < n; i++) {
 		if (i)
 			fputs(", ", out);
-		put_json(out, v[i]);
+		cli_put_json(out, v[i]);
 	}
 	fputs("]", out);
 }
@@ -133,16 +118,16 @@ static int source_list(cli_context *ctx, stance_repo *repo, int argc, char **arg
 		const stance_source *s = stance_source_list_get(l, i);
 		if (json) {
 			fputs(i ? ",\n {\"id\": " : "\n {\"id\": ", ctx->out);
-			put_json(ctx->out, s->id);
+			cli_put_json(ctx->out, s->id);
 			fputs(", \"url\": ", ctx->out);
-			put_json(ctx->out, s->url);
+			cli_put_json(ctx->out, s->url);
 			fprintf(ctx->out, ", \"feed\": %s", s->feed ? "true" : "false");
 			fputs(", \"from\": ", ctx->out);
-			if (s->from) put_json(ctx->out, s->from); else fputs("null", ctx->out);
+			if (s->from) cli_put_json(ctx->out, s->from); else fputs("null", ctx->out);
 			fputs(", \"kind\": ", ctx->out);
-			if (s->kind) put_json(ctx->out, s->kind); else fputs("null", ctx->out);
+			if (s->kind) cli_put_json(ctx->out, s->kind); else fputs("null", ctx->out);
 			fputs(", \"organization\": ", ctx->out);
-			if (s->organization) put_json(ctx->out, s->organization); else fputs("null", ctx->out);
+			if (s->organization) cli_put_json(ctx->out, s->organization); else fputs("null", ctx->out);
 			put_json_list(ctx->out, "select", s->select, s->select_count);
 			put_json_list(ctx->out, "remove", s->remove, s->remove_count);
 			put_json_list(ctx->out, "noise", s->noise, s->noise_count);

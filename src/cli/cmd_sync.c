@@ -84,27 +84,6 @@ void sync_ui_progress_end(sync_ui_progress *p)
 
 /* ---------------------------------------------------------------- summary */
 
-static void json_string(FILE *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	fputc('"', out);
-	for (; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\t': fputs("\\t", out); break;
-		default:
-			if (*p < 0x20)
-				fprintf(out, "\\u%04x", *p);
-			else
-				fputc(*p, out);
-		}
-	}
-	fputc('"', out);
-}
-
 /* The JSON name of an outcome; a static string. */
 static const char *outcome_name(stance_sync_outcome o)
 {
@@ -122,15 +101,15 @@ static void print_json(cli_context *ctx, const char *command, const stance_sync_
 	FILE *out = ctx->out;
 	size_t i;
 	fprintf(out, "{\"command\":");
-	json_string(out, command);
+	cli_put_json(out, command);
 	fprintf(out, ",\"ok\":%s,\"remote\":", error < 0 ? "false" : "true");
-	json_string(out, r->remote);
+	cli_put_json(out, r->remote);
 	fprintf(out, ",\"url\":");
-	json_string(out, r->url);
+	cli_put_json(out, r->url);
 	fprintf(out, ",\"branch\":");
-	json_string(out, r->branch ? r->branch : "");
+	cli_put_json(out, r->branch ? r->branch : "");
 	fprintf(out, ",\"outcome\":");
-	json_string(out, outcome_name(r->outcome));
+	cli_put_json(out, outcome_name(r->outcome));
 	fprintf(out, ",\"received\":{\"commits\":%zu,\"snapshots\":%zu,\"objects\":%zu,\"bytes\":%zu}",
 		r->commits_in, r->snapshots_in, r->objects_in, r->bytes_in);
 	fprintf(out, ",\"sent\":{\"commits\":%zu,\"snapshots\":%zu}", r->commits_out, r->snapshots_out);
@@ -138,21 +117,21 @@ static void print_json(cli_context *ctx, const char *command, const stance_sync_
 	for (i = 0; i < r->merged_count; i++) {
 		if (i)
 			fputc(',', out);
-		json_string(out, r->merged[i]);
+		cli_put_json(out, r->merged[i]);
 	}
 	fprintf(out, "],\"conflicts\":[");
 	for (i = 0; i < r->conflict_count; i++) {
 		fprintf(out, "%s{\"id\":", i ? "," : "");
-		json_string(out, r->conflicts[i].id);
+		cli_put_json(out, r->conflicts[i].id);
 		fprintf(out, ",\"passage\":");
-		json_string(out, r->conflicts[i].passage);
+		cli_put_json(out, r->conflicts[i].passage);
 		fputc('}', out);
 	}
 	fprintf(out, "],\"head\":");
-	json_string(out, r->head);
+	cli_put_json(out, r->head);
 	if (error < 0) {
 		fprintf(out, ",\"error\":");
-		json_string(out, stance_error_last());
+		cli_put_json(out, stance_error_last());
 	}
 	fprintf(out, "}\n");
 }
