@@ -207,3 +207,24 @@ char *th_source(const char *relpath)
 	stance_buf_printf(&b, "%s/%s", STANCE_SOURCE_DIR, relpath);
 	return stance_buf_detach(&b);
 }
+
+void th_run_ok(th_result *r, const char *cwd, const char *const args[])
+{
+	th_run(r, cwd, NULL, args);
+	cr_assert_eq(r->status, 0, "stance %s failed (%d): %s%s", args[0], r->status, r->err.ptr, r->out.ptr);
+}
+
+char *th_sh_out(const char *cwd, const char *cmd)
+{
+	stance_buf out = STANCE_BUF_INIT;
+	int rc = th_sh(cwd, &out, "%s", cmd);
+	cr_assert_eq(rc, 0, "'%s' failed: %s", cmd, stance_buf_cstr(&out));
+	return stance_buf_detach(&out);
+}
+
+char *th_path(const char *dir, const char *name)
+{
+	stance_buf b = STANCE_BUF_INIT;
+	stance_buf_printf(&b, "%s/%s", dir, name);
+	return stance_buf_detach(&b);
+}

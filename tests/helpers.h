@@ -29,6 +29,19 @@ void th_run(th_result *r, const char *cwd, const char *input, const char *const 
 #define TH_RUN(r, cwd, ...) th_run((r), (cwd), NULL, (const char *const[]){ __VA_ARGS__, NULL })
 void th_result_free(th_result *r);
 
+/* th_run, asserting that stance exited 0 (the message shows its output). */
+void th_run_ok(th_result *r, const char *cwd, const char *const args[]);
+#define OK(r, dir, ...) th_run_ok((r), (dir), (const char *const[]){ __VA_ARGS__, NULL })
+#define OK0(dir, ...) do { th_result r_; th_run_ok(&r_, (dir), (const char *const[]){ __VA_ARGS__, NULL }); \
+	th_result_free(&r_); } while (0)
+
+/* Runs a shell command in `cwd`, asserting it succeeds; returns its output
+ * (caller frees). */
+char *th_sh_out(const char *cwd, const char *cmd);
+
+/* "dir/name", freshly allocated. */
+char *th_path(const char *dir, const char *name);
+
 /* Runs a shell command in `cwd`; returns its exit status. Output goes to
  * `out` when not NULL. */
 int th_sh(const char *cwd, stance_buf *out, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

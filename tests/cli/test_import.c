@@ -9,12 +9,6 @@
 
 #include "helpers.h"
 
-static void run_ok(th_result *r, const char *dir, const char *const args[])
-{
-	th_run(r, dir, NULL, args);
-	cr_assert_eq(r->status, 0, "stance %s failed (%d): %s%s", args[0], r->status, r->err.ptr, r->out.ptr);
-}
-#define OK(r, dir, ...) run_ok((r), (dir), (const char *const[]){ __VA_ARGS__, NULL })
 
 static long commits(const char *dir)
 {

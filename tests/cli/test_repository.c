@@ -33,12 +33,6 @@ static const char *DOC_V2 =
 	"Vi bør have mere frihed i kommunerne.\n\n"
 	"Der er brug for en ny reform nu.\n";
 
-static void run_ok(th_result *r, const char *dir, const char *const args[])
-{
-	th_run(r, dir, NULL, args);
-	cr_assert_eq(r->status, 0, "stance %s failed (%d): %s%s", args[0], r->status, r->err.ptr, r->out.ptr);
-}
-#define OK(r, dir, ...) run_ok((r), (dir), (const char *const[]){ __VA_ARGS__, NULL })
 
 /* A repository with kl/debat at two revisions, 2020-12-04 and 2021-03-01. */
 static char *repo_with_history(void)

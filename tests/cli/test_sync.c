@@ -8,28 +8,6 @@
 
 #include "helpers.h"
 
-static void run_ok(th_result *r, const char *dir, const char *const args[])
-{
-	th_run(r, dir, NULL, args);
-	cr_assert_eq(r->status, 0, "stance %s failed (%d): %s%s", args[0], r->status, r->err.ptr, r->out.ptr);
-}
-#define OK(r, dir, ...) run_ok((r), (dir), (const char *const[]){ __VA_ARGS__, NULL })
-#define OK0(dir, ...) do { th_result r_; run_ok(&r_, (dir), (const char *const[]){ __VA_ARGS__, NULL }); th_result_free(&r_); } while (0)
-
-static char *sh_out(const char *cwd, const char *cmd)
-{
-	stance_buf out = STANCE_BUF_INIT;
-	int rc = th_sh(cwd, &out, "%s", cmd);
-	cr_assert_eq(rc, 0, "'%s' failed: %s", cmd, stance_buf_cstr(&out));
-	return stance_buf_detach(&out);
-}
-
-static char *path_in(const char *dir, const char *name)
-{
-	stance_buf b = STANCE_BUF_INIT;
-	stance_buf_printf(&b, "%s/%s", dir, name);
-	return stance_buf_detach(&b);
-}
 
 /* Adds a document from text, as an archivist would. */
 static void add_doc(const char *repo, const char *id, const char *text)
@@ -48,7 +26,7 @@ static char *team(void)
 	cr_assert_eq(th_sh(dir, NULL, "git init -q --bare -b main hub.git"), 0);
 	OK0(dir, "init", "seed");
 	{
-		char *seed = path_in(dir, "seed");
+		char *seed = th_path(dir, "seed");
 		OK0(seed, "remote", "add", "origin", "../hub.git");
 		OK0(seed, "push");
 		free(seed);
@@ -61,19 +39,19 @@ static char *team(void)
 
 static char *head(const char *repo)
 {
-	char *h = sh_out(repo, "git rev-parse main");
+	char *h = th_sh_out(repo, "git rev-parse main");
 	h[strcspn(h, "\n")] = '\0';
 	return h;
 }
 
 Test(sync_cli, clone_gives_a_working_stance_repository, .fini = th_cleanup)
 {
-	char *dir = team(), *a = path_in(dir, "a");
+	char *dir = team(), *a = th_path(dir, "a");
 	th_result r;
 	char *remotes;
 	cr_assert(th_exists(a, ".stance/config"));
 	cr_assert(th_exists(a, ".git/hooks/pre-commit"), "the hooks are installed");
-	remotes = sh_out(a, "git remote -v | head -1");
+	remotes = th_sh_out(a, "git remote -v | head -1");
 	cr_assert(strstr(remotes, "origin"), "%s", remotes);
 	free(remotes);
 	OK(&r, a, "remote", "list");
@@ -94,7 +72,7 @@ Test(sync_cli, clone_gives_a_working_stance_repository, .fini = th_cleanup)
 
 Test(sync_cli, three_archivists_converge_and_lose_nothing, .fini = th_cleanup)
 {
-	char *dir = team(), *a = path_in(dir, "a"), *b = path_in(dir, "b"), *c = path_in(dir, "c");
+	char *dir = team(), *a = th_path(dir, "a"), *b = th_path(dir, "b"), *c = th_path(dir, "c");
 	char *ha, *hb, *hc, *h1, *h2, *h3;
 	stance_buf cmd = STANCE_BUF_INIT;
 	th_result r;
@@ -134,7 +112,7 @@ Test(sync_cli, three_archivists_converge_and_lose_nothing, .fini = th_cleanup)
 
 Test(sync_cli, two_clones_pushing_at_the_same_moment_both_arrive, .fini = th_cleanup)
 {
-	char *dir = team(), *b = path_in(dir, "b"), *c = path_in(dir, "c");
+	char *dir = team(), *b = th_path(dir, "b"), *c = th_path(dir, "c");
 	char *hb, *hc, *hub;
 	stance_buf cmd = STANCE_BUF_INIT;
 	int round;
@@ -155,14 +133,14 @@ Test(sync_cli, two_clones_pushing_at_the_same_moment_both_arrive, .fini = th_cle
 		"(cd c && '%s' sync >../c.log 2>&1; echo $? >../c.rc) & wait; cat b.rc c.rc b.log c.log",
 		STANCE_BIN, STANCE_BIN);
 	{
-		char *out = sh_out(dir, cmd.ptr);
+		char *out = th_sh_out(dir, cmd.ptr);
 		cr_assert(!strncmp(out, "0\n0\n", 4), "both syncs succeed: %s", out);
 		free(out);
 	}
 	OK0(b, "sync");
 	OK0(c, "sync");
 	OK0(b, "sync");
-	hub = sh_out(dir, "git -C hub.git rev-parse main");
+	hub = th_sh_out(dir, "git -C hub.git rev-parse main");
 	{
 		char *h1 = head(b), *h2 = head(c);
 		cr_assert(!strncmp(hub, h1, 40) && !strcmp(h1, h2), "hub %s, b %s, c %s", hub, h1, h2);
@@ -179,7 +157,7 @@ Test(sync_cli, two_clones_pushing_at_the_same_moment_both_arrive, .fini = th_cle
 
 Test(sync_cli, overlapping_edits_stop_name_the_passage_and_wait, .fini = th_cleanup)
 {
-	char *dir = team(), *a = path_in(dir, "a"), *b = path_in(dir, "b");
+	char *dir = team(), *a = th_path(dir, "a"), *b = th_path(dir, "b");
 	char *before, *text;
 	th_result r;
 
@@ -237,7 +215,7 @@ Test(sync_cli, overlapping_edits_stop_name_the_passage_and_wait, .fini = th_clea
 
 Test(sync_cli, wrong_use_gets_a_sentence_and_changes_nothing, .fini = th_cleanup)
 {
-	char *dir = team(), *a = path_in(dir, "a");
+	char *dir = team(), *a = th_path(dir, "a");
 	th_result r;
 
 	TH_RUN(&r, a, "pull", "nowhere");
@@ -310,7 +288,7 @@ Test(sync_cli, wrong_use_gets_a_sentence_and_changes_nothing, .fini = th_cleanup
 
 Test(sync_cli, uncommitted_changes_are_never_overwritten, .fini = th_cleanup)
 {
-	char *dir = team(), *a = path_in(dir, "a"), *b = path_in(dir, "b");
+	char *dir = team(), *a = th_path(dir, "a"), *b = th_path(dir, "b");
 	char *text, *hb, *hb2;
 	th_result r;
 	add_doc(a, "kl/doc", "---\ntitle: Doc\n---\nFørst.\n");

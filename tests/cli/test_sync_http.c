@@ -13,28 +13,6 @@
 static char *server_dir;   /* the running server's folder, for the fini */
 static char server_port[16];
 
-static void run_ok(th_result *r, const char *dir, const char *const args[])
-{
-	th_run(r, dir, NULL, args);
-	cr_assert_eq(r->status, 0, "stance %s failed (%d): %s%s", args[0], r->status, r->err.ptr, r->out.ptr);
-}
-#define OK(r, dir, ...) run_ok((r), (dir), (const char *const[]){ __VA_ARGS__, NULL })
-#define OK0(dir, ...) do { th_result r_; run_ok(&r_, (dir), (const char *const[]){ __VA_ARGS__, NULL }); th_result_free(&r_); } while (0)
-
-static char *sh_out(const char *cwd, const char *cmd)
-{
-	stance_buf out = STANCE_BUF_INIT;
-	int rc = th_sh(cwd, &out, "%s", cmd);
-	cr_assert_eq(rc, 0, "'%s' failed: %s", cmd, stance_buf_cstr(&out));
-	return stance_buf_detach(&out);
-}
-
-static char *path_in(const char *dir, const char *name)
-{
-	stance_buf b = STANCE_BUF_INIT;
-	stance_buf_printf(&b, "%s/%s", dir, name);
-	return stance_buf_detach(&b);
-}
 
 /* Starts the server on `port` (NULL: any free one). */
 static void server_start(const char *dir, const char *port)
@@ -45,7 +23,7 @@ static void server_start(const char *dir, const char *port)
 	cr_assert_eq(rc, 0, "the test server did not start: %s", stance_buf_cstr(&out));
 	snprintf(server_port, sizeof(server_port), "%.*s", (int)strcspn(out.ptr, "\n"), out.ptr);
 	free(server_dir);
-	server_dir = path_in(dir, "srv");
+	server_dir = th_path(dir, "srv");
 	stance_buf_dispose(&out);
 	free(script);
 }
@@ -79,7 +57,7 @@ static char *url_of(const char *repo, const char *user)
 static char *served(const char *dir, const char *name)
 {
 	stance_buf cmd = STANCE_BUF_INIT;
-	char *seed = path_in(dir, "seed"), *url;
+	char *seed = th_path(dir, "seed"), *url;
 	stance_buf_printf(&cmd, "git init -q --bare -b main srv/repos/%s.git && "
 		"git -C srv/repos/%s.git config http.receivepack true", name, name);
 	cr_assert_eq(th_sh(dir, NULL, "%s", cmd.ptr), 0);
@@ -108,7 +86,7 @@ static char *rev(const char *dir, const char *what)
 	stance_buf cmd = STANCE_BUF_INIT;
 	char *h;
 	stance_buf_printf(&cmd, "git rev-parse %s", what);
-	h = sh_out(dir, cmd.ptr);
+	h = th_sh_out(dir, cmd.ptr);
 	h[strcspn(h, "\n")] = '\0';
 	stance_buf_dispose(&cmd);
 	return h;
@@ -116,7 +94,7 @@ static char *rev(const char *dir, const char *what)
 
 static char *hub_main(const char *dir)
 {
-	char *h = sh_out(dir, "git --git-dir=srv/repos/team.git rev-parse main");
+	char *h = th_sh_out(dir, "git --git-dir=srv/repos/team.git rev-parse main");
 	h[strcspn(h, "\n")] = '\0';
 	return h;
 }
@@ -131,8 +109,8 @@ Test(sync_http, clone_pull_and_push_over_smart_http, .fini = fini)
 	cr_assert(strstr(r.out.ptr, url), "the summary names the URL: %s", r.out.ptr);
 	th_result_free(&r);
 	OK0(dir, "clone", url, "b");
-	a = path_in(dir, "a");
-	b = path_in(dir, "b");
+	a = th_path(dir, "a");
+	b = th_path(dir, "b");
 	add_doc(a, "kl/net", "---\ntitle: Net\n---\nVi skal dele.\n");
 	add_doc(b, "kl/web", "---\ntitle: Web\n---\nVi bør dele mere.\n");
 	OK(&r, a, "push");
@@ -161,8 +139,8 @@ Test(sync_http, two_clones_pushing_at_the_same_moment, .fini = fini)
 	url = served(dir, "team");
 	OK0(dir, "clone", url, "b");
 	OK0(dir, "clone", url, "c");
-	b = path_in(dir, "b");
-	c = path_in(dir, "c");
+	b = th_path(dir, "b");
+	c = th_path(dir, "c");
 	add_doc(b, "kl/fra-b", "---\ntitle: B\n---\nB skriver.\n");
 	add_doc(c, "kl/fra-c", "---\ntitle: C\n---\nC skriver.\n");
 	hb = rev(b, "main");
@@ -171,7 +149,7 @@ Test(sync_http, two_clones_pushing_at_the_same_moment, .fini = fini)
 		"(cd c && '%s' sync >../c.log 2>&1; echo $? >../c.rc) & wait; cat b.rc c.rc b.log c.log",
 		STANCE_BIN, STANCE_BIN);
 	{
-		char *out = sh_out(dir, cmd.ptr);
+		char *out = th_sh_out(dir, cmd.ptr);
 		cr_assert(!strncmp(out, "0\n0\n", 4), "both syncs succeed: %s", out);
 		free(out);
 	}
@@ -224,7 +202,7 @@ Test(sync_http, wrong_credentials_are_named_without_the_secret, .fini = fini)
 	setenv("STANCE_TOKEN", "s3cret", 1);
 	OK0(dir, "clone", url, "x");
 	{
-		char *x = path_in(dir, "x");
+		char *x = th_path(dir, "x");
 		add_doc(x, "kl/hemmelig", "---\ntitle: H\n---\nTekst.\n");
 		OK0(x, "push");
 		setenv("STANCE_TOKEN", "wrong", 1);
@@ -249,7 +227,7 @@ Test(sync_http, git_credential_helpers_answer_for_https, .fini = fini)
 	setenv("GIT_TERMINAL_PROMPT", "0", 1);
 	/* a helper that knows alice's password, in a git config of our own */
 	th_write(dir, "gitconfig", "[credential]\n\thelper = \"!f() { echo username=alice; echo password=s3cret; }; f\"\n");
-	cfg = path_in(dir, "gitconfig");
+	cfg = th_path(dir, "gitconfig");
 	setenv("GIT_CONFIG_GLOBAL", cfg, 1);
 	OK(&r, dir, "clone", url, "x");
 	cr_assert(strstr(r.out.ptr, "Cloned"), "%s", r.out.ptr);
@@ -264,7 +242,7 @@ Test(sync_http, git_credential_helpers_answer_for_https, .fini = fini)
 	/* the store helper: a wrong stored password is rejected and forgotten */
 	{
 		stance_buf conf = STANCE_BUF_INIT;
-		char *store = path_in(dir, "store"), *left;
+		char *store = th_path(dir, "store"), *left;
 		stance_buf_printf(&conf, "[credential]\n\thelper = store --file=%s\n", store);
 		th_write(dir, "gitconfig", conf.ptr);
 		cr_assert_eq(th_sh(dir, NULL, "printf 'http://alice:wrong-one@127.0.0.1:%s\\n' > store", server_port), 0);
@@ -290,7 +268,7 @@ Test(sync_http, a_terminal_gets_a_progress_bar, .fini = fini)
 	url = served(dir, "team");
 	/* script(1) gives stance a terminal; the bar goes to standard error */
 	stance_buf_printf(&cmd, "script -qec \"'%s' clone '%s' t\" /dev/null", STANCE_BIN, url);
-	out = sh_out(dir, cmd.ptr);
+	out = th_sh_out(dir, cmd.ptr);
 	cr_assert(strstr(out, "Receiving objects"), "%s", out);
 	cr_assert(strstr(out, "100%"), "%s", out);
 	cr_assert(th_exists(dir, "t/.stance/config"));
@@ -305,7 +283,7 @@ Test(sync_http, a_remote_that_refuses_the_push, .fini = fini)
 	server_start(dir, NULL);
 	url = served(dir, "team");
 	OK0(dir, "clone", url, "a");
-	a = path_in(dir, "a");
+	a = th_path(dir, "a");
 	th_write(dir, "srv/repos/team.git/hooks/pre-receive",
 		"#!/bin/sh\necho 'the archive is frozen for the audit' >&2\nexit 1\n");
 	cr_assert_eq(th_sh(dir, NULL, "chmod +x srv/repos/team.git/hooks/pre-receive"), 0);
@@ -341,8 +319,8 @@ Test(sync_http, the_server_dies_in_the_middle_of_a_push, .fini = fini)
 	url = served(dir, "team");
 	OK0(dir, "clone", url, "a");
 	OK0(dir, "clone", url, "b");
-	a = path_in(dir, "a");
-	b = path_in(dir, "b");
+	a = th_path(dir, "a");
+	b = th_path(dir, "b");
 	add_doc(a, "kl/lang", "---\ntitle: Lang\n---\nEn lang tekst om reformen.\n\nMed to afsnit.\n");
 	hub_before = hub_main(dir);
 	local = rev(a, "main");
@@ -380,7 +358,7 @@ Test(sync_http, a_missing_repository_and_an_unreachable_host, .fini = fini)
 	server_start(dir, NULL);
 	url = served(dir, "team");
 	OK0(dir, "clone", url, "a");
-	a = path_in(dir, "a");
+	a = th_path(dir, "a");
 	free(url);
 	url = url_of("nothing-here", NULL);
 	OK0(a, "remote", "add", "nothing", url);

@@ -14,19 +14,6 @@
 static char *server_dir;
 static char server_port[16];
 
-static void run_ok(th_result *r, const char *dir, const char *const args[])
-{
-	th_run(r, dir, NULL, args);
-	cr_assert_eq(r->status, 0, "stance %s failed (%d): %s%s", args[0], r->status, r->err.ptr, r->out.ptr);
-}
-#define OK0(dir, ...) do { th_result r_; run_ok(&r_, (dir), (const char *const[]){ __VA_ARGS__, NULL }); th_result_free(&r_); } while (0)
-
-static char *path_in(const char *dir, const char *name)
-{
-	stance_buf b = STANCE_BUF_INIT;
-	stance_buf_printf(&b, "%s/%s", dir, name);
-	return stance_buf_detach(&b);
-}
 
 static void fini(void)
 {
@@ -51,11 +38,11 @@ static char *ssh_hub(const char *dir)
 	int rc = th_sh(dir, &out, "'%s' start srv", script);
 	cr_assert_eq(rc, 0, "the test ssh server did not start: %s", stance_buf_cstr(&out));
 	snprintf(server_port, sizeof(server_port), "%.*s", (int)strcspn(out.ptr, "\n"), out.ptr);
-	server_dir = path_in(dir, "srv");
+	server_dir = th_path(dir, "srv");
 	cr_assert_eq(th_sh(dir, NULL, "git init -q --bare -b main hub.git"), 0);
 	OK0(dir, "init", "seed");
 	cr_assert_eq(th_sh(dir, NULL, "git -C seed push -q ../hub.git main"), 0);
-	home = path_in(dir, "srv/home");
+	home = th_path(dir, "srv/home");
 	setenv("HOME", home, 1);
 	unsetenv("SSH_AUTH_SOCK");
 	stance_buf_clear(&out);
@@ -84,8 +71,8 @@ Test(sync_ssh, clone_push_and_pull_with_a_key_file, .fini = fini)
 	trust_server(dir, 0);
 	OK0(dir, "clone", url, "a");
 	OK0(dir, "clone", url, "b");
-	a = path_in(dir, "a");
-	b = path_in(dir, "b");
+	a = th_path(dir, "a");
+	b = th_path(dir, "b");
 	th_write(dir, "in.md", "---\ntitle: Over ssh\n---\nVi skal dele over ssh.\n");
 	OK0(a, "add", "../in.md", "--id", "kl/ssh");
 	OK0(a, "sync");
@@ -129,7 +116,7 @@ Test(sync_ssh, an_unknown_host_and_a_refused_key_are_named, .fini = fini)
 	/* the right host, a key the server does not accept */
 	trust_server(dir, 0);
 	cr_assert_eq(th_sh(dir, NULL, "cp srv/home/.ssh/known_hosts srv/stranger/.ssh/"), 0);
-	stranger = path_in(dir, "srv/stranger");
+	stranger = th_path(dir, "srv/stranger");
 	setenv("HOME", stranger, 1);
 	TH_RUN(&r, dir, "clone", url, "a");
 	cr_assert_eq(r.status, 1);

@@ -36,14 +36,6 @@ static void save(stance_repo *repo, const char *id, const char *title, const cha
 	stance_document_free(doc);
 }
 
-static char *sh_out(const char *cwd, const char *cmd)
-{
-	stance_buf out = STANCE_BUF_INIT;
-	int rc = th_sh(cwd, &out, "%s", cmd);
-	cr_assert_eq(rc, 0, "'%s' failed: %s", cmd, stance_buf_cstr(&out));
-	return stance_buf_detach(&out);
-}
-
 static void sync_ok(stance_repo *repo, stance_sync_result *res)
 {
 	stance_sync_result r = STANCE_SYNC_RESULT_INIT;
@@ -88,7 +80,7 @@ static void team_free(team *t)
 
 static char *head_of(const char *dir)
 {
-	char *h = sh_out(dir, "git rev-parse HEAD");
+	char *h = th_sh_out(dir, "git rev-parse HEAD");
 	h[strcspn(h, "\n")] = '\0';
 	return h;
 }
@@ -137,13 +129,13 @@ Test(sync, different_documents_merge_without_a_question, .fini = th_cleanup)
 	}
 	/* a merge commit, never a rewrite: both tips are its parents */
 	{
-		char *parents = sh_out(db.ptr, "git log -1 --format=%P");
+		char *parents = th_sh_out(db.ptr, "git log -1 --format=%P");
 		cr_assert(strstr(parents, ha) && strstr(parents, hb), "%s", parents);
 		free(parents);
 	}
 	/* the working folder is clean after the merge */
 	{
-		char *st = sh_out(db.ptr, "git status --porcelain --untracked-files=no");
+		char *st = th_sh_out(db.ptr, "git status --porcelain --untracked-files=no");
 		cr_assert_str_eq(st, "");
 		free(st);
 	}
@@ -186,7 +178,7 @@ static void fetched_story(int later_first)
 	cr_assert(strstr(a_text, "klokken tolv"), "the later observation wins: %s", a_text);
 	cr_assert_str_eq(a_text, b_text);
 	/* both observations stay in history */
-	count = sh_out(da.ptr, "git log --full-history --format=%s%n%b main -- kl/page.md | grep -c Fetched-At");
+	count = th_sh_out(da.ptr, "git log --full-history --format=%s%n%b main -- kl/page.md | grep -c Fetched-At");
 	cr_assert_str_eq(count, "2\n", "both fetched revisions are reachable");
 	cr_assert(!stance_sync_in_progress(t.a) && !stance_sync_in_progress(t.b));
 	free(count);
@@ -392,8 +384,8 @@ Test(sync, the_snapshots_branch_travels_too, .fini = th_cleanup)
 	sync_ok(t.b, &r);
 	cr_assert_eq(r.snapshots_in, 1, "%zu", r.snapshots_in);
 	stance_sync_result_clear(&r);
-	sa = sh_out(da.ptr, "git rev-parse snapshots");
-	sb = sh_out(db.ptr, "git rev-parse snapshots");
+	sa = th_sh_out(da.ptr, "git rev-parse snapshots");
+	sb = th_sh_out(db.ptr, "git rev-parse snapshots");
 	cr_assert_str_eq(sa, sb);
 	free(sa);
 	free(sb);
@@ -474,11 +466,11 @@ Test(sync, a_remote_with_unrelated_history_is_refused_by_name, .fini = th_cleanu
 	check(stance_remote_add(two, "other", "../one"), "remote add");
 	/* two inits in the same second make the same commit: make one's differ */
 	cr_assert_eq(th_sh(p1.ptr, NULL, "git commit -q --amend --no-verify -m 'Another beginning'"), 0);
-	before = sh_out(p2.ptr, "git rev-parse main");
+	before = th_sh_out(p2.ptr, "git rev-parse main");
 	cr_assert_eq(stance_sync_pull(&r, two, "other", NULL), STANCE_EINVALID, "%s", stance_error_last());
 	cr_assert(strstr(stance_error_last(), "'other'") && strstr(stance_error_last(), "shares no history"),
 		"%s", stance_error_last());
-	after = sh_out(p2.ptr, "git rev-parse main");
+	after = th_sh_out(p2.ptr, "git rev-parse main");
 	cr_assert_str_eq(before, after, "nothing moved");
 	stance_sync_result_clear(&r);
 	free(before);
@@ -518,7 +510,7 @@ Test(sync, a_title_changed_on_both_sides_stops_and_ours_can_be_taken, .fini = th
 	cr_assert(strstr(text, "Titel fra B") && strstr(text, "Mere tekst fra A."), "%s", text);
 	free(text);
 	{
-		char *st = sh_out(db.ptr, "git status --porcelain --untracked-files=no");
+		char *st = th_sh_out(db.ptr, "git status --porcelain --untracked-files=no");
 		cr_assert_str_eq(st, "", "the working folder is clean after continue");
 		free(st);
 	}
