@@ -27,6 +27,7 @@ typedef struct cli_command {
 	const char *usage;    /* after "stance NAME " */
 	const char *summary;  /* one line */
 	int needs_repo;       /* 1: run() gets an opened repository */
+	/* NULL: the command runs in stance-web (web_commands.h) */
 	int (*run)(cli_context *ctx, stance_repo *repo, int argc, char **argv);
 } cli_command;
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "web_commands.h"
 
 extern const cli_command cmd_add_entry;
 
@@ -269,10 +270,8 @@ done:
 
 const cli_command cmd_add_entry = {
 	.name = "add",
-	.usage = "FILE... [--id ID] [--kind K] [--title T] [--author A]... [--organization O]\n"
-		"       [--publication P] [--published DATE] [--language L] [--source URL]\n"
-		"       [--date DATE] [-m MESSAGE] [--commit-author 'NAME <EMAIL>']",
-	.summary = "Add or update documents from Markdown files; one commit per changed document.",
+	.usage = CLI_ADD_USAGE,
+	.summary = CLI_ADD_SUMMARY,
 	.needs_repo = 1,
 	.run = run_add,
 };

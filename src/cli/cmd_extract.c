@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "web_commands.h"
 #include "stance/extract.h"
 
 extern const cli_command cmd_extract_entry;
@@ -122,8 +123,8 @@ done:
 
 const cli_command cmd_extract_entry = {
 	.name = "extract",
-	.usage = "FILE.html... [--url BASE] [--select XPATH]... [--remove XPATH]... [--json | --raw]",
-	.summary = "Print the document stance would store for a saved web page.",
+	.usage = CLI_EXTRACT_USAGE,
+	.summary = CLI_EXTRACT_SUMMARY,
 	.needs_repo = 0,
 	.run = run_extract,
 };

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "web_commands.h"
 
 extern const cli_command cmd_fetch_entry;
 
@@ -179,10 +180,8 @@ out:
 
 const cli_command cmd_fetch_entry = {
 	.name = "fetch",
-	.usage = "[ID...] [--jobs N] [--delay MS] [--jitter MS] [--timeout S] [--connect-timeout S] "
-		"[--retries N] [--backoff MS] [--retry-after-max S] [--max-size SIZE] [--max-redirects N] "
-		"[--user-agent UA] [--ignore-robots] [--json] [--no-progress]",
-	.summary = "Fetch the followed pages and feeds; store a version of each document whose text changed.",
+	.usage = CLI_FETCH_USAGE,
+	.summary = CLI_FETCH_SUMMARY,
 	.needs_repo = 1,
 	.run = run_fetch,
 };

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "web_commands.h"
 
 extern const cli_command cmd_import_entry;
 
@@ -783,11 +784,8 @@ static int run_import(cli_context *ctx, stance_repo *repo, int argc, char **argv
 
 const cli_command cmd_import_entry = {
 	.name = "import",
-	.usage = "DIR|FILE... [--collection C] [--id ID] [--kind K] [--title T] [--author A]...\n"
-		"       [--organization O] [--publication P] [--published DATE] [--language L]\n"
-		"       [--date DATE] [-m MESSAGE] [--dry-run] [--quiet]\n"
-		"   or: stance import --manifest FILE [--quiet] [--dry-run]",
-	.summary = "Import saved articles (text, Markdown, HTML) or a saved history (--manifest).",
+	.usage = CLI_IMPORT_USAGE,
+	.summary = CLI_IMPORT_SUMMARY,
 	.needs_repo = 1,
 	.run = run_import,
 };

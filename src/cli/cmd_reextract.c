@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "web_commands.h"
 
 extern const cli_command cmd_reextract_entry;
 
@@ -35,8 +36,8 @@ static int run_reextract(cli_context *ctx, stance_repo *repo, int argc, char **a
 
 const cli_command cmd_reextract_entry = {
 	.name = "reextract",
-	.usage = "[ID...]",
-	.summary = "Rebuild documents from their stored snapshots with the current rules.",
+	.usage = CLI_REEXTRACT_USAGE,
+	.summary = CLI_REEXTRACT_SUMMARY,
 	.needs_repo = 1,
 	.run = run_reextract,
 };

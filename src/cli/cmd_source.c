@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "web_commands.h"
 
 extern const cli_command cmd_source_entry;
 
@@ -172,9 +173,8 @@ static int run_source(cli_context *ctx, stance_repo *repo, int argc, char **argv
 
 const cli_command cmd_source_entry = {
 	.name = "source",
-	.usage = "add [--feed] ID URL [--select XPATH]... [--remove XPATH]... [--noise REGEX]... "
-		"[--kind K] [--organization O] | list [--json] | remove ID",
-	.summary = "Add, list or remove the web pages and feeds the repository follows.",
+	.usage = CLI_SOURCE_USAGE,
+	.summary = CLI_SOURCE_SUMMARY,
 	.needs_repo = 1,
 	.run = run_source,
 };

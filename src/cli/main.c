@@ -2,6 +2,7 @@
  * main.c: the stance command: global options, the command table and dispatch.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -138,6 +139,33 @@ static void pager_finish(cli_context *ctx)
 	}
 }
 
+/* A command without run() lives in stance-web (web_commands.h): run that
+ * program with this very command line. It sits beside stance in a build
+ * folder, and at STANCE_WEB_RELPATH from the stance program once installed. */
+static int run_in_stance_web(const cli_command *cmd, char **argv)
+{
+	char self[PATH_MAX], beside[PATH_MAX + 16], installed[PATH_MAX + 64];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+	if (n <= 0)
+		return cli_error("'%s' runs in stance-web, and the stance program cannot find its own folder: %s",
+			cmd->name, strerror(errno));
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')))
+		*slash = '\0';
+	snprintf(beside, sizeof(beside), "%s/stance-web", self);
+	snprintf(installed, sizeof(installed), "%s/%s", self, STANCE_WEB_RELPATH);
+	fflush(NULL);
+	if (access(beside, X_OK) == 0)
+		execv(beside, argv);
+	else if (access(installed, X_OK) == 0)
+		execv(installed, argv);
+	else
+		return cli_error("'%s' runs in stance-web, which is neither at %s nor at %s; reinstall stance",
+			cmd->name, beside, installed);
+	return cli_error("cannot run stance-web for '%s': %s", cmd->name, strerror(errno));
+}
+
 static int print_main_help(void)
 {
 	size_t i;
@@ -214,6 +242,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "stance: '%s' is not a stance command; see 'stance help'\n", argv[i]);
 		return CLI_USAGE;
 	}
+	if (!cmd->run)
+		return run_in_stance_web(cmd, argv);
 	/* As git does: -C changes folder first, so every path argument is
 	 * read relative to DIR. */
 	if (strcmp(ctx.cwd, ".") != 0) {

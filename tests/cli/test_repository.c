@@ -564,3 +564,34 @@ Test(repository, dash_C_reads_paths_relative_to_its_folder, .fini = th_cleanup)
 	stance_buf_dispose(&sub);
 	free(dir);
 }
+
+/* `stance` hands the web commands to stance-web and loads neither libcurl
+ * nor libxml2 itself; without stance-web beside it, it says so. */
+Test(repository, web_commands_run_in_stance_web, .fini = th_cleanup)
+{
+	char *dir = th_tmpdir();
+	stance_buf out = STANCE_BUF_INIT;
+	th_result r;
+	OK0(dir, "init", "policy");
+	th_write(dir, "page.html", "<html lang=\"da\"><head><title>Klima</title></head><body><article>"
+		"<h1>Klima</h1><p>Vi skal handle nu, for klimaet venter ikke på nogen af os.</p></article></body></html>");
+	OK(&r, dir, "extract", "page.html");
+	cr_assert(strstr(r.out.ptr, "Vi skal handle nu"), "%s", r.out.ptr);
+	th_result_free(&r);
+	OK(&r, dir, "help", "fetch");
+	cr_assert(strstr(r.out.ptr, "usage: stance fetch"), "%s", r.out.ptr);
+	th_result_free(&r);
+
+	cr_assert_eq(th_sh(dir, &out, "ldd '%s'", STANCE_BIN), 0);
+	cr_assert_null(strstr(out.ptr, "libcurl"), "%s", out.ptr);
+	cr_assert_null(strstr(out.ptr, "libxml2"), "%s", out.ptr);
+	stance_buf_clear(&out);
+
+	/* a stance program alone in a folder: a clear error, nothing run */
+	cr_assert_eq(th_sh(dir, NULL, "mkdir alone && cp '%s' alone/stance", STANCE_BIN), 0);
+	cr_assert_eq(th_sh(dir, &out, "cd policy && ../alone/stance fetch 2>&1; echo \"exit $?\""), 0);
+	cr_assert(strstr(out.ptr, "'fetch' runs in stance-web, which is neither at"), "%s", out.ptr);
+	cr_assert(strstr(out.ptr, "exit 1"), "%s", out.ptr);
+	stance_buf_dispose(&out);
+	free(dir);
+}
