@@ -92,10 +92,14 @@ typedef struct {
 	 * freed, and each is followed by a NUL byte; the diff then reads them
 	 * where they are instead of keeping copies. 0 (default): copied. */
 	int borrow_bodies;
+	/* 1: position statements are not read (stance_diff_positions and the
+	 * position changes are empty, their counts 0): for outputs that do not
+	 * show them, which then skip a fifth of the work. 0 (default): read. */
+	int skip_positions;
 } stance_diff_options;
 
 #define STANCE_DIFF_OPTIONS_VERSION 1
-#define STANCE_DIFF_OPTIONS_INIT { STANCE_DIFF_OPTIONS_VERSION, STANCE_DIFF_WORD, 0, NULL, NULL, NULL, NULL, 0, 0, 0 }
+#define STANCE_DIFF_OPTIONS_INIT { STANCE_DIFF_OPTIONS_VERSION, STANCE_DIFF_WORD, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0 }
 
 typedef struct stance_diff stance_diff;
 

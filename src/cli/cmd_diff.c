@@ -217,6 +217,9 @@ static int render_and_print(cli_context *ctx, const diff_args *a, side *o, side 
 	/* files' bodies are read where they are (no copies): the buffers are
 	 * NUL-terminated and kept until the diff is freed */
 	dopts.borrow_bodies = o->has_raw && n->has_raw;
+	/* the terminal (but --positions), porcelain and CriticMarkup views
+	 * show no position statements: they are not read for them */
+	dopts.skip_positions = !a->positions && a->format != STANCE_RENDER_JSON && a->format != STANCE_RENDER_HTML;
 	if ((error = stance_diff_documents(&d, o->doc, n->doc, &dopts)) < 0)
 		return cli_fail(error);
 	*changed = stance_diff_has_changes(d);
@@ -303,6 +306,7 @@ static int run_stat(cli_context *ctx, stance_repo *repo, const diff_args *a, sta
 			error = stance_document_new(&empty);
 		dopts.by = a->by;
 		dopts.positions = markers;
+		dopts.skip_positions = 1; /* --stat counts words only */
 		if (error == 0)
 			error = stance_diff_documents(&d, od, nd ? nd : empty, &dopts);
 		if (error < 0) {

@@ -24,13 +24,11 @@ static int read_side(stance_buf *out, const char *path)
 
 static int run_difftool(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 {
-	stance_buf a = STANCE_BUF_INIT, b = STANCE_BUF_INIT, out = STANCE_BUF_INIT, path = STANCE_BUF_INIT;
+	stance_buf a = STANCE_BUF_INIT, b = STANCE_BUF_INIT, out = STANCE_BUF_INIT;
 	stance_document *da = NULL, *db = NULL;
 	stance_diff_options dopts = STANCE_DIFF_OPTIONS_INIT;
 	stance_render_options ropts = STANCE_RENDER_OPTIONS_INIT;
-	stance_positions *markers = NULL;
 	stance_diff *d = NULL;
-	stance_repo *r = NULL;
 	const char *pager = getenv("GIT_PAGER_IN_USE"), *nc = getenv("NO_COLOR");
 	int error, rc = CLI_OK;
 
@@ -47,10 +45,9 @@ static int run_difftool(cli_context *ctx, stance_repo *repo, int argc, char **ar
 		rc = cli_fail(error);
 		goto done;
 	}
-	if (stance_repo_open(&r, ".") == 0 &&
-	    stance_buf_printf(&path, "%s.stance/positions", stance_repo_workdir(r)) == 0 &&
-	    stance_positions_load(&markers, path.ptr) == 0)
-		dopts.positions = markers;
+	/* git's view shows the prose diff, not position statements: they are
+	 * not read, and no repository needs opening */
+	dopts.skip_positions = 1;
 	stance_error_clear();
 	/* documents when both sides parse; plain text otherwise */
 	if ((!a.size || stance_document_parse(&da, a.ptr, a.size, argv[1]) == 0) &&
@@ -89,12 +86,9 @@ done:
 	stance_diff_free(d);
 	stance_document_free(da);
 	stance_document_free(db);
-	stance_positions_free(markers);
-	stance_repo_free(r);
 	stance_buf_dispose(&a);
 	stance_buf_dispose(&b);
 	stance_buf_dispose(&out);
-	stance_buf_dispose(&path);
 	/* git stops the whole diff when the driver fails: report, but go on */
 	return rc == CLI_USAGE ? rc : CLI_OK;
 }

@@ -1464,6 +1464,11 @@ static int run_engine(stance_diff *d, const stance_diff_options *opts, const cha
 			goto done;
 		d->fallback = stance_buf_detach(&msg);
 	}
+	if (opts && opts->skip_positions) {
+		count_stats(&e);
+		error = 0;
+		goto done;
+	}
 	markers = opts && opts->positions ? opts->positions : NULL;
 	if (!markers) {
 		if (stance_positions_new_default(&defaults) < 0)

@@ -705,3 +705,26 @@ Test(diff, moved_and_edited_sentence_is_a_move_with_its_edit)
 	check_json_rebuild(d);
 	stance_diff_free(d);
 }
+
+/* skip_positions leaves the statements unread and the word diff as it was */
+Test(diff, skip_positions_reads_no_statements_and_keeps_the_ops)
+{
+	const char *a = "Vi skal bygge flere boliger.\n\nEn anden sag.\n";
+	const char *b = "Vi skal bygge mange flere boliger.\n\nEn anden sag.\n\nKommunen bør handle nu.\n";
+	stance_diff_options o = STANCE_DIFF_OPTIONS_INIT;
+	stance_diff *full = NULL, *lean = NULL;
+	size_t i;
+	cr_assert_eq(stance_diff_texts(&full, a, strlen(a), b, strlen(b), &o), 0);
+	o.skip_positions = 1;
+	cr_assert_eq(stance_diff_texts(&lean, a, strlen(a), b, strlen(b), &o), 0);
+	cr_assert_gt(stance_diff_get_stats(full)->positions_added, 0);
+	cr_assert_eq(stance_diff_get_stats(lean)->positions_added, 0);
+	cr_assert_eq(stance_diff_position_changes(lean)->count, 0);
+	cr_assert_eq(stance_diff_positions(lean, 1)->count, 0);
+	cr_assert_eq(stance_diff_op_count(full), stance_diff_op_count(lean));
+	for (i = 0; i < stance_diff_op_count(full); i++)
+		cr_assert_eq(memcmp(stance_diff_op_at(full, i), stance_diff_op_at(lean, i), sizeof(stance_diff_op)), 0);
+	cr_assert_eq(stance_diff_get_stats(full)->words_added, stance_diff_get_stats(lean)->words_added);
+	stance_diff_free(full);
+	stance_diff_free(lean);
+}
