@@ -366,7 +366,9 @@ static char *collapse(const char *s, size_t n)
 static char *heading_text(const char *s, size_t n)
 {
 	size_t a = 0;
-	while (a < n && (s[a] == '#' || s[a] == ' '))
+	/* the first block of a body that starts with a blank line begins with
+	 * that line's newline */
+	while (a < n && (s[a] == '#' || s[a] == ' ' || s[a] == '\t' || s[a] == '\n' || s[a] == '\r'))
 		a++;
 	return collapse(s + a, n - a);
 }

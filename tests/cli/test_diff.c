@@ -174,6 +174,24 @@ Test(diff_cli, files_outside_a_repository)
 	free(dir);
 }
 
+/* a body that begins with a blank line after the front matter: the section
+ * is named by its heading's words, without the '#' marks */
+Test(diff_cli, files_positions_name_the_section_without_marks)
+{
+	char *dir = th_tmpdir();
+	th_result r;
+	th_write(dir, "a.md", "---\ntitle: T\n---\n\n## Boliger\n\nVi skal bygge boliger.\n");
+	th_write(dir, "b.md", "---\ntitle: T\n---\n\n## Boliger\n\nVi skal bygge mange flere boliger nu.\n\n"
+		"Kommunen bør handle.\n");
+	TH_RUN(&r, dir, "diff", "--files", "a.md", "b.md", "--positions");
+	cr_assert_eq(r.status, 0, "%s", stance_buf_cstr(&r.err));
+	expect_in(&r, "added (§ Boliger):");
+	expect_in(&r, "reworded (§ Boliger)");
+	cr_assert_null(strstr(r.out.ptr, "§ #"), "%s", r.out.ptr);
+	th_result_free(&r);
+	free(dir);
+}
+
 Test(diff_cli, bad_input_is_named)
 {
 	char *dir = repo_with_history();
