@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "git_internal.h"
@@ -1779,8 +1780,9 @@ static int local_push(sync_ctx *c, const char *path, const char *const *names, s
 		else
 			error = git_reference_create(&r, remote, ref.ptr, &ours[i], 0, "stance push");
 		git_reference_free(r);
-		if (error == GIT_EMODIFIED || error == GIT_EEXISTS) {
-			/* somebody pushed in between: merge their commits first */
+		if (error == GIT_EMODIFIED || error == GIT_EEXISTS || error == GIT_ELOCKED) {
+			/* somebody pushed in between, or is pushing now (the ref is
+			 * locked): merge their commits first */
 			git_error_clear();
 			error = stance_error_set(STANCE_ECONFLICT, "remote '%s' (%s) moved while we pushed; run 'stance sync' "
 				"to merge its new commits", c->remote_name, c->url.ptr);
@@ -1961,8 +1963,14 @@ int stance_sync_run(stance_sync_result *result, stance_repo *repo, const char *r
 		error = push_with(&c, remote, branch.ptr);
 		if (error != STANCE_ECONFLICT || attempt >= tries)
 			break;
-		/* the remote moved between our fetch and our push: again */
+		/* the remote moved between our fetch and our push: again, after
+		 * a pause that grows and differs between processes, so that two
+		 * clones retrying at once do not keep meeting */
 		result->retries++;
+		{
+			struct timespec pause = { 0, (long)(20 + (getpid() % 7) * 10 + attempt * 50) * 1000000L };
+			nanosleep(&pause, NULL);
+		}
 	}
 	if (!error)
 		error = head_hex(&c, branch.ptr);
