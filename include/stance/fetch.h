@@ -69,11 +69,17 @@ typedef struct {
 	void *payload;
 	/* Shared host knowledge; NULL: this run's own. Not owned. */
 	stance_fetch_cache *cache;
+	/* Called once for each request when its response is final (whatever
+	 * the outcome), with `finished_payload`; it may take the response's body away
+	 * (the response stays the caller's to dispose). Work done here overlaps
+	 * the transfers still running. May be NULL. */
+	void (*finished)(size_t index, stance_fetch_response *response, void *payload);
+	void *finished_payload;
 } stance_fetch_options;
 
 #define STANCE_FETCH_OPTIONS_VERSION 1
 #define STANCE_FETCH_OPTIONS_INIT { STANCE_FETCH_OPTIONS_VERSION, 8, 1000, 250, 10000, 60000, \
-	1, 30, 10, 3, 1000, 60000, (size_t)20 * 1024 * 1024, 0, NULL, NULL, NULL, NULL }
+	1, 30, 10, 3, 1000, 60000, (size_t)20 * 1024 * 1024, 0, NULL, NULL, NULL, NULL, NULL, NULL }
 
 /*
  * Fetches the `n` requests, filling responses[i] for requests[i] (the caller

@@ -78,8 +78,9 @@ typedef struct {
 	stance_source_result *results;
 	size_t count;
 	size_t failed;
-	double fetch_seconds;  /* wall time of the network part */
-	double store_seconds;  /* wall time of extracting and committing */
+	double fetch_seconds;  /* wall time until the last answer came in (pages are
+	                        * extracted and committed in memory meanwhile) */
+	double store_seconds;  /* wall time of writing the commits after that */
 } stance_source_report;
 
 /*

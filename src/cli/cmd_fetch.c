@@ -74,7 +74,7 @@ static void print_table(cli_context *ctx, const stance_source_report *rep)
 			fprintf(ctx->out, "  %s", r->reason);
 		fputc('\n', ctx->out);
 	}
-	fprintf(ctx->out, "%zu new, %zu updated, %zu unchanged, %zu failed (fetched in %.2f s, stored in %.2f s)\n",
+	fprintf(ctx->out, "%zu new, %zu updated, %zu unchanged, %zu failed (fetched in %.2f s, written in %.2f s)\n",
 		counts[STANCE_SOURCE_NEW], counts[STANCE_SOURCE_UPDATED],
 		counts[STANCE_SOURCE_UNCHANGED], counts[STANCE_SOURCE_FAILED],
 		rep->fetch_seconds, rep->store_seconds);

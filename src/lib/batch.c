@@ -49,7 +49,13 @@ struct stance_batch {
 	size_t nobjs, capobjs;
 	int latest_loaded;
 	int finished;
+	int skip_deltas;         /* stance_batch_skip_deltas() */
+	/* the snapshots branch, read on the first save that carries one */
+	git_oid snap_base, snap_last, snap_tree;
+	int snap_loaded, has_snap_base, has_snap_last, has_snap_tree;
 };
+
+#define SNAPSHOT_REF "refs/heads/snapshots"
 
 static uint64_t hash_str(const char *s)
 {
@@ -174,6 +180,11 @@ done:
 	git_reference_free(head);
 	stance_batch_free(b);
 	return error;
+}
+
+void stance_batch_skip_deltas(stance_batch *b)
+{
+	b->skip_deltas = 1;
 }
 
 size_t stance_batch_count(const stance_batch *b)
@@ -343,14 +354,14 @@ static int track_trees(stance_batch *b, const git_oid *root, const char *path)
  */
 static int new_packbuilder(git_packbuilder **out, stance_batch *b)
 {
-	static const char settings[] = "[pack]\n\twindowMemory = 16k\n";
+	const char *settings = b->skip_deltas ? "[pack]\n\twindow = 0\n" : "[pack]\n\twindowMemory = 16k\n";
 	stance_buf path = STANCE_BUF_INIT;
 	git_config *cfg = NULL;
 	int error;
 
 	if ((error = stance_buf_printf(&path, "%sstance-batch-pack.config",
 		git_repository_path(b->git))) < 0 ||
-	    (error = write_working_file(path.ptr, settings, sizeof(settings) - 1)) < 0)
+	    (error = write_working_file(path.ptr, settings, strlen(settings))) < 0)
 		goto done;
 	if ((error = git_repository_config(&cfg, b->git)) == 0)
 		error = git_config_add_file_ondisk(cfg, path.ptr, GIT_CONFIG_LEVEL_APP, b->git, 1);
@@ -380,8 +391,10 @@ static int write_pack(git_buf *out, stance_batch *b)
 	return error;
 }
 
-/* Writes the current tree with `path` set to `blob`; its id comes back through `out`. */
-static int write_tree(git_oid *out, stance_batch *b, const char *path, const git_oid *blob)
+/* Writes tree `base` (NULL: the empty tree) with `path` set to `blob`; its
+ * id comes back through `out`. */
+static int write_tree(git_oid *out, stance_batch *b, const git_oid *base_id, const char *path,
+	const git_oid *blob)
 {
 	git_tree *base = NULL;
 	git_tree_update update;
@@ -392,8 +405,8 @@ static int write_tree(git_oid *out, stance_batch *b, const char *path, const git
 	update.filemode = GIT_FILEMODE_BLOB;
 	update.path = path;
 	git_oid_cpy(&update.id, blob);
-	if (b->has_tree) {
-		if ((error = git_tree_lookup(&base, b->git, &b->tree)) < 0)
+	if (base_id) {
+		if ((error = git_tree_lookup(&base, b->git, base_id)) < 0)
 			return error;
 	} else {
 		git_treebuilder *tb = NULL;
@@ -410,6 +423,91 @@ static int write_tree(git_oid *out, stance_batch *b, const char *path, const git
 	return error;
 }
 
+/* The snapshots branch as it is before the batch. */
+static int load_snapshots(stance_batch *b)
+{
+	git_commit *c = NULL;
+	int error = 0;
+	b->snap_loaded = 1;
+	if (git_reference_name_to_id(&b->snap_base, b->git, SNAPSHOT_REF) == 0) {
+		b->has_snap_base = 1;
+		if ((error = git_commit_lookup(&c, b->git, &b->snap_base)) < 0)
+			return stance_git_error(error, "cannot read the snapshots branch");
+		git_oid_cpy(&b->snap_tree, git_commit_tree_id(c));
+		b->has_snap_tree = 1;
+		git_commit_free(c);
+	}
+	git_error_clear();
+	return 0;
+}
+
+/*
+ * Commits the raw bytes of `opts` as <id>.<ext> on the snapshots branch, as
+ * stance_store_save does; the batch's snapshot state moves only when the
+ * caller's version commit is made too (snapshot_commit()).
+ */
+static int snapshot_prepare(git_oid *commit, git_oid *tree_id, stance_batch *b, const char *id,
+	const stance_save_options *opts, const git_signature *author, const git_signature *committer)
+{
+	stance_buf path = STANCE_BUF_INIT, msg = STANCE_BUF_INIT;
+	git_commit *parent = NULL;
+	git_tree *tree = NULL;
+	git_oid blob;
+	int error;
+
+	if (!b->snap_loaded && (error = load_snapshots(b)) < 0)
+		return error;
+	if ((error = stance_buf_printf(&path, "%s.%s", id, opts->snapshot_ext)) < 0 ||
+	    (error = stance_buf_printf(&msg, "Snapshot %s\n", id)) < 0)
+		goto done;
+	if ((error = git_odb_write(&blob, b->odb, opts->snapshot_data, opts->snapshot_len, GIT_OBJECT_BLOB)) < 0 ||
+	    (error = write_tree(tree_id, b, b->has_snap_tree ? &b->snap_tree : NULL, path.ptr, &blob)) < 0 ||
+	    (error = git_tree_lookup(&tree, b->git, tree_id)) < 0 ||
+	    ((b->has_snap_last || b->has_snap_base) &&
+	     (error = git_commit_lookup(&parent, b->git, b->has_snap_last ? &b->snap_last : &b->snap_base)) < 0) ||
+	    (error = git_commit_create(commit, b->git, NULL, author, committer, NULL, msg.ptr,
+		tree, parent ? 1 : 0, (const git_commit **)&parent)) < 0) {
+		error = stance_git_error(error, "%s: cannot store the snapshot", id);
+		goto done;
+	}
+	if ((error = track(b, &blob, path.ptr, path.size)) < 0 ||
+	    (error = track_trees(b, tree_id, path.ptr)) < 0)
+		goto done;
+	error = track(b, commit, NULL, 0);
+done:
+	git_tree_free(tree);
+	git_commit_free(parent);
+	stance_buf_dispose(&path);
+	stance_buf_dispose(&msg);
+	return error;
+}
+
+/* A working file that holds bytes stance never stored: neither `content`
+ * (what the batch writes) nor the branch's blob before the batch. */
+static int unsaved_changes(stance_batch *b, const char *path, const char *content, size_t len)
+{
+	stance_buf full = STANCE_BUF_INIT, cur = STANCE_BUF_INIT;
+	git_tree_entry *te = NULL;
+	git_oid cur_id;
+	int same = 1;
+
+	if (stance_buf_printf(&full, "%s%s", stance_repo_workdir(b->repo), path) < 0)
+		return 0;
+	if (stance_file_read(&cur, full.ptr) == 0) {
+		same = (cur.size == len && !memcmp(cur.ptr, content, len)) ||
+			(b->base_tree && git_tree_entry_bypath(&te, b->base_tree, path) == 0 &&
+			 git_odb_hash(&cur_id, cur.ptr, cur.size, GIT_OBJECT_BLOB) == 0 &&
+			 git_oid_equal(&cur_id, git_tree_entry_id(te)));
+	}
+	/* no working file: nothing to lose */
+	stance_error_clear();
+	git_error_clear();
+	git_tree_entry_free(te);
+	stance_buf_dispose(&cur);
+	stance_buf_dispose(&full);
+	return !same;
+}
+
 int stance_batch_save(stance_save_result *result, stance_batch *b,
 	const stance_document *doc, const stance_save_options *opts)
 {
@@ -419,7 +517,8 @@ int stance_batch_save(stance_save_result *result, stance_batch *b,
 	git_signature *author = NULL, *committer = NULL;
 	git_commit *parent = NULL;
 	git_tree *tree = NULL;
-	git_oid old_blob, blob, tree_id, commit;
+	git_oid old_blob, blob, tree_id, commit, snap_commit, snap_tree;
+	int snapshot = opts && opts->snapshot_data && opts->snapshot_ext;
 	entry *e;
 	int error, existed;
 
@@ -441,12 +540,21 @@ int stance_batch_save(stance_save_result *result, stance_batch *b,
 	}
 	if (existed && git_oid_equal(&old_blob, &blob))
 		goto done;
+	/* checked when the batch first touches the document, so that one
+	 * document with local edits fails alone; stance_batch_finish checks
+	 * every document again */
+	if (!((e = slot(b, path.ptr, 0)) && e->touched) && unsaved_changes(b, path.ptr, content.ptr, content.size)) {
+		error = stance_error_set(STANCE_ECONFLICT, "%s has changes in the working folder that are "
+			"not stored; add that file itself ('stance add %s') or discard the changes first",
+			path.ptr, path.ptr);
+		goto done;
+	}
 	if ((error = stance_git_signature(&author, b->git, opts->author_name, opts->author_email,
 		opts->time, opts->tz_minutes)) < 0)
 		goto done;
 	if ((error = git_signature_now(&committer, author->name, author->email)) < 0 ||
 	    (error = git_odb_write(&blob, b->odb, content.ptr, content.size, GIT_OBJECT_BLOB)) < 0 ||
-	    (error = write_tree(&tree_id, b, path.ptr, &blob)) < 0 ||
+	    (error = write_tree(&tree_id, b, b->has_tree ? &b->tree : NULL, path.ptr, &blob)) < 0 ||
 	    (error = git_tree_lookup(&tree, b->git, &tree_id)) < 0) {
 		error = stance_git_error(error, "%s: cannot store the document", id);
 		goto done;
@@ -457,10 +565,19 @@ int stance_batch_save(stance_save_result *result, stance_batch *b,
 		error = stance_buf_printf(&msg, "%s %s", existed ? "Update" : "Add", id);
 	while (!error && msg.size && msg.ptr[msg.size - 1] == '\n')
 		msg.ptr[--msg.size] = '\0';
-	if (!error && opts->trailers && *opts->trailers) {
+	if (!error && ((opts->trailers && *opts->trailers) || snapshot))
 		error = stance_buf_puts(&msg, "\n\n");
-		if (!error)
-			error = stance_buf_puts(&msg, opts->trailers);
+	if (!error && opts->trailers && *opts->trailers) {
+		error = stance_buf_puts(&msg, opts->trailers);
+		if (!error && msg.ptr[msg.size - 1] != '\n')
+			error = stance_buf_putc(&msg, '\n');
+	}
+	if (!error && snapshot) {
+		char hex[GIT_OID_HEXSZ + 1];
+		if ((error = snapshot_prepare(&snap_commit, &snap_tree, b, id, opts, author, committer)) < 0)
+			goto done;
+		git_oid_tostr(hex, sizeof(hex), &snap_commit);
+		error = stance_store_trailer(&msg, "Snapshot", hex);
 	}
 	if (!error && msg.ptr[msg.size - 1] != '\n')
 		error = stance_buf_putc(&msg, '\n');
@@ -494,6 +611,11 @@ int stance_batch_save(stance_save_result *result, stance_batch *b,
 	b->has_tree = 1;
 	git_oid_cpy(&b->last, &commit);
 	b->has_last = 1;
+	if (snapshot) {
+		git_oid_cpy(&b->snap_last, &snap_commit);
+		git_oid_cpy(&b->snap_tree, &snap_tree);
+		b->has_snap_last = b->has_snap_tree = 1;
+	}
 	b->count++;
 	result->changed = 1;
 	result->created = !existed;
@@ -520,11 +642,74 @@ static int write_working_file(const char *path, const char *data, size_t len)
 	return stance_file_write_replace(path, data, len, 0);
 }
 
-int stance_batch_finish(stance_batch *b)
+/*
+ * Adds the working file just written at `full` to the index as `blob`, with
+ * its stat data, so that git sees it clean; git_index_add_bypath would read
+ * and hash the file again to learn the id the batch already knows.
+ */
+static int index_add_written(git_index *index, const char *full, const char *path, const git_oid *blob)
+{
+	git_index_entry ie;
+	struct stat st;
+	if (stat(full, &st) != 0)
+		return stance_error_set(STANCE_ERROR, "%s: cannot read back the working file: %s", full, strerror(errno));
+	memset(&ie, 0, sizeof(ie));
+	ie.ctime.seconds = (int32_t)st.st_ctim.tv_sec;
+	ie.ctime.nanoseconds = (uint32_t)st.st_ctim.tv_nsec;
+	ie.mtime.seconds = (int32_t)st.st_mtim.tv_sec;
+	ie.mtime.nanoseconds = (uint32_t)st.st_mtim.tv_nsec;
+	ie.dev = (uint32_t)st.st_dev;
+	ie.ino = (uint32_t)st.st_ino;
+	ie.mode = GIT_FILEMODE_BLOB;
+	ie.uid = st.st_uid;
+	ie.gid = st.st_gid;
+	ie.file_size = (uint32_t)st.st_size;
+	git_oid_cpy(&ie.id, blob);
+	ie.path = path;
+	return git_index_add(index, &ie);
+}
+
+/* Writes the objects tracked so far as one pack and empties the in-memory
+ * store; the batch goes on reading them from the pack. */
+static int write_objects(stance_batch *b)
 {
 	git_buf pack = GIT_BUF_INIT;
 	git_odb_writepack *wp = NULL;
 	git_indexer_progress stats;
+	size_t i;
+	int error;
+
+	if (!b->nobjs)
+		return 0;
+	memset(&stats, 0, sizeof(stats));
+	if ((error = write_pack(&pack, b)) < 0 ||
+	    (error = git_odb_write_pack(&wp, b->odb, NULL, NULL)) < 0 ||
+	    (error = wp->append(wp, pack.ptr, pack.size, &stats)) < 0 ||
+	    (error = wp->commit(wp, &stats)) < 0 ||
+	    (error = git_odb_refresh(b->odb)) < 0) {
+		error = stance_git_error(error, "cannot write the new revisions");
+		goto done;
+	}
+	git_mempack_reset(b->mempack);
+	for (i = 0; i < b->nobjs; i++)
+		free(b->obj_names[i]);
+	b->nobjs = 0;
+done:
+	if (wp)
+		wp->free(wp);
+	git_buf_dispose(&pack);
+	return error;
+}
+
+int stance_batch_flush(stance_batch *b)
+{
+	if (b->finished)
+		return stance_error_set(STANCE_EINVALID, "the batch is already written");
+	return write_objects(b);
+}
+
+int stance_batch_finish(stance_batch *b)
+{
 	git_reference *ref = NULL;
 	git_index *index = NULL;
 	git_odb *main_odb = NULL;
@@ -534,50 +719,35 @@ int stance_batch_finish(stance_batch *b)
 
 	if (b->finished || !b->has_last)
 		goto done;
-	memset(&stats, 0, sizeof(stats));
 	/* 0. a working file with changes stance never stored is not overwritten */
 	for (i = 0; i < b->nslots; i++) {
 		entry *e = &b->slots[i];
-		stance_buf cur = STANCE_BUF_INIT;
-		git_tree_entry *te = NULL;
-		git_oid cur_id;
-		int same;
-		if (!e->path || !e->touched)
-			continue;
-		stance_buf_clear(&full);
-		if ((error = stance_buf_printf(&full, "%s%s", stance_repo_workdir(b->repo), e->path)) < 0)
-			goto done;
-		if (stance_file_read(&cur, full.ptr) < 0) {
-			stance_error_clear();
-			continue; /* no working file: nothing to lose */
-		}
-		same = (cur.size == e->len && !memcmp(cur.ptr, e->content, e->len)) ||
-			(b->base_tree && git_tree_entry_bypath(&te, b->base_tree, e->path) == 0 &&
-			 git_odb_hash(&cur_id, cur.ptr, cur.size, GIT_OBJECT_BLOB) == 0 &&
-			 git_oid_equal(&cur_id, git_tree_entry_id(te)));
-		git_error_clear();
-		git_tree_entry_free(te);
-		stance_buf_dispose(&cur);
-		if (!same) {
+		if (e->path && e->touched && unsaved_changes(b, e->path, e->content, e->len)) {
 			error = stance_error_set(STANCE_ECONFLICT, "%s has changes in the working folder "
 				"that are not stored; commit or discard them first (nothing was imported)",
 				e->path);
 			goto done;
 		}
 	}
-	/* 1. every object of the batch, as one pack */
-	if ((error = write_pack(&pack, b)) < 0 ||
-	    (error = git_odb_write_pack(&wp, b->odb, NULL, NULL)) < 0 ||
-	    (error = wp->append(wp, pack.ptr, pack.size, &stats)) < 0 ||
-	    (error = wp->commit(wp, &stats)) < 0) {
-		error = stance_git_error(error, "cannot write the imported revisions");
+	/* 1. every object of the batch not written yet, as one pack */
+	if ((error = write_objects(b)) < 0)
 		goto done;
-	}
-	git_mempack_reset(b->mempack);
 	b->finished = 1;
-	/* 2. the branch moves once, from the tip the batch started on */
-	if ((error = git_odb_refresh(b->odb)) < 0 ||
-	    (error = (b->has_base ?
+	/* 2. the branches move once, from the tips the batch started on: the
+	 * snapshots first, so a version never names a snapshot not on its branch */
+	if (b->has_snap_last) {
+		error = b->has_snap_base ?
+			git_reference_create_matching(&ref, b->git, SNAPSHOT_REF, &b->snap_last, 1, &b->snap_base,
+				"stance batch") :
+			git_reference_create(&ref, b->git, SNAPSHOT_REF, &b->snap_last, 0, "stance batch");
+		git_reference_free(ref);
+		ref = NULL;
+		if (error < 0) {
+			error = stance_git_error(error, "cannot move the snapshots branch");
+			goto done;
+		}
+	}
+	if ((error = (b->has_base ?
 		git_reference_create_matching(&ref, b->git, b->branch, &b->last, 1, &b->base,
 			"stance import") :
 		git_reference_create(&ref, b->git, b->branch, &b->last, 0, "stance import"))) < 0) {
@@ -600,7 +770,7 @@ int stance_batch_finish(stance_batch *b)
 		    (error = stance_mkdirs_for(full.ptr)) < 0 ||
 		    (error = write_working_file(full.ptr, e->content, e->len)) < 0)
 			goto done;
-		if ((error = git_index_add_bypath(index, e->path)) < 0) {
+		if ((error = index_add_written(index, full.ptr, e->path, &e->blob)) < 0) {
 			error = stance_git_error(error, "%s: cannot update the git index", e->path);
 			goto done;
 		}
@@ -612,8 +782,5 @@ done:
 	git_index_free(index);
 	git_odb_free(main_odb);
 	git_reference_free(ref);
-	if (wp)
-		wp->free(wp);
-	git_buf_dispose(&pack);
 	return error;
 }

@@ -525,6 +525,8 @@ int stance_fetch_run(stance_fetch_response *responses, const stance_fetch_reques
 			stance_error_clear();
 			jobs[i].state = JOB_DONE;
 			done++;
+			if (o->finished)
+				o->finished(i, &responses[i], o->finished_payload);
 			free(key);
 			continue;
 		}
@@ -598,12 +600,16 @@ int stance_fetch_run(stance_fetch_response *responses, const stance_fetch_reques
 				done++;
 				if (o->progress)
 					o->progress(done, n, requests[i].url, o->payload);
+				if (o->finished)
+					o->finished(i, &responses[i], o->finished_payload);
 				continue;
 			}
 			if (!start(multi, i, jobs[i].host, requests[i].url, &responses[i], &requests[i], o)) {
 				set_failure(&responses[i], STANCE_ERROR, "cannot start the transfer");
 				jobs[i].state = JOB_DONE;
 				done++;
+				if (o->finished)
+					o->finished(i, &responses[i], o->finished_payload);
 				continue;
 			}
 			jobs[i].state = JOB_RUNNING;
@@ -690,6 +696,8 @@ int stance_fetch_run(stance_fetch_response *responses, const stance_fetch_reques
 					done++;
 					if (o->progress)
 						o->progress(done, n, r->final_url ? r->final_url : "", o->payload);
+					if (o->finished)
+						o->finished(j, r, o->finished_payload);
 				}
 			}
 			transfer_free(multi, tr);

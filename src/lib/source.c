@@ -7,13 +7,17 @@
  * tree and history, so a run that finds nothing new writes nothing a user
  * sees. The run: feeds first (their new items become sources), then every
  * page through stance_fetch_run, then under the repository lock each answer
- * is extracted, cleaned of noise and saved with its snapshot.
+ * is extracted, cleaned of noise and saved with its snapshot, all of them in
+ * one batch (batch.h): one pack, each branch moved once.
  */
 #include "git_internal.h"
 #include "stance/source.h"
 #include "stance/extract.h"
 #include "stance/store.h"
+#include "stance/batch.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <regex.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -923,6 +927,157 @@ static int wanted(const source_entry *e, const char *const *ids, size_t nids)
 	return 0;
 }
 
+/* What store_page() needs while a fetch runs. */
+typedef struct {
+	stance_repo *repo;
+	stance_source_list *list;
+	const size_t *which;           /* request -> source */
+	stance_source_report *report;
+	size_t row0;                   /* report row of request 0 */
+	fetch_state *state;
+	stance_batch *batch;           /* made, with the lock, at the first page to store */
+	int locked;
+	size_t *pending;               /* requests whose versions wait in the batch */
+	size_t npending;
+	size_t unflushed;              /* versions added since the batch was last packed */
+	int error;                     /* < 0: storing stopped (no lock, disk full); nothing is stored */
+	char *error_message;           /* its message, for the thread that reports it */
+	/* answers waiting for the storing thread, in the order they came */
+	stance_fetch_response *responses;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t *queue, qhead, qtail;
+	int closing;
+} store_ctx;
+
+/*
+ * Called as each page's answer comes in (stance_fetch_options.finished):
+ * extracts the document and adds it, with its snapshot, to the run's batch
+ * while other pages are still on their way. The write lock is taken at the
+ * first page there is something to store from and held until the batch is
+ * written, so another writer waits (or reports the repository busy) for the
+ * rest of the run.
+ */
+static void stop_storing(store_ctx *c, int error)
+{
+	c->error = error;
+	free(c->error_message);
+	c->error_message = stance_strdup(stance_error_last());
+}
+
+static void store_page(store_ctx *c, size_t i, stance_fetch_response *r)
+{
+	const source_entry *s = &c->list->v[c->which[i]];
+	stance_source_result *row = &c->report->results[c->row0 + i];
+	stance_document *doc = NULL;
+	stance_save_options so = STANCE_SAVE_OPTIONS_INIT;
+	stance_save_result saved;
+	stance_buf trailers = STANCE_BUF_INIT;
+	char when[32];
+
+	row->status = r->status;
+	if (c->error < 0)
+		return;
+	if (r->outcome == STANCE_FETCH_FAILED) {
+		row_fail(c->report, row, r->reason);
+		return;
+	}
+	if (r->outcome == STANCE_FETCH_NOT_MODIFIED) {
+		row->not_modified = 1;
+		return;
+	}
+	if (!c->batch) {
+		int error;
+		if ((error = stance_repo_lock(c->repo, stance_repo_lock_timeout())) < 0) {
+			stop_storing(c, error);
+			return;
+		}
+		c->locked = 1;
+		if ((error = stance_batch_new(&c->batch, c->repo)) < 0) {
+			stop_storing(c, error);
+			return;
+		}
+		/* about one version a document: deltas are for a later repack */
+		stance_batch_skip_deltas(c->batch);
+	}
+	if (build_document(&doc, c->repo, &s->pub, c->list, r->body.ptr ? r->body.ptr : "", r->body.size,
+		r->content_type, r->final_url) < 0) {
+		row_fail(c->report, row, stance_error_last());
+		goto done;
+	}
+	now_iso(when, sizeof(when));
+	stance_store_trailer(&trailers, "Source", r->final_url ? r->final_url : row->url);
+	stance_store_trailer(&trailers, "Fetched-At", when);
+	if (r->etag && !strpbrk(r->etag, "\r\n"))
+		stance_store_trailer(&trailers, "ETag", r->etag);
+	if (r->last_modified && !strpbrk(r->last_modified, "\r\n"))
+		stance_store_trailer(&trailers, "Last-Modified", r->last_modified);
+	so.trailers = trailers.ptr;
+	so.snapshot_ext = snapshot_ext(r->content_type);
+	so.snapshot_data = r->body.ptr ? r->body.ptr : "";
+	so.snapshot_len = r->body.size;
+	if (stance_batch_save(&saved, c->batch, doc, &so) < 0) {
+		row_fail(c->report, row, stance_error_last());
+	} else if (saved.changed) {
+		row->outcome = saved.created ? STANCE_SOURCE_NEW : STANCE_SOURCE_UPDATED;
+		memcpy(row->commit, saved.commit, sizeof(row->commit));
+		c->pending[c->npending++] = i;
+		c->unflushed++;
+	} else {
+		state_set(c->state, s->id, r->etag, r->last_modified);
+	}
+done:
+	/* the batch holds the bytes now */
+	stance_buf_dispose(&r->body);
+	stance_document_free(doc);
+	stance_buf_dispose(&trailers);
+}
+
+/* stance_fetch_options.finished, on the fetching thread: hands the answer
+ * over to the storing thread. */
+static void page_finished(size_t i, stance_fetch_response *r, void *payload)
+{
+	store_ctx *c = payload;
+	(void)r;
+	pthread_mutex_lock(&c->mu);
+	c->queue[c->qtail++] = i;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+}
+
+/*
+ * The storing thread: stores each answer as it comes in, on the second core
+ * while the first keeps the transfers going. When it has caught up, it packs
+ * what the batch holds, so that little is left to write after the last
+ * answer.
+ */
+static void *store_pages(void *payload)
+{
+	store_ctx *c = payload;
+	for (;;) {
+		size_t i;
+		int idle;
+		pthread_mutex_lock(&c->mu);
+		while (c->qhead == c->qtail && !c->closing)
+			pthread_cond_wait(&c->cv, &c->mu);
+		if (c->qhead == c->qtail) {
+			pthread_mutex_unlock(&c->mu);
+			break;
+		}
+		i = c->queue[c->qhead++];
+		idle = c->qhead == c->qtail;
+		pthread_mutex_unlock(&c->mu);
+		store_page(c, i, &c->responses[i]);
+		if (idle && c->batch && !c->error && c->unflushed >= 32) {
+			int error = stance_batch_flush(c->batch);
+			if (error < 0)
+				stop_storing(c, error);
+			c->unflushed = 0;
+		}
+	}
+	return NULL;
+}
+
 int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 	const char *const *ids, size_t nids, const stance_fetch_options *fopts)
 {
@@ -933,11 +1088,17 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 	size_t *which = NULL, nreq = 0, i, nfeeds = 0;
 	char **feed_ids = NULL;
 	stance_buf *urls = NULL;
-	int error, locked = 0;
+	int error;
 	double started = wall();
 	stance_fetch_options fo = STANCE_FETCH_OPTIONS_INIT;
 	stance_fetch_cache *cache = NULL;
+	store_ctx sc;
+	pthread_t worker;
+	int have_worker = 0;
 
+	memset(&sc, 0, sizeof(sc));
+	pthread_mutex_init(&sc.mu, NULL);
+	pthread_cond_init(&sc.cv, NULL);
 	memset(report, 0, sizeof(*report));
 	/* One run, one politeness: feeds and pages share robots.txt and the
 	 * hosts' timing. */
@@ -1053,69 +1214,69 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 		}
 		which[nreq++] = i;
 	}
-	if ((error = stance_fetch_run(resps, reqs, nreq, fopts)) < 0)
-		goto done;
-	report->fetch_seconds = wall() - started;
-	started = wall();
-
-	/* 3. Store, under the lock. */
+	/* one report row a page, in the order of the sources; store_page()
+	 * fills each as its answer comes in */
+	sc.row0 = report->count;
 	for (i = 0; i < nreq; i++)
-		if (resps[i].outcome == STANCE_FETCH_OK)
-			break;
-	if (i < nreq) {
-		if ((error = stance_repo_lock(repo, stance_repo_lock_timeout())) < 0)
-			goto done;
-		locked = 1;
-	}
-	for (i = 0; i < nreq; i++) {
-		const source_entry *s = &l->v[which[i]];
-		stance_fetch_response *r = &resps[i];
-		stance_source_result *row = report_add(report, s->id, s->url);
-		stance_document *doc = NULL;
-		stance_save_options so = STANCE_SAVE_OPTIONS_INIT;
-		stance_save_result saved;
-		stance_buf trailers = STANCE_BUF_INIT;
-		char when[32];
-		if (!row) {
+		if (!report_add(report, l->v[which[i]].id, l->v[which[i]].url)) {
 			error = stance_error_oom();
 			goto done;
 		}
-		row->status = r->status;
-		if (r->outcome == STANCE_FETCH_FAILED) {
-			row_fail(report, row, r->reason);
-			continue;
+	if (!(sc.pending = calloc(nreq + 1, sizeof(*sc.pending))) ||
+	    !(sc.queue = calloc(nreq + 1, sizeof(*sc.queue)))) {
+		error = stance_error_oom();
+		goto done;
+	}
+	sc.repo = repo;
+	sc.list = l;
+	sc.which = which;
+	sc.report = report;
+	sc.state = &state;
+	sc.responses = resps;
+	fo.finished = page_finished;
+	fo.finished_payload = &sc;
+	if (pthread_create(&worker, NULL, store_pages, &sc) != 0) {
+		error = stance_error_set(STANCE_ERROR, "cannot start the storing thread: %s", strerror(errno));
+		goto done;
+	}
+	have_worker = 1;
+
+	/* 3. Store: each page as it comes in, into one batch, while the others
+	 * are on their way; the batch is written (one pack, each branch moved
+	 * once) when the last has come. A save a document, with its loose
+	 * objects and an index write, took 16 ms. */
+	error = stance_fetch_run(resps, reqs, nreq, fopts);
+	pthread_mutex_lock(&sc.mu);
+	sc.closing = 1;
+	pthread_cond_signal(&sc.cv);
+	pthread_mutex_unlock(&sc.mu);
+	pthread_join(worker, NULL);
+	have_worker = 0;
+	if (error < 0)
+		goto done;
+	report->fetch_seconds = wall() - started;
+	started = wall();
+	if (sc.error < 0) {
+		error = stance_error_set(sc.error, "%s", sc.error_message ? sc.error_message : "cannot store");
+		goto done;
+	}
+	if (sc.batch && stance_batch_finish(sc.batch) < 0) {
+		/* nothing of the batch was written: its documents failed */
+		stance_buf why = STANCE_BUF_INIT;
+		stance_buf_puts(&why, stance_error_last());
+		for (i = 0; i < sc.npending; i++) {
+			stance_source_result *row = &report->results[sc.row0 + sc.pending[i]];
+			row->commit[0] = '\0';
+			row->outcome = STANCE_SOURCE_UNCHANGED;
+			row_fail(report, row, why.ptr);
 		}
-		if (r->outcome == STANCE_FETCH_NOT_MODIFIED) {
-			row->not_modified = 1;
-			continue;
-		}
-		if (build_document(&doc, repo, &s->pub, l, r->body.ptr ? r->body.ptr : "", r->body.size,
-			r->content_type, r->final_url) < 0) {
-			row_fail(report, row, stance_error_last());
-			continue;
-		}
-		now_iso(when, sizeof(when));
-		stance_store_trailer(&trailers, "Source", r->final_url ? r->final_url : row->url);
-		stance_store_trailer(&trailers, "Fetched-At", when);
-		if (r->etag && !strpbrk(r->etag, "\r\n"))
-			stance_store_trailer(&trailers, "ETag", r->etag);
-		if (r->last_modified && !strpbrk(r->last_modified, "\r\n"))
-			stance_store_trailer(&trailers, "Last-Modified", r->last_modified);
-		so.trailers = trailers.ptr;
-		so.snapshot_ext = snapshot_ext(r->content_type);
-		so.snapshot_data = r->body.ptr ? r->body.ptr : "";
-		so.snapshot_len = r->body.size;
-		if (stance_store_save(&saved, repo, doc, &so) < 0) {
-			row_fail(report, row, stance_error_last());
-		} else {
-			if (saved.changed) {
-				row->outcome = saved.created ? STANCE_SOURCE_NEW : STANCE_SOURCE_UPDATED;
-				memcpy(row->commit, saved.commit, sizeof(row->commit));
-			}
-			state_set(&state, s->id, r->etag, r->last_modified);
-		}
-		stance_document_free(doc);
-		stance_buf_dispose(&trailers);
+		stance_buf_dispose(&why);
+		sc.npending = 0;
+	}
+	/* the HTTP state of a stored version is kept once it is written */
+	for (i = 0; i < sc.npending; i++) {
+		const stance_fetch_response *r = &resps[sc.pending[i]];
+		state_set(&state, l->v[which[sc.pending[i]]].id, r->etag, r->last_modified);
 	}
 	if ((error = state_save(&state, repo)) < 0)
 		goto done;
@@ -1123,7 +1284,20 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 	/* Feed rows first, then pages; keep report order stable by source. */
 	error = 0;
 done:
-	if (locked)
+	if (have_worker) {
+		pthread_mutex_lock(&sc.mu);
+		sc.closing = 1;
+		pthread_cond_signal(&sc.cv);
+		pthread_mutex_unlock(&sc.mu);
+		pthread_join(worker, NULL);
+	}
+	pthread_mutex_destroy(&sc.mu);
+	pthread_cond_destroy(&sc.cv);
+	free(sc.queue);
+	free(sc.error_message);
+	stance_batch_free(sc.batch);
+	free(sc.pending);
+	if (sc.locked)
 		stance_repo_unlock(repo);
 	for (i = 0; resps && i < nreq; i++)
 		stance_fetch_response_dispose(&resps[i]);

@@ -190,6 +190,80 @@ Test(fetch, changed_page_is_updated, .init = setup, .fini = teardown)
 	cr_assert_eq(commit_count("HEAD -- byraad/skole.md"), 2);
 }
 
+/* Several documents in one run: each version names a snapshot commit of
+ * the snapshots branch holding its own page; every version and snapshot is
+ * written, as one pack, and the index and working files follow. */
+Test(fetch, many_documents_each_with_its_snapshot, .init = setup, .fini = teardown)
+{
+	th_result r;
+	stance_buf out = STANCE_BUF_INIT;
+	int i;
+	for (i = 0; i < 6; i++) {
+		char name[32], id[32];
+		snprintf(name, sizeof(name), "side%d.html", i);
+		snprintf(id, sizeof(id), "byraad/side%d", i);
+		th_sh(www, NULL, "printf '%%s' '%s' | sed 's/Skolepolitik/Side %d/g' > %s", ARTICLE, i, name);
+		{
+			char path[40];
+			snprintf(path, sizeof(path), "/%s", name);
+			add_source(id, i % 2 ? "127.0.0.2" : "127.0.0.1", path);
+		}
+	}
+	FETCH(&r, "--no-progress");
+	cr_assert_eq(r.status, 0, "%s%s", stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	cr_assert(strstr(r.out.ptr, "6 new, 0 updated, 0 unchanged, 0 failed"), "%s", r.out.ptr);
+	th_result_free(&r);
+	cr_assert_eq(commit_count("snapshots"), 6);
+	for (i = 0; i < 6; i++) {
+		char cmd[400];
+		snprintf(cmd, sizeof(cmd), "s=$(git log -1 '--format=%%(trailers:key=Snapshot,valueonly)' -- byraad/side%d.md) && "
+			"git merge-base --is-ancestor $s snapshots && git show $s:byraad/side%d.html | cmp - %s/side%d.html && "
+			"grep -q 'title: Side %d' byraad/side%d.md", i, i, www, i, i, i);
+		stance_buf_clear(&out);
+		cr_assert_eq(th_sh(repo, &out, "(%s) 2>&1", cmd), 0, "document %d: %s: %s", i, cmd, out.ptr);
+	}
+	/* clean: the index and the working files hold what the commits hold */
+	cr_assert_eq(th_sh(repo, &out, "git status --porcelain"), 0);
+	cr_assert_str_eq(out.ptr, "");
+	stance_buf_dispose(&out);
+}
+
+/* A document with edits stance never stored fails alone: the others are
+ * stored, the edits stay, and a later run stores it once they are gone. */
+Test(fetch, local_edits_fail_only_their_document, .init = setup, .fini = teardown)
+{
+	th_result r;
+	char *doc;
+	th_write(www, "skole.html", ARTICLE);
+	th_sh(www, NULL, "sed 's/Skolepolitik</Boligpolitik</g' skole.html > bolig.html");
+	add_source("byraad/skole", "127.0.0.1", "/skole.html");
+	add_source("byraad/bolig", "127.0.0.2", "/bolig.html");
+	FETCH(&r, "--no-progress");
+	cr_assert_eq(r.status, 0, "%s", stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	th_sh(repo, NULL, "echo 'Min egen note.' >> byraad/skole.md");
+	th_sh(www, NULL, "sed -i 's/bevares/lukkes/' skole.html bolig.html");
+	FETCH(&r, "--no-progress");
+	cr_assert_eq(r.status, 3, "%s%s", stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	cr_assert(strstr(r.out.ptr, "0 new, 1 updated, 0 unchanged, 1 failed"), "%s", r.out.ptr);
+	cr_assert(strstr(r.out.ptr, "byraad/skole.md has changes in the working folder"), "%s", r.out.ptr);
+	th_result_free(&r);
+	doc = th_read(repo, "byraad/skole.md");
+	cr_assert(strstr(doc, "Min egen note.") && strstr(doc, "bevares"), "%s", doc);
+	free(doc);
+	doc = th_read(repo, "byraad/bolig.md");
+	cr_assert(strstr(doc, "lukkes"), "%s", doc);
+	free(doc);
+	cr_assert_eq(commit_count("HEAD -- byraad/skole.md"), 1);
+	cr_assert_eq(commit_count("snapshots"), 3);
+	/* the edits discarded, the next run stores the new version */
+	th_sh(repo, NULL, "git checkout -- byraad/skole.md");
+	FETCH(&r, "--no-progress");
+	cr_assert_eq(r.status, 0, "%s%s", stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	cr_assert_eq(commit_count("HEAD -- byraad/skole.md"), 2);
+}
+
 Test(fetch, redirect_is_followed_and_final_url_recorded, .init = setup, .fini = teardown)
 {
 	th_result r;
