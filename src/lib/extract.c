@@ -2535,12 +2535,34 @@ static void silence(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
+/* A parser context a thread, kept from page to page: making one (its
+ * dictionary, its SAX tables) cost as much as parsing a small page. */
+static pthread_key_t parser_key;
+static pthread_once_t parser_key_once = PTHREAD_ONCE_INIT;
+
+static void parser_free(void *ctxt)
+{
+	htmlFreeParserCtxt(ctxt);
+}
+
+static void parser_key_make(void)
+{
+	pthread_key_create(&parser_key, parser_free);
+}
+
 /* The parsed page; the caller frees it with xmlFreeDoc. */
 static xmlDoc *parse_html(const char *utf8, size_t len, const char *url)
 {
 	xmlGenericErrorFunc handler = silence;
+	htmlParserCtxtPtr ctxt;
 	initGenericErrorDefaultFunc(&handler);
-	return htmlReadMemory(utf8, (int)len, url, "UTF-8",
+	pthread_once(&parser_key_once, parser_key_make);
+	if (!(ctxt = pthread_getspecific(parser_key))) {
+		if (!(ctxt = htmlNewParserCtxt()))
+			return NULL;
+		pthread_setspecific(parser_key, ctxt);
+	}
+	return htmlCtxtReadMemory(ctxt, utf8, (int)len, url, "UTF-8",
 		HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT);
 }
 
