@@ -230,6 +230,10 @@ static int render_and_print(cli_context *ctx, const diff_args *a, side *o, side 
 	/* a short document reads best whole, as a redline; a long one in hunks */
 	ropts.context = a->full || (!a->context_set && stance_diff_block_count(d, 1) <= 40) ? 0 :
 		(size_t)a->context + 1;
+	/* porcelain is for scripts used to git's: hunks with three lines of
+	 * context, however short the document */
+	if (a->format == STANCE_RENDER_PORCELAIN)
+		ropts.context = a->full ? 0 : (size_t)(a->context_set ? a->context : 3) + 1;
 	if (a->positions && a->format != STANCE_RENDER_JSON)
 		error = stance_render_positions(&out, d, &ropts);
 	else

@@ -192,6 +192,44 @@ Test(diff_cli, files_positions_name_the_section_without_marks)
 	free(dir);
 }
 
+/* A long document: the porcelain view gives git's hunks, not the whole text */
+Test(diff_cli, porcelain_shows_hunks_of_a_long_document)
+{
+	char *dir = th_tmpdir();
+	stance_buf a = STANCE_BUF_INIT, b = STANCE_BUF_INIT;
+	th_result r;
+	int i;
+	for (i = 0; i < 60; i++) {
+		stance_buf_printf(&a, "Afsnit %d handler om emne nummer %d.\n\n", i, i);
+		stance_buf_printf(&b, "Afsnit %d handler om %s nummer %d.\n\n", i, i == 30 ? "sagen" : "emne", i);
+	}
+	th_write(dir, "a.md", a.ptr);
+	th_write(dir, "b.md", b.ptr);
+	TH_RUN(&r, dir, "diff", "--files", "a.md", "b.md", "--format=porcelain");
+	cr_assert_eq(r.status, 0, "%s", stance_buf_cstr(&r.err));
+	/* paragraph 30 is line 61; three lines of context around it */
+	expect_in(&r, "--- a/a.md\n+++ b/b.md\n@@ -58,7 +58,7 @@\n");
+	expect_in(&r, "\n-emne\n+sagen\n");
+	cr_assert_null(strstr(r.out.ptr, "Afsnit 10 "), "%s", r.out.ptr);
+	{
+		const char *p = r.out.ptr;
+		int hunks = 0;
+		while ((p = strstr(p, "\n@@ -"))) {
+			hunks++;
+			p++;
+		}
+		cr_assert_eq(hunks, 1, "one hunk: %s", r.out.ptr);
+	}
+	th_result_free(&r);
+	TH_RUN(&r, dir, "diff", "--files", "a.md", "b.md", "--format=porcelain", "--full");
+	expect_in(&r, "@@ -1 +1 @@\n");
+	expect_in(&r, "Afsnit 10 ");
+	th_result_free(&r);
+	stance_buf_dispose(&a);
+	stance_buf_dispose(&b);
+	free(dir);
+}
+
 Test(diff_cli, bad_input_is_named)
 {
 	char *dir = repo_with_history();
