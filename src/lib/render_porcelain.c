@@ -6,49 +6,133 @@
  */
 #include "render_internal.h"
 
-/* One line of the text as the output shows it: its segments and the '~'
- * that ends it, where it lies in the full output, whether it holds a
- * change, and how many old and new lines come before it. */
+/*
+ * The output is made a line of the text (a "row": its segments and the '~'
+ * that ends it) at a time. Without hunks a row goes straight to the output.
+ * With hunks, as git's emitter: up to `context` unchanged rows are held
+ * back in case a change follows; a hunk collects its rows until more than
+ * 2 * context unchanged rows have followed its last change, and is then
+ * written under its header, with `context` of them. Memory stays that of a
+ * hunk, not of the text.
+ */
 typedef struct {
-	size_t start, end;
+	stance_buf text;
+	size_t old_line, new_line; /* lines of each side before the row */
+} held_row;
+
+typedef struct {
+	size_t at;                 /* where the row starts in the hunk's text */
 	size_t old_line, new_line;
-	int changed;
-} row;
+} trailing_row;
 
 typedef struct {
 	stance_buf *out;
-	row *rows;
-	size_t nrows, cap;
-	size_t row_start, old_line, new_line;
-	int changed;
-} rows_state;
+	stance_buf row;            /* the row being made */
+	int changed;               /* it shows a change */
+	size_t old_line, new_line; /* lines of each side before it */
+	int hunks;
+	size_t context;
+	held_row *held;            /* the last unchanged rows outside a hunk, a ring */
+	size_t nheld, held_first;
+	stance_buf hunk;
+	int in_hunk;
+	size_t hunk_old, hunk_new;
+	trailing_row *trailing;    /* unchanged rows since the hunk's last change */
+	size_t ntrailing;
+} emitter;
 
-static int close_row(rows_state *st)
+/* Writes the hunk with its first `keep` trailing rows; returns where the
+ * rest of its text starts. */
+static int write_hunk(emitter *e, size_t keep, size_t *rest)
 {
-	if (st->nrows == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 256;
-		row *v = realloc(st->rows, cap * sizeof(*v));
-		if (!v)
-			return stance_error_oom();
-		st->rows = v;
-		st->cap = cap;
-	}
-	st->rows[st->nrows].start = st->row_start;
-	st->rows[st->nrows].end = st->out->size;
-	st->rows[st->nrows].changed = st->changed;
-	st->rows[st->nrows].old_line = st->old_line;
-	st->rows[st->nrows].new_line = st->new_line;
-	st->nrows++;
-	st->row_start = st->out->size;
-	st->changed = 0;
+	size_t end = keep < e->ntrailing ? e->trailing[keep].at : e->hunk.size;
+	size_t old_end = keep < e->ntrailing ? e->trailing[keep].old_line : e->old_line;
+	size_t new_end = keep < e->ntrailing ? e->trailing[keep].new_line : e->new_line;
+	if (stance_buf_printf(e->out, "@@ -%zu,%zu +%zu,%zu @@\n", e->hunk_old + 1, old_end - e->hunk_old,
+		e->hunk_new + 1, new_end - e->hunk_new) < 0 ||
+	    stance_buf_put(e->out, e->hunk.ptr, end) < 0)
+		return -1;
+	*rest = end;
 	return 0;
+}
+
+static int hold(emitter *e, const char *text, size_t len, size_t old_line, size_t new_line)
+{
+	held_row *h;
+	if (!e->context)
+		return 0;
+	if (e->nheld < e->context) {
+		h = &e->held[(e->held_first + e->nheld++) % e->context];
+	} else {
+		h = &e->held[e->held_first];
+		e->held_first = (e->held_first + 1) % e->context;
+	}
+	stance_buf_clear(&h->text);
+	h->old_line = old_line;
+	h->new_line = new_line;
+	return stance_buf_put(&h->text, text, len);
+}
+
+/* The row just made is complete; `old_side`, `new_side`: its line break
+ * counts as a line of that side. */
+static int row_done(emitter *e, int old_side, int new_side)
+{
+	size_t old_line = e->old_line, new_line = e->new_line;
+	int error = 0;
+	e->old_line += (size_t)old_side;
+	e->new_line += (size_t)new_side;
+	if (!e->hunks) {
+		error = stance_buf_put(e->out, e->row.ptr, e->row.size);
+	} else if (e->changed) {
+		if (!e->in_hunk) {
+			/* a new hunk: the held rows first */
+			size_t k;
+			stance_buf_clear(&e->hunk);
+			e->in_hunk = 1;
+			e->hunk_old = e->nheld ? e->held[e->held_first].old_line : old_line;
+			e->hunk_new = e->nheld ? e->held[e->held_first].new_line : new_line;
+			for (k = 0; k < e->nheld && !error; k++) {
+				const held_row *h = &e->held[(e->held_first + k) % e->context];
+				error = stance_buf_put(&e->hunk, h->text.ptr, h->text.size);
+			}
+			e->nheld = e->held_first = 0;
+		}
+		e->ntrailing = 0;
+		if (!error)
+			error = stance_buf_put(&e->hunk, e->row.ptr, e->row.size);
+	} else if (e->in_hunk) {
+		trailing_row *t = &e->trailing[e->ntrailing++];
+		t->at = e->hunk.size;
+		t->old_line = old_line;
+		t->new_line = new_line;
+		error = stance_buf_put(&e->hunk, e->row.ptr, e->row.size);
+		if (!error && e->ntrailing > 2 * e->context) {
+			/* too far from the next change, if any: the hunk ends
+			 * `context` rows after its last change; the last `context`
+			 * rows are held for the next */
+			size_t rest, k;
+			if ((error = write_hunk(e, e->context, &rest)) == 0)
+				for (k = e->context + 1; k < e->ntrailing && !error; k++) {
+					size_t end = k + 1 < e->ntrailing ? e->trailing[k + 1].at : e->hunk.size;
+					error = hold(e, e->hunk.ptr + e->trailing[k].at, end - e->trailing[k].at,
+						e->trailing[k].old_line, e->trailing[k].new_line);
+				}
+			e->in_hunk = 0;
+			e->ntrailing = 0;
+		}
+	} else {
+		error = hold(e, e->row.ptr, e->row.size, old_line, new_line);
+	}
+	stance_buf_clear(&e->row);
+	e->changed = 0;
+	return error;
 }
 
 /* Writes text with `prefix` lines, a '~' line for every newline; a newline
  * counts as a line of the old text, the new text or both. */
-static int put_lines(rows_state *st, char prefix, int old_side, int new_side, const char *s, size_t len)
+static int put_lines(emitter *e, char prefix, int old_side, int new_side, const char *s, size_t len)
 {
-	stance_buf *out = st->out;
+	stance_buf *out = &e->row;
 	size_t i = 0;
 	while (i < len) {
 		const char *nl = memchr(s + i, '\n', len - i);
@@ -69,7 +153,7 @@ static int put_lines(rows_state *st, char prefix, int old_side, int new_side, co
 		/* a row changed when it shows removed or added words, or a line
 		 * break only one side has */
 		if (prefix != ' ' && (n || nl))
-			st->changed = 1;
+			e->changed = 1;
 		if (nl) {
 			*w++ = '~';
 			*w++ = '\n';
@@ -77,12 +161,8 @@ static int put_lines(rows_state *st, char prefix, int old_side, int new_side, co
 		}
 		out->size = (size_t)(w - out->ptr);
 		out->ptr[out->size] = '\0';
-		if (nl) {
-			if (close_row(st) < 0)
-				return -1;
-			st->old_line += (size_t)old_side;
-			st->new_line += (size_t)new_side;
-		}
+		if (nl && row_done(e, old_side, new_side) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -95,21 +175,26 @@ static int put_lines(rows_state *st, char prefix, int old_side, int new_side, co
  */
 int stance_render_porcelain(stance_buf *out, const stance_diff *d, const stance_render_options *opts)
 {
-	size_t context = opts && opts->context ? opts->context - 1 : 0;
-	int hunks = opts && opts->context;
-	stance_buf all = STANCE_BUF_INIT;
-	rows_state st;
+	emitter e;
 	piece_list pl;
 	size_t i;
 	int error = -1;
 
-	memset(&st, 0, sizeof(st));
-	st.out = &all;
+	memset(&e, 0, sizeof(e));
+	e.out = out;
+	e.hunks = opts && opts->context;
+	e.context = e.hunks ? opts->context - 1 : 0;
 	if (render_pieces(&pl, d) < 0)
 		return -1;
-	if (stance_buf_printf(out, "--- a/%s\n+++ b/%s\n",
+	if ((e.context && (!(e.held = calloc(e.context, sizeof(*e.held))) ||
+	     !(e.trailing = calloc(2 * e.context + 2, sizeof(*e.trailing))))) ||
+	    (!e.context && e.hunks && !(e.trailing = calloc(2, sizeof(*e.trailing))))) {
+		stance_error_oom();
+		goto done;
+	}
+	if (stance_buf_printf(out, "--- a/%s\n+++ b/%s\n%s",
 		opts && opts->old_label ? opts->old_label : "old",
-		opts && opts->new_label ? opts->new_label : "new") < 0)
+		opts && opts->new_label ? opts->new_label : "new", e.hunks ? "" : "@@ -1 +1 @@\n") < 0)
 		goto done;
 	for (i = 0; i < pl.count; i++) {
 		const piece *p = &pl.items[i];
@@ -118,18 +203,18 @@ int stance_render_porcelain(stance_buf *out, const stance_diff *d, const stance_
 		case PIECE_EQUAL:
 			/* a moved passage is added where it now is (its old place
 			 * was given as removed) */
-			r = p->in_move ? put_lines(&st, '+', 0, 1, p->text, p->len) :
-				put_lines(&st, ' ', 1, 1, p->text, p->len);
+			r = p->in_move ? put_lines(&e, '+', 0, 1, p->text, p->len) :
+				put_lines(&e, ' ', 1, 1, p->text, p->len);
 			break;
 		case PIECE_INSERT:
-			r = put_lines(&st, '+', 0, 1, p->text, p->len);
+			r = put_lines(&e, '+', 0, 1, p->text, p->len);
 			break;
 		case PIECE_DELETE:
 			/* inside a move the old text was already given where it stood */
-			r = p->in_move ? 0 : put_lines(&st, '-', 1, 0, p->text, p->len);
+			r = p->in_move ? 0 : put_lines(&e, '-', 1, 0, p->text, p->len);
 			break;
 		case PIECE_MOVED_AWAY:
-			r = put_lines(&st, '-', 1, 0, p->text, p->len);
+			r = put_lines(&e, '-', 1, 0, p->text, p->len);
 			break;
 		default:
 			break;
@@ -137,48 +222,22 @@ int stance_render_porcelain(stance_buf *out, const stance_diff *d, const stance_
 		if (r < 0)
 			goto done;
 	}
-	if (all.size > st.row_start && close_row(&st) < 0) /* a last line without a newline */
+	/* a last line without a line break counts on both sides */
+	if (e.row.size && row_done(&e, 1, 1) < 0)
 		goto done;
-	if (!hunks) {
-		if (stance_buf_puts(out, "@@ -1 +1 @@\n") < 0 || stance_buf_put(out, all.ptr, all.size) < 0)
+	if (e.in_hunk) {
+		size_t rest;
+		if (write_hunk(&e, e.context, &rest) < 0)
 			goto done;
-	} else {
-		size_t a = 0, shown = 0; /* rows before `shown` are printed */
-		while (a < st.nrows) {
-			size_t first, last, k;
-			size_t old_end, new_end;
-			if (!st.rows[a].changed) {
-				a++;
-				continue;
-			}
-			/* a hunk: from `context` rows before this change to
-			 * `context` rows after the last change that is no more
-			 * than 2 * context rows further on */
-			first = a > context ? a - context : 0;
-			if (first < shown)
-				first = shown;
-			last = a;
-			for (k = a + 1; k < st.nrows && k <= last + 2 * context + 1; k++)
-				if (st.rows[k].changed)
-					last = k;
-			last = last + context < st.nrows - 1 ? last + context : st.nrows - 1;
-			old_end = last + 1 < st.nrows ? st.rows[last + 1].old_line : st.old_line + (all.size > 0 &&
-				all.ptr[all.size - 1] != '\n');
-			new_end = last + 1 < st.nrows ? st.rows[last + 1].new_line : st.new_line + (all.size > 0 &&
-				all.ptr[all.size - 1] != '\n');
-			if (stance_buf_printf(out, "@@ -%zu,%zu +%zu,%zu @@\n",
-				st.rows[first].old_line + 1, old_end - st.rows[first].old_line,
-				st.rows[first].new_line + 1, new_end - st.rows[first].new_line) < 0 ||
-			    stance_buf_put(out, all.ptr + st.rows[first].start,
-				st.rows[last].end - st.rows[first].start) < 0)
-				goto done;
-			a = shown = last + 1;
-		}
 	}
 	error = 0;
 done:
-	free(st.rows);
-	stance_buf_dispose(&all);
+	for (i = 0; e.held && i < e.context; i++)
+		stance_buf_dispose(&e.held[i].text);
+	free(e.held);
+	free(e.trailing);
+	stance_buf_dispose(&e.row);
+	stance_buf_dispose(&e.hunk);
 	free(pl.items);
 	return error;
 }
