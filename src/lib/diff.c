@@ -1452,7 +1452,7 @@ static int run_engine(stance_diff *d, const stance_diff_options *opts, const cha
 	if (seg_blocks(&d->ob, &d->onb, d->old_text, d->old_len) < 0 ||
 	    seg_blocks(&d->nb, &d->nnb, d->new_text, d->new_len) < 0)
 		goto done;
-	if (intern_init(&e, (d->onb + d->nnb) * 4 + 1024) < 0)
+	if (intern_init(&e, d->onb + d->nnb + 1024) < 0) /* grows when sentences and words need more */
 		goto done;
 	if (align_blocks(&e) < 0)
 		goto done;
