@@ -48,7 +48,7 @@ static void expect_in(const th_result *r, const char *needle)
 		stance_buf_cstr(&r->out), stance_buf_cstr(&r->err));
 }
 
-Test(diff_cli, previous_revision_against_current)
+Test(diff_cli, previous_revision_against_current, .fini = th_cleanup)
 {
 	char *dir = repo_with_history();
 	th_result r;
@@ -63,7 +63,7 @@ Test(diff_cli, previous_revision_against_current)
 	free(dir);
 }
 
-Test(diff_cli, revisions_by_date_and_by_number)
+Test(diff_cli, revisions_by_date_and_by_number, .fini = th_cleanup)
 {
 	char *dir = repo_with_history();
 	th_result r;
@@ -79,7 +79,7 @@ Test(diff_cli, revisions_by_date_and_by_number)
 	free(dir);
 }
 
-Test(diff_cli, exit_code_says_whether_anything_changed)
+Test(diff_cli, exit_code_says_whether_anything_changed, .fini = th_cleanup)
 {
 	char *dir = repo_with_history();
 	th_result r;
@@ -93,7 +93,7 @@ Test(diff_cli, exit_code_says_whether_anything_changed)
 	free(dir);
 }
 
-Test(diff_cli, positions_only_lists_reworded_statements)
+Test(diff_cli, positions_only_lists_reworded_statements, .fini = th_cleanup)
 {
 	char *dir = repo_with_history();
 	th_result r;
@@ -107,7 +107,7 @@ Test(diff_cli, positions_only_lists_reworded_statements)
 	free(dir);
 }
 
-Test(diff_cli, stat_lists_documents_changed_in_a_period)
+Test(diff_cli, stat_lists_documents_changed_in_a_period, .fini = th_cleanup)
 {
 	char *dir = repo_with_history();
 	th_result r;
@@ -124,7 +124,7 @@ Test(diff_cli, stat_lists_documents_changed_in_a_period)
 	free(dir);
 }
 
-Test(diff_cli, positions_command_and_history)
+Test(diff_cli, positions_command_and_history, .fini = th_cleanup)
 {
 	char *dir = repo_with_history();
 	th_result r;
@@ -143,7 +143,7 @@ Test(diff_cli, positions_command_and_history)
 	free(dir);
 }
 
-Test(diff_cli, git_diff_uses_the_prose_diff)
+Test(diff_cli, git_diff_uses_the_prose_diff, .fini = th_cleanup)
 {
 	char *dir = repo_with_history();
 	stance_buf out = STANCE_BUF_INIT;
@@ -158,7 +158,7 @@ Test(diff_cli, git_diff_uses_the_prose_diff)
 	free(dir);
 }
 
-Test(diff_cli, files_outside_a_repository)
+Test(diff_cli, files_outside_a_repository, .fini = th_cleanup)
 {
 	char *dir = th_tmpdir();
 	th_result r;
@@ -176,7 +176,7 @@ Test(diff_cli, files_outside_a_repository)
 
 /* a body that begins with a blank line after the front matter: the section
  * is named by its heading's words, without the '#' marks */
-Test(diff_cli, files_positions_name_the_section_without_marks)
+Test(diff_cli, files_positions_name_the_section_without_marks, .fini = th_cleanup)
 {
 	char *dir = th_tmpdir();
 	th_result r;
@@ -193,7 +193,7 @@ Test(diff_cli, files_positions_name_the_section_without_marks)
 }
 
 /* A long document: the porcelain view gives git's hunks, not the whole text */
-Test(diff_cli, porcelain_shows_hunks_of_a_long_document)
+Test(diff_cli, porcelain_shows_hunks_of_a_long_document, .fini = th_cleanup)
 {
 	char *dir = th_tmpdir();
 	stance_buf a = STANCE_BUF_INIT, b = STANCE_BUF_INIT;
@@ -230,7 +230,7 @@ Test(diff_cli, porcelain_shows_hunks_of_a_long_document)
 	free(dir);
 }
 
-Test(diff_cli, bad_input_is_named)
+Test(diff_cli, bad_input_is_named, .fini = th_cleanup)
 {
 	char *dir = repo_with_history();
 	th_result r;
@@ -272,7 +272,7 @@ Test(diff_cli, bad_input_is_named)
 	free(dir);
 }
 
-Test(diff_cli, not_a_repository)
+Test(diff_cli, not_a_repository, .fini = th_cleanup)
 {
 	char *dir = th_tmpdir();
 	th_result r;
@@ -287,7 +287,7 @@ Test(diff_cli, not_a_repository)
  * message and no request from the page. The browser's own background
  * services (update checks and the like) are not the page's and are kept
  * from leaving the machine by the resolver rule. */
-Test(diff_cli, html_page_opens_in_headless_chromium, .timeout = 300)
+Test(diff_cli, html_page_opens_in_headless_chromium, .timeout = 300, .fini = th_cleanup)
 {
 	char *dir = th_tmpdir();
 	char *oldp = th_source("tests/fixtures/diff/basic/old.md"), *newp = th_source("tests/fixtures/diff/basic/new.md");
@@ -320,7 +320,7 @@ Test(diff_cli, html_page_opens_in_headless_chromium, .timeout = 300)
 	free(dir);
 }
 
-Test(diff_cli, two_documents_pair_reworded_positions)
+Test(diff_cli, two_documents_pair_reworded_positions, .fini = th_cleanup)
 {
 	char *dir = repo_with_history();
 	th_result r;

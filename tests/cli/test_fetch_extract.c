@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-Test(extract_cli, prints_the_document_with_rules)
+Test(extract_cli, prints_the_document_with_rules, .fini = th_cleanup)
 {
 	th_result r;
 	char *dir = th_tmpdir(), *page = th_source("tests/fixtures/extract/table-and-metadata.html");
@@ -40,7 +40,7 @@ Test(extract_cli, prints_the_document_with_rules)
 	th_cleanup();
 }
 
-Test(extract_cli, bad_input_is_named)
+Test(extract_cli, bad_input_is_named, .fini = th_cleanup)
 {
 	th_result r;
 	char *dir = th_tmpdir();

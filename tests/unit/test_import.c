@@ -497,7 +497,7 @@ Test(import_rules, repository_patterns_extend_the_shipped_ones)
 	stance_import_rules_free(rules);
 }
 
-Test(import_rules, rules_in_the_repository_folder)
+Test(import_rules, rules_in_the_repository_folder, .fini = th_cleanup)
 {
 	char *dir = th_tmpdir();
 	stance_import_rules *rules = NULL;
