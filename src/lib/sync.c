@@ -141,6 +141,7 @@ typedef struct {
 	int ssh_step;
 	int userpass_tries;
 	int auth_failed;
+	int rsa_key_offered; /* ~/.ssh/id_rsa was offered (see transfer_error) */
 	char *helper_user;        /* from git credential fill */
 	char *helper_password;    /* from git credential fill; scrubbed from messages */
 	/* push */
@@ -195,11 +196,15 @@ static int transfer_error(sync_ctx *c, int git_code, const char *what)
 		credential_verdict(c, 0);
 		int ssh = c->raw_url && (!strncmp(c->raw_url, "ssh://", 6) || (!strstr(c->raw_url, "://") &&
 			strchr(c->raw_url, ':') && strchr(c->raw_url, '@')));
-		stance_buf_printf(&msg, "login to remote '%s' (%s) failed: %s", c->remote_name, c->url.ptr,
+		stance_buf_printf(&msg, "login to remote '%s' (%s) failed: %s%s", c->remote_name, c->url.ptr,
 			ssh ? "no ssh key was accepted (tried the ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa and id_rsa)" :
 			getenv("STANCE_TOKEN") && *getenv("STANCE_TOKEN") ?
 			"the server refused the token in STANCE_TOKEN" :
-			"no credentials were accepted (set STANCE_TOKEN, configure a git credential helper, or load an ssh key)");
+			"no credentials were accepted (set STANCE_TOKEN, configure a git credential helper, or load an ssh key)",
+			/* libssh2 1.10 signs with an RSA key as ssh-rsa (SHA-1), which
+			 * OpenSSH 8.8 and later refuse by default */
+			ssh && c->rsa_key_offered ? "; ~/.ssh/id_rsa was offered, but this build signs with an RSA key "
+			"using SHA-1 (ssh-rsa), which OpenSSH 8.8 and later refuse: use an ed25519 or ECDSA key" : "");
 	} else if (strstr(lower, "404") || strstr(lower, "not found") || strstr(lower, "could not find repository") ||
 		   strstr(lower, "not appear to be a git repository") || strstr(lower, "failed to resolve path") ||
 		   strstr(lower, "no such file")) {
@@ -342,6 +347,8 @@ static int credentials_cb(git_credential **out, const char *url, const char *use
 			stance_buf_printf(&key, "%s/.ssh/%s", home, keys[c->ssh_step - 1]);
 			stance_buf_printf(&pub, "%s.pub", stance_buf_cstr(&key));
 			c->ssh_step++;
+			if (access(stance_buf_cstr(&key), R_OK) == 0 && !strcmp(keys[c->ssh_step - 2], "id_rsa"))
+				c->rsa_key_offered = 1;
 			if (access(stance_buf_cstr(&key), R_OK) == 0)
 				rc = git_credential_ssh_key_new(out, user,
 					access(stance_buf_cstr(&pub), R_OK) == 0 ? pub.ptr : NULL,

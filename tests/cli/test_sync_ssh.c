@@ -85,6 +85,43 @@ Test(sync_ssh, clone_push_and_pull_with_a_key_file, .fini = fini)
 	free(text); free(a); free(b); free(url); free(dir);
 }
 
+/* A key of `type` in OpenSSH's own format (what ssh-keygen writes by
+ * default), alone in ~/.ssh and accepted by the server; returns the URL. */
+static char *hub_with_key(const char *dir, const char *type)
+{
+	char *url = ssh_hub(dir);
+	trust_server(dir, 0);
+	cr_assert_eq(th_sh(dir, NULL, "rm -f srv/home/.ssh/id_ecdsa srv/home/.ssh/id_ecdsa.pub && "
+		"ssh-keygen -q -t %s -N '' -f srv/home/.ssh/id_%s && "
+		"cp srv/home/.ssh/id_%s.pub srv/authorized_keys", type, type, type), 0);
+	return url;
+}
+
+Test(sync_ssh, an_ed25519_key_file, .fini = fini)
+{
+	char *dir = th_tmpdir(), *url = hub_with_key(dir, "ed25519");
+	OK0(dir, "clone", url, "a");
+	cr_assert(th_exists(dir, "a/.stance/config"));
+	free(url);
+	free(dir);
+}
+
+/* libssh2 1.10 signs with an RSA key as ssh-rsa (SHA-1), which OpenSSH 8.8
+ * and later refuse: the message says so and what to use instead. */
+Test(sync_ssh, an_rsa_key_refused_for_sha1_is_explained, .fini = fini)
+{
+	char *dir = th_tmpdir(), *url = hub_with_key(dir, "rsa");
+	th_result r;
+	TH_RUN(&r, dir, "clone", url, "a");
+	cr_assert_eq(r.status, 1, "%s", r.out.ptr);
+	cr_assert(strstr(r.err.ptr, "~/.ssh/id_rsa was offered") && strstr(r.err.ptr, "use an ed25519 or ECDSA key"),
+		"%s", r.err.ptr);
+	cr_assert(!th_exists(dir, "a"), "nothing half-written");
+	th_result_free(&r);
+	free(url);
+	free(dir);
+}
+
 Test(sync_ssh, a_hashed_known_hosts_entry_is_honoured, .fini = fini)
 {
 	char *dir = th_tmpdir(), *url = ssh_hub(dir), *kh;
