@@ -1346,6 +1346,8 @@ int stance_source_reextract(stance_source_report *report, stance_repo *repo,
 	const char *const *ids, size_t nids)
 {
 	stance_source_list *l = NULL;
+	stance_batch *batch = NULL;
+	size_t *pending = NULL, npending = 0;
 	size_t i;
 	int error;
 	memset(report, 0, sizeof(*report));
@@ -1356,8 +1358,16 @@ int stance_source_reextract(stance_source_report *report, stance_repo *repo,
 			error = stance_error_set(STANCE_ENOTFOUND, "there is no source '%s'; see 'stance source list'", ids[i]);
 			goto done;
 		}
+	if (!(pending = calloc(l->n + 1, sizeof(*pending)))) {
+		error = stance_error_oom();
+		goto done;
+	}
 	if ((error = stance_repo_lock(repo, stance_repo_lock_timeout())) < 0)
 		goto done;
+	/* every rebuilt version in one batch, as fetch stores them */
+	if ((error = stance_batch_new(&batch, repo)) < 0)
+		goto unlock;
+	stance_batch_skip_deltas(batch);
 	for (i = 0; i < l->n; i++) {
 		const source_entry *s = &l->v[i];
 		stance_source_result *row;
@@ -1381,11 +1391,12 @@ int stance_source_reextract(stance_source_report *report, stance_repo *repo,
 		stance_store_trailer(&trailers, "Source", row->url);
 		so.message = msg.ptr;
 		so.trailers = trailers.ptr;
-		if (stance_store_save(&saved, repo, doc, &so) < 0)
+		if (stance_batch_save(&saved, batch, doc, &so) < 0)
 			row_fail(report, row, stance_error_last());
 		else if (saved.changed) {
 			row->outcome = STANCE_SOURCE_UPDATED;
 			memcpy(row->commit, saved.commit, sizeof(row->commit));
+			pending[npending++] = report->count - 1;
 		}
 next:
 		stance_document_free(doc);
@@ -1393,8 +1404,23 @@ next:
 		stance_buf_dispose(&msg);
 		stance_buf_dispose(&trailers);
 	}
+	if (error == 0 && stance_batch_finish(batch) < 0) {
+		/* nothing of the batch was written: its documents failed */
+		stance_buf why = STANCE_BUF_INIT;
+		stance_buf_puts(&why, stance_error_last());
+		for (i = 0; i < npending; i++) {
+			stance_source_result *row = &report->results[pending[i]];
+			row->commit[0] = '\0';
+			row->outcome = STANCE_SOURCE_UNCHANGED;
+			row_fail(report, row, why.ptr);
+		}
+		stance_buf_dispose(&why);
+	}
+unlock:
 	stance_repo_unlock(repo);
 done:
+	stance_batch_free(batch);
+	free(pending);
 	stance_source_list_free(l);
 	return error;
 }
