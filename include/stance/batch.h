@@ -6,8 +6,10 @@
  * branch, and writes them to the repository as one pack when it is finished:
  * the branch moves once, the index and the working files of the documents it
  * touched are brought along once. A batch that is freed unfinished leaves
- * the repository as it was. The caller holds the lock (stance_repo_lock)
- * from stance_batch_new() to stance_batch_finish().
+ * the repository as it was (but for objects it packed with
+ * stance_batch_flush()). The caller holds the lock (stance_repo_lock) for
+ * stance_batch_finish(); holding it from stance_batch_new() on spares the
+ * batch from making its commits again there.
  */
 #ifndef STANCE_BATCH_H
 #define STANCE_BATCH_H
@@ -68,9 +70,14 @@ int stance_batch_flush(stance_batch *batch);
 
 /*
  * Writes the batch's objects as one pack, moves the snapshots branch and
- * then the branch to their last commits (each only if it has not moved since
- * the batch began), and updates the index and the working files of the
- * documents it changed. Nothing to do when no commit was added.
+ * then the branch to their last commits, and updates the index and the
+ * working files of the documents it changed. Nothing to do when no commit
+ * was added. The caller holds the lock here. When a branch moved since the
+ * batch began (it was built without the lock, as fetch does), the batch's
+ * commits are first made again on top of the branches as they are now: the
+ * same documents and snapshots, messages, authors and dates, so nothing
+ * either writer committed is lost. Each branch then moves only if it is
+ * still where it was read (compare-and-swap).
  */
 int stance_batch_finish(stance_batch *batch);
 

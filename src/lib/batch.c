@@ -45,6 +45,17 @@ typedef struct {
 	size_t n, cap;
 } lane;
 
+/* One commit of the batch as it can be made again on other tips, should
+ * a branch move while the batch is built without the lock (fetch). */
+typedef struct {
+	char *path;                  /* "<id>.md" */
+	git_oid blob;
+	char *message;               /* without the Snapshot: trailer */
+	git_signature *author, *committer;
+	char *snap_path;             /* NULL: no snapshot */
+	git_oid snap_blob;
+} record;
+
 struct stance_batch {
 	stance_repo *repo;
 	git_repository *git;     /* the batch's own handle */
@@ -71,6 +82,8 @@ struct stance_batch {
 	git_oid snap_base, snap_last, snap_tree;
 	int snap_loaded, has_snap_base, has_snap_last, has_snap_tree;
 	lane main_lane, snap_lane;
+	record *records;
+	size_t nrecords, caprecords;
 };
 
 #define SNAPSHOT_REF "refs/heads/snapshots"
@@ -145,6 +158,14 @@ void stance_batch_free(stance_batch *b)
 		return;
 	lane_reset(&b->main_lane);
 	lane_reset(&b->snap_lane);
+	for (i = 0; i < b->nrecords; i++) {
+		free(b->records[i].path);
+		free(b->records[i].message);
+		free(b->records[i].snap_path);
+		git_signature_free(b->records[i].author);
+		git_signature_free(b->records[i].committer);
+	}
+	free(b->records);
 	for (i = 0; i < b->nslots; i++) {
 		free(b->slots[i].path);
 		free(b->slots[i].content);
@@ -543,36 +564,43 @@ static int load_snapshots(stance_batch *b)
  * stance_store_save does; the batch's snapshot state moves only when the
  * caller's version commit is made too (snapshot_commit()).
  */
-static int snapshot_prepare(git_oid *commit, git_oid *tree_id, stance_batch *b, const char *id,
-	const stance_save_options *opts, const git_signature *author, const git_signature *committer)
+static int snapshot_commit(git_oid *commit, git_oid *tree_id, stance_batch *b, const char *path,
+	const git_oid *blob, const git_signature *author, const git_signature *committer)
 {
-	stance_buf path = STANCE_BUF_INIT, msg = STANCE_BUF_INIT;
+	stance_buf msg = STANCE_BUF_INIT;
 	const git_oid *parent = b->has_snap_last ? &b->snap_last : b->has_snap_base ? &b->snap_base : NULL;
-	git_oid blob;
+	size_t idlen = strrchr(path, '.') ? (size_t)(strrchr(path, '.') - path) : strlen(path);
+	int error;
+
+	if ((error = stance_buf_printf(&msg, "Snapshot %.*s\n", (int)idlen, path)) < 0)
+		goto done;
+	if ((error = lane_upsert(tree_id, b, &b->snap_lane, b->has_snap_tree ? &b->snap_tree : NULL, path, blob)) < 0 ||
+	    (error = git_commit_create_from_ids(commit, b->git, NULL, author, committer, NULL, msg.ptr,
+		tree_id, parent ? 1 : 0, &parent)) < 0) {
+		error = stance_git_error(error, "%.*s: cannot store the snapshot", (int)idlen, path);
+		goto done;
+	}
+	error = track(b, commit, NULL, 0);
+done:
+	stance_buf_dispose(&msg);
+	return error;
+}
+
+static int snapshot_prepare(git_oid *commit, git_oid *tree_id, git_oid *blob, stance_buf *path,
+	stance_batch *b, const char *id, const stance_save_options *opts,
+	const git_signature *author, const git_signature *committer)
+{
 	int error;
 
 	if (!b->snap_loaded && (error = load_snapshots(b)) < 0)
 		return error;
-	if (!parent && b->has_snap_base)
-		parent = &b->snap_base;
-	if ((error = stance_buf_printf(&path, "%s.%s", id, opts->snapshot_ext)) < 0 ||
-	    (error = stance_buf_printf(&msg, "Snapshot %s\n", id)) < 0)
-		goto done;
-	if ((error = git_odb_write(&blob, b->odb, opts->snapshot_data, opts->snapshot_len, GIT_OBJECT_BLOB)) < 0 ||
-	    (error = lane_upsert(tree_id, b, &b->snap_lane, b->has_snap_tree ? &b->snap_tree : NULL,
-		path.ptr, &blob)) < 0 ||
-	    (error = git_commit_create_from_ids(commit, b->git, NULL, author, committer, NULL, msg.ptr,
-		tree_id, parent ? 1 : 0, &parent)) < 0) {
-		error = stance_git_error(error, "%s: cannot store the snapshot", id);
-		goto done;
-	}
-	if ((error = track(b, &blob, path.ptr, path.size)) < 0)
-		goto done;
-	error = track(b, commit, NULL, 0);
-done:
-	stance_buf_dispose(&path);
-	stance_buf_dispose(&msg);
-	return error;
+	if ((error = stance_buf_printf(path, "%s.%s", id, opts->snapshot_ext)) < 0)
+		return error;
+	if ((error = git_odb_write(blob, b->odb, opts->snapshot_data, opts->snapshot_len, GIT_OBJECT_BLOB)) < 0)
+		return stance_git_error(error, "%s: cannot store the snapshot", id);
+	if ((error = track(b, blob, path->ptr, path->size)) < 0)
+		return error;
+	return snapshot_commit(commit, tree_id, b, path->ptr, blob, author, committer);
 }
 
 /* A working file that holds bytes stance never stored: neither `content`
@@ -609,7 +637,10 @@ int stance_batch_save(stance_save_result *result, stance_batch *b,
 	stance_buf content = STANCE_BUF_INIT, path = STANCE_BUF_INIT, msg = STANCE_BUF_INIT;
 	git_signature *author = NULL, *committer = NULL;
 	const git_oid *parent;
-	git_oid old_blob, blob, tree_id, commit, snap_commit, snap_tree;
+	git_oid old_blob, blob, tree_id, commit, snap_commit, snap_tree, snap_blob;
+	stance_buf snap_path = STANCE_BUF_INIT;
+	size_t plain_len = 0;
+	record *rec = NULL;
 	int snapshot = opts && opts->snapshot_data && opts->snapshot_ext;
 	entry *e;
 	int error, existed;
@@ -663,9 +694,11 @@ int stance_batch_save(stance_save_result *result, stance_batch *b,
 		if (!error && msg.ptr[msg.size - 1] != '\n')
 			error = stance_buf_putc(&msg, '\n');
 	}
+	plain_len = msg.size;
 	if (!error && snapshot) {
 		char hex[GIT_OID_HEXSZ + 1];
-		if ((error = snapshot_prepare(&snap_commit, &snap_tree, b, id, opts, author, committer)) < 0)
+		if ((error = snapshot_prepare(&snap_commit, &snap_tree, &snap_blob, &snap_path, b, id, opts,
+			author, committer)) < 0)
 			goto done;
 		git_oid_tostr(hex, sizeof(hex), &snap_commit);
 		error = stance_store_trailer(&msg, "Snapshot", hex);
@@ -674,6 +707,28 @@ int stance_batch_save(stance_save_result *result, stance_batch *b,
 		error = stance_buf_putc(&msg, '\n');
 	if (error < 0)
 		goto done;
+	/* kept, should the commit have to be made again on a moved branch */
+	if (b->nrecords == b->caprecords) {
+		size_t cap = b->caprecords ? b->caprecords * 2 : 64;
+		record *v = realloc(b->records, cap * sizeof(*v));
+		if (!v) {
+			error = stance_error_oom();
+			goto done;
+		}
+		b->records = v;
+		b->caprecords = cap;
+	}
+	rec = &b->records[b->nrecords];
+	memset(rec, 0, sizeof(*rec));
+	git_oid_cpy(&rec->blob, &blob);
+	if (snapshot)
+		git_oid_cpy(&rec->snap_blob, &snap_blob);
+	if (!(rec->path = stance_strdup(path.ptr)) || !(rec->message = stance_strndup(msg.ptr, plain_len)) ||
+	    (snapshot && !(rec->snap_path = stance_strdup(snap_path.ptr))) ||
+	    git_signature_dup(&rec->author, author) < 0 || git_signature_dup(&rec->committer, committer) < 0) {
+		error = stance_error_oom();
+		goto done;
+	}
 	parent = b->has_last ? &b->last : b->has_base ? &b->base : NULL;
 	if ((error = git_commit_create_from_ids(&commit, b->git, NULL, author, committer, NULL, msg.ptr,
 		&tree_id, parent ? 1 : 0, &parent)) < 0) {
@@ -702,6 +757,8 @@ int stance_batch_save(stance_save_result *result, stance_batch *b,
 		b->has_snap_last = b->has_snap_tree = 1;
 	}
 	b->count++;
+	b->nrecords++; /* the record made above is this commit's */
+	rec = NULL;
 	result->changed = 1;
 	result->created = !existed;
 	git_oid_tostr(result->commit, sizeof(result->commit), &commit);
@@ -711,8 +768,15 @@ done:
 		lane_reset(&b->main_lane);
 		lane_reset(&b->snap_lane);
 	}
+	if (error < 0 && rec) {
+		/* the record made for a commit that then failed */
+		free(rec->path); free(rec->message); free(rec->snap_path);
+		git_signature_free(rec->author);
+		git_signature_free(rec->committer);
+	}
 	git_signature_free(author);
 	git_signature_free(committer);
+	stance_buf_dispose(&snap_path);
 	stance_buf_dispose(&content);
 	stance_buf_dispose(&path);
 	stance_buf_dispose(&msg);
@@ -728,6 +792,103 @@ done:
 static int write_working_file(const char *path, const char *data, size_t len)
 {
 	return stance_file_write_replace(path, data, len, 0);
+}
+
+/* The tip and tree of `ref` now; 0 when the branch does not exist. */
+static int tip_now(git_oid *tip, git_oid *tree, stance_batch *b, const char *ref)
+{
+	git_commit *c = NULL;
+	int error;
+	if (git_reference_name_to_id(tip, b->git, ref) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	if ((error = git_commit_lookup(&c, b->git, tip)) < 0)
+		return stance_git_error(error, "cannot read %s", ref);
+	git_oid_cpy(tree, git_commit_tree_id(c));
+	git_commit_free(c);
+	return 1;
+}
+
+/*
+ * Makes the batch's commits again on the branches' tips as they are now:
+ * another writer committed while the batch was built without the lock (a
+ * fetch run). Each commit sets the same document (and snapshot) to the same
+ * bytes, with the same message, author and dates, on top of theirs; the
+ * commits made before stay in memory, unreferenced, and are packed away.
+ */
+static int replay(stance_batch *b)
+{
+	git_oid main_tip, main_tree, snap_tip, snap_tree;
+	int has_main, has_snap;
+	size_t i;
+	int error;
+
+	if ((has_main = tip_now(&main_tip, &main_tree, b, b->branch)) < 0 ||
+	    (has_snap = tip_now(&snap_tip, &snap_tree, b, SNAPSHOT_REF)) < 0)
+		return has_main < 0 ? has_main : has_snap;
+	lane_reset(&b->main_lane);
+	lane_reset(&b->snap_lane);
+	git_tree_free(b->base_tree);
+	b->base_tree = NULL;
+	b->has_base = b->has_tree = has_main;
+	if (has_main) {
+		git_oid_cpy(&b->base, &main_tip);
+		git_oid_cpy(&b->tree, &main_tree);
+		if ((error = git_tree_lookup(&b->base_tree, b->git, &main_tree)) < 0)
+			return stance_git_error(error, "cannot read %s", b->branch);
+	}
+	b->has_last = 0;
+	b->has_snap_base = b->has_snap_tree = has_snap;
+	if (has_snap) {
+		git_oid_cpy(&b->snap_base, &snap_tip);
+		git_oid_cpy(&b->snap_tree, &snap_tree);
+	}
+	b->has_snap_last = 0;
+	for (i = 0; i < b->nrecords; i++) {
+		const record *r = &b->records[i];
+		stance_buf msg = STANCE_BUF_INIT;
+		git_oid tree_id, commit, snap_commit, snap_tree_id;
+		const git_oid *parent;
+		error = stance_buf_puts(&msg, r->message);
+		if (!error && r->snap_path) {
+			char hex[GIT_OID_HEXSZ + 1];
+			if ((error = snapshot_commit(&snap_commit, &snap_tree_id, b, r->snap_path, &r->snap_blob,
+				r->author, r->committer)) == 0) {
+				git_oid_cpy(&b->snap_last, &snap_commit);
+				git_oid_cpy(&b->snap_tree, &snap_tree_id);
+				b->has_snap_last = b->has_snap_tree = 1;
+				git_oid_tostr(hex, sizeof(hex), &snap_commit);
+				error = stance_store_trailer(&msg, "Snapshot", hex);
+			}
+		}
+		if (!error && msg.size && msg.ptr[msg.size - 1] != '\n')
+			error = stance_buf_putc(&msg, '\n');
+		parent = b->has_last ? &b->last : b->has_base ? &b->base : NULL;
+		if (!error && ((error = lane_upsert(&tree_id, b, &b->main_lane, b->has_tree ? &b->tree : NULL,
+			r->path, &r->blob)) < 0 ||
+		    (error = git_commit_create_from_ids(&commit, b->git, NULL, r->author, r->committer, NULL,
+			msg.ptr, &tree_id, parent ? 1 : 0, &parent)) < 0))
+			error = stance_git_error(error, "%s: cannot commit", r->path);
+		if (!error)
+			error = track(b, &commit, NULL, 0);
+		stance_buf_dispose(&msg);
+		if (error < 0)
+			return error;
+		git_oid_cpy(&b->last, &commit);
+		git_oid_cpy(&b->tree, &tree_id);
+		b->has_last = b->has_tree = 1;
+	}
+	return 0;
+}
+
+/* Whether `ref` is no longer where the batch began (`had`: it existed then). */
+static int moved(stance_batch *b, const char *ref, const git_oid *base, int had)
+{
+	git_oid now;
+	int has = git_reference_name_to_id(&now, b->git, ref) == 0;
+	git_error_clear();
+	return has != had || (has && !git_oid_equal(&now, base));
 }
 
 /*
@@ -806,6 +967,12 @@ int stance_batch_finish(stance_batch *b)
 	int error = 0;
 
 	if (b->finished || !b->has_last)
+		goto done;
+	/* a branch that moved since the batch began (it was built without
+	 * the lock): the commits are made again on top of what came */
+	if ((moved(b, b->branch, &b->base, b->has_base) ||
+	     (b->has_snap_last && moved(b, SNAPSHOT_REF, &b->snap_base, b->has_snap_base))) &&
+	    (error = replay(b)) < 0)
 		goto done;
 	/* 0. a working file with changes stance never stored is not overwritten */
 	for (i = 0; i < b->nslots; i++) {

@@ -935,8 +935,8 @@ typedef struct {
 	stance_source_report *report;
 	size_t row0;                   /* report row of request 0 */
 	fetch_state *state;
-	stance_batch *batch;           /* made, with the lock, at the first page to store */
-	int locked;
+	stance_batch *batch;           /* made at the first page to store */
+	int locked;                    /* the write lock is held (to write the batch) */
 	size_t *pending;               /* requests whose versions wait in the batch */
 	size_t npending;
 	size_t unflushed;              /* versions added since the batch was last packed */
@@ -953,10 +953,10 @@ typedef struct {
 /*
  * Called as each page's answer comes in (stance_fetch_options.finished):
  * extracts the document and adds it, with its snapshot, to the run's batch
- * while other pages are still on their way. The write lock is taken at the
- * first page there is something to store from and held until the batch is
- * written, so another writer waits (or reports the repository busy) for the
- * rest of the run.
+ * while other pages are still on their way. The batch is built without the
+ * write lock, which is taken only to write it: a writer that commits
+ * meanwhile is not kept waiting, and the batch's commits are then made on
+ * top of its commit (stance_batch_finish).
  */
 static void stop_storing(store_ctx *c, int error)
 {
@@ -988,11 +988,6 @@ static void store_page(store_ctx *c, size_t i, stance_fetch_response *r)
 	}
 	if (!c->batch) {
 		int error;
-		if ((error = stance_repo_lock(c->repo, stance_repo_lock_timeout())) < 0) {
-			stop_storing(c, error);
-			return;
-		}
-		c->locked = 1;
 		if ((error = stance_batch_new(&c->batch, c->repo)) < 0) {
 			stop_storing(c, error);
 			return;
@@ -1259,6 +1254,11 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 	if (sc.error < 0) {
 		error = stance_error_set(sc.error, "%s", sc.error_message ? sc.error_message : "cannot store");
 		goto done;
+	}
+	if (sc.batch || state.dirty) {
+		if ((error = stance_repo_lock(repo, stance_repo_lock_timeout())) < 0)
+			goto done;
+		sc.locked = 1;
 	}
 	if (sc.batch && stance_batch_finish(sc.batch) < 0) {
 		/* nothing of the batch was written: its documents failed */

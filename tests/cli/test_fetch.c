@@ -703,6 +703,71 @@ Test(fetch, busy_repository_writes_nothing, .init = setup, .fini = teardown)
 	stance_buf_dispose(&pid);
 }
 
+static void setup_slow(void)
+{
+	th_result r;
+	start_server("400"); /* every answer 400 ms late */
+	repo = th_tmpdir();
+	TH_RUN(&r, repo, "init", ".");
+	cr_assert_eq(r.status, 0, "init: %s", stance_buf_cstr(&r.err));
+	th_result_free(&r);
+}
+
+/* A writer that commits while a fetch is on its way is not kept waiting:
+ * the fetch builds its commits without the lock and makes them on top of
+ * the other writer's commit when it writes them. Nothing is lost. */
+Test(fetch, a_writer_during_a_fetch_is_not_kept_waiting, .init = setup_slow, .fini = teardown)
+{
+	stance_buf out = STANCE_BUF_INIT;
+	char *doc;
+	int i;
+	for (i = 0; i < 4; i++) {
+		char name[32], id[32], path[40];
+		snprintf(name, sizeof(name), "side%d.html", i);
+		snprintf(id, sizeof(id), "byraad/side%d", i);
+		snprintf(path, sizeof(path), "/%s", name);
+		th_sh(www, NULL, "printf '%%s' '%s' | sed 's/Skolepolitik/Side %d/g' > %s", ARTICLE, i, name);
+		add_source(id, "127.0.0.1", path);
+	}
+	th_write(repo, "../egen.md", "---\ntitle: Egen note\n---\nVi skal skrive selv.\n");
+	/* the fetch takes about 2 s (robots.txt and four pages, one at a time,
+	 * 400 ms each); 1.3 s in, when it has begun its batch with the first
+	 * pages, another stance adds a document */
+	cr_assert_eq(th_sh(repo, &out, "('%s' fetch --no-progress --delay 0 --jitter 0 > ../fetch.log 2>&1; "
+		"echo $? > ../fetch.rc) & sleep 1.3; s=$(date +%%s%%N); '%s' add ../egen.md --id egen/note >/dev/null; "
+		"echo add=$? ms=$(( ($(date +%%s%%N) - s) / 1000000 )); wait; cat ../fetch.rc ../fetch.log",
+		STANCE_BIN, STANCE_BIN), 0);
+	cr_assert(strstr(out.ptr, "add=0 "), "%s", out.ptr);
+	{
+		const char *ms = strstr(out.ptr, "ms=");
+		cr_assert(ms && strtol(ms + 3, NULL, 10) < 1000, "the add waited for the fetch: %s", out.ptr);
+	}
+	cr_assert(strstr(out.ptr, "\n0\n") || !strncmp(strstr(out.ptr, "\n") + 1, "0\n", 2), "%s", out.ptr);
+	cr_assert(strstr(out.ptr, "4 new, 0 updated, 0 unchanged, 0 failed"), "%s", out.ptr);
+	stance_buf_clear(&out);
+	/* the add's commit and the four versions are all on main, each version
+	 * naming its own snapshot on the snapshots branch; the tree is clean */
+	cr_assert_eq(th_sh(repo, &out, "git log --format=%%s main | grep -e '^Add byraad/side' -e '^Add egen/note'"), 0);
+	/* the add came first: the fetch's commits were made again on top of it */
+	cr_assert(!strncmp(strstr(out.ptr, "Add egen/note") ? strstr(out.ptr, "Add egen/note") : "", "Add egen/note\n", 14) &&
+		!strstr(strstr(out.ptr, "Add egen/note"), "byraad"), "%s", out.ptr);
+	cr_assert_eq(th_sh(repo, NULL, "test $(git log --format=%%s main | grep -c -e '^Add byraad/side' -e '^Add egen/note') = 5"), 0);
+	for (i = 0; i < 4; i++) {
+		char cmd[400];
+		snprintf(cmd, sizeof(cmd), "s=$(git log -1 '--format=%%(trailers:key=Snapshot,valueonly)' -- byraad/side%d.md) && "
+			"git merge-base --is-ancestor $s snapshots && git show $s:byraad/side%d.html | cmp - %s/side%d.html",
+			i, i, www, i);
+		cr_assert_eq(th_sh(repo, NULL, "%s", cmd), 0, "document %d: %s", i, cmd);
+	}
+	stance_buf_clear(&out);
+	cr_assert_eq(th_sh(repo, &out, "git status --porcelain"), 0);
+	cr_assert_str_eq(out.ptr, "");
+	doc = th_read(repo, "egen/note.md");
+	cr_assert(strstr(doc, "Vi skal skrive selv."), "%s", doc);
+	free(doc);
+	stance_buf_dispose(&out);
+}
+
 Test(fetch, reextract_without_snapshot_fails, .init = setup, .fini = teardown)
 {
 	th_result r;
