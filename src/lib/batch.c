@@ -940,6 +940,18 @@ static int write_objects(stance_batch *b)
 		goto done;
 	}
 	git_mempack_reset(b->mempack);
+	/* Every object must now be readable from the disk: libgit2 can report
+	 * a pack written when its folder cannot hold one (a file in its place),
+	 * and a branch moved to commits that are not there is a broken
+	 * repository. */
+	for (i = 0; i < b->nobjs; i++)
+		if (!git_odb_exists(b->odb, &b->objs[i])) {
+			char hex[GIT_OID_HEXSZ + 1];
+			git_oid_tostr(hex, sizeof(hex), &b->objs[i]);
+			error = stance_error_set(STANCE_ERROR, "cannot write the new revisions: object %s is not "
+				"in %sobjects after writing its pack; nothing was changed", hex, git_repository_path(b->git));
+			goto done;
+		}
 	for (i = 0; i < b->nobjs; i++)
 		free(b->obj_names[i]);
 	b->nobjs = 0;

@@ -1778,6 +1778,17 @@ static int local_push(sync_ctx *c, const char *path, const char *const *names, s
 		goto git_fail;
 	report_progress(c, STANCE_SYNC_SENDING, git_packbuilder_object_count(pb),
 		git_packbuilder_object_count(pb), git_packbuilder_written(pb));
+	/* the remote must have every commit its branches will name: libgit2 can
+	 * report a pack written where none could be (see batch.c) */
+	if (!odb && (error = git_repository_odb(&odb, remote)) < 0)
+		goto git_fail;
+	git_odb_refresh(odb);
+	for (i = 0; i < n; i++)
+		if (!git_odb_exists(odb, &ours[i])) {
+			error = stance_error_set(STANCE_ERROR, "pushing to remote '%s' (%s) failed: its objects "
+				"folder did not take the new commits; its branches were not moved", c->remote_name, c->url.ptr);
+			goto done;
+		}
 	for (i = 0; i < n; i++) {
 		git_reference *r = NULL;
 		stance_buf_clear(&ref);

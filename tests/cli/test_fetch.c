@@ -768,6 +768,43 @@ Test(fetch, a_writer_during_a_fetch_is_not_kept_waiting, .init = setup_slow, .fi
 	stance_buf_dispose(&out);
 }
 
+/* The repository cannot take the new objects (its pack folder is a file
+ * here): the run fails, saying why, and nothing of it is written; once the
+ * folder is back, the next run stores everything. */
+Test(fetch, objects_that_cannot_be_written_leave_nothing_behind, .init = setup, .fini = teardown)
+{
+	th_result r;
+	stance_buf before = STANCE_BUF_INIT, after = STANCE_BUF_INIT;
+	int i;
+	for (i = 0; i < 3; i++) {
+		char name[32], id[32], path[40];
+		snprintf(name, sizeof(name), "side%d.html", i);
+		snprintf(id, sizeof(id), "byraad/side%d", i);
+		snprintf(path, sizeof(path), "/%s", name);
+		th_sh(www, NULL, "printf '%%s' '%s' | sed 's/Skolepolitik/Side %d/g' > %s", ARTICLE, i, name);
+		add_source(id, "127.0.0.1", path);
+	}
+	cr_assert_eq(th_sh(repo, NULL, "test ! -e .git/objects/pack/*.pack && rmdir .git/objects/pack && "
+		"touch .git/objects/pack"), 0);
+	th_sh(repo, &before, "git rev-parse HEAD; git status --porcelain; ls; cat .git/stance-fetch-state 2>/dev/null");
+	FETCH(&r, "--no-progress");
+	cr_assert_neq(r.status, 0, "%s", stance_buf_cstr(&r.out));
+	cr_assert(strstr(stance_buf_cstr(&r.err), "cannot write") || strstr(stance_buf_cstr(&r.out), "cannot write"),
+		"%s%s", stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	th_sh(repo, &after, "git rev-parse HEAD; git status --porcelain; ls; cat .git/stance-fetch-state 2>/dev/null");
+	cr_assert_str_eq(after.ptr, before.ptr);
+	cr_assert_eq(commit_count("snapshots"), 0);
+	cr_assert_eq(th_sh(repo, NULL, "rm .git/objects/pack && mkdir .git/objects/pack"), 0);
+	FETCH(&r, "--no-progress");
+	cr_assert_eq(r.status, 0, "%s%s", stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	cr_assert(strstr(r.out.ptr, "3 new, 0 updated, 0 unchanged, 0 failed"), "%s", r.out.ptr);
+	th_result_free(&r);
+	cr_assert_eq(commit_count("snapshots"), 3);
+	stance_buf_dispose(&before);
+	stance_buf_dispose(&after);
+}
+
 Test(fetch, reextract_without_snapshot_fails, .init = setup, .fini = teardown)
 {
 	th_result r;

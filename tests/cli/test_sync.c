@@ -310,3 +310,22 @@ Test(sync_cli, uncommitted_changes_are_never_overwritten, .fini = th_cleanup)
 	cr_assert_str_eq(hb, hb2, "main did not move");
 	free(hb); free(hb2); free(a); free(b); free(dir);
 }
+
+/* A hub whose objects folder cannot take a pack (a file where its pack
+ * folder should be): the push fails, saying so, and the hub's branch does
+ * not move to commits it does not have. */
+Test(sync_cli, a_hub_that_cannot_store_the_objects_keeps_its_branch, .fini = th_cleanup)
+{
+	char *dir = team(), *a = th_path(dir, "a"), *before, *after;
+	th_result r;
+	add_doc(a, "kl/ny", "---\ntitle: Ny\n---\nVi skal dele den.\n");
+	before = th_sh_out(dir, "git -C hub.git rev-parse main");
+	cr_assert_eq(th_sh(dir, NULL, "rm -rf hub.git/objects/pack && touch hub.git/objects/pack"), 0);
+	TH_RUN(&r, a, "push");
+	cr_assert_eq(r.status, 1, "%s", r.out.ptr);
+	cr_assert(strstr(r.err.ptr, "did not take the new commits"), "%s", r.err.ptr);
+	th_result_free(&r);
+	after = th_sh_out(dir, "git -C hub.git rev-parse main 2>/dev/null");
+	cr_assert_str_eq(after, before);
+	free(before); free(after); free(a); free(dir);
+}
