@@ -25,6 +25,13 @@ extern const char *const stance_document_kinds[];
 int stance_document_new(stance_document **out);
 
 /*
+ * Where the body of a stored or written document begins: just after the
+ * line that closes its front matter, or 0 when it has none (or when the
+ * front matter is not closed, which stance_document_parse() reports).
+ */
+size_t stance_document_body_offset(const char *data, size_t len);
+
+/*
  * Parses a document file: optional front matter between "---" lines, then a
  * Markdown body, which is brought to canonical form. `origin` names the file
  * (or document) in error messages; it may be NULL. Rejects invalid UTF-8, NUL

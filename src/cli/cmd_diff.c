@@ -150,26 +150,6 @@ done:
 	return error;
 }
 
-/* Where the body starts: after a front matter block ("---" ... "---" or
- * "..."), else 0. A front matter that is not closed is left to the parser,
- * which names the file and line. */
-static size_t body_offset(const char *data, size_t len)
-{
-	size_t pos;
-	if (len < 4 || memcmp(data, "---\n", 4))
-		return 0;
-	for (pos = 4; pos < len;) {
-		const char *nl = memchr(data + pos, '\n', len - pos);
-		size_t end = nl ? (size_t)(nl - data) : len, n = end - pos;
-		if (n && data[end - 1] == '\r')
-			n--;
-		if (n == 3 && (!memcmp(data + pos, "---", 3) || !memcmp(data + pos, "...", 3)))
-			return nl ? end + 1 : len;
-		pos = end + 1;
-	}
-	return 0;
-}
-
 /* A file outside the store: its front matter is read by the document parser,
  * its body is compared as written (so the JSON ranges point into the file
  * the user has, and nothing is rewritten before the diff). */
@@ -186,7 +166,7 @@ static int read_file_side(side *s, const char *path)
 		return error;
 	if ((error = stance_utf8_validate(s->raw.ptr ? s->raw.ptr : "", s->raw.size, path)) < 0)
 		return error;
-	s->body_start = body_offset(s->raw.ptr ? s->raw.ptr : "", s->raw.size);
+	s->body_start = stance_document_body_offset(s->raw.ptr ? s->raw.ptr : "", s->raw.size);
 	s->has_raw = 1;
 	if ((error = stance_document_parse(&s->doc, s->raw.ptr ? s->raw.ptr : "",
 		s->body_start ? s->body_start : s->raw.size > 4 && !memcmp(s->raw.ptr, "---\n", 4) ? s->raw.size : 0,

@@ -16,7 +16,8 @@ static void format_time(stance_buf *out, int64_t t, int tz)
 	stance_date_format(out, &d);
 }
 
-/* Words added/removed by a revision: its text against the previous one. */
+/* Words added/removed by a revision: its text against the previous one,
+ * the bodies only (a title or an author is not words of the text). */
 static int word_delta(stance_repo *repo, const stance_revision *r, size_t *added, size_t *removed)
 {
 	stance_buf a = STANCE_BUF_INIT, b = STANCE_BUF_INIT;
@@ -26,7 +27,9 @@ static int word_delta(stance_repo *repo, const stance_revision *r, size_t *added
 	if (!error && r->blob[0])
 		error = stance_history_read_blob(&b, repo, r->blob);
 	if (!error)
-		error = stance_words_delta(added, removed, stance_buf_cstr(&a), stance_buf_cstr(&b));
+		error = stance_words_delta(added, removed,
+			stance_buf_cstr(&a) + stance_document_body_offset(stance_buf_cstr(&a), a.size),
+			stance_buf_cstr(&b) + stance_document_body_offset(stance_buf_cstr(&b), b.size));
 	stance_buf_dispose(&a);
 	stance_buf_dispose(&b);
 	return error;

@@ -550,6 +550,15 @@ static int find_closing(const char *data, size_t len, size_t *close, size_t *aft
 	return -1;
 }
 
+size_t stance_document_body_offset(const char *data, size_t len)
+{
+	size_t close, after;
+	if (len >= 4 && (!memcmp(data, "---\n", 4) || (len >= 5 && !memcmp(data, "---\r\n", 5))) &&
+	    find_closing(data, len, &close, &after) == 0)
+		return after;
+	return 0;
+}
+
 int stance_document_parse(stance_document **out, const char *data, size_t len, const char *origin)
 {
 	stance_document *doc = NULL;
