@@ -541,21 +541,30 @@ fail:
 	return error;
 }
 
+/* The tip and tree of `ref` now; 0 when the branch does not exist. */
+static int tip_now(git_oid *tip, git_oid *tree, stance_batch *b, const char *ref)
+{
+	git_commit *c = NULL;
+	int error;
+	if (git_reference_name_to_id(tip, b->git, ref) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	if ((error = git_commit_lookup(&c, b->git, tip)) < 0)
+		return stance_git_error(error, "cannot read %s", ref);
+	git_oid_cpy(tree, git_commit_tree_id(c));
+	git_commit_free(c);
+	return 1;
+}
+
 /* The snapshots branch as it is before the batch. */
 static int load_snapshots(stance_batch *b)
 {
-	git_commit *c = NULL;
-	int error = 0;
+	int has = tip_now(&b->snap_base, &b->snap_tree, b, SNAPSHOT_REF);
+	if (has < 0)
+		return has;
 	b->snap_loaded = 1;
-	if (git_reference_name_to_id(&b->snap_base, b->git, SNAPSHOT_REF) == 0) {
-		b->has_snap_base = 1;
-		if ((error = git_commit_lookup(&c, b->git, &b->snap_base)) < 0)
-			return stance_git_error(error, "cannot read the snapshots branch");
-		git_oid_cpy(&b->snap_tree, git_commit_tree_id(c));
-		b->has_snap_tree = 1;
-		git_commit_free(c);
-	}
-	git_error_clear();
+	b->has_snap_base = b->has_snap_tree = has;
 	return 0;
 }
 
@@ -794,21 +803,6 @@ static int write_working_file(const char *path, const char *data, size_t len)
 	return stance_file_write_replace(path, data, len, 0);
 }
 
-/* The tip and tree of `ref` now; 0 when the branch does not exist. */
-static int tip_now(git_oid *tip, git_oid *tree, stance_batch *b, const char *ref)
-{
-	git_commit *c = NULL;
-	int error;
-	if (git_reference_name_to_id(tip, b->git, ref) < 0) {
-		git_error_clear();
-		return 0;
-	}
-	if ((error = git_commit_lookup(&c, b->git, tip)) < 0)
-		return stance_git_error(error, "cannot read %s", ref);
-	git_oid_cpy(tree, git_commit_tree_id(c));
-	git_commit_free(c);
-	return 1;
-}
 
 /*
  * Makes the batch's commits again on the branches' tips as they are now:

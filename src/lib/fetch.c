@@ -468,6 +468,19 @@ static int retryable(CURLcode rc)
 	}
 }
 
+/* Request i's response is final: counted, and given to the progress and
+ * finished callbacks. */
+static void job_done(job *jobs, size_t i, size_t *done, size_t n, const char *url,
+	stance_fetch_response *r, const stance_fetch_options *o)
+{
+	jobs[i].state = JOB_DONE;
+	(*done)++;
+	if (o->progress)
+		o->progress(*done, n, url, o->payload);
+	if (o->finished)
+		o->finished(i, r, o->finished_payload);
+}
+
 int stance_fetch_run(stance_fetch_response *responses, const stance_fetch_request *requests,
 	size_t n, const stance_fetch_options *opts)
 {
@@ -523,10 +536,7 @@ int stance_fetch_run(stance_fetch_response *responses, const stance_fetch_reques
 			set_failure(&responses[i], STANCE_EINVALID, "'%s' is not an http or https URL", stance_buf_cstr(&clean));
 			stance_buf_dispose(&clean);
 			stance_error_clear();
-			jobs[i].state = JOB_DONE;
-			done++;
-			if (o->finished)
-				o->finished(i, &responses[i], o->finished_payload);
+			job_done(jobs, i, &done, n, requests[i].url, &responses[i], o);
 			free(key);
 			continue;
 		}
@@ -596,20 +606,12 @@ int stance_fetch_run(stance_fetch_response *responses, const stance_fetch_reques
 				continue;
 			if (!o->ignore_robots && !stance_robots_allowed(hs->robots_text, agent, jobs[i].path)) {
 				set_failure(&responses[i], STANCE_EHTTP, "disallowed by robots.txt");
-				jobs[i].state = JOB_DONE;
-				done++;
-				if (o->progress)
-					o->progress(done, n, requests[i].url, o->payload);
-				if (o->finished)
-					o->finished(i, &responses[i], o->finished_payload);
+				job_done(jobs, i, &done, n, requests[i].url, &responses[i], o);
 				continue;
 			}
 			if (!start(multi, i, jobs[i].host, requests[i].url, &responses[i], &requests[i], o)) {
 				set_failure(&responses[i], STANCE_ERROR, "cannot start the transfer");
-				jobs[i].state = JOB_DONE;
-				done++;
-				if (o->finished)
-					o->finished(i, &responses[i], o->finished_payload);
+				job_done(jobs, i, &done, n, requests[i].url, &responses[i], o);
 				continue;
 			}
 			jobs[i].state = JOB_RUNNING;
@@ -692,12 +694,7 @@ int stance_fetch_run(stance_fetch_response *responses, const stance_fetch_reques
 					jobs[j].state = JOB_WAITING;
 					jobs[j].not_before = now_ms() + backoff;
 				} else {
-					jobs[j].state = JOB_DONE;
-					done++;
-					if (o->progress)
-						o->progress(done, n, r->final_url ? r->final_url : "", o->payload);
-					if (o->finished)
-						o->finished(j, r, o->finished_payload);
+					job_done(jobs, j, &done, n, r->final_url ? r->final_url : "", r, o);
 				}
 			}
 			transfer_free(multi, tr);

@@ -41,9 +41,8 @@ typedef struct {
 	size_t ntrailing;
 } emitter;
 
-/* Writes the hunk with its first `keep` trailing rows; returns where the
- * rest of its text starts. */
-static int write_hunk(emitter *e, size_t keep, size_t *rest)
+/* Writes the hunk with its first `keep` trailing rows. */
+static int write_hunk(emitter *e, size_t keep)
 {
 	size_t end = keep < e->ntrailing ? e->trailing[keep].at : e->hunk.size;
 	size_t old_end = keep < e->ntrailing ? e->trailing[keep].old_line : e->old_line;
@@ -52,7 +51,6 @@ static int write_hunk(emitter *e, size_t keep, size_t *rest)
 		e->hunk_new + 1, new_end - e->hunk_new) < 0 ||
 	    stance_buf_put(e->out, e->hunk.ptr, end) < 0)
 		return -1;
-	*rest = end;
 	return 0;
 }
 
@@ -110,8 +108,8 @@ static int row_done(emitter *e, int old_side, int new_side)
 			/* too far from the next change, if any: the hunk ends
 			 * `context` rows after its last change; the last `context`
 			 * rows are held for the next */
-			size_t rest, k;
-			if ((error = write_hunk(e, e->context, &rest)) == 0)
+			size_t k;
+			if ((error = write_hunk(e, e->context)) == 0)
 				for (k = e->context + 1; k < e->ntrailing && !error; k++) {
 					size_t end = k + 1 < e->ntrailing ? e->trailing[k + 1].at : e->hunk.size;
 					error = hold(e, e->hunk.ptr + e->trailing[k].at, end - e->trailing[k].at,
@@ -226,8 +224,7 @@ int stance_render_porcelain(stance_buf *out, const stance_diff *d, const stance_
 	if (e.row.size && row_done(&e, 1, 1) < 0)
 		goto done;
 	if (e.in_hunk) {
-		size_t rest;
-		if (write_hunk(&e, e.context, &rest) < 0)
+		if (write_hunk(&e, e.context) < 0)
 			goto done;
 	}
 	error = 0;

@@ -6,9 +6,10 @@
  * (ETag, Last-Modified) lives in .git/stance-fetch-state, outside the working
  * tree and history, so a run that finds nothing new writes nothing a user
  * sees. The run: feeds first (their new items become sources), then every
- * page through stance_fetch_run, then under the repository lock each answer
- * is extracted, cleaned of noise and saved with its snapshot, all of them in
- * one batch (batch.h): one pack, each branch moved once.
+ * page through stance_fetch_run; as each answer comes in, a second thread
+ * extracts it, cleans it of noise and adds it with its snapshot to one batch
+ * (batch.h), which is written under the repository lock at the end: one
+ * pack, each branch moved once.
  */
 #include "git_internal.h"
 #include "stance/source.h"
@@ -927,6 +928,22 @@ static int wanted(const source_entry *e, const char *const *ids, size_t nids)
 	return 0;
 }
 
+/* The batch could not be written: the rows whose versions it held (report
+ * rows offset + rows[i]) fail with its error instead. */
+static void fail_unwritten(stance_source_report *report, const size_t *rows, size_t n, size_t offset)
+{
+	stance_buf why = STANCE_BUF_INIT;
+	size_t i;
+	stance_buf_puts(&why, stance_error_last());
+	for (i = 0; i < n; i++) {
+		stance_source_result *row = &report->results[offset + rows[i]];
+		row->commit[0] = '\0';
+		row->outcome = STANCE_SOURCE_UNCHANGED;
+		row_fail(report, row, why.ptr);
+	}
+	stance_buf_dispose(&why);
+}
+
 /* What store_page() needs while a fetch runs. */
 typedef struct {
 	stance_repo *repo;
@@ -950,14 +967,7 @@ typedef struct {
 	int closing;
 } store_ctx;
 
-/*
- * Called as each page's answer comes in (stance_fetch_options.finished):
- * extracts the document and adds it, with its snapshot, to the run's batch
- * while other pages are still on their way. The batch is built without the
- * write lock, which is taken only to write it: a writer that commits
- * meanwhile is not kept waiting, and the batch's commits are then made on
- * top of its commit (stance_batch_finish).
- */
+/* Storing cannot go on: the run fails with this error. */
 static void stop_storing(store_ctx *c, int error)
 {
 	c->error = error;
@@ -965,6 +975,14 @@ static void stop_storing(store_ctx *c, int error)
 	c->error_message = stance_strdup(stance_error_last());
 }
 
+/*
+ * Stores one page's answer, on the storing thread (store_pages): extracts
+ * the document and adds it, with its snapshot, to the run's batch while
+ * other pages are still on their way. The batch is built without the write
+ * lock, which is taken only to write it: a writer that commits meanwhile is
+ * not kept waiting, and the batch's commits are then made on top of its
+ * commit (stance_batch_finish).
+ */
 static void store_page(store_ctx *c, size_t i, stance_fetch_response *r)
 {
 	const source_entry *s = &c->list->v[c->which[i]];
@@ -1261,16 +1279,7 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 		sc.locked = 1;
 	}
 	if (sc.batch && stance_batch_finish(sc.batch) < 0) {
-		/* nothing of the batch was written: its documents failed */
-		stance_buf why = STANCE_BUF_INIT;
-		stance_buf_puts(&why, stance_error_last());
-		for (i = 0; i < sc.npending; i++) {
-			stance_source_result *row = &report->results[sc.row0 + sc.pending[i]];
-			row->commit[0] = '\0';
-			row->outcome = STANCE_SOURCE_UNCHANGED;
-			row_fail(report, row, why.ptr);
-		}
-		stance_buf_dispose(&why);
+		fail_unwritten(report, sc.pending, sc.npending, sc.row0);
 		sc.npending = 0;
 	}
 	/* the HTTP state of a stored version is kept once it is written */
@@ -1404,18 +1413,9 @@ next:
 		stance_buf_dispose(&msg);
 		stance_buf_dispose(&trailers);
 	}
-	if (error == 0 && stance_batch_finish(batch) < 0) {
-		/* nothing of the batch was written: its documents failed */
-		stance_buf why = STANCE_BUF_INIT;
-		stance_buf_puts(&why, stance_error_last());
-		for (i = 0; i < npending; i++) {
-			stance_source_result *row = &report->results[pending[i]];
-			row->commit[0] = '\0';
-			row->outcome = STANCE_SOURCE_UNCHANGED;
-			row_fail(report, row, why.ptr);
-		}
-		stance_buf_dispose(&why);
-	}
+	if (error == 0 && stance_batch_finish(batch) < 0)
+		fail_unwritten(report, pending, npending, 0);
+
 unlock:
 	stance_repo_unlock(repo);
 done:
