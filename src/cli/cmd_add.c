@@ -72,7 +72,7 @@ static int read_document(pending *p, stance_repo *repo, const add_options *o)
 	char *path_id = NULL;
 	int error, rc = CLI_ERROR;
 
-	if ((error = stance_file_read(&data, p->file)) < 0) {
+	if ((error = stance_file_read_max(&data, p->file, STANCE_DOCUMENT_MAX_SIZE)) < 0) {
 		cli_fail(error);
 		goto done;
 	}
