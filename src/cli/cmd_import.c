@@ -583,6 +583,10 @@ static int import_manifest(cli_context *ctx, stance_repo *repo, const import_fla
 				stance_error_last());
 			goto done;
 		}
+		if (stance_store_check_path(repo, fields[1]) < 0) {
+			rc = manifest_error(f->manifest, lineno, "%s%s", stance_error_last(), "");
+			goto done;
+		}
 		if (stance_date_parse(&date, fields[2]) < 0) {
 			rc = manifest_error(f->manifest, lineno, "%s%s", stance_error_last(), "");
 			goto done;
@@ -593,6 +597,10 @@ static int import_manifest(cli_context *ctx, stance_repo *repo, const import_fla
 		    parse_identity(&it->author_name, &it->author_email, fields[3]) < 0) {
 			rc = manifest_error(f->manifest, lineno, "the author '%s' is not 'Name <email>'%s",
 				fields[3], "");
+			goto done;
+		}
+		if (stance_store_check_identity(it->author_name, it->author_email) < 0) {
+			rc = manifest_error(f->manifest, lineno, "%s%s", stance_error_last(), "");
 			goto done;
 		}
 		if (nf >= 5 && *fields[4] && !(it->message = strdup(fields[4]))) {
