@@ -317,11 +317,14 @@ done:
 
 static int check_nesting(const char *md, size_t len, const char *origin, size_t first_line);
 
-int stance_document_set_body(stance_document *doc, const char *markdown, size_t len)
+/* Sets the body once its nesting is checked; a message names `origin` and
+ * the line of the file, the body's first being `first_line`. */
+static int set_body(stance_document *doc, const char *markdown, size_t len, const char *origin,
+	size_t first_line)
 {
 	stance_buf canon = STANCE_BUF_INIT;
 	int error;
-	if ((error = check_nesting(markdown, len, doc->id ? doc->id : "the document", 1)) < 0)
+	if ((error = check_nesting(markdown, len, origin, first_line)) < 0)
 		return error;
 	if ((error = stance_markdown_canonicalize(&canon, markdown, len)) < 0) {
 		stance_buf_dispose(&canon);
@@ -330,6 +333,11 @@ int stance_document_set_body(stance_document *doc, const char *markdown, size_t 
 	free(doc->body);
 	doc->body = stance_buf_detach(&canon);
 	return doc->body ? 0 : STANCE_ERROR;
+}
+
+int stance_document_set_body(stance_document *doc, const char *markdown, size_t len)
+{
+	return set_body(doc, markdown, len, doc->id ? doc->id : "the document", 1);
 }
 
 /* ---- validation ---- */
@@ -925,8 +933,7 @@ int stance_document_parse(stance_document **out, const char *data, size_t len, c
 		for (i = 0; i < body_start; i++)
 			first_line += data[i] == '\n';
 	}
-	if ((error = check_nesting(data + body_start, len - body_start, origin, first_line)) < 0 ||
-	    (error = stance_document_set_body(doc, data + body_start, len - body_start)) < 0)
+	if ((error = set_body(doc, data + body_start, len - body_start, origin, first_line)) < 0)
 		goto done;
 	*out = doc;
 	doc = NULL;
