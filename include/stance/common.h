@@ -75,8 +75,23 @@ int stance_parse_int(long *out, const char *s, long min, long max);
 
 #define STANCE_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Reads a whole file into `out`. Fails with a message naming the path. */
+/*
+ * The largest file stance_file_read() reads: 1 GiB, a bound on memory for a
+ * file that grows while it is read. Documents have a smaller bound,
+ * STANCE_DOCUMENT_MAX_SIZE (document.h), read with stance_file_read_max().
+ */
+#define STANCE_FILE_MAX_SIZE (1024u * 1024u * 1024u)
+
+/*
+ * Appends a whole regular file to `out`. Anything else (a folder, a device
+ * such as /dev/zero, a FIFO, a socket) is refused without waiting on it, as
+ * is a file past STANCE_FILE_MAX_SIZE (checked while reading too). Fails
+ * with a message naming the path; on failure `out` is left as it was.
+ */
 int stance_file_read(stance_buf *out, const char *path);
+
+/* stance_file_read(), refusing a file larger than `max` bytes. */
+int stance_file_read_max(stance_buf *out, const char *path, size_t max);
 
 /*
  * Writes `data` to `path` atomically: a temporary file beside it is written,

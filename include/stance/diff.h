@@ -109,7 +109,10 @@ typedef struct stance_diff stance_diff;
 int stance_diff_documents(stance_diff **out, const stance_document *old_doc,
 	const stance_document *new_doc, const stance_diff_options *opts);
 
-/* Diffs two plain bodies without front matter. */
+/* Diffs two plain bodies without front matter. Both must be UTF-8 without
+ * NUL bytes (as must old_body and new_body in the options of
+ * stance_diff_documents()): STANCE_EPARSE otherwise, naming the old or new
+ * text and the line and byte. */
 int stance_diff_texts(stance_diff **out, const char *old_text, size_t old_len,
 	const char *new_text, size_t new_len, const stance_diff_options *opts);
 

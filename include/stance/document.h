@@ -18,6 +18,30 @@ extern "C" {
 
 typedef struct stance_document stance_document;
 
+/*
+ * Bounds on what a document may be (docs/format.md, "Limits"):
+ * - STANCE_DOCUMENT_MAX_SIZE: the largest document file, 32 MiB; larger
+ *   files are refused before they are parsed (and while they are read).
+ * - STANCE_MARKDOWN_MAX_DEPTH: the deepest nesting of block quotes and list
+ *   items in a body; a deeper body is refused before cmark-gfm parses it,
+ *   whose rendering time grows with the square of the depth.
+ * - STANCE_ID_SEGMENT_MAX, STANCE_ID_MAX: the longest segment of an id and
+ *   the longest id, in bytes. A segment becomes a folder or a file name:
+ *   "SEGMENT.md.tmp.PID", the temporary name a document is written through,
+ *   must fit the 255 bytes of a file name; a whole id is a path inside the
+ *   working folder, which must fit PATH_MAX with the folder's own path.
+ * - STANCE_YAML_MAX_DEPTH: the deepest nesting of YAML in the front matter.
+ *   The format needs two levels (the fields, the list of authors); a list or
+ *   mapping where text belongs is read on only to report a syntax error in
+ *   it, and refused as soon as it nests deeper than this.
+ * YAML aliases (*name) are refused in front matter.
+ */
+#define STANCE_DOCUMENT_MAX_SIZE (32u * 1024u * 1024u)
+#define STANCE_MARKDOWN_MAX_DEPTH 100
+#define STANCE_ID_SEGMENT_MAX 240
+#define STANCE_ID_MAX 1000
+#define STANCE_YAML_MAX_DEPTH 64
+
 /* The kinds a document can be; "other" when nothing else fits. */
 extern const char *const stance_document_kinds[];
 
@@ -34,9 +58,11 @@ size_t stance_document_body_offset(const char *data, size_t len);
 /*
  * Parses a document file: optional front matter between "---" lines, then a
  * Markdown body, which is brought to canonical form. `origin` names the file
- * (or document) in error messages; it may be NULL. Rejects invalid UTF-8, NUL
- * bytes, malformed or unterminated front matter and fields of the wrong type,
- * with a message naming `origin` and the line.
+ * (or document) in error messages; it may be NULL. A UTF-8 byte order mark
+ * at the start is dropped. Rejects invalid UTF-8, NUL bytes, malformed or
+ * unterminated front matter, YAML aliases, fields of the wrong type, a body
+ * nested deeper than STANCE_MARKDOWN_MAX_DEPTH and files larger than
+ * STANCE_DOCUMENT_MAX_SIZE, with a message naming `origin` and the line.
  */
 int stance_document_parse(stance_document **out, const char *data, size_t len,
 	const char *origin);
@@ -51,7 +77,9 @@ void stance_document_free(stance_document *doc);
 
 /*
  * Fields. Getters return borrowed strings, NULL when the field is unset.
- * Setters copy their argument; NULL or "" unsets the field.
+ * Setters copy their argument; NULL or "" unsets the field. Names and values
+ * must be valid UTF-8; `language` must be a BCP 47 tag
+ * (stance_language_validate()).
  * Known fields: id, title, kind, organization, publication, published,
  * language, source; authors is a list.
  */
@@ -78,7 +106,8 @@ int stance_document_extra(const stance_document *doc, size_t i,
 /* The canonical Markdown body. Borrowed; never NULL. */
 const char *stance_document_body(const stance_document *doc);
 
-/* Replaces the body with the canonical form of `markdown`. */
+/* Replaces the body with the canonical form of `markdown`; refuses a body
+ * nested deeper than STANCE_MARKDOWN_MAX_DEPTH. */
 int stance_document_set_body(stance_document *doc, const char *markdown, size_t len);
 
 /*
@@ -91,9 +120,16 @@ int stance_markdown_canonicalize(stance_buf *out, const char *markdown, size_t l
  * names `origin` and the line and byte of the first bad byte. */
 int stance_utf8_validate(const char *data, size_t len, const char *origin);
 
-/* Checks a document id: lowercase [a-z0-9-_/], at least one "/"-free segment,
- * no "..", no leading or trailing "/", no ".git" segment. */
+/* Checks a document id: lowercase [a-z0-9-_/], no empty segment, no "." at
+ * all (so no "..", ".git", ".stance" or extension), no leading or trailing
+ * "/", segments of at most STANCE_ID_SEGMENT_MAX bytes and at most
+ * STANCE_ID_MAX bytes in all. */
 int stance_id_validate(const char *id);
+
+/* Checks that `tag` is a well-formed BCP 47 language tag (RFC 5646: "da",
+ * "en-GB", "zh-Hant-TW", "x-private", the grandfathered "i-klingon"...), with
+ * no variant or extension repeated. The registry is not consulted. */
+int stance_language_validate(const char *tag);
 
 /* Makes an id segment from free text: lowercase ASCII, æ→ae, ø→oe, å→aa,
  * accents dropped, other runs of characters to "-". */

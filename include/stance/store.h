@@ -57,6 +57,24 @@ int stance_store_save(stance_save_result *result, stance_repo *repo,
 	const stance_document *doc, const stance_save_options *opts);
 
 /*
+ * Checks that document `id` can be written to the working folder before
+ * anything is committed: its path fits PATH_MAX, and no part of it below
+ * the working folder is a symbolic link (which could lead out of the
+ * repository), a folder where a file belongs or a file where a folder
+ * belongs. stance_store_save() checks this itself; STANCE_EINVALID naming
+ * the path otherwise.
+ */
+int stance_store_check_path(stance_repo *repo, const char *id);
+
+/*
+ * Checks a commit author: a name and an e-mail without control characters
+ * (a CR or a newline would forge lines of the commit), valid UTF-8. NULL or
+ * "" passes (git's configuration is used then). Every commit stance makes
+ * checks its author this way; STANCE_EINVALID saying which part is wrong.
+ */
+int stance_store_check_identity(const char *name, const char *email);
+
+/*
  * Reads the document `id` as of commit-ish `rev` (NULL: HEAD).
  * STANCE_ENOTFOUND naming the document when it does not exist there.
  */

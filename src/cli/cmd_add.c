@@ -72,7 +72,7 @@ static int read_document(pending *p, stance_repo *repo, const add_options *o)
 	char *path_id = NULL;
 	int error, rc = CLI_ERROR;
 
-	if ((error = stance_file_read(&data, p->file)) < 0) {
+	if ((error = stance_file_read_max(&data, p->file, STANCE_DOCUMENT_MAX_SIZE)) < 0) {
 		cli_fail(error);
 		goto done;
 	}
@@ -214,6 +214,14 @@ static int run_add(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 				o.commit_author);
 		commit_name = strndup(o.commit_author, nlen);
 		commit_email = strndup(lt + 1, (size_t)(gt - lt - 1));
+		if (!commit_name || !commit_email) {
+			rc = cli_error("out of memory");
+			goto done;
+		}
+		if (stance_store_check_identity(commit_name, commit_email) < 0) {
+			rc = cli_usage_error(&cmd_add_entry, "--commit-author: %s", stance_error_last());
+			goto done;
+		}
 		save.author_name = commit_name;
 		save.author_email = commit_email;
 	}

@@ -5,7 +5,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -156,13 +155,7 @@ done:
 static int read_file_side(side *s, const char *path)
 {
 	int error;
-	struct stat st;
-	/* room for the whole file at once, so reading it does not grow (and
-	 * copy) the buffer step by step */
-	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    stance_buf_grow(&s->raw, (size_t)st.st_size + 1) < 0)
-		return STANCE_ERROR;
-	if ((error = stance_file_read(&s->raw, path)) < 0)
+	if ((error = stance_file_read_max(&s->raw, path, STANCE_DOCUMENT_MAX_SIZE)) < 0)
 		return error;
 	if ((error = stance_utf8_validate(s->raw.ptr ? s->raw.ptr : "", s->raw.size, path)) < 0)
 		return error;

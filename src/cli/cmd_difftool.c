@@ -14,12 +14,19 @@
 
 extern const cli_command cmd_difftool_entry;
 
-/* Reads a side; /dev/null is the empty text. */
-static int read_side(stance_buf *out, const char *path)
+/* Reads a side; /dev/null is the empty text. A side that is not text (a
+ * NUL byte, invalid UTF-8) is refused with the name git knows it by,
+ * `label` ("a/PATH" or "b/PATH"), not that of git's temporary file; so is
+ * one that cannot be read. Returns 0 or the CLI's exit code. */
+static int read_side(stance_buf *out, const char *path, const char *label)
 {
 	if (!strcmp(path, "/dev/null"))
 		return 0;
-	return stance_file_read(out, path);
+	if (stance_file_read_max(out, path, STANCE_DOCUMENT_MAX_SIZE) < 0)
+		return cli_error("%s: %s", label, stance_error_last());
+	if (stance_utf8_validate(out->ptr ? out->ptr : "", out->size, label) < 0)
+		return cli_error("%s", stance_error_last());
+	return 0;
 }
 
 static int run_difftool(cli_context *ctx, stance_repo *repo, int argc, char **argv)
@@ -41,10 +48,14 @@ static int run_difftool(cli_context *ctx, stance_repo *repo, int argc, char **ar
 	if (argc != 8)
 		return cli_usage_error(&cmd_difftool_entry,
 			"git runs this with: path old-file old-hex old-mode new-file new-hex new-mode");
-	if ((error = read_side(&a, argv[2])) < 0 || (error = read_side(&b, argv[5])) < 0) {
-		rc = cli_fail(error);
+	stance_buf_printf(&out, "a/%s", argv[1]);
+	if ((rc = read_side(&a, argv[2], stance_buf_cstr(&out))) != 0)
 		goto done;
-	}
+	stance_buf_clear(&out);
+	stance_buf_printf(&out, "b/%s", argv[1]);
+	if ((rc = read_side(&b, argv[5], stance_buf_cstr(&out))) != 0)
+		goto done;
+	stance_buf_clear(&out);
 	/* git's view shows the prose diff, not position statements: they are
 	 * not read, and no repository needs opening */
 	dopts.skip_positions = 1;

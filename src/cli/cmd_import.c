@@ -122,7 +122,7 @@ static int read_file(stance_document **out, const char *file, const stance_impor
 	stance_buf data = STANCE_BUF_INIT;
 	int error;
 
-	if ((error = stance_file_read(&data, file)) < 0)
+	if ((error = stance_file_read_max(&data, file, STANCE_DOCUMENT_MAX_SIZE)) < 0)
 		goto done;
 	if (is_markdown(file)) {
 		error = stance_document_parse(out, stance_buf_cstr(&data), data.size, file);
@@ -538,6 +538,7 @@ static int import_manifest(cli_context *ctx, stance_repo *repo, const import_fla
 		item *it;
 		stance_date date;
 		const char *file;
+		struct stat st;
 
 		if (eol)
 			*eol = '\0';
@@ -572,9 +573,18 @@ static int import_manifest(cli_context *ctx, stance_repo *repo, const import_fla
 			rc = manifest_error(f->manifest, lineno, "no such file '%s'%s", file, "");
 			goto done;
 		}
+		/* a FIFO would block the reading (under the lock), a device never end */
+		if (stat(it->file, &st) != 0 || !S_ISREG(st.st_mode)) {
+			rc = manifest_error(f->manifest, lineno, "'%s' is not a regular file%s", file, "");
+			goto done;
+		}
 		if (stance_id_validate(fields[1]) < 0) {
 			rc = manifest_error(f->manifest, lineno, "'%s' is not a valid id: %s", fields[1],
 				stance_error_last());
+			goto done;
+		}
+		if (stance_store_check_path(repo, fields[1]) < 0) {
+			rc = manifest_error(f->manifest, lineno, "%s%s", stance_error_last(), "");
 			goto done;
 		}
 		if (stance_date_parse(&date, fields[2]) < 0) {
@@ -587,6 +597,10 @@ static int import_manifest(cli_context *ctx, stance_repo *repo, const import_fla
 		    parse_identity(&it->author_name, &it->author_email, fields[3]) < 0) {
 			rc = manifest_error(f->manifest, lineno, "the author '%s' is not 'Name <email>'%s",
 				fields[3], "");
+			goto done;
+		}
+		if (stance_store_check_identity(it->author_name, it->author_email) < 0) {
+			rc = manifest_error(f->manifest, lineno, "%s%s", stance_error_last(), "");
 			goto done;
 		}
 		if (nf >= 5 && *fields[4] && !(it->message = strdup(fields[4]))) {

@@ -196,24 +196,80 @@ int stance_buf_put_json_string(stance_buf *buf, const char *s)
 	return error ? error : stance_buf_putc(buf, '"');
 }
 
-int stance_file_read(stance_buf *out, const char *path)
+static const char *file_kind(mode_t mode)
 {
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-	int error = 0;
-	if (!f)
+	return S_ISDIR(mode) ? "a folder" : S_ISFIFO(mode) ? "a FIFO" : S_ISCHR(mode) ? "a character device" :
+		S_ISBLK(mode) ? "a block device" : S_ISSOCK(mode) ? "a socket" : "not a file";
+}
+
+int stance_file_read_max(stance_buf *out, const char *path, size_t max)
+{
+	/* O_NONBLOCK: opening a FIFO with no writer must not wait for one */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), flags, error = 0;
+	size_t start = out->size, total = 0;
+	struct stat st;
+
+	if (fd < 0)
 		return stance_error_set(errno == ENOENT ? STANCE_ENOTFOUND : STANCE_ERROR,
 			"%s: cannot read: %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if ((error = stance_buf_put(out, chunk, n)) < 0)
-			break;
-	if (!error && ferror(f))
+	if (fstat(fd, &st) < 0) {
 		error = stance_error_set(STANCE_ERROR, "%s: cannot read: %s", path, strerror(errno));
-	fclose(f);
-	if (!error && !out->ptr)
-		error = stance_buf_put(out, "", 0);
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		error = stance_error_set(STANCE_EINVALID, "%s: cannot read: not a regular file (%s)", path,
+			file_kind(st.st_mode));
+		goto done;
+	}
+	if ((flags = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		error = stance_error_set(STANCE_ERROR, "%s: cannot read: %s", path, strerror(errno));
+		goto done;
+	}
+	if (st.st_size < 0 || (uint64_t)st.st_size > max)
+		goto too_large;
+	/* room for the whole file at once, so reading does not grow (and copy)
+	 * the buffer step by step */
+	if ((error = stance_buf_grow(out, (size_t)st.st_size + 1)) < 0)
+		goto done;
+	for (;;) {
+		ssize_t n;
+		size_t room;
+		if (out->asize - out->size < 4096 && (error = stance_buf_grow(out, 65536)) < 0)
+			goto done;
+		room = out->asize - out->size - 1;
+		if (room > max - total + 1)
+			room = max - total + 1; /* one byte past the bound tells a file that grew */
+		if ((n = read(fd, out->ptr + out->size, room)) < 0) {
+			if (errno == EINTR)
+				continue;
+			error = stance_error_set(STANCE_ERROR, "%s: cannot read: %s", path, strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		out->size += (size_t)n;
+		total += (size_t)n;
+		if (total > max)
+			goto too_large;
+	}
+	out->ptr[out->size] = '\0';
+	goto done;
+too_large:
+	error = stance_error_set(STANCE_EINVALID, "%s: cannot read: the file is larger than %zu MiB%s", path,
+		max >> 20, max == STANCE_DOCUMENT_MAX_SIZE ? ", the most a document may be" : "");
+done:
+	close(fd);
+	if (error) {
+		out->size = start;
+		if (out->ptr)
+			out->ptr[start] = '\0';
+	}
 	return error;
+}
+
+int stance_file_read(stance_buf *out, const char *path)
+{
+	return stance_file_read_max(out, path, STANCE_FILE_MAX_SIZE);
 }
 
 int stance_mkdirs_for(const char *file)

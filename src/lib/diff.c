@@ -1537,12 +1537,41 @@ done:
 
 /* A diff of the two texts, copied, or with `borrow` read where they are
  * (the engine never writes to them). */
+/* A copy of `len` bytes and a NUL after them. */
+static char *copy_text(const char *s, size_t len)
+{
+	char *copy = malloc(len + 1);
+	if (!copy) {
+		stance_error_oom();
+		return NULL;
+	}
+	if (len)
+		memcpy(copy, s, len);
+	copy[len] = '\0';
+	return copy;
+}
+
+/* The script's two texts, copied or borrowed. Both must be UTF-8 without
+ * NUL bytes: the engine works on them as C strings of the given lengths, so
+ * a NUL would let it read past a copy's end. */
 static int diff_new(stance_diff **out, const char *o, size_t olen, const char *n, size_t nlen, int borrow)
 {
-	stance_diff *d = calloc(1, sizeof(*d));
-	if (!d)
+	stance_diff *d;
+	int error;
+	if (!o) {
+		o = "";
+		olen = 0;
+	}
+	if (!n) {
+		n = "";
+		nlen = 0;
+	}
+	if ((error = stance_utf8_validate(o, olen, "old text")) < 0 ||
+	    (error = stance_utf8_validate(n, nlen, "new text")) < 0)
+		return error;
+	if (!(d = calloc(1, sizeof(*d))))
 		return stance_error_oom();
-	if (borrow && o && n) {
+	if (borrow) {
 		d->borrowed = 1;
 		d->old_text = (char *)o;
 		d->new_text = (char *)n;
@@ -1551,8 +1580,8 @@ static int diff_new(stance_diff **out, const char *o, size_t olen, const char *n
 		*out = d;
 		return 0;
 	}
-	d->old_text = stance_strndup(o ? o : "", olen);
-	d->new_text = stance_strndup(n ? n : "", nlen);
+	d->old_text = copy_text(o, olen);
+	d->new_text = copy_text(n, nlen);
 	d->old_len = olen;
 	d->new_len = nlen;
 	if (!d->old_text || !d->new_text) {

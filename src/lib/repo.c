@@ -284,12 +284,15 @@ int stance_git_signature(git_signature **out, git_repository *git, const char *n
 		name = "stance";
 	if (!email || !*email)
 		email = "stance@localhost";
+	if ((error = stance_store_check_identity(name, email)) < 0)
+		goto done;
 	if (time == 0)
 		error = git_signature_now(out, name, email);
 	else
 		error = git_signature_new(out, name, email, (git_time_t)time, tz_minutes);
 	if (error < 0)
 		error = stance_git_error(error, "cannot make a commit signature for '%s <%s>'", name, email);
+done:
 	git_buf_dispose(&cname);
 	git_buf_dispose(&cemail);
 	git_config_free(cfg);

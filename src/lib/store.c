@@ -6,6 +6,7 @@
 #include "git_internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -24,6 +25,81 @@ static int doc_path(stance_buf *out, const char *id, const char *ext)
 {
 	int error = stance_id_validate(id);
 	return error ? error : stance_buf_printf(out, "%s.%s", id, ext);
+}
+
+int stance_store_check_path(stance_repo *repo, const char *id)
+{
+	const char *workdir = stance_repo_workdir(repo);
+	stance_buf path = STANCE_BUF_INIT, full = STANCE_BUF_INIT;
+	size_t wlen, end;
+	int error;
+
+	if ((error = doc_path(&path, id, "md")) < 0 || !workdir)
+		goto done;
+	wlen = strlen(workdir);
+	if (wlen + path.size >= PATH_MAX) {
+		error = stance_error_set(STANCE_EINVALID, "%s: the file's path in the working folder would be "
+			"%zu bytes, past the %d the system allows", path.ptr, wlen + path.size, PATH_MAX - 1);
+		goto done;
+	}
+	/* each part below the working folder, from the top: lstat, so that a
+	 * link is seen as one and never followed */
+	for (end = 0; end < path.size; end++) {
+		struct stat st;
+		int last;
+		end += strcspn(path.ptr + end, "/");
+		last = end == path.size;
+		stance_buf_clear(&full);
+		if ((error = stance_buf_put(&full, workdir, wlen)) < 0 ||
+		    (error = stance_buf_put(&full, path.ptr, end)) < 0)
+			goto done;
+		if (lstat(full.ptr, &st) < 0) {
+			if (errno == ENOENT)
+				break; /* made when the document is written */
+			error = stance_error_set(STANCE_ERROR, "%s: cannot check %.*s: %s", path.ptr, (int)end,
+				path.ptr, strerror(errno));
+			goto done;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			error = stance_error_set(STANCE_EINVALID, "%s: %.*s is a symbolic link; stance writes no "
+				"document through one, as it could lead out of the repository", path.ptr, (int)end, path.ptr);
+			goto done;
+		}
+		if (!last && !S_ISDIR(st.st_mode)) {
+			error = stance_error_set(STANCE_EINVALID, "%s: %.*s is not a folder", path.ptr, (int)end, path.ptr);
+			goto done;
+		}
+		if (last && !S_ISREG(st.st_mode)) {
+			error = stance_error_set(STANCE_EINVALID, "%s: it is not a regular file in the working folder",
+				path.ptr);
+			goto done;
+		}
+	}
+done:
+	stance_buf_dispose(&path);
+	stance_buf_dispose(&full);
+	return error;
+}
+
+/* Checks one part of an identity; `what` says which. */
+static int check_identity_part(const char *s, const char *what)
+{
+	const unsigned char *p;
+	if (!s)
+		return 0;
+	for (p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return stance_error_set(STANCE_EINVALID, "the commit author's %s holds a control character "
+				"(byte %zu); a name and an e-mail are one line of text", what, (size_t)(p - (const unsigned char *)s) + 1);
+	if (stance_utf8_validate(s, strlen(s), what) < 0)
+		return stance_error_set(STANCE_EINVALID, "the commit author's %s is not valid UTF-8", what);
+	return 0;
+}
+
+int stance_store_check_identity(const char *name, const char *email)
+{
+	int error = check_identity_part(name, "name");
+	return error ? error : check_identity_part(email, "e-mail");
 }
 
 /* The blob id of `path` in the tree of `ref`'s commit; GIT_ENOTFOUND if none. */
@@ -171,7 +247,8 @@ int stance_store_save(stance_save_result *result, stance_repo *repo,
 		opts = &defaults;
 	if (!id)
 		return stance_error_set(STANCE_EINVALID, "the document has no id; give it one (--id)");
-	if ((error = doc_path(&path, id, "md")) < 0)
+	if ((error = doc_path(&path, id, "md")) < 0 ||
+	    (error = stance_store_check_path(repo, id)) < 0)
 		goto done;
 	if ((error = stance_document_serialize(&content, doc)) < 0)
 		goto done;

@@ -728,3 +728,39 @@ Test(diff, skip_positions_reads_no_statements_and_keeps_the_ops)
 	stance_diff_free(full);
 	stance_diff_free(lean);
 }
+
+/* ---- bytes that are not text ---- */
+
+Test(diff, texts_holding_a_nul_are_refused)
+{
+	/* the bytes after the NUL live in the caller's buffer only; a copy
+	 * that stopped at the NUL and kept the length would read past it */
+	static const char old_text[] = "Der er brug\0 for mere frihed i kommunerne.\n";
+	static const char new_text[] = "Der er brug for mere frihed.\n";
+	static const char bad_utf8[] = "Der er \xc3\x28 frihed.\n";
+	stance_diff *d = NULL;
+	stance_diff_options o = STANCE_DIFF_OPTIONS_INIT;
+	stance_document *doc = NULL;
+
+	cr_assert_lt(stance_diff_texts(&d, old_text, sizeof(old_text) - 1, new_text, sizeof(new_text) - 1, NULL), 0);
+	cr_assert_null(d);
+	cr_assert(strstr(stance_error_last(), "old text: line 1, byte 12: contains a NUL byte"), "%s",
+		stance_error_last());
+	cr_assert_lt(stance_diff_texts(&d, new_text, sizeof(new_text) - 1, old_text, sizeof(old_text) - 1, NULL), 0);
+	cr_assert(strstr(stance_error_last(), "new text") && strstr(stance_error_last(), "NUL"), "%s",
+		stance_error_last());
+	cr_assert_lt(stance_diff_texts(&d, bad_utf8, sizeof(bad_utf8) - 1, new_text, sizeof(new_text) - 1, NULL), 0);
+	cr_assert(strstr(stance_error_last(), "invalid UTF-8"), "%s", stance_error_last());
+	cr_assert_null(d);
+
+	/* bodies handed to the document diff are checked the same way */
+	o.old_body = old_text;
+	o.old_body_len = sizeof(old_text) - 1;
+	o.new_body = new_text;
+	o.new_body_len = sizeof(new_text) - 1;
+	cr_assert_eq(stance_document_new(&doc), 0);
+	cr_assert_lt(stance_diff_documents(&d, NULL, doc, &o), 0);
+	cr_assert(strstr(stance_error_last(), "NUL"), "%s", stance_error_last());
+	cr_assert_null(d);
+	stance_document_free(doc);
+}

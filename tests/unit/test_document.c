@@ -4,7 +4,9 @@
  */
 #include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "helpers.h"
 
@@ -300,4 +302,200 @@ Test(document, sample_collection_round_trips)
 	check_tree(dir, &count);
 	cr_assert_geq(count, 6, "the sample collection should have at least six documents, found %d files", count);
 	free(dir);
+}
+
+/* ---- hostile input ---- */
+
+/* Setting `value` in `field` must fail; should a setter let it through,
+ * serialising must fail cleanly (no abort, no endless loop). */
+static void assert_field_refused(const char *field, const char *value, const char *needle)
+{
+	stance_document *doc = NULL;
+	stance_buf b = STANCE_BUF_INIT;
+	int error;
+	cr_assert_eq(stance_document_new(&doc), 0);
+	cr_assert_eq(stance_document_set(doc, "id", "a/b"), 0);
+	if (!strcmp(field, "authors"))
+		error = stance_document_add_author(doc, value);
+	else
+		error = stance_document_set(doc, field, value);
+	if (error == 0) {
+		int s = stance_document_serialize(&b, doc);
+		cr_assert_lt(s, 0, "field '%s': a bad value was accepted and written: %s", field, stance_buf_cstr(&b));
+	}
+	cr_assert_lt(error, 0, "field '%s' must refuse its value", field);
+	cr_assert(strstr(stance_error_last(), needle), "field '%s': '%s' lacks '%s'", field,
+		stance_error_last(), needle);
+	stance_buf_dispose(&b);
+	stance_document_free(doc);
+}
+
+Test(document, invalid_utf8_in_any_field_fails_cleanly, .timeout = 30)
+{
+	static const char *const fields[] = { "title", "organization", "publication", "source", "authors",
+		"language", "custom" };
+	static const char *const values[] = { "aaaaaaaaaaaaaa\xc3", "\xff", "ok \xc3\x28 no", "\xed\xa0\x80" };
+	size_t i, j;
+	for (i = 0; i < STANCE_ARRAY_SIZE(fields); i++)
+		for (j = 0; j < STANCE_ARRAY_SIZE(values); j++)
+			assert_field_refused(fields[i], values[j], !strcmp(fields[i], "language") ?
+				"language tag" : "invalid UTF-8");
+	/* a field name too */
+	assert_field_refused("x\xc3", "value", "invalid UTF-8");
+}
+
+Test(document, language_tags_are_bcp47)
+{
+	static const char *const good[] = { "da", "en", "en-GB", "en-gb", "zh-Hant-TW", "sr-Latn-RS", "de-CH-1901",
+		"sl-rozaj-biske", "es-419", "en-a-bbb-x-a-ccc", "x-whatever", "i-klingon", "art-lojban", "gsw",
+		"kok", "und", "zh-yue", "qaa-Qaaa-QM-x-southern" };
+	static const char *const bad[] = { "en_US", "e", "toolongtag", "en-", "-en", "da dk", "123", "en--gb",
+		"en-x", "en-a", "en-a-x-b", "de-419-419", "en-a-bbb-a-ccc", "aaaaaaaaaaaaaa\xc3", "x-", "en-abcdefghi" };
+	size_t i;
+	for (i = 0; i < STANCE_ARRAY_SIZE(good); i++) {
+		stance_document *doc = NULL;
+		stance_document_new(&doc);
+		cr_assert_eq(stance_document_set(doc, "language", good[i]), 0, "'%s': %s", good[i], stance_error_last());
+		stance_document_free(doc);
+	}
+	for (i = 0; i < STANCE_ARRAY_SIZE(bad); i++)
+		assert_field_refused("language", bad[i], "language tag");
+	FAILS("---\ntitle: a\nlanguage: en_US\n---\nx\n", "line 3: field 'language'");
+}
+
+Test(document, yaml_aliases_are_refused)
+{
+	FAILS("---\ntitle: &t Titel\norganization: *t\n---\nx\n", "line 3");
+	FAILS("---\ntitle: &t Titel\norganization: *t\n---\nx\n", "alias");
+	FAILS("---\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+		"b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+		"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+		"d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n---\nx\n", "line 2");
+	FAILS("---\nauthors: [&x A, *x]\n---\nx\n", "alias");
+}
+
+/* Parsing `text` fails within a second, with a message naming bad.md. */
+static void assert_fails_fast(const stance_buf *text, const char *needle)
+{
+	struct timespec t0, t1;
+	double s;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_parse_fails(text->ptr, text->size, needle);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	cr_assert_lt(s, 1.0, "refusing took %.2f s", s);
+}
+
+Test(document, deep_yaml_is_refused_at_once, .timeout = 60)
+{
+	stance_buf b = STANCE_BUF_INIT;
+	size_t i;
+	stance_buf_puts(&b, "---\ntitle: ");
+	for (i = 0; i < 100000; i++)
+		stance_buf_putc(&b, '[');
+	stance_buf_puts(&b, "\n---\nx\n");
+	assert_fails_fast(&b, "field 'title' must be text");
+	cr_assert(strstr(stance_error_last(), "nests more than 64 deep"), "%s", stance_error_last());
+	/* shallower, a wrong type is read to its end: its syntax errors come first */
+	FAILS("---\ntitle: [[[[a]]]]\n---\nx\n", "line 2: field 'title' must be text, not a list or a mapping");
+	FAILS("---\ntitle: [[[[a]]\n---\nx\n", "line 3: malformed front matter");
+	stance_buf_clear(&b);
+	stance_buf_puts(&b, "---\nauthors: ");
+	for (i = 0; i < 100000; i++)
+		stance_buf_puts(&b, "{a: ");
+	stance_buf_puts(&b, "\n---\nx\n");
+	assert_fails_fast(&b, "authors");
+	stance_buf_clear(&b);
+	stance_buf_puts(&b, "---\n");
+	for (i = 0; i < 100000; i++)
+		stance_buf_puts(&b, "? ");
+	stance_buf_puts(&b, "a\n---\nx\n");
+	assert_fails_fast(&b, "a field name must be text");
+	stance_buf_dispose(&b);
+}
+
+Test(document, deep_markdown_is_refused_at_once, .timeout = 60)
+{
+	static const char *const units[] = { ">", "> ", "- ", "* ", "1. ", "2) ", "> - " };
+	stance_buf b = STANCE_BUF_INIT;
+	stance_document *doc = NULL;
+	size_t i, k;
+	for (k = 0; k < STANCE_ARRAY_SIZE(units); k++) {
+		stance_buf_clear(&b);
+		stance_buf_puts(&b, "---\ntitle: a\n---\n\nfirst\n\n");
+		for (i = 0; i < 100000; i++)
+			stance_buf_puts(&b, units[k]);
+		stance_buf_puts(&b, "deep\n");
+		assert_fails_fast(&b, "line 7: the body nests");
+	}
+	/* lists nested by indentation */
+	stance_buf_clear(&b);
+	for (i = 0; i < 2000; i++) {
+		for (k = 0; k < 2 * i; k++)
+			stance_buf_putc(&b, ' ');
+		stance_buf_puts(&b, "- item\n");
+	}
+	assert_fails_fast(&b, "the body nests");
+	/* a body set directly is checked too */
+	stance_document_new(&doc);
+	stance_buf_clear(&b);
+	for (i = 0; i < 1000; i++)
+		stance_buf_putc(&b, '>');
+	cr_assert_lt(stance_document_set_body(doc, b.ptr, b.size), 0);
+	cr_assert(strstr(stance_error_last(), "nests"), "%s", stance_error_last());
+	/* ordinary nesting is fine */
+	stance_buf_clear(&b);
+	stance_buf_puts(&b, "> > > - a\n>\n> > - 1. b\n\n- x\n  - y\n    - z\n      > q\n");
+	cr_assert_eq(stance_document_set_body(doc, b.ptr, b.size), 0, "%s", stance_error_last());
+	stance_document_free(doc);
+	stance_buf_dispose(&b);
+}
+
+Test(document, a_byte_order_mark_is_dropped)
+{
+	const char text[] = "\xEF\xBB\xBF---\nid: a/b\ntitle: T\n---\n\nx\n";
+	stance_document *doc = parse_ok(text);
+	char *out = serialize(doc);
+	cr_assert_str_eq(stance_document_get(doc, "title"), "T");
+	cr_assert_str_eq(out, "---\nid: a/b\ntitle: T\n---\n\nx\n");
+	cr_assert_eq(stance_document_body_offset(text, strlen(text)), strlen(text) - 3);
+	free(out);
+	stance_document_free(doc);
+}
+
+Test(document, oversized_documents_are_refused)
+{
+	size_t n = (size_t)32 * 1024 * 1024 + 1;
+	char *big = malloc(n);
+	stance_document *doc = NULL;
+	cr_assert_not_null(big);
+	memset(big, 'a', n);
+	cr_assert_lt(stance_document_parse(&doc, big, n, "big.md"), 0);
+	cr_assert(strstr(stance_error_last(), "big.md") && strstr(stance_error_last(), "32 MiB"), "%s",
+		stance_error_last());
+	free(big);
+}
+
+Test(document, ids_fit_the_file_system)
+{
+	stance_buf id = STANCE_BUF_INIT;
+	size_t i;
+	static const char *bad[] = { "a\\b", "./a", "a/./b", "..", ".x", "a/.x" };
+	stance_buf_puts(&id, "kl/");
+	for (i = 0; i < 240; i++)
+		stance_buf_putc(&id, 'a');
+	cr_assert_eq(stance_id_validate(id.ptr), 0, "%s", stance_error_last());
+	stance_buf_putc(&id, 'a');
+	cr_assert_eq(stance_id_validate(id.ptr), STANCE_EINVALID);
+	cr_assert(strstr(stance_error_last(), "240 bytes"), "%s", stance_error_last());
+	stance_buf_clear(&id);
+	for (i = 0; i < 100; i++)
+		stance_buf_puts(&id, i ? "/abcdefghi" : "abcdefghi");
+	cr_assert_eq(stance_id_validate(id.ptr), 0, "%zu bytes: %s", id.size, stance_error_last());
+	stance_buf_puts(&id, "/a");
+	cr_assert_eq(stance_id_validate(id.ptr), STANCE_EINVALID, "%zu bytes", id.size);
+	cr_assert(strstr(stance_error_last(), "1000 bytes"), "%s", stance_error_last());
+	for (i = 0; i < STANCE_ARRAY_SIZE(bad); i++)
+		cr_assert_eq(stance_id_validate(bad[i]), STANCE_EINVALID, "'%s' must be refused", bad[i]);
+	stance_buf_dispose(&id);
 }
