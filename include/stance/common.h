@@ -94,6 +94,13 @@ int stance_file_read(stance_buf *out, const char *path);
 int stance_file_read_max(stance_buf *out, const char *path, size_t max);
 
 /*
+ * stance_file_read_max(), also taking a pipe or a device (`diff --files
+ * <(cmd) b`), read until its end or past `max` bytes, which is refused. For
+ * commands that hold no lock while they wait on it.
+ */
+int stance_file_read_stream(stance_buf *out, const char *path, size_t max);
+
+/*
  * Writes `data` to `path` atomically: a temporary file beside it is written,
  * flushed and renamed over the target, so a reader never sees half a file.
  */

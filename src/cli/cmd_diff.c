@@ -155,7 +155,7 @@ done:
 static int read_file_side(side *s, const char *path)
 {
 	int error;
-	if ((error = stance_file_read_max(&s->raw, path, STANCE_DOCUMENT_MAX_SIZE)) < 0)
+	if ((error = stance_file_read_stream(&s->raw, path, STANCE_DOCUMENT_MAX_SIZE)) < 0)
 		return error;
 	if ((error = stance_utf8_validate(s->raw.ptr ? s->raw.ptr : "", s->raw.size, path)) < 0)
 		return error;

@@ -202,7 +202,7 @@ static const char *file_kind(mode_t mode)
 		S_ISBLK(mode) ? "a block device" : S_ISSOCK(mode) ? "a socket" : "not a file";
 }
 
-int stance_file_read_max(stance_buf *out, const char *path, size_t max)
+static int file_read(stance_buf *out, const char *path, size_t max, int streams)
 {
 	/* O_NONBLOCK: opening a FIFO with no writer must not wait for one */
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), flags, error = 0;
@@ -216,7 +216,7 @@ int stance_file_read_max(stance_buf *out, const char *path, size_t max)
 		error = stance_error_set(STANCE_ERROR, "%s: cannot read: %s", path, strerror(errno));
 		goto done;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st.st_mode) && !(streams && !S_ISDIR(st.st_mode))) {
 		error = stance_error_set(STANCE_EINVALID, "%s: cannot read: not a regular file (%s)", path,
 			file_kind(st.st_mode));
 		goto done;
@@ -225,11 +225,11 @@ int stance_file_read_max(stance_buf *out, const char *path, size_t max)
 		error = stance_error_set(STANCE_ERROR, "%s: cannot read: %s", path, strerror(errno));
 		goto done;
 	}
-	if (st.st_size < 0 || (uint64_t)st.st_size > max)
+	if (S_ISREG(st.st_mode) && (st.st_size < 0 || (uint64_t)st.st_size > max))
 		goto too_large;
 	/* room for the whole file at once, so reading does not grow (and copy)
 	 * the buffer step by step */
-	if ((error = stance_buf_grow(out, (size_t)st.st_size + 1)) < 0)
+	if ((error = stance_buf_grow(out, S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536)) < 0)
 		goto done;
 	for (;;) {
 		ssize_t n;
@@ -265,6 +265,16 @@ done:
 			out->ptr[start] = '\0';
 	}
 	return error;
+}
+
+int stance_file_read_max(stance_buf *out, const char *path, size_t max)
+{
+	return file_read(out, path, max, 0);
+}
+
+int stance_file_read_stream(stance_buf *out, const char *path, size_t max)
+{
+	return file_read(out, path, max, 1);
 }
 
 int stance_file_read(stance_buf *out, const char *path)

@@ -500,3 +500,27 @@ Test(hostile, control_characters_in_commit_identities_are_refused, .fini = th_cl
 	stance_buf_dispose(&out);
 	free(dir);
 }
+
+/* ---- what is not refused: a pipe given to diff --files ---- */
+
+/* `stance diff --files <(cmd) b` holds no lock, so it reads a pipe as git's
+ * --no-index does, to the same bound as a document. */
+Test(hostile, diff_files_reads_a_pipe, .fini = th_cleanup, .timeout = 60)
+{
+	char *dir = th_tmpdir();
+	stance_buf out = STANCE_BUF_INIT;
+	int rc;
+
+	th_write(dir, "b.md", "Der er brug for mere frihed.\n");
+	rc = th_sh(dir, &out, "mkfifo a.md && (printf 'Der er brug for frihed.\\n' > a.md &) && "
+		"'%s' diff --files a.md b.md --format=porcelain 2>&1", STANCE_BIN);
+	cr_assert_eq(rc, 0, "%s", out.ptr);
+	cr_assert(strstr(out.ptr, "+mere"), "the pipe's text is diffed: %s", out.ptr);
+	stance_buf_dispose(&out);
+	/* /dev/zero is read only to the bound, then refused by name */
+	rc = th_sh(dir, &out, "timeout 20 '%s' diff --files /dev/zero b.md 2>&1", STANCE_BIN);
+	cr_assert(rc != 0 && rc < 124, "%d %s", rc, out.ptr);
+	cr_assert(strstr(out.ptr, "/dev/zero"), "%s", out.ptr);
+	stance_buf_dispose(&out);
+	free(dir);
+}
