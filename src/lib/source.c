@@ -820,11 +820,13 @@ static void now_iso(char *buf, size_t size)
 
 /* ---- feeds ---- */
 
+/* What on_item() needs while a feed is read. The list grows under it (and
+ * may move), so the feed is known by its id, never by a pointer into it. */
 typedef struct {
 	stance_repo *repo;
 	stance_source_list *list;
-	const source_entry *feed;
-	stance_buf *text;   /* new sections for .stance/config */
+	const char *feed_id;  /* the feed's own copy */
+	stance_buf *text;     /* new sections for .stance/config */
 	size_t added;
 	int error;
 } feed_ctx;
@@ -870,9 +872,9 @@ static int on_item(const char *url, const char *title, void *payload)
 	for (n = 1;; n++) {
 		stance_buf_clear(&id);
 		if (n == 1)
-			stance_buf_printf(&id, "%s/%s", c->feed->id, slug.ptr);
+			stance_buf_printf(&id, "%s/%s", c->feed_id, slug.ptr);
 		else
-			stance_buf_printf(&id, "%s/%s-%zu", c->feed->id, slug.ptr, n);
+			stance_buf_printf(&id, "%s/%s-%zu", c->feed_id, slug.ptr, n);
 		if (!list_find(c->list, id.ptr))
 			break;
 	}
@@ -882,7 +884,7 @@ static int on_item(const char *url, const char *title, void *payload)
 	}
 	s.id = id.ptr;
 	s.url = clean.ptr;
-	s.from = c->feed->id;
+	s.from = c->feed_id;
 	source_text(c->text, &s);
 	/* Into the list too, so the run fetches it. */
 	{
@@ -900,11 +902,9 @@ static int on_item(const char *url, const char *title, void *payload)
 		memset(nv, 0, sizeof(*nv));
 		nv->id = stance_buf_detach(&id);
 		nv->url = stance_buf_detach(&clean);
-		nv->from = stance_strdup(c->feed->id);
+		nv->from = stance_strdup(c->feed_id);
 		entry_sync(nv);
 		c->list->n++;
-		/* The list may have moved: the feed pointer is re-found by id. */
-		c->feed = list_find(c->list, s.from);
 	}
 	c->added++;
 done:
@@ -1170,7 +1170,7 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 				continue;
 			}
 			{
-				feed_ctx c = { repo, l, feed, &text, 0, 0 };
+				feed_ctx c = { repo, l, feed_ids[f], &text, 0, 0 };
 				char note[64];
 				if (stance_feed_parse(resps[f].body.ptr ? resps[f].body.ptr : "", resps[f].body.size,
 					feed->url, on_item, &c) < 0 || c.error < 0) {

@@ -563,6 +563,40 @@ Test(fetch, feed_items_become_documents, .init = setup, .fini = teardown)
 	free(u);
 }
 
+/* A feed of 6,000 items: each becomes a source of its own while the feed
+ * is read (its entry used to be read after the list of sources had moved
+ * to make room: a use after free that crashed from about 5,000 items).
+ * The items' pages are all behind robots.txt here, so none is requested. */
+Test(fetch, a_feed_of_thousands_of_items, .init = setup, .fini = teardown)
+{
+	th_result r;
+	stance_buf rss = STANCE_BUF_INIT, out = STANCE_BUF_INIT;
+	char *u = url("127.0.0.1", "/many.xml");
+	int i, n = 6000;
+	stance_buf_puts(&rss, "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Mange</title>");
+	for (i = 0; i < n; i++)
+		stance_buf_printf(&rss, "<item><title>Nyhed %d</title><link>/private/n%d.html</link></item>", i, i);
+	stance_buf_puts(&rss, "</channel></rss>");
+	th_write(www, "many.xml", rss.ptr);
+	TH_RUN(&r, repo, "source", "add", "--feed", "mange", u);
+	cr_assert_eq(r.status, 0, "%s", stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	FETCH(&r, "--no-progress");
+	cr_assert_eq(r.status, 3, "exit %d: %.2000s%s", r.status, stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	cr_assert(strstr(r.out.ptr, "feed: 6000 new items"), "%.2000s", r.out.ptr);
+	cr_assert(strstr(r.out.ptr, "0 new, 0 updated, 1 unchanged, 6000 failed"), "%.2000s", r.out.ptr);
+	th_result_free(&r);
+	cr_assert_eq(th_sh(repo, &out, "grep -c 'from = \"mange\"' .stance/config"), 0);
+	cr_assert_str_eq(out.ptr, "6000\n");
+	stance_buf_clear(&out);
+	TH_RUN(&r, repo, "source", "list");
+	cr_assert(strstr(r.out.ptr, "mange/nyhed-0 ") && strstr(r.out.ptr, "mange/nyhed-5999 "), "%.2000s", r.out.ptr);
+	th_result_free(&r);
+	stance_buf_dispose(&rss);
+	stance_buf_dispose(&out);
+	free(u);
+}
+
 Test(fetch, reextract_uses_the_snapshot, .init = setup, .fini = teardown)
 {
 	th_result r;
