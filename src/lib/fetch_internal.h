@@ -1,6 +1,7 @@
 /*
  * fetch_internal.h: the fetch module's pure parts, for its unit tests and
- * fuzz targets: robots.txt matching. Not part of the API.
+ * fuzz targets: robots.txt matching and the classification of addresses as
+ * private. Not part of the API.
  */
 #ifndef STANCE_FETCH_INTERNAL_H
 #define STANCE_FETCH_INTERNAL_H
@@ -22,5 +23,17 @@ int stance_robots_match(const char *pattern, size_t len, const char *path);
  * point for fuzzing the robots.txt reader.
  */
 int stance_robots_allowed_len(const char *robots, size_t len, const char *agent, const char *path);
+
+/*
+ * Whether `address` (an IPv4 or IPv6 address in text form, e.g. "10.1.2.3",
+ * "::ffff:127.0.0.1", "fe80::1") lies in one of `ranges`, as
+ * stance_fetch_options.private_ranges has them (NULL-terminated CIDR ranges
+ * such as "10.0.0.0/8" or "fc00::/7", single addresses, "default" for the
+ * default list; NULL: the default list). An IPv4-mapped IPv6 address
+ * (::ffff:a.b.c.d) is also tried as its IPv4 address. 1 private, 0 not;
+ * STANCE_EINVALID naming what does not parse. The pure part of the check
+ * that keeps a redirect from a public source off private addresses.
+ */
+int stance_address_is_private(const char *address, const char *const *ranges);
 
 #endif

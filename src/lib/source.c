@@ -728,6 +728,14 @@ static const stance_source *rules_of(const stance_source *s, stance_source_list 
 	return parent ? &parent->pub : s;
 }
 
+/* Whether `text` holds nothing but white space. */
+static int blank(const char *text)
+{
+	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
+		text++;
+	return !*text;
+}
+
 /* Extracts a document for source `s` from the page bytes and fills in its
  * id and fields (from the source, then from the stored version when the page
  * does not say). The caller frees *out. */
@@ -754,7 +762,8 @@ static int build_document(stance_document **out, stance_repo *repo, const stance
 		goto done;
 	if ((error = apply_noise(doc, rules)) < 0)
 		goto done;
-	if (!*stance_document_body(doc)) {
+	if (blank(stance_document_body(doc))) {
+		/* a title alone (a page cut short in its head) is no document */
 		error = stance_error_set(STANCE_ENOTFOUND, "%s: extraction found nothing", url.ptr);
 		goto done;
 	}

@@ -1,7 +1,8 @@
 /*
  * test_fetch.c: the parts of the fetch module that need no server:
- * robots.txt rules and patterns, credentials stripped from URLs, and
- * requests refused before any connection (bad scheme, bad URL). The transfers themselves are tested
+ * robots.txt rules and patterns, which addresses are private, credentials
+ * stripped from URLs, and requests refused before any connection (bad
+ * scheme, bad URL, bad options). The transfers themselves are tested
  * against a real loopback server in tests/cli/test_fetch.c.
  */
 #include "helpers.h"
@@ -173,6 +174,70 @@ Test(robots, bytes_with_a_length)
 	cr_assert_eq(stance_robots_allowed_len(text, strlen("User-agent: *\nDisallow:"), "stance", "/a"), 1,
 		"an empty Disallow allows everything");
 	cr_assert_eq(stance_robots_allowed_len("", 0, "stance", "/"), 1);
+}
+
+Test(fetch_unit, private_addresses)
+{
+	static const struct { const char *address; int private_; } cases[] = {
+		{ "127.0.0.1", 1 }, { "127.255.255.254", 1 }, { "10.0.0.1", 1 }, { "10.255.255.255", 1 },
+		{ "172.16.0.1", 1 }, { "172.31.255.255", 1 }, { "172.15.255.255", 0 }, { "172.32.0.0", 0 },
+		{ "192.168.1.1", 1 }, { "192.169.0.1", 0 }, { "169.254.169.254", 1 }, { "169.253.0.1", 0 },
+		{ "0.0.0.0", 1 }, { "0.1.2.3", 1 }, { "100.64.0.1", 1 }, { "100.127.255.255", 1 }, { "100.128.0.0", 0 },
+		{ "8.8.8.8", 0 }, { "1.1.1.1", 0 }, { "193.163.1.1", 0 }, { "128.0.0.1", 0 }, { "11.0.0.1", 0 },
+		{ "::1", 1 }, { "::", 1 }, { "::2", 0 }, { "fc00::1", 1 }, { "fd12:3456::1", 1 }, { "fe00::1", 0 },
+		{ "fe80::1", 1 }, { "fe80::1%eth0", 1 }, { "febf::1", 1 }, { "fec0::1", 0 },
+		{ "2001:4860:4860::8888", 0 }, { "2a00:1450::1", 0 },
+		{ "::ffff:127.0.0.1", 1 }, { "::ffff:7f00:1", 1 }, { "::ffff:10.1.2.3", 1 }, { "::ffff:169.254.169.254", 1 },
+		{ "::ffff:8.8.8.8", 0 }, { "::ffff:192.168.0.1", 1 }, { "64:ff9b::808:808", 0 },
+	};
+	size_t i;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		cr_expect_eq(stance_address_is_private(cases[i].address, NULL), cases[i].private_,
+			"%s: wanted %d", cases[i].address, cases[i].private_);
+}
+
+Test(fetch_unit, private_ranges_of_ones_own)
+{
+	const char *const mine[] = { "127.0.0.2/32", "2001:db8::/32", "192.0.2.128/25", NULL };
+	cr_assert_eq(stance_address_is_private("127.0.0.2", mine), 1);
+	cr_assert_eq(stance_address_is_private("127.0.0.1", mine), 0);
+	cr_assert_eq(stance_address_is_private("::ffff:127.0.0.2", mine), 1);
+	cr_assert_eq(stance_address_is_private("2001:db8:1::5", mine), 1);
+	cr_assert_eq(stance_address_is_private("2001:db9::5", mine), 0);
+	cr_assert_eq(stance_address_is_private("192.0.2.200", mine), 1);
+	cr_assert_eq(stance_address_is_private("192.0.2.100", mine), 0);
+	cr_assert_eq(stance_address_is_private("10.0.0.1", mine), 0, "the list replaces the default");
+	cr_assert_eq(stance_address_is_private("10.0.0.1", (const char *const[]){ "10.0.0.1", NULL }), 1);
+	cr_assert_eq(stance_address_is_private("10.0.0.1", (const char *const[]){ "0.0.0.0/0", NULL }), 1);
+	cr_assert_eq(stance_address_is_private("8.8.8.8", (const char *const[]){ NULL }), 0);
+	/* "default" stands for the default list */
+	cr_assert_eq(stance_address_is_private("10.0.0.1", (const char *const[]){ "default", "198.18.0.0/15", NULL }), 1);
+	cr_assert_eq(stance_address_is_private("198.19.0.1", (const char *const[]){ "default", "198.18.0.0/15", NULL }), 1);
+	cr_assert_eq(stance_address_is_private("8.8.8.8", (const char *const[]){ "default", "198.18.0.0/15", NULL }), 0);
+	/* what does not parse is named */
+	cr_assert_eq(stance_address_is_private("example.org", NULL), STANCE_EINVALID);
+	cr_assert(strstr(stance_error_last(), "'example.org' is not an IP address"), "%s", stance_error_last());
+	cr_assert_eq(stance_address_is_private("10.0.0.1", (const char *const[]){ "10.0.0.0/33", NULL }), STANCE_EINVALID);
+	cr_assert(strstr(stance_error_last(), "'10.0.0.0/33' is not an address range"), "%s", stance_error_last());
+	cr_assert_eq(stance_address_is_private("10.0.0.1", (const char *const[]){ "10.0.0.0/", NULL }), STANCE_EINVALID);
+	cr_assert_eq(stance_address_is_private("10.0.0.1", (const char *const[]){ "10.0.0.0/ 8", NULL }), STANCE_EINVALID);
+	cr_assert_eq(stance_address_is_private("10.0.0.1", (const char *const[]){ "intranet/8", NULL }), STANCE_EINVALID);
+}
+
+Test(fetch_unit, bad_options_fail_the_run)
+{
+	stance_fetch_request req = { "http://127.0.0.1:9/x", NULL, NULL };
+	stance_fetch_response resp;
+	stance_fetch_options o = STANCE_FETCH_OPTIONS_INIT;
+	memset(&resp, 0, sizeof(resp));
+	o.private_ranges = (const char *const[]){ "10.0.0.0/8", "nonsense", NULL };
+	cr_assert_eq(stance_fetch_run(&resp, &req, 1, &o), STANCE_EINVALID);
+	cr_assert(strstr(stance_error_last(), "'nonsense' is not an address range"), "%s", stance_error_last());
+	o.private_ranges = NULL;
+	o.resolve = (const char *const[]){ "example.org:80:127.0.0.1", "example.org:127.0.0.1", NULL };
+	cr_assert_eq(stance_fetch_run(&resp, &req, 1, &o), STANCE_EINVALID);
+	cr_assert(strstr(stance_error_last(), "'example.org:127.0.0.1' is not a host to resolve"), "%s", stance_error_last());
+	stance_fetch_response_dispose(&resp);
 }
 
 Test(fetch_unit, credentials_are_stripped)
