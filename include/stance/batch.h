@@ -49,6 +49,18 @@ int stance_batch_save(stance_save_result *result, stance_batch *batch,
 	const stance_document *doc, const stance_save_options *opts);
 
 /*
+ * Adds a commit with `message` that appends `text` to the file `path` of
+ * the branch (made when it has none; a line break is put between when the
+ * file lacks one): the sources a fetch's feeds added, to .stance/config.
+ * Should the branch move before stance_batch_finish(), the text is
+ * appended to the file as it is then, so that what the other writer
+ * committed to it stays. stance_batch_finish() writes the working file as
+ * committed when it held what the branch had; when it has edits of its
+ * own, they stay (uncommitted) and the text is appended to it.
+ */
+int stance_batch_append(stance_batch *batch, const char *path, const char *text, const char *message);
+
+/*
  * Writes the pack without looking for deltas between the batch's objects:
  * quicker to write (a third of a fetch run's storing time) when the batch
  * holds about one version a document, larger when it holds whole histories

@@ -31,7 +31,8 @@ typedef struct {
 	stance_fetch_outcome outcome;
 	int error;            /* 0, or STANCE_EHTTP / STANCE_ENETWORK / STANCE_EINVALID */
 	long status;          /* HTTP status of the last answer; 0 when none came */
-	char *reason;         /* why it failed: "HTTP 404", "timed out", "disallowed by robots.txt", … */
+	char *reason;         /* why it failed, naming the URL (without credentials):
+	                         "http://…: HTTP 404", "…: timed out", "…: disallowed by robots.txt", … */
 	stance_buf body;      /* the bytes received (decompressed) */
 	char *content_type;   /* headers of the final answer, or NULL */
 	char *etag;
@@ -75,11 +76,23 @@ typedef struct {
 	 * the transfers still running. May be NULL. */
 	void (*finished)(size_t index, stance_fetch_response *response, void *payload);
 	void *finished_payload;
+	/* The address ranges taken as private, NULL-terminated CIDR ranges
+	 * ("10.0.0.0/8", "fc00::/7") or addresses, "default" for the default
+	 * list; NULL: the default list, loopback, the private networks,
+	 * link-local and the like (docs/commands/fetch.md). A request
+	 * whose source answers from a public address may not then connect to a
+	 * private one (a redirect to the intranet or to a cloud's metadata
+	 * service): it fails, naming both. A source on a private address was
+	 * chosen so and may go anywhere. An invalid range fails the run. */
+	const char *const *private_ranges;
+	/* Addresses for host names instead of asking DNS, as curl's --resolve:
+	 * NULL-terminated "HOST:PORT:ADDRESS[,ADDRESS]…"; may be NULL. */
+	const char *const *resolve;
 } stance_fetch_options;
 
 #define STANCE_FETCH_OPTIONS_VERSION 1
 #define STANCE_FETCH_OPTIONS_INIT { STANCE_FETCH_OPTIONS_VERSION, 8, 1000, 250, 10000, 60000, \
-	1, 30, 10, 3, 1000, 60000, (size_t)20 * 1024 * 1024, 0, NULL, NULL, NULL, NULL, NULL, NULL }
+	1, 30, 10, 3, 1000, 60000, (size_t)20 * 1024 * 1024, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 
 /*
  * Fetches the `n` requests, filling responses[i] for requests[i] (the caller

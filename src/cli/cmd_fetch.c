@@ -115,6 +115,8 @@ static int run_fetch(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		{ "max-redirects", required_argument, NULL, 'M' },
 		{ "user-agent", required_argument, NULL, 'u' },
 		{ "ignore-robots", no_argument, NULL, 'i' },
+		{ "private-range", required_argument, NULL, 'P' },
+		{ "resolve", required_argument, NULL, 'N' },
 		{ "json", no_argument, NULL, 'o' },
 		{ "no-progress", no_argument, NULL, 'p' },
 		CLI_HELP_OPTION,
@@ -125,6 +127,15 @@ static int run_fetch(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	stance_buf ua = STANCE_BUF_INIT, cfg = STANCE_BUF_INIT;
 	long v;
 	int c, json = 0, show_progress = isatty(STDERR_FILENO), error, rc;
+	/* --private-range and --resolve, each at most once an argument */
+	const char **ranges = calloc((size_t)argc + 1, sizeof(*ranges));
+	const char **resolve = calloc((size_t)argc + 1, sizeof(*resolve));
+	size_t nranges = 0, nresolve = 0;
+
+	if (!ranges || !resolve) {
+		rc = cli_error("out of memory");
+		goto out;
+	}
 
 	/* Defaults from .stance/config: fetch.userAgent, fetch.delay (ms). */
 	if (stance_repo_config_get(&ua, repo, "fetch.useragent") == 0 && ua.size)
@@ -153,6 +164,8 @@ static int run_fetch(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 			break;
 		case 'u': fo.user_agent = optarg; break;
 		case 'i': fo.ignore_robots = 1; break;
+		case 'P': ranges[nranges++] = optarg; fo.private_ranges = ranges; break;
+		case 'N': resolve[nresolve++] = optarg; fo.resolve = resolve; break;
 		case 'o': json = 1; break;
 		case 'p': show_progress = 0; break;
 		case 'h': rc = cli_help(&cmd_fetch_entry); goto out;
@@ -175,6 +188,8 @@ static int run_fetch(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 out:
 	stance_buf_dispose(&ua);
 	stance_buf_dispose(&cfg);
+	free(ranges);
+	free(resolve);
 	return rc;
 }
 

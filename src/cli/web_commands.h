@@ -32,7 +32,8 @@
 #define CLI_FETCH_USAGE \
 	"[ID...] [--jobs N] [--delay MS] [--jitter MS] [--timeout S] [--connect-timeout S] " \
 	"[--retries N] [--backoff MS] [--retry-after-max S] [--max-size SIZE] [--max-redirects N] " \
-	"[--user-agent UA] [--ignore-robots] [--json] [--no-progress]"
+	"[--user-agent UA] [--ignore-robots] [--private-range CIDR]... [--resolve HOST:PORT:ADDRESS]... " \
+	"[--json] [--no-progress]"
 #define CLI_FETCH_SUMMARY "Fetch the followed pages and feeds; store a version of each document whose text changed."
 
 #define CLI_REEXTRACT_USAGE "[ID...]"

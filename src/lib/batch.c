@@ -27,6 +27,7 @@ typedef struct {
 	size_t len;
 	int64_t latest;      /* newest revision time before the batch */
 	int has_latest;
+	char *appended;      /* stance_batch_append(): all the text the batch appended, or NULL */
 } entry;
 
 /*
@@ -54,6 +55,7 @@ typedef struct {
 	git_signature *author, *committer;
 	char *snap_path;             /* NULL: no snapshot */
 	git_oid snap_blob;
+	char *append;                /* stance_batch_append(): the text appended; NULL: `blob` is the file */
 } record;
 
 struct stance_batch {
@@ -162,6 +164,7 @@ void stance_batch_free(stance_batch *b)
 		free(b->records[i].path);
 		free(b->records[i].message);
 		free(b->records[i].snap_path);
+		free(b->records[i].append);
 		git_signature_free(b->records[i].author);
 		git_signature_free(b->records[i].committer);
 	}
@@ -169,6 +172,7 @@ void stance_batch_free(stance_batch *b)
 	for (i = 0; i < b->nslots; i++) {
 		free(b->slots[i].path);
 		free(b->slots[i].content);
+		free(b->slots[i].appended);
 	}
 	free(b->slots);
 	for (i = 0; i < b->nobjs; i++)
@@ -792,6 +796,156 @@ done:
 	return error;
 }
 
+/* The bytes of `path` in tree `tree_id` (appended to `out`): 1, or 0 when
+ * the tree has no such file. */
+static int tree_file(stance_buf *out, stance_batch *b, const git_oid *tree_id, const char *path)
+{
+	git_tree *tree = NULL;
+	git_tree_entry *te = NULL;
+	git_blob *blob = NULL;
+	int error, found = 0;
+	if (!tree_id)
+		return 0;
+	if ((error = git_tree_lookup(&tree, b->git, tree_id)) < 0)
+		return stance_git_error(error, "cannot read the tree of %s", b->branch);
+	if (git_tree_entry_bypath(&te, tree, path) == 0 && git_tree_entry_type(te) == GIT_OBJECT_BLOB) {
+		if ((error = git_blob_lookup(&blob, b->git, git_tree_entry_id(te))) < 0) {
+			error = stance_git_error(error, "%s: cannot read it", path);
+			goto done;
+		}
+		if ((error = stance_buf_put(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob))) < 0)
+			goto done;
+		found = 1;
+	}
+	git_error_clear();
+	error = found;
+done:
+	git_blob_free(blob);
+	git_tree_entry_free(te);
+	git_tree_free(tree);
+	return error;
+}
+
+/*
+ * The next commit of the batch, on the current tree: `path` becomes what
+ * it is there with `text` appended (a line break put between when it lacks
+ * one); message `message`, signatures `author` and `committer`. The blob
+ * and the new bytes come back through `blob` and `content`.
+ */
+static int append_commit(git_oid *commit, git_oid *blob, stance_buf *content, stance_batch *b,
+	const char *path, const char *text, const char *message,
+	const git_signature *author, const git_signature *committer)
+{
+	git_oid tree_id;
+	const git_oid *parent = b->has_last ? &b->last : b->has_base ? &b->base : NULL;
+	int error;
+	stance_buf_clear(content);
+	if ((error = tree_file(content, b, b->has_tree ? &b->tree : NULL, path)) < 0)
+		return error;
+	if (content->size && content->ptr[content->size - 1] != '\n' && (error = stance_buf_putc(content, '\n')) < 0)
+		return error;
+	if ((error = stance_buf_puts(content, text)) < 0)
+		return error;
+	if ((error = git_odb_write(blob, b->odb, stance_buf_cstr(content), content->size, GIT_OBJECT_BLOB)) < 0 ||
+	    (error = lane_upsert(&tree_id, b, &b->main_lane, b->has_tree ? &b->tree : NULL, path, blob)) < 0 ||
+	    (error = git_commit_create_from_ids(commit, b->git, NULL, author, committer, NULL, message,
+		&tree_id, parent ? 1 : 0, &parent)) < 0)
+		return stance_git_error(error, "%s: cannot commit", path);
+	if ((error = track(b, blob, path, strlen(path))) < 0 || (error = track(b, commit, NULL, 0)) < 0)
+		return error;
+	git_oid_cpy(&b->tree, &tree_id);
+	b->has_tree = 1;
+	git_oid_cpy(&b->last, commit);
+	b->has_last = 1;
+	return 0;
+}
+
+/* The batch's entry for `path` holds `blob` and `content` now. */
+static int entry_set(stance_batch *b, const char *path, const git_oid *blob, stance_buf *content)
+{
+	entry *e = slot(b, path, 1);
+	if (!e)
+		return STANCE_ERROR;
+	git_oid_cpy(&e->blob, blob);
+	e->touched = 1;
+	free(e->content);
+	e->len = content->size;
+	e->content = stance_buf_detach(content);
+	return 0;
+}
+
+int stance_batch_append(stance_batch *b, const char *path, const char *text, const char *message)
+{
+	stance_save_options defaults = STANCE_SAVE_OPTIONS_INIT;
+	stance_buf content = STANCE_BUF_INIT, msg = STANCE_BUF_INIT, all = STANCE_BUF_INIT;
+	git_signature *author = NULL, *committer = NULL;
+	git_oid blob, commit;
+	char *rpath = NULL, *rtext = NULL;
+	record *rec;
+	entry *e;
+	int error;
+
+	if (b->finished)
+		return stance_error_set(STANCE_EINVALID, "the batch is already written");
+	if ((error = stance_buf_puts(&msg, message)) < 0 ||
+	    (msg.ptr[msg.size - 1] != '\n' && (error = stance_buf_putc(&msg, '\n')) < 0))
+		goto done;
+	if (!(rpath = stance_strdup(path)) || !(rtext = stance_strdup(text))) {
+		error = STANCE_ERROR;
+		goto done;
+	}
+	if (b->nrecords == b->caprecords) {
+		size_t cap = b->caprecords ? b->caprecords * 2 : 64;
+		record *v = realloc(b->records, cap * sizeof(*v));
+		if (!v) {
+			error = stance_error_oom();
+			goto done;
+		}
+		b->records = v;
+		b->caprecords = cap;
+	}
+	if ((error = stance_git_signature(&author, b->git, defaults.author_name, defaults.author_email,
+		defaults.time, defaults.tz_minutes)) < 0)
+		goto done;
+	if ((error = git_signature_now(&committer, author->name, author->email)) < 0) {
+		error = stance_git_error(error, "%s: cannot commit", path);
+		goto done;
+	}
+	if ((error = append_commit(&commit, &blob, &content, b, path, text, msg.ptr, author, committer)) < 0) {
+		lane_reset(&b->main_lane);
+		goto done;
+	}
+	/* the text appended so far, for a working file with edits of its own */
+	rec = &b->records[b->nrecords++];
+	memset(rec, 0, sizeof(*rec));
+	git_oid_cpy(&rec->blob, &blob);
+	rec->author = author;
+	rec->committer = committer;
+	rec->path = rpath;
+	rec->append = rtext;
+	rec->message = stance_buf_detach(&msg);
+	author = committer = NULL;
+	rpath = rtext = NULL;
+	b->count++;
+	e = slot(b, path, 0);
+	if ((e && e->appended && (error = stance_buf_puts(&all, e->appended)) < 0) ||
+	    (error = stance_buf_puts(&all, text)) < 0 ||
+	    (error = entry_set(b, path, &blob, &content)) < 0)
+		goto done;
+	e = slot(b, path, 0);
+	free(e->appended);
+	e->appended = stance_buf_detach(&all);
+done:
+	free(rpath);
+	free(rtext);
+	git_signature_free(author);
+	git_signature_free(committer);
+	stance_buf_dispose(&content);
+	stance_buf_dispose(&msg);
+	stance_buf_dispose(&all);
+	return error;
+}
+
 /*
  * Writes a working file through a temporary file and a rename, so a reader
  * never sees half of it. Unlike stance_file_write_atomic() it does not wait
@@ -844,6 +998,18 @@ static int replay(stance_batch *b)
 		stance_buf msg = STANCE_BUF_INIT;
 		git_oid tree_id, commit, snap_commit, snap_tree_id;
 		const git_oid *parent;
+		if (r->append) {
+			/* appended again to the file as the other writer left it */
+			stance_buf content = STANCE_BUF_INIT;
+			git_oid blob;
+			if ((error = append_commit(&commit, &blob, &content, b, r->path, r->append, r->message,
+				r->author, r->committer)) == 0)
+				error = entry_set(b, r->path, &blob, &content);
+			stance_buf_dispose(&content);
+			if (error < 0)
+				return error;
+			continue;
+		}
 		error = stance_buf_puts(&msg, r->message);
 		if (!error && r->snap_path) {
 			char hex[GIT_OID_HEXSZ + 1];
@@ -910,6 +1076,48 @@ static int index_add_written(git_index *index, const char *full, const char *pat
 	git_oid_cpy(&ie.id, blob);
 	ie.path = path;
 	return git_index_add(index, &ie);
+}
+
+/*
+ * The working file of a file the batch appended to (stance_batch_append):
+ * 0 when it holds what the branch had before the batch (or is missing), to
+ * be written as committed; otherwise it has edits of its own, which stay:
+ * the appended text is added to it, the index takes the committed blob
+ * (without the file's stat data, so that git looks at the file and sees
+ * the edits), and 1 comes back.
+ */
+static int append_working_file(git_index *index, stance_batch *b, const entry *e, const char *full)
+{
+	stance_buf cur = STANCE_BUF_INIT;
+	git_tree_entry *te = NULL;
+	git_index_entry ie;
+	git_oid cur_id;
+	int error = 0;
+	if (stance_file_read(&cur, full) < 0) {
+		stance_error_clear();
+		goto done;
+	}
+	if (b->base_tree && git_tree_entry_bypath(&te, b->base_tree, e->path) == 0 &&
+	    git_odb_hash(&cur_id, stance_buf_cstr(&cur), cur.size, GIT_OBJECT_BLOB) == 0 &&
+	    git_oid_equal(&cur_id, git_tree_entry_id(te)))
+		goto done;
+	git_error_clear();
+	if ((cur.size && cur.ptr[cur.size - 1] != '\n' && (error = stance_buf_putc(&cur, '\n')) < 0) ||
+	    (error = stance_buf_puts(&cur, e->appended)) < 0 ||
+	    (error = write_working_file(full, cur.ptr, cur.size)) < 0)
+		goto done;
+	memset(&ie, 0, sizeof(ie));
+	ie.mode = GIT_FILEMODE_BLOB;
+	git_oid_cpy(&ie.id, &e->blob);
+	ie.path = e->path;
+	if ((error = git_index_add(index, &ie)) < 0)
+		error = stance_git_error(error, "%s: cannot update the git index", e->path);
+	else
+		error = 1;
+done:
+	git_tree_entry_free(te);
+	stance_buf_dispose(&cur);
+	return error;
 }
 
 /* Writes the objects tracked so far as one pack and empties the in-memory
@@ -983,7 +1191,7 @@ int stance_batch_finish(stance_batch *b)
 	/* 0. a working file with changes stance never stored is not overwritten */
 	for (i = 0; i < b->nslots; i++) {
 		entry *e = &b->slots[i];
-		if (e->path && e->touched && unsaved_changes(b, e->path, e->content, e->len)) {
+		if (e->path && e->touched && !e->appended && unsaved_changes(b, e->path, e->content, e->len)) {
 			error = stance_error_set(STANCE_ECONFLICT, "%s has changes in the working folder "
 				"that are not stored; commit or discard them first (nothing was imported)",
 				e->path);
@@ -1028,8 +1236,14 @@ int stance_batch_finish(stance_batch *b)
 			continue;
 		stance_buf_clear(&full);
 		if ((error = stance_buf_printf(&full, "%s%s", stance_repo_workdir(b->repo), e->path)) < 0 ||
-		    (error = stance_mkdirs_for(full.ptr)) < 0 ||
-		    (error = write_working_file(full.ptr, e->content, e->len)) < 0)
+		    (error = stance_mkdirs_for(full.ptr)) < 0)
+			goto done;
+		if (e->appended && (error = append_working_file(index, b, e, full.ptr)) != 0) {
+			if (error < 0)
+				goto done;
+			continue; /* the working file keeps edits of its own */
+		}
+		if ((error = write_working_file(full.ptr, e->content, e->len)) < 0)
 			goto done;
 		if ((error = index_add_written(index, full.ptr, e->path, &e->blob)) < 0) {
 			error = stance_git_error(error, "%s: cannot update the git index", e->path);

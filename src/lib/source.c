@@ -5,11 +5,12 @@
  * (several select/remove/noise rules are multivars). Per-source HTTP state
  * (ETag, Last-Modified) lives in .git/stance-fetch-state, outside the working
  * tree and history, so a run that finds nothing new writes nothing a user
- * sees. The run: feeds first (their new items become sources), then every
- * page through stance_fetch_run; as each answer comes in, a second thread
- * extracts it, cleans it of noise and adds it with its snapshot to one batch
- * (batch.h), which is written under the repository lock at the end: one
- * pack, each branch moved once.
+ * sees. The run: feeds first (their new items become sources, added to
+ * .stance/config by the run's first commits), then every page through
+ * stance_fetch_run; as each answer comes in, a second thread extracts it,
+ * cleans it of noise and adds it with its snapshot to one batch (batch.h),
+ * which is written under the repository lock at the end: one pack, each
+ * branch moved once.
  */
 #include "git_internal.h"
 #include "stance/source.h"
@@ -727,6 +728,14 @@ static const stance_source *rules_of(const stance_source *s, stance_source_list 
 	return parent ? &parent->pub : s;
 }
 
+/* Whether `text` holds nothing but white space. */
+static int blank(const char *text)
+{
+	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
+		text++;
+	return !*text;
+}
+
 /* Extracts a document for source `s` from the page bytes and fills in its
  * id and fields (from the source, then from the stored version when the page
  * does not say). The caller frees *out. */
@@ -753,7 +762,8 @@ static int build_document(stance_document **out, stance_repo *repo, const stance
 		goto done;
 	if ((error = apply_noise(doc, rules)) < 0)
 		goto done;
-	if (!*stance_document_body(doc)) {
+	if (blank(stance_document_body(doc))) {
+		/* a title alone (a page cut short in its head) is no document */
 		error = stance_error_set(STANCE_ENOTFOUND, "%s: extraction found nothing", url.ptr);
 		goto done;
 	}
@@ -820,11 +830,13 @@ static void now_iso(char *buf, size_t size)
 
 /* ---- feeds ---- */
 
+/* What on_item() needs while a feed is read. The list grows under it (and
+ * may move), so the feed is known by its id, never by a pointer into it. */
 typedef struct {
 	stance_repo *repo;
 	stance_source_list *list;
-	const source_entry *feed;
-	stance_buf *text;   /* new sections for .stance/config */
+	const char *feed_id;  /* the feed's own copy */
+	stance_buf *text;     /* new sections for .stance/config */
 	size_t added;
 	int error;
 } feed_ctx;
@@ -870,9 +882,9 @@ static int on_item(const char *url, const char *title, void *payload)
 	for (n = 1;; n++) {
 		stance_buf_clear(&id);
 		if (n == 1)
-			stance_buf_printf(&id, "%s/%s", c->feed->id, slug.ptr);
+			stance_buf_printf(&id, "%s/%s", c->feed_id, slug.ptr);
 		else
-			stance_buf_printf(&id, "%s/%s-%zu", c->feed->id, slug.ptr, n);
+			stance_buf_printf(&id, "%s/%s-%zu", c->feed_id, slug.ptr, n);
 		if (!list_find(c->list, id.ptr))
 			break;
 	}
@@ -882,7 +894,7 @@ static int on_item(const char *url, const char *title, void *payload)
 	}
 	s.id = id.ptr;
 	s.url = clean.ptr;
-	s.from = c->feed->id;
+	s.from = c->feed_id;
 	source_text(c->text, &s);
 	/* Into the list too, so the run fetches it. */
 	{
@@ -900,11 +912,9 @@ static int on_item(const char *url, const char *title, void *payload)
 		memset(nv, 0, sizeof(*nv));
 		nv->id = stance_buf_detach(&id);
 		nv->url = stance_buf_detach(&clean);
-		nv->from = stance_strdup(c->feed->id);
+		nv->from = stance_strdup(c->feed_id);
 		entry_sync(nv);
 		c->list->n++;
-		/* The list may have moved: the feed pointer is re-found by id. */
-		c->feed = list_find(c->list, s.from);
 	}
 	c->added++;
 done:
@@ -957,6 +967,8 @@ typedef struct {
 	size_t *pending;               /* requests whose versions wait in the batch */
 	size_t npending;
 	size_t unflushed;              /* versions added since the batch was last packed */
+	size_t *feed_rows;             /* report rows of the feeds whose new sources wait in the batch */
+	size_t nfeed_rows;
 	int error;                     /* < 0: storing stopped (no lock, disk full); nothing is stored */
 	char *error_message;           /* its message, for the thread that reports it */
 	/* answers waiting for the storing thread, in the order they came */
@@ -1046,6 +1058,27 @@ done:
 	stance_buf_dispose(&trailers);
 }
 
+/*
+ * The sections `text` a feed added (`n` sources) go into .stance/config in
+ * the run's batch, as a commit of their own before the pages' versions:
+ * written with them, under the lock, or not at all, so the working folder
+ * and HEAD agree after the run and the sources travel with the documents.
+ */
+static int add_feed_items(store_ctx *c, const char *feed_id, const char *text, size_t n)
+{
+	stance_buf msg = STANCE_BUF_INIT;
+	int error;
+	if (!c->batch) {
+		if ((error = stance_batch_new(&c->batch, c->repo)) < 0)
+			return error;
+		stance_batch_skip_deltas(c->batch);
+	}
+	stance_buf_printf(&msg, "Add %zu source%s from feed %s", n, n == 1 ? "" : "s", feed_id);
+	error = stance_batch_append(c->batch, ".stance/config", text, msg.ptr);
+	stance_buf_dispose(&msg);
+	return error;
+}
+
 /* stance_fetch_options.finished, on the fetching thread: hands the answer
  * over to the storing thread. */
 static void page_finished(size_t i, stance_fetch_response *r, void *payload)
@@ -1110,6 +1143,7 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 	int have_worker = 0;
 
 	memset(&sc, 0, sizeof(sc));
+	sc.repo = repo; /* the feeds' new sources begin the batch */
 	pthread_mutex_init(&sc.mu, NULL);
 	pthread_cond_init(&sc.cv, NULL);
 	memset(report, 0, sizeof(*report));
@@ -1143,6 +1177,10 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 	if (nfeeds) {
 		stance_buf text = STANCE_BUF_INIT;
 		size_t f = 0;
+		if (!(sc.feed_rows = calloc(nfeeds, sizeof(*sc.feed_rows)))) {
+			error = stance_error_oom();
+			goto done;
+		}
 		if (!(reqs = calloc(nfeeds, sizeof(*reqs))) || !(resps = calloc(nfeeds, sizeof(*resps))) ||
 		    !(feed_ids = calloc(nfeeds, sizeof(*feed_ids)))) {
 			error = stance_error_oom();
@@ -1170,22 +1208,26 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 				continue;
 			}
 			{
-				feed_ctx c = { repo, l, feed, &text, 0, 0 };
+				feed_ctx c = { repo, l, feed_ids[f], &text, 0, 0 };
+				size_t before = l->n, k;
 				char note[64];
+				stance_buf_clear(&text);
 				if (stance_feed_parse(resps[f].body.ptr ? resps[f].body.ptr : "", resps[f].body.size,
-					feed->url, on_item, &c) < 0 || c.error < 0) {
+					feed->url, on_item, &c) < 0 || c.error < 0 ||
+				    (text.size && (error = add_feed_items(&sc, feed_ids[f], text.ptr, c.added)) < 0)) {
 					row_fail(report, row, stance_error_last());
+					/* a feed that failed adds no source */
+					for (k = before; k < l->n; k++)
+						entry_dispose(&l->v[k]);
+					l->n = before;
+					if (error < 0)
+						break;
 					continue;
 				}
+				if (text.size)
+					sc.feed_rows[sc.nfeed_rows++] = report->count - 1;
 				snprintf(note, sizeof(note), "feed: %zu new item%s", c.added, c.added == 1 ? "" : "s");
 				row->reason = stance_strdup(note);
-			}
-		}
-		if (!error && text.size) {
-			/* New items are written under the lock, as any write. */
-			if ((error = stance_repo_lock(repo, stance_repo_lock_timeout())) == 0) {
-				error = config_append(repo, text.ptr);
-				stance_repo_unlock(repo);
 			}
 		}
 		stance_buf_dispose(&text);
@@ -1280,6 +1322,7 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 	}
 	if (sc.batch && stance_batch_finish(sc.batch) < 0) {
 		fail_unwritten(report, sc.pending, sc.npending, sc.row0);
+		fail_unwritten(report, sc.feed_rows, sc.nfeed_rows, 0);
 		sc.npending = 0;
 	}
 	/* the HTTP state of a stored version is kept once it is written */
@@ -1303,6 +1346,7 @@ done:
 	pthread_mutex_destroy(&sc.mu);
 	pthread_cond_destroy(&sc.cv);
 	free(sc.queue);
+	free(sc.feed_rows);
 	free(sc.error_message);
 	stance_batch_free(sc.batch);
 	free(sc.pending);

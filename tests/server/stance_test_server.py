@@ -6,6 +6,8 @@ faults a fetcher must survive:
 
   /robots.txt          "Disallow: /private/" (or --robots FILE, or 404 with --no-robots)
   /redirect?to=URL     302 to URL (http, https or anything else, e.g. file:///etc/passwd)
+  /redirect-with-credentials?to=URL
+                       302 to URL with "other:s3cr3tpw@" put in its authority
   /loop/N              302 to /loop/N+1, for ever
   /status/CODE         that status with a short body
   /flaky/KEY           500 the first time for KEY, then the page
@@ -16,6 +18,12 @@ faults a fetcher must survive:
   /cp1252              a Windows-1252 page, charset only in its meta tag
   /gzip                a page sent with Content-Encoding: gzip (when asked for)
   /big?mb=N            N MiB of HTML (default 3)
+  /gzipbomb?mb=N       N MiB of zeros (default 64) sent gzip-compressed (a few hundred KiB on the wire),
+                       Content-Encoding: gzip whether asked for or not
+  /endless             a body with no length, sent as fast as the client takes it, for ever
+  /trickle             a body with no length, one byte every half second, for ever
+  /lying/short         Content-Length 100 for a whole page of some 1,500 bytes
+  /lying/late          the same, the bytes past the 100 sent a fifth of a second later
   /noisy               a page whose "Opdateret kl. HH:MM:SS" line changes every time
   /__log               JSON list of every request so far: host, path, start, end, status
 
@@ -33,6 +41,7 @@ import hashlib
 import http.server
 import json
 import os
+import zlib
 import socket
 import socketserver
 import sys
@@ -58,6 +67,21 @@ det fortsætter med flere ord, kommaer, og sætninger, så længden er rigelig.<
 
 def page(title, body, lang="da", charset="utf-8", extra=""):
     return PAGE.format(title=title, body=body, lang=lang, charset=charset, extra=extra)
+
+
+BOMBS = {}
+
+
+def gzip_bomb(mb):
+    """mb MiB of zeros, gzip-compressed (made once for each size)."""
+    with LOCK:
+        if mb not in BOMBS:
+            z = zlib.compressobj(9, zlib.DEFLATED, 31)
+            zeros = b"\0" * (1024 * 1024)
+            parts = [z.compress(zeros) for _ in range(mb)]
+            parts.append(z.flush())
+            BOMBS[mb] = b"".join(parts)
+        return BOMBS[mb]
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -138,6 +162,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/redirect":
             import urllib.parse
             return self.send(302, b"", {"Location": urllib.parse.unquote(params.get("to", "/"))})
+        if path == "/redirect-with-credentials":
+            import urllib.parse
+            to = urllib.parse.unquote(params.get("to", "/"))
+            scheme, _, rest = to.partition("://")
+            return self.send(302, b"", {"Location": scheme + "://other:s3cr3tpw@" + rest})
         if path.startswith("/loop/"):
             n = int(path.split("/")[2] or 0)
             return self.send(302, b"", {"Location": "/loop/%d" % (n + 1)})
@@ -191,6 +220,38 @@ class Handler(http.server.BaseHTTPRequestHandler):
             chunk = b"<p>" + b"fyld " * 200 + b"</p>\n"
             n = int(mb * 1024 * 1024 / len(chunk)) + 1
             return self.send(200, b"<html><body>" + chunk * n + b"</body></html>")
+        if path == "/gzipbomb":
+            body = gzip_bomb(int(params.get("mb", "64")))
+            return self.send(200, body, {"Content-Encoding": "gzip"})
+        if path in ("/endless", "/trickle"):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.status_sent = 200
+            self.close_connection = True
+            self.wfile.write(b"<html><body><p>")
+            chunk = b"fyld " * 13107 if path == "/endless" else b"x"
+            while True:
+                self.wfile.write(chunk)
+                self.wfile.flush()
+                if path == "/trickle":
+                    time.sleep(0.5)
+        if path in ("/lying/short", "/lying/late"):
+            body = page("Kort svar", "Serveren siger, at siden er 100 bytes lang, men sender hele siden.").encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            if path == "/lying/late":
+                self.wfile.write(body[:100])
+                self.wfile.flush()
+                time.sleep(0.2)
+                body = body[100:]
+            self.wfile.write(body)
+            self.wfile.flush()
+            self.status_sent = 200
+            return
         if path == "/noisy":
             stamp = time.strftime("%H:%M:%S") + ".%06d" % int((time.time() % 1) * 1e6)
             return self.send(200, page("Støjende side", "Indholdet er det samme hver gang.",
