@@ -9,12 +9,13 @@
 
 #include "fuzz.h"
 
-/* Drops the HTML comments of `html` in place (with the line end after a
- * comment that fills its line): a browser shows none, and the canonical
- * form separates two lists that follow each other with "<!-- end list -->".
- * Markdown text cannot put "<!--" in the HTML but as raw HTML, since the
- * renderer escapes '<' everywhere else. */
-static void drop_comments(char *html)
+/* Brings `html` in place to what a browser shows of it: HTML comments
+ * dropped (with the line end after a comment that fills its line), since
+ * the canonical form separates two lists that follow each other with
+ * "<!-- end list -->", and spaces before a line break dropped, since none
+ * is shown. Markdown text cannot put "<!--" or "<br />" in the HTML but as
+ * raw HTML, since the renderer escapes '<' everywhere else. */
+static void normalise_html(char *html)
 {
 	char *r = html, *w = html, *end;
 	while (*r) {
@@ -25,6 +26,9 @@ static void drop_comments(char *html)
 				r++;
 			continue;
 		}
+		if (!strncmp(r, "<br />", 6))
+			while (w > html && w[-1] == ' ')
+				w--;
 		*w++ = *r++;
 	}
 	*w = '\0';
@@ -32,7 +36,7 @@ static void drop_comments(char *html)
 
 /* The Markdown as HTML, read with the extensions canonicalisation uses
  * (document.c): tables, strikethrough, autolinks; raw HTML kept as it is
- * (CMARK_OPT_UNSAFE) and its comments dropped. A soft line break is
+ * (CMARK_OPT_UNSAFE), then normalised as above. A soft line break is
  * rendered as the space a browser shows for it (CMARK_OPT_NOBREAKS), since
  * the canonical form may write a heading's lines as one. Caller frees. */
 static char *to_html(const char *markdown, size_t len)
@@ -60,7 +64,7 @@ static char *to_html(const char *markdown, size_t len)
 	cmark_parser_free(parser);
 	if (!html)
 		abort();
-	drop_comments(html);
+	normalise_html(html);
 	return html;
 }
 
