@@ -16,6 +16,7 @@
 #include "stance/render.h"
 #include "stance/words.h"
 #include "stance/import.h"
+#include "stance/manifest.h"
 #include "stance/batch.h"
 #include "stance/extract.h"
 #include "stance/fetch.h"

@@ -237,20 +237,6 @@ static int walk_dir(char ***paths, size_t *n, size_t *cap, const char *dir)
 	return rc;
 }
 
-/* "Name <email>" into its parts; 0 on success. */
-static int parse_identity(char **name, char **email, const char *s)
-{
-	const char *lt = strchr(s, '<'), *gt = lt ? strchr(lt, '>') : NULL;
-	size_t nlen = lt ? (size_t)(lt - s) : 0;
-	while (nlen && s[nlen - 1] == ' ')
-		nlen--;
-	if (!lt || !gt || gt[1] || !nlen || gt == lt + 1)
-		return -1;
-	*name = strndup(s, nlen);
-	*email = strndup(lt + 1, (size_t)(gt - lt - 1));
-	return *name && *email ? 0 : -1;
-}
-
 /* Draws the progress bar on standard error when it is a terminal. */
 static void progress(size_t done, size_t total, int tty)
 {
@@ -424,28 +410,19 @@ static int cmp_item_time(const void *a, const void *b)
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
-/* Splits a TSV line in place; returns the number of fields. */
-static size_t split_tabs(char *line, char **fields, size_t max)
-{
-	size_t n = 0;
-	char *p = line;
-	while (n < max) {
-		char *tab = strchr(p, '\t');
-		fields[n++] = p;
-		if (!tab)
-			break;
-		*tab = '\0';
-		p = tab + 1;
-	}
-	return n;
-}
-
 static int manifest_error(const char *manifest, size_t line, const char *fmt, const char *a,
 	const char *b)
 {
 	fprintf(stderr, "stance: %s:%zu: ", manifest, line);
 	fprintf(stderr, fmt, a, b);
 	fputs("; nothing was imported\n", stderr);
+	return CLI_ERROR;
+}
+
+/* The manifest module's message (it names the manifest and line). */
+static int manifest_fail(void)
+{
+	fprintf(stderr, "stance: %s; nothing was imported\n", stance_error_last());
 	return CLI_ERROR;
 }
 
@@ -532,86 +509,58 @@ static int import_manifest(cli_context *ctx, stance_repo *repo, const import_fla
 		base[0] = '\0';
 
 	/* 1. every line checked; nothing is written before all pass */
-	for (p = text.ptr; p && *p;) {
-		char *eol = strchr(p, '\n'), *fields[6];
-		size_t nf;
-		item *it;
+	for (p = text.ptr;;) {
+		stance_manifest_line ml;
 		stance_date date;
-		const char *file;
+		item *it;
 		struct stat st;
 
-		if (eol)
-			*eol = '\0';
-		lineno++;
-		if (eol > p && eol[-1] == '\r')
-			eol[-1] = '\0';
-		if (!*p || *p == '#' || (lineno == 1 && !strncmp(p, "file\t", 5))) {
-			p = eol ? eol + 1 : p + strlen(p);
-			continue;
-		}
-		nf = split_tabs(p, fields, STANCE_ARRAY_SIZE(fields));
-		p = eol ? eol + 1 : p + strlen(p);
-		if (nf < 3 || nf > 5) {
-			rc = manifest_error(f->manifest, lineno, "expected 3 to 5 tab-separated fields "
-				"(file, id, date, author, message), found %s%s", nf > 5 ? "more" :
-				(nf == 1 ? "1" : "2"), "");
-			goto done;
+		if ((error = stance_manifest_next(&ml, &p, &lineno, f->manifest)) <= 0) {
+			if (error < 0)
+				rc = manifest_fail();
+			break;
 		}
 		if (!(it = items_push(&items))) {
 			rc = cli_error("out of memory");
 			goto done;
 		}
-		it->line = lineno;
-		file = fields[0];
+		it->line = ml.line;
 		stance_buf_clear(&path);
-		if (stance_buf_printf(&path, "%s%s", file[0] == '/' ? "" : base, file) < 0 ||
+		if (stance_buf_printf(&path, "%s%s", ml.file[0] == '/' ? "" : base, ml.file) < 0 ||
 		    !(it->file = strdup(path.ptr))) {
 			rc = cli_error("out of memory");
 			goto done;
 		}
 		if (access(it->file, R_OK) != 0) {
-			rc = manifest_error(f->manifest, lineno, "no such file '%s'%s", file, "");
+			rc = manifest_error(f->manifest, ml.line, "no such file '%s'%s", ml.file, "");
 			goto done;
 		}
 		/* a FIFO would block the reading (under the lock), a device never end */
 		if (stat(it->file, &st) != 0 || !S_ISREG(st.st_mode)) {
-			rc = manifest_error(f->manifest, lineno, "'%s' is not a regular file%s", file, "");
+			rc = manifest_error(f->manifest, ml.line, "'%s' is not a regular file%s", ml.file, "");
 			goto done;
 		}
-		if (stance_id_validate(fields[1]) < 0) {
-			rc = manifest_error(f->manifest, lineno, "'%s' is not a valid id: %s", fields[1],
-				stance_error_last());
+		if (stance_manifest_check(&ml, f->manifest, &date, &it->author_name, &it->author_email) < 0) {
+			rc = manifest_fail();
 			goto done;
 		}
-		if (stance_store_check_path(repo, fields[1]) < 0) {
-			rc = manifest_error(f->manifest, lineno, "%s%s", stance_error_last(), "");
-			goto done;
-		}
-		if (stance_date_parse(&date, fields[2]) < 0) {
-			rc = manifest_error(f->manifest, lineno, "%s%s", stance_error_last(), "");
+		if (stance_store_check_path(repo, ml.id) < 0) {
+			rc = manifest_error(f->manifest, ml.line, "%s%s", stance_error_last(), "");
 			goto done;
 		}
 		it->time = stance_date_start(&date);
 		it->tz = date.tz_given ? date.tz_minutes : 0;
-		if (nf >= 4 && *fields[3] &&
-		    parse_identity(&it->author_name, &it->author_email, fields[3]) < 0) {
-			rc = manifest_error(f->manifest, lineno, "the author '%s' is not 'Name <email>'%s",
-				fields[3], "");
-			goto done;
-		}
-		if (stance_store_check_identity(it->author_name, it->author_email) < 0) {
-			rc = manifest_error(f->manifest, lineno, "%s%s", stance_error_last(), "");
-			goto done;
-		}
-		if (nf >= 5 && *fields[4] && !(it->message = strdup(fields[4]))) {
+		if (*ml.message && !(it->message = strdup(ml.message))) {
 			rc = cli_error("out of memory");
 			goto done;
 		}
-		if (!(it->id = strdup(fields[1]))) {
+		if (!(it->id = strdup(ml.id))) {
 			rc = cli_error("out of memory");
 			goto done;
 		}
 	}
+	if (rc != CLI_OK)
+		goto done;
 	if (!items.n) {
 		rc = cli_error("%s: no revisions in the manifest", f->manifest);
 		goto done;

@@ -106,7 +106,8 @@ static const char *block_class(const stance_diff_block *b)
 static int put_piece(stance_buf *out, const piece *p, int show_del, int show_ins)
 {
 	size_t pre = p->block_start ? render_block_prefix(p->text, p->len) : 0;
-	const char *s = p->text + pre;
+	/* a move's begin and end markers have no text (p->text is NULL) */
+	const char *s = p->len ? p->text + pre : "";
 	size_t len = p->len - pre;
 	int error = 0;
 	if (p->kind == PIECE_DELETE || p->kind == PIECE_MOVED_AWAY) {
