@@ -1,6 +1,6 @@
 /*
  * canonical.h: the library's one way into cmark-gfm's parser (safe on any
- * thread); not part of the API.
+ * thread) and the canonical Markdown form's figures; not part of the API.
  */
 #ifndef STANCE_CANONICAL_H
 #define STANCE_CANONICAL_H
@@ -25,5 +25,16 @@ cmark_parser *stance_cmark_parser_new(int options, const char *const *extensions
  * that a parse on one thread never sees another thread's changes.
  */
 cmark_node *stance_cmark_parse(cmark_parser *parser, const char *markdown, size_t len);
+
+/* What the last pass of a canonicalisation did with the top-level blocks. */
+typedef struct {
+	size_t blocks;  /* top-level blocks of the input */
+	size_t kept;    /* of those, kept as written: rendering changed them */
+	int whole;      /* 1: the whole body was kept as written */
+} stance_canonical_stats;
+
+/* stance_markdown_canonicalize(), reporting its figures in `stats`. */
+int stance_markdown_canonicalize_stats(stance_buf *out, const char *markdown, size_t len,
+	stance_canonical_stats *stats);
 
 #endif

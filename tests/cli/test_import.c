@@ -419,3 +419,32 @@ Test(import_manifest, the_same_manifest_gives_the_same_history, .fini = th_clean
 	}
 	stance_buf_dispose(&first);
 }
+
+/* A body whose rendering each pass changed (an autolink with a control
+ * character) is stored in a form `stance check` accepts, and importing it
+ * again commits nothing. */
+Test(import, a_body_is_stored_in_a_form_that_stays, .fini = th_cleanup)
+{
+	char *dir = new_repo();
+	long before = commits(dir);
+	th_result r;
+	th_write(dir, "saved/odd.md", "---\ntitle: Odd\n---\n\nx <https://example.org/a\x01>\n\n"
+		"[![](https://example.org/u.png)](https://example.org/u.png)\n\n**_Shopping Data_**_:_\n");
+	OK(&r, dir, "import", "saved/odd.md", "--id", "kl/odd");
+	th_result_free(&r);
+	cr_expect_eq(commits(dir), before + 1);
+	{
+		char *doc = th_read(dir, "kl/odd.md");
+		cr_expect(strstr(doc, "\n\nx <https://example.org/a\x01>\n\n"
+			"[![](https://example.org/u.png)](https://example.org/u.png)\n\n**_Shopping Data_**_:_\n"),
+			"%s", doc);
+		free(doc);
+	}
+	OK(&r, dir, "check");
+	th_result_free(&r);
+	OK(&r, dir, "import", "saved/odd.md", "--id", "kl/odd");
+	cr_expect(strstr(r.out.ptr, "unchanged, nothing committed") != NULL, "%s", r.out.ptr);
+	th_result_free(&r);
+	cr_expect_eq(commits(dir), before + 1);
+	free(dir);
+}
