@@ -111,8 +111,13 @@ const char *stance_document_body(const stance_document *doc);
 int stance_document_set_body(stance_document *doc, const char *markdown, size_t len);
 
 /*
- * Brings Markdown to canonical form (cmark-gfm's CommonMark renderer with
- * fixed options and the table, strikethrough and autolink extensions).
+ * Appends the canonical form of `len` bytes of Markdown to `out`: cmark-gfm's
+ * CommonMark rendering (fixed options; the table, strikethrough and autolink
+ * extensions) wherever it reads as the input does, blocks it would change
+ * kept as written (docs/format.md). What cmark-gfm renders of the result, as
+ * HTML and as plain text, is what it renders of the input, and the result is
+ * its own canonical form. Any bytes are accepted (a NUL reads as U+FFFD);
+ * safe to call on any thread.
  */
 int stance_markdown_canonicalize(stance_buf *out, const char *markdown, size_t len);
 

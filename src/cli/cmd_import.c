@@ -455,15 +455,11 @@ static void read_all(item_list *items, const stance_import_options *io)
 {
 	pthread_t threads[4];
 	read_job jobs[4];
-	stance_buf warm = STANCE_BUF_INIT;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t n = cores < 1 ? 1 : cores > 4 ? 4 : (size_t)cores, started = 0, k;
 
 	if (items->n < 64)
 		n = 1;
-	/* cmark registers its extensions on first use: do that on this thread */
-	stance_markdown_canonicalize(&warm, "x\n", 2);
-	stance_buf_dispose(&warm);
 	for (k = 0; k < n; k++) {
 		jobs[k].items = items;
 		jobs[k].io = io;

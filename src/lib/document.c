@@ -1,12 +1,10 @@
 /*
  * document.c: the document model, its YAML front matter (libyaml) and its
- * canonical Markdown body (cmark-gfm); the checks of ids, language tags and
- * UTF-8, and the bounds on what a document may be (document.h).
+ * canonical Markdown body (canonical.c); the checks of ids, language tags
+ * and UTF-8, and the bounds on what a document may be (document.h).
  */
 #include "internal.h"
 
-#include <cmark-gfm.h>
-#include <cmark-gfm-core-extensions.h>
 #include <limits.h>
 #include <stdio.h>
 #include <strings.h>
@@ -250,70 +248,7 @@ const char *stance_document_body(const stance_document *doc)
 	return doc->body;
 }
 
-/* ---- canonical Markdown ---- */
-
-static int render_once(stance_buf *out, const char *markdown, size_t len)
-{
-	static const char *const extensions[] = { "table", "strikethrough", "autolink" };
-	cmark_parser *parser;
-	cmark_node *root;
-	char *text;
-	size_t i;
-	int error;
-
-	cmark_gfm_core_extensions_ensure_registered();
-	if (!(parser = cmark_parser_new(CMARK_OPT_DEFAULT)))
-		return stance_error_oom();
-	for (i = 0; i < STANCE_ARRAY_SIZE(extensions); i++) {
-		cmark_syntax_extension *ext = cmark_find_syntax_extension(extensions[i]);
-		if (ext)
-			cmark_parser_attach_syntax_extension(parser, ext);
-	}
-	cmark_parser_feed(parser, markdown, len);
-	root = cmark_parser_finish(parser);
-	text = root ? cmark_render_commonmark(root, CMARK_OPT_DEFAULT, 0) : NULL;
-	if (root)
-		cmark_node_free(root);
-	cmark_parser_free(parser);
-	if (!text)
-		return stance_error_oom();
-	error = stance_buf_puts(out, text);
-	free(text);
-	return error;
-}
-
-int stance_markdown_canonicalize(stance_buf *out, const char *markdown, size_t len)
-{
-	stance_buf a = STANCE_BUF_INIT, b = STANCE_BUF_INIT;
-	int error, round;
-
-	/* The CommonMark renderer is idempotent on almost all input; where an
-	 * escape changes on the first pass, a second pass settles it. Rendering
-	 * until a fixed point makes canonical input map to itself. */
-	if ((error = render_once(&a, markdown, len)) < 0)
-		goto done;
-	/* Input that renders to itself is a fixed point already (stored
-	 * documents always are): no second pass needed. */
-	if (a.size == len && !memcmp(stance_buf_cstr(&a), markdown, len))
-		round = 4;
-	else
-		round = 0;
-	for (; round < 4; round++) {
-		stance_buf_clear(&b);
-		if ((error = render_once(&b, stance_buf_cstr(&a), a.size)) < 0)
-			goto done;
-		if (b.size == a.size && !memcmp(stance_buf_cstr(&a), stance_buf_cstr(&b), a.size))
-			break;
-		stance_buf tmp = a;
-		a = b;
-		b = tmp;
-	}
-	error = stance_buf_put(out, stance_buf_cstr(&a), a.size);
-done:
-	stance_buf_dispose(&a);
-	stance_buf_dispose(&b);
-	return error;
-}
+/* ---- canonical Markdown (canonical.c) ---- */
 
 static int check_nesting(const char *md, size_t len, const char *origin, size_t first_line);
 

@@ -8,8 +8,7 @@
  */
 #include "render_internal.h"
 
-#include <cmark-gfm.h>
-#include <cmark-gfm-core-extensions.h>
+#include "canonical.h"
 
 static const char style[] =
 	"body{font-family:Georgia,serif;max-width:72em;margin:2em auto;padding:0 1em;line-height:1.5;color:#222}"
@@ -28,6 +27,7 @@ static const char style[] =
  * single paragraph. */
 static int put_markdown_inline(stance_buf *out, const char *s, size_t len)
 {
+	static const char *const inline_extensions[] = { "strikethrough", "autolink" };
 	cmark_parser *parser = NULL;
 	cmark_node *doc = NULL, *para;
 	char *html = NULL;
@@ -42,18 +42,10 @@ static int put_markdown_inline(stance_buf *out, const char *s, size_t len)
 		return error;
 	if (len - lead - tail == 0)
 		return 0;
-	cmark_gfm_core_extensions_ensure_registered();
-	if (!(parser = cmark_parser_new(CMARK_OPT_DEFAULT)))
+	if (!(parser = stance_cmark_parser_new(CMARK_OPT_DEFAULT, inline_extensions,
+		STANCE_ARRAY_SIZE(inline_extensions))))
 		return stance_error_oom();
-	{
-		cmark_syntax_extension *ext;
-		if ((ext = cmark_find_syntax_extension("strikethrough")))
-			cmark_parser_attach_syntax_extension(parser, ext);
-		if ((ext = cmark_find_syntax_extension("autolink")))
-			cmark_parser_attach_syntax_extension(parser, ext);
-	}
-	cmark_parser_feed(parser, s + lead, len - lead - tail);
-	doc = cmark_parser_finish(parser);
+	doc = stance_cmark_parse(parser, s + lead, len - lead - tail);
 	para = doc ? cmark_node_first_child(doc) : NULL;
 	if (para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH && !cmark_node_next(para) &&
 	    (html = cmark_render_html(para, CMARK_OPT_DEFAULT, NULL)) != NULL &&
