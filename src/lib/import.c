@@ -567,14 +567,18 @@ static size_t tokenize(token *toks, size_t max, const char *s)
 	return n;
 }
 
-static int month_of(const token *t)
+/* The month the token at `i` names, 0 if none (or past the last token). */
+static int month_of(const token *t, size_t n, size_t i)
 {
-	size_t i;
+	size_t k;
+	if (i >= n)
+		return 0;
+	t += i;
 	if (t->type != T_WORD)
 		return 0;
-	for (i = 0; months[i].name; i++)
-		if (!strcmp(t->word, months[i].name))
-			return months[i].month;
+	for (k = 0; months[k].name; k++)
+		if (!strcmp(t->word, months[k].name))
+			return months[k].month;
 	return 0;
 }
 
@@ -671,7 +675,7 @@ static int date_at(stance_date *d, size_t *last, const token *t, size_t n, size_
 			j++;
 		if (j < n && t[j].type == T_WORD && !strcmp(t[j].word, "of"))
 			j++;
-		if ((m = month_of(&t[j])) != 0) {
+		if ((m = month_of(t, n, j)) != 0) {
 			j++;
 			if (is_punct(t, n, j, '.'))
 				j++;
@@ -713,8 +717,8 @@ static int date_at(stance_date *d, size_t *last, const token *t, size_t n, size_
 		}
 	}
 	/* month day, year / month year */
-	if (i < n && month_of(&t[i])) {
-		int m = month_of(&t[i]);
+	if (i < n && month_of(t, n, i)) {
+		int m = month_of(t, n, i);
 		size_t j = i + 1;
 		if (is_punct(t, n, j, '.'))
 			j++;

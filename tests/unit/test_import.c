@@ -547,3 +547,20 @@ Test(import_ids, suggested_from_organization_and_title)
 	stance_buf_dispose(&id);
 	stance_document_free(doc);
 }
+
+/* A line that fills the date finder's token table and ends on a day number:
+ * the month after it was looked up one token past the table (found by the
+ * import_text fuzz target; ASan reports the read). */
+Test(import_dates, a_day_at_the_end_of_a_full_token_table)
+{
+	char line[1200];
+	size_t i, k;
+	stance_date d;
+	for (k = 250; k < 262; k++) {
+		for (i = 0; i < k; i++)
+			line[i] = ';';
+		memcpy(line + k, " 7", 3);
+		cr_assert_eq(stance_import_find_date(&d, NULL, NULL, line, "en"), 0);
+		cr_assert_eq(d.precision, STANCE_DATE_NONE);
+	}
+}
