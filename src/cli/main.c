@@ -166,6 +166,21 @@ static int run_in_stance_web(const cli_command *cmd, char **argv)
 	return cli_error("cannot run stance-web for '%s': %s", cmd->name, strerror(errno));
 }
 
+/* What the library has to tell the user (an interrupted update it
+ * finished, a killed writer's lock it removed), one line each. */
+static void print_notices(stance_repo *repo)
+{
+	stance_buf notes = STANCE_BUF_INIT;
+	const char *line, *nl;
+	if (stance_repo_take_notices(&notes, repo) > 0)
+		for (line = notes.ptr; *line; line = nl + 1) {
+			if (!(nl = strchr(line, '\n')))
+				break;
+			fprintf(stderr, "stance: %.*s\n", (int)(nl - line), line);
+		}
+	stance_buf_dispose(&notes);
+}
+
 static int print_main_help(void)
 {
 	size_t i;
@@ -269,10 +284,20 @@ int main(int argc, char **argv)
 	}
 	if (cmd->needs_repo && (error = stance_repo_open(&repo, ctx.cwd)) < 0)
 		return cli_fail(error);
+	if (repo) {
+		/* an update a killed stance left unfinished is finished first,
+		 * before the command reads the working folder */
+		stance_repo_set_command(repo, cmd->name);
+		if (stance_repo_recover(repo) < 0)
+			fprintf(stderr, "stance: warning: %s\n", stance_error_last());
+		print_notices(repo);
+	}
 	optind = 0; /* each command runs getopt_long from the start of its own argv */
 	rc = cmd->run(&ctx, repo, argc - i, argv + i);
 	fflush(ctx.out);
 	pager_finish(&ctx);
+	if (repo)
+		print_notices(repo);
 	stance_repo_free(repo);
 	if (fflush(stdout) != 0 && errno != EPIPE) {
 		fprintf(stderr, "stance: cannot write the output: %s\n", strerror(errno));
