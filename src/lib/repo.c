@@ -178,9 +178,10 @@ void stance_repo_free(stance_repo *repo)
  * removed: they were made before it took the lock, while the dead holder
  * held it. Not index.lock when running under git (GIT_INDEX_FILE set: a
  * hook, while git holds its index lock). Without a stale stance lock a git
- * lock is left alone: it may be a running git's. Then the NAME.tmp.PID
- * files of dead pids in .git go, and an interrupted update is finished
- * (journal.c).
+ * lock is left alone: it may be a running git's. libgit2's half-written
+ * packs (objects/pack/pack_git2_NAME) go under the same rule. Then the
+ * NAME.tmp.PID files of dead pids in .git go, and an interrupted update is
+ * finished (journal.c).
  */
 
 /* Milliseconds an empty or unreadable lock counts as being written. */
@@ -393,6 +394,35 @@ static void remove_ref_locks(stance_repo *repo, const char *rel, const struct ti
 	stance_buf_dispose(&sub);
 }
 
+/* libgit2's half-written packs (pack_git2_*) in .git/objects/pack, and the
+ * batch's packer settings (batch.c), no newer than `before`. */
+static void remove_pack_leftovers(stance_repo *repo, const struct timespec *before)
+{
+	stance_buf dir = STANCE_BUF_INIT, full = STANCE_BUF_INIT;
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+
+	if (stance_buf_printf(&full, "%sstance-batch-pack.config", git_repository_path(repo->git)) == 0 &&
+	    lstat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) && not_newer(&st, before))
+		unlink(full.ptr);
+	if (stance_buf_printf(&dir, "%sobjects/pack/", git_repository_path(repo->git)) < 0 ||
+	    !(d = opendir(dir.ptr)))
+		goto done;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "pack_git2_", 10))
+			continue;
+		stance_buf_clear(&full);
+		if (stance_buf_printf(&full, "%s%s", dir.ptr, e->d_name) == 0 &&
+		    lstat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) && not_newer(&st, before))
+			unlink(full.ptr);
+	}
+	closedir(d);
+done:
+	stance_buf_dispose(&dir);
+	stance_buf_dispose(&full);
+}
+
 static void remove_git_locks(stance_repo *repo, const struct timespec *before)
 {
 	const char *index_file = getenv("GIT_INDEX_FILE");
@@ -401,6 +431,7 @@ static void remove_git_locks(stance_repo *repo, const struct timespec *before)
 	remove_git_lock(repo, "HEAD.lock", before);
 	remove_git_lock(repo, "packed-refs.lock", before);
 	remove_ref_locks(repo, "refs", before, 0);
+	remove_pack_leftovers(repo, before);
 	stance_error_clear();
 }
 
