@@ -217,6 +217,7 @@ int main(int argc, char **argv)
 	cli_context ctx = { .color_mode = -1, .use_pager = 1, .cwd = ".", .out = stdout };
 	const cli_command *cmd;
 	stance_repo *repo = NULL;
+	char recover_error[1024] = "";
 	const char *env;
 	int i = 1, rc, error;
 
@@ -286,10 +287,12 @@ int main(int argc, char **argv)
 		return cli_fail(error);
 	if (repo) {
 		/* an update a killed stance left unfinished is finished first,
-		 * before the command reads the working folder */
+		 * before the command reads the working folder; should that fail,
+		 * a writer fails with the reason when it takes the lock, and a
+		 * command that succeeds without the lock says it as a warning */
 		stance_repo_set_command(repo, cmd->name);
 		if (stance_repo_recover(repo) < 0)
-			fprintf(stderr, "stance: warning: %s\n", stance_error_last());
+			snprintf(recover_error, sizeof(recover_error), "%s", stance_error_last());
 		print_notices(repo);
 	}
 	optind = 0; /* each command runs getopt_long from the start of its own argv */
@@ -298,6 +301,8 @@ int main(int argc, char **argv)
 	pager_finish(&ctx);
 	if (repo)
 		print_notices(repo);
+	if (*recover_error && rc == CLI_OK)
+		fprintf(stderr, "stance: warning: %s\n", recover_error);
 	stance_repo_free(repo);
 	if (fflush(stdout) != 0 && errno != EPIPE) {
 		fprintf(stderr, "stance: cannot write the output: %s\n", strerror(errno));

@@ -224,15 +224,43 @@ Test(recovery, finishing_keeps_the_users_other_edits, .fini = th_cleanup)
 			th_sh(dir, NULL, "test -n \"$(git status --porcelain -- kl)\"") == 0;
 	}
 	cr_assert(landed, "no kill landed in the write window");
-	OK(&r, dir, "check");
-	cr_assert(strstr(r.err.ptr, "finished an interrupted update of 300 documents"), "%s", r.err.ptr);
+	/* and, after the kill, one of the update's own documents edited */
+	cr_assert_eq(th_sh(dir, NULL, "printf 'my own words\\n' > kl/d005.md"), 0);
+	OK(&r, dir, "check", "egen/note");
+	cr_assert(strstr(r.err.ptr, "finished an interrupted update of 300 documents (import at "), "%s", r.err.ptr);
+	cr_assert(strstr(r.err.ptr, "; 1 file with changes of your own kept as they are"), "%s", r.err.ptr);
 	th_result_free(&r);
 	text = th_read(dir, "egen/note.md");
 	cr_assert(strstr(text, "Min tekst, rettet."), "%s", text);
 	free(text);
+	text = th_read(dir, "kl/d005.md");
+	cr_assert_str_eq(text, "my own words\n");
+	free(text);
+	/* git sees exactly the user's two edits against the newest commit */
 	cr_assert_eq(th_sh(dir, &st, "git status --porcelain -- . ':!saved'"), 0);
-	cr_assert_str_eq(st.ptr, " M egen/note.md\n");
+	cr_assert_str_eq(st.ptr, " M egen/note.md\n M kl/d005.md\n");
 	stance_buf_dispose(&st);
+	free(dir);
+}
+
+/* A journal stance cannot read (it only writes whole ones) is named, and
+ * writers stop; readers go on with a warning. */
+Test(recovery, an_unreadable_journal_is_named, .fini = th_cleanup)
+{
+	char *dir = new_repo();
+	th_result r;
+	th_write(dir, "saved/a.md", "---\ntitle: A\n---\n\nFørste udgave.\n");
+	th_write(dir, ".git/stance-update", "something else\n");
+	TH_RUN(&r, dir, "add", "saved/a.md", "--id", "kl/a");
+	cr_assert_eq(r.status, 1, "%s%s", r.out.ptr, r.err.ptr);
+	cr_assert(strstr(r.err.ptr, ".git/stance-update: not an update journal this stance can read; "
+		"if no stance is running, remove it"), "%s", r.err.ptr);
+	th_result_free(&r);
+	cr_assert_not(th_exists(dir, ".git/stance.lock"));
+	TH_RUN(&r, dir, "list");
+	cr_assert_eq(r.status, 0, "%s%s", r.out.ptr, r.err.ptr);
+	cr_assert(strstr(r.err.ptr, "stance: warning: "), "%s", r.err.ptr);
+	th_result_free(&r);
 	free(dir);
 }
 
@@ -454,6 +482,42 @@ Test(lock, a_killed_fetchs_branch_locks_are_removed, .fini = stop_server)
 	assert_clean(dir);
 	stance_buf_dispose(&lock);
 	stance_buf_dispose(&u);
+	free(www);
+	free(dir);
+}
+
+/* Killed after the snapshots branch moved and before the branch did: the
+ * version was never stored, so its snapshot is taken back, silently. */
+Test(recovery, snapshots_of_a_version_never_stored_are_taken_back, .fini = stop_server)
+{
+	char *www = start_server(), *dir = new_repo();
+	stance_buf u = STANCE_BUF_INIT, out = STANCE_BUF_INIT, j = STANCE_BUF_INIT;
+	th_result r;
+	th_write(www, "a.html", "<html lang=\"da\"><head><title>Skolepolitik</title></head><body><article>"
+		"<h1>Skolepolitik</h1><p>Byrådet mener, at alle børn skal have en skole tæt på hjemmet, og at "
+		"klasserne ikke må blive for store.</p><p>Vi foreslår derfor, at skolerne i landsbyerne bevares, "
+		"og at der afsættes flere penge til lærere.</p></article></body></html>");
+	stance_buf_printf(&u, "http://127.0.0.1:%d/a.html", port);
+	OK0(dir, "source", "add", "byraad/skole", u.ptr);
+	OK0(dir, "fetch", "--no-progress", "--delay", "0", "--jitter", "0");
+	/* what a writer killed between its two branch moves leaves: the
+	 * snapshots branch one commit on, main where it was, the journal */
+	cr_assert_eq(th_sh(dir, &out, "main=$(git rev-parse main) && snap=$(git rev-parse snapshots) && "
+		"next=$(git commit-tree -p $snap -m 'Snapshot byraad/skole' $(git rev-parse snapshots^{tree})) && "
+		"git update-ref refs/heads/snapshots $next && "
+		"printf 'stance-update 1\\ncommand fetch\\nbranch refs/heads/main\\nold %%s\\nnew %%s\\n"
+		"snapshots-old %%s\\nsnapshots-new %%s\\n' $main $main $snap $next > .git/stance-update && "
+		"echo $snap"), 0);
+	OK(&r, dir, "list");
+	cr_assert_str_eq(r.err.ptr, "");
+	th_result_free(&r);
+	cr_assert_not(th_exists(dir, ".git/stance-update"));
+	cr_assert_eq(th_sh(dir, &j, "git rev-parse snapshots"), 0);
+	cr_assert_str_eq(j.ptr, out.ptr);
+	assert_clean(dir);
+	stance_buf_dispose(&u);
+	stance_buf_dispose(&out);
+	stance_buf_dispose(&j);
 	free(www);
 	free(dir);
 }
