@@ -3,10 +3,12 @@
  * SIGKILL at random moments, half of them in the write window (just after
  * the run's new pack appears in .git/objects/pack, watched with inotify:
  * the product has no hook for this). After each kill the same command runs
- * again, with no repair by hand, and must succeed; then `git fsck --full`
- * is clean, the work tree is HEAD's (`git status --porcelain` empty), no
- * lock or journal is left, every revision a finished run reported is on the
- * branch, and the branch holds each revision exactly once.
+ * again, with no repair by hand (now and then killed once more, early,
+ * while it finishes what the killed run left), and must succeed; then
+ * `git fsck --full` is clean, the work tree is HEAD's (`git status
+ * --porcelain` empty), no lock or journal is left, every revision a
+ * finished run reported is on the branch, and the branch holds each
+ * revision exactly once.
  *
  * STANCE_KILLS sets the kills a command (default KILLS_DEFAULT);
  * STANCE_KILL_SEED replays the kill schedule of a run (printed at start).
@@ -237,6 +239,7 @@ static void assert_kept(const char *dir, const char *older, const char *when)
 
 typedef struct {
 	int window, anytime, finished; /* kills in the write window, at any time; runs that finished first */
+	int second;                    /* kills of the run after a kill, finishing its update */
 	double window_len, run_len;    /* estimates, seconds */
 } tally;
 
@@ -287,7 +290,7 @@ Test(kill, import_manifest_survives_sigkill, .fini = th_cleanup, .timeout = 900)
 {
 	char *in = th_tmpdir(), *dir = NULL, *log = th_path(in, "run.log"), *last = NULL;
 	int want = kills_wanted(), round, in_repo = 0, cap = 6 * kills_wanted() + 10;
-	tally t = { 0, 0, 0, 0.02, 0.3 };
+	tally t = { 0, 0, 0, 0, 0.02, 0.3 };
 	double started = now();
 	long base = 0;
 
@@ -329,6 +332,16 @@ Test(kill, import_manifest_survives_sigkill, .fini = th_cleanup, .timeout = 900)
 			if (delay >= 0)
 				t.finished++;
 		}
+		/* now and then the run after a kill is killed too, early, while
+		 * it finishes what the killed one left */
+		if (r.killed && next_random() % 3 == 0) {
+			run_and_kill(&r, dir, (const char *const[]){ "import", "--manifest", manifest, "--quiet", NULL },
+				log, 0, random_unit() * t.run_len * 0.5);
+			if (r.killed)
+				t.second++;
+			else
+				cr_assert_eq(r.status, 0, "%s: the import after the kill failed with %d", when, r.status);
+		}
 		/* the same command again, no repair by hand */
 		TH_RUN(&again, dir, "import", "--manifest", manifest);
 		cr_assert_eq(again.status, 0, "%s: the import after the kill failed:\n%s%s", when, again.out.ptr, again.err.ptr);
@@ -350,9 +363,9 @@ Test(kill, import_manifest_survives_sigkill, .fini = th_cleanup, .timeout = 900)
 		free(last);
 		last = head(dir);
 	}
-	fprintf(stderr, "kill test (import --manifest): %d kills (%d in the write window, %d at random), "
-		"%d runs finished before their kill, %d rounds, %.1f s\n", t.window + t.anytime, t.window, t.anytime,
-		t.finished, round, now() - started);
+	fprintf(stderr, "kill test (import --manifest): %d kills (%d in the write window, %d at random; and %d "
+		"of the run after a kill), %d runs finished before their kill, %d rounds, %.1f s\n",
+		t.window + t.anytime, t.window, t.anytime, t.second, t.finished, round, now() - started);
 	cr_assert_geq(t.window, want / 2);
 	free(last);
 	free(dir);
@@ -455,7 +468,7 @@ Test(kill, fetch_survives_sigkill, .fini = stop_server, .timeout = 900)
 	char *www = start_server(), *dir = th_tmpdir(), *tmp = th_tmpdir();
 	char *log = th_path(tmp, "run.log"), *last = NULL;
 	int want = kills_wanted(), round, i, cap = 6 * kills_wanted() + 10;
-	tally t = { 0, 0, 0, 0.02, 0.3 };
+	tally t = { 0, 0, 0, 0, 0.02, 0.3 };
 	double started = now();
 	long base;
 
@@ -497,6 +510,17 @@ Test(kill, fetch_survives_sigkill, .fini = stop_server, .timeout = 900)
 			if (delay >= 0)
 				t.finished++;
 		}
+		if (r.killed && next_random() % 3 == 0) {
+			run_and_kill(&r, dir, args, log, 0, random_unit() * t.run_len * 0.5);
+			if (r.killed) {
+				t.second++;
+			} else {
+				char *text = th_read(tmp, "run.log");
+				cr_assert_eq(r.status, 0, "%s: the fetch after the kill failed with %d:\n%s", when, r.status, text);
+				reported_commits(&ids, text);
+				free(text);
+			}
+		}
 		TH_RUN(&again, dir, "fetch", "--no-progress", "--delay", "0", "--jitter", "0");
 		cr_assert_eq(again.status, 0, "%s: the fetch after the kill failed:\n%s%s", when, again.out.ptr, again.err.ptr);
 		cr_assert(strstr(again.out.ptr, " 0 failed"), "%s: %s", when, again.out.ptr);
@@ -526,9 +550,9 @@ Test(kill, fetch_survives_sigkill, .fini = stop_server, .timeout = 900)
 		stance_buf_dispose(&ids);
 		stance_buf_dispose(&out);
 	}
-	fprintf(stderr, "kill test (fetch): %d kills (%d in the write window, %d at random), "
-		"%d runs finished before their kill, %d rounds, %.1f s\n", t.window + t.anytime, t.window, t.anytime,
-		t.finished, round, now() - started);
+	fprintf(stderr, "kill test (fetch): %d kills (%d in the write window, %d at random; and %d of the run "
+		"after a kill), %d runs finished before their kill, %d rounds, %.1f s\n",
+		t.window + t.anytime, t.window, t.anytime, t.second, t.finished, round, now() - started);
 	cr_assert_geq(t.window, want / 2);
 	free(last);
 	free(log);
