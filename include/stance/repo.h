@@ -43,10 +43,35 @@ const char *stance_repo_workdir(const stance_repo *repo);
  * Takes the repository's write lock (.git/stance.lock), waiting up to
  * `timeout_ms` for another stance to finish; STANCE_ELOCKED ("the
  * repository is busy") after that. A lock left by a process that no longer
- * exists is taken over. Writers take it; stance_repo_free() releases it.
+ * exists (or empty, and older than a grace period) is taken over, together
+ * with the git ref and index locks that process left. Then an update a
+ * killed writer left unfinished (.git/stance-update) is finished; when
+ * that fails, so does the lock. Writers take it; stance_repo_free()
+ * releases it. What was cleaned up is said in notices
+ * (stance_repo_take_notices).
  */
 int stance_repo_lock(stance_repo *repo, int timeout_ms);
 void stance_repo_unlock(stance_repo *repo);
+
+/*
+ * Finishes an update a killed writer left unfinished, if there is one:
+ * takes the lock without waiting (a live writer's update is its own) and
+ * releases it. For commands that read the working folder; writers have it
+ * done by stance_repo_lock().
+ */
+int stance_repo_recover(stance_repo *repo);
+
+/* Names the command that runs ("import", "fetch"), for the update journal
+ * and its notice should the command be killed. */
+void stance_repo_set_command(stance_repo *repo, const char *name);
+
+/*
+ * Appends the lines the library has for the user since the last call
+ * ("finished an interrupted update of 12 documents (import at 1a2b3c4)"),
+ * one a line without a "stance: " prefix, and forgets them. 1 when there
+ * were any.
+ */
+int stance_repo_take_notices(stance_buf *out, stance_repo *repo);
 
 /* Milliseconds writers wait for the lock: STANCE_LOCK_TIMEOUT_MS or 5000. */
 int stance_repo_lock_timeout(void);

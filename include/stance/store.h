@@ -66,6 +66,11 @@ int stance_store_save(stance_save_result *result, stance_repo *repo,
  */
 int stance_store_check_path(stance_repo *repo, const char *id);
 
+/* stance_store_check_path() for any file of the working folder, named by its
+ * path relative to it (`kl/x.md`, `.stance/config`): what the batch checks
+ * before it writes a file. */
+int stance_store_check_file(stance_repo *repo, const char *relpath);
+
 /*
  * Checks a commit author: a name and an e-mail without control characters
  * (a CR or a newline would forge lines of the commit), valid UTF-8. NULL or

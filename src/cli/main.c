@@ -166,6 +166,21 @@ static int run_in_stance_web(const cli_command *cmd, char **argv)
 	return cli_error("cannot run stance-web for '%s': %s", cmd->name, strerror(errno));
 }
 
+/* What the library has to tell the user (an interrupted update it
+ * finished, a killed writer's lock it removed), one line each. */
+static void print_notices(stance_repo *repo)
+{
+	stance_buf notes = STANCE_BUF_INIT;
+	const char *line, *nl;
+	if (stance_repo_take_notices(&notes, repo) > 0)
+		for (line = notes.ptr; *line; line = nl + 1) {
+			if (!(nl = strchr(line, '\n')))
+				break;
+			fprintf(stderr, "stance: %.*s\n", (int)(nl - line), line);
+		}
+	stance_buf_dispose(&notes);
+}
+
 static int print_main_help(void)
 {
 	size_t i;
@@ -202,6 +217,7 @@ int main(int argc, char **argv)
 	cli_context ctx = { .color_mode = -1, .use_pager = 1, .cwd = ".", .out = stdout };
 	const cli_command *cmd;
 	stance_repo *repo = NULL;
+	char recover_error[1024] = "";
 	const char *env;
 	int i = 1, rc, error;
 
@@ -269,10 +285,24 @@ int main(int argc, char **argv)
 	}
 	if (cmd->needs_repo && (error = stance_repo_open(&repo, ctx.cwd)) < 0)
 		return cli_fail(error);
+	if (repo) {
+		/* an update a killed stance left unfinished is finished first,
+		 * before the command reads the working folder; should that fail,
+		 * a writer fails with the reason when it takes the lock, and a
+		 * command that succeeds without the lock says it as a warning */
+		stance_repo_set_command(repo, cmd->name);
+		if (stance_repo_recover(repo) < 0)
+			snprintf(recover_error, sizeof(recover_error), "%s", stance_error_last());
+		print_notices(repo);
+	}
 	optind = 0; /* each command runs getopt_long from the start of its own argv */
 	rc = cmd->run(&ctx, repo, argc - i, argv + i);
 	fflush(ctx.out);
 	pager_finish(&ctx);
+	if (repo)
+		print_notices(repo);
+	if (*recover_error && rc == CLI_OK)
+		fprintf(stderr, "stance: warning: %s\n", recover_error);
 	stance_repo_free(repo);
 	if (fflush(stdout) != 0 && errno != EPIPE) {
 		fprintf(stderr, "stance: cannot write the output: %s\n", strerror(errno));

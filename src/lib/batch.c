@@ -642,6 +642,22 @@ static int unsaved_changes(stance_batch *b, const char *path, const char *conten
 	return !same;
 }
 
+/* STANCE_ECONFLICT, saying so, when the working file at `path` is an older
+ * stored version rather than the user's own text; else 0. */
+static int stale_file(stance_batch *b, const char *path)
+{
+	stance_buf full = STANCE_BUF_INIT, cur = STANCE_BUF_INIT;
+	int error = 0;
+	if (stance_buf_printf(&full, "%s%s", stance_repo_workdir(b->repo), path) == 0 &&
+	    stance_file_read(&cur, full.ptr) == 0)
+		error = stance_store_stale_file(b->git, path, cur.ptr, cur.size);
+	if (!error)
+		stance_error_clear();
+	stance_buf_dispose(&full);
+	stance_buf_dispose(&cur);
+	return error;
+}
+
 int stance_batch_save(stance_save_result *result, stance_batch *b,
 	const stance_document *doc, const stance_save_options *opts)
 {
@@ -679,7 +695,8 @@ int stance_batch_save(stance_save_result *result, stance_batch *b,
 	/* checked when the batch first touches the document, so that one
 	 * document with local edits fails alone; stance_batch_finish checks
 	 * every document again */
-	if (!((e = slot(b, path.ptr, 0)) && e->touched) && unsaved_changes(b, path.ptr, content.ptr, content.size)) {
+	if (!((e = slot(b, path.ptr, 0)) && e->touched) && unsaved_changes(b, path.ptr, content.ptr, content.size) &&
+	    (error = stale_file(b, path.ptr)) == 0) {
 		error = stance_error_set(STANCE_ECONFLICT, "%s has changes in the working folder that are "
 			"not stored; add that file itself ('stance add %s') or discard the changes first",
 			path.ptr, path.ptr);
@@ -1052,33 +1069,6 @@ static int moved(stance_batch *b, const char *ref, const git_oid *base, int had)
 }
 
 /*
- * Adds the working file just written at `full` to the index as `blob`, with
- * its stat data, so that git sees it clean; git_index_add_bypath would read
- * and hash the file again to learn the id the batch already knows.
- */
-static int index_add_written(git_index *index, const char *full, const char *path, const git_oid *blob)
-{
-	git_index_entry ie;
-	struct stat st;
-	if (stat(full, &st) != 0)
-		return stance_error_set(STANCE_ERROR, "%s: cannot read back the working file: %s", full, strerror(errno));
-	memset(&ie, 0, sizeof(ie));
-	ie.ctime.seconds = (int32_t)st.st_ctim.tv_sec;
-	ie.ctime.nanoseconds = (uint32_t)st.st_ctim.tv_nsec;
-	ie.mtime.seconds = (int32_t)st.st_mtim.tv_sec;
-	ie.mtime.nanoseconds = (uint32_t)st.st_mtim.tv_nsec;
-	ie.dev = (uint32_t)st.st_dev;
-	ie.ino = (uint32_t)st.st_ino;
-	ie.mode = GIT_FILEMODE_BLOB;
-	ie.uid = st.st_uid;
-	ie.gid = st.st_gid;
-	ie.file_size = (uint32_t)st.st_size;
-	git_oid_cpy(&ie.id, blob);
-	ie.path = path;
-	return git_index_add(index, &ie);
-}
-
-/*
  * The working file of a file the batch appended to (stance_batch_append):
  * 0 when it holds what the branch had before the batch (or is missing), to
  * be written as committed; otherwise it has edits of its own, which stay:
@@ -1178,7 +1168,7 @@ int stance_batch_finish(stance_batch *b)
 	git_odb *main_odb = NULL;
 	stance_buf full = STANCE_BUF_INIT;
 	size_t i;
-	int error = 0;
+	int error = 0, journaled = 0, moved_branch = 0;
 
 	if (b->finished || !b->has_last)
 		goto done;
@@ -1188,13 +1178,17 @@ int stance_batch_finish(stance_batch *b)
 	     (b->has_snap_last && moved(b, SNAPSHOT_REF, &b->snap_base, b->has_snap_base))) &&
 	    (error = replay(b)) < 0)
 		goto done;
-	/* 0. a working file with changes stance never stored is not overwritten */
+	/* 0. a working file with changes stance never stored is not overwritten,
+	 * and none is written through a symbolic link */
 	for (i = 0; i < b->nslots; i++) {
 		entry *e = &b->slots[i];
+		if (e->path && e->touched && (error = stance_store_check_file(b->repo, e->path)) < 0)
+			goto done;
 		if (e->path && e->touched && !e->appended && unsaved_changes(b, e->path, e->content, e->len)) {
-			error = stance_error_set(STANCE_ECONFLICT, "%s has changes in the working folder "
-				"that are not stored; commit or discard them first (nothing was imported)",
-				e->path);
+			if ((error = stale_file(b, e->path)) == 0)
+				error = stance_error_set(STANCE_ECONFLICT, "%s has changes in the working folder "
+					"that are not stored; commit or discard them first (nothing was imported)",
+					e->path);
 			goto done;
 		}
 	}
@@ -1202,7 +1196,15 @@ int stance_batch_finish(stance_batch *b)
 	if ((error = write_objects(b)) < 0)
 		goto done;
 	b->finished = 1;
-	/* 2. the branches move once, from the tips the batch started on: the
+	/* 2. the journal, on the disk before any branch moves: a writer killed
+	 * from here on leaves it, and the next stance finishes the update from
+	 * it (journal.c) */
+	if ((error = stance_journal_write(b->repo, b->branch, b->has_base ? &b->base : NULL, &b->last,
+		b->has_snap_last && b->has_snap_base ? &b->snap_base : NULL,
+		b->has_snap_last ? &b->snap_last : NULL)) < 0)
+		goto done;
+	journaled = 1;
+	/* 3. the branches move once, from the tips the batch started on: the
 	 * snapshots first, so a version never names a snapshot not on its branch */
 	if (b->has_snap_last) {
 		error = b->has_snap_base ?
@@ -1223,7 +1225,8 @@ int stance_batch_finish(stance_batch *b)
 		error = stance_git_error(error, "cannot move %s", b->branch);
 		goto done;
 	}
-	/* 3. the main handle sees the new pack; index and working files follow */
+	moved_branch = 1;
+	/* 4. the main handle sees the new pack; index and working files follow */
 	if (git_repository_odb(&main_odb, stance_repo_git(b->repo)) == 0)
 		git_odb_refresh(main_odb);
 	if ((error = git_repository_index(&index, stance_repo_git(b->repo))) < 0) {
@@ -1245,14 +1248,30 @@ int stance_batch_finish(stance_batch *b)
 		}
 		if ((error = write_working_file(full.ptr, e->content, e->len)) < 0)
 			goto done;
-		if ((error = index_add_written(index, full.ptr, e->path, &e->blob)) < 0) {
+		if ((error = stance_index_add_written(index, full.ptr, e->path, &e->blob)) < 0) {
 			error = stance_git_error(error, "%s: cannot update the git index", e->path);
 			goto done;
 		}
 	}
-	if ((error = git_index_write(index)) < 0)
+	if ((error = git_index_write(index)) < 0) {
 		error = stance_git_error(error, "cannot write the git index");
+		goto done;
+	}
+	/* 5. complete */
+	stance_journal_remove(b->repo);
+	journaled = 0;
 done:
+	if (journaled && !moved_branch) {
+		/* the branch did not move: nothing was stored, and the snapshots
+		 * branch goes back (the journal says where) */
+		char msg[1024];
+		snprintf(msg, sizeof(msg), "%s", stance_error_last());
+		if (stance_journal_finish(b->repo) < 0)
+			stance_error_clear();
+		stance_error_set(error, "%s", msg);
+	}
+	/* a branch that moved with its files not all written keeps the
+	 * journal: the next stance finishes the update */
 	stance_buf_dispose(&full);
 	git_index_free(index);
 	git_odb_free(main_odb);

@@ -1,6 +1,7 @@
 /*
  * git_internal.h: libgit2 glue for the modules allowed to include <git2.h>
- * (store, history, sync): the repository handle and error translation.
+ * (repo, store, batch, journal, history, sync, source): the repository
+ * handle, error translation, and what the store's modules share.
  */
 #ifndef STANCE_GIT_INTERNAL_H
 #define STANCE_GIT_INTERNAL_H
@@ -30,5 +31,62 @@ int stance_git_signature(git_signature **out, git_repository *git, const char *n
  * ref's current target (if any) as parent. */
 int stance_git_commit_tree(git_oid *out, git_repository *git, const char *ref,
 	const git_signature *author, const char *message, const git_oid *tree_id);
+
+/* ---- repo.c: notices and the running command ---- */
+
+/* Adds a line for the user (the CLI prints it; stance_repo_take_notices). */
+void stance_repo_notice(stance_repo *repo, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The command named by stance_repo_set_command, "update" when none. */
+const char *stance_repo_command(const stance_repo *repo);
+
+/* ---- journal.c: the update journal ---- */
+
+/* The journal's name in .git/. */
+#define STANCE_JOURNAL "stance-update"
+
+/*
+ * Writes .git/stance-update (and waits for the disk): the branch `branch`
+ * is about to move from `old` (NULL: unborn) to `new_id`, and the snapshots
+ * branch from `snap_old` to `snap_new` (NULL, NULL: it does not move).
+ * The caller holds the lock.
+ */
+int stance_journal_write(stance_repo *repo, const char *branch, const git_oid *old, const git_oid *new_id,
+	const git_oid *snap_old, const git_oid *snap_new);
+
+/* Removes the journal: the update is complete. */
+void stance_journal_remove(stance_repo *repo);
+
+/*
+ * Finishes the update a killed writer left in the journal, if any (the
+ * caller holds the lock): the index entries and working files of the paths
+ * that changed between the journal's old commit and the branch now follow
+ * the branch (a file holding neither the old nor the new bytes is kept);
+ * a branch that never moved has its snapshots move undone. Says what it
+ * did through stance_repo_notice().
+ */
+int stance_journal_finish(stance_repo *repo);
+
+/*
+ * Removes the files NAME.tmp.PID in folder `dir` (with trailing '/') left
+ * by processes that are gone, for the NAMEs `want` accepts (NULL: any).
+ */
+void stance_remove_dead_tmp(const char *dir, int (*want)(const char *name, void *payload), void *payload);
+
+/*
+ * Adds the working file just written at `full` to the index as `blob` at
+ * `path`, with its stat data, so that git sees it clean without reading it.
+ */
+int stance_index_add_written(git_index *index, const char *full, const char *path, const git_oid *blob);
+
+/* ---- store.c ---- */
+
+/*
+ * When the bytes `data` of the working file `path` are a version of it
+ * stored earlier on HEAD's branch (a working folder left behind, a file
+ * checked out from an older commit), sets a message that says so and
+ * returns STANCE_ECONFLICT; otherwise 0.
+ */
+int stance_store_stale_file(git_repository *git, const char *path, const char *data, size_t len);
 
 #endif

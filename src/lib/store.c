@@ -29,12 +29,22 @@ static int doc_path(stance_buf *out, const char *id, const char *ext)
 
 int stance_store_check_path(stance_repo *repo, const char *id)
 {
+	stance_buf path = STANCE_BUF_INIT;
+	int error;
+	if ((error = doc_path(&path, id, "md")) == 0)
+		error = stance_store_check_file(repo, path.ptr);
+	stance_buf_dispose(&path);
+	return error;
+}
+
+int stance_store_check_file(stance_repo *repo, const char *relpath)
+{
 	const char *workdir = stance_repo_workdir(repo);
 	stance_buf path = STANCE_BUF_INIT, full = STANCE_BUF_INIT;
 	size_t wlen, end;
 	int error;
 
-	if ((error = doc_path(&path, id, "md")) < 0 || !workdir)
+	if ((error = stance_buf_puts(&path, relpath)) < 0 || !workdir)
 		goto done;
 	wlen = strlen(workdir);
 	if (wlen + path.size >= PATH_MAX) {
@@ -158,6 +168,53 @@ static int updated_tree(git_oid *out, git_repository *git, const char *ref, cons
 	return error;
 }
 
+int stance_store_stale_file(git_repository *git, const char *path, const char *data, size_t len)
+{
+	git_revwalk *walk = NULL;
+	git_oid id, commit;
+	char hex[GIT_OID_HEXSZ + 1] = "";
+	int found = 0;
+
+	/* a text no commit holds is not an object of the repository (a cheap
+	 * test first); if it is one, the history says whether it was a version */
+	if (git_odb_hash(&id, data, len, GIT_OBJECT_BLOB) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	{
+		git_odb *odb = NULL;
+		int exists = git_repository_odb(&odb, git) == 0 && git_odb_exists(odb, &id);
+		git_odb_free(odb);
+		if (!exists) {
+			git_error_clear();
+			return 0;
+		}
+	}
+	if (git_revwalk_new(&walk, git) < 0 || git_revwalk_push_head(walk) < 0)
+		goto done;
+	while (!found && git_revwalk_next(&commit, walk) == 0) {
+		git_commit *c = NULL;
+		git_tree *tree = NULL;
+		git_tree_entry *e = NULL;
+		if (git_commit_lookup(&c, git, &commit) == 0 && git_commit_tree(&tree, c) == 0 &&
+		    git_tree_entry_bypath(&e, tree, path) == 0 && git_oid_equal(git_tree_entry_id(e), &id)) {
+			found = 1;
+			git_oid_tostr(hex, sizeof(hex), &commit);
+		}
+		git_tree_entry_free(e);
+		git_tree_free(tree);
+		git_commit_free(c);
+	}
+done:
+	git_revwalk_free(walk);
+	git_error_clear();
+	if (!found)
+		return 0;
+	return stance_error_set(STANCE_ECONFLICT, "%s in the working folder holds an older stored version "
+		"of the document (of commit %.7s), not the newest: 'git checkout HEAD -- %s' brings the newest "
+		"back; 'stance add %s' would store that older text as the newest revision", path, hex, path, path);
+}
+
 /* Refuses to overwrite a working file whose content stance never stored. */
 static int check_workdir(stance_repo *repo, const char *path, const git_oid *old_blob,
 	const char *new_data, size_t new_len)
@@ -177,9 +234,9 @@ static int check_workdir(stance_repo *repo, const char *path, const git_oid *old
 	if (old_blob && git_odb_hash(&cur_id, cur.ptr, cur.size, GIT_OBJECT_BLOB) == 0 &&
 	    git_oid_equal(&cur_id, old_blob))
 		goto done;
-	(void)git;
-	error = stance_error_set(STANCE_ECONFLICT, "%s has changes in the working folder that are not "
-		"stored; add that file itself ('stance add %s') or discard the changes first", path, path);
+	if ((error = stance_store_stale_file(git, path, cur.ptr, cur.size)) == 0)
+		error = stance_error_set(STANCE_ECONFLICT, "%s has changes in the working folder that are not "
+			"stored; add that file itself ('stance add %s') or discard the changes first", path, path);
 done:
 	stance_buf_dispose(&full);
 	stance_buf_dispose(&cur);

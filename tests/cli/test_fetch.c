@@ -1338,3 +1338,26 @@ Test(fetch, reextract_without_snapshot_fails, .init = setup, .fini = teardown)
 	cr_assert(strstr(stance_buf_cstr(&r.err), "there is no source 'x/unknown'"), "%s", stance_buf_cstr(&r.err));
 	th_result_free(&r);
 }
+
+/* A fetched page is never written through a symbolic link in the working
+ * folder (which could lead out of the repository): the run fails, naming
+ * the path, and nothing is written there or committed. */
+Test(fetch, no_page_is_written_through_a_symbolic_link, .init = setup, .fini = teardown)
+{
+	th_result r;
+	char *outside = th_tmpdir();
+	int before;
+	th_write(www, "skole.html", ARTICLE);
+	add_source("byraad/skole", "127.0.0.1", "/skole.html");
+	before = commit_count("HEAD");
+	cr_assert_eq(th_sh(repo, NULL, "ln -s '%s' byraad", outside), 0);
+	FETCH(&r, "--no-progress");
+	cr_assert_neq(r.status, 0, "%s", stance_buf_cstr(&r.out));
+	cr_assert_lt(r.status, 128);
+	cr_assert(strstr(stance_buf_cstr(&r.out), "symbolic link") || strstr(stance_buf_cstr(&r.err), "symbolic link"),
+		"%s%s", stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	cr_assert(!th_exists(outside, "skole.md"), "written through the link");
+	cr_assert_eq(commit_count("HEAD"), before);
+	free(outside);
+}
