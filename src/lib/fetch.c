@@ -329,6 +329,45 @@ int stance_address_is_private(const char *address, const char *const *ranges)
 	return error;
 }
 
+int stance_url_private_address(char *address, size_t size, const char *url, const char *const *ranges)
+{
+	CURLU *h = curl_url();
+	char *hostname = NULL;
+	range_set set = { NULL, 0 };
+	unsigned char bytes[16];
+	size_t len;
+	int family, error = 0;
+	if (size)
+		address[0] = '\0';
+	/* libcurl's parser writes a numeric IPv4 host as dotted decimal
+	 * ("2130706433", "0x7f.1": 127.0.0.1), as it will connect to it */
+	if (!h || curl_url_set(h, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
+	    curl_url_get(h, CURLUPART_HOST, &hostname, 0) != CURLUE_OK) {
+		stance_buf clean = STANCE_BUF_INIT;
+		stance_url_strip_credentials(&clean, url);
+		error = stance_error_set(STANCE_EINVALID, "'%s' is not a valid URL", stance_buf_cstr(&clean));
+		stance_buf_dispose(&clean);
+		goto done;
+	}
+	len = strlen(hostname);
+	if (len > 2 && hostname[0] == '[' && hostname[len - 1] == ']') {
+		/* an IPv6 address, "[::1]" */
+		memmove(hostname, hostname + 1, len - 2);
+		hostname[len - 2] = '\0';
+	}
+	if (!parse_address(&family, bytes, hostname))
+		goto done; /* a name: its address is known when connecting */
+	if ((error = parse_ranges(&set, ranges)) < 0)
+		goto done;
+	if ((error = in_ranges(&set, family, bytes)) == 1 && size)
+		snprintf(address, size, "%s", hostname);
+done:
+	free(set.v);
+	curl_free(hostname);
+	curl_url_cleanup(h);
+	return error;
+}
+
 /* ---- the scheduler ---- */
 
 typedef enum { ROBOTS_UNKNOWN, ROBOTS_FETCHING, ROBOTS_READY } robots_state;
@@ -339,6 +378,10 @@ typedef struct {
 	int64_t next_ok;      /* earliest start of the next request */
 	robots_state robots;
 	char *robots_text;    /* NULL: everything allowed */
+	int robots_refused;   /* robots.txt was asked for a listed request
+	                       * (see on_prereq()) and refused: the host's
+	                       * address is private; asked again for a request
+	                       * that may go there */
 } host;
 
 /* What is known of the hosts, kept across runs when the caller passes a
@@ -393,9 +436,12 @@ struct transfer {
 	const stance_fetch_options *opts;
 	/* server-side request forgery: see on_prereq() */
 	const range_set *private_ranges;
+	const char *listed_by; /* the public page that listed the URL, or NULL */
 	int source_known;     /* the first request's address was seen */
 	int source_private;   /* … and lies in the private ranges */
+	int first_done;       /* the first request was let through */
 	int refused;          /* a connection to a private address was refused */
+	int refused_first;    /* … for the first request (a listed URL's own address) */
 	char refused_address[INET6_ADDRSTRLEN];
 };
 
@@ -473,6 +519,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 static void refuse(transfer *t, const char *ip)
 {
 	t->refused = 1;
+	t->refused_first = !t->first_done;
 	snprintf(t->refused_address, sizeof(t->refused_address), "%s", ip);
 }
 
@@ -485,7 +532,10 @@ static void refuse(transfer *t, const char *ip)
  * no later request may go to a private address. The address is the one
  * connected to, so a redirect to a name that resolves to a private address
  * is caught as well. (Through a proxy it is the proxy's: the proxy
- * resolves the names.)
+ * resolves the names.) A URL listed by a public page (a public feed's
+ * item; stance_fetch_run_listed) was not chosen by the user: it is taken
+ * as a public source from the start, so that its first request may not go
+ * to a private address either.
  */
 static int on_prereq(void *userp, char *ip, char *local_ip, int port, int local_port)
 {
@@ -499,12 +549,11 @@ static int on_prereq(void *userp, char *ip, char *local_ip, int port, int local_
 	if (!t->source_known) {
 		t->source_known = 1;
 		t->source_private = priv;
-		return CURL_PREREQFUNC_OK;
-	}
-	if (priv && !t->source_private) {
+	} else if (priv && !t->source_private) {
 		refuse(t, ip);
 		return CURL_PREREQFUNC_ABORT;
 	}
+	t->first_done = 1;
 	return CURL_PREREQFUNC_OK;
 }
 
@@ -641,9 +690,10 @@ typedef struct {
 } run_settings;
 
 /* Starts a transfer of `url` on `multi`; the transfer is owned by the run
- * (freed by transfer_free when it ends). NULL when it cannot start. */
+ * (freed by transfer_free when it ends). `listed_by`: the public page that
+ * listed `url` (borrowed), or NULL. NULL when it cannot start. */
 static transfer *start(CURLM *multi, size_t job_index, size_t host_index, const char *url,
-	stance_fetch_response *resp, const stance_fetch_request *req, const run_settings *run)
+	stance_fetch_response *resp, const stance_fetch_request *req, const char *listed_by, const run_settings *run)
 {
 	const stance_fetch_options *o = run->opts;
 	transfer *t = calloc(1, sizeof(*t));
@@ -655,6 +705,12 @@ static transfer *start(CURLM *multi, size_t job_index, size_t host_index, const 
 	t->resp = resp;
 	t->opts = o;
 	t->private_ranges = &run->private_ranges;
+	if (listed_by) {
+		/* a public source from the first request on (on_prereq()) */
+		t->listed_by = listed_by;
+		t->source_known = 1;
+		t->source_private = 0;
+	}
 	if (!(t->easy = curl_easy_init())) {
 		free(t);
 		return NULL;
@@ -814,6 +870,12 @@ static void job_done(job *jobs, size_t i, size_t *done, size_t n, const char *ur
 int stance_fetch_run(stance_fetch_response *responses, const stance_fetch_request *requests,
 	size_t n, const stance_fetch_options *opts)
 {
+	return stance_fetch_run_listed(responses, requests, NULL, NULL, n, opts);
+}
+
+int stance_fetch_run_listed(stance_fetch_response *responses, const stance_fetch_request *requests,
+	const char *const *listed_by, char **addresses, size_t n, const stance_fetch_options *opts)
+{
 	stance_fetch_options defaults = STANCE_FETCH_OPTIONS_INIT;
 	const stance_fetch_options *o = opts ? opts : &defaults;
 	stance_fetch_cache *own = NULL, *cache = o->cache;
@@ -871,6 +933,8 @@ int stance_fetch_run(stance_fetch_response *responses, const stance_fetch_reques
 		error = stance_error_oom();
 		goto done;
 	}
+	for (i = 0; addresses && i < n; i++)
+		addresses[i] = NULL;
 	for (i = 0; i < n; i++) {
 		char *key = NULL;
 		size_t h;
@@ -921,6 +985,11 @@ int stance_fetch_run(stance_fetch_response *responses, const stance_fetch_reques
 					wait = w;
 				continue;
 			}
+			if (hs->robots == ROBOTS_READY && hs->robots_refused && !(listed_by && listed_by[i])) {
+				/* refused for a listed request; this one may go there */
+				hs->robots = ROBOTS_UNKNOWN;
+				hs->robots_refused = 0;
+			}
 			if (hs->robots == ROBOTS_UNKNOWN && !o->ignore_robots) {
 				stance_buf rurl = STANCE_BUF_INIT;
 				transfer *tr;
@@ -936,7 +1005,10 @@ int stance_fetch_run(stance_fetch_response *responses, const stance_fetch_reques
 					stance_buf_puts(&rurl, full);
 				curl_free(full);
 				curl_url_cleanup(u);
-				tr = rurl.size ? start(multi, (size_t)-1, jobs[i].host, rurl.ptr, NULL, NULL, &run) : NULL;
+				/* for a listed request, under its rule: a private
+				 * address is not asked even for robots.txt */
+				tr = rurl.size ? start(multi, (size_t)-1, jobs[i].host, rurl.ptr, NULL, NULL,
+					listed_by ? listed_by[i] : NULL, &run) : NULL;
 				stance_buf_dispose(&rurl);
 				if (!tr) {
 					hs->robots = ROBOTS_READY;
@@ -955,7 +1027,8 @@ int stance_fetch_run(stance_fetch_response *responses, const stance_fetch_reques
 				job_done(jobs, i, &done, n, requests[i].url, &responses[i], o);
 				continue;
 			}
-			if (!start(multi, i, jobs[i].host, requests[i].url, &responses[i], &requests[i], &run)) {
+			if (!start(multi, i, jobs[i].host, requests[i].url, &responses[i], &requests[i],
+				listed_by ? listed_by[i] : NULL, &run)) {
 				set_failure(&responses[i], STANCE_ERROR, requests[i].url, "cannot start the transfer");
 				job_done(jobs, i, &done, n, requests[i].url, &responses[i], o);
 				continue;
@@ -993,6 +1066,7 @@ int stance_fetch_run(stance_fetch_response *responses, const stance_fetch_reques
 				/* robots.txt: a 2xx text is the rules; anything else
 				 * (404, an error) lets everything through. */
 				hs->robots = ROBOTS_READY;
+				hs->robots_refused = tr->refused;
 				if (rc == CURLE_OK && surplus_pending(msg->easy_handle))
 					rc = CURLE_WEIRD_SERVER_REPLY; /* its connection is closed; the rules are not trusted */
 				if (rc == CURLE_OK && status >= 200 && status < 300 && tr->body.size)
@@ -1014,7 +1088,20 @@ int stance_fetch_run(stance_fetch_response *responses, const stance_fetch_reques
 					free(r->final_url);
 					r->final_url = stance_buf_detach(&clean);
 				}
-				if (tr->refused) {
+				if (addresses && rc == CURLE_OK && !tr->refused) {
+					char *ip = NULL;
+					if (curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip && *ip) {
+						free(addresses[j]);
+						addresses[j] = stance_strdup(ip);
+					}
+				}
+				if (tr->refused && tr->refused_first && tr->listed_by) {
+					stance_buf by = STANCE_BUF_INIT;
+					stance_url_strip_credentials(&by, tr->listed_by);
+					set_failure(r, STANCE_EINVALID, requests[j].url, "refused: %s is a private address, and this "
+						"page was listed by %s, whose address is public", tr->refused_address, stance_buf_cstr(&by));
+					stance_buf_dispose(&by);
+				} else if (tr->refused) {
 					set_failure(r, STANCE_EINVALID, requests[j].url, "refused the redirect to %s: %s is a "
 						"private address and the source's address is not", r->final_url ? r->final_url : "?",
 						tr->refused_address);

@@ -10,13 +10,16 @@
  * stance_fetch_run; as each answer comes in, a second thread extracts it,
  * cleans it of noise and adds it with its snapshot to one batch (batch.h),
  * which is written under the repository lock at the end: one pack, each
- * branch moved once.
+ * branch moved once. A feed's items inherit its class: those of a feed
+ * whose address is public may not be at private addresses (server-side
+ * request forgery; see listed_by()).
  */
 #include "git_internal.h"
 #include "stance/source.h"
 #include "stance/extract.h"
 #include "stance/store.h"
 #include "stance/batch.h"
+#include "fetch_internal.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -38,6 +41,8 @@ static double wall(void)
 typedef struct {
 	stance_source pub;
 	char *id, *url, *kind, *organization, *from;
+	char *from_address;  /* an item's: the address its feed answered from when it listed it */
+	char *address;       /* a feed's: the address it answered from in this run */
 	char **select, **remove, **noise;
 } source_entry;
 
@@ -63,6 +68,7 @@ static void entry_dispose(source_entry *e)
 {
 	size_t i;
 	free(e->id); free(e->url); free(e->kind); free(e->organization); free(e->from);
+	free(e->from_address); free(e->address);
 	for (i = 0; i < e->pub.select_count; i++) free(e->select[i]);
 	for (i = 0; i < e->pub.remove_count; i++) free(e->remove[i]);
 	for (i = 0; i < e->pub.noise_count; i++) free(e->noise[i]);
@@ -165,6 +171,9 @@ static int on_entry(const git_config_entry *e, void *payload)
 	} else if (!strcmp(dot, "from")) {
 		free(s->from);
 		s->from = stance_strdup(e->value);
+	} else if (!strcmp(dot, "from-address")) {
+		free(s->from_address);
+		s->from_address = stance_strdup(e->value);
 	} else if (!strcmp(dot, "feed"))
 		s->pub.feed = !strcmp(e->value, "true") || !strcmp(e->value, "1") || !strcmp(e->value, "yes");
 	else if (!strcmp(dot, "select"))
@@ -370,8 +379,9 @@ static void config_value(stance_buf *out, const char *value)
 	stance_buf_putc(out, '"');
 }
 
-/* The [source "ID"] section for `s`, appended to `out`. */
-static void source_text(stance_buf *out, const stance_source *s)
+/* The [source "ID"] section for `s`, appended to `out`; for a feed's item,
+ * with the address the feed answered from (`from_address`, may be NULL). */
+static void source_text(stance_buf *out, const stance_source *s, const char *from_address)
 {
 	size_t i;
 #define LINE(var, value) do { stance_buf_puts(out, "\t" var " = "); config_value(out, value); \
@@ -386,6 +396,8 @@ static void source_text(stance_buf *out, const stance_source *s)
 		stance_buf_puts(out, "\tfeed = true\n");
 	if (s->from)
 		LINE("from", s->from);
+	if (from_address)
+		LINE("from-address", from_address);
 	for (i = 0; i < s->select_count; i++)
 		LINE("select", s->select[i]);
 	for (i = 0; i < s->remove_count; i++)
@@ -453,7 +465,7 @@ int stance_source_add(stance_repo *repo, const stance_source *src)
 	split_credentials(&clean_url, &cred, src->url);
 	copy = *src;
 	copy.url = clean_url.ptr;
-	source_text(&text, &copy);
+	source_text(&text, &copy, NULL);
 	if ((error = stance_repo_lock(repo, stance_repo_lock_timeout())) < 0)
 		goto done;
 	/* Credentials first: if they cannot be kept, the source is not added. */
@@ -470,7 +482,8 @@ done:
 
 int stance_source_remove(stance_repo *repo, const char *id)
 {
-	static const char *const vars[] = { "url", "kind", "organization", "feed", "from", "select", "remove", "noise" };
+	static const char *const vars[] = { "url", "kind", "organization", "feed", "from", "from-address", "select",
+		"remove", "noise" };
 	stance_source_list *l = NULL;
 	git_config *cfg = NULL;
 	stance_buf key = STANCE_BUF_INIT;
@@ -836,8 +849,14 @@ typedef struct {
 	stance_repo *repo;
 	stance_source_list *list;
 	const char *feed_id;  /* the feed's own copy */
+	const char *feed_url; /* … and its URL, without credentials */
+	const char *address;  /* the address the feed answered from, or NULL */
+	int feed_public;      /* … which is not in the private ranges (or unknown) */
+	const char *const *ranges; /* the run's private ranges */
 	stance_buf *text;     /* new sections for .stance/config */
 	size_t added;
+	size_t skipped;       /* items at private addresses of a public feed */
+	stance_buf *skip_note; /* why the first of them was skipped */
 	int error;
 } feed_ctx;
 
@@ -852,6 +871,21 @@ static int on_item(const char *url, const char *title, void *payload)
 	for (i = 0; i < c->list->n; i++)
 		if (c->list->v[i].url && !strcmp(c->list->v[i].url, clean.ptr))
 			goto done; /* tracked already */
+	if (c->feed_public) {
+		/* A public feed may not name a private address: such an item
+		 * becomes no source. (One named by a host name is refused when
+		 * fetched, should the name resolve to a private address.) */
+		char addr[64];
+		int priv = stance_url_private_address(addr, sizeof(addr), clean.ptr, c->ranges);
+		stance_error_clear(); /* a URL that does not parse fails when fetched */
+		if (priv == 1) {
+			if (!c->skipped++)
+				stance_buf_printf(c->skip_note, "%s is at %s, a private address, and was listed by the feed %s, "
+					"whose address %s%s%s", clean.ptr, addr, c->feed_url, c->address ? "(" : "",
+					c->address ? c->address : "", c->address ? ") is public" : "is not known (taken as public)");
+			goto done;
+		}
+	}
 	if (title && *title)
 		stance_slugify(&slug, title);
 	if (!slug.size) {
@@ -895,7 +929,7 @@ static int on_item(const char *url, const char *title, void *payload)
 	s.id = id.ptr;
 	s.url = clean.ptr;
 	s.from = c->feed_id;
-	source_text(c->text, &s);
+	source_text(c->text, &s, c->address);
 	/* Into the list too, so the run fetches it. */
 	{
 		source_entry *nv;
@@ -913,6 +947,7 @@ static int on_item(const char *url, const char *title, void *payload)
 		nv->id = stance_buf_detach(&id);
 		nv->url = stance_buf_detach(&clean);
 		nv->from = stance_strdup(c->feed_id);
+		nv->from_address = c->address ? stance_strdup(c->address) : NULL;
 		entry_sync(nv);
 		c->list->n++;
 	}
@@ -936,6 +971,30 @@ static int wanted(const source_entry *e, const char *const *ids, size_t nids)
 		if (!strcmp(e->id, ids[i]) || (e->from && !strcmp(e->from, ids[i])))
 			return 1;
 	return 0;
+}
+
+/*
+ * The URL of the feed that listed item `e` when that feed's address is
+ * public, else NULL (not an item, or one of a feed at a private address,
+ * which the user chose: it may be anywhere). A public feed's item may not
+ * be at a private address: it is fetched under that rule
+ * (stance_fetch_run_listed). The feed's address is the one recorded when
+ * it listed the item (from-address), classed with this run's ranges; for
+ * an item recorded before addresses were, the one the feed answered from
+ * in this run; when neither is known, public.
+ */
+static const char *listed_by(stance_source_list *l, const source_entry *e, const char *const *ranges)
+{
+	const source_entry *feed;
+	const char *address;
+	if (!e->from)
+		return NULL;
+	feed = list_find(l, e->from);
+	address = e->from_address ? e->from_address : feed ? feed->address : NULL;
+	if (address && stance_address_is_private(address, ranges) == 1)
+		return NULL;
+	stance_error_clear(); /* an address that does not parse is no private one */
+	return feed ? feed->url : e->from;
 }
 
 /* The batch could not be written: the rows whose versions it held (report
@@ -1132,7 +1191,8 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 	stance_fetch_request *reqs = NULL;
 	stance_fetch_response *resps = NULL;
 	size_t *which = NULL, nreq = 0, i, nfeeds = 0;
-	char **feed_ids = NULL;
+	char **feed_ids = NULL, **addresses = NULL;
+	const char **listed = NULL;
 	stance_buf *urls = NULL;
 	int error;
 	double started = wall();
@@ -1175,14 +1235,14 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 		if (l->v[i].pub.feed && wanted(&l->v[i], ids, nids))
 			nfeeds++;
 	if (nfeeds) {
-		stance_buf text = STANCE_BUF_INIT;
+		stance_buf text = STANCE_BUF_INIT, note = STANCE_BUF_INIT, skip_note = STANCE_BUF_INIT;
 		size_t f = 0;
 		if (!(sc.feed_rows = calloc(nfeeds, sizeof(*sc.feed_rows)))) {
 			error = stance_error_oom();
 			goto done;
 		}
 		if (!(reqs = calloc(nfeeds, sizeof(*reqs))) || !(resps = calloc(nfeeds, sizeof(*resps))) ||
-		    !(feed_ids = calloc(nfeeds, sizeof(*feed_ids)))) {
+		    !(feed_ids = calloc(nfeeds, sizeof(*feed_ids))) || !(addresses = calloc(nfeeds, sizeof(*addresses)))) {
 			error = stance_error_oom();
 			goto done;
 		}
@@ -1193,7 +1253,8 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 				reqs[f].url = stance_buf_detach(&u);
 				feed_ids[f++] = stance_strdup(l->v[i].id);
 			}
-		if ((error = stance_fetch_run(resps, reqs, nfeeds, fopts)) < 0)
+		/* with the address each feed answered from: its items' class */
+		if ((error = stance_fetch_run_listed(resps, reqs, NULL, addresses, nfeeds, fopts)) < 0)
 			goto done;
 		for (f = 0; f < nfeeds; f++) {
 			source_entry *feed = list_find(l, feed_ids[f]);
@@ -1207,11 +1268,25 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 				row_fail(report, row, resps[f].reason);
 				continue;
 			}
+			feed->address = addresses[f];
+			addresses[f] = NULL;
 			{
-				feed_ctx c = { repo, l, feed_ids[f], &text, 0, 0 };
+				feed_ctx c;
 				size_t before = l->n, k;
-				char note[64];
+				memset(&c, 0, sizeof(c));
+				c.repo = repo;
+				c.list = l;
+				c.feed_id = feed_ids[f];
+				c.feed_url = row->url;
+				c.address = feed->address;
+				c.ranges = fopts->private_ranges;
+				/* unknown counts as public */
+				c.feed_public = !feed->address || stance_address_is_private(feed->address, c.ranges) != 1;
+				stance_error_clear();
+				c.text = &text;
+				c.skip_note = &skip_note;
 				stance_buf_clear(&text);
+				stance_buf_clear(&skip_note);
 				if (stance_feed_parse(resps[f].body.ptr ? resps[f].body.ptr : "", resps[f].body.size,
 					feed->url, on_item, &c) < 0 || c.error < 0 ||
 				    (text.size && (error = add_feed_items(&sc, feed_ids[f], text.ptr, c.added)) < 0)) {
@@ -1226,15 +1301,26 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 				}
 				if (text.size)
 					sc.feed_rows[sc.nfeed_rows++] = report->count - 1;
-				snprintf(note, sizeof(note), "feed: %zu new item%s", c.added, c.added == 1 ? "" : "s");
-				row->reason = stance_strdup(note);
+				stance_buf_clear(&note);
+				stance_buf_printf(&note, "feed: %zu new item%s", c.added, c.added == 1 ? "" : "s");
+				if (c.skipped) {
+					stance_buf_printf(&note, ", %zu skipped: %s", c.skipped, skip_note.ptr);
+					if (c.skipped > 1)
+						stance_buf_printf(&note, " (and %zu more)", c.skipped - 1);
+				}
+				row->reason = stance_buf_detach(&note);
 			}
 		}
 		stance_buf_dispose(&text);
+		stance_buf_dispose(&note);
+		stance_buf_dispose(&skip_note);
 		for (f = 0; f < nfeeds; f++) {
 			stance_fetch_response_dispose(&resps[f]);
 			free((char *)reqs[f].url);
+			free(addresses[f]);
 		}
+		free(addresses);
+		addresses = NULL;
 		free(reqs);
 		free(resps);
 		reqs = NULL;
@@ -1245,7 +1331,8 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 
 	/* 2. Pages. */
 	if (!(reqs = calloc(l->n + 1, sizeof(*reqs))) || !(resps = calloc(l->n + 1, sizeof(*resps))) ||
-	    !(which = calloc(l->n + 1, sizeof(*which))) || !(urls = calloc(l->n + 1, sizeof(*urls)))) {
+	    !(which = calloc(l->n + 1, sizeof(*which))) || !(urls = calloc(l->n + 1, sizeof(*urls))) ||
+	    !(listed = calloc(l->n + 1, sizeof(*listed)))) {
 		error = stance_error_oom();
 		goto done;
 	}
@@ -1256,6 +1343,7 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 		stance_buf_clear(&urls[nreq]);
 		request_url(&urls[nreq], repo, &l->v[i].pub);
 		reqs[nreq].url = urls[nreq].ptr;
+		listed[nreq] = listed_by(l, &l->v[i], fopts->private_ranges);
 		/* Conditional only when a version is stored: a document removed
 		 * from the repository is fetched whole again. */
 		if ((st = state_find(&state, l->v[i].id, 0))) {
@@ -1300,7 +1388,7 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 	 * are on their way; the batch is written (one pack, each branch moved
 	 * once) when the last has come. A save a document, with its loose
 	 * objects and an index write, took 16 ms. */
-	error = stance_fetch_run(resps, reqs, nreq, fopts);
+	error = stance_fetch_run_listed(resps, reqs, listed, NULL, nreq, fopts);
 	pthread_mutex_lock(&sc.mu);
 	sc.closing = 1;
 	pthread_cond_signal(&sc.cv);
@@ -1360,6 +1448,10 @@ done:
 	for (i = 0; feed_ids && i < nfeeds; i++)
 		free(feed_ids[i]);
 	free(feed_ids);
+	for (i = 0; addresses && i < nfeeds; i++)
+		free(addresses[i]);
+	free(addresses);
+	free(listed);
 	free(reqs);
 	free(resps);
 	free(which);

@@ -472,6 +472,198 @@ Test(fetch, bad_private_range_is_refused, .init = setup, .fini = teardown)
 	cr_assert_not(th_exists(repo, "x/page.md"));
 }
 
+/* ---- a feed's items at private addresses (server-side request forgery) ----
+ *
+ * A feed whose address is public may not send stance to a private address
+ * by listing it: an item written as a private address is skipped (it does
+ * not become a source), and an item whose host name resolves to a private
+ * address is refused whenever it is fetched, each naming the feed, the item
+ * and the address; nothing is asked of the private address, not even
+ * robots.txt. A feed at a private address was chosen so: its items may be
+ * anywhere. As above, 127.0.0.2 is private and 127.0.0.1 public. */
+
+/* How many requests 127.0.0.2 has had (robots.txt included). */
+static int asked_of_private(void)
+{
+	stance_buf out = STANCE_BUF_INIT;
+	char *log = url("127.0.0.1", "/__log");
+	int n;
+	cr_assert_eq(th_sh(repo, &out, GET "%s | python3 -c 'import json,sys; "
+		"print(sum(1 for e in json.load(sys.stdin) if e[\"host\"] == \"127.0.0.2\"))'", log), 0);
+	n = (int)strtol(stance_buf_cstr(&out), NULL, 10);
+	stance_buf_dispose(&out);
+	free(log);
+	return n;
+}
+
+/* An RSS feed at `where` (127.0.0.1 or 127.0.0.2) whose items are the
+ * titles and links of `items` (pairs, NULL-terminated), added as x/nyt. */
+static char *add_feed(const char *where, const char *const *items)
+{
+	th_result r;
+	stance_buf rss = STANCE_BUF_INIT;
+	char *u = url(where, "/feed.xml");
+	stance_buf_puts(&rss, "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Nyt</title>");
+	for (; items[0]; items += 2)
+		stance_buf_printf(&rss, "<item><title>%s</title><link>%s</link></item>", items[0], items[1]);
+	stance_buf_puts(&rss, "</channel></rss>");
+	th_write(www, "feed.xml", rss.ptr);
+	TH_RUN(&r, repo, "source", "add", "--feed", "x/nyt", u);
+	cr_assert_eq(r.status, 0, "%s", stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	stance_buf_dispose(&rss);
+	return u;
+}
+
+Test(fetch, a_public_feeds_item_at_a_private_address_is_skipped, .init = setup, .fini = teardown)
+{
+	th_result r;
+	stance_buf w = STANCE_BUF_INIT;
+	char *item = url("127.0.0.2", "/admin.html"), *mapped = NULL, *feed, *cfg;
+	stance_buf m = STANCE_BUF_INIT;
+	int run;
+	th_write(www, "admin.html", ARTICLE);
+	th_write(www, "skole.html", ARTICLE);
+	/* the same address written as a decimal number is the same address */
+	stance_buf_printf(&m, "http://2130706434:%d/admin.html?as=number", port);
+	mapped = stance_buf_detach(&m);
+	feed = add_feed("127.0.0.1", (const char *const[]){ "Admin", item, "Admin igen", mapped,
+		"Skole", "/skole.html", NULL });
+	stance_buf_printf(&w, "feed: 1 new item, 2 skipped: %s is at 127.0.0.2, a private address, and was listed "
+		"by the feed %s, whose address (127.0.0.1) is public (and 1 more)", item, feed);
+	for (run = 0; run < 2; run++) {
+		FETCH(&r, "--private-range", "127.0.0.2/32");
+		cr_assert_eq(r.status, 0, "exit %d: %s%s", r.status, stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+		if (run == 1) {
+			/* skipped again: never tracked, so reported each time */
+			stance_buf_clear(&w);
+			stance_buf_printf(&w, "feed: 0 new items, 2 skipped: %s is at 127.0.0.2", item);
+		}
+		cr_assert(strstr(stance_buf_cstr(&r.out), w.ptr), "wanted '%s' in: %s", w.ptr, stance_buf_cstr(&r.out));
+		th_result_free(&r);
+		cr_assert_eq(asked_of_private(), 0, "127.0.0.2 was asked");
+	}
+	/* the item is no source; the public one is, with the feed's address */
+	cfg = th_read(repo, ".stance/config");
+	cr_assert(strstr(cfg, "[source \"x/nyt/skole\"]") && !strstr(cfg, "admin"), "%s", cfg);
+	cr_assert(strstr(cfg, "\tfrom-address = \"127.0.0.1\"\n"), "%s", cfg);
+	free(cfg);
+	cr_assert(th_exists(repo, "x/nyt/skole.md"));
+	cr_assert_not(th_exists(repo, "x/nyt/admin.md"));
+	stance_buf_dispose(&w);
+	free(item);
+	free(mapped);
+	free(feed);
+}
+
+/* An item listed by a public feed under a host name: tracked while the
+ * name resolves to a public address; once it resolves to a private one,
+ * every fetch of the item is refused, whether the feed is fetched in the
+ * same run or not, and so is an item tracked before its feed's address was
+ * recorded. A page of the user's own on that host still has its
+ * robots.txt asked for. */
+Test(fetch, a_public_feeds_item_whose_name_turns_private_is_refused, .init = setup, .fini = teardown)
+{
+	th_result r;
+	stance_buf item = STANCE_BUF_INIT, public_ = STANCE_BUF_INIT, private_ = STANCE_BUF_INIT, w = STANCE_BUF_INIT;
+	stance_buf out = STANCE_BUF_INIT;
+	char *feed, *cfg;
+	int before, step;
+	th_write(www, "admin.html", ARTICLE);
+	th_write(www, "private/plan.html", ARTICLE);
+	stance_buf_printf(&item, "http://intranet.test:%d/admin.html", port);
+	stance_buf_printf(&public_, "intranet.test:%d:127.0.0.1", port);
+	stance_buf_printf(&private_, "intranet.test:%d:127.0.0.2", port);
+	feed = add_feed("127.0.0.1", (const char *const[]){ "Admin", item.ptr, NULL });
+	FETCH(&r, "--private-range", "127.0.0.2/32", "--resolve", public_.ptr);
+	cr_assert_eq(r.status, 0, "exit %d: %s%s", r.status, stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	cr_assert(strstr(r.out.ptr, "feed: 1 new item\n"), "%s", r.out.ptr);
+	th_result_free(&r);
+	cr_assert(th_exists(repo, "x/nyt/admin.md"));
+	cfg = th_read(repo, ".stance/config");
+	cr_assert(strstr(cfg, "[source \"x/nyt/admin\"]\n\turl = ") && strstr(cfg, "\tfrom-address = \"127.0.0.1\"\n"),
+		"%s", cfg);
+	free(cfg);
+	/* a page of one's own on that host, behind its robots.txt */
+	stance_buf_clear(&out);
+	stance_buf_printf(&out, "http://intranet.test:%d/private/plan.html", port);
+	TH_RUN(&r, repo, "source", "add", "x/egen", out.ptr);
+	cr_assert_eq(r.status, 0, "%s", stance_buf_cstr(&r.err));
+	th_result_free(&r);
+
+	stance_buf_printf(&w, "%s: refused: 127.0.0.2 is a private address, and this page was listed by %s, "
+		"whose address is public", item.ptr, feed);
+	/* 0: the whole run; 1: the item alone (its feed not fetched); 2 and 3:
+	 * the same, with the item's section as an earlier stance wrote it,
+	 * without the feed's address */
+	for (step = 0; step < 4; step++) {
+		const char *args[16] = { "fetch", "--no-progress", "--delay", "0", "--jitter", "0", "--private-range",
+			"127.0.0.2/32", "--resolve", private_.ptr, NULL };
+		if (step % 2)
+			args[10] = "x/nyt/admin";
+		if (step == 2) {
+			cr_assert_eq(th_sh(repo, NULL, "sed -i '/from-address/d' .stance/config && git commit -qam 'an earlier item'"), 0);
+			cfg = th_read(repo, ".stance/config");
+			cr_assert_null(strstr(cfg, "from-address"), "%s", cfg);
+			free(cfg);
+		}
+		before = commit_count("HEAD");
+		th_run(&r, repo, NULL, args);
+		cr_assert_eq(r.status, 3, "step %d: exit %d: %s%s", step, r.status, stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+		cr_assert(strstr(r.out.ptr, "x/nyt/admin") && strstr(r.out.ptr, w.ptr), "step %d: wanted '%s' in: %s",
+			step, w.ptr, r.out.ptr);
+		if (!(step % 2))
+			cr_assert(strstr(r.out.ptr, "x/egen") && strstr(r.out.ptr, "disallowed by robots.txt"), "step %d: %s",
+				step, r.out.ptr);
+		th_result_free(&r);
+		cr_assert_eq(commit_count("HEAD"), before, "step %d: a refused fetch made a commit", step);
+		cr_assert_not(th_exists(repo, "x/egen.md"));
+		/* 127.0.0.2 was asked for robots.txt (for x/egen) and nothing else */
+		stance_buf_clear(&out);
+		{
+			char *log = url("127.0.0.1", "/__log");
+			cr_assert_eq(th_sh(repo, &out, GET "%s | python3 -c 'import json,sys; "
+				"print(sorted(set(e[\"path\"] for e in json.load(sys.stdin) if e[\"host\"] == \"127.0.0.2\")))'",
+				log), 0);
+			free(log);
+		}
+		cr_assert_str_eq(out.ptr, "['/robots.txt']\n", "step %d: 127.0.0.2 was asked for %s", step, out.ptr);
+	}
+	stance_buf_dispose(&item);
+	stance_buf_dispose(&public_);
+	stance_buf_dispose(&private_);
+	stance_buf_dispose(&w);
+	stance_buf_dispose(&out);
+	free(feed);
+}
+
+/* A feed at a private address (the user's choice) lists items at private
+ * addresses: they are fetched as any other, in its run and on their own. */
+Test(fetch, a_private_feeds_items_may_be_private, .init = setup, .fini = teardown)
+{
+	th_result r;
+	char *item = url("127.0.0.2", "/admin.html"), *feed, *cfg;
+	th_write(www, "admin.html", ARTICLE);
+	th_write(www, "skole.html", ARTICLE);
+	feed = add_feed("127.0.0.2", (const char *const[]){ "Admin", item, "Skole", "/skole.html", NULL });
+	FETCH(&r, "--private-range", "127.0.0.2/32");
+	cr_assert_eq(r.status, 0, "exit %d: %s%s", r.status, stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	cr_assert(strstr(r.out.ptr, "feed: 2 new items\n"), "%s", r.out.ptr);
+	th_result_free(&r);
+	cr_assert(th_exists(repo, "x/nyt/admin.md"));
+	cr_assert(th_exists(repo, "x/nyt/skole.md"));
+	cfg = th_read(repo, ".stance/config");
+	cr_assert(strstr(cfg, "\tfrom-address = \"127.0.0.2\"\n"), "%s", cfg);
+	free(cfg);
+	FETCH(&r, "--private-range", "127.0.0.2/32", "x/nyt/admin");
+	cr_assert_eq(r.status, 0, "exit %d: %s%s", r.status, stance_buf_cstr(&r.out), stance_buf_cstr(&r.err));
+	cr_assert(strstr(r.out.ptr, "x/nyt/admin  unchanged"), "%s", r.out.ptr);
+	th_result_free(&r);
+	cr_assert_gt(asked_of_private(), 0);
+	free(item);
+	free(feed);
+}
+
 Test(fetch, not_found_fails, .init = setup, .fini = teardown)
 {
 	add_source("x/missing", "127.0.0.1", "/status/404");

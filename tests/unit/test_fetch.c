@@ -224,6 +224,45 @@ Test(fetch_unit, private_ranges_of_ones_own)
 	cr_assert_eq(stance_address_is_private("10.0.0.1", (const char *const[]){ "intranet/8", NULL }), STANCE_EINVALID);
 }
 
+/* The host of a URL written as an address (a feed's item), read as
+ * libcurl reads it: private or not, before anything is asked of it. */
+Test(fetch_unit, private_addresses_in_urls)
+{
+	static const struct { const char *url, *address; int private_; } cases[] = {
+		{ "http://127.0.0.2:8080/admin", "127.0.0.2", 1 },
+		{ "http://169.254.169.254/latest/meta-data/", "169.254.169.254", 1 },
+		{ "https://user:pw@10.1.2.3/x", "10.1.2.3", 1 },
+		{ "http://[::1]:631/", "::1", 1 },
+		{ "http://[::ffff:192.168.1.1]/", "::ffff:192.168.1.1", 1 },
+		{ "http://[fe80::1%25eth0]/", "fe80::1", 1 },
+		/* numeric forms libcurl connects to as the dotted address */
+		{ "http://2130706433/", "127.0.0.1", 1 },
+		{ "http://0x7f.1/", "127.0.0.1", 1 },
+		{ "http://0177.0.0.1/", "127.0.0.1", 1 },
+		{ "http://8.8.8.8/", "", 0 },
+		{ "http://[2001:4860::8888]/", "", 0 },
+		/* a name is known only when connecting */
+		{ "http://localhost/", "", 0 },
+		{ "http://metadata.google.internal/", "", 0 },
+	};
+	size_t i;
+	char addr[64];
+	for (i = 0; i < STANCE_ARRAY_SIZE(cases); i++) {
+		cr_expect_eq(stance_url_private_address(addr, sizeof(addr), cases[i].url, NULL), cases[i].private_,
+			"%s: wanted %d", cases[i].url, cases[i].private_);
+		cr_expect_str_eq(addr, cases[i].address, "%s", cases[i].url);
+	}
+	/* the run's ranges decide */
+	cr_assert_eq(stance_url_private_address(addr, sizeof(addr), "http://127.0.0.1/",
+		(const char *const[]){ "127.0.0.2/32", NULL }), 0);
+	cr_assert_eq(stance_url_private_address(addr, sizeof(addr), "http://127.0.0.2/",
+		(const char *const[]){ "127.0.0.2/32", NULL }), 1);
+	cr_assert_eq(stance_url_private_address(addr, sizeof(addr), "http://127.0.0.2/",
+		(const char *const[]){ "127.0.0.0/99", NULL }), STANCE_EINVALID);
+	cr_assert_eq(stance_url_private_address(addr, sizeof(addr), "http://exa mple/", NULL), STANCE_EINVALID);
+	cr_assert(strstr(stance_error_last(), "'http://exa mple/' is not a valid URL"), "%s", stance_error_last());
+}
+
 Test(fetch_unit, bad_options_fail_the_run)
 {
 	stance_fetch_request req = { "http://127.0.0.1:9/x", NULL, NULL };
