@@ -29,6 +29,7 @@
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
+#include <utf8proc.h>
 
 /* ------------------------------------------------------------------ */
 /* Small string helpers                                                 */
@@ -235,11 +236,15 @@ static void charset_normalise(char *cs, size_t size)
 		snprintf(cs, size, "UTF-8");
 }
 
+/* Whether the bytes are UTF-8 as RFC 3629 has it (utf8proc's decoder: no
+ * overlong forms, surrogates or code points past U+10FFFF, which libxml2
+ * would otherwise drop with the text after them). */
 static int valid_utf8(const unsigned char *s, size_t len)
 {
 	size_t i = 0;
 	while (i < len) {
-		unsigned char c;
+		utf8proc_int32_t c;
+		utf8proc_ssize_t n;
 		/* Runs of ASCII, eight bytes at a time. */
 		while (i + 8 <= len) {
 			uint64_t w;
@@ -250,15 +255,14 @@ static int valid_utf8(const unsigned char *s, size_t len)
 		}
 		if (i >= len)
 			break;
-		c = s[i];
-		size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-		size_t k;
-		if (!n || i + n > len)
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		n = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &c);
+		if (n <= 0)
 			return 0;
-		for (k = 1; k < n; k++)
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-		i += n;
+		i += (size_t)n;
 	}
 	return 1;
 }
@@ -280,29 +284,50 @@ static int has_multibyte(const unsigned char *s, size_t len)
 	return 0;
 }
 
+/* Appends `len` bytes of UTF-8 with each NUL byte made U+FFFD, as an HTML
+ * parser reads it: libxml2 takes a NUL for the end of the page, or of the
+ * attribute it is in, and drops what follows. */
+static int put_without_nul(stance_buf *out, const char *data, size_t len)
+{
+	const char *nul;
+	int error = 0;
+	while (len && (nul = memchr(data, '\0', len))) {
+		size_t n = (size_t)(nul - data);
+		if ((error = stance_buf_put(out, data, n)) < 0 || (error = stance_buf_put(out, "\xef\xbf\xbd", 3)) < 0)
+			return error;
+		data += n + 1;
+		len -= n + 1;
+	}
+	return stance_buf_put(out, data, len);
+}
+
 int stance_html_to_utf8(stance_buf *out, const char *data, size_t len,
 	const char *content_type, char *charset, size_t charset_size)
 {
 	char cs[64] = "";
 	const unsigned char *u = (const unsigned char *)data;
-	int utf8_known = -1;
+	int utf8_known = -1, bom = 0;
 	iconv_t cd = (iconv_t)-1;
+	stance_buf converted = STANCE_BUF_INIT;
 	char *in, *o;
-	size_t inleft, oleft, start;
+	size_t inleft, oleft, unit = 1;
 	int error = 0;
 
 	if (len >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf) {
 		snprintf(cs, sizeof(cs), "UTF-8");
 		data += 3;
 		len -= 3;
+		bom = 1;
 	} else if (len >= 2 && u[0] == 0xff && u[1] == 0xfe) {
 		snprintf(cs, sizeof(cs), "UTF-16LE");
 		data += 2;
 		len -= 2;
+		bom = 1;
 	} else if (len >= 2 && u[0] == 0xfe && u[1] == 0xff) {
 		snprintf(cs, sizeof(cs), "UTF-16BE");
 		data += 2;
 		len -= 2;
+		bom = 1;
 	} else if (!(content_type && charset_param(cs, sizeof(cs), content_type, strlen(content_type)))) {
 		/* A meta tag in the first 4 KiB: <meta charset=…> or http-equiv. */
 		size_t scan = len < 4096 ? len : 4096, i;
@@ -314,14 +339,21 @@ int stance_html_to_utf8(stance_buf *out, const char *data, size_t len,
 				charset_param(cs, sizeof(cs), data + i, elen);
 			}
 		}
-		if (!cs[0])
-			snprintf(cs, sizeof(cs), "%s", is_utf8(&utf8_known, data, len) ? "UTF-8" : "WINDOWS-1252");
 	}
+	/* Markup in UTF-16 or UTF-32 has a NUL byte in every ASCII character;
+	 * bytes without one are not in those, whatever the label says (a meta
+	 * tag that could be read at all was not). */
+	if (!bom && (!strncasecmp(cs, "UTF-16", 6) || !strncasecmp(cs, "UTF-32", 6) ||
+	    !strncasecmp(cs, "UCS-2", 5) || !strncasecmp(cs, "UCS-4", 5)) &&
+	    !memchr(data, '\0', len < 4096 ? len : 4096))
+		cs[0] = '\0';
+	if (!cs[0])
+		snprintf(cs, sizeof(cs), "%s", is_utf8(&utf8_known, data, len) ? "UTF-8" : "WINDOWS-1252");
 	charset_normalise(cs, sizeof(cs));
 	/* Bytes that are valid UTF-8 with multibyte characters in them are
 	 * UTF-8 whatever a header or meta tag claims: no legacy text is valid
 	 * UTF-8 by accident, and mislabelled pages are common. */
-	if (strcasecmp(cs, "UTF-8") && strncasecmp(cs, "UTF-16", 6) &&
+	if (strcasecmp(cs, "UTF-8") && strncasecmp(cs, "UTF-16", 6) && strncasecmp(cs, "UTF-32", 6) &&
 	    has_multibyte((const unsigned char *)data, len) && is_utf8(&utf8_known, data, len))
 		snprintf(cs, sizeof(cs), "UTF-8");
 	/* A page that says UTF-8 but is not is read as Windows-1252. */
@@ -331,37 +363,41 @@ int stance_html_to_utf8(stance_buf *out, const char *data, size_t len,
 		snprintf(charset, charset_size, "%s", cs);
 
 	if (!strcasecmp(cs, "UTF-8"))
-		return stance_buf_put(out, data, len);
+		return put_without_nul(out, data, len);
 
 	if ((cd = iconv_open("UTF-8", cs)) == (iconv_t)-1) {
 		/* An unknown label: read it as Windows-1252, as browsers do. */
 		if ((cd = iconv_open("UTF-8", "WINDOWS-1252")) == (iconv_t)-1)
 			return stance_error_set(STANCE_ERROR, "cannot convert the charset '%s' to UTF-8", cs);
-	}
+	} else if (!strncasecmp(cs, "UTF-16", 6) || !strncasecmp(cs, "UCS-2", 5))
+		unit = 2; /* a broken character is skipped whole, not a byte of it */
+	else if (!strncasecmp(cs, "UTF-32", 6) || !strncasecmp(cs, "UCS-4", 5))
+		unit = 4;
 	in = (char *)data;
 	inleft = len;
-	start = out->size;
 	while (inleft > 0) {
 		size_t r;
-		if ((error = stance_buf_grow(out, inleft * 3 + 16)) < 0)
+		if ((error = stance_buf_grow(&converted, inleft * 3 + 16)) < 0)
 			goto done;
-		o = out->ptr + out->size;
-		oleft = out->asize - out->size - 1;
+		o = converted.ptr + converted.size;
+		oleft = converted.asize - converted.size - 1;
 		r = iconv(cd, &in, &inleft, &o, &oleft);
-		out->size = (size_t)(o - out->ptr);
+		converted.size = (size_t)(o - converted.ptr);
 		if (r == (size_t)-1) {
+			size_t skip = unit < inleft ? unit : inleft;
 			if (errno == E2BIG)
 				continue;
-			/* An unmappable or broken byte: U+FFFD and go on. */
-			stance_buf_put(out, "\xef\xbf\xbd", 3);
-			in++;
-			inleft--;
+			/* An unmappable or broken character: U+FFFD and go on. */
+			if ((error = stance_buf_put(&converted, "\xef\xbf\xbd", 3)) < 0)
+				goto done;
+			in += skip;
+			inleft -= skip;
 		}
 	}
-	out->ptr[out->size] = '\0';
-	(void)start;
+	error = put_without_nul(out, converted.ptr ? converted.ptr : "", converted.size);
 done:
 	iconv_close(cd);
+	stance_buf_dispose(&converted);
 	return error;
 }
 

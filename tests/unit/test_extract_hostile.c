@@ -1,0 +1,159 @@
+/*
+ * test_extract_hostile.c: the extract module against pages and feeds made to
+ * hurt it: language tags that do not fit, nesting that multiplies the
+ * Markdown, entity bombs and external entities in feeds, elements with
+ * thousands of attributes, broken and mislabelled charsets, NUL bytes.
+ * Each case must end quickly, in little memory, with a document that is
+ * valid UTF-8 and reads back, or with a sentence that names the page.
+ */
+#include "helpers.h"
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <utf8proc.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+
+static const char *const URL = "https://example.org/hostile/page.html";
+
+/* A paragraph long enough for the content finder to take it at once. */
+#define PARA "<p>Kommunen skal bygge flere boliger, og regionen bør betale halvdelen af udgiften, " \
+	"mener udvalget, der også vil have flere busser, cykelstier og grønne områder i byen. " \
+	"Forslaget skal behandles i byrådet efter sommerferien, og borgerne kan komme med " \
+	"høringssvar indtil da; udvalget vil samle dem i en rapport, som offentliggøres bagefter, " \
+	"så alle kan se, hvad der er kommet ind, og hvordan det er blevet brugt i forslaget.</p>"
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The peak resident memory of this test's process, in MiB (Criterion runs
+ * each test in a process of its own). */
+static double peak_mib(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_maxrss / 1024.0;
+}
+
+/* Whether `s` is valid UTF-8 (no overlong forms, surrogates or code points
+ * past U+10FFFF), by utf8proc's decoder. */
+static int utf8_valid(const char *s)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t left = (utf8proc_ssize_t)strlen(s);
+	while (left > 0) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t n = utf8proc_iterate(p, left, &c);
+		if (n <= 0)
+			return 0;
+		p += n;
+		left -= n;
+	}
+	return 1;
+}
+
+/* The document serialises, reads back, and every field is valid UTF-8. */
+static void assert_sound(const stance_document *doc, const char *what)
+{
+	stance_buf b = STANCE_BUF_INIT;
+	stance_document *back = NULL;
+	cr_assert_eq(stance_document_serialize(&b, doc), 0, "%s: serialise: %s", what, stance_error_last());
+	cr_assert(utf8_valid(b.ptr), "%s: not valid UTF-8: %s", what, b.ptr);
+	cr_assert_eq(stance_document_parse(&back, b.ptr, b.size, "extracted"), 0, "%s: read back: %s\n%s",
+		what, stance_error_last(), b.ptr);
+	stance_document_free(back);
+	stance_buf_dispose(&b);
+}
+
+/* Extracts `len` bytes; the error code, the document through `out`. */
+static int extract_n(stance_document **out, const char *html, size_t len, const char *content_type)
+{
+	stance_extract_options o = STANCE_EXTRACT_OPTIONS_INIT;
+	o.url = URL;
+	o.content_type = content_type;
+	*out = NULL;
+	return stance_extract_html(out, html, len, &o);
+}
+
+/* ------------------------------------------------------------------ */
+/* Charsets, NUL bytes, entities in pages                                */
+
+/* Extracts and checks the result is sound UTF-8 holding `want` (may be
+ * NULL), or a refusal that names the page. */
+static void assert_clean(const char *html, size_t len, const char *content_type, const char *want, const char *what)
+{
+	stance_document *doc;
+	double t0 = now();
+	int error = extract_n(&doc, html, len, content_type);
+	cr_assert_lt(now() - t0, 2.0, "%s: %.1f s", what, now() - t0);
+	cr_assert_lt(peak_mib(), 512, "%s: %.0f MiB", what, peak_mib());
+	if (error) {
+		cr_assert(strstr(stance_error_last(), URL), "%s: %s", what, stance_error_last());
+		cr_assert_null(want, "%s: %s", what, stance_error_last());
+		return;
+	}
+	assert_sound(doc, what);
+	if (want)
+		cr_assert(strstr(stance_document_body(doc), want), "%s: no '%s' in\n%s", what, want,
+			stance_document_body(doc));
+	stance_document_free(doc);
+}
+
+#define ASSERT_CLEAN(lit, ct, want) assert_clean((lit), sizeof(lit) - 1, (ct), (want), #lit)
+
+Test(extract_hostile, broken_and_mislabelled_charsets, .timeout = 60)
+{
+	/* Byte sequences that are not UTF-8, in a page that says nothing. */
+	ASSERT_CLEAN("<p>Over\xc0\x80lang tekst om byen.</p>" PARA, NULL, "lang tekst om byen");
+	ASSERT_CLEAN("<p>Surrogat\xed\xa0\x80 tekst om byen.</p>" PARA, NULL, "tekst om byen");
+	ASSERT_CLEAN("<p>For stor\xf4\x90\x80\x80 tekst om byen.</p>" PARA, NULL, "tekst om byen");
+	ASSERT_CLEAN("<p>Fem byte\xf8\x88\x80\x80\x80 tekst om byen.</p>" PARA, NULL, "tekst om byen");
+	ASSERT_CLEAN("<p>L\xf8s\x80 tekst om byen.</p>" PARA, NULL, "tekst om byen");
+	ASSERT_CLEAN(PARA "<p>Afbrudt til sidst\xe2\x82", NULL, "Kommunen");
+	ASSERT_CLEAN("<p>Udefinerede \x81\x8d\x8f\x90\x9d tegn om byen.</p>" PARA, NULL, "tegn om byen");
+	/* Labels that lie. */
+	ASSERT_CLEAN("<p>K\xf8" "benhavn og byen.</p>" PARA, "text/html; charset=utf-8", "København og byen");
+	ASSERT_CLEAN("<meta charset='utf-8'><p>K\xf8" "benhavn og byen.</p>" PARA, NULL, "København og byen");
+	ASSERT_CLEAN("<meta charset='utf-16'><p>K\xc3\xb8" "benhavn og byen.</p>" PARA, NULL, "København og byen");
+	ASSERT_CLEAN("<meta charset='utf-16le'><p>Aarhus og byen.</p>" PARA, NULL, "Aarhus og byen");
+	ASSERT_CLEAN("<meta charset='x-no-such-charset'><p>Aarhus og byen.</p>" PARA, NULL, "Aarhus og byen");
+	ASSERT_CLEAN("<p>\x82\xa0\x82\xa2\xff\xfe og byen.</p>" PARA, "text/html; charset=shift_jis", " og byen");
+	ASSERT_CLEAN("<p>+ADw-b+AD4-fed+ADw-/b+AD4- og byen.</p>" PARA, "text/html; charset=utf-7", NULL);
+	ASSERT_CLEAN("<p>\xa4\xe8\xa4\xa6 og byen.</p>" PARA, "text/html; charset=euc-jp", " og byen");
+	/* UTF-16 with a lone surrogate and an odd byte at the end. */
+	{
+		static const char utf16[] = "\xff\xfe<\0p\0>\0A\0\x00\xd8 \0o\0g\0 \0b\0y\0e\0n\0.\0<\0/\0p\0>\0!";
+		assert_clean(utf16, sizeof(utf16) - 1, NULL, NULL, "UTF-16LE with a lone surrogate");
+	}
+}
+
+Test(extract_hostile, nul_bytes, .timeout = 60)
+{
+	ASSERT_CLEAN("<p>F\x00" "r tekst om byen.</p>" PARA, NULL, "tekst om byen");
+	ASSERT_CLEAN("<div class=\"a\x00" "b\"><p>En tekst om byen.</p>" PARA "</div>", NULL, "En tekst om byen");
+	ASSERT_CLEAN("<scr\x00ipt>alert(1)</script><p>En tekst om byen.</p>" PARA, NULL, "En tekst om byen");
+	ASSERT_CLEAN("\x00\x00\x00<p>En tekst om byen.</p>" PARA, NULL, "En tekst om byen");
+	ASSERT_CLEAN("<p>En tekst om byen.</p>" PARA "<p title=\"\x00", NULL, "En tekst om byen");
+}
+
+Test(extract_hostile, external_entities_in_pages, .timeout = 60)
+{
+	static const char page[] = "<!DOCTYPE html [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+		"<html><body><p>Fil: &x; tekst om byen.</p>" PARA "</body></html>";
+	stance_document *doc;
+	int error = extract_n(&doc, page, sizeof(page) - 1, NULL);
+	if (error == 0) {
+		cr_assert_null(strstr(stance_document_body(doc), "root:"), "%s", stance_document_body(doc));
+		assert_sound(doc, "XXE page");
+		stance_document_free(doc);
+	} else
+		cr_assert(strstr(stance_error_last(), URL), "%s", stance_error_last());
+}
