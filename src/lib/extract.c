@@ -985,10 +985,54 @@ static char *article_title(xmlNode *root)
 
 static double text_similarity(const char *a, const char *b);
 
+/* The longest language tag taken: RFC 5646 (4.4.1) asks that tags of 35
+ * characters be kept whole; a longer one is not a language worth reading. */
+#define LANGUAGE_TAG_MAX 35
+
+/*
+ * The primary language of a well-formed BCP 47 tag ("en-US", "da_DK" as
+ * og:locale writes it, "zh-Hant-TW": "en", "da", "zh"), lowercased into
+ * `out` (4 bytes); 0, leaving the language unset, for anything else: the
+ * tag (space around it aside) must be subtags of 1 to 8 ASCII letters and
+ * digits joined by "-" or "_", the first of 2 or 3 letters, at most
+ * LANGUAGE_TAG_MAX bytes in all. The tag is never cut.
+ */
+static int language_primary(char out[4], const char *tag)
+{
+	size_t n, i, sub = 0, first = 0;
+	while (is_space((unsigned char)*tag))
+		tag++;
+	n = strlen(tag);
+	while (n && is_space((unsigned char)tag[n - 1]))
+		n--;
+	if (!n || n > LANGUAGE_TAG_MAX)
+		return 0;
+	for (i = 0; i <= n; i++) {
+		unsigned char c = i < n ? (unsigned char)tag[i] : '-';
+		if (c == '-' || c == '_') {
+			if (sub == 0 || sub > 8)
+				return 0;
+			if (!first)
+				first = sub;
+			sub = 0;
+		} else if (c < 0x80 && isalnum(c)) {
+			if (!first && !isalpha(c))
+				return 0;
+			sub++;
+		} else
+			return 0;
+	}
+	if (first < 2 || first > 3)
+		return 0;
+	for (i = 0; i < first; i++)
+		out[i] = (char)tolower((unsigned char)tag[i]);
+	out[first] = '\0';
+	return 1;
+}
+
 static void read_metadata(metadata *m, xmlDoc *doc)
 {
 	xmlNode *root = xmlDocGetRootElement(doc);
-	const char *lang;
 	if (!root)
 		return;
 	collect_meta(m, root);
@@ -1031,9 +1075,18 @@ static void read_metadata(metadata *m, xmlDoc *doc)
 			set_once(&m->published, attr(t, "datetime"));
 	}
 	set_once(&m->site_name, m->meta[M_SITE]);
-	if ((lang = attr(root, "lang")) || (lang = attr(root, "xml:lang")))
-		set_once(&m->lang, lang);
-	set_once(&m->lang, m->meta[M_LANG]);
+	{
+		/* The first well-formed tag of <html lang>, <html xml:lang> and
+		 * the og:locale or content-language meta tag. */
+		const char *tags[3] = { attr(root, "lang"), attr(root, "xml:lang"), m->meta[M_LANG] };
+		char primary[4];
+		size_t i;
+		for (i = 0; i < 3; i++)
+			if (tags[i] && language_primary(primary, tags[i])) {
+				set_once(&m->lang, primary);
+				break;
+			}
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -2915,22 +2968,10 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 	}
 	if (meta.published)
 		set_published(d, meta.published);
-	if (meta.lang) {
-		/* "en-US" and "da_DK" become "en" and "da". */
-		char lang[16];
-		size_t i;
-		snprintf(lang, sizeof(lang), "%s", meta.lang);
-		for (i = 0; lang[i]; i++) {
-			if (lang[i] == '-' || lang[i] == '_') {
-				lang[i] = '\0';
-				break;
-			}
-			lang[i] = (char)tolower((unsigned char)lang[i]);
-		}
-		if (*lang)
-			stance_document_set(d, "language", lang);
+	/* The primary language alone, checked by language_primary; a field
+	 * the document will not take stays unset. */
+	if (meta.lang && stance_document_set(d, "language", meta.lang) < 0)
 		stance_error_clear();
-	}
 	if (meta.site_name)
 		stance_document_set(d, "publication", meta.site_name);
 	if (o->url) {

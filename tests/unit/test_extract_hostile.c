@@ -84,6 +84,61 @@ static int extract_n(stance_document **out, const char *html, size_t len, const 
 }
 
 /* ------------------------------------------------------------------ */
+/* Language tags                                                        */
+
+Test(extract_hostile, language_tag_cut_inside_a_character, .timeout = 30)
+{
+	/* 14 letters and a two-byte "é": a 16-byte buffer cut the é in two. */
+	static const char page[] = "<html lang=\"aaaaaaaaaaaaaa\xc3\xa9\"><body>" PARA "</body></html>";
+	stance_document *doc;
+	const char *lang;
+	cr_assert_eq(extract_n(&doc, page, sizeof(page) - 1, NULL), 0, "%s", stance_error_last());
+	assert_sound(doc, "lang with é");
+	lang = stance_document_get(doc, "language");
+	cr_assert_null(lang, "'%s' taken as a language", lang);
+	stance_document_free(doc);
+}
+
+Test(extract_hostile, language_only_from_well_formed_tags, .timeout = 30)
+{
+	static const struct { const char *tag, *want; } cases[] = {
+		{ "en-US", "en" }, { "da_DK", "da" }, { "DA", "da" }, { "zh-Hant-TW", "zh" },
+		{ "de-DE-1996", "de" }, { "ast", "ast" }, { " fr ", "fr" },
+		{ "aaaaaaaaaaaaaa\xc3\xa9", NULL }, { "en-\xc3\xa9", NULL }, { "\xc3\xa9n", NULL },
+		{ "e", NULL }, { "english", NULL }, { "12", NULL }, { "en--US", NULL }, { "en-", NULL },
+		{ "-en", NULL }, { "en US", NULL }, { "en-abcdefghi", NULL },
+		{ "en-aaaaaaaa-bbbbbbbb-cccccccc-dddddddd-eeeeeeee-ffffffff-gggggggg", NULL },
+		{ "en\"-x", NULL }, { "en:\n", NULL },
+	};
+	size_t i;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		stance_buf page = STANCE_BUF_INIT;
+		stance_document *doc;
+		const char *lang;
+		stance_buf_printf(&page, "<html lang='%s'><body>%s</body></html>", cases[i].tag, PARA);
+		cr_assert_eq(extract_n(&doc, page.ptr, page.size, NULL), 0, "'%s': %s", cases[i].tag, stance_error_last());
+		assert_sound(doc, cases[i].tag);
+		lang = stance_document_get(doc, "language");
+		if (cases[i].want)
+			cr_assert(lang && !strcmp(lang, cases[i].want), "'%s' gave '%s', not '%s'", cases[i].tag,
+				lang ? lang : "(none)", cases[i].want);
+		else
+			cr_assert_null(lang, "'%s' gave '%s'", cases[i].tag, lang);
+		stance_document_free(doc);
+		stance_buf_dispose(&page);
+	}
+	{
+		/* A broken <html lang> leaves the og:locale meta tag to speak. */
+		const char *page = "<html lang='!!'><head><meta property='og:locale' content='da_DK'></head><body>"
+			PARA "</body></html>";
+		stance_document *doc;
+		cr_assert_eq(extract_n(&doc, page, strlen(page), NULL), 0, "%s", stance_error_last());
+		cr_assert_str_eq(stance_document_get(doc, "language"), "da");
+		stance_document_free(doc);
+	}
+}
+
+/* ------------------------------------------------------------------ */
 /* Charsets, NUL bytes, entities in pages                                */
 
 /* Extracts and checks the result is sound UTF-8 holding `want` (may be
