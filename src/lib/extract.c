@@ -2075,12 +2075,27 @@ static void clear_private(xmlNode *n)
 /* ------------------------------------------------------------------ */
 /* HTML to a cmark-gfm tree                                             */
 
+/* Lists and block quotes nest at most this deep in the Markdown; deeper
+ * ones are read as the blocks of the deepest (each level indents every line
+ * of what is inside it, so that the Markdown of a page nested a thousand
+ * deep grows with the square of its size). */
+#define EXTRACT_MAX_NESTING 8
+
+/* The Markdown of a page may be at most EXTRACT_MAX_GROWTH times its HTML,
+ * plus its link targets made absolute, plus EXTRACT_GROWTH_SLACK bytes; the
+ * conversion keeps well inside that, and a page that would pass it is
+ * refused rather than stored. */
+#define EXTRACT_MAX_GROWTH 16
+#define EXTRACT_GROWTH_SLACK 65536
+
 typedef struct {
 	const char *base;
 	int last_space;  /* the inline text so far ends in white space */
 	int in_heading;
 	int in_link;
 	int depth;
+	int nest;           /* lists and block quotes around the current block */
+	size_t link_bytes;  /* the link targets written so far */
 } md_state;
 
 static const char *const skip_tags[] = { "script", "style", "noscript", "template", "nav",
@@ -2093,6 +2108,7 @@ static const char *const inline_tags[] = { "a", "abbr", "b", "bdi", "bdo", "big"
 	"wbr", "picture", "source", "acronym", "nobr", NULL };
 
 static void md_inline(md_state *st, cmark_node *parent, xmlNode *n);
+static void md_nodes(md_state *st, cmark_node *container, xmlNode *first, const xmlNode *end);
 static void md_blocks(md_state *st, cmark_node *container, xmlNode *first);
 
 static void add_text(md_state *st, cmark_node *parent, const char *text)
@@ -2187,6 +2203,7 @@ static void md_image(md_state *st, cmark_node *parent, xmlNode *n)
 	}
 	link = cmark_node_new(CMARK_NODE_LINK);
 	cmark_node_set_url(link, url);
+	st->link_bytes += strlen(url);
 	t = cmark_node_new(CMARK_NODE_TEXT);
 	{
 		stance_buf b = STANCE_BUF_INIT;
@@ -2268,6 +2285,7 @@ static void md_inline(md_state *st, cmark_node *parent, xmlNode *n)
 		if (url && href && href[0] != '#') {
 			c = cmark_node_new(CMARK_NODE_LINK);
 			cmark_node_set_url(c, url);
+			st->link_bytes += strlen(url);
 		}
 		free(url);
 	}
@@ -2443,27 +2461,43 @@ static void md_table(md_state *st, cmark_node *container, xmlNode *table)
 	free(rows.v);
 }
 
+static int is_list(const xmlNode *n)
+{
+	return name_is(n, "ul") || name_is(n, "ol");
+}
+
+/* A list: an item for each <li>, for each list right inside it, and for
+ * each run of other children (each child once: an item once took a child
+ * and all its following siblings, so that a list of unclosed lists and
+ * rules copied itself three times a level). Past EXTRACT_MAX_NESTING the
+ * items are blocks of `container`. */
 static void md_list(md_state *st, cmark_node *container, xmlNode *list)
 {
-	cmark_node *l = cmark_node_new(CMARK_NODE_LIST);
-	xmlNode *c;
-	const char *start = attr(list, "start");
-	int ordered = name_is(list, "ol");
-	cmark_node_set_list_type(l, ordered ? CMARK_ORDERED_LIST : CMARK_BULLET_LIST);
-	if (ordered) {
-		long v = 1;
-		if (start && stance_parse_int(&v, start, 0, 999999999) < 0)
-			v = 1;
-		cmark_node_set_list_start(l, (int)v);
-		cmark_node_set_list_delim(l, CMARK_PERIOD_DELIM);
+	cmark_node *l = NULL;
+	xmlNode *c, *next;
+	int flat = st->nest >= EXTRACT_MAX_NESTING;
+	if (!flat) {
+		const char *start = attr(list, "start");
+		int ordered = name_is(list, "ol");
+		l = cmark_node_new(CMARK_NODE_LIST);
+		cmark_node_set_list_type(l, ordered ? CMARK_ORDERED_LIST : CMARK_BULLET_LIST);
+		if (ordered) {
+			long v = 1;
+			if (start && stance_parse_int(&v, start, 0, 999999999) < 0)
+				v = 1;
+			cmark_node_set_list_start(l, (int)v);
+			cmark_node_set_list_delim(l, CMARK_PERIOD_DELIM);
+		}
+		cmark_node_set_list_tight(l, 1);
+		if (!cmark_node_append_child(container, l)) {
+			cmark_node_free(l);
+			return;
+		}
 	}
-	cmark_node_set_list_tight(l, 1);
-	if (!cmark_node_append_child(container, l)) {
-		cmark_node_free(l);
-		return;
-	}
-	for (c = list->children; c; c = c->next) {
-		cmark_node *item;
+	st->nest++;
+	for (c = list->children; c; c = next) {
+		cmark_node *item = container;
+		next = c->next;
 		if (c->type == XML_TEXT_NODE) {
 			const char *p = (const char *)c->content;
 			while (*p && is_space((unsigned char)*p))
@@ -2472,18 +2506,24 @@ static void md_list(md_state *st, cmark_node *container, xmlNode *list)
 				continue;
 		} else if (c->type != XML_ELEMENT_NODE || name_in(c, skip_tags))
 			continue;
-		item = cmark_node_new(CMARK_NODE_ITEM);
-		cmark_node_append_child(l, item);
+		if (!name_is(c, "li") && !is_list(c))
+			while (next && !name_is(next, "li") && !is_list(next))
+				next = next->next;
+		if (!flat) {
+			item = cmark_node_new(CMARK_NODE_ITEM);
+			cmark_node_append_child(l, item);
+		}
 		if (name_is(c, "li"))
 			md_blocks(st, item, c->children);
-		else if (name_is(c, "ul") || name_is(c, "ol"))
+		else if (is_list(c))
 			md_list(st, item, c);
 		else
-			md_blocks(st, item, c);
-		if (!cmark_node_first_child(item))
+			md_nodes(st, item, c, next);
+		if (!flat && !cmark_node_first_child(item))
 			cmark_node_free(item);
 	}
-	if (!cmark_node_first_child(l))
+	st->nest--;
+	if (!flat && !cmark_node_first_child(l))
 		cmark_node_free(l);
 }
 
@@ -2499,14 +2539,16 @@ static void flush_para(open_para *op)
 	}
 }
 
-static void md_blocks(md_state *st, cmark_node *container, xmlNode *n)
+/* The nodes from `n` up to `end` (not included; NULL: all its siblings) as
+ * blocks of `container`. */
+static void md_nodes(md_state *st, cmark_node *container, xmlNode *n, const xmlNode *end)
 {
 	open_para op = { NULL };
 	if (++st->depth > 200) {
 		st->depth--;
 		return;
 	}
-	for (; n; n = n->next) {
+	for (; n && n != end; n = n->next) {
 		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
 			const char *p = (const char *)n->content;
 			while (*p && is_space((unsigned char)*p))
@@ -2556,16 +2598,20 @@ static void md_blocks(md_state *st, cmark_node *container, xmlNode *n)
 				md_inline_children(st, p, n->children);
 				finish_inline_block(p);
 			}
+		} else if (name_is(n, "blockquote") && st->nest >= EXTRACT_MAX_NESTING) {
+			md_blocks(st, container, n->children);
 		} else if (name_is(n, "blockquote")) {
 			cmark_node *q = cmark_node_new(CMARK_NODE_BLOCK_QUOTE);
 			if (!cmark_node_append_child(container, q)) {
 				cmark_node_free(q);
 				continue;
 			}
+			st->nest++;
 			md_blocks(st, q, n->children);
+			st->nest--;
 			if (!cmark_node_first_child(q))
 				cmark_node_free(q);
-		} else if (name_is(n, "ul") || name_is(n, "ol")) {
+		} else if (is_list(n)) {
 			md_list(st, container, n);
 		} else if (name_is(n, "pre")) {
 			xmlChar *content = xmlNodeGetContent(n);
@@ -2596,12 +2642,20 @@ static void md_blocks(md_state *st, cmark_node *container, xmlNode *n)
 	st->depth--;
 }
 
-/* Renders the content element as Markdown into `out`. */
-static int content_markdown(stance_buf *out, xmlNode *content, const char *base)
+static void md_blocks(md_state *st, cmark_node *container, xmlNode *n)
 {
-	md_state st = { base, 1, 0, 0, 0 };
+	md_nodes(st, container, n, NULL);
+}
+
+/* Renders the content element, from a page of `html_len` bytes, as Markdown
+ * into `out`; refuses Markdown past the bound of EXTRACT_MAX_GROWTH. */
+static int content_markdown(stance_buf *out, xmlNode *content, const char *base, size_t html_len,
+	const char *url)
+{
+	md_state st = { base, 1, 0, 0, 0, 0, 0 };
 	cmark_node *doc = cmark_node_new(CMARK_NODE_DOCUMENT);
 	char *text;
+	size_t len, limit;
 	int error;
 	if (!doc)
 		return stance_error_oom();
@@ -2610,7 +2664,15 @@ static int content_markdown(stance_buf *out, xmlNode *content, const char *base)
 	cmark_node_free(doc);
 	if (!text)
 		return stance_error_oom();
-	error = stance_buf_puts(out, text);
+	len = strlen(text);
+	limit = html_len < SIZE_MAX / (2 * EXTRACT_MAX_GROWTH) ?
+		EXTRACT_MAX_GROWTH * html_len + st.link_bytes + EXTRACT_GROWTH_SLACK : SIZE_MAX;
+	if (len > limit)
+		error = stance_error_set(STANCE_EPARSE, "%s%sthe page's %zu bytes make %zu bytes of Markdown, more than "
+			"%d times as many; it is not read", url ? url : "", url ? ": " : "", html_len, len,
+			EXTRACT_MAX_GROWTH);
+	else
+		error = stance_buf_put(out, text, len);
 	free(text);
 	return error;
 }
@@ -2889,7 +2951,7 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 			xmlFreeNode(content);
 			content = NULL;
 		}
-		if (content && (error = content_markdown(&md, content, base_url ? base_url : o->url)) < 0)
+		if (content && (error = content_markdown(&md, content, base_url ? base_url : o->url, utf8.size, o->url)) < 0)
 			goto done;
 		if (content)
 			xmlFreeNode(content);

@@ -139,6 +139,68 @@ Test(extract_hostile, language_only_from_well_formed_tags, .timeout = 30)
 }
 
 /* ------------------------------------------------------------------ */
+/* Nesting                                                              */
+
+/* "<html><body>" + `unit` × depth + `tail`. */
+static void nested_page(stance_buf *b, const char *unit, int depth, const char *tail)
+{
+	int i;
+	stance_buf_clear(b);
+	stance_buf_puts(b, "<html><body>");
+	for (i = 0; i < depth; i++)
+		stance_buf_puts(b, unit);
+	stance_buf_puts(b, tail);
+	stance_buf_puts(b, "</body></html>");
+}
+
+/* Extracts nested pages of growing depth: the body stays within a small
+ * multiple of the page, and time and memory stay small. */
+static void assert_linear(const char *unit, const char *tail)
+{
+	static const int depths[] = { 2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 32, 48, 64, 100, 150, 200, 250, 300, 1000 };
+	stance_buf page = STANCE_BUF_INIT;
+	size_t i;
+	for (i = 0; i < sizeof(depths) / sizeof(depths[0]); i++) {
+		stance_document *doc;
+		double t0 = now();
+		size_t body;
+		int error;
+		nested_page(&page, unit, depths[i], tail);
+		error = extract_n(&doc, page.ptr, page.size, NULL);
+		cr_assert(error == 0 || error == STANCE_ENOTFOUND, "%s × %d: %s", unit, depths[i], stance_error_last());
+		body = doc ? strlen(stance_document_body(doc)) : 0;
+		cr_assert_leq(body, 8 * page.size + 1024, "%s × %d: %zu bytes of HTML gave %zu of Markdown", unit,
+			depths[i], page.size, body);
+		cr_assert_lt(now() - t0, 5.0, "%s × %d took %.1f s", unit, depths[i], now() - t0);
+		if (doc)
+			assert_sound(doc, unit);
+		stance_document_free(doc);
+	}
+	cr_assert_lt(peak_mib(), 512, "%s: %.0f MiB", unit, peak_mib());
+	stance_buf_dispose(&page);
+}
+
+Test(extract_hostile, unclosed_lists_and_rules_before_a_figure, .timeout = 120)
+{
+	/* 270 bytes of these once made 77 MB of Markdown. */
+	assert_linear("<ul><hr>", "<figure>x</figure>");
+	assert_linear("<ol><hr>", "<figure>Et billede af byrådet, set fra salen, med mange ord.</figure>");
+	assert_linear("<ul><p>x</p><hr>", "<figure>x</figure>");
+	assert_linear("<ul><div>x<hr>", "<figure>x</figure>");
+	assert_linear("<ul><blockquote><hr>", "<figure>x</figure>");
+}
+
+Test(extract_hostile, deep_lists_and_quotes, .timeout = 120)
+{
+	assert_linear("<ul><li>Punkt, med nogle ord.", PARA);
+	assert_linear("<ol start=999999999><li>x<br>y<br>", PARA);
+	assert_linear("<blockquote>Citat, med nogle ord.", PARA);
+	assert_linear("<blockquote><ul><li><p>a</p><p>b</p>", PARA);
+	assert_linear("<div><ul><li>", "<p>x</p>");
+	assert_linear("<table><tr><td><ul><li>", "<p>x</p>");
+}
+
+/* ------------------------------------------------------------------ */
 /* Charsets, NUL bytes, entities in pages                                */
 
 /* Extracts and checks the result is sound UTF-8 holding `want` (may be
