@@ -1161,6 +1161,7 @@ typedef struct {
 	double score;
 	int init;
 	double density;  /* link density, filled by density_all for candidates */
+	int table;       /* for a <table>: 1 a data table, -1 not, 0 not known yet */
 } score_slot;
 
 typedef struct {
@@ -1196,6 +1197,7 @@ static score_slot *slot_make(finder *f, xmlNode *n)
 	f->slots[f->nslots].score = 0;
 	f->slots[f->nslots].init = 0;
 	f->slots[f->nslots].density = 0;
+	f->slots[f->nslots].table = 0;
 	n->_private = (void *)(intptr_t)(++f->nslots);
 	return &f->slots[f->nslots - 1];
 }
@@ -1372,17 +1374,21 @@ static int element_without_content(const xmlNode *n)
 	return 1;
 }
 
+/* text_similarity compares the first this many bytes of each text: it looks
+ * for each word of one in the other, and titles are shorter. */
+#define SIMILARITY_MAX 1024
+
 /* Similarity of two texts by shared words, as Readability's
  * textSimilarity: 1 - (words of b not in a) / (words of b). */
 static double text_similarity(const char *a, const char *b)
 {
 	stance_buf la = STANCE_BUF_INIT, lb = STANCE_BUF_INIT;
-	size_t total = 0, missing = 0;
+	size_t total = 0, missing = 0, i;
 	const char *p;
 	char *tok;
-	for (p = a; *p; p++)
+	for (p = a, i = 0; *p && i < SIMILARITY_MAX; p++, i++)
 		stance_buf_putc(&la, isalnum((unsigned char)*p) || (*p & 0x80) ? (char)tolower((unsigned char)*p) : ' ');
-	for (p = b; *p; p++)
+	for (p = b, i = 0; *p && i < SIMILARITY_MAX; p++, i++)
 		stance_buf_putc(&lb, isalnum((unsigned char)*p) || (*p & 0x80) ? (char)tolower((unsigned char)*p) : ' ');
 	if (!la.ptr || !lb.ptr) {
 		stance_buf_dispose(&la);
@@ -1569,6 +1575,19 @@ static int is_data_table(const xmlNode *t)
 	return nrows >= 10 || cols > 4 || nrows * cols > 10;
 }
 
+/* is_data_table, asked once a table: each box inside a table asks about
+ * every table around it, and the question walks the whole table (a page of
+ * 8,000 boxes in one table took 14 s). */
+static int data_table(finder *f, xmlNode *t)
+{
+	score_slot *s = slot_make(f, t);
+	if (!s)
+		return is_data_table(t);
+	if (!s->table)
+		s->table = is_data_table(t) ? 1 : -1;
+	return s->table > 0;
+}
+
 static size_t count_tag(xmlNode *n, const char *tag)
 {
 	xmlNode **l = NULL;
@@ -1641,14 +1660,14 @@ static void clean_conditionally(finder *f, xmlNode *root, const char *tag)
 			}
 		if (in_removed || a != root)
 			continue;
-		if (!strcmp(tag, "table") && is_data_table(node))
+		if (!strcmp(tag, "table") && data_table(f, node))
 			continue;
 		if (has_ancestor(node, "code", 0))
 			continue;
 		{
 			int in_data_table = 0;
 			for (a = node->parent; a && a != root; a = a->parent)
-				if (name_is(a, "table") && is_data_table(a)) {
+				if (name_is(a, "table") && data_table(f, a)) {
 					in_data_table = 1;
 					break;
 				}

@@ -200,6 +200,52 @@ Test(extract_hostile, deep_lists_and_quotes, .timeout = 120)
 	assert_linear("<table><tr><td><ul><li>", "<p>x</p>");
 }
 
+Test(extract_hostile, many_boxes_in_one_table, .timeout = 60)
+{
+	/* Each box asked whether every table around it held data, and the
+	 * question walked the whole table: 8,000 boxes took 14 s. */
+	stance_buf page = STANCE_BUF_INIT;
+	stance_document *doc;
+	double t0;
+	int i;
+	stance_buf_puts(&page, "<html><body><table><tr><td>");
+	for (i = 0; i < 8000; i++)
+		stance_buf_puts(&page, "<div><p>Nogle ord om byen, her og der, og flere, og endnu flere ord, så den tæller.</p>"
+			"<p>To, tre, fire, fem.</p></div>");
+	stance_buf_puts(&page, "</td></tr></table></body></html>");
+	t0 = now();
+	cr_assert_eq(extract_n(&doc, page.ptr, page.size, NULL), 0, "%s", stance_error_last());
+	cr_assert_lt(now() - t0, 5.0, "%.1f s", now() - t0);
+	stance_document_free(doc);
+	stance_buf_dispose(&page);
+}
+
+Test(extract_hostile, long_title_and_many_headings, .timeout = 60)
+{
+	/* Each heading was compared with the title word by word, each word
+	 * looked for in the whole title: this page took 88 s. */
+	stance_buf page = STANCE_BUF_INIT;
+	stance_document *doc;
+	double t0;
+	int i, j;
+	stance_buf_puts(&page, "<html><head><title>");
+	for (i = 0; i < 200000; i++)
+		stance_buf_printf(&page, "w%d ", i);
+	stance_buf_puts(&page, "</title></head><body>");
+	for (i = 0; i < 5000; i++) {
+		stance_buf_puts(&page, "<h2>");
+		for (j = 0; j < 20; j++)
+			stance_buf_printf(&page, "x%d ", j);
+		stance_buf_puts(&page, "</h2><p>Nogle ord om byen, her og der, og flere.</p>");
+	}
+	stance_buf_puts(&page, "</body></html>");
+	t0 = now();
+	cr_assert_eq(extract_n(&doc, page.ptr, page.size, NULL), 0, "%s", stance_error_last());
+	cr_assert_lt(now() - t0, 5.0, "%.1f s", now() - t0);
+	stance_document_free(doc);
+	stance_buf_dispose(&page);
+}
+
 /* ------------------------------------------------------------------ */
 /* Charsets, NUL bytes, entities in pages                                */
 
