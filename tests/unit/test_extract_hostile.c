@@ -19,6 +19,7 @@
 #include <libxml/parser.h>
 
 static const char *const URL = "https://example.org/hostile/page.html";
+static const char *const FEED = "https://example.org/hostile/feed.xml";
 
 /* A paragraph long enough for the content finder to take it at once. */
 #define PARA "<p>Kommunen skal bygge flere boliger, og regionen bør betale halvdelen af udgiften, " \
@@ -244,6 +245,101 @@ Test(extract_hostile, long_title_and_many_headings, .timeout = 60)
 	cr_assert_lt(now() - t0, 5.0, "%.1f s", now() - t0);
 	stance_document_free(doc);
 	stance_buf_dispose(&page);
+}
+
+/* ------------------------------------------------------------------ */
+/* Feeds                                                                */
+
+typedef struct {
+	size_t items;
+	int leaked;  /* an item carried /etc/passwd's text */
+} feed_items;
+
+static int count_item(const char *url, const char *title, void *payload)
+{
+	feed_items *it = payload;
+	it->items++;
+	if (strstr(url, "root:") || (title && strstr(title, "root:")))
+		it->leaked = 1;
+	return 0;
+}
+
+/* `feed` is refused quickly, by a message naming the feed, with no item. */
+static void assert_refused_feed(const char *feed, size_t len, const char *what)
+{
+	feed_items it = { 0, 0 };
+	double t0 = now();
+	int rc = stance_feed_parse(feed, len, FEED, count_item, &it);
+	cr_assert_eq(rc, STANCE_EPARSE, "%s: %d %s", what, rc, stance_error_last());
+	cr_assert(strstr(stance_error_last(), FEED), "%s: %s", what, stance_error_last());
+	cr_assert(strstr(stance_error_last(), "entit"), "%s: %s", what, stance_error_last());
+	cr_assert_eq(it.items, 0, "%s: %zu items", what, it.items);
+	cr_assert_eq(it.leaked, 0, "%s: a local file came through", what);
+	cr_assert_lt(now() - t0, 1.0, "%s took %.1f s", what, now() - t0);
+	cr_assert_lt(peak_mib(), 512, "%s: %.0f MiB", what, peak_mib());
+}
+
+Test(extract_hostile, billion_laughs_feed, .timeout = 30)
+{
+	stance_buf f = STANCE_BUF_INIT;
+	int i, k;
+	stance_buf_puts(&f, "<?xml version='1.0'?>\n<!DOCTYPE rss [\n<!ENTITY lol0 'lol'>\n");
+	for (i = 1; i < 10; i++) {
+		stance_buf_printf(&f, "<!ENTITY lol%d '", i);
+		for (k = 0; k < 10; k++)
+			stance_buf_printf(&f, "&lol%d;", i - 1);
+		stance_buf_puts(&f, "'>\n");
+	}
+	stance_buf_puts(&f, "]>\n<rss version='2.0'><channel><item><title>&lol9;</title>"
+		"<link>https://example.org/1</link></item></channel></rss>\n");
+	assert_refused_feed(f.ptr, f.size, "billion laughs");
+	stance_buf_dispose(&f);
+}
+
+Test(extract_hostile, entity_referenced_fifty_thousand_times, .timeout = 30)
+{
+	stance_buf f = STANCE_BUF_INIT;
+	int i;
+	stance_buf_puts(&f, "<?xml version='1.0'?>\n<!DOCTYPE rss [\n<!ENTITY a '");
+	for (i = 0; i < 100000; i++)
+		stance_buf_putc(&f, 'x');
+	stance_buf_puts(&f, "'>\n]>\n<rss version='2.0'><channel><item><title>");
+	for (i = 0; i < 50000; i++)
+		stance_buf_puts(&f, "&a;");
+	stance_buf_puts(&f, "</title><link>https://example.org/1</link></item></channel></rss>\n");
+	assert_refused_feed(f.ptr, f.size, "50,000 references");
+	stance_buf_dispose(&f);
+}
+
+Test(extract_hostile, external_entities_in_feeds, .timeout = 30)
+{
+	static const char *const feeds[] = {
+		"<?xml version='1.0'?>\n<!DOCTYPE rss [\n<!ENTITY x SYSTEM 'file:///etc/passwd'>\n]>\n"
+		"<rss version='2.0'><channel><item><title>T &x;</title><link>https://example.org/1?&x;</link>"
+		"</item></channel></rss>\n",
+		"<?xml version='1.0'?>\n<!DOCTYPE feed [\n<!ENTITY % p SYSTEM 'file:///etc/passwd'>\n%p;\n]>\n"
+		"<feed xmlns='http://www.w3.org/2005/Atom'><entry><title>A</title>"
+		"<link href='https://example.org/a'/></entry></feed>\n",
+		"<?xml version='1.0'?>\n<!DOCTYPE urlset [\n<!ENTITY x SYSTEM 'file:///etc/passwd'>\n]>\n"
+		"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'><url><loc>https://example.org/&x;</loc>"
+		"</url></urlset>\n",
+	};
+	size_t i;
+	for (i = 0; i < sizeof(feeds) / sizeof(feeds[0]); i++)
+		assert_refused_feed(feeds[i], strlen(feeds[i]), feeds[i]);
+}
+
+Test(extract_hostile, feeds_without_entity_declarations_still_read, .timeout = 30)
+{
+	/* An RSS 0.91 DOCTYPE (never loaded), character references and the
+	 * predefined entities are fine. */
+	const char *rss = "<?xml version='1.0'?>\n<!DOCTYPE rss PUBLIC '-//Netscape Communications//DTD RSS 0.91//EN' "
+		"'http://my.netscape.com/publish/formats/rss-0.91.dtd'>\n<rss version='0.91'><channel>"
+		"<item><title>R&#248;d &amp; gr&#xF8;n</title><link>https://example.org/1?a=1&amp;b=2</link></item>"
+		"</channel></rss>";
+	feed_items it = { 0, 0 };
+	cr_assert_eq(stance_feed_parse(rss, strlen(rss), FEED, count_item, &it), 0, "%s", stance_error_last());
+	cr_assert_eq(it.items, 1);
 }
 
 /* ------------------------------------------------------------------ */
