@@ -1165,6 +1165,13 @@ typedef struct {
 	int table;       /* for a <table>: 1 a data table, -1 not, 0 not known yet */
 } score_slot;
 
+/* A node the finder moved, and where it was before: the finder takes boxes
+ * out of the page and moves the content into a new element, and undoes it
+ * all (undo_moves) for its next pass, so that a page is parsed once. */
+typedef struct {
+	xmlNode *node, *parent, *next;
+} moved;
+
 typedef struct {
 	const patterns *pat;
 	int flags;
@@ -1173,6 +1180,9 @@ typedef struct {
 	const char *title;  /* the article's title, to drop a heading that repeats it */
 	char *byline;       /* found in the markup */
 	int removed_title;
+	moved *moves;
+	size_t nmoves, capmoves;
+	int oom;            /* a move could not be recorded (and was not made) */
 } finder;
 
 /* The score of `n`, or NULL when it has none; borrowed from the finder
@@ -1207,6 +1217,71 @@ static void remove_node(xmlNode *n)
 {
 	xmlUnlinkNode(n);
 	xmlFreeNode(n);
+}
+
+/* Records where `n` is, before a move; 0 when out of memory. */
+static int record_move(finder *f, xmlNode *n)
+{
+	if (f->nmoves == f->capmoves) {
+		size_t nc = f->capmoves ? f->capmoves * 2 : 256;
+		moved *nm = realloc(f->moves, nc * sizeof(*nm));
+		if (!nm) {
+			f->oom = 1;
+			return 0;
+		}
+		f->moves = nm;
+		f->capmoves = nc;
+	}
+	f->moves[f->nmoves].node = n;
+	f->moves[f->nmoves].parent = n->parent;
+	f->moves[f->nmoves].next = n->next;
+	f->nmoves++;
+	return 1;
+}
+
+/* Links the unlinked `n` into `parent` before `next` (NULL: last). Unlike
+ * xmlAddChild and xmlAddPrevSibling it merges no text nodes, which could
+ * not be undone. */
+static void link_before(xmlNode *parent, xmlNode *next, xmlNode *n)
+{
+	n->parent = parent;
+	n->next = next;
+	n->prev = next ? next->prev : parent->last;
+	if (n->prev)
+		n->prev->next = n;
+	else
+		parent->children = n;
+	if (next)
+		next->prev = n;
+	else
+		parent->last = n;
+}
+
+/* Takes `n` out of the tree for the rest of the pass. */
+static void take_out(finder *f, xmlNode *n)
+{
+	if (record_move(f, n))
+		xmlUnlinkNode(n);
+}
+
+/* Moves `n` to `parent`, before `next` (NULL: last). */
+static void move_to(finder *f, xmlNode *parent, xmlNode *next, xmlNode *n)
+{
+	if (!record_move(f, n))
+		return;
+	xmlUnlinkNode(n);
+	link_before(parent, next, n);
+}
+
+/* Puts every node the pass moved back where it was, latest first. */
+static void undo_moves(finder *f)
+{
+	while (f->nmoves) {
+		moved *m = &f->moves[--f->nmoves];
+		xmlUnlinkNode(m->node);
+		if (m->parent)
+			link_before(m->parent, m->next, m->node);
+	}
 }
 
 static int class_weight(finder *f, xmlNode *n)
@@ -1476,11 +1551,11 @@ static xmlNode *next_element(xmlNode *n, int skip_children)
 	return NULL;
 }
 
-/* Frees `n` with its subtree and returns the element after it (borrowed). */
-static xmlNode *remove_and_next(xmlNode *n)
+/* Takes `n` out and returns the element after it (borrowed). */
+static xmlNode *remove_and_next(finder *f, xmlNode *n)
 {
 	xmlNode *next = next_element(n, 1);
-	remove_node(n);
+	take_out(f, n);
 	return next;
 }
 
@@ -1677,8 +1752,7 @@ static void clean_conditionally(finder *f, xmlNode *root, const char *tag)
 		}
 		weight = class_weight(f, node);
 		if (weight < 0) {
-			xmlUnlinkNode(node);
-			xmlFreeNode(node);
+			take_out(f, node);
 			continue;
 		}
 		ld = link_density_ex(node, &len, &commas);
@@ -1719,23 +1793,19 @@ static void clean_conditionally(finder *f, xmlNode *root, const char *tag)
 					remove = 0;
 			}
 		}
-		if (remove) {
-			xmlUnlinkNode(node);
-			xmlFreeNode(node);
-		}
+		if (remove)
+			take_out(f, node);
 	}
 	free(l);
 }
 
-static void clean_tag(xmlNode *root, const char *tag)
+static void clean_tag(finder *f, xmlNode *root, const char *tag)
 {
 	xmlNode **l = NULL;
 	size_t n = 0, cap = 0, i;
 	find_all(root->children, tag, &l, &n, &cap);
 	for (i = n; i-- > 0;)
-		xmlUnlinkNode(l[i]);
-	for (i = 0; i < n; i++)
-		xmlFreeNode(l[i]);
+		take_out(f, l[i]);
 	free(l);
 }
 
@@ -1745,14 +1815,13 @@ static void prep_article(finder *f, xmlNode *article)
 	size_t n = 0, cap = 0, i;
 	clean_conditionally(f, article, "form");
 	clean_conditionally(f, article, "fieldset");
-	clean_tag(article, "footer");
-	clean_tag(article, "aside");
+	clean_tag(f, article, "footer");
+	clean_tag(f, article, "aside");
 	/* Headings with a negative class weight (e.g. "related"). */
 	find_all(article->children, NULL, &l, &n, &cap);
 	for (i = n; i-- > 0;) {
 		if ((name_is(l[i], "h1") || name_is(l[i], "h2")) && class_weight(f, l[i]) < 0) {
-			xmlUnlinkNode(l[i]);
-			xmlFreeNode(l[i]);
+			take_out(f, l[i]);
 			l[i] = NULL;
 		}
 	}
@@ -1765,10 +1834,8 @@ static void prep_article(finder *f, xmlNode *article)
 	n = cap = 0;
 	find_all(article->children, "p", &l, &n, &cap);
 	for (i = n; i-- > 0;)
-		if (!count_tag(l[i], "img") && !text_len(l[i], NULL)) {
-			xmlUnlinkNode(l[i]);
-			xmlFreeNode(l[i]);
-		}
+		if (!count_tag(l[i], "img") && !text_len(l[i], NULL))
+			take_out(f, l[i]);
 	free(l);
 }
 
@@ -1887,7 +1954,7 @@ static xmlNode *grab_article(finder *f, xmlDoc *doc)
 		    element_without_content(node))
 			drop = 1;
 		if (drop) {
-			node = remove_and_next(node);
+			node = remove_and_next(f, node);
 			continue;
 		}
 		{
@@ -1899,9 +1966,8 @@ static xmlNode *grab_article(finder *f, xmlDoc *doc)
 				if (only && link_density(node) < 0.25) {
 					/* A div around one paragraph is that paragraph: its
 					 * score goes to the real container (Readability). */
-					xmlUnlinkNode(only);
-					xmlReplaceNode(node, only);
-					xmlFreeNode(node);
+					move_to(f, node->parent, node, only);
+					take_out(f, node);
 					list_push(&to_score, only);
 					node = next_element(only, 0);
 					continue;
@@ -2035,8 +2101,7 @@ static xmlNode *grab_article(finder *f, xmlDoc *doc)
 		xmlNode *c = body->children;
 		while (c) {
 			xmlNode *next = c->next;
-			xmlUnlinkNode(c);
-			xmlAddChild(article, c);
+			move_to(f, article, NULL, c);
 			c = next;
 		}
 	} else {
@@ -2071,10 +2136,8 @@ static xmlNode *grab_article(finder *f, xmlDoc *doc)
 					}
 				}
 			}
-			if (append) {
-				xmlUnlinkNode(s);
-				xmlAddChild(article, s);
-			}
+			if (append)
+				move_to(f, article, NULL, s);
 			s = next;
 		}
 	}
@@ -2721,6 +2784,247 @@ static void parser_key_make(void)
 	pthread_key_create(&parser_key, parser_free);
 }
 
+/* ------------------------------------------------------------------ */
+/* What a page may ask of the parser                                    */
+
+/*
+ * libxml2 (2.9) compares each attribute of an element with every one
+ * before it, so that one element of 40,000 attributes took minutes. Before
+ * it sees a page or a feed, the bytes are scanned and refused past these:
+ * EXTRACT_MAX_ATTRIBUTES on one element, EXTRACT_MAX_ATTRIBUTE_PAIRS such
+ * comparisons in all (n(n-1)/2 for an element of n; 20 million take the
+ * parser about 0.3 s), EXTRACT_MAX_ELEMENTS start tags.
+ */
+#define EXTRACT_MAX_ATTRIBUTES 1000
+#define EXTRACT_MAX_ATTRIBUTE_PAIRS 20000000
+#define EXTRACT_MAX_ELEMENTS 500000
+
+/* libxml2's HTML parser reads a name in pieces of at most 100 bytes
+ * (HTML_PARSER_BUFFER_SIZE), each after the first an attribute of its own:
+ * the rest of a long element name is an attribute, which may have a value.
+ * (Its XML parser reads a name whole; counting pieces there counts too
+ * many, which is safe.) */
+#define NAME_PIECE 100
+
+/* The states of libxml2's start-tag parser (htmlParseStartTag and
+ * htmlParseAttribute; its XML parser ends a tag no later): */
+enum {
+	TAG_NAME,         /* the element's name */
+	TAG_BETWEEN,      /* before an attribute, blanks skipped */
+	TAG_BOGUS,        /* not a name: skipped up to a blank, ">" or "/>" */
+	TAG_ATTR,         /* an attribute's name */
+	TAG_AFTER_ATTR,   /* blanks after it, before "=" or not */
+	TAG_BEFORE_VALUE, /* blanks after "=" */
+	TAG_DQ,           /* a value in double quotes */
+	TAG_SQ,           /* a value in single quotes */
+	TAG_UNQUOTED,     /* a value without quotes: up to a blank or ">" */
+	TAG_STATES,
+	TAG_END = TAG_STATES
+};
+
+static int tag_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Name characters: libxml2's ASCII ones, and for its XML parser every
+ * byte of a multibyte character too (its HTML parser takes those for no
+ * name, and skips them as a bogus attribute). */
+static int tag_name_start(unsigned char c, int xml)
+{
+	return (c < 0x80 && (isalpha(c) || c == '_' || c == ':' || c == '.')) || (xml && c >= 0x80);
+}
+
+static int tag_name_char(unsigned char c, int xml)
+{
+	return tag_name_start(c, xml) || (c < 0x80 && (isdigit(c) || c == '-'));
+}
+
+/* One byte `c` (then `next`) of a start tag in `state`: the state after it,
+ * counting attributes in `*count` (`*run`: bytes of the current name). */
+static int tag_step(int state, unsigned char c, unsigned char next, int xml, size_t *count, size_t *run)
+{
+	for (;;) {
+		switch (state) {
+		case TAG_NAME:
+		case TAG_ATTR:
+			if (!tag_name_char(c, xml)) {
+				state = state == TAG_NAME ? TAG_BETWEEN : TAG_AFTER_ATTR;
+				continue;
+			}
+			if (++*run > NAME_PIECE) {
+				(*count)++;
+				*run = 1;
+				return TAG_ATTR;
+			}
+			return state;
+		case TAG_BETWEEN:
+		case TAG_BOGUS:
+			if (c == '>' || (c == '/' && next == '>'))
+				return TAG_END;
+			if (tag_blank(c))
+				return TAG_BETWEEN;
+			if (state == TAG_BETWEEN && tag_name_start(c, xml)) {
+				(*count)++;
+				*run = 1;
+				return TAG_ATTR;
+			}
+			return TAG_BOGUS;
+		case TAG_AFTER_ATTR:
+			if (tag_blank(c))
+				return TAG_AFTER_ATTR;
+			if (c == '=')
+				return TAG_BEFORE_VALUE;
+			state = TAG_BETWEEN;
+			continue;
+		case TAG_BEFORE_VALUE:
+			if (tag_blank(c))
+				return TAG_BEFORE_VALUE;
+			if (c == '"')
+				return TAG_DQ;
+			if (c == '\'')
+				return TAG_SQ;
+			state = TAG_UNQUOTED;
+			continue;
+		case TAG_UNQUOTED:
+			if (tag_blank(c) || c == '>') {
+				state = TAG_BETWEEN;
+				continue;
+			}
+			return TAG_UNQUOTED;
+		case TAG_DQ:
+			return c == '"' ? TAG_BETWEEN : TAG_DQ;
+		case TAG_SQ:
+			return c == '\'' ? TAG_BETWEEN : TAG_SQ;
+		default:
+			return TAG_END;
+		}
+	}
+}
+
+/* A start tag ended with `count` attributes. */
+static void tag_done(stance_tag_counts *t, size_t count)
+{
+	if (count > t->max_attributes)
+		t->max_attributes = count;
+	t->attribute_pairs += count * (count - 1) / 2;
+}
+
+/*
+ * Counts what libxml2 could make of the bytes, without knowing where its
+ * tags are: a start tag is followed from every "<" before a name, whether
+ * libxml2 would read one there (in a comment or a script it would not), in
+ * one pass that keeps, for each state of the tag parser, the tag that has
+ * the most attributes so far (tags in the same state read the rest alike).
+ * So every element libxml2 makes has at most `max_attributes`, and there
+ * are at most `elements`. `xml`: for its XML parser, else its HTML one.
+ */
+void stance_tag_count(stance_tag_counts *out, const char *data, size_t len, int xml)
+{
+	unsigned alive = 0; /* a bit for each state some tag is in */
+	size_t count[TAG_STATES], run[TAG_STATES], i;
+	const unsigned char *s = (const unsigned char *)data;
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < len; i++) {
+		unsigned nalive = 0, bits;
+		size_t ncount[TAG_STATES], nrun[TAG_STATES];
+		unsigned char c = s[i], next;
+		if (!alive) {
+			/* Outside every tag: on to the next "<". */
+			const unsigned char *lt = memchr(s + i, '<', len - i);
+			if (!lt)
+				break;
+			i = (size_t)(lt - s);
+			c = '<';
+		} else if (c != '<' && !(alive & (alive - 1))) {
+			/* One tag, in a value, a name or blanks: bytes that change
+			 * nothing but the length of a name go by. */
+			int k = __builtin_ctz(alive);
+			if (k == TAG_DQ || k == TAG_SQ) {
+				unsigned char q = k == TAG_DQ ? '"' : '\'';
+				while (i < len && s[i] != q && s[i] != '<')
+					i++;
+			} else if (k == TAG_BOGUS || k == TAG_UNQUOTED) {
+				while (i < len && s[i] != '<' && s[i] != '>' && !tag_blank(s[i]) &&
+				       !(k == TAG_BOGUS && s[i] == '/'))
+					i++;
+			} else if (k == TAG_NAME || k == TAG_ATTR) {
+				while (i < len && run[k] < NAME_PIECE && tag_name_char(s[i], xml)) {
+					run[k]++;
+					i++;
+				}
+			} else {
+				while (i < len && tag_blank(s[i]))
+					i++;
+			}
+			if (i >= len)
+				break;
+			c = s[i];
+		}
+		next = i + 1 < len ? s[i + 1] : 0;
+		for (bits = alive; bits; bits &= bits - 1) {
+			int k = __builtin_ctz(bits), to;
+			size_t cn = count[k], rn = run[k];
+			to = tag_step(k, c, next, xml, &cn, &rn);
+			if (to == TAG_END) {
+				tag_done(out, cn);
+				continue;
+			}
+			if (!(nalive & (1u << to))) {
+				ncount[to] = cn;
+				nrun[to] = rn;
+			} else {
+				if (cn > ncount[to])
+					ncount[to] = cn;
+				if (rn > nrun[to])
+					nrun[to] = rn;
+			}
+			nalive |= 1u << to;
+		}
+		if (c == '<' && tag_name_start(next, xml)) {
+			out->elements++;
+			if (!(nalive & (1u << TAG_NAME)))
+				ncount[TAG_NAME] = nrun[TAG_NAME] = 0;
+			nalive |= 1u << TAG_NAME;
+		}
+		for (bits = nalive; bits; bits &= bits - 1) {
+			int k = __builtin_ctz(bits);
+			count[k] = ncount[k];
+			run[k] = nrun[k];
+		}
+		alive = nalive;
+	}
+	for (; alive; alive &= alive - 1)
+		tag_done(out, count[__builtin_ctz(alive)]);
+}
+
+/* Refuses bytes past the bounds, the message naming `url` (may be NULL)
+ * and the `kind` ("page", "feed": read by the XML parser). */
+static int check_tags(const char *data, size_t len, const char *url, const char *kind)
+{
+	stance_tag_counts t;
+	const char *u = url ? url : "", *sep = url ? ": " : "";
+	stance_tag_count(&t, data, len, !strcmp(kind, "feed"));
+	if (t.max_attributes > EXTRACT_MAX_ATTRIBUTES)
+		return stance_error_set(STANCE_EPARSE, "%s%san element of the %s has %zu attributes, more than the "
+			"%d stance reads", u, sep, kind, t.max_attributes, EXTRACT_MAX_ATTRIBUTES);
+	if (t.attribute_pairs > EXTRACT_MAX_ATTRIBUTE_PAIRS)
+		return stance_error_set(STANCE_EPARSE, "%s%sthe %s has too many attributes on its elements "
+			"(%zu pairs of attributes of one element to compare, more than the %d stance reads)", u, sep,
+			kind, t.attribute_pairs, EXTRACT_MAX_ATTRIBUTE_PAIRS);
+	if (t.elements > EXTRACT_MAX_ELEMENTS)
+		return stance_error_set(STANCE_EPARSE, "%s%sthe %s has %zu elements, more than the %d stance reads",
+			u, sep, kind, t.elements, EXTRACT_MAX_ELEMENTS);
+	return 0;
+}
+
+static _Thread_local unsigned long parse_count;
+
+unsigned long stance_extract_parse_count(void)
+{
+	return parse_count;
+}
+
 /* The parsed page; the caller frees it with xmlFreeDoc. */
 static xmlDoc *parse_html(const char *utf8, size_t len, const char *url)
 {
@@ -2733,6 +3037,7 @@ static xmlDoc *parse_html(const char *utf8, size_t len, const char *url)
 			return NULL;
 		pthread_setspecific(parser_key, ctxt);
 	}
+	parse_count++;
 	return htmlCtxtReadMemory(ctxt, utf8, (int)len, url, "UTF-8",
 		HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT);
 }
@@ -2900,7 +3205,7 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 	stance_buf utf8 = STANCE_BUF_INIT, md = STANCE_BUF_INIT, best = STANCE_BUF_INIT;
 	metadata meta;
 	const patterns *pat = NULL;
-	xmlDoc *doc = NULL;
+	xmlDoc *page = NULL;
 	xmlNode *content = NULL;
 	stance_document *d = NULL;
 	char *byline = NULL, *base_url = NULL;
@@ -2924,60 +3229,70 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 	}
 	if ((error = patterns_get(&pat)) < 0)
 		goto done;
+	if (utf8.size > INT_MAX) {
+		error = stance_error_set(STANCE_EPARSE, "%s%sthe page is too large to read", o->url ? o->url : "", o->url ? ": " : "");
+		goto done;
+	}
+	if ((error = check_tags(utf8.ptr, utf8.size, o->url, "page")) < 0)
+		goto done;
+
+	/* The page is parsed once: its metadata read, the remove rules and the
+	 * chrome applied, then each pass of the finder works on it and undoes
+	 * its changes after. */
+	if (!(page = parse_html(utf8.ptr, utf8.size, o->url))) {
+		error = stance_error_set(STANCE_EPARSE, "%s%scannot parse the page as HTML", o->url ? o->url : "", o->url ? ": " : "");
+		goto done;
+	}
+	{
+		xmlNode *base_el = find_first(xmlDocGetRootElement(page), "base");
+		const char *href = base_el ? attr(base_el, "href") : NULL;
+		read_metadata(&meta, page);
+		/* <base href> decides where relative links point. */
+		if (href && *href) {
+			xmlChar *abs = o->url ? xmlBuildURI((const xmlChar *)href, (const xmlChar *)o->url)
+				: xmlStrdup((const xmlChar *)href);
+			if (abs) {
+				base_url = stance_strdup((const char *)abs);
+				xmlFree(abs);
+			}
+		}
+	}
+	if ((error = apply_remove(page, o)) < 0)
+		goto done;
+	strip_chrome(xmlDocGetRootElement(page));
 
 	for (attempt = 0; attempt < (int)STANCE_ARRAY_SIZE(attempts); attempt++) {
 		finder f;
-		size_t n, cl;
+		size_t n, cl = 0;
 		memset(&f, 0, sizeof(f));
 		f.pat = pat;
 		f.flags = attempts[attempt];
-		if (!(doc = parse_html(utf8.ptr, utf8.size, o->url))) {
-			error = stance_error_set(STANCE_EPARSE, "%s%scannot parse the page as HTML", o->url ? o->url : "", o->url ? ": " : "");
-			goto done;
-		}
-		if (attempt == 0) {
-			xmlNode *base_el = find_first(xmlDocGetRootElement(doc), "base");
-			const char *href = base_el ? attr(base_el, "href") : NULL;
-			read_metadata(&meta, doc);
-			/* <base href> decides where relative links point. */
-			if (href && *href) {
-				xmlChar *abs = o->url ? xmlBuildURI((const xmlChar *)href, (const xmlChar *)o->url)
-					: xmlStrdup((const xmlChar *)href);
-				if (abs) {
-					base_url = stance_strdup((const char *)abs);
-					xmlFree(abs);
-				}
-			}
-		}
 		f.title = meta.title;
-		if ((error = apply_remove(doc, o)) < 0)
-			goto done;
-		strip_chrome(xmlDocGetRootElement(doc));
 		if (o->select_count) {
-			if ((error = apply_select(&content, doc, o)) < 0)
+			/* One pass, which moves the nodes matched: the page is done. */
+			if ((error = apply_select(&content, page, o)) < 0)
 				goto done;
-		} else {
-			content = grab_article(&f, doc);
-			clear_private(xmlDocGetRootElement(doc));
-		}
+		} else
+			content = grab_article(&f, page);
+		stance_buf_clear(&md);
+		/* Links alone (a menu, a list of other pages) are no content. */
+		if (content && !f.oom && link_density_ex(content, &cl, NULL) < 0.999 && cl)
+			error = content_markdown(&md, content, base_url ? base_url : o->url, utf8.size, o->url);
+		undo_moves(&f);
+		clear_private(xmlDocGetRootElement(page));
+		if (content)
+			xmlFreeNode(content);
+		content = NULL;
+		free(f.slots);
+		free(f.moves);
 		if (f.byline && !byline)
 			byline = f.byline;
 		else
 			free(f.byline);
-		free(f.slots);
-		stance_buf_clear(&md);
-		/* Links alone (a menu, a list of other pages) are no content. */
-		if (content && (cl = 0, link_density_ex(content, &cl, NULL) >= 0.999 || !cl)) {
-			xmlFreeNode(content);
-			content = NULL;
-		}
-		if (content && (error = content_markdown(&md, content, base_url ? base_url : o->url, utf8.size, o->url)) < 0)
+		if (!error && f.oom)
+			error = stance_error_oom();
+		if (error < 0)
 			goto done;
-		if (content)
-			xmlFreeNode(content);
-		content = NULL;
-		xmlFreeDoc(doc);
-		doc = NULL;
 		n = utf8_len(stance_buf_cstr(&md), md.size);
 		tries[attempt] = md;
 		lens[attempt] = n;
@@ -3071,8 +3386,8 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 done:
 	if (content)
 		xmlFreeNode(content);
-	if (doc)
-		xmlFreeDoc(doc);
+	if (page)
+		xmlFreeDoc(page);
 	stance_document_free(d);
 	free(byline);
 	free(base_url);
@@ -3156,6 +3471,8 @@ int stance_feed_parse(const char *data, size_t len, const char *feed_url,
 	initGenericErrorDefaultFunc(&handler);
 	if (len > INT_MAX)
 		return stance_error_set(STANCE_EPARSE, "%s: the feed is too large to read", feed_url ? feed_url : "feed");
+	if ((rc = check_tags(data, len, feed_url ? feed_url : "feed", "feed")) < 0)
+		return rc;
 	if (!(ctxt = xmlNewParserCtxt()))
 		return stance_error_oom();
 	/* XML_PARSE_NOENT, XML_PARSE_DTDLOAD and XML_PARSE_HUGE stay off:

@@ -342,6 +342,223 @@ Test(extract_hostile, feeds_without_entity_declarations_still_read, .timeout = 3
 	cr_assert_eq(it.items, 1);
 }
 
+Test(extract_hostile, feed_element_with_40000_attributes, .timeout = 30)
+{
+	stance_buf f = STANCE_BUF_INIT;
+	feed_items it = { 0, 0 };
+	double t0 = now();
+	int i, rc;
+	stance_buf_puts(&f, "<?xml version='1.0'?><rss version='2.0'><channel><item");
+	for (i = 0; i < 40000; i++)
+		stance_buf_printf(&f, " a%d='v'", i);
+	stance_buf_puts(&f, "><title>T</title><link>https://example.org/1</link></item></channel></rss>");
+	rc = stance_feed_parse(f.ptr, f.size, FEED, count_item, &it);
+	cr_assert(rc == 0 || (rc == STANCE_EPARSE && strstr(stance_error_last(), FEED)), "%d %s", rc,
+		stance_error_last());
+	cr_assert_lt(now() - t0, 0.5, "%.1f s", now() - t0);
+	stance_buf_dispose(&f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Attributes and elements                                              */
+
+/* A page whose first <div> has `n` attributes. */
+static void attribute_page(stance_buf *b, int n)
+{
+	int i;
+	stance_buf_clear(b);
+	stance_buf_puts(b, "<html><body><div");
+	for (i = 0; i < n; i++)
+		stance_buf_printf(b, " a%d=\"v\"", i);
+	stance_buf_puts(b, ">" PARA "</div></body></html>");
+}
+
+Test(extract_hostile, element_with_40000_attributes, .timeout = 60)
+{
+	stance_buf page = STANCE_BUF_INIT;
+	stance_document *doc;
+	double t0;
+	int error;
+	attribute_page(&page, 40000);
+	t0 = now();
+	error = extract_n(&doc, page.ptr, page.size, NULL);
+	cr_assert_lt(now() - t0, 0.5, "%.1f s", now() - t0);
+	cr_assert_eq(error, STANCE_EPARSE, "%d %s", error, stance_error_last());
+	cr_assert(strstr(stance_error_last(), URL), "%s", stance_error_last());
+	cr_assert(strstr(stance_error_last(), "attributes"), "%s", stance_error_last());
+	cr_assert_null(doc);
+	/* The same, later in the page, after a quoted '>' and inside what
+	 * could be taken for a comment or a script. */
+	{
+		static const char *const before[] = { "<p title='>'>x</p>", "<!-- <b x=\" -->",
+			"<script>a<b x=\"</script>", "<style>p{}</style>", "<div a='1'b='2'>" };
+		size_t k;
+		for (k = 0; k < sizeof(before) / sizeof(before[0]); k++) {
+			stance_buf p2 = STANCE_BUF_INIT;
+			stance_buf_printf(&p2, "<html><body>%s", before[k]);
+			stance_buf_puts(&p2, page.ptr + strlen("<html><body>"));
+			t0 = now();
+			error = extract_n(&doc, p2.ptr, p2.size, NULL);
+			cr_assert_lt(now() - t0, 0.5, "after %s: %.1f s", before[k], now() - t0);
+			cr_assert_eq(error, STANCE_EPARSE, "after %s: %d %s", before[k], error, stance_error_last());
+			stance_buf_dispose(&p2);
+		}
+	}
+	stance_buf_dispose(&page);
+}
+
+/* The most attributes on one element of the tree, and its elements. */
+static void tree_attributes(const xmlNode *n, size_t *max)
+{
+	for (; n; n = n->next) {
+		if (n->type == XML_ELEMENT_NODE) {
+			const xmlAttr *a;
+			size_t k = 0;
+			for (a = n->properties; a; a = a->next)
+				k++;
+			if (k > *max)
+				*max = k;
+		}
+		if (n->children)
+			tree_attributes(n->children, max);
+	}
+}
+
+static void silent(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+Test(extract_hostile, tag_count_is_never_below_the_parsers, .timeout = 120)
+{
+	/* Random tag soup, in pieces that libxml2's parsers treat each their
+	 * own way: the count made before parsing must be at least what the
+	 * HTML parser (as extraction runs it) and the XML parser (as feeds are
+	 * read) put on an element. */
+	static const char *const pieces[] = { "<", "<a", "<div", "<p", "<b", "<html ", "<body ", "</", "</p>",
+		"<script>", "</script>", "<style>", "</style>", "<textarea>", "</textarea>", "<title>", "<!--",
+		"-->", "--!>", "<!", "<?", "?>", "<![CDATA[", "]]>", ">", "/>", "/", "=", "\"", "'", " ", "  ",
+		"\t", "\n", "\r", "\f", "\v", "x", "-", ".", ":", "_", "\xc3\xa9", "&amp;", "&", "&#", "&#x41;",
+		";", "\x01", "\x7f", "9", "LONG",
+		" NAME", " NAME", " NAME", " NAME", " NAME", " NAME", " NAME", " NAME", " NAME=", " NAME='v'",
+		" NAME=\"v\"", "NAME", "NAME=", " NAME = '", " NAME=\"", "\xc3\xa9='", "<A ", "<IMG", "</a b='>'>",
+		"&quot;", "&#34;", "&apos;", "=>", "'>", "\">", "<!DOCTYPE html>", "<!-->", "<?xml version='1.0'?>" };
+	xmlGenericErrorFunc handler = silent;
+	unsigned long seed = 12345;
+	int round;
+	initGenericErrorDefaultFunc(&handler);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	for (round = 0; round < 8000; round++) {
+		stance_buf soup = STANCE_BUF_INIT;
+		stance_tag_counts t, tx;
+		int k, names = 0;
+		for (k = 0; k < 80; k++) {
+			const char *p;
+			seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+			p = pieces[(seed >> 33) % (sizeof(pieces) / sizeof(pieces[0]))];
+			if (!strncmp(p, "NAME", 4))
+				stance_buf_printf(&soup, "n%d%s", names++, p + 4);
+			else if (!strncmp(p, " NAME", 5))
+				stance_buf_printf(&soup, " n%d%s", names++, p + 5);
+			else if (!strcmp(p, "LONG")) {
+				int j;
+				for (j = 0; j < 130; j++)
+					stance_buf_putc(&soup, (char)('a' + (j + names) % 26));
+				names++;
+			} else
+				stance_buf_puts(&soup, p);
+		}
+		stance_tag_count(&t, soup.ptr, soup.size, 0);
+		stance_tag_count(&tx, soup.ptr, soup.size, 1);
+		{
+			size_t max = 0;
+			xmlDoc *d = htmlReadMemory(soup.ptr, (int)soup.size, NULL, "UTF-8", HTML_PARSE_RECOVER |
+				HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT);
+			if (d)
+				tree_attributes(d->children, &max);
+			xmlFreeDoc(d);
+			cr_assert_leq(max, t.max_attributes, "HTML: %zu attributes, counted %zu, in\n%s", max,
+				t.max_attributes, soup.ptr);
+		}
+		{
+			size_t max = 0;
+			xmlDoc *d = xmlReadMemory(soup.ptr, (int)soup.size, NULL, NULL, XML_PARSE_NONET |
+				XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_RECOVER | XML_PARSE_NOCDATA);
+			if (d)
+				tree_attributes(d->children, &max);
+			xmlFreeDoc(d);
+			cr_assert_leq(max, tx.max_attributes, "XML: %zu attributes, counted %zu, in\n%s", max,
+				tx.max_attributes, soup.ptr);
+		}
+		stance_buf_dispose(&soup);
+	}
+}
+
+Test(extract_hostile, elements_with_some_attributes_are_read, .timeout = 60)
+{
+	stance_buf page = STANCE_BUF_INIT;
+	stance_document *doc;
+	attribute_page(&page, 200);
+	cr_assert_eq(extract_n(&doc, page.ptr, page.size, NULL), 0, "%s", stance_error_last());
+	cr_assert(strstr(stance_document_body(doc), "Kommunen skal bygge"));
+	stance_document_free(doc);
+	stance_buf_dispose(&page);
+}
+
+Test(extract_hostile, too_many_elements, .timeout = 60)
+{
+	stance_buf page = STANCE_BUF_INIT;
+	stance_document *doc;
+	double t0;
+	int i, error;
+	stance_buf_puts(&page, "<html><body>" PARA);
+	for (i = 0; i < 500001; i++)
+		stance_buf_puts(&page, "<b>");
+	stance_buf_puts(&page, "</body></html>");
+	t0 = now();
+	error = extract_n(&doc, page.ptr, page.size, NULL);
+	cr_assert_lt(now() - t0, 1.0, "%.1f s", now() - t0);
+	cr_assert_eq(error, STANCE_EPARSE, "%d %s", error, stance_error_last());
+	cr_assert(strstr(stance_error_last(), URL), "%s", stance_error_last());
+	cr_assert(strstr(stance_error_last(), "elements"), "%s", stance_error_last());
+	stance_buf_dispose(&page);
+}
+
+Test(extract_hostile, a_page_is_parsed_once, .timeout = 60)
+{
+	/* A short page: the finder tries all its passes on it. */
+	const char *page = "<html><head><title>Kort</title></head><body><div class='menu'><a href='/'>Hjem</a></div>"
+		"<p>Et kort afsnit, med lidt tekst.</p></body></html>";
+	stance_document *doc;
+	unsigned long before = stance_extract_parse_count();
+	cr_assert_eq(extract_n(&doc, page, strlen(page), NULL), 0, "%s", stance_error_last());
+	cr_assert_eq(stance_extract_parse_count() - before, 1, "parsed %lu times",
+		stance_extract_parse_count() - before);
+	stance_document_free(doc);
+}
+
+Test(extract_hostile, huge_flat_page_within_limits, .timeout = 120)
+{
+	stance_buf page = STANCE_BUF_INIT;
+	stance_document *doc;
+	double t0;
+	int i;
+	stance_buf_puts(&page, "<html><head><title>Stor side</title></head><body><article>");
+	for (i = 0; i < 12000; i++)
+		stance_buf_printf(&page, "<p class='p%d'>%d. %s</p>", i % 7, i, PARA + 3);
+	stance_buf_puts(&page, "</article></body></html>");
+	cr_assert_gt(page.size, 5u << 20);
+	t0 = now();
+	cr_assert_eq(extract_n(&doc, page.ptr, page.size, NULL), 0, "%s", stance_error_last());
+	cr_assert_lt(now() - t0, 60.0, "%.1f s", now() - t0);
+	cr_assert(strstr(stance_document_body(doc), "11999\\. Kommunen"), "the last paragraph is missing");
+	assert_sound(doc, "huge page");
+	cr_assert_lt(peak_mib(), 1024, "%.0f MiB", peak_mib());
+	stance_document_free(doc);
+	stance_buf_dispose(&page);
+}
+
 /* ------------------------------------------------------------------ */
 /* Charsets, NUL bytes, entities in pages                                */
 
