@@ -42,7 +42,9 @@ typedef struct {
  * `out`; the caller frees it with stance_document_free(). Fields set when the
  * page has them: title, authors, published, language, source (opts->url
  * without credentials). STANCE_ENOTFOUND, naming the URL, when no content is
- * found; STANCE_EINVALID for an XPath rule that does not compile.
+ * found; STANCE_EINVALID for an XPath rule that does not compile;
+ * STANCE_EPARSE, naming the URL, for a page past the bounds of
+ * docs/commands/extract.md (attributes, tags, Markdown growth).
  */
 int stance_extract_html(stance_document **out, const char *data, size_t len,
 	const stance_extract_options *opts);
@@ -51,8 +53,10 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
  * Converts an HTML page to UTF-8, appending to `out`. The charset comes from
  * the BOM, then the Content-Type header `content_type` (may be NULL), then a
  * meta tag, then is UTF-8 when the bytes are valid UTF-8 and Windows-1252
- * (the superset of ISO-8859-1 browsers use) otherwise. The name of the
- * charset used is written to `charset` (may be NULL) of `charset_size` bytes.
+ * (the superset of ISO-8859-1 browsers use) otherwise. The result is valid
+ * UTF-8 without NUL bytes (a broken character or a NUL becomes U+FFFD). The
+ * name of the charset used is written to `charset` (may be NULL) of
+ * `charset_size` bytes.
  */
 int stance_html_to_utf8(stance_buf *out, const char *data, size_t len,
 	const char *content_type, char *charset, size_t charset_size);
@@ -62,7 +66,8 @@ int stance_html_to_utf8(stance_buf *out, const char *data, size_t len,
  * sitemap (urlset). `url` is the item's absolute address, `title` its title
  * or NULL (both borrowed for the call). A non-zero return from `cb` stops
  * the walk and is returned. STANCE_EPARSE, naming `feed_url`, when the bytes
- * are not one of those formats.
+ * are not one of those formats, when the feed declares entities of its own
+ * (<!ENTITY …>), or is past the bounds on attributes and tags.
  */
 int stance_feed_parse(const char *data, size_t len, const char *feed_url,
 	int (*cb)(const char *url, const char *title, void *payload), void *payload);

@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <regex.h>
@@ -29,6 +30,7 @@
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
+#include <utf8proc.h>
 
 /* ------------------------------------------------------------------ */
 /* Small string helpers                                                 */
@@ -235,11 +237,15 @@ static void charset_normalise(char *cs, size_t size)
 		snprintf(cs, size, "UTF-8");
 }
 
+/* Whether the bytes are UTF-8 as RFC 3629 has it (utf8proc's decoder: no
+ * overlong forms, surrogates or code points past U+10FFFF, which libxml2
+ * would otherwise drop with the text after them). */
 static int valid_utf8(const unsigned char *s, size_t len)
 {
 	size_t i = 0;
 	while (i < len) {
-		unsigned char c;
+		utf8proc_int32_t c;
+		utf8proc_ssize_t n;
 		/* Runs of ASCII, eight bytes at a time. */
 		while (i + 8 <= len) {
 			uint64_t w;
@@ -250,15 +256,14 @@ static int valid_utf8(const unsigned char *s, size_t len)
 		}
 		if (i >= len)
 			break;
-		c = s[i];
-		size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-		size_t k;
-		if (!n || i + n > len)
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		n = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &c);
+		if (n <= 0)
 			return 0;
-		for (k = 1; k < n; k++)
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-		i += n;
+		i += (size_t)n;
 	}
 	return 1;
 }
@@ -280,29 +285,50 @@ static int has_multibyte(const unsigned char *s, size_t len)
 	return 0;
 }
 
+/* Appends `len` bytes of UTF-8 with each NUL byte made U+FFFD, as an HTML
+ * parser reads it: libxml2 takes a NUL for the end of the page, or of the
+ * attribute it is in, and drops what follows. */
+static int put_without_nul(stance_buf *out, const char *data, size_t len)
+{
+	const char *nul;
+	int error = 0;
+	while (len && (nul = memchr(data, '\0', len))) {
+		size_t n = (size_t)(nul - data);
+		if ((error = stance_buf_put(out, data, n)) < 0 || (error = stance_buf_put(out, "\xef\xbf\xbd", 3)) < 0)
+			return error;
+		data += n + 1;
+		len -= n + 1;
+	}
+	return stance_buf_put(out, data, len);
+}
+
 int stance_html_to_utf8(stance_buf *out, const char *data, size_t len,
 	const char *content_type, char *charset, size_t charset_size)
 {
 	char cs[64] = "";
 	const unsigned char *u = (const unsigned char *)data;
-	int utf8_known = -1;
+	int utf8_known = -1, bom = 0;
 	iconv_t cd = (iconv_t)-1;
+	stance_buf converted = STANCE_BUF_INIT;
 	char *in, *o;
-	size_t inleft, oleft, start;
+	size_t inleft, oleft, unit = 1;
 	int error = 0;
 
 	if (len >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf) {
 		snprintf(cs, sizeof(cs), "UTF-8");
 		data += 3;
 		len -= 3;
+		bom = 1;
 	} else if (len >= 2 && u[0] == 0xff && u[1] == 0xfe) {
 		snprintf(cs, sizeof(cs), "UTF-16LE");
 		data += 2;
 		len -= 2;
+		bom = 1;
 	} else if (len >= 2 && u[0] == 0xfe && u[1] == 0xff) {
 		snprintf(cs, sizeof(cs), "UTF-16BE");
 		data += 2;
 		len -= 2;
+		bom = 1;
 	} else if (!(content_type && charset_param(cs, sizeof(cs), content_type, strlen(content_type)))) {
 		/* A meta tag in the first 4 KiB: <meta charset=…> or http-equiv. */
 		size_t scan = len < 4096 ? len : 4096, i;
@@ -314,14 +340,21 @@ int stance_html_to_utf8(stance_buf *out, const char *data, size_t len,
 				charset_param(cs, sizeof(cs), data + i, elen);
 			}
 		}
-		if (!cs[0])
-			snprintf(cs, sizeof(cs), "%s", is_utf8(&utf8_known, data, len) ? "UTF-8" : "WINDOWS-1252");
 	}
+	/* Markup in UTF-16 or UTF-32 has a NUL byte in every ASCII character;
+	 * bytes without one are not in those, whatever the label says (a meta
+	 * tag that could be read at all was not). */
+	if (!bom && (!strncasecmp(cs, "UTF-16", 6) || !strncasecmp(cs, "UTF-32", 6) ||
+	    !strncasecmp(cs, "UCS-2", 5) || !strncasecmp(cs, "UCS-4", 5)) &&
+	    !memchr(data, '\0', len < 4096 ? len : 4096))
+		cs[0] = '\0';
+	if (!cs[0])
+		snprintf(cs, sizeof(cs), "%s", is_utf8(&utf8_known, data, len) ? "UTF-8" : "WINDOWS-1252");
 	charset_normalise(cs, sizeof(cs));
 	/* Bytes that are valid UTF-8 with multibyte characters in them are
 	 * UTF-8 whatever a header or meta tag claims: no legacy text is valid
 	 * UTF-8 by accident, and mislabelled pages are common. */
-	if (strcasecmp(cs, "UTF-8") && strncasecmp(cs, "UTF-16", 6) &&
+	if (strcasecmp(cs, "UTF-8") && strncasecmp(cs, "UTF-16", 6) && strncasecmp(cs, "UTF-32", 6) &&
 	    has_multibyte((const unsigned char *)data, len) && is_utf8(&utf8_known, data, len))
 		snprintf(cs, sizeof(cs), "UTF-8");
 	/* A page that says UTF-8 but is not is read as Windows-1252. */
@@ -331,37 +364,41 @@ int stance_html_to_utf8(stance_buf *out, const char *data, size_t len,
 		snprintf(charset, charset_size, "%s", cs);
 
 	if (!strcasecmp(cs, "UTF-8"))
-		return stance_buf_put(out, data, len);
+		return put_without_nul(out, data, len);
 
 	if ((cd = iconv_open("UTF-8", cs)) == (iconv_t)-1) {
 		/* An unknown label: read it as Windows-1252, as browsers do. */
 		if ((cd = iconv_open("UTF-8", "WINDOWS-1252")) == (iconv_t)-1)
 			return stance_error_set(STANCE_ERROR, "cannot convert the charset '%s' to UTF-8", cs);
-	}
+	} else if (!strncasecmp(cs, "UTF-16", 6) || !strncasecmp(cs, "UCS-2", 5))
+		unit = 2; /* a broken character is skipped whole, not a byte of it */
+	else if (!strncasecmp(cs, "UTF-32", 6) || !strncasecmp(cs, "UCS-4", 5))
+		unit = 4;
 	in = (char *)data;
 	inleft = len;
-	start = out->size;
 	while (inleft > 0) {
 		size_t r;
-		if ((error = stance_buf_grow(out, inleft * 3 + 16)) < 0)
+		if ((error = stance_buf_grow(&converted, inleft * 3 + 16)) < 0)
 			goto done;
-		o = out->ptr + out->size;
-		oleft = out->asize - out->size - 1;
+		o = converted.ptr + converted.size;
+		oleft = converted.asize - converted.size - 1;
 		r = iconv(cd, &in, &inleft, &o, &oleft);
-		out->size = (size_t)(o - out->ptr);
+		converted.size = (size_t)(o - converted.ptr);
 		if (r == (size_t)-1) {
+			size_t skip = unit < inleft ? unit : inleft;
 			if (errno == E2BIG)
 				continue;
-			/* An unmappable or broken byte: U+FFFD and go on. */
-			stance_buf_put(out, "\xef\xbf\xbd", 3);
-			in++;
-			inleft--;
+			/* An unmappable or broken character: U+FFFD and go on. */
+			if ((error = stance_buf_put(&converted, "\xef\xbf\xbd", 3)) < 0)
+				goto done;
+			in += skip;
+			inleft -= skip;
 		}
 	}
-	out->ptr[out->size] = '\0';
-	(void)start;
+	error = put_without_nul(out, converted.ptr ? converted.ptr : "", converted.size);
 done:
 	iconv_close(cd);
+	stance_buf_dispose(&converted);
 	return error;
 }
 
@@ -949,10 +986,54 @@ static char *article_title(xmlNode *root)
 
 static double text_similarity(const char *a, const char *b);
 
+/* The longest language tag taken: RFC 5646 (4.4.1) asks that tags of 35
+ * characters be kept whole; a longer one is not a language worth reading. */
+#define LANGUAGE_TAG_MAX 35
+
+/*
+ * The primary language of a well-formed BCP 47 tag ("en-US", "da_DK" as
+ * og:locale writes it, "zh-Hant-TW": "en", "da", "zh"), lowercased into
+ * `out` (4 bytes); 0, leaving the language unset, for anything else: the
+ * tag (space around it aside) must be subtags of 1 to 8 ASCII letters and
+ * digits joined by "-" or "_", the first of 2 or 3 letters, at most
+ * LANGUAGE_TAG_MAX bytes in all. The tag is never cut.
+ */
+static int language_primary(char out[4], const char *tag)
+{
+	size_t n, i, sub = 0, first = 0;
+	while (is_space((unsigned char)*tag))
+		tag++;
+	n = strlen(tag);
+	while (n && is_space((unsigned char)tag[n - 1]))
+		n--;
+	if (!n || n > LANGUAGE_TAG_MAX)
+		return 0;
+	for (i = 0; i <= n; i++) {
+		unsigned char c = i < n ? (unsigned char)tag[i] : '-';
+		if (c == '-' || c == '_') {
+			if (sub == 0 || sub > 8)
+				return 0;
+			if (!first)
+				first = sub;
+			sub = 0;
+		} else if (c < 0x80 && isalnum(c)) {
+			if (!first && !isalpha(c))
+				return 0;
+			sub++;
+		} else
+			return 0;
+	}
+	if (first < 2 || first > 3)
+		return 0;
+	for (i = 0; i < first; i++)
+		out[i] = (char)tolower((unsigned char)tag[i]);
+	out[first] = '\0';
+	return 1;
+}
+
 static void read_metadata(metadata *m, xmlDoc *doc)
 {
 	xmlNode *root = xmlDocGetRootElement(doc);
-	const char *lang;
 	if (!root)
 		return;
 	collect_meta(m, root);
@@ -995,9 +1076,18 @@ static void read_metadata(metadata *m, xmlDoc *doc)
 			set_once(&m->published, attr(t, "datetime"));
 	}
 	set_once(&m->site_name, m->meta[M_SITE]);
-	if ((lang = attr(root, "lang")) || (lang = attr(root, "xml:lang")))
-		set_once(&m->lang, lang);
-	set_once(&m->lang, m->meta[M_LANG]);
+	{
+		/* The first well-formed tag of <html lang>, <html xml:lang> and
+		 * the og:locale or content-language meta tag. */
+		const char *tags[3] = { attr(root, "lang"), attr(root, "xml:lang"), m->meta[M_LANG] };
+		char primary[4];
+		size_t i;
+		for (i = 0; i < 3; i++)
+			if (tags[i] && language_primary(primary, tags[i])) {
+				set_once(&m->lang, primary);
+				break;
+			}
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -1072,7 +1162,15 @@ typedef struct {
 	double score;
 	int init;
 	double density;  /* link density, filled by density_all for candidates */
+	int table;       /* for a <table>: 1 a data table, -1 not, 0 not known yet */
 } score_slot;
+
+/* A node the finder moved, and where it was before: the finder takes boxes
+ * out of the page and moves the content into a new element, and undoes it
+ * all (undo_moves) for its next pass, so that a page is parsed once. */
+typedef struct {
+	xmlNode *node, *parent, *next;
+} moved;
 
 typedef struct {
 	const patterns *pat;
@@ -1082,6 +1180,9 @@ typedef struct {
 	const char *title;  /* the article's title, to drop a heading that repeats it */
 	char *byline;       /* found in the markup */
 	int removed_title;
+	moved *moves;
+	size_t nmoves, capmoves;
+	int oom;            /* a move could not be recorded (and was not made) */
 } finder;
 
 /* The score of `n`, or NULL when it has none; borrowed from the finder
@@ -1107,6 +1208,7 @@ static score_slot *slot_make(finder *f, xmlNode *n)
 	f->slots[f->nslots].score = 0;
 	f->slots[f->nslots].init = 0;
 	f->slots[f->nslots].density = 0;
+	f->slots[f->nslots].table = 0;
 	n->_private = (void *)(intptr_t)(++f->nslots);
 	return &f->slots[f->nslots - 1];
 }
@@ -1115,6 +1217,71 @@ static void remove_node(xmlNode *n)
 {
 	xmlUnlinkNode(n);
 	xmlFreeNode(n);
+}
+
+/* Records where `n` is, before a move; 0 when out of memory. */
+static int record_move(finder *f, xmlNode *n)
+{
+	if (f->nmoves == f->capmoves) {
+		size_t nc = f->capmoves ? f->capmoves * 2 : 256;
+		moved *nm = realloc(f->moves, nc * sizeof(*nm));
+		if (!nm) {
+			f->oom = 1;
+			return 0;
+		}
+		f->moves = nm;
+		f->capmoves = nc;
+	}
+	f->moves[f->nmoves].node = n;
+	f->moves[f->nmoves].parent = n->parent;
+	f->moves[f->nmoves].next = n->next;
+	f->nmoves++;
+	return 1;
+}
+
+/* Links the unlinked `n` into `parent` before `next` (NULL: last). Unlike
+ * xmlAddChild and xmlAddPrevSibling it merges no text nodes, which could
+ * not be undone. */
+static void link_before(xmlNode *parent, xmlNode *next, xmlNode *n)
+{
+	n->parent = parent;
+	n->next = next;
+	n->prev = next ? next->prev : parent->last;
+	if (n->prev)
+		n->prev->next = n;
+	else
+		parent->children = n;
+	if (next)
+		next->prev = n;
+	else
+		parent->last = n;
+}
+
+/* Takes `n` out of the tree for the rest of the pass. */
+static void take_out(finder *f, xmlNode *n)
+{
+	if (record_move(f, n))
+		xmlUnlinkNode(n);
+}
+
+/* Moves `n` to `parent`, before `next` (NULL: last). */
+static void move_to(finder *f, xmlNode *parent, xmlNode *next, xmlNode *n)
+{
+	if (!record_move(f, n))
+		return;
+	xmlUnlinkNode(n);
+	link_before(parent, next, n);
+}
+
+/* Puts every node the pass moved back where it was, latest first. */
+static void undo_moves(finder *f)
+{
+	while (f->nmoves) {
+		moved *m = &f->moves[--f->nmoves];
+		xmlUnlinkNode(m->node);
+		if (m->parent)
+			link_before(m->parent, m->next, m->node);
+	}
 }
 
 static int class_weight(finder *f, xmlNode *n)
@@ -1283,17 +1450,21 @@ static int element_without_content(const xmlNode *n)
 	return 1;
 }
 
+/* text_similarity compares the first this many bytes of each text: it looks
+ * for each word of one in the other, and titles are shorter. */
+#define SIMILARITY_MAX 1024
+
 /* Similarity of two texts by shared words, as Readability's
  * textSimilarity: 1 - (words of b not in a) / (words of b). */
 static double text_similarity(const char *a, const char *b)
 {
 	stance_buf la = STANCE_BUF_INIT, lb = STANCE_BUF_INIT;
-	size_t total = 0, missing = 0;
+	size_t total = 0, missing = 0, i;
 	const char *p;
 	char *tok;
-	for (p = a; *p; p++)
+	for (p = a, i = 0; *p && i < SIMILARITY_MAX; p++, i++)
 		stance_buf_putc(&la, isalnum((unsigned char)*p) || (*p & 0x80) ? (char)tolower((unsigned char)*p) : ' ');
-	for (p = b; *p; p++)
+	for (p = b, i = 0; *p && i < SIMILARITY_MAX; p++, i++)
 		stance_buf_putc(&lb, isalnum((unsigned char)*p) || (*p & 0x80) ? (char)tolower((unsigned char)*p) : ' ');
 	if (!la.ptr || !lb.ptr) {
 		stance_buf_dispose(&la);
@@ -1380,11 +1551,11 @@ static xmlNode *next_element(xmlNode *n, int skip_children)
 	return NULL;
 }
 
-/* Frees `n` with its subtree and returns the element after it (borrowed). */
-static xmlNode *remove_and_next(xmlNode *n)
+/* Takes `n` out and returns the element after it (borrowed). */
+static xmlNode *remove_and_next(finder *f, xmlNode *n)
 {
 	xmlNode *next = next_element(n, 1);
-	remove_node(n);
+	take_out(f, n);
 	return next;
 }
 
@@ -1480,6 +1651,19 @@ static int is_data_table(const xmlNode *t)
 	return nrows >= 10 || cols > 4 || nrows * cols > 10;
 }
 
+/* is_data_table, asked once a table: each box inside a table asks about
+ * every table around it, and the question walks the whole table (a page of
+ * 8,000 boxes in one table took 14 s). */
+static int data_table(finder *f, xmlNode *t)
+{
+	score_slot *s = slot_make(f, t);
+	if (!s)
+		return is_data_table(t);
+	if (!s->table)
+		s->table = is_data_table(t) ? 1 : -1;
+	return s->table > 0;
+}
+
 static size_t count_tag(xmlNode *n, const char *tag)
 {
 	xmlNode **l = NULL;
@@ -1552,14 +1736,14 @@ static void clean_conditionally(finder *f, xmlNode *root, const char *tag)
 			}
 		if (in_removed || a != root)
 			continue;
-		if (!strcmp(tag, "table") && is_data_table(node))
+		if (!strcmp(tag, "table") && data_table(f, node))
 			continue;
 		if (has_ancestor(node, "code", 0))
 			continue;
 		{
 			int in_data_table = 0;
 			for (a = node->parent; a && a != root; a = a->parent)
-				if (name_is(a, "table") && is_data_table(a)) {
+				if (name_is(a, "table") && data_table(f, a)) {
 					in_data_table = 1;
 					break;
 				}
@@ -1568,8 +1752,7 @@ static void clean_conditionally(finder *f, xmlNode *root, const char *tag)
 		}
 		weight = class_weight(f, node);
 		if (weight < 0) {
-			xmlUnlinkNode(node);
-			xmlFreeNode(node);
+			take_out(f, node);
 			continue;
 		}
 		ld = link_density_ex(node, &len, &commas);
@@ -1610,23 +1793,19 @@ static void clean_conditionally(finder *f, xmlNode *root, const char *tag)
 					remove = 0;
 			}
 		}
-		if (remove) {
-			xmlUnlinkNode(node);
-			xmlFreeNode(node);
-		}
+		if (remove)
+			take_out(f, node);
 	}
 	free(l);
 }
 
-static void clean_tag(xmlNode *root, const char *tag)
+static void clean_tag(finder *f, xmlNode *root, const char *tag)
 {
 	xmlNode **l = NULL;
 	size_t n = 0, cap = 0, i;
 	find_all(root->children, tag, &l, &n, &cap);
 	for (i = n; i-- > 0;)
-		xmlUnlinkNode(l[i]);
-	for (i = 0; i < n; i++)
-		xmlFreeNode(l[i]);
+		take_out(f, l[i]);
 	free(l);
 }
 
@@ -1636,14 +1815,13 @@ static void prep_article(finder *f, xmlNode *article)
 	size_t n = 0, cap = 0, i;
 	clean_conditionally(f, article, "form");
 	clean_conditionally(f, article, "fieldset");
-	clean_tag(article, "footer");
-	clean_tag(article, "aside");
+	clean_tag(f, article, "footer");
+	clean_tag(f, article, "aside");
 	/* Headings with a negative class weight (e.g. "related"). */
 	find_all(article->children, NULL, &l, &n, &cap);
 	for (i = n; i-- > 0;) {
 		if ((name_is(l[i], "h1") || name_is(l[i], "h2")) && class_weight(f, l[i]) < 0) {
-			xmlUnlinkNode(l[i]);
-			xmlFreeNode(l[i]);
+			take_out(f, l[i]);
 			l[i] = NULL;
 		}
 	}
@@ -1656,10 +1834,8 @@ static void prep_article(finder *f, xmlNode *article)
 	n = cap = 0;
 	find_all(article->children, "p", &l, &n, &cap);
 	for (i = n; i-- > 0;)
-		if (!count_tag(l[i], "img") && !text_len(l[i], NULL)) {
-			xmlUnlinkNode(l[i]);
-			xmlFreeNode(l[i]);
-		}
+		if (!count_tag(l[i], "img") && !text_len(l[i], NULL))
+			take_out(f, l[i]);
 	free(l);
 }
 
@@ -1778,7 +1954,7 @@ static xmlNode *grab_article(finder *f, xmlDoc *doc)
 		    element_without_content(node))
 			drop = 1;
 		if (drop) {
-			node = remove_and_next(node);
+			node = remove_and_next(f, node);
 			continue;
 		}
 		{
@@ -1790,9 +1966,8 @@ static xmlNode *grab_article(finder *f, xmlDoc *doc)
 				if (only && link_density(node) < 0.25) {
 					/* A div around one paragraph is that paragraph: its
 					 * score goes to the real container (Readability). */
-					xmlUnlinkNode(only);
-					xmlReplaceNode(node, only);
-					xmlFreeNode(node);
+					move_to(f, node->parent, node, only);
+					take_out(f, node);
 					list_push(&to_score, only);
 					node = next_element(only, 0);
 					continue;
@@ -1926,8 +2101,7 @@ static xmlNode *grab_article(finder *f, xmlDoc *doc)
 		xmlNode *c = body->children;
 		while (c) {
 			xmlNode *next = c->next;
-			xmlUnlinkNode(c);
-			xmlAddChild(article, c);
+			move_to(f, article, NULL, c);
 			c = next;
 		}
 	} else {
@@ -1962,10 +2136,8 @@ static xmlNode *grab_article(finder *f, xmlDoc *doc)
 					}
 				}
 			}
-			if (append) {
-				xmlUnlinkNode(s);
-				xmlAddChild(article, s);
-			}
+			if (append)
+				move_to(f, article, NULL, s);
 			s = next;
 		}
 	}
@@ -1986,12 +2158,27 @@ static void clear_private(xmlNode *n)
 /* ------------------------------------------------------------------ */
 /* HTML to a cmark-gfm tree                                             */
 
+/* Lists and block quotes nest at most this deep in the Markdown; deeper
+ * ones are read as the blocks of the deepest (each level indents every line
+ * of what is inside it, so that the Markdown of a page nested a thousand
+ * deep grows with the square of its size). */
+#define EXTRACT_MAX_NESTING 8
+
+/* The Markdown of a page may be at most EXTRACT_MAX_GROWTH times its HTML,
+ * plus its link targets made absolute, plus EXTRACT_GROWTH_SLACK bytes; the
+ * conversion keeps well inside that, and a page that would pass it is
+ * refused rather than stored. */
+#define EXTRACT_MAX_GROWTH 16
+#define EXTRACT_GROWTH_SLACK 65536
+
 typedef struct {
 	const char *base;
 	int last_space;  /* the inline text so far ends in white space */
 	int in_heading;
 	int in_link;
 	int depth;
+	int nest;           /* lists and block quotes around the current block */
+	size_t link_bytes;  /* the link targets written so far */
 } md_state;
 
 static const char *const skip_tags[] = { "script", "style", "noscript", "template", "nav",
@@ -2004,6 +2191,7 @@ static const char *const inline_tags[] = { "a", "abbr", "b", "bdi", "bdo", "big"
 	"wbr", "picture", "source", "acronym", "nobr", NULL };
 
 static void md_inline(md_state *st, cmark_node *parent, xmlNode *n);
+static void md_nodes(md_state *st, cmark_node *container, xmlNode *first, const xmlNode *end);
 static void md_blocks(md_state *st, cmark_node *container, xmlNode *first);
 
 static void add_text(md_state *st, cmark_node *parent, const char *text)
@@ -2098,6 +2286,7 @@ static void md_image(md_state *st, cmark_node *parent, xmlNode *n)
 	}
 	link = cmark_node_new(CMARK_NODE_LINK);
 	cmark_node_set_url(link, url);
+	st->link_bytes += strlen(url);
 	t = cmark_node_new(CMARK_NODE_TEXT);
 	{
 		stance_buf b = STANCE_BUF_INIT;
@@ -2179,6 +2368,7 @@ static void md_inline(md_state *st, cmark_node *parent, xmlNode *n)
 		if (url && href && href[0] != '#') {
 			c = cmark_node_new(CMARK_NODE_LINK);
 			cmark_node_set_url(c, url);
+			st->link_bytes += strlen(url);
 		}
 		free(url);
 	}
@@ -2354,27 +2544,43 @@ static void md_table(md_state *st, cmark_node *container, xmlNode *table)
 	free(rows.v);
 }
 
+static int is_list(const xmlNode *n)
+{
+	return name_is(n, "ul") || name_is(n, "ol");
+}
+
+/* A list: an item for each <li>, for each list right inside it, and for
+ * each run of other children (each child once: an item once took a child
+ * and all its following siblings, so that a list of unclosed lists and
+ * rules copied itself three times a level). Past EXTRACT_MAX_NESTING the
+ * items are blocks of `container`. */
 static void md_list(md_state *st, cmark_node *container, xmlNode *list)
 {
-	cmark_node *l = cmark_node_new(CMARK_NODE_LIST);
-	xmlNode *c;
-	const char *start = attr(list, "start");
-	int ordered = name_is(list, "ol");
-	cmark_node_set_list_type(l, ordered ? CMARK_ORDERED_LIST : CMARK_BULLET_LIST);
-	if (ordered) {
-		long v = 1;
-		if (start && stance_parse_int(&v, start, 0, 999999999) < 0)
-			v = 1;
-		cmark_node_set_list_start(l, (int)v);
-		cmark_node_set_list_delim(l, CMARK_PERIOD_DELIM);
+	cmark_node *l = NULL;
+	xmlNode *c, *next;
+	int flat = st->nest >= EXTRACT_MAX_NESTING;
+	if (!flat) {
+		const char *start = attr(list, "start");
+		int ordered = name_is(list, "ol");
+		l = cmark_node_new(CMARK_NODE_LIST);
+		cmark_node_set_list_type(l, ordered ? CMARK_ORDERED_LIST : CMARK_BULLET_LIST);
+		if (ordered) {
+			long v = 1;
+			if (start && stance_parse_int(&v, start, 0, 999999999) < 0)
+				v = 1;
+			cmark_node_set_list_start(l, (int)v);
+			cmark_node_set_list_delim(l, CMARK_PERIOD_DELIM);
+		}
+		cmark_node_set_list_tight(l, 1);
+		if (!cmark_node_append_child(container, l)) {
+			cmark_node_free(l);
+			return;
+		}
 	}
-	cmark_node_set_list_tight(l, 1);
-	if (!cmark_node_append_child(container, l)) {
-		cmark_node_free(l);
-		return;
-	}
-	for (c = list->children; c; c = c->next) {
-		cmark_node *item;
+	st->nest++;
+	for (c = list->children; c; c = next) {
+		cmark_node *item = container;
+		next = c->next;
 		if (c->type == XML_TEXT_NODE) {
 			const char *p = (const char *)c->content;
 			while (*p && is_space((unsigned char)*p))
@@ -2383,18 +2589,24 @@ static void md_list(md_state *st, cmark_node *container, xmlNode *list)
 				continue;
 		} else if (c->type != XML_ELEMENT_NODE || name_in(c, skip_tags))
 			continue;
-		item = cmark_node_new(CMARK_NODE_ITEM);
-		cmark_node_append_child(l, item);
+		if (!name_is(c, "li") && !is_list(c))
+			while (next && !name_is(next, "li") && !is_list(next))
+				next = next->next;
+		if (!flat) {
+			item = cmark_node_new(CMARK_NODE_ITEM);
+			cmark_node_append_child(l, item);
+		}
 		if (name_is(c, "li"))
 			md_blocks(st, item, c->children);
-		else if (name_is(c, "ul") || name_is(c, "ol"))
+		else if (is_list(c))
 			md_list(st, item, c);
 		else
-			md_blocks(st, item, c);
-		if (!cmark_node_first_child(item))
+			md_nodes(st, item, c, next);
+		if (!flat && !cmark_node_first_child(item))
 			cmark_node_free(item);
 	}
-	if (!cmark_node_first_child(l))
+	st->nest--;
+	if (!flat && !cmark_node_first_child(l))
 		cmark_node_free(l);
 }
 
@@ -2410,14 +2622,16 @@ static void flush_para(open_para *op)
 	}
 }
 
-static void md_blocks(md_state *st, cmark_node *container, xmlNode *n)
+/* The nodes from `n` up to `end` (not included; NULL: all its siblings) as
+ * blocks of `container`. */
+static void md_nodes(md_state *st, cmark_node *container, xmlNode *n, const xmlNode *end)
 {
 	open_para op = { NULL };
 	if (++st->depth > 200) {
 		st->depth--;
 		return;
 	}
-	for (; n; n = n->next) {
+	for (; n && n != end; n = n->next) {
 		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
 			const char *p = (const char *)n->content;
 			while (*p && is_space((unsigned char)*p))
@@ -2467,16 +2681,20 @@ static void md_blocks(md_state *st, cmark_node *container, xmlNode *n)
 				md_inline_children(st, p, n->children);
 				finish_inline_block(p);
 			}
+		} else if (name_is(n, "blockquote") && st->nest >= EXTRACT_MAX_NESTING) {
+			md_blocks(st, container, n->children);
 		} else if (name_is(n, "blockquote")) {
 			cmark_node *q = cmark_node_new(CMARK_NODE_BLOCK_QUOTE);
 			if (!cmark_node_append_child(container, q)) {
 				cmark_node_free(q);
 				continue;
 			}
+			st->nest++;
 			md_blocks(st, q, n->children);
+			st->nest--;
 			if (!cmark_node_first_child(q))
 				cmark_node_free(q);
-		} else if (name_is(n, "ul") || name_is(n, "ol")) {
+		} else if (is_list(n)) {
 			md_list(st, container, n);
 		} else if (name_is(n, "pre")) {
 			xmlChar *content = xmlNodeGetContent(n);
@@ -2507,12 +2725,20 @@ static void md_blocks(md_state *st, cmark_node *container, xmlNode *n)
 	st->depth--;
 }
 
-/* Renders the content element as Markdown into `out`. */
-static int content_markdown(stance_buf *out, xmlNode *content, const char *base)
+static void md_blocks(md_state *st, cmark_node *container, xmlNode *n)
 {
-	md_state st = { base, 1, 0, 0, 0 };
+	md_nodes(st, container, n, NULL);
+}
+
+/* Renders the content element, from a page of `html_len` bytes, as Markdown
+ * into `out`; refuses Markdown past the bound of EXTRACT_MAX_GROWTH. */
+static int content_markdown(stance_buf *out, xmlNode *content, const char *base, size_t html_len,
+	const char *url)
+{
+	md_state st = { base, 1, 0, 0, 0, 0, 0 };
 	cmark_node *doc = cmark_node_new(CMARK_NODE_DOCUMENT);
 	char *text;
+	size_t len, limit;
 	int error;
 	if (!doc)
 		return stance_error_oom();
@@ -2521,7 +2747,15 @@ static int content_markdown(stance_buf *out, xmlNode *content, const char *base)
 	cmark_node_free(doc);
 	if (!text)
 		return stance_error_oom();
-	error = stance_buf_puts(out, text);
+	len = strlen(text);
+	limit = html_len < SIZE_MAX / (2 * EXTRACT_MAX_GROWTH) ?
+		EXTRACT_MAX_GROWTH * html_len + st.link_bytes + EXTRACT_GROWTH_SLACK : SIZE_MAX;
+	if (len > limit)
+		error = stance_error_set(STANCE_EPARSE, "%s%sthe page's %zu bytes make %zu bytes of Markdown, more than "
+			"%d times as many; it is not read", url ? url : "", url ? ": " : "", html_len, len,
+			EXTRACT_MAX_GROWTH);
+	else
+		error = stance_buf_put(out, text, len);
 	free(text);
 	return error;
 }
@@ -2550,6 +2784,247 @@ static void parser_key_make(void)
 	pthread_key_create(&parser_key, parser_free);
 }
 
+/* ------------------------------------------------------------------ */
+/* What a page may ask of the parser                                    */
+
+/*
+ * libxml2 (2.9) compares each attribute of an element with every one
+ * before it, so that one element of 40,000 attributes took minutes. Before
+ * it sees a page or a feed, the bytes are scanned and refused past these:
+ * EXTRACT_MAX_ATTRIBUTES on one element, EXTRACT_MAX_ATTRIBUTE_PAIRS such
+ * comparisons in all (n(n-1)/2 for an element of n; 20 million take the
+ * parser about 0.3 s), EXTRACT_MAX_ELEMENTS start tags.
+ */
+#define EXTRACT_MAX_ATTRIBUTES 1000
+#define EXTRACT_MAX_ATTRIBUTE_PAIRS 20000000
+#define EXTRACT_MAX_ELEMENTS 500000
+
+/* libxml2's HTML parser reads a name in pieces of at most 100 bytes
+ * (HTML_PARSER_BUFFER_SIZE), each after the first an attribute of its own:
+ * the rest of a long element name is an attribute, which may have a value.
+ * (Its XML parser reads a name whole; counting pieces there counts too
+ * many, which is safe.) */
+#define NAME_PIECE 100
+
+/* The states of libxml2's start-tag parser (htmlParseStartTag and
+ * htmlParseAttribute; its XML parser ends a tag no later): */
+enum {
+	TAG_NAME,         /* the element's name */
+	TAG_BETWEEN,      /* before an attribute, blanks skipped */
+	TAG_BOGUS,        /* not a name: skipped up to a blank, ">" or "/>" */
+	TAG_ATTR,         /* an attribute's name */
+	TAG_AFTER_ATTR,   /* blanks after it, before "=" or not */
+	TAG_BEFORE_VALUE, /* blanks after "=" */
+	TAG_DQ,           /* a value in double quotes */
+	TAG_SQ,           /* a value in single quotes */
+	TAG_UNQUOTED,     /* a value without quotes: up to a blank or ">" */
+	TAG_STATES,
+	TAG_END = TAG_STATES
+};
+
+static int tag_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Name characters: libxml2's ASCII ones, and for its XML parser every
+ * byte of a multibyte character too (its HTML parser takes those for no
+ * name, and skips them as a bogus attribute). */
+static int tag_name_start(unsigned char c, int xml)
+{
+	return (c < 0x80 && (isalpha(c) || c == '_' || c == ':' || c == '.')) || (xml && c >= 0x80);
+}
+
+static int tag_name_char(unsigned char c, int xml)
+{
+	return tag_name_start(c, xml) || (c < 0x80 && (isdigit(c) || c == '-'));
+}
+
+/* One byte `c` (then `next`) of a start tag in `state`: the state after it,
+ * counting attributes in `*count` (`*run`: bytes of the current name). */
+static int tag_step(int state, unsigned char c, unsigned char next, int xml, size_t *count, size_t *run)
+{
+	for (;;) {
+		switch (state) {
+		case TAG_NAME:
+		case TAG_ATTR:
+			if (!tag_name_char(c, xml)) {
+				state = state == TAG_NAME ? TAG_BETWEEN : TAG_AFTER_ATTR;
+				continue;
+			}
+			if (++*run > NAME_PIECE) {
+				(*count)++;
+				*run = 1;
+				return TAG_ATTR;
+			}
+			return state;
+		case TAG_BETWEEN:
+		case TAG_BOGUS:
+			if (c == '>' || (c == '/' && next == '>'))
+				return TAG_END;
+			if (tag_blank(c))
+				return TAG_BETWEEN;
+			if (state == TAG_BETWEEN && tag_name_start(c, xml)) {
+				(*count)++;
+				*run = 1;
+				return TAG_ATTR;
+			}
+			return TAG_BOGUS;
+		case TAG_AFTER_ATTR:
+			if (tag_blank(c))
+				return TAG_AFTER_ATTR;
+			if (c == '=')
+				return TAG_BEFORE_VALUE;
+			state = TAG_BETWEEN;
+			continue;
+		case TAG_BEFORE_VALUE:
+			if (tag_blank(c))
+				return TAG_BEFORE_VALUE;
+			if (c == '"')
+				return TAG_DQ;
+			if (c == '\'')
+				return TAG_SQ;
+			state = TAG_UNQUOTED;
+			continue;
+		case TAG_UNQUOTED:
+			if (tag_blank(c) || c == '>') {
+				state = TAG_BETWEEN;
+				continue;
+			}
+			return TAG_UNQUOTED;
+		case TAG_DQ:
+			return c == '"' ? TAG_BETWEEN : TAG_DQ;
+		case TAG_SQ:
+			return c == '\'' ? TAG_BETWEEN : TAG_SQ;
+		default:
+			return TAG_END;
+		}
+	}
+}
+
+/* A start tag ended with `count` attributes. */
+static void tag_done(stance_tag_counts *t, size_t count)
+{
+	if (count > t->max_attributes)
+		t->max_attributes = count;
+	t->attribute_pairs += count * (count - 1) / 2;
+}
+
+/*
+ * Counts what libxml2 could make of the bytes, without knowing where its
+ * tags are: a start tag is followed from every "<" before a name, whether
+ * libxml2 would read one there (in a comment or a script it would not), in
+ * one pass that keeps, for each state of the tag parser, the tag that has
+ * the most attributes so far (tags in the same state read the rest alike).
+ * So every element libxml2 makes has at most `max_attributes`, and there
+ * are at most `elements`. `xml`: for its XML parser, else its HTML one.
+ */
+void stance_tag_count(stance_tag_counts *out, const char *data, size_t len, int xml)
+{
+	unsigned alive = 0; /* a bit for each state some tag is in */
+	size_t count[TAG_STATES], run[TAG_STATES], i;
+	const unsigned char *s = (const unsigned char *)data;
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < len; i++) {
+		unsigned nalive = 0, bits;
+		size_t ncount[TAG_STATES], nrun[TAG_STATES];
+		unsigned char c = s[i], next;
+		if (!alive) {
+			/* Outside every tag: on to the next "<". */
+			const unsigned char *lt = memchr(s + i, '<', len - i);
+			if (!lt)
+				break;
+			i = (size_t)(lt - s);
+			c = '<';
+		} else if (c != '<' && !(alive & (alive - 1))) {
+			/* One tag, in a value, a name or blanks: bytes that change
+			 * nothing but the length of a name go by. */
+			int k = __builtin_ctz(alive);
+			if (k == TAG_DQ || k == TAG_SQ) {
+				unsigned char q = k == TAG_DQ ? '"' : '\'';
+				while (i < len && s[i] != q && s[i] != '<')
+					i++;
+			} else if (k == TAG_BOGUS || k == TAG_UNQUOTED) {
+				while (i < len && s[i] != '<' && s[i] != '>' && !tag_blank(s[i]) &&
+				       !(k == TAG_BOGUS && s[i] == '/'))
+					i++;
+			} else if (k == TAG_NAME || k == TAG_ATTR) {
+				while (i < len && run[k] < NAME_PIECE && tag_name_char(s[i], xml)) {
+					run[k]++;
+					i++;
+				}
+			} else {
+				while (i < len && tag_blank(s[i]))
+					i++;
+			}
+			if (i >= len)
+				break;
+			c = s[i];
+		}
+		next = i + 1 < len ? s[i + 1] : 0;
+		for (bits = alive; bits; bits &= bits - 1) {
+			int k = __builtin_ctz(bits), to;
+			size_t cn = count[k], rn = run[k];
+			to = tag_step(k, c, next, xml, &cn, &rn);
+			if (to == TAG_END) {
+				tag_done(out, cn);
+				continue;
+			}
+			if (!(nalive & (1u << to))) {
+				ncount[to] = cn;
+				nrun[to] = rn;
+			} else {
+				if (cn > ncount[to])
+					ncount[to] = cn;
+				if (rn > nrun[to])
+					nrun[to] = rn;
+			}
+			nalive |= 1u << to;
+		}
+		if (c == '<' && tag_name_start(next, xml)) {
+			out->elements++;
+			if (!(nalive & (1u << TAG_NAME)))
+				ncount[TAG_NAME] = nrun[TAG_NAME] = 0;
+			nalive |= 1u << TAG_NAME;
+		}
+		for (bits = nalive; bits; bits &= bits - 1) {
+			int k = __builtin_ctz(bits);
+			count[k] = ncount[k];
+			run[k] = nrun[k];
+		}
+		alive = nalive;
+	}
+	for (; alive; alive &= alive - 1)
+		tag_done(out, count[__builtin_ctz(alive)]);
+}
+
+/* Refuses bytes past the bounds, the message naming `url` (may be NULL)
+ * and the `kind` ("page", "feed": read by the XML parser). */
+static int check_tags(const char *data, size_t len, const char *url, const char *kind)
+{
+	stance_tag_counts t;
+	const char *u = url ? url : "", *sep = url ? ": " : "";
+	stance_tag_count(&t, data, len, !strcmp(kind, "feed"));
+	if (t.max_attributes > EXTRACT_MAX_ATTRIBUTES)
+		return stance_error_set(STANCE_EPARSE, "%s%san element of the %s has %zu attributes, more than the "
+			"%d stance reads", u, sep, kind, t.max_attributes, EXTRACT_MAX_ATTRIBUTES);
+	if (t.attribute_pairs > EXTRACT_MAX_ATTRIBUTE_PAIRS)
+		return stance_error_set(STANCE_EPARSE, "%s%sthe %s has too many attributes on its elements "
+			"(%zu pairs of attributes of one element to compare, more than the %d stance reads)", u, sep,
+			kind, t.attribute_pairs, EXTRACT_MAX_ATTRIBUTE_PAIRS);
+	if (t.elements > EXTRACT_MAX_ELEMENTS)
+		return stance_error_set(STANCE_EPARSE, "%s%sthe %s has %zu elements, more than the %d stance reads",
+			u, sep, kind, t.elements, EXTRACT_MAX_ELEMENTS);
+	return 0;
+}
+
+static _Thread_local unsigned long parse_count;
+
+unsigned long stance_extract_parse_count(void)
+{
+	return parse_count;
+}
+
 /* The parsed page; the caller frees it with xmlFreeDoc. */
 static xmlDoc *parse_html(const char *utf8, size_t len, const char *url)
 {
@@ -2562,6 +3037,7 @@ static xmlDoc *parse_html(const char *utf8, size_t len, const char *url)
 			return NULL;
 		pthread_setspecific(parser_key, ctxt);
 	}
+	parse_count++;
 	return htmlCtxtReadMemory(ctxt, utf8, (int)len, url, "UTF-8",
 		HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT);
 }
@@ -2729,7 +3205,7 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 	stance_buf utf8 = STANCE_BUF_INIT, md = STANCE_BUF_INIT, best = STANCE_BUF_INIT;
 	metadata meta;
 	const patterns *pat = NULL;
-	xmlDoc *doc = NULL;
+	xmlDoc *page = NULL;
 	xmlNode *content = NULL;
 	stance_document *d = NULL;
 	char *byline = NULL, *base_url = NULL;
@@ -2753,60 +3229,70 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 	}
 	if ((error = patterns_get(&pat)) < 0)
 		goto done;
+	if (utf8.size > INT_MAX) {
+		error = stance_error_set(STANCE_EPARSE, "%s%sthe page is too large to read", o->url ? o->url : "", o->url ? ": " : "");
+		goto done;
+	}
+	if ((error = check_tags(utf8.ptr, utf8.size, o->url, "page")) < 0)
+		goto done;
+
+	/* The page is parsed once: its metadata read, the remove rules and the
+	 * chrome applied, then each pass of the finder works on it and undoes
+	 * its changes after. */
+	if (!(page = parse_html(utf8.ptr, utf8.size, o->url))) {
+		error = stance_error_set(STANCE_EPARSE, "%s%scannot parse the page as HTML", o->url ? o->url : "", o->url ? ": " : "");
+		goto done;
+	}
+	{
+		xmlNode *base_el = find_first(xmlDocGetRootElement(page), "base");
+		const char *href = base_el ? attr(base_el, "href") : NULL;
+		read_metadata(&meta, page);
+		/* <base href> decides where relative links point. */
+		if (href && *href) {
+			xmlChar *abs = o->url ? xmlBuildURI((const xmlChar *)href, (const xmlChar *)o->url)
+				: xmlStrdup((const xmlChar *)href);
+			if (abs) {
+				base_url = stance_strdup((const char *)abs);
+				xmlFree(abs);
+			}
+		}
+	}
+	if ((error = apply_remove(page, o)) < 0)
+		goto done;
+	strip_chrome(xmlDocGetRootElement(page));
 
 	for (attempt = 0; attempt < (int)STANCE_ARRAY_SIZE(attempts); attempt++) {
 		finder f;
-		size_t n, cl;
+		size_t n, cl = 0;
 		memset(&f, 0, sizeof(f));
 		f.pat = pat;
 		f.flags = attempts[attempt];
-		if (!(doc = parse_html(utf8.ptr, utf8.size, o->url))) {
-			error = stance_error_set(STANCE_EPARSE, "%s%scannot parse the page as HTML", o->url ? o->url : "", o->url ? ": " : "");
-			goto done;
-		}
-		if (attempt == 0) {
-			xmlNode *base_el = find_first(xmlDocGetRootElement(doc), "base");
-			const char *href = base_el ? attr(base_el, "href") : NULL;
-			read_metadata(&meta, doc);
-			/* <base href> decides where relative links point. */
-			if (href && *href) {
-				xmlChar *abs = o->url ? xmlBuildURI((const xmlChar *)href, (const xmlChar *)o->url)
-					: xmlStrdup((const xmlChar *)href);
-				if (abs) {
-					base_url = stance_strdup((const char *)abs);
-					xmlFree(abs);
-				}
-			}
-		}
 		f.title = meta.title;
-		if ((error = apply_remove(doc, o)) < 0)
-			goto done;
-		strip_chrome(xmlDocGetRootElement(doc));
 		if (o->select_count) {
-			if ((error = apply_select(&content, doc, o)) < 0)
+			/* One pass, which moves the nodes matched: the page is done. */
+			if ((error = apply_select(&content, page, o)) < 0)
 				goto done;
-		} else {
-			content = grab_article(&f, doc);
-			clear_private(xmlDocGetRootElement(doc));
-		}
+		} else
+			content = grab_article(&f, page);
+		stance_buf_clear(&md);
+		/* Links alone (a menu, a list of other pages) are no content. */
+		if (content && !f.oom && link_density_ex(content, &cl, NULL) < 0.999 && cl)
+			error = content_markdown(&md, content, base_url ? base_url : o->url, utf8.size, o->url);
+		undo_moves(&f);
+		clear_private(xmlDocGetRootElement(page));
+		if (content)
+			xmlFreeNode(content);
+		content = NULL;
+		free(f.slots);
+		free(f.moves);
 		if (f.byline && !byline)
 			byline = f.byline;
 		else
 			free(f.byline);
-		free(f.slots);
-		stance_buf_clear(&md);
-		/* Links alone (a menu, a list of other pages) are no content. */
-		if (content && (cl = 0, link_density_ex(content, &cl, NULL) >= 0.999 || !cl)) {
-			xmlFreeNode(content);
-			content = NULL;
-		}
-		if (content && (error = content_markdown(&md, content, base_url ? base_url : o->url)) < 0)
+		if (!error && f.oom)
+			error = stance_error_oom();
+		if (error < 0)
 			goto done;
-		if (content)
-			xmlFreeNode(content);
-		content = NULL;
-		xmlFreeDoc(doc);
-		doc = NULL;
 		n = utf8_len(stance_buf_cstr(&md), md.size);
 		tries[attempt] = md;
 		lens[attempt] = n;
@@ -2879,22 +3365,10 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 	}
 	if (meta.published)
 		set_published(d, meta.published);
-	if (meta.lang) {
-		/* "en-US" and "da_DK" become "en" and "da". */
-		char lang[16];
-		size_t i;
-		snprintf(lang, sizeof(lang), "%s", meta.lang);
-		for (i = 0; lang[i]; i++) {
-			if (lang[i] == '-' || lang[i] == '_') {
-				lang[i] = '\0';
-				break;
-			}
-			lang[i] = (char)tolower((unsigned char)lang[i]);
-		}
-		if (*lang)
-			stance_document_set(d, "language", lang);
+	/* The primary language alone, checked by language_primary; a field
+	 * the document will not take stays unset. */
+	if (meta.lang && stance_document_set(d, "language", meta.lang) < 0)
 		stance_error_clear();
-	}
 	if (meta.site_name)
 		stance_document_set(d, "publication", meta.site_name);
 	if (o->url) {
@@ -2912,8 +3386,8 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 done:
 	if (content)
 		xmlFreeNode(content);
-	if (doc)
-		xmlFreeDoc(doc);
+	if (page)
+		xmlFreeDoc(page);
 	stance_document_free(d);
 	free(byline);
 	free(base_url);
@@ -2964,16 +3438,58 @@ static int emit_item(const char *href, xmlNode *title_node, const char *feed_url
 	return rc;
 }
 
+/*
+ * A feed that declares entities of its own (<!ENTITY …> in its DOCTYPE) is
+ * refused at the first declaration, before anything is expanded: no feed
+ * needs them, and they are how a feed asks for gigabytes (an entity of
+ * entities, or one entity referenced 50,000 times: libxml2 2.9 has no
+ * xmlCtxtSetMaxAmplification) or for a local file (SYSTEM "file:///…").
+ * The parser stops; `_private` of its context says why.
+ */
+static void feed_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *public_id,
+	const xmlChar *system_id, xmlChar *content)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	*(int *)ctxt->_private = 1;
+	xmlStopParser(ctxt);
+}
+
+static void feed_unparsed_entity_decl(void *ctx, const xmlChar *name, const xmlChar *public_id,
+	const xmlChar *system_id, const xmlChar *notation)
+{
+	feed_entity_decl(ctx, name, 0, public_id, system_id, NULL);
+}
+
 int stance_feed_parse(const char *data, size_t len, const char *feed_url,
 	int (*cb)(const char *url, const char *title, void *payload), void *payload)
 {
 	xmlGenericErrorFunc handler = silence;
+	xmlParserCtxtPtr ctxt;
 	xmlDoc *doc;
 	xmlNode *root, *n;
-	int rc = 0;
+	int rc = 0, entities = 0;
 	initGenericErrorDefaultFunc(&handler);
-	doc = xmlReadMemory(data, (int)len, feed_url, NULL,
+	if (len > INT_MAX)
+		return stance_error_set(STANCE_EPARSE, "%s: the feed is too large to read", feed_url ? feed_url : "feed");
+	if ((rc = check_tags(data, len, feed_url ? feed_url : "feed", "feed")) < 0)
+		return rc;
+	if (!(ctxt = xmlNewParserCtxt()))
+		return stance_error_oom();
+	/* XML_PARSE_NOENT, XML_PARSE_DTDLOAD and XML_PARSE_HUGE stay off:
+	 * entities are not substituted, no DTD is loaded, libxml2's limits on
+	 * names and text hold. */
+	ctxt->sax->entityDecl = feed_entity_decl;
+	ctxt->sax->unparsedEntityDecl = feed_unparsed_entity_decl;
+	ctxt->_private = &entities;
+	doc = xmlCtxtReadMemory(ctxt, data, (int)len, feed_url, NULL,
 		XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_RECOVER | XML_PARSE_NOCDATA);
+	xmlFreeParserCtxt(ctxt);
+	if (entities) {
+		if (doc)
+			xmlFreeDoc(doc);
+		return stance_error_set(STANCE_EPARSE, "%s: the feed declares entities of its own (<!ENTITY …>), "
+			"which stance does not read", feed_url ? feed_url : "feed");
+	}
 	if (!doc || !(root = xmlDocGetRootElement(doc))) {
 		if (doc)
 			xmlFreeDoc(doc);

@@ -36,4 +36,17 @@ int stance_mkdirs_for(const char *file);
  * is a copy of committed data can be rebuilt, and many fsyncs are slow. */
 int stance_file_write_replace(const char *path, const char *data, size_t len, int durable);
 
+/* How many HTML pages the calling thread has handed to libxml2's parser
+ * (extract.c); the tests check that a page is parsed once. */
+unsigned long stance_extract_parse_count(void);
+
+/* What libxml2 could make of HTML or XML (`xml`) bytes, counted before it
+ * sees them (extract.c): at most this many start tags, attributes on one of
+ * them, and attribute pairs its parser compares (n(n-1)/2 for n on an
+ * element). */
+typedef struct {
+	size_t elements, max_attributes, attribute_pairs;
+} stance_tag_counts;
+void stance_tag_count(stance_tag_counts *out, const char *data, size_t len, int xml);
+
 #endif
