@@ -53,7 +53,8 @@ char *th_read(const char *cwd, const char *relpath);
 /* 1 when cwd/relpath exists. */
 int th_exists(const char *cwd, const char *relpath);
 
-/* Path to a file of ../shared (e.g. "corpus/seeds/000_c9d68bdf9739242c.txt"). Caller frees. */
+/* Path to a file of ../shared (e.g. "corpus/seeds/000_c9d68bdf9739242c.txt"). Caller frees.
+ * When it is not there (a clone without ../shared), the test is skipped. */
 char *th_shared(const char *relpath);
 /* Path to a file in the source tree (e.g. "examples/..."). Caller frees. */
 char *th_source(const char *relpath);

@@ -994,13 +994,14 @@ static double text_similarity(const char *a, const char *b);
  * The primary language of a well-formed BCP 47 tag ("en-US", "da_DK" as
  * og:locale writes it, "zh-Hant-TW": "en", "da", "zh"), lowercased into
  * `out` (4 bytes); 0, leaving the language unset, for anything else: the
- * tag (space around it aside) must be subtags of 1 to 8 ASCII letters and
- * digits joined by "-" or "_", the first of 2 or 3 letters, at most
- * LANGUAGE_TAG_MAX bytes in all. The tag is never cut.
+ * tag (space around it aside, "_" read as "-") must pass the document's
+ * own check, stance_language_validate(), and start with a language of 2
+ * or 3 letters; it is at most LANGUAGE_TAG_MAX bytes and never cut.
  */
 static int language_primary(char out[4], const char *tag)
 {
-	size_t n, i, sub = 0, first = 0;
+	char copy[LANGUAGE_TAG_MAX + 1];
+	size_t n, i, first;
 	while (is_space((unsigned char)*tag))
 		tag++;
 	n = strlen(tag);
@@ -1008,25 +1009,18 @@ static int language_primary(char out[4], const char *tag)
 		n--;
 	if (!n || n > LANGUAGE_TAG_MAX)
 		return 0;
-	for (i = 0; i <= n; i++) {
-		unsigned char c = i < n ? (unsigned char)tag[i] : '-';
-		if (c == '-' || c == '_') {
-			if (sub == 0 || sub > 8)
-				return 0;
-			if (!first)
-				first = sub;
-			sub = 0;
-		} else if (c < 0x80 && isalnum(c)) {
-			if (!first && !isalpha(c))
-				return 0;
-			sub++;
-		} else
-			return 0;
+	for (i = 0; i < n; i++)
+		copy[i] = tag[i] == '_' ? '-' : tag[i];
+	copy[n] = '\0';
+	if (stance_language_validate(copy) < 0) {
+		stance_error_clear();
+		return 0;
 	}
+	first = strcspn(copy, "-");
 	if (first < 2 || first > 3)
 		return 0;
 	for (i = 0; i < first; i++)
-		out[i] = (char)tolower((unsigned char)tag[i]);
+		out[i] = (char)tolower((unsigned char)copy[i]);
 	out[first] = '\0';
 	return 1;
 }
