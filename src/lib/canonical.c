@@ -13,6 +13,7 @@
  * and its plain text) must be what a reader sees of the input, and where it
  * is not, the block is kept as written. See docs/format.md.
  */
+#define _GNU_SOURCE /* memmem */
 #include "canonical.h"
 
 #include <cmark-gfm-core-extensions.h>
@@ -159,13 +160,38 @@ static int seen_block(seen_text *s, cmark_node *block, cmark_llist *extensions)
 	return put_rendered(&s->plain, cmark_render_plaintext(block, CMARK_OPT_DEFAULT, 0));
 }
 
+/*
+ * Whether the HTML from `from` on leaves a comment open, given whether one
+ * was open before it. A browser hides everything from "<!--" to the next
+ * "-->", so after raw HTML that opens a comment and never closes it, the
+ * renderer's own "<!-- end list -->" is not invisible: it ends that comment.
+ */
+static int comment_open_after(const stance_buf *html, size_t from, int open)
+{
+	const char *p = html->ptr ? html->ptr + from : "", *end = html->ptr ? html->ptr + html->size : p;
+	while (p < end) {
+		const char *hit = open ? memmem(p, (size_t)(end - p), "-->", 3) : memmem(p, (size_t)(end - p), "<!--", 4);
+		if (!hit)
+			break;
+		p = hit + (open ? 3 : 4);
+		open = !open;
+	}
+	return open;
+}
+
 static int seen_tree(seen_text *s, const md_tree *t)
 {
 	cmark_llist *extensions = cmark_parser_get_syntax_extensions(t->parser);
 	cmark_node *n;
-	int error = 0;
-	for (n = cmark_node_first_child(t->root); n && !error; n = cmark_node_next(n))
-		error = seen_block(s, n, extensions);
+	int error = 0, open = 0;
+	for (n = cmark_node_first_child(t->root); n && !error; n = cmark_node_next(n)) {
+		size_t from = s->html.size;
+		if (open && is_end_list_marker(n))
+			error = put_rendered(&s->html, cmark_render_html(n, CMARK_OPT_UNSAFE, extensions));
+		else
+			error = seen_block(s, n, extensions);
+		open = comment_open_after(&s->html, from, open);
+	}
 	return error;
 }
 

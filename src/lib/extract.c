@@ -728,7 +728,9 @@ static void read_json_ld(metadata *m, const char *json)
 		return;
 	/* Keys of the object that carries the article's @type. */
 	depth = json_depth(json, type_at);
-	if (!m->ld_title) {
+	/* the first JSON-LD block that names the article wins, as for the
+	 * other fields (a second one must not overwrite, and leak, its pair) */
+	if (!m->ld_title && !m->ld_name) {
 		char *name = json_string_at(json_key_at(json, "name", depth));
 		char *headline = json_string_at(json_key_at(json, "headline", depth));
 		if (name && headline && strcmp(name, headline)) {
