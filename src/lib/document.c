@@ -1018,6 +1018,10 @@ int stance_document_serialize(stance_buf *out, const stance_document *doc)
 		if (!error)
 			error = stance_buf_printf(out, "---\n%s---\n%s", stance_buf_cstr(&yaml), *doc->body ? "\n" : "");
 	}
+	else if (!strncmp(doc->body, "---\n", 4) || !strncmp(doc->body, "---\r\n", 5))
+		/* a body without fields whose first line is '---' would be read
+		 * back as front matter: an empty one goes before it */
+		error = stance_buf_puts(out, "---\n---\n\n");
 	if (!error)
 		error = stance_buf_puts(out, doc->body);
 	stance_buf_dispose(&yaml);
