@@ -188,10 +188,16 @@ static int transfer_error(sync_ctx *c, int git_code, const char *what)
 		lower[i] = (char)((detail[i] >= 'A' && detail[i] <= 'Z') ? detail[i] + 32 : detail[i]);
 	lower[i] = '\0';
 
+	/* HTTP statuses are matched only in libgit2's own wording: a bare "403"
+	 * also matches a port or a path in the message (ssh host key errors name
+	 * "[host]:24034"). The host-key verdict comes first for the same reason. */
 	if (c->cancelled) {
 		stance_buf_printf(&msg, "%s '%s' (%s) was cancelled", what, c->remote_name, c->url.ptr);
+	} else if (git_code == GIT_ECERTIFICATE) {
+		stance_buf_printf(&msg, "cannot reach remote '%s' (%s): %s", c->remote_name, c->url.ptr, detail);
+		code = STANCE_ENETWORK;
 	} else if (git_code == GIT_EAUTH || c->auth_failed || strstr(lower, "authentication") ||
-	    strstr(lower, "401") || strstr(lower, "403") || strstr(lower, "credentials")) {
+	    strstr(lower, "status code: 401") || strstr(lower, "status code: 403") || strstr(lower, "credentials")) {
 		code = STANCE_EHTTP;
 		credential_verdict(c, 0);
 		int ssh = c->raw_url && (!strncmp(c->raw_url, "ssh://", 6) || (!strstr(c->raw_url, "://") &&
@@ -205,7 +211,7 @@ static int transfer_error(sync_ctx *c, int git_code, const char *what)
 			 * OpenSSH 8.8 and later refuse by default */
 			ssh && c->rsa_key_offered ? "; ~/.ssh/id_rsa was offered, but this build signs with an RSA key "
 			"using SHA-1 (ssh-rsa), which OpenSSH 8.8 and later refuse: use an ed25519 or ECDSA key" : "");
-	} else if (strstr(lower, "404") || strstr(lower, "not found") || strstr(lower, "could not find repository") ||
+	} else if (strstr(lower, "status code: 404") || strstr(lower, "not found") || strstr(lower, "could not find repository") ||
 		   strstr(lower, "not appear to be a git repository") || strstr(lower, "failed to resolve path") ||
 		   strstr(lower, "no such file")) {
 		code = STANCE_ENOTFOUND;

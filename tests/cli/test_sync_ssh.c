@@ -27,15 +27,16 @@ static void fini(void)
 	th_cleanup();
 }
 
-/* Starts sshd in dir/srv, makes dir/hub.git with a stance repository in it,
- * and returns its ssh:// URL. HOME becomes the folder with the accepted key;
- * known_hosts is left empty. */
-static char *ssh_hub(const char *dir)
+/* Starts sshd in dir/srv (on a port from base..base+99 when base is not 0),
+ * makes dir/hub.git with a stance repository in it, and returns its ssh://
+ * URL. HOME becomes the folder with the accepted key; known_hosts is left
+ * empty. */
+static char *ssh_hub_on(const char *dir, int base)
 {
 	char *script = th_source("tests/fixtures/sync/ssh-server.sh");
 	stance_buf out = STANCE_BUF_INIT, url = STANCE_BUF_INIT;
 	char *home, *user;
-	int rc = th_sh(dir, &out, "'%s' start srv", script);
+	int rc = base ? th_sh(dir, &out, "'%s' start srv %d", script, base) : th_sh(dir, &out, "'%s' start srv", script);
 	cr_assert_eq(rc, 0, "the test ssh server did not start: %s", stance_buf_cstr(&out));
 	snprintf(server_port, sizeof(server_port), "%.*s", (int)strcspn(out.ptr, "\n"), out.ptr);
 	server_dir = th_path(dir, "srv");
@@ -62,6 +63,11 @@ static char *ssh_hub(const char *dir)
 	free(home);
 	free(script);
 	return stance_buf_detach(&url);
+}
+
+static char *ssh_hub(const char *dir)
+{
+	return ssh_hub_on(dir, 0);
 }
 
 /* Records the server's host key for [127.0.0.1]:port in HOME's known_hosts. */
@@ -169,4 +175,20 @@ Test(sync_ssh, an_unknown_host_and_a_refused_key_are_named, .fini = fini)
 	cr_assert(!th_exists(dir, "a"));
 	th_result_free(&r);
 	free(stranger); free(url); free(dir);
+}
+
+/* The message of a host-key refusal names "[127.0.0.1]:port"; a port with
+ * 401, 403 or 404 in it once made the refusal read as a refused login. */
+Test(sync_ssh, an_unknown_host_on_a_port_with_403_in_it_is_not_a_login_failure, .fini = fini)
+{
+	char *dir = th_tmpdir(), *url = ssh_hub_on(dir, 40300);
+	th_result r;
+	cr_assert(strstr(url, ":403"), "%s", url);
+	TH_RUN(&r, dir, "clone", url, "a");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "not in ~/.ssh/known_hosts") && !strstr(r.err.ptr, "login"), "%s", r.err.ptr);
+	cr_assert(!th_exists(dir, "a"), "nothing half-written");
+	th_result_free(&r);
+	free(url);
+	free(dir);
 }
