@@ -269,6 +269,33 @@ int stance_url_join(stance_buf *out, const char *base, const char *ref, unsigned
 	return error;
 }
 
+int stance_url_with_credentials(stance_buf *out, const char *url, const char *userinfo)
+{
+	CURLU *h = NULL;
+	char *user = NULL;
+	const char *colon;
+	int error;
+	if ((error = load(&h, url ? url : "", STANCE_URL_NO_CREDENTIALS)) < 0)
+		return error;
+	if (userinfo && *userinfo) {
+		colon = strchr(userinfo, ':');
+		if (!(user = stance_strndup(userinfo, colon ? (size_t)(colon - userinfo) : strlen(userinfo)))) {
+			error = STANCE_ERROR;
+			goto done;
+		}
+		if (curl_url_set(h, CURLUPART_USER, user, 0) != CURLUE_OK ||
+		    (colon && curl_url_set(h, CURLUPART_PASSWORD, colon + 1, 0) != CURLUE_OK)) {
+			error = stance_error_oom();
+			goto done;
+		}
+	}
+	error = put_url(out, h);
+done:
+	free(user);
+	curl_url_cleanup(h);
+	return error;
+}
+
 /* stance_url_for_message() for what curl_url() cannot read. */
 static int message_form_unparsed(stance_buf *out, const char *url)
 {

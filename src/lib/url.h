@@ -70,6 +70,14 @@ int stance_url_normalize(stance_buf *out, const char *url, unsigned flags);
 int stance_url_join(stance_buf *out, const char *base, const char *ref, unsigned flags);
 
 /*
+ * Appends `url` with user-info `userinfo` ("user:password" or "user", as a
+ * URL writes it, percent-escapes and all) in place of its own, in normal
+ * form: the URL to request for a source whose credentials are kept apart.
+ * NULL or "" puts none. STANCE_EINVALID as stance_url_parse().
+ */
+int stance_url_with_credentials(stance_buf *out, const char *url, const char *userinfo);
+
+/*
  * Appends `url` as a message may show it: without its password and, but
  * for an ssh:// URL, without its user name (over http a token is often
  * the user name: "https://TOKEN@host/"), as git shows a remote URL. Never

@@ -234,3 +234,30 @@ Test(url, bad_urls_give_one_sentence_naming_them)
 		free(got);
 	}
 }
+
+Test(url, credentials_put_back)
+{
+	stance_buf b = STANCE_BUF_INIT;
+	cr_assert_eq(stance_url_with_credentials(&b, "https://Example.org:443/a?b", "u:p%40ss"), 0);
+	cr_assert_str_eq(b.ptr, "https://u:p%40ss@example.org/a?b");
+	stance_buf_clear(&b);
+	cr_assert_eq(stance_url_with_credentials(&b, "https://old:x@example.org/a", "TOKEN"), 0);
+	cr_assert_str_eq(b.ptr, "https://TOKEN@example.org/a", "its own credentials replaced");
+	stance_buf_clear(&b);
+	cr_assert_eq(stance_url_with_credentials(&b, "https://old:x@example.org/a", NULL), 0);
+	cr_assert_str_eq(b.ptr, "https://example.org/a");
+	stance_buf_clear(&b);
+	/* a password with a raw '@' (as older versions kept it) still reads back */
+	cr_assert_eq(stance_url_with_credentials(&b, "https://example.org/a", "u:p@ss"), 0);
+	{
+		stance_url u = STANCE_URL_INIT;
+		cr_assert_eq(stance_url_parse(&u, b.ptr, 0), 0, "%s: %s", b.ptr, stance_error_last());
+		cr_assert_str_eq(u.host, "example.org");
+		cr_assert_str_eq(u.password, "p%40ss");
+		stance_url_dispose(&u);
+	}
+	stance_buf_clear(&b);
+	cr_assert_eq(stance_url_with_credentials(&b, "nope", "u:p"), STANCE_EINVALID);
+	cr_assert_eq(b.size, 0);
+	stance_buf_dispose(&b);
+}
