@@ -4,12 +4,13 @@
  * and port), waits the host delay (plus jitter) between two of them, asks
  * each host for robots.txt first, and retries network errors, 5xx and 429
  * with exponential backoff or the server's Retry-After. Only this module
- * includes libcurl.
+ * and url.c include libcurl; every URL is read through url.h.
  */
 #define _GNU_SOURCE /* memmem */
 #include "internal.h"
 #include "stance/fetch.h"
 #include "fetch_internal.h"
+#include "url.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -29,31 +30,12 @@ static int64_t now_ms(void)
 
 int stance_url_strip_credentials(stance_buf *out, const char *url)
 {
-	CURLU *h = curl_url();
-	char *clean = NULL;
-	int error;
-	if (h && curl_url_set(h, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
-	    curl_url_set(h, CURLUPART_USER, NULL, 0) == CURLUE_OK &&
-	    curl_url_set(h, CURLUPART_PASSWORD, NULL, 0) == CURLUE_OK &&
-	    curl_url_get(h, CURLUPART_URL, &clean, 0) == CURLUE_OK) {
-		error = stance_buf_puts(out, clean);
-	} else {
-		/* Not a URL curl understands: drop anything up to an '@' in the
-		 * authority, to be safe. */
-		const char *start = strstr(url, "://"), *auth = start ? start + 3 : url;
-		const char *end = auth + strcspn(auth, "/?#"), *at = NULL, *p;
-		for (p = auth; p < end; p++)
-			if (*p == '@')
-				at = p;
-		if (at) {
-			error = stance_buf_put(out, url, (size_t)(auth - url));
-			if (!error)
-				error = stance_buf_puts(out, at + 1);
-		} else
-			error = stance_buf_puts(out, url);
+	int error = stance_url_normalize(out, url, STANCE_URL_NO_CREDENTIALS);
+	if (error == STANCE_EINVALID) {
+		/* not a URL: its message form keeps no credentials either */
+		stance_error_clear();
+		error = stance_url_for_message(out, url);
 	}
-	curl_free(clean);
-	curl_url_cleanup(h);
 	return error;
 }
 
@@ -331,8 +313,8 @@ int stance_address_is_private(const char *address, const char *const *ranges)
 
 int stance_url_private_address(char *address, size_t size, const char *url, const char *const *ranges)
 {
-	CURLU *h = curl_url();
-	char *hostname = NULL;
+	stance_url u = STANCE_URL_INIT;
+	char *hostname;
 	range_set set = { NULL, 0 };
 	unsigned char bytes[16];
 	size_t len;
@@ -341,12 +323,13 @@ int stance_url_private_address(char *address, size_t size, const char *url, cons
 		address[0] = '\0';
 	/* libcurl's parser writes a numeric IPv4 host as dotted decimal
 	 * ("2130706433", "0x7f.1": 127.0.0.1), as it will connect to it */
-	if (!h || curl_url_set(h, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
-	    curl_url_get(h, CURLUPART_HOST, &hostname, 0) != CURLUE_OK) {
-		stance_buf clean = STANCE_BUF_INIT;
-		stance_url_strip_credentials(&clean, url);
-		error = stance_error_set(STANCE_EINVALID, "'%s' is not a valid URL", stance_buf_cstr(&clean));
-		stance_buf_dispose(&clean);
+	if ((error = stance_url_parse(&u, url, 0)) < 0)
+		goto done;
+	if (!(hostname = u.host)) {
+		stance_buf shown = STANCE_BUF_INIT;
+		stance_url_for_message(&shown, url);
+		error = stance_error_set(STANCE_EINVALID, "'%s' is not a valid URL: it has no host", stance_buf_cstr(&shown));
+		stance_buf_dispose(&shown);
 		goto done;
 	}
 	len = strlen(hostname);
@@ -363,8 +346,7 @@ int stance_url_private_address(char *address, size_t size, const char *url, cons
 		snprintf(address, size, "%s", hostname);
 done:
 	free(set.v);
-	curl_free(hostname);
-	curl_url_cleanup(h);
+	stance_url_dispose(&u);
 	return error;
 }
 
@@ -419,6 +401,7 @@ typedef struct {
 	size_t host;
 	job_state state;
 	int64_t not_before;
+	char *url;            /* the URL to request: normal form, no fragment */
 	char *path;           /* path and query, for robots.txt */
 } job;
 
@@ -586,33 +569,26 @@ static curl_socket_t on_open_socket(void *userp, curlsocktype purpose, struct cu
 	return socket(a->family, a->socktype, a->protocol);
 }
 
-/* The "scheme://host:port" of `url`, and its path and query. */
-static int split_url(char **key, char **path, const char *url)
+/* The "scheme://host:port" of http(s) URL `url` (the scheduler's host),
+ * its path and query, and the URL to request, in normal form without its
+ * fragment. STANCE_EINVALID naming the URL. */
+static int split_url(char **key, char **path, char **request, const char *url)
 {
-	CURLU *h = curl_url();
-	char *scheme = NULL, *hostname = NULL, *port = NULL, *p = NULL, *q = NULL;
+	stance_url u = STANCE_URL_INIT;
 	stance_buf k = STANCE_BUF_INIT, pq = STANCE_BUF_INIT;
-	int error = 0;
-	*key = *path = NULL;
-	if (!h || curl_url_set(h, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
-	    curl_url_get(h, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(h, CURLUPART_HOST, &hostname, 0) != CURLUE_OK ||
-	    curl_url_get(h, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK) {
-		stance_buf clean = STANCE_BUF_INIT;
-		stance_url_strip_credentials(&clean, url);
-		error = stance_error_set(STANCE_EINVALID, "'%s' is not a valid URL", stance_buf_cstr(&clean));
-		stance_buf_dispose(&clean);
-		goto done;
+	int error;
+	*key = *path = *request = NULL;
+	if ((error = stance_url_parse(&u, url, STANCE_URL_HTTP | STANCE_URL_NO_FRAGMENT)) < 0)
+		return error;
+	if (stance_buf_printf(&k, "%s://%s:%ld", u.scheme, u.host, u.port_number) < 0 ||
+	    stance_buf_printf(&pq, "%s%s%s", u.path, u.query ? "?" : "", u.query ? u.query : "") < 0 ||
+	    !(*request = stance_strdup(u.url)))
+		error = STANCE_ERROR;
+	else {
+		*key = stance_buf_detach(&k);
+		*path = stance_buf_detach(&pq);
 	}
-	curl_url_get(h, CURLUPART_PATH, &p, 0);
-	curl_url_get(h, CURLUPART_QUERY, &q, 0);
-	stance_buf_printf(&k, "%s://%s:%s", scheme, hostname, port);
-	stance_buf_printf(&pq, "%s%s%s", p ? p : "/", q ? "?" : "", q ? q : "");
-	*key = stance_buf_detach(&k);
-	*path = stance_buf_detach(&pq);
-done:
-	curl_free(scheme); curl_free(hostname); curl_free(port); curl_free(p); curl_free(q);
-	curl_url_cleanup(h);
+	stance_url_dispose(&u);
 	stance_buf_dispose(&k);
 	stance_buf_dispose(&pq);
 	return error;
@@ -939,12 +915,8 @@ int stance_fetch_run_listed(stance_fetch_response *responses, const stance_fetch
 		char *key = NULL;
 		size_t h;
 		memset(&responses[i], 0, sizeof(responses[i]));
-		if (split_url(&key, &jobs[i].path, requests[i].url) < 0 ||
-		    (strncmp(key, "http://", 7) && strncmp(key, "https://", 8))) {
-			stance_buf clean = STANCE_BUF_INIT;
-			stance_url_strip_credentials(&clean, requests[i].url);
-			set_failure(&responses[i], STANCE_EINVALID, NULL, "'%s' is not an http or https URL", stance_buf_cstr(&clean));
-			stance_buf_dispose(&clean);
+		if (split_url(&key, &jobs[i].path, &jobs[i].url, requests[i].url ? requests[i].url : "") < 0) {
+			set_failure(&responses[i], STANCE_EINVALID, NULL, "%s", stance_error_last());
 			stance_error_clear();
 			job_done(jobs, i, &done, n, requests[i].url, &responses[i], o);
 			free(key);
@@ -995,16 +967,8 @@ int stance_fetch_run_listed(stance_fetch_response *responses, const stance_fetch
 				transfer *tr;
 				/* robots.txt from the same scheme, host and port (and
 				 * credentials) as the page. */
-				CURLU *u = curl_url();
-				char *full = NULL;
-				if (u && curl_url_set(u, CURLUPART_URL, requests[i].url, 0) == CURLUE_OK &&
-				    curl_url_set(u, CURLUPART_PATH, "/robots.txt", 0) == CURLUE_OK &&
-				    curl_url_set(u, CURLUPART_QUERY, NULL, 0) == CURLUE_OK &&
-				    curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) == CURLUE_OK &&
-				    curl_url_get(u, CURLUPART_URL, &full, 0) == CURLUE_OK)
-					stance_buf_puts(&rurl, full);
-				curl_free(full);
-				curl_url_cleanup(u);
+				if (stance_url_join(&rurl, jobs[i].url, "/robots.txt", STANCE_URL_NO_FRAGMENT) < 0)
+					stance_error_clear();
 				/* for a listed request, under its rule: a private
 				 * address is not asked even for robots.txt */
 				tr = rurl.size ? start(multi, (size_t)-1, jobs[i].host, rurl.ptr, NULL, NULL,
@@ -1027,7 +991,7 @@ int stance_fetch_run_listed(stance_fetch_response *responses, const stance_fetch
 				job_done(jobs, i, &done, n, requests[i].url, &responses[i], o);
 				continue;
 			}
-			if (!start(multi, i, jobs[i].host, requests[i].url, &responses[i], &requests[i],
+			if (!start(multi, i, jobs[i].host, jobs[i].url, &responses[i], &requests[i],
 				listed_by ? listed_by[i] : NULL, &run)) {
 				set_failure(&responses[i], STANCE_ERROR, requests[i].url, "cannot start the transfer");
 				job_done(jobs, i, &done, n, requests[i].url, &responses[i], o);
@@ -1162,8 +1126,10 @@ done:
 			transfer_free(multi, tr);
 		curl_multi_cleanup(multi);
 	}
-	for (i = 0; jobs && i < n; i++)
+	for (i = 0; jobs && i < n; i++) {
 		free(jobs[i].path);
+		free(jobs[i].url);
+	}
 	free(jobs);
 	stance_fetch_cache_free(own);
 	free(run.private_ranges.v);

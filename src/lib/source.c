@@ -20,6 +20,7 @@
 #include "stance/store.h"
 #include "stance/batch.h"
 #include "fetch_internal.h"
+#include "url.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -222,17 +223,6 @@ done:
 
 /* ---- add and remove ---- */
 
-static int check_url(const char *url)
-{
-	stance_buf clean = STANCE_BUF_INIT;
-	int error = 0;
-	if (!url || (strncasecmp(url, "http://", 7) && strncasecmp(url, "https://", 8)) || !url[8]) {
-		stance_url_strip_credentials(&clean, url ? url : "");
-		error = stance_error_set(STANCE_EINVALID, "'%s' is not an http or https URL", stance_buf_cstr(&clean));
-	}
-	stance_buf_dispose(&clean);
-	return error;
-}
 
 static int check_regex(const char *rule, const char *id)
 {
@@ -248,28 +238,20 @@ static int check_regex(const char *rule, const char *id)
 	return 0;
 }
 
-/* Splits "scheme://user:pass@host/…" into the URL without the user part
+/* Splits http(s) URL `url` into its normal form without credentials
  * (appended to `clean`) and "user:pass" (appended to `cred`, may stay
- * empty). */
-static void split_credentials(stance_buf *clean, stance_buf *cred, const char *url)
+ * empty), as fetch reads it. STANCE_EINVALID naming the URL. */
+static int split_credentials(stance_buf *clean, stance_buf *cred, const char *url)
 {
-	const char *auth = strstr(url, "://"), *end, *at = NULL, *p;
-	if (!auth) {
-		stance_buf_puts(clean, url);
-		return;
-	}
-	auth += 3;
-	end = auth + strcspn(auth, "/?#");
-	for (p = auth; p < end; p++)
-		if (*p == '@')
-			at = p;
-	if (!at) {
-		stance_buf_puts(clean, url);
-		return;
-	}
-	stance_buf_put(clean, url, (size_t)(auth - url));
-	stance_buf_puts(clean, at + 1);
-	stance_buf_put(cred, auth, (size_t)(at - auth));
+	stance_url u = STANCE_URL_INIT;
+	int error;
+	if ((error = stance_url_parse(&u, url, STANCE_URL_HTTP)) < 0)
+		return error;
+	if ((error = stance_url_normalize(clean, u.url, STANCE_URL_NO_CREDENTIALS)) == 0 && (u.user || u.password))
+		error = stance_buf_printf(cred, "%s%s%s", u.user ? u.user : "", u.password ? ":" : "",
+			u.password ? u.password : "");
+	stance_url_dispose(&u);
+	return error;
 }
 
 /* Credentials live in .git/stance-credentials ("id TAB user:pass" lines,
@@ -345,16 +327,15 @@ done:
 }
 
 /* The URL to request for source `s`: its URL with its credentials put
- * back, appended to `out`. */
+ * back, appended to `out`. A URL that does not parse is kept as it is,
+ * for the fetch to refuse with its reason. */
 static void request_url(stance_buf *out, stance_repo *repo, const stance_source *s)
 {
 	stance_buf cred = STANCE_BUF_INIT;
-	const char *auth = strstr(s->url, "://");
-	if (auth && credentials_get(&cred, repo, s->id)) {
-		stance_buf_put(out, s->url, (size_t)(auth + 3 - s->url));
-		stance_buf_printf(out, "%s@%s", cred.ptr, auth + 3);
-	} else
+	if (!credentials_get(&cred, repo, s->id) || stance_url_with_credentials(out, s->url, cred.ptr) < 0) {
+		stance_error_clear();
 		stance_buf_puts(out, s->url);
+	}
 	stance_buf_dispose(&cred);
 }
 
@@ -437,32 +418,38 @@ int stance_source_add(stance_repo *repo, const stance_source *src)
 	if (!src || !src->id || stance_id_validate(src->id) < 0)
 		return stance_error_set(STANCE_EINVALID, "'%s' is not a valid source id (lowercase a-z, 0-9, '-', '_' and '/')",
 			src && src->id ? src->id : "");
-	if ((error = check_url(src->url)) < 0)
-		return error;
+	if ((error = split_credentials(&clean_url, &cred, src->url ? src->url : "")) < 0)
+		goto done;
 	for (i = 0; i < src->select_count; i++)
-		if ((error = stance_xpath_validate(src->select[i])) < 0)
-			return stance_error_prefix(error, "source '%s': select rule: ", src->id);
+		if ((error = stance_xpath_validate(src->select[i])) < 0) {
+			error = stance_error_prefix(error, "source '%s': select rule: ", src->id);
+			goto done;
+		}
 	for (i = 0; i < src->remove_count; i++)
-		if ((error = stance_xpath_validate(src->remove[i])) < 0)
-			return stance_error_prefix(error, "source '%s': remove rule: ", src->id);
+		if ((error = stance_xpath_validate(src->remove[i])) < 0) {
+			error = stance_error_prefix(error, "source '%s': remove rule: ", src->id);
+			goto done;
+		}
 	for (i = 0; i < src->noise_count; i++)
 		if ((error = check_regex(src->noise[i], src->id)) < 0)
-			return error;
+			goto done;
 	if (src->kind && *src->kind) {
 		int known = 0;
 		for (i = 0; stance_document_kinds[i]; i++)
 			if (!strcmp(stance_document_kinds[i], src->kind))
 				known = 1;
-		if (!known)
-			return stance_error_set(STANCE_EINVALID, "'%s' is not a kind (article, debate, editorial, blog, theme, other)", src->kind);
+		if (!known) {
+			error = stance_error_set(STANCE_EINVALID, "'%s' is not a kind (article, debate, editorial, blog, theme, other)",
+				src->kind);
+			goto done;
+		}
 	}
 	if ((error = stance_source_list_load(&l, repo)) < 0)
-		return error;
+		goto done;
 	if (list_find(l, src->id)) {
 		error = stance_error_set(STANCE_EEXISTS, "there is a source '%s' already; remove it first", src->id);
 		goto done;
 	}
-	split_credentials(&clean_url, &cred, src->url);
 	copy = *src;
 	copy.url = clean_url.ptr;
 	source_text(&text, &copy, NULL);
@@ -863,39 +850,48 @@ typedef struct {
 static int on_item(const char *url, const char *title, void *payload)
 {
 	feed_ctx *c = payload;
-	stance_buf slug = STANCE_BUF_INIT, id = STANCE_BUF_INIT, clean = STANCE_BUF_INIT;
+	stance_buf slug = STANCE_BUF_INIT, id = STANCE_BUF_INIT, clean = STANCE_BUF_INIT, normal = STANCE_BUF_INIT;
 	stance_source s = STANCE_SOURCE_INIT;
+	stance_url parts = STANCE_URL_INIT;
 	size_t i, n;
 	int error = 0;
 	stance_url_clean(&clean, url);
+	/* in normal form, as `source add` writes a URL; one that does not
+	 * parse is kept as it is, and fails when fetched */
+	if (stance_url_parse(&parts, stance_buf_cstr(&clean), 0) == 0)
+		stance_buf_puts(&normal, parts.url);
+	else
+		stance_buf_puts(&normal, stance_buf_cstr(&clean));
+	stance_error_clear();
 	for (i = 0; i < c->list->n; i++)
-		if (c->list->v[i].url && !strcmp(c->list->v[i].url, clean.ptr))
-			goto done; /* tracked already */
+		if (c->list->v[i].url && (!strcmp(c->list->v[i].url, normal.ptr) ||
+		    !strcmp(c->list->v[i].url, stance_buf_cstr(&clean))))
+			goto done; /* tracked already (the second: as older versions wrote it) */
 	if (c->feed_public) {
 		/* A public feed may not name a private address: such an item
 		 * becomes no source. (One named by a host name is refused when
 		 * fetched, should the name resolve to a private address.) */
 		char addr[64];
-		int priv = stance_url_private_address(addr, sizeof(addr), clean.ptr, c->ranges);
+		int priv = stance_url_private_address(addr, sizeof(addr), normal.ptr, c->ranges);
 		stance_error_clear(); /* a URL that does not parse fails when fetched */
 		if (priv == 1) {
 			if (!c->skipped++)
 				stance_buf_printf(c->skip_note, "%s is at %s, a private address, and was listed by the feed %s, "
-					"whose address %s%s%s", clean.ptr, addr, c->feed_url, c->address ? "(" : "",
+					"whose address %s%s%s", normal.ptr, addr, c->feed_url, c->address ? "(" : "",
 					c->address ? c->address : "", c->address ? ") is public" : "is not known (taken as public)");
 			goto done;
 		}
 	}
 	if (title && *title)
 		stance_slugify(&slug, title);
-	if (!slug.size) {
+	if (!slug.size && parts.path) {
 		/* The last path segment of the URL. */
-		const char *end = clean.ptr + strcspn(clean.ptr, "?#"), *p = end;
+		const char *end = parts.path + strlen(parts.path), *p = end;
 		stance_buf seg = STANCE_BUF_INIT;
-		while (p > clean.ptr && p[-1] == '/')
+		while (p > parts.path && p[-1] == '/')
 			p--;
 		end = p;
-		while (p > clean.ptr && p[-1] != '/')
+		while (p > parts.path && p[-1] != '/')
 			p--;
 		stance_buf_put(&seg, p, (size_t)(end - p));
 		if (seg.size && strchr(seg.ptr, '.'))
@@ -927,7 +923,7 @@ static int on_item(const char *url, const char *title, void *payload)
 		goto done;
 	}
 	s.id = id.ptr;
-	s.url = clean.ptr;
+	s.url = normal.ptr;
 	s.from = c->feed_id;
 	source_text(c->text, &s, c->address);
 	/* Into the list too, so the run fetches it. */
@@ -945,7 +941,7 @@ static int on_item(const char *url, const char *title, void *payload)
 		nv = &c->list->v[c->list->n];
 		memset(nv, 0, sizeof(*nv));
 		nv->id = stance_buf_detach(&id);
-		nv->url = stance_buf_detach(&clean);
+		nv->url = stance_buf_detach(&normal);
 		nv->from = stance_strdup(c->feed_id);
 		nv->from_address = c->address ? stance_strdup(c->address) : NULL;
 		entry_sync(nv);
@@ -956,6 +952,8 @@ done:
 	stance_buf_dispose(&slug);
 	stance_buf_dispose(&id);
 	stance_buf_dispose(&clean);
+	stance_buf_dispose(&normal);
+	stance_url_dispose(&parts);
 	c->error = error;
 	return error;
 }
