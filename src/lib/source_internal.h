@@ -1,0 +1,67 @@
+/*
+ * source_internal.h: what the three files of the sources module share.
+ * source_config.c keeps the sources in .stance/config and their
+ * credentials in .git/stance-credentials; source_state.c keeps the HTTP
+ * state of each source (ETag, Last-Modified) in .git/stance-fetch-state;
+ * source.c is the run over them (fetch, extract, store) and re-extraction.
+ * Not part of the API.
+ */
+#ifndef STANCE_SOURCE_INTERNAL_H
+#define STANCE_SOURCE_INTERNAL_H
+
+#include "internal.h"
+#include "stance/source.h"
+
+/* ---- the list (source_config.c) ---- */
+
+typedef struct {
+	stance_source pub;
+	char *id, *url, *kind, *organization, *from;
+	char *from_address;  /* an item's: the address its feed answered from when it listed it */
+	char *address;       /* a feed's: the address it answered from in this run */
+	char **select, **remove, **noise;
+} source_entry;
+
+struct stance_source_list {
+	source_entry *v;
+	size_t n, cap;
+};
+
+/* Points the public part of `e` at its fields. */
+void entry_sync(source_entry *e);
+/* Frees the fields of `e` (not `e`). */
+void entry_dispose(source_entry *e);
+/* The source `id`; borrowed from the list, or NULL. */
+source_entry *list_find(stance_source_list *l, const char *id);
+/* STANCE_EINVALID naming source `id` when noise rule `rule` does not compile. */
+int check_regex(const char *rule, const char *id);
+/* The URL to request for source `s`: its URL with its credentials put
+ * back, appended to `out`. */
+void request_url(stance_buf *out, stance_repo *repo, const stance_source *s);
+/* Appends the .stance/config section of `s` (and of the address its feed
+ * answered from, for an item) to `out`. */
+void source_text(stance_buf *out, const stance_source *s, const char *from_address);
+
+/* ---- fetch state, .git/stance-fetch-state (source_state.c) ---- */
+
+typedef struct {
+	char *id, *etag, *last_modified;
+} state_row;
+
+typedef struct {
+	state_row *v;
+	size_t n, cap;
+	int dirty;
+} fetch_state;
+
+void state_dispose(fetch_state *s);
+/* The row of `id`, made when `create` and missing; NULL otherwise. */
+state_row *state_find(fetch_state *s, const char *id, int create);
+/* Reads the state of `repo`; a missing or unreadable file is an empty state. */
+void state_load(fetch_state *s, stance_repo *repo);
+/* Writes the state back when it changed. */
+int state_save(fetch_state *s, stance_repo *repo);
+/* Records the validators of `id` (NULL or "": none). */
+void state_set(fetch_state *s, const char *id, const char *etag, const char *lm);
+
+#endif
