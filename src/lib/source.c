@@ -102,7 +102,7 @@ static int apply_noise(stance_document *doc, const stance_source *s)
 		regmatch_t m;
 		const char *p = stance_buf_cstr(&body);
 		if (regcomp(&re, s->noise[i], REG_EXTENDED | REG_NEWLINE)) {
-			error = check_regex(s->noise[i], s->id);
+			error = stance_source_check_regex(s->noise[i], s->id);
 			goto done;
 		}
 		stance_buf_clear(&out);
@@ -134,7 +134,7 @@ static const stance_source *rules_of(const stance_source *s, stance_source_list 
 	source_entry *parent;
 	if (s->select_count || s->remove_count || s->noise_count || !s->from)
 		return s;
-	parent = list_find(l, s->from);
+	parent = stance_source_list_find(l, s->from);
 	return parent ? &parent->pub : s;
 }
 
@@ -178,7 +178,7 @@ static int build_document(stance_document **out, stance_repo *repo, const stance
 		goto done;
 	}
 	if (!kind && s->from) {
-		source_entry *p = list_find(l, s->from);
+		source_entry *p = stance_source_list_find(l, s->from);
 		kind = p ? p->kind : NULL;
 		if (!org)
 			org = p ? p->organization : NULL;
@@ -325,7 +325,7 @@ static int on_item(const char *url, const char *title, void *payload)
 			stance_buf_printf(&id, "%s/%s", c->feed_id, slug.ptr);
 		else
 			stance_buf_printf(&id, "%s/%s-%zu", c->feed_id, slug.ptr, n);
-		if (!list_find(c->list, id.ptr))
+		if (!stance_source_list_find(c->list, id.ptr))
 			break;
 	}
 	if (stance_id_validate(id.ptr) < 0) {
@@ -335,7 +335,7 @@ static int on_item(const char *url, const char *title, void *payload)
 	s.id = id.ptr;
 	s.url = normal.ptr;
 	s.from = c->feed_id;
-	source_text(c->text, &s, c->address);
+	stance_source_text(c->text, &s, c->address);
 	/* Into the list too, so the run fetches it. */
 	{
 		source_entry *nv;
@@ -354,7 +354,7 @@ static int on_item(const char *url, const char *title, void *payload)
 		nv->url = stance_buf_detach(&normal);
 		nv->from = stance_strdup(c->feed_id);
 		nv->from_address = c->address ? stance_strdup(c->address) : NULL;
-		entry_sync(nv);
+		stance_source_entry_sync(nv);
 		c->list->n++;
 	}
 	c->added++;
@@ -397,7 +397,7 @@ static const char *listed_by(stance_source_list *l, const source_entry *e, const
 	const char *address;
 	if (!e->from)
 		return NULL;
-	feed = list_find(l, e->from);
+	feed = stance_source_list_find(l, e->from);
 	address = e->from_address ? e->from_address : feed ? feed->address : NULL;
 	if (address && stance_address_is_private(address, ranges) == 1)
 		return NULL;
@@ -516,7 +516,7 @@ static void store_page(store_ctx *c, size_t i, stance_fetch_response *r)
 		c->pending[c->npending++] = i;
 		c->unflushed++;
 	} else {
-		state_set(c->state, s->id, r->etag, r->last_modified);
+		stance_fetch_state_set(c->state, s->id, r->etag, r->last_modified);
 	}
 done:
 	/* the batch holds the bytes now */
@@ -636,7 +636,7 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 			goto done;
 		}
 	}
-	state_load(&state, repo);
+	stance_fetch_state_load(&state, repo);
 
 	/* 1. Feeds: their new items become sources of their own. */
 	for (i = 0; i < l->n; i++)
@@ -657,7 +657,7 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 		for (i = 0; i < l->n; i++)
 			if (l->v[i].pub.feed && wanted(&l->v[i], ids, nids)) {
 				stance_buf u = STANCE_BUF_INIT;
-				request_url(&u, repo, &l->v[i].pub);
+				stance_source_request_url(&u, repo, &l->v[i].pub);
 				reqs[f].url = stance_buf_detach(&u);
 				feed_ids[f++] = stance_strdup(l->v[i].id);
 			}
@@ -665,7 +665,7 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 		if ((error = stance_fetch_run_listed(resps, reqs, NULL, addresses, nfeeds, fopts)) < 0)
 			goto done;
 		for (f = 0; f < nfeeds; f++) {
-			source_entry *feed = list_find(l, feed_ids[f]);
+			source_entry *feed = stance_source_list_find(l, feed_ids[f]);
 			stance_source_result *row = report_add(report, feed->id, feed->url);
 			if (!row) {
 				error = stance_error_oom();
@@ -701,7 +701,7 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 					row_fail(report, row, stance_error_last());
 					/* a feed that failed adds no source */
 					for (k = before; k < l->n; k++)
-						entry_dispose(&l->v[k]);
+						stance_source_entry_dispose(&l->v[k]);
 					l->n = before;
 					if (error < 0)
 						break;
@@ -749,12 +749,12 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 		if (l->v[i].pub.feed || !wanted(&l->v[i], ids, nids))
 			continue;
 		stance_buf_clear(&urls[nreq]);
-		request_url(&urls[nreq], repo, &l->v[i].pub);
+		stance_source_request_url(&urls[nreq], repo, &l->v[i].pub);
 		reqs[nreq].url = urls[nreq].ptr;
 		listed[nreq] = listed_by(l, &l->v[i], fopts->private_ranges);
 		/* Conditional only when a version is stored: a document removed
 		 * from the repository is fetched whole again. */
-		if ((st = state_find(&state, l->v[i].id, 0))) {
+		if ((st = stance_fetch_state_find(&state, l->v[i].id, 0))) {
 			stance_buf path = STANCE_BUF_INIT;
 			stance_buf_printf(&path, "%s%s.md", stance_repo_workdir(repo), l->v[i].id);
 			if (access(path.ptr, F_OK) == 0) {
@@ -824,9 +824,9 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 	/* the HTTP state of a stored version is kept once it is written */
 	for (i = 0; i < sc.npending; i++) {
 		const stance_fetch_response *r = &resps[sc.pending[i]];
-		state_set(&state, l->v[which[sc.pending[i]]].id, r->etag, r->last_modified);
+		stance_fetch_state_set(&state, l->v[which[sc.pending[i]]].id, r->etag, r->last_modified);
 	}
-	if ((error = state_save(&state, repo)) < 0)
+	if ((error = stance_fetch_state_save(&state, repo)) < 0)
 		goto done;
 	report->store_seconds = wall() - started;
 	/* Feed rows first, then pages; keep report order stable by source. */
@@ -863,7 +863,7 @@ done:
 	free(reqs);
 	free(resps);
 	free(which);
-	state_dispose(&state);
+	stance_fetch_state_dispose(&state);
 	stance_source_list_free(l);
 	stance_fetch_cache_free(cache);
 	return error;
@@ -907,7 +907,7 @@ int stance_source_reextract(stance_source_report *report, stance_repo *repo,
 	if ((error = stance_source_list_load(&l, repo)) < 0)
 		return error;
 	for (i = 0; i < nids; i++)
-		if (!list_find(l, ids[i])) {
+		if (!stance_source_list_find(l, ids[i])) {
 			error = stance_error_set(STANCE_ENOTFOUND, "there is no source '%s'; see 'stance source list'", ids[i]);
 			goto done;
 		}

@@ -15,7 +15,7 @@
 
 /* ---- the list ---- */
 
-void entry_sync(source_entry *e)
+void stance_source_entry_sync(source_entry *e)
 {
 	e->pub.version = STANCE_SOURCE_VERSION;
 	e->pub.id = e->id;
@@ -28,7 +28,7 @@ void entry_sync(source_entry *e)
 	e->pub.noise = (const char *const *)e->noise;
 }
 
-void entry_dispose(source_entry *e)
+void stance_source_entry_dispose(source_entry *e)
 {
 	size_t i;
 	free(e->id); free(e->url); free(e->kind); free(e->organization); free(e->from);
@@ -45,7 +45,7 @@ void stance_source_list_free(stance_source_list *list)
 	if (!list)
 		return;
 	for (i = 0; i < list->n; i++)
-		entry_dispose(&list->v[i]);
+		stance_source_entry_dispose(&list->v[i]);
 	free(list->v);
 	free(list);
 }
@@ -61,7 +61,7 @@ const stance_source *stance_source_list_get(const stance_source_list *list, size
 }
 
 /* The source `id`; borrowed from the list, or NULL. */
-source_entry *list_find(stance_source_list *l, const char *id)
+source_entry *stance_source_list_find(stance_source_list *l, const char *id)
 {
 	size_t i;
 	for (i = 0; i < l->n; i++)
@@ -105,7 +105,7 @@ static int on_entry(const git_config_entry *e, void *payload)
 		return 0;
 	if (!(id = stance_strndup(name, (size_t)(dot - name))))
 		return STANCE_ERROR;
-	if (!(s = list_find(l, id))) {
+	if (!(s = stance_source_list_find(l, id))) {
 		if (l->n == l->cap) {
 			size_t nc = l->cap ? l->cap * 2 : 16;
 			source_entry *nv = realloc(l->v, nc * sizeof(*nv));
@@ -168,14 +168,14 @@ int stance_source_list_load(stance_source_list **out, stance_repo *repo)
 	/* A section left without a url (after a removal) is no source. */
 	for (i = 0; i < l->n; i++) {
 		if (!l->v[i].url) {
-			entry_dispose(&l->v[i]);
+			stance_source_entry_dispose(&l->v[i]);
 			continue;
 		}
 		l->v[keep++] = l->v[i];
 	}
 	l->n = keep;
 	for (i = 0; i < l->n; i++)
-		entry_sync(&l->v[i]);
+		stance_source_entry_sync(&l->v[i]);
 	*out = l;
 	l = NULL;
 done:
@@ -187,7 +187,7 @@ done:
 /* ---- add and remove ---- */
 
 
-int check_regex(const char *rule, const char *id)
+int stance_source_check_regex(const char *rule, const char *id)
 {
 	regex_t re;
 	int rc = regcomp(&re, rule, REG_EXTENDED | REG_NEWLINE);
@@ -292,7 +292,7 @@ done:
 /* The URL to request for source `s`: its URL with its credentials put
  * back, appended to `out`. A URL that does not parse is kept as it is,
  * for the fetch to refuse with its reason. */
-void request_url(stance_buf *out, stance_repo *repo, const stance_source *s)
+void stance_source_request_url(stance_buf *out, stance_repo *repo, const stance_source *s)
 {
 	stance_buf cred = STANCE_BUF_INIT;
 	if (!credentials_get(&cred, repo, s->id) || stance_url_with_credentials(out, s->url, cred.ptr) < 0) {
@@ -325,7 +325,7 @@ static void config_value(stance_buf *out, const char *value)
 
 /* The [source "ID"] section for `s`, appended to `out`; for a feed's item,
  * with the address the feed answered from (`from_address`, may be NULL). */
-void source_text(stance_buf *out, const stance_source *s, const char *from_address)
+void stance_source_text(stance_buf *out, const stance_source *s, const char *from_address)
 {
 	size_t i;
 #define LINE(var, value) do { stance_buf_puts(out, "\t" var " = "); config_value(out, value); \
@@ -394,7 +394,7 @@ int stance_source_add(stance_repo *repo, const stance_source *src)
 			goto done;
 		}
 	for (i = 0; i < src->noise_count; i++)
-		if ((error = check_regex(src->noise[i], src->id)) < 0)
+		if ((error = stance_source_check_regex(src->noise[i], src->id)) < 0)
 			goto done;
 	if (src->kind && *src->kind) {
 		int known = 0;
@@ -409,13 +409,13 @@ int stance_source_add(stance_repo *repo, const stance_source *src)
 	}
 	if ((error = stance_source_list_load(&l, repo)) < 0)
 		goto done;
-	if (list_find(l, src->id)) {
+	if (stance_source_list_find(l, src->id)) {
 		error = stance_error_set(STANCE_EEXISTS, "there is a source '%s' already; remove it first", src->id);
 		goto done;
 	}
 	copy = *src;
 	copy.url = clean_url.ptr;
-	source_text(&text, &copy, NULL);
+	stance_source_text(&text, &copy, NULL);
 	if ((error = stance_repo_lock(repo, stance_repo_lock_timeout())) < 0)
 		goto done;
 	/* Credentials first: if they cannot be kept, the source is not added. */
@@ -441,7 +441,7 @@ int stance_source_remove(stance_repo *repo, const char *id)
 	int error, locked = 0;
 	if ((error = stance_source_list_load(&l, repo)) < 0)
 		return error;
-	if (!list_find(l, id)) {
+	if (!stance_source_list_find(l, id)) {
 		error = stance_error_set(STANCE_ENOTFOUND, "there is no source '%s'; see 'stance source list'", id);
 		goto done;
 	}

@@ -28,19 +28,19 @@ struct stance_source_list {
 };
 
 /* Points the public part of `e` at its fields. */
-void entry_sync(source_entry *e);
+void stance_source_entry_sync(source_entry *e);
 /* Frees the fields of `e` (not `e`). */
-void entry_dispose(source_entry *e);
+void stance_source_entry_dispose(source_entry *e);
 /* The source `id`; borrowed from the list, or NULL. */
-source_entry *list_find(stance_source_list *l, const char *id);
+source_entry *stance_source_list_find(stance_source_list *l, const char *id);
 /* STANCE_EINVALID naming source `id` when noise rule `rule` does not compile. */
-int check_regex(const char *rule, const char *id);
+int stance_source_check_regex(const char *rule, const char *id);
 /* The URL to request for source `s`: its URL with its credentials put
  * back, appended to `out`. */
-void request_url(stance_buf *out, stance_repo *repo, const stance_source *s);
+void stance_source_request_url(stance_buf *out, stance_repo *repo, const stance_source *s);
 /* Appends the .stance/config section of `s` (and of the address its feed
  * answered from, for an item) to `out`. */
-void source_text(stance_buf *out, const stance_source *s, const char *from_address);
+void stance_source_text(stance_buf *out, const stance_source *s, const char *from_address);
 
 /* ---- fetch state, .git/stance-fetch-state (source_state.c) ---- */
 
@@ -54,14 +54,14 @@ typedef struct {
 	int dirty;
 } fetch_state;
 
-void state_dispose(fetch_state *s);
+void stance_fetch_state_dispose(fetch_state *s);
 /* The row of `id`, made when `create` and missing; NULL otherwise. */
-state_row *state_find(fetch_state *s, const char *id, int create);
+state_row *stance_fetch_state_find(fetch_state *s, const char *id, int create);
 /* Reads the state of `repo`; a missing or unreadable file is an empty state. */
-void state_load(fetch_state *s, stance_repo *repo);
+void stance_fetch_state_load(fetch_state *s, stance_repo *repo);
 /* Writes the state back when it changed. */
-int state_save(fetch_state *s, stance_repo *repo);
+int stance_fetch_state_save(fetch_state *s, stance_repo *repo);
 /* Records the validators of `id` (NULL or "": none). */
-void state_set(fetch_state *s, const char *id, const char *etag, const char *lm);
+void stance_fetch_state_set(fetch_state *s, const char *id, const char *etag, const char *lm);
 
 #endif

@@ -11,7 +11,7 @@
 /* ---- fetch state (.git/stance-fetch-state) ---- */
 
 
-void state_dispose(fetch_state *s)
+void stance_fetch_state_dispose(fetch_state *s)
 {
 	size_t i;
 	for (i = 0; i < s->n; i++) {
@@ -23,7 +23,7 @@ void state_dispose(fetch_state *s)
 }
 
 /* The state of `id` (made empty when `create`); borrowed from `s`, or NULL. */
-state_row *state_find(fetch_state *s, const char *id, int create)
+state_row *stance_fetch_state_find(fetch_state *s, const char *id, int create)
 {
 	size_t i;
 	for (i = 0; i < s->n; i++)
@@ -51,7 +51,7 @@ static void state_path(stance_buf *out, stance_repo *repo)
 }
 
 /* Lines of "id TAB etag TAB last-modified". */
-void state_load(fetch_state *s, stance_repo *repo)
+void stance_fetch_state_load(fetch_state *s, stance_repo *repo)
 {
 	stance_buf path = STANCE_BUF_INIT, data = STANCE_BUF_INIT;
 	char *line;
@@ -67,7 +67,7 @@ void state_load(fetch_state *s, stance_repo *repo)
 			*eol = '\0';
 		if ((t1 = strchr(line, '\t')) && (t2 = strchr(t1 + 1, '\t'))) {
 			*t1 = *t2 = '\0';
-			if ((r = state_find(s, line, 1))) {
+			if ((r = stance_fetch_state_find(s, line, 1))) {
 				r->etag = *(t1 + 1) ? stance_strdup(t1 + 1) : NULL;
 				r->last_modified = *(t2 + 1) ? stance_strdup(t2 + 1) : NULL;
 			}
@@ -79,7 +79,7 @@ done:
 	stance_buf_dispose(&data);
 }
 
-int state_save(fetch_state *s, stance_repo *repo)
+int stance_fetch_state_save(fetch_state *s, stance_repo *repo)
 {
 	stance_buf path = STANCE_BUF_INIT, data = STANCE_BUF_INIT;
 	size_t i;
@@ -96,9 +96,9 @@ int state_save(fetch_state *s, stance_repo *repo)
 	return error;
 }
 
-void state_set(fetch_state *s, const char *id, const char *etag, const char *lm)
+void stance_fetch_state_set(fetch_state *s, const char *id, const char *etag, const char *lm)
 {
-	state_row *r = state_find(s, id, 1);
+	state_row *r = stance_fetch_state_find(s, id, 1);
 	/* Header values never hold tabs or newlines we would keep. */
 	if (!r)
 		return;
