@@ -39,6 +39,10 @@ int stance_repo_set_program(stance_repo *repo, const char *program);
 /* The working folder, with a trailing '/'. Borrowed. */
 const char *stance_repo_workdir(const stance_repo *repo);
 
+/* The repository's git folder (".git/" in the working folder), with a
+ * trailing '/', where caches and state outside history live. Borrowed. */
+const char *stance_repo_gitdir(stance_repo *repo);
+
 /*
  * Takes the repository's write lock (.git/stance.lock), waiting up to
  * `timeout_ms` for another stance to finish; STANCE_ELOCKED ("the
@@ -82,6 +86,17 @@ int stance_repo_lock_timeout(void);
  */
 int stance_repo_config_get(stance_buf *out, stance_repo *repo, const char *key);
 int stance_repo_config_set(stance_repo *repo, const char *key, const char *value);
+
+/* Calls `cb` with the name and value of each .stance/config entry whose
+ * name matches POSIX extended regular expression `regex`, in file order
+ * (a multivar once a value). A non-zero return from `cb` stops the walk and
+ * is returned. */
+int stance_repo_config_foreach(stance_repo *repo, const char *regex,
+	int (*cb)(const char *name, const char *value, void *payload), void *payload);
+
+/* Removes every value of `key` (all of a multivar's) from .stance/config;
+ * 0 when it had none. */
+int stance_repo_config_unset_all(stance_repo *repo, const char *key);
 
 /* The repository's language (stance.language), "en" when unset. */
 const char *stance_repo_language(stance_repo *repo);

@@ -85,6 +85,13 @@ int stance_store_check_identity(const char *name, const char *email);
  */
 int stance_store_load(stance_document **out, stance_repo *repo, const char *id, const char *rev);
 
+/*
+ * Appends the bytes of file `path` as of commit-ish `rev` ("snapshots" for
+ * the snapshots branch) to `out`. STANCE_ENOTFOUND when there is no such
+ * file there (or it is not a file).
+ */
+int stance_store_read_file(stance_buf *out, stance_repo *repo, const char *rev, const char *path);
+
 /* Calls `cb` for every document id at `rev` (NULL: HEAD), sorted. A
  * non-zero return from `cb` stops the walk and is returned. */
 int stance_store_foreach(stance_repo *repo, const char *rev,

@@ -59,6 +59,11 @@ const char *stance_repo_workdir(const stance_repo *repo)
 	return repo->workdir;
 }
 
+const char *stance_repo_gitdir(stance_repo *repo)
+{
+	return git_repository_path(repo->git);
+}
+
 static int has_stance_config(const char *workdir)
 {
 	stance_buf p = STANCE_BUF_INIT;
@@ -632,6 +637,46 @@ int stance_repo_config_set(stance_repo *repo, const char *key, const char *value
 		error = 0;
 	if (error < 0)
 		error = stance_git_error(error, ".stance/config: cannot set '%s'", key);
+	git_config_free(cfg);
+	return error;
+}
+
+typedef struct {
+	int (*cb)(const char *name, const char *value, void *payload);
+	void *payload;
+	int stopped; /* the value cb stopped the walk with */
+} config_walk;
+
+static int config_walk_entry(const git_config_entry *e, void *payload)
+{
+	config_walk *w = payload;
+	return w->stopped = w->cb(e->name, e->value, w->payload);
+}
+
+int stance_repo_config_foreach(stance_repo *repo, const char *regex,
+	int (*cb)(const char *name, const char *value, void *payload), void *payload)
+{
+	git_config *cfg = NULL;
+	config_walk w = { cb, payload, 0 };
+	int error;
+	if ((error = open_config(&cfg, repo)) < 0)
+		return error;
+	if ((error = git_config_foreach_match(cfg, regex, config_walk_entry, &w)) != 0)
+		error = w.stopped ? w.stopped : stance_git_error(error, ".stance/config: cannot read it");
+	git_config_free(cfg);
+	return error;
+}
+
+int stance_repo_config_unset_all(stance_repo *repo, const char *key)
+{
+	git_config *cfg = NULL;
+	int error;
+	if ((error = open_config(&cfg, repo)) < 0)
+		return error;
+	if ((error = git_config_delete_multivar(cfg, key, ".*")) == GIT_ENOTFOUND)
+		error = 0;
+	if (error < 0)
+		error = stance_git_error(error, ".stance/config: cannot remove '%s'", key);
 	git_config_free(cfg);
 	return error;
 }

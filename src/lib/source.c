@@ -10,7 +10,6 @@
  * whose address is public may not be at private addresses (server-side
  * request forgery; see listed_by()).
  */
-#include "git_internal.h"
 #include "source_internal.h"
 #include "stance/extract.h"
 #include "stance/store.h"
@@ -873,25 +872,18 @@ done:
 static int load_snapshot(stance_buf *out, const char **ext, stance_repo *repo, const char *id)
 {
 	static const char *const exts[] = { "html", "xhtml", "htm", "xml", "txt" };
-	git_repository *git = stance_repo_git(repo);
 	size_t i;
 	for (i = 0; i < STANCE_ARRAY_SIZE(exts); i++) {
-		stance_buf spec = STANCE_BUF_INIT;
-		git_object *obj = NULL;
-		int rc;
-		stance_buf_printf(&spec, "refs/heads/snapshots:%s.%s", id, exts[i]);
-		rc = git_revparse_single(&obj, git, spec.ptr);
-		stance_buf_dispose(&spec);
-		if (rc == 0 && git_object_type(obj) == GIT_OBJECT_BLOB) {
-			git_blob *b = (git_blob *)obj;
-			int error = stance_buf_put(out, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
+		stance_buf path = STANCE_BUF_INIT;
+		int error;
+		stance_buf_printf(&path, "%s.%s", id, exts[i]);
+		error = stance_store_read_file(out, repo, "refs/heads/snapshots", path.ptr);
+		stance_buf_dispose(&path);
+		if (error != STANCE_ENOTFOUND) {
 			*ext = exts[i];
-			git_object_free(obj);
 			return error;
 		}
-		git_object_free(obj);
 	}
-	git_error_clear();
 	return stance_error_set(STANCE_ENOTFOUND, "%s: no snapshot on the snapshots branch", id);
 }
 

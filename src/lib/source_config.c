@@ -1,10 +1,9 @@
 /*
  * source_config.c: the sources a repository follows, in .stance/config
- * (read with libgit2's config API; several select/remove/noise rules are
- * multivars), added and removed; their credentials, kept apart in
+ * (read with libgit2's config API through repo.h; several
+ * select/remove/noise rules are multivars), added and removed; their credentials, kept apart in
  * .git/stance-credentials.
  */
-#include "git_internal.h"
 #include "source_internal.h"
 #include "stance/extract.h"
 #include "url.h"
@@ -82,22 +81,10 @@ static int push_str(char ***arr, size_t *count, const char *value)
 	return 0;
 }
 
-static int open_config(git_config **out, stance_repo *repo)
-{
-	stance_buf path = STANCE_BUF_INIT;
-	int error;
-	stance_git_init();
-	stance_buf_printf(&path, "%s.stance/config", stance_repo_workdir(repo));
-	if ((error = git_config_open_ondisk(out, path.ptr)) < 0)
-		error = stance_git_error(error, "%s: cannot open", path.ptr);
-	stance_buf_dispose(&path);
-	return error;
-}
-
-static int on_entry(const git_config_entry *e, void *payload)
+static int on_entry(const char *key, const char *value, void *payload)
 {
 	stance_source_list *l = payload;
-	const char *name = e->name + strlen("source."), *dot = strrchr(name, '.');
+	const char *name = key + strlen("source."), *dot = strrchr(name, '.');
 	source_entry *s;
 	char *id;
 	int error = 0;
@@ -125,46 +112,40 @@ static int on_entry(const git_config_entry *e, void *payload)
 	dot++;
 	if (!strcmp(dot, "url")) {
 		free(s->url);
-		s->url = stance_strdup(e->value);
+		s->url = stance_strdup(value);
 	} else if (!strcmp(dot, "kind")) {
 		free(s->kind);
-		s->kind = stance_strdup(e->value);
+		s->kind = stance_strdup(value);
 	} else if (!strcmp(dot, "organization")) {
 		free(s->organization);
-		s->organization = stance_strdup(e->value);
+		s->organization = stance_strdup(value);
 	} else if (!strcmp(dot, "from")) {
 		free(s->from);
-		s->from = stance_strdup(e->value);
+		s->from = stance_strdup(value);
 	} else if (!strcmp(dot, "from-address")) {
 		free(s->from_address);
-		s->from_address = stance_strdup(e->value);
+		s->from_address = stance_strdup(value);
 	} else if (!strcmp(dot, "feed"))
-		s->pub.feed = !strcmp(e->value, "true") || !strcmp(e->value, "1") || !strcmp(e->value, "yes");
+		s->pub.feed = !strcmp(value, "true") || !strcmp(value, "1") || !strcmp(value, "yes");
 	else if (!strcmp(dot, "select"))
-		error = push_str(&s->select, &s->pub.select_count, e->value);
+		error = push_str(&s->select, &s->pub.select_count, value);
 	else if (!strcmp(dot, "remove"))
-		error = push_str(&s->remove, &s->pub.remove_count, e->value);
+		error = push_str(&s->remove, &s->pub.remove_count, value);
 	else if (!strcmp(dot, "noise"))
-		error = push_str(&s->noise, &s->pub.noise_count, e->value);
+		error = push_str(&s->noise, &s->pub.noise_count, value);
 	return error;
 }
 
 int stance_source_list_load(stance_source_list **out, stance_repo *repo)
 {
 	stance_source_list *l = calloc(1, sizeof(*l));
-	git_config *cfg = NULL;
 	size_t i, keep = 0;
 	int error;
 	*out = NULL;
 	if (!l)
 		return stance_error_oom();
-	if ((error = open_config(&cfg, repo)) < 0)
+	if ((error = stance_repo_config_foreach(repo, "^source\\.", on_entry, l)) < 0)
 		goto done;
-	if ((error = git_config_foreach_match(cfg, "^source\\.", on_entry, l)) < 0) {
-		if (error != STANCE_ERROR)
-			error = stance_git_error(error, ".stance/config: cannot read the sources");
-		goto done;
-	}
 	/* A section left without a url (after a removal) is no source. */
 	for (i = 0; i < l->n; i++) {
 		if (!l->v[i].url) {
@@ -179,7 +160,6 @@ int stance_source_list_load(stance_source_list **out, stance_repo *repo)
 	*out = l;
 	l = NULL;
 done:
-	git_config_free(cfg);
 	stance_source_list_free(l);
 	return error;
 }
@@ -221,7 +201,7 @@ static int split_credentials(stance_buf *clean, stance_buf *cred, const char *ur
  * mode 0600): never in .stance/config, a commit or a report. */
 static void credentials_path(stance_buf *out, stance_repo *repo)
 {
-	stance_buf_printf(out, "%sstance-credentials", git_repository_path(stance_repo_git(repo)));
+	stance_buf_printf(out, "%sstance-credentials", stance_repo_gitdir(repo));
 }
 
 /* Appends the credentials of `id` to `out`; 0 when there are none. */
@@ -435,7 +415,6 @@ int stance_source_remove(stance_repo *repo, const char *id)
 	static const char *const vars[] = { "url", "kind", "organization", "feed", "from", "from-address", "select",
 		"remove", "noise" };
 	stance_source_list *l = NULL;
-	git_config *cfg = NULL;
 	stance_buf key = STANCE_BUF_INIT;
 	size_t i;
 	int error, locked = 0;
@@ -448,24 +427,16 @@ int stance_source_remove(stance_repo *repo, const char *id)
 	if ((error = stance_repo_lock(repo, stance_repo_lock_timeout())) < 0)
 		goto done;
 	locked = 1;
-	if ((error = open_config(&cfg, repo)) < 0)
-		goto done;
 	for (i = 0; i < STANCE_ARRAY_SIZE(vars); i++) {
 		stance_buf_clear(&key);
 		stance_buf_printf(&key, "source.%s.%s", id, vars[i]);
-		error = git_config_delete_multivar(cfg, key.ptr, ".*");
-		if (error == GIT_ENOTFOUND)
-			error = 0;
-		if (error < 0) {
-			error = stance_git_error(error, ".stance/config: cannot remove the source '%s'", id);
+		if ((error = stance_repo_config_unset_all(repo, key.ptr)) < 0)
 			goto done;
-		}
 	}
 	error = credentials_set(repo, id, NULL);
 done:
 	if (locked)
 		stance_repo_unlock(repo);
-	git_config_free(cfg);
 	stance_source_list_free(l);
 	stance_buf_dispose(&key);
 	return error;

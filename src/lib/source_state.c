@@ -3,7 +3,6 @@
  * .git/stance-fetch-state, outside the working tree and history, so a run
  * that finds nothing new writes nothing a user sees.
  */
-#include "git_internal.h"
 #include "source_internal.h"
 
 #include <stdio.h>
@@ -47,7 +46,7 @@ state_row *stance_fetch_state_find(fetch_state *s, const char *id, int create)
 
 static void state_path(stance_buf *out, stance_repo *repo)
 {
-	stance_buf_printf(out, "%sstance-fetch-state", git_repository_path(stance_repo_git(repo)));
+	stance_buf_printf(out, "%sstance-fetch-state", stance_repo_gitdir(repo));
 }
 
 /* Lines of "id TAB etag TAB last-modified". */

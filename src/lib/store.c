@@ -367,6 +367,23 @@ done:
 	return error;
 }
 
+int stance_store_read_file(stance_buf *out, stance_repo *repo, const char *rev, const char *path)
+{
+	stance_buf spec = STANCE_BUF_INIT;
+	git_object *obj = NULL;
+	int error;
+	stance_buf_printf(&spec, "%s:%s", rev, path);
+	if (git_revparse_single(&obj, stance_repo_git(repo), spec.ptr) == 0 && git_object_type(obj) == GIT_OBJECT_BLOB)
+		error = stance_buf_put(out, git_blob_rawcontent((git_blob *)obj), (size_t)git_blob_rawsize((git_blob *)obj));
+	else {
+		git_error_clear();
+		error = stance_error_set(STANCE_ENOTFOUND, "%s: no such file in %s", path, rev);
+	}
+	git_object_free(obj);
+	stance_buf_dispose(&spec);
+	return error;
+}
+
 int stance_store_load(stance_document **out, stance_repo *repo, const char *id, const char *rev)
 {
 	git_repository *git = stance_repo_git(repo);
