@@ -7,6 +7,10 @@
  * no loose object per blob, tree and commit, no index write per revision.
  */
 #include "git_internal.h"
+#include "stance/batch.h"
+#include "stance/document.h"
+#include "stance/repo.h"
+#include "stance/store.h"
 
 #include <errno.h>
 #include <fcntl.h>

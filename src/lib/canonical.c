@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE /* memmem */
 #include "canonical.h"
+#include "stance/document.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <pthread.h>

@@ -2,6 +2,7 @@
  * common.c: the last-error message, the growable string buffer and file I/O.
  */
 #include "internal.h"
+#include "stance/document.h"
 
 #include <errno.h>
 #include <fcntl.h>

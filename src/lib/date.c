@@ -2,6 +2,7 @@
  * date.c: parsing and formatting of reduced-precision ISO 8601 dates.
  */
 #include "internal.h"
+#include "stance/date.h"
 
 #include <ctype.h>
 #include <stdio.h>

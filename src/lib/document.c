@@ -4,6 +4,8 @@
  * and UTF-8, and the bounds on what a document may be (document.h).
  */
 #include "internal.h"
+#include "stance/date.h"
+#include "stance/document.h"
 
 #include <limits.h>
 #include <stdio.h>

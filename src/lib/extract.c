@@ -11,6 +11,8 @@
  */
 #include "internal.h"
 #include "stance/extract.h"
+#include "stance/date.h"
+#include "stance/document.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -8,6 +8,7 @@
 
 #include <git2.h>
 #include "internal.h"
+#include "stance/repo.h"
 
 /* The libgit2 repository behind a stance repository. Borrowed. */
 git_repository *stance_repo_git(stance_repo *repo);

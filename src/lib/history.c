@@ -3,6 +3,11 @@
  * "kl/x@{2}" or "kl/x@2020-12-04" ("what did it say on that date?").
  */
 #include "git_internal.h"
+#include "stance/date.h"
+#include "stance/document.h"
+#include "stance/history.h"
+#include "stance/repo.h"
+#include "stance/store.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -26,6 +26,9 @@
  */
 #include "internal.h"
 #include "embedded.h"
+#include "stance/date.h"
+#include "stance/document.h"
+#include "stance/import.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -1,5 +1,7 @@
 /*
  * internal.h: helpers shared by the library's modules; not part of the API.
+ * It brings stance/common.h only: each file includes the public headers
+ * whose names it uses.
  */
 #ifndef STANCE_INTERNAL_H
 #define STANCE_INTERNAL_H
@@ -9,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stance.h"
+#include "stance/common.h"
 
 /* Sets the thread's last-error message and returns `code`, so that
  * `return stance_error_set(STANCE_EPARSE, "...")` reads naturally. */

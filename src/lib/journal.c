@@ -17,6 +17,7 @@
  *   snapshots-new <commit, or "none": the snapshots branch does not move>
  */
 #include "git_internal.h"
+#include "stance/repo.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -3,6 +3,10 @@
  * fields, counted, and their id, date and author read.
  */
 #include "internal.h"
+#include "stance/date.h"
+#include "stance/document.h"
+#include "stance/manifest.h"
+#include "stance/store.h"
 
 /* Splits a TSV line in place; returns the number of fields. */
 static size_t split_tabs(char *line, char **fields, size_t max)

@@ -3,6 +3,7 @@
  * matter field by field, the body block by block (see merge.h).
  */
 #include "merge.h"
+#include "stance/document.h"
 
 #include <stdio.h>
 

@@ -4,6 +4,9 @@
  */
 #include "internal.h"
 #include "segment.h"
+#include "stance/diff.h"
+#include "stance/document.h"
+#include "stance/positions.h"
 
 #include <stdio.h>
 #include <unistd.h>

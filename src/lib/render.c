@@ -4,6 +4,8 @@
  * render_critic.c, render_html.c, render_json.c).
  */
 #include "render_internal.h"
+#include "stance/diff.h"
+#include "stance/render.h"
 
 int stance_render(stance_buf *out, stance_render_format format, const stance_diff *d,
 	const stance_render_options *opts)

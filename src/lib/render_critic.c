@@ -7,6 +7,8 @@
  * one line and attached to the block it stood before.
  */
 #include "render_internal.h"
+#include "stance/diff.h"
+#include "stance/render.h"
 
 /* Appends s[0,len) flattened for use inside a mark: line breaks (and the
  * indentation or markers after them) become one space, and '|' is escaped

@@ -9,6 +9,9 @@
 #include "render_internal.h"
 
 #include "canonical.h"
+#include "stance/diff.h"
+#include "stance/positions.h"
+#include "stance/render.h"
 
 static const char style[] =
 	"body{font-family:Georgia,serif;max-width:72em;margin:2em auto;padding:0 1em;line-height:1.5;color:#222}"

@@ -7,6 +7,7 @@
 #define STANCE_RENDER_INTERNAL_H
 
 #include "internal.h"
+#include "stance/diff.h"
 
 typedef enum {
 	PIECE_EQUAL,      /* new text, unchanged (old text equal up to whitespace) */

@@ -3,6 +3,9 @@
  * documented in docs/diff-json.md.
  */
 #include "internal.h"
+#include "stance/diff.h"
+#include "stance/positions.h"
+#include "stance/render.h"
 
 #include <stdio.h>
 

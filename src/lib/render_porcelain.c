@@ -5,6 +5,8 @@
  * see it: removed where it stood, added where it now is.
  */
 #include "render_internal.h"
+#include "stance/diff.h"
+#include "stance/render.h"
 
 /*
  * The output is made a line of the text (a "row": its segments and the '~'

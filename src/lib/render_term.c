@@ -5,6 +5,9 @@
  * a summary line. Also the --positions view.
  */
 #include "render_internal.h"
+#include "stance/diff.h"
+#include "stance/positions.h"
+#include "stance/render.h"
 
 #define RED "\033[31m"
 #define GREEN "\033[32m"

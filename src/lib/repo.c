@@ -5,6 +5,8 @@
  */
 #include "git_internal.h"
 #include "embedded.h"
+#include "stance/repo.h"
+#include "stance/store.h"
 
 #include <dirent.h>
 #include <errno.h>

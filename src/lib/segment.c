@@ -7,6 +7,7 @@
  */
 #include "internal.h"
 #include "segment.h"
+#include "stance/diff.h"
 
 #include <utf8proc.h>
 

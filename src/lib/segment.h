@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "stance/diff.h"
+#include "stance/positions.h"
 
 typedef enum {
 	SEG_SPACE = 0, /* a run of whitespace, line breaks included */

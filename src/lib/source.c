@@ -16,6 +16,10 @@
 #include "stance/batch.h"
 #include "fetch_internal.h"
 #include "url.h"
+#include "stance/document.h"
+#include "stance/fetch.h"
+#include "stance/repo.h"
+#include "stance/source.h"
 
 #include <errno.h>
 #include <pthread.h>

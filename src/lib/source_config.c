@@ -7,6 +7,9 @@
 #include "source_internal.h"
 #include "stance/extract.h"
 #include "url.h"
+#include "stance/document.h"
+#include "stance/repo.h"
+#include "stance/source.h"
 
 #include <regex.h>
 #include <stdio.h>

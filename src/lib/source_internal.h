@@ -11,6 +11,7 @@
 
 #include "internal.h"
 #include "stance/source.h"
+#include "stance/repo.h"
 
 /* ---- the list (source_config.c) ---- */
 

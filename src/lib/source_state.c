@@ -4,6 +4,7 @@
  * that finds nothing new writes nothing a user sees.
  */
 #include "source_internal.h"
+#include "stance/repo.h"
 
 #include <stdio.h>
 

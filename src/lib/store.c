@@ -4,6 +4,9 @@
  * folder and the index along; nothing else of the user's work is touched.
  */
 #include "git_internal.h"
+#include "stance/document.h"
+#include "stance/repo.h"
+#include "stance/store.h"
 
 #include <errno.h>
 #include <limits.h>

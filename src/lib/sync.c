@@ -18,6 +18,10 @@
 #include "git_internal.h"
 #include "merge.h"
 #include "embedded.h"
+#include "stance/date.h"
+#include "stance/document.h"
+#include "stance/repo.h"
+#include "stance/sync.h"
 
 #define SNAPSHOTS "snapshots"
 #define STATE_DIR "stance-sync"
