@@ -28,12 +28,12 @@
 /* ------------------------------------------------------------------ */
 /* Small string helpers                                                 */
 
-int name_is(const xmlNode *n, const char *name)
+int extract_name_is(const xmlNode *n, const char *name)
 {
 	return n && n->type == XML_ELEMENT_NODE && !strcasecmp(NAME(n), name);
 }
 
-int name_in(const xmlNode *n, const char *const *list)
+int extract_name_in(const xmlNode *n, const char *const *list)
 {
 	char first;
 	if (!n || n->type != XML_ELEMENT_NODE)
@@ -48,7 +48,7 @@ int name_in(const xmlNode *n, const char *const *list)
 }
 
 /* The attribute's value, borrowed from the tree, or NULL. */
-const char *attr(const xmlNode *n, const char *name)
+const char *extract_attr(const xmlNode *n, const char *name)
 {
 	xmlAttr *a;
 	if (!n || n->type != XML_ELEMENT_NODE)
@@ -60,18 +60,18 @@ const char *attr(const xmlNode *n, const char *name)
 	return NULL;
 }
 
-int is_space(unsigned char c)
+int extract_is_space(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
 /* Appends `s` with runs of white space (and no-break spaces) made one
  * space; `*last_space` carries whether the output ends in a space. */
-void put_collapsed(stance_buf *b, const char *s, int *last_space)
+void extract_put_collapsed(stance_buf *b, const char *s, int *last_space)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
-		if (is_space(*p) || (p[0] == 0xc2 && p[1] == 0xa0)) {
+		if (extract_is_space(*p) || (p[0] == 0xc2 && p[1] == 0xa0)) {
 			p += (*p == 0xc2) ? 2 : 1;
 			if (!*last_space)
 				stance_buf_putc(b, ' ');
@@ -87,19 +87,19 @@ static void text_walk(stance_buf *b, const xmlNode *n, int *last_space)
 {
 	for (; n; n = n->next) {
 		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
-			put_collapsed(b, (const char *)n->content, last_space);
+			extract_put_collapsed(b, (const char *)n->content, last_space);
 		else if (n->type == XML_ELEMENT_NODE && n->children)
 			text_walk(b, n->children, last_space);
 	}
 }
 
 /* The node's text, white space collapsed and trimmed, appended to `b`. */
-void inner_text(stance_buf *b, const xmlNode *n)
+void extract_inner_text(stance_buf *b, const xmlNode *n)
 {
 	int last_space = 1;
 	size_t start = b->size;
 	if (n->type == XML_TEXT_NODE)
-		put_collapsed(b, (const char *)n->content, &last_space);
+		extract_put_collapsed(b, (const char *)n->content, &last_space);
 	else
 		text_walk(b, n->children, &last_space);
 	while (b->size > start && b->ptr[b->size - 1] == ' ')
@@ -107,7 +107,7 @@ void inner_text(stance_buf *b, const xmlNode *n)
 }
 
 /* Characters (not bytes) of UTF-8 text. */
-size_t utf8_len(const char *s, size_t n)
+size_t extract_utf8_len(const char *s, size_t n)
 {
 	size_t i, c = 0;
 	for (i = 0; i < n; i++)
@@ -122,7 +122,7 @@ static void count_walk(const xmlNode *n, int *last_space, size_t *len, size_t *c
 		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
 			const unsigned char *p = (const unsigned char *)n->content;
 			while (p && *p) {
-				if (is_space(*p) || (p[0] == 0xc2 && p[1] == 0xa0)) {
+				if (extract_is_space(*p) || (p[0] == 0xc2 && p[1] == 0xa0)) {
 					p += (*p == 0xc2) ? 2 : 1;
 					if (!*last_space)
 						(*len)++;
@@ -141,9 +141,9 @@ static void count_walk(const xmlNode *n, int *last_space, size_t *len, size_t *c
 	}
 }
 
-/* Length in characters of the node's normalised text (as inner_text gives
+/* Length in characters of the node's normalised text (as extract_inner_text gives
  * it), and its commas; without building the text. */
-size_t text_len(const xmlNode *n, size_t *commas)
+size_t extract_text_len(const xmlNode *n, size_t *commas)
 {
 	size_t len = 0, c = 0;
 	int last_space = 1;
@@ -154,18 +154,18 @@ size_t text_len(const xmlNode *n, size_t *commas)
 	} else
 		count_walk(n->children, &last_space, &len, &c);
 	if (last_space && len)
-		len--; /* the trailing space inner_text trims */
+		len--; /* the trailing space extract_inner_text trims */
 	if (commas)
 		*commas = c;
 	return len;
 }
 
-size_t word_count(const char *s)
+size_t extract_word_count(const char *s)
 {
 	size_t n = 0;
 	int in = 0;
 	for (; *s; s++) {
-		if (is_space((unsigned char)*s))
+		if (extract_is_space((unsigned char)*s))
 			in = 0;
 		else if (!in) {
 			in = 1;
@@ -175,12 +175,12 @@ size_t word_count(const char *s)
 	return n;
 }
 
-void trim_inplace(char *s)
+void extract_trim_inplace(char *s)
 {
 	size_t n = strlen(s), i = 0;
-	while (n && is_space((unsigned char)s[n - 1]))
+	while (n && extract_is_space((unsigned char)s[n - 1]))
 		s[--n] = '\0';
-	while (s[i] && is_space((unsigned char)s[i]))
+	while (s[i] && extract_is_space((unsigned char)s[i]))
 		i++;
 	if (i)
 		memmove(s, s + i, n - i + 1);
@@ -253,7 +253,7 @@ int stance_url_clean(stance_buf *out, const char *url)
 
 /* An absolute, cleaned link for `href` against `base`; caller frees. NULL
  * for links that lead nowhere a reader can follow (javascript:, empty). */
-char *absolute_url(const char *href, const char *base)
+char *extract_absolute_url(const char *href, const char *base)
 {
 	xmlChar *abs;
 	stance_buf b = STANCE_BUF_INIT;
@@ -263,7 +263,7 @@ char *absolute_url(const char *href, const char *base)
 	h = stance_strdup(href);
 	if (!h)
 		return NULL;
-	trim_inplace(h);
+	extract_trim_inplace(h);
 	if (!*h || !strncasecmp(h, "javascript:", 11) || !strncasecmp(h, "data:", 5)) {
 		free(h);
 		return NULL;
@@ -278,7 +278,7 @@ char *absolute_url(const char *href, const char *base)
 /* ------------------------------------------------------------------ */
 /* Rules and the whole extraction                                       */
 
-void silence(void *ctx, const char *msg, ...)
+void extract_silence(void *ctx, const char *msg, ...)
 {
 	(void)ctx;
 	(void)msg;
@@ -515,7 +515,7 @@ void stance_tag_count(stance_tag_counts *out, const char *data, size_t len, int 
 
 /* Refuses bytes past the bounds, the message naming `url` (may be NULL)
  * and the `kind` ("page", "feed": read by the XML parser). */
-int check_tags(const char *data, size_t len, const char *url, const char *kind)
+int extract_check_tags(const char *data, size_t len, const char *url, const char *kind)
 {
 	stance_tag_counts t;
 	const char *u = url ? url : "", *sep = url ? ": " : "";
@@ -543,7 +543,7 @@ unsigned long stance_extract_parse_count(void)
 /* The parsed page; the caller frees it with xmlFreeDoc. */
 static xmlDoc *parse_html(const char *utf8, size_t len, const char *url)
 {
-	xmlGenericErrorFunc handler = silence;
+	xmlGenericErrorFunc handler = extract_silence;
 	htmlParserCtxtPtr ctxt;
 	initGenericErrorDefaultFunc(&handler);
 	pthread_once(&parser_key_once, parser_key_make);
@@ -565,7 +565,7 @@ static void set_published(stance_document *d, const char *text)
 	char buf[64];
 	size_t i;
 	stance_date date;
-	while (*text && is_space((unsigned char)*text))
+	while (*text && extract_is_space((unsigned char)*text))
 		text++;
 	for (i = 0; i < STANCE_ARRAY_SIZE(lens); i++) {
 		stance_buf f = STANCE_BUF_INIT;
@@ -591,7 +591,7 @@ static char *clean_byline(const char *s)
 	char *b = stance_strdup(s);
 	if (!b)
 		return NULL;
-	trim_inplace(b);
+	extract_trim_inplace(b);
 	/* Dashes and bullets left at the end go. */
 	for (;;) {
 		size_t n = strlen(b);
@@ -602,12 +602,12 @@ static char *clean_byline(const char *s)
 			b[n - 1] = '\0';
 		else
 			break;
-		trim_inplace(b);
+		extract_trim_inplace(b);
 	}
 	for (i = 0; prefixes[i]; i++)
 		if (!strncasecmp(b, prefixes[i], strlen(prefixes[i]))) {
 			memmove(b, b + strlen(prefixes[i]), strlen(b) - strlen(prefixes[i]) + 1);
-			trim_inplace(b);
+			extract_trim_inplace(b);
 			break;
 		}
 	return b;
@@ -643,13 +643,13 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 		error = stance_error_set(STANCE_ENOTFOUND, "%s%sthe page is empty", o->url ? o->url : "", o->url ? ": " : "");
 		goto done;
 	}
-	if ((error = patterns_get(&pat)) < 0)
+	if ((error = extract_patterns_get(&pat)) < 0)
 		goto done;
 	if (utf8.size > INT_MAX) {
 		error = stance_error_set(STANCE_EPARSE, "%s%sthe page is too large to read", o->url ? o->url : "", o->url ? ": " : "");
 		goto done;
 	}
-	if ((error = check_tags(utf8.ptr, utf8.size, o->url, "page")) < 0)
+	if ((error = extract_check_tags(utf8.ptr, utf8.size, o->url, "page")) < 0)
 		goto done;
 
 	/* The page is parsed once: its metadata read, the remove rules and the
@@ -660,9 +660,9 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 		goto done;
 	}
 	{
-		xmlNode *base_el = find_first(xmlDocGetRootElement(page), "base");
-		const char *href = base_el ? attr(base_el, "href") : NULL;
-		read_metadata(&meta, page);
+		xmlNode *base_el = extract_find_first(xmlDocGetRootElement(page), "base");
+		const char *href = base_el ? extract_attr(base_el, "href") : NULL;
+		extract_read_metadata(&meta, page);
 		/* <base href> decides where relative links point. */
 		if (href && *href) {
 			xmlChar *abs = o->url ? xmlBuildURI((const xmlChar *)href, (const xmlChar *)o->url)
@@ -673,9 +673,9 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 			}
 		}
 	}
-	if ((error = apply_remove(page, o)) < 0)
+	if ((error = extract_apply_remove(page, o)) < 0)
 		goto done;
-	strip_chrome(xmlDocGetRootElement(page));
+	extract_strip_chrome(xmlDocGetRootElement(page));
 
 	for (attempt = 0; attempt < (int)STANCE_ARRAY_SIZE(attempts); attempt++) {
 		finder f;
@@ -686,16 +686,16 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 		f.title = meta.title;
 		if (o->select_count) {
 			/* One pass, which moves the nodes matched: the page is done. */
-			if ((error = apply_select(&content, page, o)) < 0)
+			if ((error = extract_apply_select(&content, page, o)) < 0)
 				goto done;
 		} else
-			content = grab_article(&f, page);
+			content = extract_grab_article(&f, page);
 		stance_buf_clear(&md);
 		/* Links alone (a menu, a list of other pages) are no content. */
-		if (content && !f.oom && link_density_ex(content, &cl, NULL) < 0.999 && cl)
-			error = content_markdown(&md, content, base_url ? base_url : o->url, utf8.size, o->url);
-		undo_moves(&f);
-		clear_private(xmlDocGetRootElement(page));
+		if (content && !f.oom && extract_link_density_ex(content, &cl, NULL) < 0.999 && cl)
+			error = extract_content_markdown(&md, content, base_url ? base_url : o->url, utf8.size, o->url);
+		extract_undo_moves(&f);
+		extract_clear_private(xmlDocGetRootElement(page));
 		if (content)
 			xmlFreeNode(content);
 		content = NULL;
@@ -709,7 +709,7 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 			error = stance_error_oom();
 		if (error < 0)
 			goto done;
-		n = utf8_len(stance_buf_cstr(&md), md.size);
+		n = extract_utf8_len(stance_buf_cstr(&md), md.size);
 		tries[attempt] = md;
 		lens[attempt] = n;
 		memset(&md, 0, sizeof(md));
@@ -753,9 +753,9 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 	if (meta.title) {
 		stance_buf t = STANCE_BUF_INIT;
 		int sp = 1;
-		put_collapsed(&t, meta.title, &sp);
+		extract_put_collapsed(&t, meta.title, &sp);
 		if (t.ptr)
-			trim_inplace(t.ptr);
+			extract_trim_inplace(t.ptr);
 		if (t.ptr && *t.ptr && (error = stance_document_set(d, "title", t.ptr)) < 0) {
 			stance_buf_dispose(&t);
 			goto done;
@@ -807,7 +807,7 @@ done:
 	stance_document_free(d);
 	free(byline);
 	free(base_url);
-	metadata_free(&meta);
+	extract_metadata_free(&meta);
 	stance_buf_dispose(&utf8);
 	stance_buf_dispose(&md);
 	stance_buf_dispose(&best);

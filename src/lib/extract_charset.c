@@ -20,12 +20,12 @@ static int charset_param(char *out, size_t size, const char *s, size_t len)
 		if (strncasecmp(s + i, "charset", 7))
 			continue;
 		j = i + 7;
-		while (j < len && is_space((unsigned char)s[j]))
+		while (j < len && extract_is_space((unsigned char)s[j]))
 			j++;
 		if (j >= len || s[j] != '=')
 			continue;
 		j++;
-		while (j < len && (is_space((unsigned char)s[j]) || s[j] == '"' || s[j] == '\''))
+		while (j < len && (extract_is_space((unsigned char)s[j]) || s[j] == '"' || s[j] == '\''))
 			j++;
 		i = 0;
 		while (j < len && i + 1 < size && (isalnum((unsigned char)s[j]) || strchr("-_.:", s[j])))

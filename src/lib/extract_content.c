@@ -49,7 +49,7 @@ static void shared_patterns_compile(void)
 	shared_patterns_error = patterns_compile(&shared_patterns);
 }
 
-int patterns_get(const patterns **out)
+int extract_patterns_get(const patterns **out)
 {
 	pthread_once(&shared_patterns_once, shared_patterns_compile);
 	*out = &shared_patterns;
@@ -160,7 +160,7 @@ static void move_to(finder *f, xmlNode *parent, xmlNode *next, xmlNode *n)
 }
 
 /* Puts every node the pass moved back where it was, latest first. */
-void undo_moves(finder *f)
+void extract_undo_moves(finder *f)
 {
 	while (f->nmoves) {
 		moved *m = &f->moves[--f->nmoves];
@@ -173,7 +173,7 @@ void undo_moves(finder *f)
 static int class_weight(finder *f, xmlNode *n)
 {
 	int w = 0;
-	const char *c = attr(n, "class"), *id = attr(n, "id");
+	const char *c = extract_attr(n, "class"), *id = extract_attr(n, "id");
 	if (!(f->flags & FLAG_WEIGHT_CLASSES))
 		return 0;
 	if (rx(&f->pat->negative, c)) w -= 25;
@@ -193,7 +193,7 @@ static void density_walk(const xmlNode *n, double weight, int *last_space, size_
 			const unsigned char *p = (const unsigned char *)n->content;
 			size_t chars = 0;
 			while (p && *p) {
-				if (is_space(*p) || (p[0] == 0xc2 && p[1] == 0xa0)) {
+				if (extract_is_space(*p) || (p[0] == 0xc2 && p[1] == 0xa0)) {
 					p += (*p == 0xc2) ? 2 : 1;
 					if (!*last_space)
 						chars++;
@@ -211,8 +211,8 @@ static void density_walk(const xmlNode *n, double weight, int *last_space, size_
 			*links += weight * (double)chars;
 		} else if (n->type == XML_ELEMENT_NODE && n->children) {
 			double w = weight;
-			if (weight == 0 && name_is(n, "a")) {
-				const char *href = attr(n, "href");
+			if (weight == 0 && extract_name_is(n, "a")) {
+				const char *href = extract_attr(n, "href");
 				if (!(href && !strncasecmp(href, "javascript:", 11)))
 					w = (href && href[0] == '#' && href[1]) ? 0.3 : 1.0;
 			}
@@ -223,7 +223,7 @@ static void density_walk(const xmlNode *n, double weight, int *last_space, size_
 
 /* The share of `n`'s text inside links; with its length in characters and
  * its commas through `len` and `commas` (both may be NULL). */
-double link_density_ex(const xmlNode *n, size_t *len, size_t *commas)
+double extract_link_density_ex(const xmlNode *n, size_t *len, size_t *commas)
 {
 	size_t total = 0, c = 0;
 	double links = 0;
@@ -242,17 +242,17 @@ double link_density_ex(const xmlNode *n, size_t *len, size_t *commas)
 
 static double link_density(const xmlNode *n)
 {
-	return link_density_ex(n, NULL, NULL);
+	return extract_link_density_ex(n, NULL, NULL);
 }
 
 static const char *const block_tags[] = { "blockquote", "dl", "div", "img", "ol", "p", "pre",
 	"table", "ul", "section", "article", "main", "header", "footer", "aside", "figure",
 	"h1", "h2", "h3", "h4", "h5", "h6", "hr", "form", "fieldset", "nav", "address", NULL };
 
-int has_child_block(const xmlNode *n)
+int extract_has_child_block(const xmlNode *n)
 {
 	for (n = n->children; n; n = n->next)
-		if (name_in(n, block_tags) || (n->type == XML_ELEMENT_NODE && has_child_block(n)))
+		if (extract_name_in(n, block_tags) || (n->type == XML_ELEMENT_NODE && extract_has_child_block(n)))
 			return 1;
 	return 0;
 }
@@ -263,7 +263,7 @@ static int has_ancestor(const xmlNode *n, const char *tag, int max_depth)
 	for (n = n->parent; n && n->type == XML_ELEMENT_NODE; n = n->parent) {
 		if (max_depth > 0 && ++d > max_depth)
 			return 0;
-		if (name_is(n, tag))
+		if (extract_name_is(n, tag))
 			return 1;
 	}
 	return 0;
@@ -271,15 +271,15 @@ static int has_ancestor(const xmlNode *n, const char *tag, int max_depth)
 
 static int is_hidden(const xmlNode *n)
 {
-	const char *style = attr(n, "style"), *aria = attr(n, "aria-hidden"), *cls;
-	if (attr(n, "hidden"))
+	const char *style = extract_attr(n, "style"), *aria = extract_attr(n, "aria-hidden"), *cls;
+	if (extract_attr(n, "hidden"))
 		return 1;
 	if (style) {
 		stance_buf s = STANCE_BUF_INIT;
 		const char *p;
 		int hidden;
 		for (p = style; *p; p++)
-			if (!is_space((unsigned char)*p))
+			if (!extract_is_space((unsigned char)*p))
 				stance_buf_putc(&s, (char)tolower((unsigned char)*p));
 		hidden = s.ptr && (strstr(s.ptr, "display:none") || strstr(s.ptr, "visibility:hidden"));
 		stance_buf_dispose(&s);
@@ -287,7 +287,7 @@ static int is_hidden(const xmlNode *n)
 			return 1;
 	}
 	if (aria && !strcmp(aria, "true")) {
-		cls = attr(n, "class");
+		cls = extract_attr(n, "class");
 		return !(cls && strstr(cls, "fallback-image"));
 	}
 	return 0;
@@ -300,7 +300,7 @@ static int has_text(const xmlNode *n)
 		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
 			const unsigned char *p = (const unsigned char *)n->content;
 			for (; p && *p; p++)
-				if (!is_space(*p) && !(p[0] == 0xc2 && p[1] == 0xa0) && !(p[0] == 0xa0 && p > (const unsigned char *)n->content && p[-1] == 0xc2))
+				if (!extract_is_space(*p) && !(p[0] == 0xc2 && p[1] == 0xa0) && !(p[0] == 0xa0 && p > (const unsigned char *)n->content && p[-1] == 0xc2))
 					return 1;
 		} else if (n->type == XML_ELEMENT_NODE && n->children && has_text(n->children))
 			return 1;
@@ -315,7 +315,7 @@ static xmlNode *single_p_child(xmlNode *n)
 	xmlNode *c, *p = NULL;
 	for (c = n->children; c; c = c->next) {
 		if (c->type == XML_ELEMENT_NODE) {
-			if (p || !name_is(c, "p"))
+			if (p || !extract_name_is(c, "p"))
 				return NULL;
 			p = c;
 		} else if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && has_text(c) ) {
@@ -331,18 +331,18 @@ static int element_without_content(const xmlNode *n)
 	if (has_text(n->children))
 		return 0;
 	for (c = n->children; c; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && !name_is(c, "br") && !name_is(c, "hr"))
+		if (c->type == XML_ELEMENT_NODE && !extract_name_is(c, "br") && !extract_name_is(c, "hr"))
 			return 0;
 	return 1;
 }
 
-/* text_similarity compares the first this many bytes of each text: it looks
+/* extract_text_similarity compares the first this many bytes of each text: it looks
  * for each word of one in the other, and titles are shorter. */
 #define SIMILARITY_MAX 1024
 
 /* Similarity of two texts by shared words, as Readability's
  * textSimilarity: 1 - (words of b not in a) / (words of b). */
-double text_similarity(const char *a, const char *b)
+double extract_text_similarity(const char *a, const char *b)
 {
 	stance_buf la = STANCE_BUF_INIT, lb = STANCE_BUF_INIT;
 	size_t total = 0, missing = 0, i;
@@ -384,14 +384,14 @@ double text_similarity(const char *a, const char *b)
 
 static int is_byline(finder *f, xmlNode *n, const char *match)
 {
-	const char *rel = attr(n, "rel"), *itemprop = attr(n, "itemprop");
+	const char *rel = extract_attr(n, "rel"), *itemprop = extract_attr(n, "itemprop");
 	size_t len;
 	if (f->byline)
 		return 0;
 	if (!((rel && !strcmp(rel, "author")) || (itemprop && strstr(itemprop, "author")) ||
 	      rx(&f->pat->byline, match)))
 		return 0;
-	len = text_len(n, NULL);
+	len = extract_text_len(n, NULL);
 	if (len == 0 || len >= 100)
 		return 0;
 	{
@@ -399,14 +399,14 @@ static int is_byline(finder *f, xmlNode *n, const char *match)
 		stance_buf b = STANCE_BUF_INIT;
 		xmlNode **l = NULL, *name = NULL;
 		size_t nl = 0, cap = 0, k;
-		find_all(n->children, NULL, &l, &nl, &cap);
+		extract_find_all(n->children, NULL, &l, &nl, &cap);
 		for (k = 0; k < nl && !name; k++) {
-			const char *ip = attr(l[k], "itemprop"), *r = attr(l[k], "rel");
+			const char *ip = extract_attr(l[k], "itemprop"), *r = extract_attr(l[k], "rel");
 			if ((ip && strstr(ip, "name")) || (r && !strcmp(r, "author")))
 				name = l[k];
 		}
 		free(l);
-		inner_text(&b, name && text_len(name, NULL) ? name : n);
+		extract_inner_text(&b, name && extract_text_len(name, NULL) ? name : n);
 		f->byline = stance_buf_detach(&b);
 	}
 	return 1;
@@ -457,23 +457,23 @@ static const char *const chrome_tags[] = { "script", "style", "noscript", "templ
 	"object", "embed", "head", "dialog", NULL };
 
 /* Drops what is never content, before any scoring. */
-void strip_chrome(xmlNode *n)
+void extract_strip_chrome(xmlNode *n)
 {
 	while (n) {
 		xmlNode *next = n->next;
 		if (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE)
 			remove_node(n);
 		else if (n->type == XML_ELEMENT_NODE) {
-			if (name_in(n, chrome_tags) && !name_is(n, "head"))
+			if (extract_name_in(n, chrome_tags) && !extract_name_is(n, "head"))
 				remove_node(n);
 			else
-				strip_chrome(n->children);
+				extract_strip_chrome(n->children);
 		}
 		n = next;
 	}
 }
 
-void list_push(node_list *l, xmlNode *n)
+void extract_list_push(node_list *l, xmlNode *n)
 {
 	if (l->n == l->cap) {
 		size_t nc = l->cap ? l->cap * 2 : 64;
@@ -495,35 +495,35 @@ static void init_node(finder *f, xmlNode *n)
 	if (!s || s->init)
 		return;
 	s->init = 1;
-	if (name_is(n, "div"))
+	if (extract_name_is(n, "div"))
 		s->score += 5;
-	else if (name_in(n, plus3))
+	else if (extract_name_in(n, plus3))
 		s->score += 3;
-	else if (name_in(n, minus3))
+	else if (extract_name_in(n, minus3))
 		s->score -= 3;
-	else if (name_in(n, minus5))
+	else if (extract_name_in(n, minus5))
 		s->score -= 5;
 	s->score += class_weight(f, n);
 }
 
 static int is_data_table(const xmlNode *t)
 {
-	const char *role = attr(t, "role");
+	const char *role = extract_attr(t, "role");
 	xmlNode **rows = NULL;
 	size_t nrows = 0, cap = 0, i, cols = 0;
 	if (role && !strcmp(role, "presentation"))
 		return 0;
-	if (attr(t, "summary") || find_first(t->children, "caption") || find_first(t->children, "th") ||
-	    find_first(t->children, "thead") || find_first(t->children, "tfoot") || find_first(t->children, "colgroup"))
+	if (extract_attr(t, "summary") || extract_find_first(t->children, "caption") || extract_find_first(t->children, "th") ||
+	    extract_find_first(t->children, "thead") || extract_find_first(t->children, "tfoot") || extract_find_first(t->children, "colgroup"))
 		return 1;
-	if (find_first(t->children, "table"))
+	if (extract_find_first(t->children, "table"))
 		return 0;
-	find_all(t->children, "tr", &rows, &nrows, &cap);
+	extract_find_all(t->children, "tr", &rows, &nrows, &cap);
 	for (i = 0; i < nrows; i++) {
 		size_t c = 0;
 		xmlNode *cell;
 		for (cell = rows[i]->children; cell; cell = cell->next)
-			if (name_is(cell, "td"))
+			if (extract_name_is(cell, "td"))
 				c++;
 		if (c > cols)
 			cols = c;
@@ -549,7 +549,7 @@ static size_t count_tag(xmlNode *n, const char *tag)
 {
 	xmlNode **l = NULL;
 	size_t c = 0, cap = 0;
-	find_all(n->children, tag, &l, &c, &cap);
+	extract_find_all(n->children, tag, &l, &c, &cap);
 	free(l);
 	return c;
 }
@@ -576,14 +576,14 @@ static void count_box(const xmlNode *n, box_counts *c)
 			break;
 		case 'l': if (!strcasecmp(nm, "li")) c->li++; break;
 		case 'o':
-			if (!strcasecmp(nm, "ol")) c->list_len += text_len(n, NULL);
+			if (!strcasecmp(nm, "ol")) c->list_len += extract_text_len(n, NULL);
 			else if (!strcasecmp(nm, "object")) c->embeds++;
 			break;
-		case 'u': if (!strcasecmp(nm, "ul")) c->list_len += text_len(n, NULL); break;
+		case 'u': if (!strcasecmp(nm, "ul")) c->list_len += extract_text_len(n, NULL); break;
 		case 'e': if (!strcasecmp(nm, "embed")) c->embeds++; break;
 		case 'h':
 			if (nm[1] >= '1' && nm[1] <= '6' && !nm[2]) {
-				c->heading_len += text_len(n, NULL);
+				c->heading_len += extract_text_len(n, NULL);
 				continue; /* nothing of interest inside a heading */
 			}
 			break;
@@ -601,7 +601,7 @@ static void clean_conditionally(finder *f, xmlNode *root, const char *tag)
 	size_t n = 0, cap = 0, i;
 	if (!(f->flags & FLAG_CLEAN_CONDITIONALLY))
 		return;
-	find_all(root->children, tag, &l, &n, &cap);
+	extract_find_all(root->children, tag, &l, &n, &cap);
 	/* From the end, so that an inner box goes before its outer one. */
 	for (i = n; i-- > 0;) {
 		xmlNode *node = l[i];
@@ -624,7 +624,7 @@ static void clean_conditionally(finder *f, xmlNode *root, const char *tag)
 		{
 			int in_data_table = 0;
 			for (a = node->parent; a && a != root; a = a->parent)
-				if (name_is(a, "table") && data_table(f, a)) {
+				if (extract_name_is(a, "table") && data_table(f, a)) {
 					in_data_table = 1;
 					break;
 				}
@@ -636,7 +636,7 @@ static void clean_conditionally(finder *f, xmlNode *root, const char *tag)
 			take_out(f, node);
 			continue;
 		}
-		ld = link_density_ex(node, &len, &commas);
+		ld = extract_link_density_ex(node, &len, &commas);
 		if (commas < 10) {
 			box_counts bc;
 			size_t p, img, li, input, embeds, list_len, heading_len;
@@ -667,7 +667,7 @@ static void clean_conditionally(finder *f, xmlNode *root, const char *tag)
 					if (c->type != XML_ELEMENT_NODE)
 						continue;
 					any = 1;
-					if (count_tag(c, "img") != 1 || text_len(c, NULL) > 0)
+					if (count_tag(c, "img") != 1 || extract_text_len(c, NULL) > 0)
 						all_img = 0;
 				}
 				if (any && all_img)
@@ -684,7 +684,7 @@ static void clean_tag(finder *f, xmlNode *root, const char *tag)
 {
 	xmlNode **l = NULL;
 	size_t n = 0, cap = 0, i;
-	find_all(root->children, tag, &l, &n, &cap);
+	extract_find_all(root->children, tag, &l, &n, &cap);
 	for (i = n; i-- > 0;)
 		take_out(f, l[i]);
 	free(l);
@@ -699,9 +699,9 @@ static void prep_article(finder *f, xmlNode *article)
 	clean_tag(f, article, "footer");
 	clean_tag(f, article, "aside");
 	/* Headings with a negative class weight (e.g. "related"). */
-	find_all(article->children, NULL, &l, &n, &cap);
+	extract_find_all(article->children, NULL, &l, &n, &cap);
 	for (i = n; i-- > 0;) {
-		if ((name_is(l[i], "h1") || name_is(l[i], "h2")) && class_weight(f, l[i]) < 0) {
+		if ((extract_name_is(l[i], "h1") || extract_name_is(l[i], "h2")) && class_weight(f, l[i]) < 0) {
 			take_out(f, l[i]);
 			l[i] = NULL;
 		}
@@ -713,9 +713,9 @@ static void prep_article(finder *f, xmlNode *article)
 	/* Drop empty paragraphs. */
 	l = NULL;
 	n = cap = 0;
-	find_all(article->children, "p", &l, &n, &cap);
+	extract_find_all(article->children, "p", &l, &n, &cap);
 	for (i = n; i-- > 0;)
-		if (!count_tag(l[i], "img") && !text_len(l[i], NULL))
+		if (!count_tag(l[i], "img") && !extract_text_len(l[i], NULL))
 			take_out(f, l[i]);
 	free(l);
 }
@@ -737,7 +737,7 @@ static void density_all(finder *f, xmlNode *n, double weight, density_state *st)
 			const unsigned char *p = (const unsigned char *)n->content;
 			size_t chars = 0;
 			while (p && *p) {
-				if (is_space(*p) || (p[0] == 0xc2 && p[1] == 0xa0)) {
+				if (extract_is_space(*p) || (p[0] == 0xc2 && p[1] == 0xa0)) {
 					p += (*p == 0xc2) ? 2 : 1;
 					if (!st->last_space)
 						chars++;
@@ -755,13 +755,13 @@ static void density_all(finder *f, xmlNode *n, double weight, density_state *st)
 			score_slot *s = slot_of(f, n);
 			size_t c0 = st->chars;
 			double l0 = st->links, w = weight;
-			if (weight == 0 && name_is(n, "a")) {
-				const char *href = attr(n, "href");
+			if (weight == 0 && extract_name_is(n, "a")) {
+				const char *href = extract_attr(n, "href");
 				if (!(href && !strncasecmp(href, "javascript:", 11)))
 					w = (href && href[0] == '#' && href[1]) ? 0.3 : 1.0;
 			}
 			if (s) {
-				/* A node's text starts after collapsed space, as inner_text's. */
+				/* A node's text starts after collapsed space, as extract_inner_text's. */
 				st->last_space = 1;
 			}
 			if (n->children)
@@ -778,7 +778,7 @@ static void density_all(finder *f, xmlNode *n, double weight, density_state *st)
 
 /* One pass of the finder over `doc` (which it changes). The content comes
  * back as a new element owned by `doc`'s tree (unlinked; caller frees). */
-xmlNode *grab_article(finder *f, xmlDoc *doc)
+xmlNode *extract_grab_article(finder *f, xmlDoc *doc)
 {
 	xmlNode *root = xmlDocGetRootElement(doc), *body, *node, *top = NULL, *article;
 	node_list to_score = { 0 }, candidates = { 0 };
@@ -786,13 +786,13 @@ xmlNode *grab_article(finder *f, xmlDoc *doc)
 	size_t i;
 	if (!root)
 		return NULL;
-	body = find_first(root, "body");
+	body = extract_find_first(root, "body");
 	if (!body)
 		body = root;
 
 	node = body;
 	while (node) {
-		const char *cls = attr(node, "class"), *id = attr(node, "id"), *role = attr(node, "role");
+		const char *cls = extract_attr(node, "class"), *id = extract_attr(node, "id"), *role = extract_attr(node, "role");
 		int drop = 0;
 		stance_buf_clear(&match);
 		/* Without class or id there is nothing for the patterns to see. */
@@ -803,25 +803,25 @@ xmlNode *grab_article(finder *f, xmlDoc *doc)
 		}
 		if (node != body && is_hidden(node))
 			drop = 1;
-		else if (role && (!strcmp(role, "dialog") || attr(node, "aria-modal")))
+		else if (role && (!strcmp(role, "dialog") || extract_attr(node, "aria-modal")))
 			drop = 1;
 		else if (node != body && is_byline(f, node, stance_buf_cstr(&match)))
 			drop = 1;
-		else if (!f->removed_title && f->title && (name_is(node, "h1") || name_is(node, "h2"))) {
+		else if (!f->removed_title && f->title && (extract_name_is(node, "h1") || extract_name_is(node, "h2"))) {
 			stance_buf h = STANCE_BUF_INIT;
-			inner_text(&h, node);
-			if (h.size && text_similarity(f->title, h.ptr) > 0.75) {
+			extract_inner_text(&h, node);
+			if (h.size && extract_text_similarity(f->title, h.ptr) > 0.75) {
 				drop = 1;
 				f->removed_title = 1;
 			}
 			stance_buf_dispose(&h);
 		}
-		if (!drop && name_is(node, "time") && node->parent && !name_in(node->parent, time_hosts))
+		if (!drop && extract_name_is(node, "time") && node->parent && !extract_name_in(node->parent, time_hosts))
 			drop = 1; /* a date line on its own, not a date in a sentence */
 		if (!drop && (f->flags & FLAG_STRIP_UNLIKELYS) && node != body) {
 			if (rx(&f->pat->unlikely, stance_buf_cstr(&match)) && !rx(&f->pat->maybe, stance_buf_cstr(&match)) &&
 			    !has_ancestor(node, "table", 0) && !has_ancestor(node, "code", 0) &&
-			    !name_is(node, "a") && !name_is(node, "body"))
+			    !extract_name_is(node, "a") && !extract_name_is(node, "body"))
 				drop = 1;
 			else if (role) {
 				size_t k;
@@ -830,8 +830,8 @@ xmlNode *grab_article(finder *f, xmlDoc *doc)
 						drop = 1;
 			}
 		}
-		if (!drop && node != body && (name_is(node, "div") || name_is(node, "section") ||
-		    name_is(node, "header") || (NAME(node)[0] == 'h' && NAME(node)[1] >= '1' && NAME(node)[1] <= '6' && !NAME(node)[2])) &&
+		if (!drop && node != body && (extract_name_is(node, "div") || extract_name_is(node, "section") ||
+		    extract_name_is(node, "header") || (NAME(node)[0] == 'h' && NAME(node)[1] >= '1' && NAME(node)[1] <= '6' && !NAME(node)[2])) &&
 		    element_without_content(node))
 			drop = 1;
 		if (drop) {
@@ -840,21 +840,21 @@ xmlNode *grab_article(finder *f, xmlDoc *doc)
 		}
 		{
 			static const char *const scored[] = { "section", "h2", "h3", "h4", "h5", "h6", "p", "td", "pre", NULL };
-			if (name_in(node, scored))
-				list_push(&to_score, node);
-			else if (name_is(node, "div")) {
+			if (extract_name_in(node, scored))
+				extract_list_push(&to_score, node);
+			else if (extract_name_is(node, "div")) {
 				xmlNode *only = single_p_child(node);
 				if (only && link_density(node) < 0.25) {
 					/* A div around one paragraph is that paragraph: its
 					 * score goes to the real container (Readability). */
 					move_to(f, node->parent, node, only);
 					take_out(f, node);
-					list_push(&to_score, only);
+					extract_list_push(&to_score, only);
 					node = next_element(only, 0);
 					continue;
 				}
-				if (!has_child_block(node))
-					list_push(&to_score, node);
+				if (!extract_has_child_block(node))
+					extract_list_push(&to_score, node);
 			}
 		}
 		node = next_element(node, 0);
@@ -862,7 +862,7 @@ xmlNode *grab_article(finder *f, xmlDoc *doc)
 
 	for (i = 0; i < to_score.n; i++) {
 		xmlNode *e = to_score.v[i], *a;
-		size_t commas, len = text_len(e, &commas);
+		size_t commas, len = extract_text_len(e, &commas);
 		double score;
 		int level;
 		if (!e->parent || len < 25)
@@ -875,7 +875,7 @@ xmlNode *grab_article(finder *f, xmlDoc *doc)
 			s = slot_of(f, a);
 			if (!s || !s->init) {
 				init_node(f, a);
-				list_push(&candidates, a);
+				extract_list_push(&candidates, a);
 				s = slot_of(f, a);
 			}
 			if (!s)
@@ -904,16 +904,16 @@ xmlNode *grab_article(finder *f, xmlDoc *doc)
 			}
 		}
 		top = tops[0];
-		if (top && !name_is(top, "body")) {
+		if (top && !extract_name_is(top, "body")) {
 			/* Several good candidates under one ancestor: take it. */
 			node_list alts = { 0 };
 			size_t k;
 			for (k = 1; k < 5; k++)
 				if (tops[k] && topscore[k] / topscore[0] >= 0.75)
-					list_push(&alts, tops[k]);
+					extract_list_push(&alts, tops[k]);
 			if (alts.n >= 3) {
 				xmlNode *p = top->parent;
-				while (p && p->type == XML_ELEMENT_NODE && !name_is(p, "body")) {
+				while (p && p->type == XML_ELEMENT_NODE && !extract_name_is(p, "body")) {
 					size_t containing = 0, j;
 					for (j = 0; j < alts.n; j++) {
 						xmlNode *q;
@@ -936,7 +936,7 @@ xmlNode *grab_article(finder *f, xmlDoc *doc)
 			{
 				xmlNode *p = top->parent;
 				double last = slot_of(f, top)->score, threshold = last / 3;
-				while (p && p->type == XML_ELEMENT_NODE && !name_is(p, "body")) {
+				while (p && p->type == XML_ELEMENT_NODE && !extract_name_is(p, "body")) {
 					score_slot *s = slot_of(f, p);
 					if (!s || !s->init) {
 						p = p->parent;
@@ -954,7 +954,7 @@ xmlNode *grab_article(finder *f, xmlDoc *doc)
 			}
 			{
 				xmlNode *p = top->parent;
-				while (p && p->type == XML_ELEMENT_NODE && !name_is(p, "body")) {
+				while (p && p->type == XML_ELEMENT_NODE && !extract_name_is(p, "body")) {
 					size_t elems = 0;
 					xmlNode *c;
 					for (c = p->children; c; c = c->next)
@@ -977,7 +977,7 @@ xmlNode *grab_article(finder *f, xmlDoc *doc)
 	article = xmlNewDocNode(doc, NULL, (const xmlChar *)"div", NULL);
 	if (!article)
 		return NULL;
-	if (!top || name_is(top, "body")) {
+	if (!top || extract_name_is(top, "body")) {
 		/* No candidate: everything in the body. */
 		xmlNode *c = body->children;
 		while (c) {
@@ -988,7 +988,7 @@ xmlNode *grab_article(finder *f, xmlDoc *doc)
 	} else {
 		double topscore = slot_of(f, top)->score;
 		double threshold = fmax(10, topscore * 0.2);
-		const char *topclass = attr(top, "class");
+		const char *topclass = extract_attr(top, "class");
 		xmlNode *parent = top->parent, *s = parent->children;
 		while (s) {
 			xmlNode *next = s->next;
@@ -998,19 +998,19 @@ xmlNode *grab_article(finder *f, xmlDoc *doc)
 			else if (s->type == XML_ELEMENT_NODE) {
 				score_slot *sl = slot_of(f, s);
 				double bonus = 0;
-				const char *sc = attr(s, "class");
+				const char *sc = extract_attr(s, "class");
 				if (topclass && *topclass && sc && !strcmp(sc, topclass))
 					bonus = topscore * 0.2;
 				if (sl && sl->init && sl->score + bonus >= threshold)
 					append = 1;
-				else if (name_is(s, "p") || (name_is(s, "div") && !has_child_block(s))) {
-					size_t len = text_len(s, NULL);
+				else if (extract_name_is(s, "p") || (extract_name_is(s, "div") && !extract_has_child_block(s))) {
+					size_t len = extract_text_len(s, NULL);
 					double ld = link_density(s);
 					if (len > 80 && ld < 0.25)
 						append = 1;
 					else if (len < 80 && len > 0 && ld == 0) {
 						stance_buf t = STANCE_BUF_INIT;
-						inner_text(&t, s);
+						extract_inner_text(&t, s);
 						if (t.ptr && (strstr(t.ptr, ". ") || (t.size && t.ptr[t.size - 1] == '.')))
 							append = 1;
 						stance_buf_dispose(&t);
@@ -1027,11 +1027,11 @@ xmlNode *grab_article(finder *f, xmlDoc *doc)
 }
 
 /* Clears the score indices the finder left in _private. */
-void clear_private(xmlNode *n)
+void extract_clear_private(xmlNode *n)
 {
 	for (; n; n = n->next) {
 		n->_private = NULL;
 		if (n->type == XML_ELEMENT_NODE && n->children)
-			clear_private(n->children);
+			extract_clear_private(n->children);
 	}
 }

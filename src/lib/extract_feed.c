@@ -29,13 +29,13 @@ static int emit_item(const char *href, xmlNode *title_node, const char *feed_url
 	int (*cb)(const char *, const char *, void *), void *payload)
 {
 	xmlChar *t = title_node ? xmlNodeGetContent(title_node) : NULL;
-	char *url = absolute_url(href, feed_url);
+	char *url = extract_absolute_url(href, feed_url);
 	stance_buf tb = STANCE_BUF_INIT;
 	int rc = 0, sp = 1;
 	if (t) {
-		put_collapsed(&tb, (const char *)t, &sp);
+		extract_put_collapsed(&tb, (const char *)t, &sp);
 		if (tb.ptr)
-			trim_inplace(tb.ptr);
+			extract_trim_inplace(tb.ptr);
 	}
 	if (url && (!strncmp(url, "http://", 7) || !strncmp(url, "https://", 8)))
 		rc = cb(url, tb.size ? tb.ptr : NULL, payload);
@@ -70,7 +70,7 @@ static void feed_unparsed_entity_decl(void *ctx, const xmlChar *name, const xmlC
 int stance_feed_parse(const char *data, size_t len, const char *feed_url,
 	int (*cb)(const char *url, const char *title, void *payload), void *payload)
 {
-	xmlGenericErrorFunc handler = silence;
+	xmlGenericErrorFunc handler = extract_silence;
 	xmlParserCtxtPtr ctxt;
 	xmlDoc *doc;
 	xmlNode *root, *n;
@@ -78,7 +78,7 @@ int stance_feed_parse(const char *data, size_t len, const char *feed_url,
 	initGenericErrorDefaultFunc(&handler);
 	if (len > INT_MAX)
 		return stance_error_set(STANCE_EPARSE, "%s: the feed is too large to read", feed_url ? feed_url : "feed");
-	if ((rc = check_tags(data, len, feed_url ? feed_url : "feed", "feed")) < 0)
+	if ((rc = extract_check_tags(data, len, feed_url ? feed_url : "feed", "feed")) < 0)
 		return rc;
 	if (!(ctxt = xmlNewParserCtxt()))
 		return stance_error_oom();
@@ -130,9 +130,9 @@ int stance_feed_parse(const char *data, size_t len, const char *feed_url,
 				const char *rel;
 				if (strcmp(local(l), "link"))
 					continue;
-				rel = attr(l, "rel");
+				rel = extract_attr(l, "rel");
 				if (!rel || !strcmp(rel, "alternate")) {
-					href = attr(l, "href");
+					href = extract_attr(l, "href");
 					break;
 				}
 			}
@@ -153,7 +153,7 @@ int stance_feed_parse(const char *data, size_t len, const char *feed_url,
 			if (href) {
 				char *h = stance_strdup((const char *)href);
 				if (h) {
-					trim_inplace(h);
+					extract_trim_inplace(h);
 					rc = emit_item(h, NULL, feed_url, cb, payload);
 				}
 				free(h);

@@ -20,21 +20,21 @@
 #define NAME(n) ((const char *)(n)->name)
 
 /* extract.c: small string helpers */
-int name_is(const xmlNode *n, const char *name);
-int name_in(const xmlNode *n, const char *const *list);
-const char *attr(const xmlNode *n, const char *name);
-int is_space(unsigned char c);
-void put_collapsed(stance_buf *b, const char *s, int *last_space);
-void inner_text(stance_buf *b, const xmlNode *n);
-size_t utf8_len(const char *s, size_t n);
-size_t text_len(const xmlNode *n, size_t *commas);
-size_t word_count(const char *s);
-void trim_inplace(char *s);
+int extract_name_is(const xmlNode *n, const char *name);
+int extract_name_in(const xmlNode *n, const char *const *list);
+const char *extract_attr(const xmlNode *n, const char *name);
+int extract_is_space(unsigned char c);
+void extract_put_collapsed(stance_buf *b, const char *s, int *last_space);
+void extract_inner_text(stance_buf *b, const xmlNode *n);
+size_t extract_utf8_len(const char *s, size_t n);
+size_t extract_text_len(const xmlNode *n, size_t *commas);
+size_t extract_word_count(const char *s);
+void extract_trim_inplace(char *s);
 
 /* extract.c: URLs, the parser's bounds */
-char *absolute_url(const char *href, const char *base);
-void silence(void *ctx, const char *msg, ...);
-int check_tags(const char *data, size_t len, const char *url, const char *kind);
+char *extract_absolute_url(const char *href, const char *base);
+void extract_silence(void *ctx, const char *msg, ...);
+int extract_check_tags(const char *data, size_t len, const char *url, const char *kind);
 
 /* extract_meta.c */
 typedef struct {
@@ -48,10 +48,10 @@ enum { M_DC_TITLE, M_OG_TITLE, M_TW_TITLE, M_TITLE, M_PARSELY_TITLE, M_DC_CREATO
 	M_ARTICLE_AUTHOR, M_PARSELY_AUTHOR, M_PUBLISHED, M_PARSELY_PUB, M_DATE, M_SITE, M_LANG,
 	M_COUNT };
 
-void metadata_free(metadata *m);
-void read_metadata(metadata *m, xmlDoc *doc);
-xmlNode *find_first(xmlNode *n, const char *name);
-void find_all(xmlNode *n, const char *name, xmlNode ***list, size_t *count, size_t *cap);
+void extract_metadata_free(metadata *m);
+void extract_read_metadata(metadata *m, xmlDoc *doc);
+xmlNode *extract_find_first(xmlNode *n, const char *name);
+void extract_find_all(xmlNode *n, const char *name, xmlNode ***list, size_t *count, size_t *cap);
 
 /* extract_content.c: the main-content finder */
 typedef struct {
@@ -70,7 +70,7 @@ typedef struct {
 
 /* A node the finder moved, and where it was before: the finder takes boxes
  * out of the page and moves the content into a new element, and undoes it
- * all (undo_moves) for its next pass, so that a page is parsed once. */
+ * all (extract_undo_moves) for its next pass, so that a page is parsed once. */
 typedef struct {
 	xmlNode *node, *parent, *next;
 } moved;
@@ -93,23 +93,23 @@ typedef struct {
 	size_t n, cap;
 } node_list;
 
-int patterns_get(const patterns **out);
-void list_push(node_list *l, xmlNode *n);
-int has_child_block(const xmlNode *n);
-double text_similarity(const char *a, const char *b);
-double link_density_ex(const xmlNode *n, size_t *len, size_t *commas);
-void strip_chrome(xmlNode *n);
-xmlNode *grab_article(finder *f, xmlDoc *doc);
-void undo_moves(finder *f);
-void clear_private(xmlNode *n);
+int extract_patterns_get(const patterns **out);
+void extract_list_push(node_list *l, xmlNode *n);
+int extract_has_child_block(const xmlNode *n);
+double extract_text_similarity(const char *a, const char *b);
+double extract_link_density_ex(const xmlNode *n, size_t *len, size_t *commas);
+void extract_strip_chrome(xmlNode *n);
+xmlNode *extract_grab_article(finder *f, xmlDoc *doc);
+void extract_undo_moves(finder *f);
+void extract_clear_private(xmlNode *n);
 
 /* extract_markdown.c */
-int is_list(const xmlNode *n);
-int content_markdown(stance_buf *out, xmlNode *content, const char *base, size_t html_len,
+int extract_is_list(const xmlNode *n);
+int extract_content_markdown(stance_buf *out, xmlNode *content, const char *base, size_t html_len,
 	const char *url);
 
 /* extract_rules.c */
-int apply_remove(xmlDoc *doc, const stance_extract_options *o);
-int apply_select(xmlNode **out, xmlDoc *doc, const stance_extract_options *o);
+int extract_apply_remove(xmlDoc *doc, const stance_extract_options *o);
+int extract_apply_select(xmlNode **out, xmlDoc *doc, const stance_extract_options *o);
 
 #endif

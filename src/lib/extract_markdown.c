@@ -52,7 +52,7 @@ static void add_text(md_state *st, cmark_node *parent, const char *text)
 {
 	stance_buf b = STANCE_BUF_INIT;
 	cmark_node *t;
-	put_collapsed(&b, text, &st->last_space);
+	extract_put_collapsed(&b, text, &st->last_space);
 	if (!b.size) {
 		stance_buf_dispose(&b);
 		return;
@@ -124,12 +124,12 @@ static int tidy_container(cmark_node *c)
 
 static void md_image(md_state *st, cmark_node *parent, xmlNode *n)
 {
-	const char *src = attr(n, "src"), *alt = attr(n, "alt");
+	const char *src = extract_attr(n, "src"), *alt = extract_attr(n, "alt");
 	char *url;
 	cmark_node *link, *t;
-	if (!src || !strncmp(src, "data:", 5) || attr(n, "data-src"))
-		src = attr(n, "data-src") ? attr(n, "data-src") : src;
-	if (!(url = absolute_url(src, st->base)))
+	if (!src || !strncmp(src, "data:", 5) || extract_attr(n, "data-src"))
+		src = extract_attr(n, "data-src") ? extract_attr(n, "data-src") : src;
+	if (!(url = extract_absolute_url(src, st->base)))
 		return;
 	if (st->in_link) {
 		/* An image inside a link: its alt text is the link's text. */
@@ -145,7 +145,7 @@ static void md_image(md_state *st, cmark_node *parent, xmlNode *n)
 	{
 		stance_buf b = STANCE_BUF_INIT;
 		int sp = 1;
-		put_collapsed(&b, alt && *alt ? alt : "image", &sp);
+		extract_put_collapsed(&b, alt && *alt ? alt : "image", &sp);
 		if (b.size && b.ptr[b.size - 1] == ' ')
 			b.ptr[--b.size] = '\0';
 		cmark_node_set_literal(t, b.size ? b.ptr : "image");
@@ -176,9 +176,9 @@ static void md_inline(md_state *st, cmark_node *parent, xmlNode *n)
 		add_text(st, parent, (const char *)n->content);
 		return;
 	}
-	if (n->type != XML_ELEMENT_NODE || name_in(n, skip_tags))
+	if (n->type != XML_ELEMENT_NODE || extract_name_in(n, skip_tags))
 		return;
-	if (name_is(n, "br")) {
+	if (extract_name_is(n, "br")) {
 		if (st->in_heading || st->last_space) {
 			if (!st->last_space)
 				add_text(st, parent, " ");
@@ -190,15 +190,15 @@ static void md_inline(md_state *st, cmark_node *parent, xmlNode *n)
 		st->last_space = 1;
 		return;
 	}
-	if (name_is(n, "img")) {
+	if (extract_name_is(n, "img")) {
 		md_image(st, parent, n);
 		return;
 	}
-	if (name_is(n, "code") || name_is(n, "kbd") || name_is(n, "tt") || name_is(n, "samp")) {
+	if (extract_name_is(n, "code") || extract_name_is(n, "kbd") || extract_name_is(n, "tt") || extract_name_is(n, "samp")) {
 		stance_buf b = STANCE_BUF_INIT;
 		int sp = 1;
 		xmlChar *content = xmlNodeGetContent(n);
-		put_collapsed(&b, content ? (const char *)content : "", &sp);
+		extract_put_collapsed(&b, content ? (const char *)content : "", &sp);
 		xmlFree(content);
 		if (b.size && b.ptr[b.size - 1] == ' ')
 			b.ptr[--b.size] = '\0';
@@ -212,13 +212,13 @@ static void md_inline(md_state *st, cmark_node *parent, xmlNode *n)
 		stance_buf_dispose(&b);
 		return;
 	}
-	if (name_is(n, "em") || name_is(n, "i") || name_is(n, "cite") || name_is(n, "dfn") || name_is(n, "var"))
+	if (extract_name_is(n, "em") || extract_name_is(n, "i") || extract_name_is(n, "cite") || extract_name_is(n, "dfn") || extract_name_is(n, "var"))
 		c = cmark_node_new(CMARK_NODE_EMPH);
-	else if (name_is(n, "strong") || name_is(n, "b"))
+	else if (extract_name_is(n, "strong") || extract_name_is(n, "b"))
 		c = cmark_node_new(CMARK_NODE_STRONG);
-	else if (name_is(n, "a") && !st->in_link) {
-		char *url = absolute_url(attr(n, "href"), st->base);
-		const char *href = attr(n, "href");
+	else if (extract_name_is(n, "a") && !st->in_link) {
+		char *url = extract_absolute_url(extract_attr(n, "href"), st->base);
+		const char *href = extract_attr(n, "href");
 		if (url && href && href[0] != '#') {
 			c = cmark_node_new(CMARK_NODE_LINK);
 			cmark_node_set_url(c, url);
@@ -240,7 +240,7 @@ static void md_inline(md_state *st, cmark_node *parent, xmlNode *n)
 		tidy_container(c);
 		return;
 	}
-	if (!name_in(n, inline_tags)) {
+	if (!extract_name_in(n, inline_tags)) {
 		/* A block inside inline content: keep its words apart. */
 		if (!st->last_space)
 			add_text(st, parent, " ");
@@ -319,9 +319,9 @@ static void cell_markdown(md_state *st, stance_buf *out, xmlNode *cell)
 static void table_rows(xmlNode *n, node_list *rows)
 {
 	for (; n; n = n->next) {
-		if (name_is(n, "tr"))
-			list_push(rows, n);
-		else if (name_is(n, "thead") || name_is(n, "tbody") || name_is(n, "tfoot"))
+		if (extract_name_is(n, "tr"))
+			extract_list_push(rows, n);
+		else if (extract_name_is(n, "thead") || extract_name_is(n, "tbody") || extract_name_is(n, "tfoot"))
 			table_rows(n->children, rows);
 	}
 }
@@ -339,14 +339,14 @@ static void md_table(md_state *st, cmark_node *container, xmlNode *table)
 		size_t c = 0;
 		xmlNode *cell;
 		for (cell = rows.v[i]->children; cell; cell = cell->next)
-			if (name_is(cell, "td") || name_is(cell, "th")) {
+			if (extract_name_is(cell, "td") || extract_name_is(cell, "th")) {
 				static const char *const blocky[] = { "p", "div", "table", "ul", "ol", "blockquote", "pre", "h1", "h2", "h3", "h4", NULL };
 				xmlNode **l = NULL;
 				size_t nl = 0, cap = 0, k;
 				c++;
-				find_all(cell->children, NULL, &l, &nl, &cap);
+				extract_find_all(cell->children, NULL, &l, &nl, &cap);
 				for (k = 0; k < nl; k++)
-					if (name_in(l[k], blocky) && !(name_is(l[k], "p") && nl == 1))
+					if (extract_name_in(l[k], blocky) && !(extract_name_is(l[k], "p") && nl == 1))
 						layout = 1;
 				free(l);
 			}
@@ -358,7 +358,7 @@ static void md_table(md_state *st, cmark_node *container, xmlNode *table)
 		for (r = 0; r < rows.n; r++) {
 			xmlNode *cell;
 			for (cell = rows.v[r]->children; cell; cell = cell->next)
-				if (name_is(cell, "td") || name_is(cell, "th"))
+				if (extract_name_is(cell, "td") || extract_name_is(cell, "th"))
 					md_blocks(st, container, cell->children);
 		}
 		if (!rows.n)
@@ -371,7 +371,7 @@ static void md_table(md_state *st, cmark_node *container, xmlNode *table)
 		xmlNode *cell;
 		stance_buf_puts(&md, "|");
 		for (cell = rows.v[i]->children; cell; cell = cell->next) {
-			if (!(name_is(cell, "td") || name_is(cell, "th")))
+			if (!(extract_name_is(cell, "td") || extract_name_is(cell, "th")))
 				continue;
 			stance_buf_puts(&md, " ");
 			cell_markdown(st, &md, cell);
@@ -398,9 +398,9 @@ static void md_table(md_state *st, cmark_node *container, xmlNode *table)
 	free(rows.v);
 }
 
-int is_list(const xmlNode *n)
+int extract_is_list(const xmlNode *n)
 {
-	return name_is(n, "ul") || name_is(n, "ol");
+	return extract_name_is(n, "ul") || extract_name_is(n, "ol");
 }
 
 /* A list: an item for each <li>, for each list right inside it, and for
@@ -414,8 +414,8 @@ static void md_list(md_state *st, cmark_node *container, xmlNode *list)
 	xmlNode *c, *next;
 	int flat = st->nest >= EXTRACT_MAX_NESTING;
 	if (!flat) {
-		const char *start = attr(list, "start");
-		int ordered = name_is(list, "ol");
+		const char *start = extract_attr(list, "start");
+		int ordered = extract_name_is(list, "ol");
 		l = cmark_node_new(CMARK_NODE_LIST);
 		cmark_node_set_list_type(l, ordered ? CMARK_ORDERED_LIST : CMARK_BULLET_LIST);
 		if (ordered) {
@@ -437,22 +437,22 @@ static void md_list(md_state *st, cmark_node *container, xmlNode *list)
 		next = c->next;
 		if (c->type == XML_TEXT_NODE) {
 			const char *p = (const char *)c->content;
-			while (*p && is_space((unsigned char)*p))
+			while (*p && extract_is_space((unsigned char)*p))
 				p++;
 			if (!*p)
 				continue;
-		} else if (c->type != XML_ELEMENT_NODE || name_in(c, skip_tags))
+		} else if (c->type != XML_ELEMENT_NODE || extract_name_in(c, skip_tags))
 			continue;
-		if (!name_is(c, "li") && !is_list(c))
-			while (next && !name_is(next, "li") && !is_list(next))
+		if (!extract_name_is(c, "li") && !extract_is_list(c))
+			while (next && !extract_name_is(next, "li") && !extract_is_list(next))
 				next = next->next;
 		if (!flat) {
 			item = cmark_node_new(CMARK_NODE_ITEM);
 			cmark_node_append_child(l, item);
 		}
-		if (name_is(c, "li"))
+		if (extract_name_is(c, "li"))
 			md_blocks(st, item, c->children);
-		else if (is_list(c))
+		else if (extract_is_list(c))
 			md_list(st, item, c);
 		else
 			md_nodes(st, item, c, next);
@@ -488,13 +488,13 @@ static void md_nodes(md_state *st, cmark_node *container, xmlNode *n, const xmlN
 	for (; n && n != end; n = n->next) {
 		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
 			const char *p = (const char *)n->content;
-			while (*p && is_space((unsigned char)*p))
+			while (*p && extract_is_space((unsigned char)*p))
 				p++;
 			if (!*p && !op.para)
 				continue;
-		} else if (n->type != XML_ELEMENT_NODE || name_in(n, skip_tags))
+		} else if (n->type != XML_ELEMENT_NODE || extract_name_in(n, skip_tags))
 			continue;
-		if (n->type != XML_ELEMENT_NODE || name_in(n, inline_tags)) {
+		if (n->type != XML_ELEMENT_NODE || extract_name_in(n, inline_tags)) {
 			if (!op.para) {
 				op.para = cmark_node_new(CMARK_NODE_PARAGRAPH);
 				if (!cmark_node_append_child(container, op.para)) {
@@ -520,7 +520,7 @@ static void md_nodes(md_state *st, cmark_node *container, xmlNode *n, const xmlN
 			md_inline_children(st, h, n->children);
 			st->in_heading = 0;
 			finish_inline_block(h);
-		} else if (name_is(n, "p")) {
+		} else if (extract_name_is(n, "p")) {
 			cmark_node *p = cmark_node_new(CMARK_NODE_PARAGRAPH);
 			if (!cmark_node_append_child(container, p)) {
 				cmark_node_free(p);
@@ -528,16 +528,16 @@ static void md_nodes(md_state *st, cmark_node *container, xmlNode *n, const xmlN
 			}
 			st->last_space = 1;
 			/* A <p> holding blocks (invalid, but seen) is read as blocks. */
-			if (has_child_block(n)) {
+			if (extract_has_child_block(n)) {
 				cmark_node_free(p);
 				md_blocks(st, container, n->children);
 			} else {
 				md_inline_children(st, p, n->children);
 				finish_inline_block(p);
 			}
-		} else if (name_is(n, "blockquote") && st->nest >= EXTRACT_MAX_NESTING) {
+		} else if (extract_name_is(n, "blockquote") && st->nest >= EXTRACT_MAX_NESTING) {
 			md_blocks(st, container, n->children);
-		} else if (name_is(n, "blockquote")) {
+		} else if (extract_name_is(n, "blockquote")) {
 			cmark_node *q = cmark_node_new(CMARK_NODE_BLOCK_QUOTE);
 			if (!cmark_node_append_child(container, q)) {
 				cmark_node_free(q);
@@ -548,9 +548,9 @@ static void md_nodes(md_state *st, cmark_node *container, xmlNode *n, const xmlN
 			st->nest--;
 			if (!cmark_node_first_child(q))
 				cmark_node_free(q);
-		} else if (is_list(n)) {
+		} else if (extract_is_list(n)) {
 			md_list(st, container, n);
-		} else if (name_is(n, "pre")) {
+		} else if (extract_name_is(n, "pre")) {
 			xmlChar *content = xmlNodeGetContent(n);
 			if (content && *content) {
 				stance_buf b = STANCE_BUF_INIT;
@@ -565,11 +565,11 @@ static void md_nodes(md_state *st, cmark_node *container, xmlNode *n, const xmlN
 				stance_buf_dispose(&b);
 			}
 			xmlFree(content);
-		} else if (name_is(n, "hr")) {
+		} else if (extract_name_is(n, "hr")) {
 			cmark_node *hr = cmark_node_new(CMARK_NODE_THEMATIC_BREAK);
 			if (!cmark_node_append_child(container, hr))
 				cmark_node_free(hr);
-		} else if (name_is(n, "table")) {
+		} else if (extract_name_is(n, "table")) {
 			md_table(st, container, n);
 		} else {
 			md_blocks(st, container, n->children);
@@ -586,7 +586,7 @@ static void md_blocks(md_state *st, cmark_node *container, xmlNode *n)
 
 /* Renders the content element, from a page of `html_len` bytes, as Markdown
  * into `out`; refuses Markdown past the bound of EXTRACT_MAX_GROWTH. */
-int content_markdown(stance_buf *out, xmlNode *content, const char *base, size_t html_len,
+int extract_content_markdown(stance_buf *out, xmlNode *content, const char *base, size_t html_len,
 	const char *url)
 {
 	md_state st = { base, 1, 0, 0, 0, 0, 0 };

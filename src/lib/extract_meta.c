@@ -9,7 +9,7 @@
 /* ------------------------------------------------------------------ */
 /* Metadata                                                             */
 
-void metadata_free(metadata *m)
+void extract_metadata_free(metadata *m)
 {
 	size_t i;
 	free(m->title); free(m->byline); free(m->published); free(m->site_name); free(m->lang);
@@ -28,7 +28,7 @@ static void set_once(char **slot, const char *value)
 	v = stance_strdup(value);
 	if (!v)
 		return;
-	trim_inplace(v);
+	extract_trim_inplace(v);
 	if (*v)
 		*slot = v;
 	else
@@ -112,11 +112,11 @@ static const char *json_key_at(const char *json, const char *key, int depth)
 				return NULL;
 			if ((depth < 0 || d == depth) && (size_t)(q - p - 1) == klen && !strncmp(p + 1, key, klen)) {
 				const char *v = q + 1;
-				while (is_space((unsigned char)*v))
+				while (extract_is_space((unsigned char)*v))
 					v++;
 				if (*v == ':') {
 					v++;
-					while (is_space((unsigned char)*v))
+					while (extract_is_space((unsigned char)*v))
 						v++;
 					return v;
 				}
@@ -173,12 +173,12 @@ static void json_authors(stance_buf *out, const char *v)
 				stance_buf_dispose(&s);
 				return;
 			}
-			while (q && is_space((unsigned char)*q))
+			while (q && extract_is_space((unsigned char)*q))
 				q++;
 			if (q && *q == ':' && !strcmp(stance_buf_cstr(&s), "name") && depth >= 1) {
 				stance_buf n = STANCE_BUF_INIT;
 				q++;
-				while (is_space((unsigned char)*q))
+				while (extract_is_space((unsigned char)*q))
 					q++;
 				if (*q == '"' && json_string(&n, q)) {
 					if (out->size)
@@ -271,9 +271,9 @@ static void collect_meta(metadata *m, xmlNode *n)
 	for (; n; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		if (name_is(n, "meta")) {
-			const char *content = attr(n, "content");
-			const char *keys[3] = { attr(n, "property"), attr(n, "name"), attr(n, "http-equiv") };
+		if (extract_name_is(n, "meta")) {
+			const char *content = extract_attr(n, "content");
+			const char *keys[3] = { extract_attr(n, "property"), extract_attr(n, "name"), extract_attr(n, "http-equiv") };
 			size_t k;
 			if (!content)
 				continue;
@@ -283,7 +283,7 @@ static void collect_meta(metadata *m, xmlNode *n)
 				while (p && *p) {
 					size_t wl;
 					char word[64];
-					while (is_space((unsigned char)*p))
+					while (extract_is_space((unsigned char)*p))
 						p++;
 					wl = strcspn(p, " \t\n");
 					if (wl && wl < sizeof(word)) {
@@ -296,8 +296,8 @@ static void collect_meta(metadata *m, xmlNode *n)
 					p += wl;
 				}
 			}
-		} else if (name_is(n, "script")) {
-			const char *type = attr(n, "type");
+		} else if (extract_name_is(n, "script")) {
+			const char *type = extract_attr(n, "type");
 			if (type && !strcasecmp(type, "application/ld+json")) {
 				xmlChar *json = xmlNodeGetContent(n);
 				if (json)
@@ -313,24 +313,24 @@ static void collect_meta(metadata *m, xmlNode *n)
 
 /* The first element called `name` among `n`, its siblings and their
  * descendants, in document order; borrowed from the tree, or NULL. */
-xmlNode *find_first(xmlNode *n, const char *name)
+xmlNode *extract_find_first(xmlNode *n, const char *name)
 {
 	for (; n; n = n->next) {
 		xmlNode *f;
-		if (name_is(n, name))
+		if (extract_name_is(n, name))
 			return n;
-		if (n->type == XML_ELEMENT_NODE && (f = find_first(n->children, name)))
+		if (n->type == XML_ELEMENT_NODE && (f = extract_find_first(n->children, name)))
 			return f;
 	}
 	return NULL;
 }
 
-void find_all(xmlNode *n, const char *name, xmlNode ***list, size_t *count, size_t *cap)
+void extract_find_all(xmlNode *n, const char *name, xmlNode ***list, size_t *count, size_t *cap)
 {
 	for (; n; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		if (!name || name_is(n, name)) {
+		if (!name || extract_name_is(n, name)) {
 			if (*count == *cap) {
 				size_t nc = *cap ? *cap * 2 : 64;
 				xmlNode **nl = realloc(*list, nc * sizeof(*nl));
@@ -341,7 +341,7 @@ void find_all(xmlNode *n, const char *name, xmlNode ***list, size_t *count, size
 			}
 			(*list)[(*count)++] = n;
 		}
-		find_all(n->children, name, list, count, cap);
+		extract_find_all(n->children, name, list, count, cap);
 	}
 }
 
@@ -367,11 +367,11 @@ static int heading_equals(xmlNode *root, const char *text)
 	xmlNode **hs = NULL;
 	size_t nh = 0, cap = 0, k;
 	int match = 0;
-	find_all(root, "h1", &hs, &nh, &cap);
-	find_all(root, "h2", &hs, &nh, &cap);
+	extract_find_all(root, "h1", &hs, &nh, &cap);
+	extract_find_all(root, "h2", &hs, &nh, &cap);
 	for (k = 0; k < nh && !match; k++) {
 		stance_buf h = STANCE_BUF_INIT;
-		inner_text(&h, hs[k]);
+		extract_inner_text(&h, hs[k]);
 		match = h.size && !strcasecmp(h.ptr, text);
 		stance_buf_dispose(&h);
 	}
@@ -382,14 +382,14 @@ static int heading_equals(xmlNode *root, const char *text)
 /* <title> less the site's name, as Readability does. Caller frees. */
 static char *article_title(xmlNode *root)
 {
-	xmlNode *t = find_first(root, "title");
+	xmlNode *t = extract_find_first(root, "title");
 	stance_buf orig = STANCE_BUF_INIT, cur = STANCE_BUF_INIT;
 	size_t i, seplen, first = (size_t)-1, last = (size_t)-1, firstlen = 0;
 	int hierarchical = 0, confirmed = 0;
 	stance_buf conf = STANCE_BUF_INIT;
 	if (!t)
 		return NULL;
-	inner_text(&orig, t);
+	extract_inner_text(&orig, t);
 	for (i = 0; i < orig.size; i++)
 		if (is_title_sep(orig.ptr + i, &seplen)) {
 			if (first == (size_t)-1) {
@@ -415,7 +415,7 @@ static char *article_title(xmlNode *root)
 		stance_buf_puts(&cur, stance_buf_cstr(&conf));
 	} else if (last != (size_t)-1) {
 		stance_buf_put(&cur, orig.ptr, last);
-		if (word_count(stance_buf_cstr(&cur)) < 3) {
+		if (extract_word_count(stance_buf_cstr(&cur)) < 3) {
 			stance_buf_clear(&cur);
 			stance_buf_puts(&cur, orig.ptr + first + firstlen);
 		}
@@ -423,11 +423,11 @@ static char *article_title(xmlNode *root)
 		xmlNode **hs = NULL;
 		size_t nh = 0, cap = 0, k;
 		int match = 0;
-		find_all(root, "h1", &hs, &nh, &cap);
-		find_all(root, "h2", &hs, &nh, &cap);
+		extract_find_all(root, "h1", &hs, &nh, &cap);
+		extract_find_all(root, "h2", &hs, &nh, &cap);
 		for (k = 0; k < nh && !match; k++) {
 			stance_buf h = STANCE_BUF_INIT;
-			inner_text(&h, hs[k]);
+			extract_inner_text(&h, hs[k]);
 			match = !strcmp(stance_buf_cstr(&h), orig.ptr);
 			stance_buf_dispose(&h);
 		}
@@ -437,13 +437,13 @@ static char *article_title(xmlNode *root)
 		else {
 			const char *lc = strrchr(orig.ptr, ':');
 			stance_buf_puts(&cur, lc + 1);
-			if (word_count(cur.ptr) < 3) {
+			if (extract_word_count(cur.ptr) < 3) {
 				stance_buf_clear(&cur);
 				stance_buf_puts(&cur, strchr(orig.ptr, ':') + 1);
 			} else {
 				stance_buf pre = STANCE_BUF_INIT;
 				stance_buf_put(&pre, orig.ptr, (size_t)(strchr(orig.ptr, ':') - orig.ptr));
-				if (word_count(pre.ptr) > 5) {
+				if (extract_word_count(pre.ptr) > 5) {
 					stance_buf_clear(&cur);
 					stance_buf_puts(&cur, orig.ptr);
 				}
@@ -453,18 +453,18 @@ static char *article_title(xmlNode *root)
 	} else if (orig.size > 150 || orig.size < 15) {
 		xmlNode **hs = NULL;
 		size_t nh = 0, cap = 0;
-		find_all(root, "h1", &hs, &nh, &cap);
+		extract_find_all(root, "h1", &hs, &nh, &cap);
 		if (nh == 1)
-			inner_text(&cur, hs[0]);
+			extract_inner_text(&cur, hs[0]);
 		else
 			stance_buf_puts(&cur, stance_buf_cstr(&orig));
 		free(hs);
 	} else
 		stance_buf_puts(&cur, stance_buf_cstr(&orig));
 	if (cur.ptr)
-		trim_inplace(cur.ptr);
+		extract_trim_inplace(cur.ptr);
 	{
-		size_t wc = word_count(stance_buf_cstr(&cur));
+		size_t wc = extract_word_count(stance_buf_cstr(&cur));
 		/* A cut title that the page's own heading repeats is right, however
 		 * short ("Grønne områder | Kommunen" with <h1>Grønne områder</h1>). */
 		if (confirmed)
@@ -472,7 +472,7 @@ static char *article_title(xmlNode *root)
 		if (wc <= 4) {
 			/* Too short after cutting: keep the whole title, unless only
 			 * one hierarchical segment went. */
-			size_t owc = word_count(stance_buf_cstr(&orig));
+			size_t owc = extract_word_count(stance_buf_cstr(&orig));
 			if (last != (size_t)-1)
 				owc -= 1; /* the separator itself counted as a word */
 			if (!hierarchical || wc != owc - 1) {
@@ -506,10 +506,10 @@ static int language_primary(char out[4], const char *tag)
 {
 	char copy[LANGUAGE_TAG_MAX + 1];
 	size_t n, i, first;
-	while (is_space((unsigned char)*tag))
+	while (extract_is_space((unsigned char)*tag))
 		tag++;
 	n = strlen(tag);
-	while (n && is_space((unsigned char)tag[n - 1]))
+	while (n && extract_is_space((unsigned char)tag[n - 1]))
 		n--;
 	if (!n || n > LANGUAGE_TAG_MAX)
 		return 0;
@@ -529,7 +529,7 @@ static int language_primary(char out[4], const char *tag)
 	return 1;
 }
 
-void read_metadata(metadata *m, xmlDoc *doc)
+void extract_read_metadata(metadata *m, xmlDoc *doc)
 {
 	xmlNode *root = xmlDocGetRootElement(doc);
 	if (!root)
@@ -545,8 +545,8 @@ void read_metadata(metadata *m, xmlDoc *doc)
 		/* JSON-LD with both: the headline when it, not the name, is
 		 * what the page's <title> says. */
 		char *doc_title = article_title(root);
-		int name_ok = doc_title && text_similarity(m->ld_name, doc_title) > 0.75;
-		int head_ok = doc_title && text_similarity(m->ld_headline, doc_title) > 0.75;
+		int name_ok = doc_title && extract_text_similarity(m->ld_name, doc_title) > 0.75;
+		int head_ok = doc_title && extract_text_similarity(m->ld_headline, doc_title) > 0.75;
 		set_once(&m->ld_title, head_ok && !name_ok ? m->ld_headline : m->ld_name);
 		free(doc_title);
 	}
@@ -569,15 +569,15 @@ void read_metadata(metadata *m, xmlDoc *doc)
 	set_once(&m->published, m->meta[M_PARSELY_PUB]);
 	set_once(&m->published, m->meta[M_DATE]);
 	if (!m->published) {
-		xmlNode *t = find_first(root, "time");
+		xmlNode *t = extract_find_first(root, "time");
 		if (t)
-			set_once(&m->published, attr(t, "datetime"));
+			set_once(&m->published, extract_attr(t, "datetime"));
 	}
 	set_once(&m->site_name, m->meta[M_SITE]);
 	{
 		/* The first well-formed tag of <html lang>, <html xml:lang> and
 		 * the og:locale or content-language meta tag. */
-		const char *tags[3] = { attr(root, "lang"), attr(root, "xml:lang"), m->meta[M_LANG] };
+		const char *tags[3] = { extract_attr(root, "lang"), extract_attr(root, "xml:lang"), m->meta[M_LANG] };
 		char primary[4];
 		size_t i;
 		for (i = 0; i < 3; i++)

@@ -25,7 +25,7 @@ static int eval_rule(xmlXPathObject **out, xmlDoc *doc, const char *rule, const 
 int stance_xpath_validate(const char *rule)
 {
 	xmlXPathCompExpr *c;
-	xmlGenericErrorFunc handler = silence;
+	xmlGenericErrorFunc handler = extract_silence;
 	initGenericErrorDefaultFunc(&handler);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (!rule || !*rule || !(c = xmlXPathCompile((const xmlChar *)rule)))
@@ -34,7 +34,7 @@ int stance_xpath_validate(const char *rule)
 	return 0;
 }
 
-int apply_remove(xmlDoc *doc, const stance_extract_options *o)
+int extract_apply_remove(xmlDoc *doc, const stance_extract_options *o)
 {
 	size_t r;
 	int i, error;
@@ -62,7 +62,7 @@ int apply_remove(xmlDoc *doc, const stance_extract_options *o)
 }
 
 /* The nodes the select rules match, moved into one new div. */
-int apply_select(xmlNode **out, xmlDoc *doc, const stance_extract_options *o)
+int extract_apply_select(xmlNode **out, xmlDoc *doc, const stance_extract_options *o)
 {
 	xmlNode *div = xmlNewDocNode(doc, NULL, (const xmlChar *)"div", NULL);
 	size_t r;
