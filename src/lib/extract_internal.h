@@ -39,7 +39,7 @@ int extract_check_tags(const char *data, size_t len, const char *url, const char
 /* extract_meta.c */
 typedef struct {
 	char *title, *byline, *published, *site_name, *lang;
-	char *ld_title, *ld_byline, *ld_published, *ld_name, *ld_headline;
+	char *ld_title, *ld_byline, *ld_published, *ld_name, *ld_headline, *ld_lang;
 	char *meta_name[16];
 	char *meta[16];
 } metadata;

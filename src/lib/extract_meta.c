@@ -6,6 +6,8 @@
 
 #include <ctype.h>
 
+#include <jansson.h>
+
 /* ------------------------------------------------------------------ */
 /* Metadata                                                             */
 
@@ -14,6 +16,7 @@ void extract_metadata_free(metadata *m)
 	size_t i;
 	free(m->title); free(m->byline); free(m->published); free(m->site_name); free(m->lang);
 	free(m->ld_title); free(m->ld_byline); free(m->ld_published); free(m->ld_name); free(m->ld_headline);
+	free(m->ld_lang);
 	for (i = 0; i < M_COUNT; i++) {
 		free(m->meta[i]);
 		free(m->meta_name[i]);
@@ -57,216 +60,240 @@ static int meta_slot(const char *key)
 	return -1;
 }
 
-/* JSON-LD: reads a JSON string starting at the quote `p`, into `out`. */
-static const char *json_string(stance_buf *out, const char *p)
+/*
+ * JSON-LD, read with jansson and scoped to the article's own object. The
+ * objects a block holds at its top (the block itself, the items of a list
+ * at the top, the items of their "@graph") are the candidates; the first
+ * of the best rank across the page's blocks (an article's @type above
+ * WebPage's) is the article, and only its own keys are read: the title,
+ * the authors (an author given as an "@id" is looked up among the items
+ * beside it), the date and the language, never a sibling's. A block that
+ * is not JSON is ignored as a whole and the meta tags are read instead:
+ * jansson refuses invalid UTF-8, lone surrogates ("\ud83c" without its
+ * low half), "\u0000" and nesting past JSON_PARSER_MAX_DEPTH (2,048), so
+ * none of those reaches a document.
+ */
+
+/* The article's object so far: a reference on the block it is in. */
+typedef struct {
+	json_t *root;
+	const json_t *article, *items;  /* borrowed from root; items: its list or NULL */
+	int rank;
+} ld_pick;
+
+static const char *const ld_article_types[] = { "Article", "NewsArticle", "BlogPosting", "Report",
+	"OpinionNewsArticle", "AnalysisNewsArticle", "ReportageNewsArticle", "ScholarlyArticle",
+	"SocialMediaPosting", "TechArticle", "LiveBlogPosting", NULL };
+
+/* 2 for an article's type, 1 for WebPage, 0 for any other. */
+static int ld_type_rank(const char *type)
 {
-	if (*p != '"')
-		return NULL;
-	for (p++; *p && *p != '"'; p++) {
-		if (*p == '\\' && p[1]) {
-			p++;
-			switch (*p) {
-			case 'n': case 't': case 'r': stance_buf_putc(out, ' '); break;
-			case 'u': {
-				unsigned v = 0;
-				int k;
-				for (k = 1; k <= 4 && isxdigit((unsigned char)p[k]); k++)
-					v = v * 16 + (unsigned)(isdigit((unsigned char)p[k]) ? p[k] - '0' : (tolower((unsigned char)p[k]) - 'a' + 10));
-				p += k - 1;
-				if (v < 0x80) stance_buf_putc(out, (char)v);
-				else if (v < 0x800) {
-					stance_buf_putc(out, (char)(0xc0 | (v >> 6)));
-					stance_buf_putc(out, (char)(0x80 | (v & 0x3f)));
-				} else {
-					stance_buf_putc(out, (char)(0xe0 | (v >> 12)));
-					stance_buf_putc(out, (char)(0x80 | ((v >> 6) & 0x3f)));
-					stance_buf_putc(out, (char)(0x80 | (v & 0x3f)));
-				}
-				break;
-			}
-			default: stance_buf_putc(out, *p);
-			}
-		} else
-			stance_buf_putc(out, *p);
-	}
-	return *p == '"' ? p + 1 : NULL;
+	size_t i;
+	for (i = 0; ld_article_types[i]; i++)
+		if (!strcmp(type, ld_article_types[i]))
+			return 2;
+	return !strcmp(type, "WebPage");
 }
 
-/* Finds `"key"\s*:` at nesting depth `depth` of the JSON text (any depth
- * when `depth` is negative) and returns where its value starts. */
-static const char *json_key_at(const char *json, const char *key, int depth)
+/* The best rank of the object's @type, a string or a list of them. */
+static int ld_rank(const json_t *obj)
 {
-	size_t klen = strlen(key);
-	int d = 0;
-	const char *p;
-	for (p = json; *p; p++) {
-		if (*p == '{' || *p == '[')
-			d++;
-		else if (*p == '}' || *p == ']')
-			d--;
-		else if (*p == '"') {
-			const char *q = p + 1;
-			while (*q && *q != '"')
-				q += (*q == '\\' && q[1]) ? 2 : 1;
-			if (!*q)
-				return NULL;
-			if ((depth < 0 || d == depth) && (size_t)(q - p - 1) == klen && !strncmp(p + 1, key, klen)) {
-				const char *v = q + 1;
-				while (extract_is_space((unsigned char)*v))
-					v++;
-				if (*v == ':') {
-					v++;
-					while (extract_is_space((unsigned char)*v))
-						v++;
-					return v;
-				}
-			}
-			p = q;
-		}
-	}
-	return NULL;
+	const json_t *type = json_object_get(obj, "@type"), *t;
+	size_t i;
+	int rank = 0, r;
+	if (json_is_string(type))
+		return ld_type_rank(json_string_value(type));
+	json_array_foreach(type, i, t)
+		if (json_is_string(t) && (r = ld_type_rank(json_string_value(t))) > rank)
+			rank = r;
+	return rank;
 }
 
-/* json_key_at at any depth; the result points into `json`. */
-static const char *json_key(const char *json, const char *key)
+static int ld_schema_name(const json_t *v)
 {
-	return json_key_at(json, key, -1);
+	return json_is_string(v) && strstr(json_string_value(v), "schema.org");
 }
 
-/* The nesting depth of position `at` in the JSON text. */
-static int json_depth(const char *json, const char *at)
+/* Whether an @context is schema.org's: a string naming it, an object whose
+ * @vocab does, or a list holding either. */
+static int ld_schema(const json_t *ctx)
 {
-	int d = 0;
-	const char *p;
-	for (p = json; *p && p < at; p++) {
-		if (*p == '{' || *p == '[')
-			d++;
-		else if (*p == '}' || *p == ']')
-			d--;
-		else if (*p == '"') {
-			p++;
-			while (*p && *p != '"' && p < at)
-				p += (*p == '\\' && p[1]) ? 2 : 1;
-			if (!*p)
-				break;
-		}
-	}
-	return d;
+	const json_t *c;
+	size_t i;
+	if (ld_schema_name(ctx) || ld_schema_name(json_object_get(ctx, "@vocab")))
+		return 1;
+	json_array_foreach(ctx, i, c)
+		if (ld_schema_name(c) || ld_schema_name(json_object_get(c, "@vocab")))
+			return 1;
+	return 0;
 }
 
-/* The author names of a JSON-LD "author" value: a string, an object with
- * "name", or a list of either, joined by ", ". */
-static void json_authors(stance_buf *out, const char *v)
+/* `obj`, a candidate of the block `root` (an item of `items`, or NULL),
+ * whose holder's @context is `ctx`, becomes the article when it ranks
+ * above the one so far. */
+static void ld_consider(ld_pick *p, json_t *root, const json_t *obj, const json_t *items, const json_t *ctx)
 {
-	int depth = 0;
-	if (*v == '"') {
-		json_string(out, v);
+	int rank;
+	if (!json_is_object(obj) || (rank = ld_rank(obj)) <= p->rank)
 		return;
+	if (!ld_schema(json_object_get(obj, "@context")) && !ld_schema(ctx))
+		return;
+	if (p->root != root) {
+		json_incref(root);
+		json_decref(p->root);
+		p->root = root;
 	}
-	/* Walk the value, taking every "name" at the first object level. */
-	for (; *v; v++) {
-		if (*v == '"') {
-			stance_buf s = STANCE_BUF_INIT;
-			const char *after = json_string(&s, v);
-			const char *q = after;
-			if (!after) {
-				stance_buf_dispose(&s);
-				return;
-			}
-			while (q && extract_is_space((unsigned char)*q))
-				q++;
-			if (q && *q == ':' && !strcmp(stance_buf_cstr(&s), "name") && depth >= 1) {
-				stance_buf n = STANCE_BUF_INIT;
-				q++;
-				while (extract_is_space((unsigned char)*q))
-					q++;
-				if (*q == '"' && json_string(&n, q)) {
-					if (out->size)
-						stance_buf_puts(out, "\n");
-					stance_buf_puts(out, stance_buf_cstr(&n));
-				}
-				stance_buf_dispose(&n);
-			}
-			stance_buf_dispose(&s);
-			v = after - 1;
-			continue;
-		}
-		if (*v == '{' || *v == '[')
-			depth++;
-		else if (*v == '}' || *v == ']') {
-			if (--depth <= 0)
-				return;
-		}
-	}
+	p->article = obj;
+	p->items = items;
+	p->rank = rank;
 }
 
-/* The JSON string value at `v`, decoded; caller frees. NULL when `v` is
- * not a string. */
-static char *json_string_at(const char *v)
+/* The candidates of the "@graph" of `holder`, an object of the block. */
+static void ld_consider_graph(ld_pick *p, json_t *root, const json_t *holder)
+{
+	const json_t *graph = json_object_get(holder, "@graph"), *item;
+	size_t i;
+	json_array_foreach(graph, i, item)
+		ld_consider(p, root, item, graph, json_object_get(holder, "@context"));
+}
+
+/* Takes `wrap` off the start (`end` 0) or the end of the text; 1 when it was there. */
+static int ld_strip(const char **text, size_t *len, const char *wrap, int end)
+{
+	size_t n = strlen(wrap);
+	while (*len && extract_is_space((unsigned char)(*text)[0])) {
+		(*text)++;
+		(*len)--;
+	}
+	while (*len && extract_is_space((unsigned char)(*text)[*len - 1]))
+		(*len)--;
+	if (*len < n || memcmp(end ? *text + *len - n : *text, wrap, n))
+		return 0;
+	if (!end)
+		*text += n;
+	*len -= n;
+	return 1;
+}
+
+/* One <script type="application/ld+json">: its candidates weighed. Many
+ * pages wrap the JSON in "<![CDATA[ … ]]>" or "<!-- … -->" (after "//",
+ * for old browsers); the wrapping is taken off first. */
+static void read_json_ld(ld_pick *p, const char *text, size_t len)
+{
+	static const char *const wraps[][2] = { { "<![CDATA[", "]]>" }, { "//<![CDATA[", "//]]>" },
+		{ "<!--", "-->" }, { "//<!--", "//-->" } };
+	json_error_t err;
+	json_t *root;
+	const json_t *item;
+	size_t i;
+	for (i = 0; i < STANCE_ARRAY_SIZE(wraps); i++)
+		if (ld_strip(&text, &len, wraps[i][0], 0)) {
+			ld_strip(&text, &len, wraps[i][1], 1);
+			break;
+		}
+	if (!(root = json_loadb(text, len, 0, &err)))
+		return;
+	if (json_is_object(root)) {
+		ld_consider(p, root, root, NULL, NULL);
+		ld_consider_graph(p, root, root);
+	}
+	json_array_foreach(root, i, item) {
+		ld_consider(p, root, item, root, NULL);
+		ld_consider_graph(p, root, item);
+	}
+	json_decref(root);
+}
+
+/* `s` with its white space and control characters made single spaces and
+ * trimmed; caller frees. NULL for nothing left. */
+static char *ld_text(const char *s)
 {
 	stance_buf b = STANCE_BUF_INIT;
-	if (!v || *v != '"' || !json_string(&b, v)) {
+	char *copy, *q;
+	int sp = 1;
+	if (!s || !(copy = stance_strdup(s)))
+		return NULL;
+	for (q = copy; *q; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f)
+			*q = ' ';
+	extract_put_collapsed(&b, copy, &sp);
+	free(copy);
+	if (b.ptr)
+		extract_trim_inplace(b.ptr);
+	if (!b.ptr || !*b.ptr) {
 		stance_buf_dispose(&b);
 		return NULL;
 	}
 	return stance_buf_detach(&b);
 }
 
-static void read_json_ld(metadata *m, const char *json)
+/* The string value of `key` of `obj`, borrowed; NULL when not a string. */
+static const char *ld_string(const json_t *obj, const char *key)
 {
-	static const char *const types[] = { "Article", "NewsArticle", "BlogPosting", "Report",
-		"OpinionNewsArticle", "AnalysisNewsArticle", "ReportageNewsArticle", "WebPage",
-		"ScholarlyArticle", "SocialMediaPosting", "TechArticle", "LiveBlogPosting", NULL };
-	const char *v, *type_at = NULL;
-	size_t i;
-	int depth;
-	if (!strstr(json, "schema.org"))
-		return;
-	for (i = 0; types[i] && !type_at; i++) {
-		stance_buf t = STANCE_BUF_INIT;
-		stance_buf_printf(&t, "\"%s\"", types[i]);
-		type_at = strstr(json, t.ptr);
-		stance_buf_dispose(&t);
-	}
-	if (!type_at)
-		return;
-	/* Keys of the object that carries the article's @type. */
-	depth = json_depth(json, type_at);
-	/* the first JSON-LD block that names the article wins, as for the
-	 * other fields (a second one must not overwrite, and leak, its pair) */
-	if (!m->ld_title && !m->ld_name) {
-		char *name = json_string_at(json_key_at(json, "name", depth));
-		char *headline = json_string_at(json_key_at(json, "headline", depth));
-		if (name && headline && strcmp(name, headline)) {
-			m->ld_name = name;
-			m->ld_headline = headline;
-			name = headline = NULL;
-		} else if (name) {
-			m->ld_title = name;
-			name = NULL;
-		} else if (headline) {
-			m->ld_title = headline;
-			headline = NULL;
-		}
-		free(name);
-		free(headline);
-	}
-	if (!m->ld_byline && (v = json_key_at(json, "author", depth))) {
-		stance_buf b = STANCE_BUF_INIT;
-		json_authors(&b, v);
-		if (b.size)
-			set_once(&m->ld_byline, b.ptr);
-		stance_buf_dispose(&b);
-	}
-	if (!m->ld_published && (v = json_key(json, "datePublished")) && *v == '"') {
-		stance_buf b = STANCE_BUF_INIT;
-		if (json_string(&b, v))
-			set_once(&m->ld_published, b.ptr);
-		stance_buf_dispose(&b);
-	}
+	return json_string_value(json_object_get(obj, key));
 }
 
-static void collect_meta(metadata *m, xmlNode *n)
+/* One author's name: a string, an object's "name", or the "name" of the
+ * item of `items` whose "@id" the object gives. Borrowed, or NULL. */
+static const char *ld_author_name(const json_t *a, const json_t *items)
+{
+	const json_t *item;
+	const char *id, *name;
+	size_t i;
+	if (json_is_string(a))
+		return json_string_value(a);
+	if ((name = ld_string(a, "name")) || !(id = ld_string(a, "@id")))
+		return name;
+	json_array_foreach(items, i, item) {
+		const char *other = ld_string(item, "@id");
+		if (item != a && other && !strcmp(other, id))
+			return ld_string(item, "name");
+	}
+	return NULL;
+}
+
+static void ld_add_author(stance_buf *out, const json_t *a, const json_t *items)
+{
+	char *name = ld_text(ld_author_name(a, items));
+	if (name) {
+		if (out->size)
+			stance_buf_putc(out, '\n');
+		stance_buf_puts(out, name);
+	}
+	free(name);
+}
+
+/* The article's own fields; its name and headline as read_metadata
+ * weighs them, its authors one a line. */
+static void ld_read_article(metadata *m, const json_t *a, const json_t *items)
+{
+	const json_t *author = json_object_get(a, "author"), *one, *lang;
+	char *name = ld_text(ld_string(a, "name")), *headline = ld_text(ld_string(a, "headline"));
+	stance_buf b = STANCE_BUF_INIT;
+	size_t i;
+	if (name && headline && strcmp(name, headline)) {
+		m->ld_name = name;
+		m->ld_headline = headline;
+	} else if (name) {
+		m->ld_title = name;
+		free(headline);
+	} else
+		m->ld_title = headline;
+	if (json_is_array(author))
+		json_array_foreach(author, i, one)
+			ld_add_author(&b, one, items);
+	else if (author)
+		ld_add_author(&b, author, items);
+	if (b.size)
+		set_once(&m->ld_byline, b.ptr);
+	stance_buf_dispose(&b);
+	m->ld_published = ld_text(ld_string(a, "datePublished"));
+	/* inLanguage: a tag, or a Language object with its tag as alternateName */
+	lang = json_object_get(a, "inLanguage");
+	m->ld_lang = ld_text(json_is_object(lang) ? ld_string(lang, "alternateName") : json_string_value(lang));
+}
+
+static void collect_meta(metadata *m, ld_pick *ld, xmlNode *n)
 {
 	for (; n; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
@@ -301,13 +328,13 @@ static void collect_meta(metadata *m, xmlNode *n)
 			if (type && !strcasecmp(type, "application/ld+json")) {
 				xmlChar *json = xmlNodeGetContent(n);
 				if (json)
-					read_json_ld(m, (const char *)json);
+					read_json_ld(ld, (const char *)json, strlen((const char *)json));
 				xmlFree(json);
 			}
 			continue;
 		}
 		if (n->children)
-			collect_meta(m, n->children);
+			collect_meta(m, ld, n->children);
 	}
 }
 
@@ -532,9 +559,13 @@ static int language_primary(char out[4], const char *tag)
 void extract_read_metadata(metadata *m, xmlDoc *doc)
 {
 	xmlNode *root = xmlDocGetRootElement(doc);
+	ld_pick ld = { NULL, NULL, NULL, 0 };
 	if (!root)
 		return;
-	collect_meta(m, root);
+	collect_meta(m, &ld, root);
+	if (ld.article)
+		ld_read_article(m, ld.article, ld.items);
+	json_decref(ld.root);
 	{
 		/* A property="…" meta tag wins over a name="…" one. */
 		size_t i;
@@ -575,12 +606,13 @@ void extract_read_metadata(metadata *m, xmlDoc *doc)
 	}
 	set_once(&m->site_name, m->meta[M_SITE]);
 	{
-		/* The first well-formed tag of <html lang>, <html xml:lang> and
-		 * the og:locale or content-language meta tag. */
-		const char *tags[3] = { extract_attr(root, "lang"), extract_attr(root, "xml:lang"), m->meta[M_LANG] };
+		/* The first well-formed tag of the article's JSON-LD, <html lang>,
+		 * <html xml:lang> and the og:locale or content-language meta tag. */
+		const char *tags[4] = { m->ld_lang, extract_attr(root, "lang"), extract_attr(root, "xml:lang"),
+			m->meta[M_LANG] };
 		char primary[4];
 		size_t i;
-		for (i = 0; i < 3; i++)
+		for (i = 0; i < 4; i++)
 			if (tags[i] && language_primary(primary, tags[i])) {
 				set_once(&m->lang, primary);
 				break;
