@@ -15,6 +15,7 @@
  * (extract_internal.h lists them).
  */
 #include "extract_internal.h"
+#include "url.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -23,7 +24,6 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
-#include <libxml/uri.h>
 
 /* ------------------------------------------------------------------ */
 /* Small string helpers                                                 */
@@ -205,22 +205,53 @@ static int tracking_param(const char *p, size_t n)
 	return 0;
 }
 
+/* The length of the scheme `s` starts with and its ':' (RFC 3986: a
+ * letter, then letters, digits, '+', '-' and '.'); 0 for a relative link. */
+static size_t scheme_length(const char *s)
+{
+	size_t i = 0;
+	if (!isalpha((unsigned char)s[0]))
+		return 0;
+	while (isalnum((unsigned char)s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.')
+		i++;
+	return s[i] == ':' ? i + 1 : 0;
+}
+
+/* Whether `s` starts "scheme://": the URLs the URL module reads. A link
+ * with another scheme (mailto:, tel:, urn:) is no business of it: curl_url()
+ * would make "mailto:/dev/null@host" "mailto://dev/…". */
+static int has_authority(const char *s)
+{
+	size_t n = scheme_length(s);
+	return n && !strncmp(s + n, "//", 2);
+}
+
+/*
+ * The URL module (url.h) reads a "scheme://" URL and puts it in its normal
+ * form without credentials; one it cannot parse is kept as written less
+ * the user-info (as a message shows it), and any other link as written.
+ * Then the path parameters and query parameters of sessions and tracking
+ * go.
+ */
 int stance_url_clean(stance_buf *out, const char *url)
 {
-	const char *scheme_end = strstr(url, "://"), *p = url, *q, *hash, *at, *hostend;
+	stance_buf norm = STANCE_BUF_INIT;
+	const char *p, *q, *hash, *sep;
 	size_t n, first = 1;
 	int error;
-	if (scheme_end) {
-		/* Credentials sit between "://" and an "@" before the path. */
-		hostend = scheme_end + 3 + strcspn(scheme_end + 3, "/?#");
-		at = NULL;
-		for (q = scheme_end + 3; q < hostend; q++)
-			if (*q == '@')
-				at = q;
-		if ((error = stance_buf_put(out, url, (size_t)(scheme_end + 3 - url))) < 0)
-			return error;
-		p = at ? at + 1 : scheme_end + 3;
+	if (!has_authority(url))
+		error = stance_buf_puts(&norm, url);
+	else if ((error = stance_url_normalize(&norm, url, STANCE_URL_NO_CREDENTIALS)) == STANCE_EINVALID) {
+		stance_error_clear();
+		stance_buf_clear(&norm);
+		error = stance_url_for_message(&norm, url);
 	}
+	if (error < 0)
+		goto done;
+	sep = strstr(stance_buf_cstr(&norm), "://");
+	p = sep ? sep + 3 : stance_buf_cstr(&norm);
+	if ((error = stance_buf_put(out, stance_buf_cstr(&norm), (size_t)(p - stance_buf_cstr(&norm)))) < 0)
+		goto done;
 	/* ";jsessionid=…" path parameters go. */
 	q = p + strcspn(p, "?#");
 	{
@@ -230,7 +261,7 @@ int stance_url_clean(stance_buf *out, const char *url)
 		else
 			error = stance_buf_put(out, p, (size_t)(q - p));
 		if (error < 0)
-			return error;
+			goto done;
 	}
 	hash = strchr(q, '#');
 	if (*q == '?') {
@@ -248,15 +279,20 @@ int stance_url_clean(stance_buf *out, const char *url)
 	}
 	if (hash)
 		stance_buf_puts(out, hash);
-	return 0;
+	error = 0;
+done:
+	stance_buf_dispose(&norm);
+	return error;
 }
 
-/* An absolute, cleaned link for `href` against `base`; caller frees. NULL
- * for links that lead nowhere a reader can follow (javascript:, empty). */
+/* An absolute, cleaned link for `href` against `base`, joined by the URL
+ * module when it is relative or "scheme://"; caller frees. Another link
+ * (mailto:, tel:) or one it cannot read against the base (a malformed URL)
+ * is kept as written, cleaned. NULL for links that lead nowhere a reader
+ * can follow (javascript:, empty). */
 char *extract_absolute_url(const char *href, const char *base)
 {
-	xmlChar *abs;
-	stance_buf b = STANCE_BUF_INIT;
+	stance_buf abs = STANCE_BUF_INIT, b = STANCE_BUF_INIT;
 	char *h;
 	if (!href)
 		return NULL;
@@ -268,9 +304,12 @@ char *extract_absolute_url(const char *href, const char *base)
 		free(h);
 		return NULL;
 	}
-	abs = base ? xmlBuildURI((const xmlChar *)h, (const xmlChar *)base) : NULL;
-	stance_url_clean(&b, abs ? (const char *)abs : h);
-	xmlFree(abs);
+	if (base && (!scheme_length(h) || has_authority(h)) && stance_url_join(&abs, base, h, 0) < 0) {
+		stance_error_clear();
+		stance_buf_clear(&abs);
+	}
+	stance_url_clean(&b, abs.size ? abs.ptr : h);
+	stance_buf_dispose(&abs);
 	free(h);
 	return stance_buf_detach(&b);
 }
@@ -664,13 +703,15 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 		const char *href = base_el ? extract_attr(base_el, "href") : NULL;
 		extract_read_metadata(&meta, page);
 		/* <base href> decides where relative links point. */
-		if (href && *href) {
-			xmlChar *abs = o->url ? xmlBuildURI((const xmlChar *)href, (const xmlChar *)o->url)
-				: xmlStrdup((const xmlChar *)href);
-			if (abs) {
-				base_url = stance_strdup((const char *)abs);
-				xmlFree(abs);
-			}
+		if (href && *href && !o->url)
+			base_url = stance_strdup(href);
+		else if (href && *href) {
+			stance_buf b = STANCE_BUF_INIT;
+			if (stance_url_join(&b, o->url, href, 0) == 0)
+				base_url = stance_buf_detach(&b);
+			else
+				stance_error_clear();
+			stance_buf_dispose(&b);
 		}
 	}
 	if ((error = extract_apply_remove(page, o)) < 0)
