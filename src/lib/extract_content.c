@@ -83,14 +83,8 @@ static score_slot *slot_make(finder *f, xmlNode *n)
 {
 	if (n->_private)
 		return &f->slots[(intptr_t)n->_private - 1];
-	if (f->nslots == f->cap) {
-		size_t nc = f->cap ? f->cap * 2 : 256;
-		score_slot *ns = realloc(f->slots, nc * sizeof(*ns));
-		if (!ns)
-			return NULL;
-		f->slots = ns;
-		f->cap = nc;
-	}
+	if (f->nslots == f->cap && stance_array_grow(&f->slots, &f->cap, f->nslots + 1, sizeof(*f->slots)) < 0)
+		return NULL;
 	f->slots[f->nslots].score = 0;
 	f->slots[f->nslots].init = 0;
 	f->slots[f->nslots].density = 0;
@@ -108,15 +102,10 @@ static void remove_node(xmlNode *n)
 /* Records where `n` is, before a move; 0 when out of memory. */
 static int record_move(finder *f, xmlNode *n)
 {
-	if (f->nmoves == f->capmoves) {
-		size_t nc = f->capmoves ? f->capmoves * 2 : 256;
-		moved *nm = realloc(f->moves, nc * sizeof(*nm));
-		if (!nm) {
-			f->oom = 1;
-			return 0;
-		}
-		f->moves = nm;
-		f->capmoves = nc;
+	if (f->nmoves == f->capmoves &&
+	    stance_array_grow(&f->moves, &f->capmoves, f->nmoves + 1, sizeof(*f->moves)) < 0) {
+		f->oom = 1;
+		return 0;
 	}
 	f->moves[f->nmoves].node = n;
 	f->moves[f->nmoves].parent = n->parent;
@@ -475,14 +464,8 @@ void extract_strip_chrome(xmlNode *n)
 
 void extract_list_push(node_list *l, xmlNode *n)
 {
-	if (l->n == l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 64;
-		xmlNode **nv = realloc(l->v, nc * sizeof(*nv));
-		if (!nv)
-			return;
-		l->v = nv;
-		l->cap = nc;
-	}
+	if (l->n == l->cap && stance_array_grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v)) < 0)
+		return;
 	l->v[l->n++] = n;
 }
 

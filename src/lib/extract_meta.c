@@ -358,14 +358,8 @@ void extract_find_all(xmlNode *n, const char *name, xmlNode ***list, size_t *cou
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
 		if (!name || extract_name_is(n, name)) {
-			if (*count == *cap) {
-				size_t nc = *cap ? *cap * 2 : 64;
-				xmlNode **nl = realloc(*list, nc * sizeof(*nl));
-				if (!nl)
-					return;
-				*list = nl;
-				*cap = nc;
-			}
+			if (*count == *cap && stance_array_grow(list, cap, *count + 1, sizeof(**list)) < 0)
+				return;
 			(*list)[(*count)++] = n;
 		}
 		extract_find_all(n->children, name, list, count, cap);
