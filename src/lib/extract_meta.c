@@ -180,15 +180,16 @@ static int ld_strip(const char **text, size_t *len, const char *wrap, int end)
  * for old browsers); the wrapping is taken off first. */
 static void read_json_ld(ld_pick *p, const char *text, size_t len)
 {
-	static const char *const wraps[][2] = { { "<![CDATA[", "]]>" }, { "//<![CDATA[", "//]]>" },
-		{ "<!--", "-->" }, { "//<!--", "//-->" } };
+	static const char *const wraps[][2] = { { "<![CDATA[", "]]>" }, { "<!--", "-->" } };
 	json_error_t err;
 	json_t *root;
 	const json_t *item;
 	size_t i;
+	ld_strip(&text, &len, "//", 0);
 	for (i = 0; i < STANCE_ARRAY_SIZE(wraps); i++)
 		if (ld_strip(&text, &len, wraps[i][0], 0)) {
 			ld_strip(&text, &len, wraps[i][1], 1);
+			ld_strip(&text, &len, "//", 1);
 			break;
 		}
 	if (!(root = json_loadb(text, len, 0, &err)))

@@ -274,7 +274,7 @@ Test(extract_jsonld, deep_nesting_is_bounded, .timeout = 30)
 Test(extract_jsonld, cdata_and_comment_wrapping_is_taken_off)
 {
 	static const char *const wraps[][2] = { { "\n  <![CDATA[\n", "\n  ]]>\n" }, { "//<![CDATA[", "//]]>" },
-		{ "<!--", "-->" }, { " //<!--\n", "\n//-->" } };
+		{ "<!--", "-->" }, { " //<!--\n", "\n//-->" }, { "<!--", "//-->" }, { "//<![CDATA[\n", "]]>" } };
 	size_t i;
 	for (i = 0; i < sizeof(wraps) / sizeof(*wraps); i++) {
 		static const char *const authors[] = { "Fie Holm" };
