@@ -169,6 +169,11 @@ Test(extract, links_are_cleaned)
 		{ "http://example.org/a;jsessionid=ABC123?x=1", "http://example.org/a?x=1" },
 		{ "https://example.org/?PHPSESSID=1&gclid=2", "https://example.org/" },
 		{ "https://example.org/plain", "https://example.org/plain" },
+		/* the URL module's normal form; a password with an '@' goes whole */
+		{ "HTTPS://u:p@ss@Example.ORG:443/a/../b?utm_medium=y", "https://example.org/b" },
+		/* what is not "scheme://" is kept as written */
+		{ "mailto:/dev/null@example.org?subject=x", "mailto:/dev/null@example.org?subject=x" },
+		{ "../side.html?fbclid=1#top", "../side.html#top" },
 	};
 	size_t i;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -177,6 +182,41 @@ Test(extract, links_are_cleaned)
 		cr_assert_str_eq(b.ptr, cases[i].out, "clean(%s)", cases[i].in);
 		stance_buf_dispose(&b);
 	}
+}
+
+/* Links are made absolute by the URL module against the page's address
+ * or its <base href>; mailto: and tel: links are kept as written. */
+Test(extract, links_are_joined)
+{
+	static const char *const want[] = {
+		"[op](https://example.org/forside.html)", "[rod](https://example.org/)",
+		"[cdn](https://cdn.example.org/a.png)", "[stort](https://example.org/Sti)",
+		"[post](mailto:/dev/null@example.org)", "[tlf](tel:+4512345678)",
+		"[basis](https://example.org/arkiv/2024/nyt.html)",
+	};
+	const char *page =
+		"<html><head><title>Links</title></head><body><article>"
+		"<p>Kommunen skal bygge flere boliger, og regionen bør betale halvdelen af udgiften, mener "
+		"udvalget, der også vil have flere busser, cykelstier og grønne områder i byen, skriver de: "
+		"<a href='../forside.html'>op</a> <a href='/'>rod</a> <a href='//cdn.example.org/a.png'>cdn</a> "
+		"<a href='HTTPS://Example.ORG:443/Sti'>stort</a> <a href='mailto:/dev/null@example.org'>post</a> "
+		"<a href='tel:+4512345678'>tlf</a>.</p></article></body></html>";
+	const char *based =
+		"<html><head><title>Links</title><base href='/arkiv/2024/'></head><body><article>"
+		"<p>Kommunen skal bygge flere boliger, og regionen bør betale halvdelen af udgiften, mener "
+		"udvalget, der også vil have flere busser, cykelstier og grønne områder i byen, skriver de: "
+		"<a href='nyt.html'>basis</a>.</p></article></body></html>";
+	stance_extract_options opts = STANCE_EXTRACT_OPTIONS_INIT;
+	stance_document *doc;
+	size_t i;
+	opts.url = BASE;
+	doc = extract_str(page, &opts);
+	for (i = 0; i < 6; i++)
+		cr_assert(strstr(stance_document_body(doc), want[i]), "no %s in:\n%s", want[i], stance_document_body(doc));
+	stance_document_free(doc);
+	doc = extract_str(based, &opts);
+	cr_assert(strstr(stance_document_body(doc), want[6]), "no %s in:\n%s", want[6], stance_document_body(doc));
+	stance_document_free(doc);
 }
 
 typedef struct {
