@@ -42,7 +42,7 @@ void stance_sync_result_clear(stance_sync_result *r)
 }
 
 /* Records a merged document in the result (a copy; the result owns it), once. */
-int result_add_merged(stance_sync_result *r, const char *id)
+int sync_result_add_merged(stance_sync_result *r, const char *id)
 {
 	char **grown;
 	size_t i;
@@ -59,7 +59,7 @@ int result_add_merged(stance_sync_result *r, const char *id)
 }
 
 /* Records a conflicting passage in the result; the result owns the copies. */
-int result_add_conflict(stance_sync_result *r, const char *id, const char *passage)
+int sync_result_add_conflict(stance_sync_result *r, const char *id, const char *passage)
 {
 	stance_sync_conflict *grown = realloc(r->conflicts, (r->conflict_count + 1) * sizeof(*grown));
 	if (!grown)
@@ -79,7 +79,7 @@ int result_add_conflict(stance_sync_result *r, const char *id, const char *passa
 /* ---------------------------------------------------------------- helpers */
 
 /* The branch HEAD names ("main"), appended to `out`. */
-int main_branch(stance_buf *out, git_repository *git)
+int sync_main_branch(stance_buf *out, git_repository *git)
 {
 	git_reference *head = NULL;
 	int error = git_reference_lookup(&head, git, "HEAD");
@@ -95,7 +95,7 @@ int main_branch(stance_buf *out, git_repository *git)
 }
 
 /* Resolves `ref` to a commit id; 1 when it exists, 0 when not. */
-int ref_oid(git_oid *out, git_repository *git, const char *ref)
+int sync_ref_oid(git_oid *out, git_repository *git, const char *ref)
 {
 	int error = git_reference_name_to_id(out, git, ref);
 	if (error == GIT_ENOTFOUND)
@@ -106,7 +106,7 @@ int ref_oid(git_oid *out, git_repository *git, const char *ref)
 }
 
 /* Commits reachable from `tip` and not from `hide` (NULL: none). */
-int count_new(size_t *out, git_repository *git, const git_oid *tip, const git_oid *hide)
+int sync_count_new(size_t *out, git_repository *git, const git_oid *tip, const git_oid *hide)
 {
 	git_revwalk *walk = NULL;
 	git_oid id;
@@ -127,7 +127,7 @@ done:
 
 
 /* Copies remote, URL and branch names into the result, which owns them. */
-int fill_result_names(sync_ctx *c, const char *branch)
+int sync_fill_result_names(sync_ctx *c, const char *branch)
 {
 	stance_sync_result *r = c->result;
 	if (!r->remote && !(r->remote = stance_strdup(c->remote_name)))
@@ -149,13 +149,13 @@ static int do_fetch(sync_ctx *c, git_remote *remote)
 	int error;
 
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
-	set_callbacks(&fo.callbacks, c);
+	sync_set_callbacks(&fo.callbacks, c);
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	c->userpass_tries = 0;
 	c->ssh_step = 0;
 	if ((error = git_remote_fetch(remote, NULL, &fo, "stance fetch")) < 0)
-		return transfer_error(c, error, "fetching from remote");
-	credential_verdict(c, 1);
+		return sync_transfer_error(c, error, "fetching from remote");
+	sync_credential_verdict(c, 1);
 	stats = git_remote_stats(remote);
 	c->result->objects_in += stats->received_objects;
 	c->result->bytes_in += stats->received_bytes;
@@ -169,7 +169,7 @@ static int head_hex(sync_ctx *c, const char *branch)
 	git_oid id;
 	int error;
 	stance_buf_printf(&ref, "refs/heads/%s", branch);
-	if ((error = ref_oid(&id, c->git, ref.ptr)) > 0)
+	if ((error = sync_ref_oid(&id, c->git, ref.ptr)) > 0)
 		git_oid_tostr(c->result->head, sizeof(c->result->head), &id);
 	stance_buf_dispose(&ref);
 	return error < 0 ? error : 0;
@@ -180,12 +180,12 @@ static int pull_with(sync_ctx *c, git_remote *remote, const char *branch)
 {
 	int error;
 	if (stance_sync_in_progress(c->repo))
-		return refuse_while_waiting(c);
+		return sync_refuse_while_waiting(c);
 	if ((error = do_fetch(c, remote)) < 0)
 		return error;
-	if ((error = merge_branch(c, branch, 1, 1)) < 0)
+	if ((error = sync_merge_branch(c, branch, 1, 1)) < 0)
 		return error;
-	if (strcmp(branch, SNAPSHOTS) && (error = merge_branch(c, SNAPSHOTS, 0, 0)) < 0)
+	if (strcmp(branch, SNAPSHOTS) && (error = sync_merge_branch(c, SNAPSHOTS, 0, 0)) < 0)
 		return error;
 	return head_hex(c, branch);
 }
@@ -204,9 +204,9 @@ static int ctx_begin(sync_ctx *c, git_remote **remote, stance_buf *branch, stanc
 	c->remote_name = remote_name && *remote_name ? remote_name : "origin";
 	if (opts && opts->version != STANCE_SYNC_OPTIONS_VERSION)
 		return stance_error_set(STANCE_EINVALID, "stance_sync_options: unknown version %u", opts->version);
-	if ((error = main_branch(branch, c->git)) < 0 || (error = remote_open(remote, c)) < 0)
+	if ((error = sync_main_branch(branch, c->git)) < 0 || (error = sync_remote_open(remote, c)) < 0)
 		return error;
-	return fill_result_names(c, branch->ptr);
+	return sync_fill_result_names(c, branch->ptr);
 }
 
 /* See sync.h. */
@@ -222,7 +222,7 @@ int stance_sync_pull(stance_sync_result *result, stance_repo *repo, const char *
 		error = pull_with(&c, remote, branch.ptr);
 	git_remote_free(remote);
 	stance_buf_dispose(&branch);
-	ctx_dispose(&c);
+	sync_ctx_dispose(&c);
 	return error;
 }
 
@@ -278,7 +278,7 @@ static int local_push(sync_ctx *c, const char *path, const char *const *names, s
 	memset(&sink, 0, sizeof(sink));
 	if ((error = git_repository_open_bare(&remote, path)) < 0 &&
 	    (error = git_repository_open(&remote, path)) < 0) {
-		error = transfer_error(c, error, "pushing to remote");
+		error = sync_transfer_error(c, error, "pushing to remote");
 		goto done;
 	}
 	if (!git_repository_is_bare(remote)) {
@@ -292,12 +292,12 @@ static int local_push(sync_ctx *c, const char *path, const char *const *names, s
 	for (i = 0; i < n; i++) {
 		stance_buf_clear(&ref);
 		stance_buf_printf(&ref, "refs/heads/%s", names[i]);
-		if ((error = ref_oid(&ours[i], c->git, ref.ptr)) <= 0) {
+		if ((error = sync_ref_oid(&ours[i], c->git, ref.ptr)) <= 0) {
 			if (!error)
 				error = stance_error_set(STANCE_ENOTFOUND, "there is no branch %s to push", names[i]);
 			goto done;
 		}
-		if ((error = has_theirs[i] = ref_oid(&theirs[i], remote, ref.ptr)) < 0)
+		if ((error = has_theirs[i] = sync_ref_oid(&theirs[i], remote, ref.ptr)) < 0)
 			goto done;
 		error = 0;
 		if (has_theirs[i]) {
@@ -323,7 +323,7 @@ static int local_push(sync_ctx *c, const char *path, const char *const *names, s
 	    (error = git_packbuilder_foreach(pb, pack_to_sink, &sink)) < 0 ||
 	    (error = sink.wp->commit(sink.wp, &sink.stats)) < 0))
 		goto git_fail;
-	report_progress(c, STANCE_SYNC_SENDING, git_packbuilder_object_count(pb),
+	sync_report_progress(c, STANCE_SYNC_SENDING, git_packbuilder_object_count(pb),
 		git_packbuilder_object_count(pb), git_packbuilder_written(pb));
 	/* the remote must have every commit its branches will name: libgit2 can
 	 * report a pack written where none could be (see batch.c) */
@@ -359,7 +359,7 @@ static int local_push(sync_ctx *c, const char *path, const char *const *names, s
 	error = 0;
 	goto done;
 git_fail:
-	error = transfer_error(c, error, "pushing to remote");
+	error = sync_transfer_error(c, error, "pushing to remote");
 done:
 	if (sink.wp)
 		sink.wp->free(sink.wp);
@@ -394,8 +394,8 @@ static int push_with(sync_ctx *c, git_remote *remote, const char *branch)
 		stance_buf_clear(&track);
 		stance_buf_printf(&ref, "refs/heads/%s", branches[i]);
 		stance_buf_printf(&track, "refs/remotes/%s/%s", c->remote_name, branches[i]);
-		if ((error = has[i] = ref_oid(&local, c->git, ref.ptr)) < 0 ||
-		    (error = had[i] = ref_oid(&before[i], c->git, track.ptr)) < 0)
+		if ((error = has[i] = sync_ref_oid(&local, c->git, ref.ptr)) < 0 ||
+		    (error = had[i] = sync_ref_oid(&before[i], c->git, track.ptr)) < 0)
 			goto done;
 		if (!has[i] || (had[i] && git_oid_equal(&local, &before[i])))
 			continue; /* nothing to send */
@@ -432,7 +432,7 @@ static int push_with(sync_ctx *c, git_remote *remote, const char *branch)
 	refspecs.strings = spec_ptrs;
 	refspecs.count = nspecs;
 	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
-	set_callbacks(&po.callbacks, c);
+	sync_set_callbacks(&po.callbacks, c);
 	c->userpass_tries = 0;
 	c->ssh_step = 0;
 	c->rejected_nonff = 0;
@@ -445,10 +445,10 @@ static int push_with(sync_ctx *c, git_remote *remote, const char *branch)
 		goto done;
 	}
 	if (error < 0) {
-		error = transfer_error(c, error, "pushing to remote");
+		error = sync_transfer_error(c, error, "pushing to remote");
 		goto done;
 	}
-	credential_verdict(c, 1);
+	sync_credential_verdict(c, 1);
 	if (c->rejection.size) {
 		error = stance_error_set(STANCE_EHTTP, "remote '%s' (%s) refused the push: %s%s%s%s",
 			c->remote_name, c->url.ptr, c->rejection.ptr,
@@ -462,7 +462,7 @@ pushed:
 			continue;
 		stance_buf_clear(&ref);
 		stance_buf_printf(&ref, "refs/heads/%s", branches[i]);
-		if (ref_oid(&after, c->git, ref.ptr) <= 0)
+		if (sync_ref_oid(&after, c->git, ref.ptr) <= 0)
 			continue;
 		/* libgit2 moves our tracking refs only as far as it knows; make
 		 * them say what the remote now has */
@@ -473,7 +473,7 @@ pushed:
 			if (git_reference_create(&r, c->git, track.ptr, &after, 1, "stance push") == 0)
 				git_reference_free(r);
 		}
-		if (count_new(&n, c->git, &after, had[i] ? &before[i] : NULL) == 0) {
+		if (sync_count_new(&n, c->git, &after, had[i] ? &before[i] : NULL) == 0) {
 			if (i == 0)
 				c->result->commits_out += n;
 			else
@@ -499,7 +499,7 @@ int stance_sync_push(stance_sync_result *result, stance_repo *repo, const char *
 
 	if ((error = ctx_begin(&c, &remote, &branch, result, repo, remote_name, opts)) == 0) {
 		if (stance_sync_in_progress(repo))
-			error = refuse_while_waiting(&c);
+			error = sync_refuse_while_waiting(&c);
 		else
 			error = push_with(&c, remote, branch.ptr);
 		if (!error)
@@ -507,7 +507,7 @@ int stance_sync_push(stance_sync_result *result, stance_repo *repo, const char *
 	}
 	git_remote_free(remote);
 	stance_buf_dispose(&branch);
-	ctx_dispose(&c);
+	sync_ctx_dispose(&c);
 	return error;
 }
 
@@ -542,7 +542,7 @@ int stance_sync_run(stance_sync_result *result, stance_repo *repo, const char *r
 done:
 	git_remote_free(remote);
 	stance_buf_dispose(&branch);
-	ctx_dispose(&c);
+	sync_ctx_dispose(&c);
 	return error;
 }
 
@@ -588,7 +588,7 @@ int stance_sync_clone(stance_repo **out, stance_sync_result *result, const char 
 	c.remote_name = "origin";
 	c.raw_url = url;
 	stance_url_redact(&c.url, url);
-	if ((error = fill_result_names(&c, NULL)) < 0)
+	if ((error = sync_fill_result_names(&c, NULL)) < 0)
 		goto done;
 	if (opts && opts->version != STANCE_SYNC_OPTIONS_VERSION) {
 		error = stance_error_set(STANCE_EINVALID, "stance_sync_options: unknown version %u", opts->version);
@@ -596,7 +596,7 @@ int stance_sync_clone(stance_repo **out, stance_sync_result *result, const char 
 	}
 	stance_git_init();
 	git_clone_options_init(&co, GIT_CLONE_OPTIONS_VERSION);
-	set_callbacks(&co.fetch_opts.callbacks, &c);
+	sync_set_callbacks(&co.fetch_opts.callbacks, &c);
 	co.fetch_opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	co.checkout_opts.checkout_strategy = GIT_CHECKOUT_SAFE;
 	/* From a folder on this machine (a path or file://) copy the objects as
@@ -612,12 +612,12 @@ int stance_sync_clone(stance_repo **out, stance_sync_result *result, const char 
 		if (error == GIT_EEXISTS)
 			error = stance_error_set(STANCE_EEXISTS, "%s exists and is not empty; clone into a new folder", path);
 		else
-			error = transfer_error(&c, error, "cloning from remote");
+			error = sync_transfer_error(&c, error, "cloning from remote");
 		goto done;
 	}
 	/* a remote whose HEAD names no branch (a bare repository made with
 	 * master as HEAD that only ever got main): check out main */
-	if (git_repository_head_unborn(git) == 1 && ref_oid(&id, git, "refs/remotes/origin/main") > 0) {
+	if (git_repository_head_unborn(git) == 1 && sync_ref_oid(&id, git, "refs/remotes/origin/main") > 0) {
 		git_commit *mc = NULL;
 		git_checkout_options mco;
 		git_checkout_options_init(&mco, GIT_CHECKOUT_OPTIONS_VERSION);
@@ -634,7 +634,7 @@ int stance_sync_clone(stance_repo **out, stance_sync_result *result, const char 
 		git_reference_free(r);
 		r = NULL;
 	}
-	credential_verdict(&c, 1);
+	sync_credential_verdict(&c, 1);
 	stance_buf_printf(&cfg, "%s.stance/config", git_repository_workdir(git) ? git_repository_workdir(git) : path);
 	if (access(cfg.ptr, F_OK) != 0) {
 		error = stance_error_set(STANCE_ENOTREPO, "%s is a git repository but not a stance repository "
@@ -642,7 +642,7 @@ int stance_sync_clone(stance_repo **out, stance_sync_result *result, const char 
 		goto cleanup_dir;
 	}
 	/* carry the snapshots branch as a local branch too */
-	if ((error = ref_oid(&id, git, "refs/remotes/origin/" SNAPSHOTS)) > 0) {
+	if ((error = sync_ref_oid(&id, git, "refs/remotes/origin/" SNAPSHOTS)) > 0) {
 		if ((error = git_reference_create(&r, git, "refs/heads/" SNAPSHOTS, &id, 1, "stance clone")) < 0) {
 			error = stance_git_error(error, "cannot create the snapshots branch");
 			goto cleanup_dir;
@@ -653,14 +653,14 @@ int stance_sync_clone(stance_repo **out, stance_sync_result *result, const char 
 	if (result) {
 		/* commits are not counted: walking a long history (100,000
 		 * commits) would cost more than the rest of the clone */
-		if (ref_oid(&id, git, "HEAD") > 0)
+		if (sync_ref_oid(&id, git, "HEAD") > 0)
 			git_oid_tostr(result->head, sizeof(result->head), &id);
 		result->objects_in = c.seen_objects;
 		result->bytes_in = c.seen_bytes;
 		result->outcome = STANCE_SYNC_FAST_FORWARD;
 		{
 			stance_buf b = STANCE_BUF_INIT;
-			if (main_branch(&b, git) == 0 && !result->branch)
+			if (sync_main_branch(&b, git) == 0 && !result->branch)
 				result->branch = stance_buf_detach(&b);
 			stance_buf_dispose(&b);
 		}
@@ -693,6 +693,6 @@ done:
 	git_reference_free(r);
 	git_repository_free(git);
 	stance_buf_dispose(&cfg);
-	ctx_dispose(&c);
+	sync_ctx_dispose(&c);
 	return error;
 }

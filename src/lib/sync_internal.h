@@ -28,7 +28,7 @@ typedef struct {
 	int ssh_step;
 	int userpass_tries;
 	int auth_failed;
-	int rsa_key_offered; /* ~/.ssh/id_rsa was offered (see transfer_error) */
+	int rsa_key_offered; /* ~/.ssh/id_rsa was offered (see sync_transfer_error) */
 	char *helper_user;        /* from git credential fill */
 	char *helper_password;    /* from git credential fill; scrubbed from messages */
 	/* push */
@@ -44,52 +44,52 @@ typedef struct {
 /* ---- sync.c: the result and small helpers ---- */
 
 /* Records a merged document in the result (a copy; the result owns it), once. */
-int result_add_merged(stance_sync_result *r, const char *id);
+int sync_result_add_merged(stance_sync_result *r, const char *id);
 
 /* Records a conflicting passage in the result; the result owns the copies. */
-int result_add_conflict(stance_sync_result *r, const char *id, const char *passage);
+int sync_result_add_conflict(stance_sync_result *r, const char *id, const char *passage);
 
 /* The branch HEAD names ("main"), appended to `out`. */
-int main_branch(stance_buf *out, git_repository *git);
+int sync_main_branch(stance_buf *out, git_repository *git);
 
 /* Resolves `ref` to a commit id; 1 when it exists, 0 when not. */
-int ref_oid(git_oid *out, git_repository *git, const char *ref);
+int sync_ref_oid(git_oid *out, git_repository *git, const char *ref);
 
 /* Commits reachable from `tip` and not from `hide` (NULL: none). */
-int count_new(size_t *out, git_repository *git, const git_oid *tip, const git_oid *hide);
+int sync_count_new(size_t *out, git_repository *git, const git_oid *tip, const git_oid *hide);
 
 /* Copies remote, URL and branch names into the result, which owns them. */
-int fill_result_names(sync_ctx *c, const char *branch);
+int sync_fill_result_names(sync_ctx *c, const char *branch);
 
 /* ---- sync_remote.c ---- */
 
 /* Looks up the remote for an operation; the remote belongs to the caller. Fills
  * the context's URL (a private copy) and its redacted form for messages. */
-int remote_open(git_remote **out, sync_ctx *c);
+int sync_remote_open(git_remote **out, sync_ctx *c);
 
 /* ---- sync_transport.c ---- */
 
 /* Frees what the context owns; secrets are wiped first. */
-void ctx_dispose(sync_ctx *c);
+void sync_ctx_dispose(sync_ctx *c);
 
 /* A failed transfer as a sentence naming the remote and the URL, never a
  * secret; sets the error and returns its code. */
-int transfer_error(sync_ctx *c, int git_code, const char *what);
+int sync_transfer_error(sync_ctx *c, int git_code, const char *what);
 
 /* Tells git's credential helpers how the pair they gave us fared. */
-void credential_verdict(sync_ctx *c, int worked);
+void sync_credential_verdict(sync_ctx *c, int worked);
 
 /* Passes progress to the caller's callback; -1 when it asked to stop. */
-int report_progress(sync_ctx *c, stance_sync_stage stage, size_t cur, size_t total, size_t bytes);
+int sync_report_progress(sync_ctx *c, stance_sync_stage stage, size_t cur, size_t total, size_t bytes);
 
 /* Wires our callbacks into libgit2's, with the context as payload. */
-void set_callbacks(git_remote_callbacks *cb, sync_ctx *c);
+void sync_set_callbacks(git_remote_callbacks *cb, sync_ctx *c);
 
 /* ---- sync_known_hosts.c ---- */
 
 /* libgit2's certificate_check: https keeps libgit2's verdict; an ssh host
  * key must be in known_hosts. */
-int certificate_cb(git_cert *cert, int valid, const char *host, void *payload);
+int sync_certificate_cb(git_cert *cert, int valid, const char *host, void *payload);
 
 /* ---- sync_merge.c ---- */
 
@@ -97,10 +97,10 @@ int certificate_cb(git_cert *cert, int valid, const char *host, void *payload);
  * Brings refs/remotes/<remote>/<branch> into refs/heads/<branch>.
  * `checked_out`: the branch is the working folder's (main).
  */
-int merge_branch(sync_ctx *c, const char *branch, int checked_out, int is_main);
+int sync_merge_branch(sync_ctx *c, const char *branch, int checked_out, int is_main);
 
 /* While a stopped merge waits: the conflicts go into the result again, so
  * --json shows them, and the operation is refused. */
-int refuse_while_waiting(sync_ctx *c);
+int sync_refuse_while_waiting(sync_ctx *c);
 
 #endif

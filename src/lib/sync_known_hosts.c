@@ -205,7 +205,7 @@ static int known_hosts_check(const char *file, const char *name, const unsigned 
  * verdict; for ssh the host key must be in ~/.ssh/known_hosts (or
  * /etc/ssh/ssh_known_hosts), plain or hashed, as ssh itself would insist.
  */
-int certificate_cb(git_cert *cert, int valid, const char *host, void *payload)
+int sync_certificate_cb(git_cert *cert, int valid, const char *host, void *payload)
 {
 	sync_ctx *c = payload;
 	const git_cert_hostkey *hk = (const git_cert_hostkey *)cert;

@@ -271,7 +271,7 @@ static int merge_trees(tree_merge *tm, sync_ctx *c, git_commit *ours, git_commit
 				error = stance_git_error(error, "cannot merge %s", path);
 				goto done;
 			}
-			if (documents && is_document(path) && (error = result_add_merged(c->result, path)) < 0)
+			if (documents && is_document(path) && (error = sync_result_add_merged(c->result, path)) < 0)
 				goto done;
 			continue;
 		}
@@ -315,7 +315,7 @@ static int merge_trees(tree_merge *tm, sync_ctx *c, git_commit *ours, git_commit
 					error = stance_git_error(error, "cannot merge %s", path);
 					goto done;
 				}
-				error = result_add_merged(c->result, id.ptr);
+				error = sync_result_add_merged(c->result, id.ptr);
 				stance_buf_dispose(&id);
 				if (error < 0)
 					goto done;
@@ -331,7 +331,7 @@ static int merge_trees(tree_merge *tm, sync_ctx *c, git_commit *ours, git_commit
 			if (error == STANCE_ECONFLICT) {
 				tm->conflicts++;
 				for (j = 0; j < rep.count; j++)
-					if (result_add_conflict(c->result, id.ptr, rep.passages[j]) < 0) {
+					if (sync_result_add_conflict(c->result, id.ptr, rep.passages[j]) < 0) {
 						stance_buf_dispose(&id);
 						error = STANCE_ERROR;
 						goto done;
@@ -341,7 +341,7 @@ static int merge_trees(tree_merge *tm, sync_ctx *c, git_commit *ours, git_commit
 				stance_error_prefix(error, "cannot merge %s: ", id.ptr);
 				stance_buf_dispose(&id);
 				goto done;
-			} else if ((error = result_add_merged(c->result, id.ptr)) < 0) {
+			} else if ((error = sync_result_add_merged(c->result, id.ptr)) < 0) {
 				stance_buf_dispose(&id);
 				goto done;
 			}
@@ -371,7 +371,7 @@ static int merge_trees(tree_merge *tm, sync_ctx *c, git_commit *ours, git_commit
 				stance_buf_put(&a, stance_buf_cstr(&o), o.size);
 				stance_buf_put(&p, stance_buf_cstr(&t), t.size);
 				tm->conflicts++;
-				if (result_add_conflict(c->result, path, "the whole file") < 0) {
+				if (sync_result_add_conflict(c->result, path, "the whole file") < 0) {
 					git_merge_file_result_free(&mr);
 					error = STANCE_ERROR;
 					goto done;
@@ -551,7 +551,7 @@ done:
  * Brings refs/remotes/<remote>/<branch> into refs/heads/<branch>.
  * `checked_out`: the branch is the working folder's (main).
  */
-int merge_branch(sync_ctx *c, const char *branch, int checked_out, int is_main)
+int sync_merge_branch(sync_ctx *c, const char *branch, int checked_out, int is_main)
 {
 	stance_buf local = STANCE_BUF_INIT, remote = STANCE_BUF_INIT, msg = STANCE_BUF_INIT;
 	git_oid lid, rid, bid, mid;
@@ -563,9 +563,9 @@ int merge_branch(sync_ctx *c, const char *branch, int checked_out, int is_main)
 
 	stance_buf_printf(&local, "refs/heads/%s", branch);
 	stance_buf_printf(&remote, "refs/remotes/%s/%s", c->remote_name, branch);
-	if ((error = has_remote = ref_oid(&rid, c->git, remote.ptr)) <= 0)
+	if ((error = has_remote = sync_ref_oid(&rid, c->git, remote.ptr)) <= 0)
 		goto done;
-	if ((error = has_local = ref_oid(&lid, c->git, local.ptr)) < 0)
+	if ((error = has_local = sync_ref_oid(&lid, c->git, local.ptr)) < 0)
 		goto done;
 	error = 0;
 	if (!has_local) {
@@ -575,7 +575,7 @@ int merge_branch(sync_ctx *c, const char *branch, int checked_out, int is_main)
 		} else if ((error = git_reference_create(&r, c->git, local.ptr, &rid, 0, "stance pull")) < 0) {
 			error = stance_git_error(error, "cannot create %s", local.ptr);
 		}
-		if (!error && (error = count_new(&n, c->git, &rid, NULL)) == 0) {
+		if (!error && (error = sync_count_new(&n, c->git, &rid, NULL)) == 0) {
 			if (is_main) {
 				c->result->commits_in += n;
 				c->result->outcome = STANCE_SYNC_FAST_FORWARD;
@@ -597,7 +597,7 @@ int merge_branch(sync_ctx *c, const char *branch, int checked_out, int is_main)
 	}
 	if (git_oid_equal(&bid, &rid))
 		goto done; /* we are ahead: nothing came in */
-	if ((error = count_new(&n, c->git, &rid, &lid)) < 0)
+	if ((error = sync_count_new(&n, c->git, &rid, &lid)) < 0)
 		goto done;
 	if (is_main)
 		c->result->commits_in += n;
@@ -669,7 +669,7 @@ struct saved_state {
 	size_t nids;
 };
 
-int refuse_while_waiting(sync_ctx *c)
+int sync_refuse_while_waiting(sync_ctx *c)
 {
 	saved_state s;
 	memset(&s, 0, sizeof(s));
@@ -734,7 +734,7 @@ static int load_state(saved_state *s, stance_sync_result *result, stance_repo *r
 				if (tab)
 					*tab = '\0';
 				if (result)
-					result_add_conflict(result, val, tab ? tab + 1 : "");
+					sync_result_add_conflict(result, val, tab ? tab + 1 : "");
 				if ((!s->nids || strcmp(s->ids[s->nids - 1], val)) &&
 				    (grown = realloc(s->ids, (s->nids + 1) * sizeof(*grown)))) {
 					s->ids = grown;
@@ -877,7 +877,7 @@ int stance_sync_continue(stance_sync_result *result, stance_buf *remote_out,
 		goto done;
 	c.remote_name = s.remote;
 	stance_buf_printf(&ref, "refs/heads/%s", s.branch);
-	if ((error = ref_oid(&head, git, ref.ptr)) < 0)
+	if ((error = sync_ref_oid(&head, git, ref.ptr)) < 0)
 		goto done;
 	if (!error || !git_oid_equal(&head, &s.ours)) {
 		error = stance_error_set(STANCE_ECONFLICT, "%s moved since the merge stopped; run 'stance sync --abort' "
@@ -970,7 +970,7 @@ int stance_sync_continue(stance_sync_result *result, stance_buf *remote_out,
 		result->outcome = STANCE_SYNC_MERGED;
 		git_oid_tostr(result->head, sizeof(result->head), &mid);
 		for (i = 0; i < s.nids; i++)
-			result_add_merged(result, s.ids[i]);
+			sync_result_add_merged(result, s.ids[i]);
 	}
 	if (remote_out)
 		error = stance_buf_puts(remote_out, s.remote);
@@ -988,6 +988,6 @@ done:
 	stance_buf_dispose(&msg);
 	stance_buf_dispose(&ref);
 	saved_state_free(&s);
-	ctx_dispose(&c);
+	sync_ctx_dispose(&c);
 	return error;
 }

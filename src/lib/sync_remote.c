@@ -128,7 +128,7 @@ static int is_relative_path(const char *url)
 
 /* Looks up the remote for an operation; the remote belongs to the caller. Fills
  * the context's URL (a private copy) and its redacted form for messages. */
-int remote_open(git_remote **out, sync_ctx *c)
+int sync_remote_open(git_remote **out, sync_ctx *c)
 {
 	int error = git_remote_lookup(out, c->git, c->remote_name);
 	if (error < 0)

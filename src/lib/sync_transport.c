@@ -42,7 +42,7 @@ static int scrub(stance_buf *buf, const char *secret)
 /* ---------------------------------------------------------------- context */
 
 /* Frees what the context owns; secrets are wiped first. */
-void ctx_dispose(sync_ctx *c)
+void sync_ctx_dispose(sync_ctx *c)
 {
 	stance_buf_dispose(&c->url);
 	stance_buf_dispose(&c->rejection);
@@ -60,7 +60,7 @@ void ctx_dispose(sync_ctx *c)
  * secret: login failures, unreachable hosts and missing repositories get
  * their own words.
  */
-int transfer_error(sync_ctx *c, int git_code, const char *what)
+int sync_transfer_error(sync_ctx *c, int git_code, const char *what)
 {
 	const git_error *e = git_error_last();
 	stance_buf msg = STANCE_BUF_INIT;
@@ -84,7 +84,7 @@ int transfer_error(sync_ctx *c, int git_code, const char *what)
 	} else if (git_code == GIT_EAUTH || c->auth_failed || strstr(lower, "authentication") ||
 	    strstr(lower, "status code: 401") || strstr(lower, "status code: 403") || strstr(lower, "credentials")) {
 		code = STANCE_EHTTP;
-		credential_verdict(c, 0);
+		sync_credential_verdict(c, 0);
 		int ssh = c->raw_url && (!strncmp(c->raw_url, "ssh://", 6) || (!strstr(c->raw_url, "://") &&
 			strchr(c->raw_url, ':') && strchr(c->raw_url, '@')));
 		stance_buf_printf(&msg, "login to remote '%s' (%s) failed: %s%s", c->remote_name, c->url.ptr,
@@ -284,7 +284,7 @@ static int credentials_cb(git_credential **out, const char *url, const char *use
 }
 
 /* Tells git's credential helpers how the pair they gave us fared. */
-void credential_verdict(sync_ctx *c, int worked)
+void sync_credential_verdict(sync_ctx *c, int worked)
 {
 	if (!c->helper_user || !c->helper_password || !c->raw_url)
 		return;
@@ -294,7 +294,7 @@ void credential_verdict(sync_ctx *c, int worked)
 
 /* ---------------------------------------------------------------- progress */
 
-int report_progress(sync_ctx *c, stance_sync_stage stage, size_t cur, size_t total, size_t bytes)
+int sync_report_progress(sync_ctx *c, stance_sync_stage stage, size_t cur, size_t total, size_t bytes)
 {
 	stance_sync_progress p;
 	if (!c->opts || !c->opts->progress)
@@ -317,14 +317,14 @@ static int transfer_cb(const git_indexer_progress *s, void *payload)
 	c->seen_objects = s->received_objects;
 	c->seen_bytes = s->received_bytes;
 	if (s->total_deltas > 0 && s->received_objects == s->total_objects)
-		return report_progress(c, STANCE_SYNC_RESOLVING, s->indexed_deltas, s->total_deltas, s->received_bytes);
-	return report_progress(c, STANCE_SYNC_RECEIVING, s->received_objects, s->total_objects, s->received_bytes);
+		return sync_report_progress(c, STANCE_SYNC_RESOLVING, s->indexed_deltas, s->total_deltas, s->received_bytes);
+	return sync_report_progress(c, STANCE_SYNC_RECEIVING, s->received_objects, s->total_objects, s->received_bytes);
 }
 
 /* Outgoing transfer progress, passed on to the caller's callback. */
 static int push_transfer_cb(unsigned int current, unsigned int total, size_t bytes, void *payload)
 {
-	return report_progress(payload, STANCE_SYNC_SENDING, current, total, bytes);
+	return sync_report_progress(payload, STANCE_SYNC_SENDING, current, total, bytes);
 }
 
 /* The server's verdict on each ref we pushed; a refusal is remembered for the message. */
@@ -369,11 +369,11 @@ static int sideband_cb(const char *str, int len, void *payload)
 }
 
 /* Wires our callbacks into libgit2's, with the context as payload. */
-void set_callbacks(git_remote_callbacks *cb, sync_ctx *c)
+void sync_set_callbacks(git_remote_callbacks *cb, sync_ctx *c)
 {
 	cb->sideband_progress = sideband_cb;
 	cb->credentials = credentials_cb;
-	cb->certificate_check = certificate_cb;
+	cb->certificate_check = sync_certificate_cb;
 	cb->transfer_progress = transfer_cb;
 	cb->push_transfer_progress = push_transfer_cb;
 	cb->push_update_reference = push_update_cb;
