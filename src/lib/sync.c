@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "sync_internal.h"
-#include "embedded.h"
 
 /* ---------------------------------------------------------------- results */
 
@@ -548,25 +547,6 @@ done:
 
 /* ---------------------------------------------------------------- clone */
 
-static int install_hooks(git_repository *git)
-{
-	const stance_embedded_file *f;
-	stance_buf path = STANCE_BUF_INIT;
-	int error = 0;
-	for (f = stance_embedded_files; f->path && !error; f++) {
-		if (strncmp(f->path, "hooks/", 6))
-			continue;
-		stance_buf_clear(&path);
-		stance_buf_printf(&path, "%shooks", git_repository_path(git));
-		mkdir(path.ptr, 0755);
-		stance_buf_printf(&path, "/%s", f->path + 6);
-		if ((error = stance_file_write_atomic(path.ptr, (const char *)f->data, f->len)) == 0)
-			chmod(path.ptr, 0755);
-	}
-	stance_buf_dispose(&path);
-	return error;
-}
-
 /* See sync.h. */
 int stance_sync_clone(stance_repo **out, stance_sync_result *result, const char *url,
 	const char *path, const stance_sync_options *opts)
@@ -648,7 +628,7 @@ int stance_sync_clone(stance_repo **out, stance_sync_result *result, const char 
 			goto cleanup_dir;
 		}
 	}
-	if (error < 0 || (error = install_hooks(git)) < 0)
+	if (error < 0 || (error = stance_repo_install_hooks(git)) < 0)
 		goto cleanup_dir;
 	if (result) {
 		/* commits are not counted: walking a long history (100,000
