@@ -40,6 +40,7 @@ static int run_clone(cli_context *ctx, stance_repo *unused, int argc, char **arg
 	stance_repo *repo = NULL;
 	stance_buf dir = STANCE_BUF_INIT, name = STANCE_BUF_INIT, url = STANCE_BUF_INIT;
 	sync_ui_progress bar;
+	sync_ui_credentials creds;
 	char self[PATH_MAX];
 	ssize_t n;
 	const char *src;
@@ -79,7 +80,9 @@ static int run_clone(cli_context *ctx, stance_repo *unused, int argc, char **arg
 	sync_ui_progress_init(&bar, json);
 	opts.progress = sync_ui_progress_cb;
 	opts.payload = &bar;
+	sync_ui_credentials_init(&creds, &opts);
 	error = stance_sync_clone(&repo, &result, url.ptr, dir.ptr, &opts);
+	sync_ui_credentials_dispose(&creds);
 	sync_ui_progress_end(&bar);
 	if (!error && (n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
 		/* hooks and git's diff driver call back into this very program */

@@ -214,6 +214,7 @@ int sync_ui_run_transfer(cli_context *ctx, stance_repo *repo, int argc, char **a
 	stance_sync_options opts = STANCE_SYNC_OPTIONS_INIT;
 	stance_sync_result result = STANCE_SYNC_RESULT_INIT;
 	sync_ui_progress bar;
+	sync_ui_credentials creds;
 	int c, json = 0, error, rc;
 
 	while ((c = getopt_long(argc, argv, "hj", options, NULL)) != -1) {
@@ -231,7 +232,9 @@ int sync_ui_run_transfer(cli_context *ctx, stance_repo *repo, int argc, char **a
 	sync_ui_progress_init(&bar, json);
 	opts.progress = sync_ui_progress_cb;
 	opts.payload = &bar;
+	sync_ui_credentials_init(&creds, &opts);
 	error = transfer(&result, repo, optind < argc ? argv[optind] : NULL, &opts);
+	sync_ui_credentials_dispose(&creds);
 	sync_ui_progress_end(&bar);
 	rc = sync_ui_report(ctx, cmd->name, &result, json, error);
 	stance_sync_result_clear(&result);
@@ -257,6 +260,7 @@ static int run_sync(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	stance_sync_take take = STANCE_SYNC_TAKE_WORKTREE;
 	stance_buf remote = STANCE_BUF_INIT;
 	sync_ui_progress bar;
+	sync_ui_credentials creds;
 	int c, json = 0, cont = 0, abort_ = 0, error = 0, rc;
 
 	while ((c = getopt_long(argc, argv, "hj", options, NULL)) != -1) {
@@ -293,6 +297,7 @@ static int run_sync(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	sync_ui_progress_init(&bar, json);
 	opts.progress = sync_ui_progress_cb;
 	opts.payload = &bar;
+	sync_ui_credentials_init(&creds, &opts);
 	if (cont) {
 		if ((error = stance_sync_continue(&result, &remote, repo, take)) < 0) {
 			rc = cli_fail(error);
@@ -309,6 +314,7 @@ static int run_sync(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	sync_ui_progress_end(&bar);
 	rc = sync_ui_report(ctx, "sync", &result, json, error);
 done:
+	sync_ui_credentials_dispose(&creds);
 	stance_sync_result_clear(&result);
 	stance_buf_dispose(&remote);
 	return rc;

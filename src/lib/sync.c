@@ -8,12 +8,11 @@
  * otherwise a merge commit whose parents are both tips, so every revision
  * either side had stays reachable from the main branch.
  */
-#include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -189,6 +188,17 @@ static int pull_with(sync_ctx *c, git_remote *remote, const char *branch)
 	return head_hex(c, branch);
 }
 
+/* The options' version must be the one this library was built with: the
+ * struct grew with it. */
+static int check_options(const stance_sync_options *opts)
+{
+	if (opts && opts->version != STANCE_SYNC_OPTIONS_VERSION)
+		return stance_error_set(STANCE_EINVALID, "stance_sync_options: unknown version %u (this library "
+			"takes version %d: initialise the options with STANCE_SYNC_OPTIONS_INIT)",
+			opts->version, STANCE_SYNC_OPTIONS_VERSION);
+	return 0;
+}
+
 /* Sets up the context for an operation on `remote_name` (default "origin"):
  * the main branch's name into `branch`, the remote into `remote` (caller frees). */
 static int ctx_begin(sync_ctx *c, git_remote **remote, stance_buf *branch, stance_sync_result *result,
@@ -201,8 +211,8 @@ static int ctx_begin(sync_ctx *c, git_remote **remote, stance_buf *branch, stanc
 	c->opts = opts;
 	c->result = result;
 	c->remote_name = remote_name && *remote_name ? remote_name : "origin";
-	if (opts && opts->version != STANCE_SYNC_OPTIONS_VERSION)
-		return stance_error_set(STANCE_EINVALID, "stance_sync_options: unknown version %u", opts->version);
+	if ((error = check_options(opts)) < 0)
+		return error;
 	if ((error = sync_main_branch(branch, c->git)) < 0 || (error = sync_remote_open(remote, c)) < 0)
 		return error;
 	return sync_fill_result_names(c, branch->ptr);
@@ -547,6 +557,36 @@ done:
 
 /* ---------------------------------------------------------------- clone */
 
+/* Removes everything in the folder open as `fd` (closed here), never
+ * following a symbolic link; -1 when something stayed. */
+static int remove_contents(int fd)
+{
+	DIR *d = fdopendir(fd);
+	struct dirent *e;
+	int error = 0;
+	if (!d) {
+		close(fd);
+		return -1;
+	}
+	while ((e = readdir(d))) {
+		struct stat st;
+		int sub;
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			error = -1;
+		} else if (S_ISDIR(st.st_mode)) {
+			sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub < 0 || remove_contents(sub) < 0 || unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR) < 0)
+				error = -1;
+		} else if (unlinkat(dirfd(d), e->d_name, 0) < 0) {
+			error = -1;
+		}
+	}
+	closedir(d);
+	return error;
+}
+
 /* See sync.h. */
 int stance_sync_clone(stance_repo **out, stance_sync_result *result, const char *url,
 	const char *path, const stance_sync_options *opts)
@@ -563,6 +603,8 @@ int stance_sync_clone(stance_repo **out, stance_sync_result *result, const char 
 	if (out)
 		*out = NULL;
 	memset(&c, 0, sizeof(c));
+	if ((error = check_options(opts)) < 0)
+		return error;
 	c.opts = opts;
 	c.result = result;
 	c.remote_name = "origin";
@@ -570,10 +612,6 @@ int stance_sync_clone(stance_repo **out, stance_sync_result *result, const char 
 	stance_url_redact(&c.url, url);
 	if ((error = sync_fill_result_names(&c, NULL)) < 0)
 		goto done;
-	if (opts && opts->version != STANCE_SYNC_OPTIONS_VERSION) {
-		error = stance_error_set(STANCE_EINVALID, "stance_sync_options: unknown version %u", opts->version);
-		goto done;
-	}
 	stance_git_init();
 	git_clone_options_init(&co, GIT_CLONE_OPTIONS_VERSION);
 	sync_set_callbacks(&co.fetch_opts.callbacks, &c);
@@ -655,18 +693,11 @@ cleanup_dir:
 	{
 		/* remove what the clone wrote: nothing half-written stays; an
 		 * empty folder the caller gave is left empty */
-		int keep = error;
-		pid_t pid = fork();
-		if (pid == 0) {
-			execlp("rm", "rm", "-rf", "--", path, (char *)NULL);
-			_exit(127);
-		} else if (pid > 0) {
-			int status;
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				;
-		}
-		if (existed)
-			mkdir(path, 0755);
+		int keep = error, fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0)
+			remove_contents(fd);
+		if (!existed)
+			rmdir(path);
 		error = keep;
 	}
 done:

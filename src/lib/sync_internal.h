@@ -25,12 +25,13 @@ typedef struct {
 	char *raw_url_owned;      /* the copy raw_url points to, when we made one */
 	stance_buf url;           /* redacted */
 	/* credentials */
-	int ssh_step;
+	int ssh_step;             /* ssh credentials asked for in this transfer */
 	int userpass_tries;
 	int auth_failed;
-	int rsa_key_offered; /* ~/.ssh/id_rsa was offered (see sync_transfer_error) */
-	char *helper_user;        /* from git credential fill */
-	char *helper_password;    /* from git credential fill; scrubbed from messages */
+	int verdict_pending;      /* credentials were given and not yet judged */
+	char *refused;            /* the last credentials' words for a failed login */
+	char **secrets;           /* every password given: scrubbed from messages */
+	size_t nsecrets;
 	/* push */
 	stance_buf rejection;     /* "refs/heads/main: pre-receive hook declined" */
 	stance_buf remote_says;   /* what the server's hooks printed (sideband) */

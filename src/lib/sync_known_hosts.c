@@ -63,15 +63,16 @@ done:
 
 /*
  * libgit2 shows us the server's certificate. For https we keep libgit2's own
- * verdict; for ssh the host key must be in ~/.ssh/known_hosts (or
- * /etc/ssh/ssh_known_hosts), plain or hashed, as ssh itself would insist.
+ * verdict; for ssh the host key must be in ~/.ssh/known_hosts (~ being the
+ * options' home folder) or /etc/ssh/ssh_known_hosts, plain or hashed, as
+ * ssh itself would insist.
  */
 int sync_certificate_cb(git_cert *cert, int valid, const char *host, void *payload)
 {
 	sync_ctx *c = payload;
 	const git_cert_hostkey *hk = (const git_cert_hostkey *)cert;
 	stance_buf name = STANCE_BUF_INIT, file = STANCE_BUF_INIT;
-	const char *home = getenv("HOME"), *url = c->raw_url ? c->raw_url : "", *p;
+	const char *home = c->opts ? c->opts->home : NULL, *url = c->raw_url ? c->raw_url : "", *p;
 	long port = 22;
 	int verdict = 0, rc;
 

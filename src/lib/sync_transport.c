@@ -1,15 +1,10 @@
 /*
  * sync_transport.c: what sync hands libgit2 for a transfer: the credentials
- * callback (ssh-agent and key files for ssh, STANCE_TOKEN and git's
- * credential helpers for http(s)), the progress and push-status callbacks,
- * and the sentence a failed transfer becomes, with every secret removed.
+ * callback (which asks the caller's stance_sync_options.credentials), the
+ * progress and push-status callbacks, and the sentence a failed transfer
+ * becomes, with every secret removed.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "sync_internal.h"
 
@@ -48,11 +43,15 @@ void sync_ctx_dispose(sync_ctx *c)
 	stance_buf_dispose(&c->rejection);
 	stance_buf_dispose(&c->remote_says);
 	free(c->raw_url_owned);
-	if (c->helper_password) {
-		memset(c->helper_password, 0, strlen(c->helper_password));
-		free(c->helper_password);
+	while (c->nsecrets > 0) {
+		char *secret = c->secrets[--c->nsecrets];
+		memset(secret, 0, strlen(secret));
+		free(secret);
 	}
-	free(c->helper_user);
+	free(c->secrets);
+	c->secrets = NULL;
+	free(c->refused);
+	c->refused = NULL;
 }
 
 /*
@@ -87,15 +86,8 @@ int sync_transfer_error(sync_ctx *c, int git_code, const char *what)
 		sync_credential_verdict(c, 0);
 		int ssh = c->raw_url && (!strncmp(c->raw_url, "ssh://", 6) || (!strstr(c->raw_url, "://") &&
 			strchr(c->raw_url, ':') && strchr(c->raw_url, '@')));
-		stance_buf_printf(&msg, "login to remote '%s' (%s) failed: %s%s", c->remote_name, c->url.ptr,
-			ssh ? "no ssh key was accepted (tried the ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa and id_rsa)" :
-			getenv("STANCE_TOKEN") && *getenv("STANCE_TOKEN") ?
-			"the server refused the token in STANCE_TOKEN" :
-			"no credentials were accepted (set STANCE_TOKEN, configure a git credential helper, or load an ssh key)",
-			/* libssh2 1.10 signs with an RSA key as ssh-rsa (SHA-1), which
-			 * OpenSSH 8.8 and later refuse by default */
-			ssh && c->rsa_key_offered ? "; ~/.ssh/id_rsa was offered, but this build signs with an RSA key "
-			"using SHA-1 (ssh-rsa), which OpenSSH 8.8 and later refuse: use an ed25519 or ECDSA key" : "");
+		stance_buf_printf(&msg, "login to remote '%s' (%s) failed: %s", c->remote_name, c->url.ptr,
+			c->refused ? c->refused : ssh ? "no ssh key was accepted" : "no credentials were accepted");
 	} else if (strstr(lower, "status code: 404") || strstr(lower, "not found") || strstr(lower, "could not find repository") ||
 		   strstr(lower, "not appear to be a git repository") || strstr(lower, "failed to resolve path") ||
 		   strstr(lower, "no such file")) {
@@ -118,8 +110,8 @@ int sync_transfer_error(sync_ctx *c, int git_code, const char *what)
 		stance_buf_dispose(&msg);
 		msg = fixed;
 	}
-	scrub(&msg, getenv("STANCE_TOKEN"));
-	scrub(&msg, c->helper_password);
+	for (i = 0; i < c->nsecrets; i++)
+		scrub(&msg, c->secrets[i]);
 	stance_error_set(code, "%s", stance_buf_cstr(&msg));
 	stance_buf_dispose(&msg);
 	return code;
@@ -127,127 +119,74 @@ int sync_transfer_error(sync_ctx *c, int git_code, const char *what)
 
 /* ---------------------------------------------------------------- credentials */
 
-/*
- * Talks to git's credential helpers: `action` "fill" asks for a user name and
- * password for `url` (0 with both filled, STANCE_ENOTFOUND when git has
- * none; the strings belong to the caller); "approve" and "reject" tell the
- * helpers whether the pair in *user and *pass worked, so caching helpers
- * keep or forget it.
- */
-static int credential_run(const char *action, char **user, char **pass, const char *url)
+/* Keeps what the caller's answer says about a refusal, and its password for
+ * scrubbing from messages. */
+static int remember(sync_ctx *c, const stance_credential *cred)
 {
-	int in[2], out[2], status;
-	pid_t pid;
-	stance_buf req = STANCE_BUF_INIT, resp = STANCE_BUF_INIT;
-	char chunk[1024];
-	ssize_t n;
-	const char *line;
-	int error = STANCE_ENOTFOUND;
-
-	if (!strcmp(action, "fill"))
-		*user = *pass = NULL;
-	if (pipe(in) < 0)
-		return STANCE_ERROR;
-	if (pipe(out) < 0) {
-		close(in[0]);
-		close(in[1]);
-		return STANCE_ERROR;
-	}
-	if ((pid = fork()) < 0) {
-		close(in[0]); close(in[1]); close(out[0]); close(out[1]);
-		return STANCE_ERROR;
-	}
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_WRONLY);
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		if (devnull >= 0 && !isatty(2))
-			dup2(devnull, 2);
-		close(in[1]);
-		close(out[0]);
-		execlp("git", "git", "credential", action, (char *)NULL);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	stance_buf_printf(&req, "url=%s\n", url);
-	if (strcmp(action, "fill"))
-		stance_buf_printf(&req, "username=%s\npassword=%s\n", *user, *pass);
-	stance_buf_putc(&req, '\n');
-	if (write(in[1], req.ptr, req.size) < 0)
-		(void)0; /* git exited early: read what it said */
-	close(in[1]);
-	while ((n = read(out[0], chunk, sizeof(chunk))) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0)
-			stance_buf_put(&resp, chunk, (size_t)n);
-	close(out[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (strcmp(action, "fill")) {
-		error = WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : STANCE_ERROR;
-		goto out;
-	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && resp.ptr) {
-		for (line = resp.ptr; line && *line;) {
-			const char *nl = strchr(line, '\n');
-			size_t len = nl ? (size_t)(nl - line) : strlen(line);
-			if (len > 9 && !strncmp(line, "username=", 9))
-				*user = stance_strndup(line + 9, len - 9);
-			else if (len > 9 && !strncmp(line, "password=", 9))
-				*pass = stance_strndup(line + 9, len - 9);
-			line = nl ? nl + 1 : NULL;
-		}
-		if (*user && *pass)
-			error = 0;
-	}
-	if (error) {
-		free(*user);
-		free(*pass);
-		*user = *pass = NULL;
-	}
-out:
-	if (resp.ptr)
-		memset(resp.ptr, 0, resp.size);
-	if (req.ptr)
-		memset(req.ptr, 0, req.size);
-	stance_buf_dispose(&resp);
-	stance_buf_dispose(&req);
-	return error;
+	char **grown;
+	free(c->refused);
+	c->refused = NULL;
+	if (cred->refused && !(c->refused = stance_strdup(cred->refused)))
+		return -1;
+	if (cred->kind != STANCE_CREDENTIAL_USERPASS || !cred->password || !*cred->password)
+		return 0;
+	if (!(grown = realloc(c->secrets, (c->nsecrets + 1) * sizeof(*grown))))
+		return -1;
+	c->secrets = grown;
+	if (!(grown[c->nsecrets] = stance_strdup(cred->password)))
+		return -1;
+	c->nsecrets++;
+	return 0;
 }
 
-/* libgit2 asks for credentials: ssh-agent, then key files, for ssh; STANCE_TOKEN,
- * then git's helpers, for http(s). One try each, so a refusal ends in an error
- * rather than a loop. The credential belongs to libgit2. */
+/* Asks the caller's callback; 0 with `cred` filled, 1 when it has nothing
+ * (more), GIT_EUSER after its error. */
+static int ask(stance_credential *cred, sync_ctx *c, const char *url, const char *username_from_url,
+	unsigned int allowed, unsigned int attempt)
+{
+	stance_credential_request req;
+	int rc;
+	memset(cred, 0, sizeof(*cred));
+	if (!c->opts || !c->opts->credentials)
+		return 1;
+	req.url = c->raw_url ? c->raw_url : url;
+	req.username = username_from_url && *username_from_url ? username_from_url : NULL;
+	req.allowed = allowed;
+	req.attempt = attempt;
+	if ((rc = c->opts->credentials(cred, &req, c->opts->credentials_payload)) < 0) {
+		git_error_set_str(GIT_ERROR_CALLBACK, stance_error_last());
+		return GIT_EUSER;
+	}
+	if (remember(c, cred) < 0) {
+		git_error_set_oom();
+		return GIT_EUSER;
+	}
+	return rc > 0 ? 1 : 0;
+}
+
+/* libgit2 asks for credentials: the caller's callback answers, for ssh
+ * again after each refused key, for http(s) once a transfer, so a refusal
+ * ends in an error rather than a loop. The credential belongs to libgit2. */
 static int credentials_cb(git_credential **out, const char *url, const char *username_from_url,
 	unsigned int allowed, void *payload)
 {
 	sync_ctx *c = payload;
-	static const char *const keys[] = { "id_ed25519", "id_ecdsa", "id_rsa", NULL };
+	stance_credential cred;
+	int rc;
 
 	if (allowed & GIT_CREDENTIAL_SSH_KEY) {
 		const char *user = username_from_url && *username_from_url ? username_from_url : "git";
-		const char *home = getenv("HOME");
-		if (c->ssh_step == 0) {
-			c->ssh_step++;
-			if (getenv("SSH_AUTH_SOCK") && *getenv("SSH_AUTH_SOCK"))
-				return git_credential_ssh_key_from_agent(out, user);
+		rc = ask(&cred, c, url, username_from_url, STANCE_CREDENTIAL_ALLOW_SSH, (unsigned int)c->ssh_step++);
+		if (rc < 0)
+			return rc;
+		if (rc == 0 && cred.kind == STANCE_CREDENTIAL_SSH_AGENT) {
+			c->verdict_pending = 1;
+			return git_credential_ssh_key_from_agent(out, cred.username ? cred.username : user);
 		}
-		while (home && c->ssh_step <= 3 && keys[c->ssh_step - 1]) {
-			stance_buf key = STANCE_BUF_INIT, pub = STANCE_BUF_INIT;
-			int rc = 1;
-			stance_buf_printf(&key, "%s/.ssh/%s", home, keys[c->ssh_step - 1]);
-			stance_buf_printf(&pub, "%s.pub", stance_buf_cstr(&key));
-			c->ssh_step++;
-			if (access(stance_buf_cstr(&key), R_OK) == 0 && !strcmp(keys[c->ssh_step - 2], "id_rsa"))
-				c->rsa_key_offered = 1;
-			if (access(stance_buf_cstr(&key), R_OK) == 0)
-				rc = git_credential_ssh_key_new(out, user,
-					access(stance_buf_cstr(&pub), R_OK) == 0 ? pub.ptr : NULL,
-					key.ptr, getenv("STANCE_SSH_PASSPHRASE"));
-			stance_buf_dispose(&key);
-			stance_buf_dispose(&pub);
-			if (rc <= 0)
-				return rc;
+		if (rc == 0 && cred.kind == STANCE_CREDENTIAL_SSH_KEY && cred.private_key) {
+			c->verdict_pending = 1;
+			return git_credential_ssh_key_new(out, cred.username ? cred.username : user,
+				cred.public_key, cred.private_key, cred.passphrase);
 		}
 		c->auth_failed = 1;
 		git_error_set_str(GIT_ERROR_SSH, "authentication failed: no ssh key was accepted");
@@ -256,39 +195,35 @@ static int credentials_cb(git_credential **out, const char *url, const char *use
 	if (allowed & GIT_CREDENTIAL_USERNAME)
 		return git_credential_username_new(out, username_from_url && *username_from_url ? username_from_url : "git");
 	if (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) {
-		const char *token = getenv("STANCE_TOKEN");
-		char *user = NULL, *pass = NULL;
-		int rc;
 		/* one try each: a second call means the server said no */
 		if (c->userpass_tries++ > 0) {
 			c->auth_failed = 1;
 			git_error_set_str(GIT_ERROR_HTTP, "authentication failed");
 			return GIT_EAUTH;
 		}
-		if (token && *token)
-			return git_credential_userpass_plaintext_new(out,
-				username_from_url && *username_from_url ? username_from_url : "stance", token);
-		if (credential_run("fill", &user, &pass, c->raw_url ? c->raw_url : url) < 0) {
+		rc = ask(&cred, c, url, username_from_url, STANCE_CREDENTIAL_ALLOW_USERPASS, 0);
+		if (rc < 0)
+			return rc;
+		if (rc > 0 || cred.kind != STANCE_CREDENTIAL_USERPASS || !cred.password) {
 			c->auth_failed = 1;
 			git_error_set_str(GIT_ERROR_HTTP, "authentication failed");
 			return GIT_EAUTH;
 		}
-		rc = git_credential_userpass_plaintext_new(out, user, pass);
-		free(c->helper_user);
-		free(c->helper_password);
-		c->helper_user = user;
-		c->helper_password = pass;
-		return rc;
+		c->verdict_pending = 1;
+		return git_credential_userpass_plaintext_new(out, cred.username ? cred.username :
+			username_from_url && *username_from_url ? username_from_url : "stance", cred.password);
 	}
 	return GIT_PASSTHROUGH;
 }
 
-/* Tells git's credential helpers how the pair they gave us fared. */
+/* Tells the caller how the credentials it gave fared. */
 void sync_credential_verdict(sync_ctx *c, int worked)
 {
-	if (!c->helper_user || !c->helper_password || !c->raw_url)
+	if (!c->verdict_pending)
 		return;
-	credential_run(worked ? "approve" : "reject", &c->helper_user, &c->helper_password, c->raw_url);
+	c->verdict_pending = 0;
+	if (c->opts && c->opts->credential_verdict)
+		c->opts->credential_verdict(worked, c->opts->credentials_payload);
 	stance_error_clear();
 }
 
