@@ -92,7 +92,14 @@ Test(sync_options, credentials_come_from_the_callback_and_not_the_environment, .
 
 	setenv("STANCE_TOKEN", "s3cret", 1);
 	setenv("GIT_TERMINAL_PROMPT", "0", 1);
-	error = stance_sync_clone(&repo, &r, url, x, NULL);
+	{
+		/* the user in the URL, the token its password: what the library
+		 * used to send */
+		stance_buf with_user = STANCE_BUF_INIT;
+		stance_buf_printf(&with_user, "http://alice@127.0.0.1:%s/git/private.git", server_port);
+		error = stance_sync_clone(&repo, &r, with_user.ptr, x, NULL);
+		stance_buf_dispose(&with_user);
+	}
 	cr_assert_eq(error, STANCE_EHTTP, "the token in the environment was used (%d): %s", error, stance_error_last());
 	cr_assert(strstr(stance_error_last(), "login to remote 'origin'"), "%s", stance_error_last());
 	cr_assert(!th_exists(dir, "x"), "nothing half-written");
