@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "web_commands.h"
 #include "sync_ui.h"
 
 
@@ -322,8 +323,8 @@ done:
 
 const cli_command cmd_sync_entry = {
 	.name = "sync",
-	.usage = "[--json] [REMOTE] | --continue [--ours|--theirs] | --abort",
-	.summary = "Pull, then push; merges documents and never loses a revision.",
+	.usage = CLI_SYNC_USAGE,
+	.summary = CLI_SYNC_SUMMARY,
 	.needs_repo = 1,
 	.run = run_sync,
 };
