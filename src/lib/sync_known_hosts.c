@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "sync_internal.h"
+#include "url.h"
 
 /* ---------------------------------------------------------------- ssh host keys */
 
@@ -72,7 +73,7 @@ int sync_certificate_cb(git_cert *cert, int valid, const char *host, void *paylo
 	sync_ctx *c = payload;
 	const git_cert_hostkey *hk = (const git_cert_hostkey *)cert;
 	stance_buf name = STANCE_BUF_INIT, file = STANCE_BUF_INIT;
-	const char *home = c->opts ? c->opts->home : NULL, *url = c->raw_url ? c->raw_url : "", *p;
+	const char *home = c->opts ? c->opts->home : NULL, *url = c->raw_url ? c->raw_url : "";
 	long port = 22;
 	int verdict = 0, rc;
 
@@ -82,22 +83,13 @@ int sync_certificate_cb(git_cert *cert, int valid, const char *host, void *paylo
 		git_error_set_str(GIT_ERROR_SSH, "the server's host key cannot be checked");
 		return GIT_ECERTIFICATE;
 	}
-	/* the port, from ssh://[user@]host:port/... */
-	if (!strncmp(url, "ssh://", 6) && (p = strchr(url + 6, '/'))) {
-		const char *colon = NULL, *q;
-		for (q = url + 6; q < p; q++)
-			if (*q == ':')
-				colon = q;
-		if (colon && colon + 1 < p) {
-			char digits[8];
-			size_t n = (size_t)(p - colon - 1);
-			if (n < sizeof(digits)) {
-				memcpy(digits, colon + 1, n);
-				digits[n] = '\0';
-				if (stance_parse_int(&port, digits, 1, 65535) < 0)
-					port = 22;
-			}
-		}
+	/* the port, from ssh://[user@]host:port/... (scp-like user@host:path
+	 * has none) */
+	if (!strncmp(url, "ssh://", 6)) {
+		stance_url u = STANCE_URL_INIT;
+		if (stance_url_parse(&u, url, 0) == 0 && u.port && stance_parse_int(&port, u.port, 1, 65535) < 0)
+			port = 22;
+		stance_url_dispose(&u);
 	}
 	stance_error_clear();
 	if (port == 22)

@@ -3,24 +3,28 @@
  * remote an operation works with, and URLs redacted for messages.
  */
 #include "sync_internal.h"
+#include "url.h"
 
 /* ---------------------------------------------------------------- URLs */
 
+/* See sync.h. The URL module reads the URL (a password with '@' in it
+ * included); what is not a URL, a path or an scp-like user@host:path, is
+ * kept as it is. */
 int stance_url_redact(stance_buf *out, const char *url)
 {
-	const char *scheme = strstr(url, "://"), *host, *at, *slash, *colon;
-	if (!scheme)
-		return stance_buf_puts(out, url); /* a path or scp-like user@host:path */
-	host = scheme + 3;
-	slash = strchr(host, '/');
-	at = memchr(host, '@', slash ? (size_t)(slash - host) : strlen(host));
-	if (!at)
+	stance_url u = STANCE_URL_INIT;
+	int error;
+	if (!strstr(url, "://"))
 		return stance_buf_puts(out, url);
-	/* keep the user name, drop ":password" */
-	colon = memchr(host, ':', (size_t)(at - host));
-	if (stance_buf_put(out, url, (size_t)((colon ? colon : at) - url)) < 0)
-		return STANCE_ERROR;
-	return stance_buf_puts(out, at);
+	if (stance_url_parse(&u, url, 0) < 0) {
+		/* not a URL libcurl reads: everything up to its last '@' goes */
+		stance_error_clear();
+		return stance_url_for_message(out, url);
+	}
+	/* keep the user name, drop the password */
+	error = u.password ? stance_url_with_credentials(out, url, u.user) : stance_buf_puts(out, url);
+	stance_url_dispose(&u);
+	return error;
 }
 
 /* ---------------------------------------------------------------- remotes */
