@@ -5,10 +5,14 @@
  *
  * Every operation carries two branches: the main branch (the one HEAD names,
  * "main" in a new repository) and "snapshots". Transports are libgit2's:
- * local paths, file://, http(s):// (smart HTTP) and ssh. Credentials: for ssh
- * the ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa; for http(s) the
- * token in STANCE_TOKEN (user name from the URL, else "stance"), else git's
- * credential helpers (`git credential fill`).
+ * local paths, file://, http(s):// (smart HTTP) and ssh. Credentials come
+ * from the caller's callback (stance_sync_options.credentials): the library
+ * reads no environment variable and runs no program. The stance command
+ * offers, for ssh, the ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa;
+ * for http(s) the token in STANCE_TOKEN (user name from the URL, else
+ * "stance"), else git's credential helpers (`git credential fill`). An ssh
+ * server's host key must be in ~/.ssh/known_hosts (the home folder given in
+ * the options) or /etc/ssh/ssh_known_hosts.
  *
  * When both sides changed since they last agreed, pull makes a real merge
  * commit (nothing is rewritten): different documents merge; a document both
@@ -76,16 +80,72 @@ typedef struct {
 /* Return non-zero to cancel the transfer. */
 typedef int (*stance_sync_progress_cb)(const stance_sync_progress *progress, void *payload);
 
+/* ---- credentials ---- */
+
+/* What a remote asks for, as bits of stance_credential_request.allowed. */
+#define STANCE_CREDENTIAL_ALLOW_SSH      (1u << 0) /* an ssh key: the agent's or a key file */
+#define STANCE_CREDENTIAL_ALLOW_USERPASS (1u << 1) /* a user name and a password or token */
+
+typedef struct {
+	const char *url;      /* the remote's URL as configured: it may hold a secret */
+	const char *username; /* the user name the URL names, or NULL */
+	unsigned int allowed; /* STANCE_CREDENTIAL_ALLOW_* */
+	/* 0 for the first ask of a transfer; 1, 2, ... after the server refused
+	 * the credentials given before (ssh asks again for each key; http(s)
+	 * asks once per transfer) */
+	unsigned int attempt;
+} stance_credential_request;
+
+typedef enum {
+	STANCE_CREDENTIAL_SSH_AGENT = 1, /* the keys of the ssh-agent */
+	STANCE_CREDENTIAL_SSH_KEY,       /* private_key, public_key (may be NULL), passphrase (may be NULL) */
+	STANCE_CREDENTIAL_USERPASS       /* username, password */
+} stance_credential_kind;
+
+typedef struct {
+	stance_credential_kind kind;
+	const char *username;    /* NULL: the URL's, else "git" (ssh) or "stance" (http) */
+	const char *password;    /* USERPASS; removed from every message */
+	const char *public_key;  /* SSH_KEY: the .pub file, or NULL */
+	const char *private_key; /* SSH_KEY: the key file */
+	const char *passphrase;  /* SSH_KEY: or NULL */
+	/* What the message of a failed login says after "failed: " when this is
+	 * the last thing given ("the server refused the token in ..."); may be
+	 * NULL */
+	const char *refused;
+} stance_credential;
+
+/*
+ * Asked for credentials for `request->url`: fills `out` and returns 0, or
+ * returns 1 when there is nothing (more) to offer, with `out->refused` (may
+ * be NULL) saying what was tried; < 0 (with a message set) stops the
+ * transfer. `out` comes zeroed. The strings are copied before the callback
+ * is called again; they need to live only until then.
+ */
+typedef int (*stance_credential_cb)(stance_credential *out, const stance_credential_request *request,
+	void *payload);
+
+/* Told, after a transfer, whether the credentials last given were accepted
+ * (1) or refused (0), so a helper can keep or forget them. */
+typedef void (*stance_credential_verdict_cb)(int accepted, void *payload);
+
 typedef struct {
 	unsigned int version;
 	stance_sync_progress_cb progress; /* may be NULL */
 	void *payload;
 	/* sync: how often to pull again when the remote moved during a push (0: 5) */
 	int max_retries;
+	/* credentials for remotes that ask (NULL: none are offered) */
+	stance_credential_cb credentials;
+	stance_credential_verdict_cb credential_verdict; /* may be NULL */
+	void *credentials_payload;
+	/* the user's home folder, for ~/.ssh/known_hosts (NULL: only
+	 * /etc/ssh/ssh_known_hosts is read) */
+	const char *home;
 } stance_sync_options;
 
-#define STANCE_SYNC_OPTIONS_VERSION 1
-#define STANCE_SYNC_OPTIONS_INIT { STANCE_SYNC_OPTIONS_VERSION, NULL, NULL, 0 }
+#define STANCE_SYNC_OPTIONS_VERSION 2
+#define STANCE_SYNC_OPTIONS_INIT { STANCE_SYNC_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, NULL, NULL }
 
 typedef enum {
 	STANCE_SYNC_UP_TO_DATE = 0, /* nothing came in */

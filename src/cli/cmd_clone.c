@@ -3,10 +3,13 @@
  * main and snapshots branches, from a remote.
  */
 #include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "web_commands.h"
 #include "sync_ui.h"
 
 /* The folder a clone of `url` goes to by default: its last path segment
@@ -40,6 +43,7 @@ static int run_clone(cli_context *ctx, stance_repo *unused, int argc, char **arg
 	stance_repo *repo = NULL;
 	stance_buf dir = STANCE_BUF_INIT, name = STANCE_BUF_INIT, url = STANCE_BUF_INIT;
 	sync_ui_progress bar;
+	sync_ui_credentials creds;
 	char self[PATH_MAX];
 	ssize_t n;
 	const char *src;
@@ -79,12 +83,24 @@ static int run_clone(cli_context *ctx, stance_repo *unused, int argc, char **arg
 	sync_ui_progress_init(&bar, json);
 	opts.progress = sync_ui_progress_cb;
 	opts.payload = &bar;
+	sync_ui_credentials_init(&creds, &opts);
 	error = stance_sync_clone(&repo, &result, url.ptr, dir.ptr, &opts);
+	sync_ui_credentials_dispose(&creds);
 	sync_ui_progress_end(&bar);
 	if (!error && (n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
-		/* hooks and git's diff driver call back into this very program */
+		/* hooks and git's diff driver call back into the stance program:
+		 * clone runs in stance-web, which sits beside it in a build
+		 * folder and at STANCE_BIN_RELPATH from it once installed */
+		char beside[PATH_MAX + 16], installed[PATH_MAX + 64], real[PATH_MAX], *slash;
 		self[n] = '\0';
-		error = stance_repo_set_program(repo, self);
+		if ((slash = strrchr(self, '/')))
+			*slash = '\0';
+		snprintf(beside, sizeof(beside), "%s/stance", self);
+		snprintf(installed, sizeof(installed), "%s/%s", self, STANCE_BIN_RELPATH);
+		if (slash)
+			*slash = '/';
+		error = stance_repo_set_program(repo, access(beside, X_OK) == 0 ? beside :
+			access(installed, X_OK) == 0 && realpath(installed, real) ? real : self);
 	}
 	if (!error && !json)
 	{
@@ -111,8 +127,8 @@ done:
 
 const cli_command cmd_clone_entry = {
 	.name = "clone",
-	.usage = "[--json] URL [DIR]",
-	.summary = "Copy a stance repository (main and snapshots) from a remote.",
+	.usage = CLI_CLONE_USAGE,
+	.summary = CLI_CLONE_SUMMARY,
 	.needs_repo = 0,
 	.run = run_clone,
 };

@@ -2,6 +2,7 @@
  * cmd_push.c: `stance push [REMOTE]`: send main and snapshots to a remote.
  */
 #include "cli.h"
+#include "web_commands.h"
 #include "sync_ui.h"
 
 extern const cli_command cmd_push_entry;
@@ -13,8 +14,8 @@ static int run_push(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 
 const cli_command cmd_push_entry = {
 	.name = "push",
-	.usage = "[--json] [REMOTE]",
-	.summary = "Send main and snapshots to a remote.",
+	.usage = CLI_PUSH_USAGE,
+	.summary = CLI_PUSH_SUMMARY,
 	.needs_repo = 1,
 	.run = run_push,
 };

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "web_commands.h"
 
 /* list (the default), add or remove. */
 static int run_remote(cli_context *ctx, stance_repo *repo, int argc, char **argv)
@@ -73,8 +74,8 @@ static int run_remote(cli_context *ctx, stance_repo *repo, int argc, char **argv
 
 const cli_command cmd_remote_entry = {
 	.name = "remote",
-	.usage = "[--json] [list] | add NAME URL | remove NAME",
-	.summary = "List, add or remove the remotes a repository syncs with.",
+	.usage = CLI_REMOTE_USAGE,
+	.summary = CLI_REMOTE_SUMMARY,
 	.needs_repo = 1,
 	.run = run_remote,
 };

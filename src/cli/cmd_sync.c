@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "web_commands.h"
 #include "sync_ui.h"
 
 
@@ -214,6 +215,7 @@ int sync_ui_run_transfer(cli_context *ctx, stance_repo *repo, int argc, char **a
 	stance_sync_options opts = STANCE_SYNC_OPTIONS_INIT;
 	stance_sync_result result = STANCE_SYNC_RESULT_INIT;
 	sync_ui_progress bar;
+	sync_ui_credentials creds;
 	int c, json = 0, error, rc;
 
 	while ((c = getopt_long(argc, argv, "hj", options, NULL)) != -1) {
@@ -231,7 +233,9 @@ int sync_ui_run_transfer(cli_context *ctx, stance_repo *repo, int argc, char **a
 	sync_ui_progress_init(&bar, json);
 	opts.progress = sync_ui_progress_cb;
 	opts.payload = &bar;
+	sync_ui_credentials_init(&creds, &opts);
 	error = transfer(&result, repo, optind < argc ? argv[optind] : NULL, &opts);
+	sync_ui_credentials_dispose(&creds);
 	sync_ui_progress_end(&bar);
 	rc = sync_ui_report(ctx, cmd->name, &result, json, error);
 	stance_sync_result_clear(&result);
@@ -257,6 +261,7 @@ static int run_sync(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	stance_sync_take take = STANCE_SYNC_TAKE_WORKTREE;
 	stance_buf remote = STANCE_BUF_INIT;
 	sync_ui_progress bar;
+	sync_ui_credentials creds;
 	int c, json = 0, cont = 0, abort_ = 0, error = 0, rc;
 
 	while ((c = getopt_long(argc, argv, "hj", options, NULL)) != -1) {
@@ -293,6 +298,7 @@ static int run_sync(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	sync_ui_progress_init(&bar, json);
 	opts.progress = sync_ui_progress_cb;
 	opts.payload = &bar;
+	sync_ui_credentials_init(&creds, &opts);
 	if (cont) {
 		if ((error = stance_sync_continue(&result, &remote, repo, take)) < 0) {
 			rc = cli_fail(error);
@@ -309,6 +315,7 @@ static int run_sync(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	sync_ui_progress_end(&bar);
 	rc = sync_ui_report(ctx, "sync", &result, json, error);
 done:
+	sync_ui_credentials_dispose(&creds);
 	stance_sync_result_clear(&result);
 	stance_buf_dispose(&remote);
 	return rc;
@@ -316,8 +323,8 @@ done:
 
 const cli_command cmd_sync_entry = {
 	.name = "sync",
-	.usage = "[--json] [REMOTE] | --continue [--ours|--theirs] | --abort",
-	.summary = "Pull, then push; merges documents and never loses a revision.",
+	.usage = CLI_SYNC_USAGE,
+	.summary = CLI_SYNC_SUMMARY,
 	.needs_repo = 1,
 	.run = run_sync,
 };

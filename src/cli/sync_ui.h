@@ -31,6 +31,26 @@ void sync_ui_progress_end(sync_ui_progress *p);
 int sync_ui_report(cli_context *ctx, const char *command, const stance_sync_result *r,
 	int json, int error);
 
+/* The credentials offered to remotes and the home folder of known_hosts
+ * (credentials.c), read from the environment as ssh and git do. */
+#define SYNC_UI_KEYS 3
+typedef struct {
+	const char *home;            /* HOME, or NULL */
+	int agent;                   /* SSH_AUTH_SOCK is set */
+	stance_buf keys[SYNC_UI_KEYS], pubs[SYNC_UI_KEYS];
+	int is_rsa[SYNC_UI_KEYS];
+	size_t noffers;              /* key files found */
+	char *helper_user, *helper_password, *helper_url; /* from `git credential fill` */
+	int helper_given;            /* the last http(s) credentials came from git's helpers */
+} sync_ui_credentials;
+
+/* Fills `opts` with the callbacks and the home folder; `cr` must outlive the
+ * operation. */
+void sync_ui_credentials_init(sync_ui_credentials *cr, stance_sync_options *opts);
+
+/* Frees what `cr` holds, wiping the helper's password. */
+void sync_ui_credentials_dispose(sync_ui_credentials *cr);
+
 /* Takes the repository's write lock; prints and returns CLI_ERROR when busy. */
 int sync_ui_lock(stance_repo *repo);
 

@@ -1,6 +1,6 @@
 /*
  * web_commands.h: name, usage and summary of the commands that read web
- * pages (HTML, feeds, HTTP). They run in stance-web, the one program that
+ * pages (HTML, feeds, HTTP) or URLs (the sync commands). They run in stance-web, the one program that
  * links libcurl and libxml2; `stance` forwards them there (web_forward.c), so
  * the everyday commands (show, log, diff, ...) start without loading the
  * thirty shared libraries those two bring. Both programs print the same help.
@@ -38,5 +38,21 @@
 
 #define CLI_REEXTRACT_USAGE "[ID...]"
 #define CLI_REEXTRACT_SUMMARY "Rebuild documents from their stored snapshots with the current rules."
+
+/* The sync commands: sync reads URLs through the URL module, on libcurl. */
+#define CLI_CLONE_USAGE "[--json] URL [DIR]"
+#define CLI_CLONE_SUMMARY "Copy a stance repository (main and snapshots) from a remote."
+
+#define CLI_REMOTE_USAGE "[--json] [list] | add NAME URL | remove NAME"
+#define CLI_REMOTE_SUMMARY "List, add or remove the remotes a repository syncs with."
+
+#define CLI_PULL_USAGE "[--json] [REMOTE]"
+#define CLI_PULL_SUMMARY "Fetch from a remote and merge its main and snapshots branches."
+
+#define CLI_PUSH_USAGE "[--json] [REMOTE]"
+#define CLI_PUSH_SUMMARY "Send main and snapshots to a remote."
+
+#define CLI_SYNC_USAGE "[--json] [REMOTE] | --continue [--ours|--theirs] | --abort"
+#define CLI_SYNC_SUMMARY "Pull, then push; merges documents and never loses a revision."
 
 #endif

@@ -41,6 +41,10 @@ void stance_repo_notice(stance_repo *repo, const char *fmt, ...) __attribute__((
 /* The command named by stance_repo_set_command, "update" when none. */
 const char *stance_repo_command(const stance_repo *repo);
 
+/* Writes stance's git hooks (the embedded hooks/) into the repository's
+ * .git/hooks, executable; used by init and clone. */
+int stance_repo_install_hooks(git_repository *git);
+
 /* ---- journal.c: the update journal ---- */
 
 /* The journal's name in .git/. */

@@ -768,6 +768,27 @@ done:
 	return error;
 }
 
+/* See git_internal.h. */
+int stance_repo_install_hooks(git_repository *git)
+{
+	const stance_embedded_file *f;
+	stance_buf file = STANCE_BUF_INIT;
+	int error = 0;
+	for (f = stance_embedded_files; f->path && !error; f++) {
+		if (strncmp(f->path, "hooks/", 6))
+			continue;
+		stance_buf_clear(&file);
+		if ((error = stance_buf_printf(&file, "%shooks/%s", git_repository_path(git), f->path + 6)) < 0 ||
+		    (error = stance_mkdirs_for(file.ptr)) < 0 ||
+		    (error = stance_file_write_atomic(file.ptr, (const char *)f->data, f->len)) < 0)
+			break;
+		if (chmod(file.ptr, 0755) < 0)
+			error = stance_error_set(STANCE_ERROR, "%s: cannot make it executable: %s", file.ptr, strerror(errno));
+	}
+	stance_buf_dispose(&file);
+	return error;
+}
+
 int stance_repo_init(stance_repo **out, const char *path)
 {
 	git_repository *git = NULL;
@@ -826,16 +847,8 @@ int stance_repo_init(stance_repo **out, const char *path)
 			goto done;
 		}
 	}
-	for (f = stance_embedded_files; f->path; f++) {
-		if (strncmp(f->path, "hooks/", 6))
-			continue;
-		stance_buf_clear(&file);
-		if ((error = stance_buf_printf(&file, "%shooks/%s", git_repository_path(repo->git), f->path + 6)) < 0 ||
-		    (error = stance_mkdirs_for(file.ptr)) < 0 ||
-		    (error = stance_file_write_atomic(file.ptr, (const char *)f->data, f->len)) < 0)
-			goto done;
-		chmod(file.ptr, 0755);
-	}
+	if ((error = stance_repo_install_hooks(repo->git)) < 0)
+		goto done;
 	if ((error = git_index_write(index)) < 0 || (error = git_index_write_tree(&tree_id, index)) < 0) {
 		error = stance_git_error(error, "%s: cannot write the git index", repo->workdir);
 		goto done;

@@ -51,6 +51,11 @@ Test(sync_cli, clone_gives_a_working_stance_repository, .fini = th_cleanup)
 	char *remotes;
 	cr_assert(th_exists(a, ".stance/config"));
 	cr_assert(th_exists(a, ".git/hooks/pre-commit"), "the hooks are installed");
+	/* clone runs in stance-web; the hooks must call stance itself */
+	remotes = th_sh_out(a, "git config stance.program");
+	remotes[strcspn(remotes, "\n")] = '\0';
+	cr_assert_str_eq(remotes, STANCE_BIN, "the program the hooks call");
+	free(remotes);
 	remotes = th_sh_out(a, "git remote -v | head -1");
 	cr_assert(strstr(remotes, "origin"), "%s", remotes);
 	free(remotes);

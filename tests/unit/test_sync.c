@@ -451,6 +451,23 @@ Test(sync, url_redaction_keeps_the_user_and_drops_the_secret)
 	stance_buf_dispose(&b);
 }
 
+/* A password with an '@' in it is read up to the authority's last '@' (the
+ * URL module's reading) and goes whole: the hand-written redaction stopped
+ * at the first '@' and showed "https://u@ss@host/x". */
+Test(sync, url_redaction_drops_a_password_with_an_at_sign_whole)
+{
+	stance_buf b = STANCE_BUF_INIT;
+	stance_url_redact(&b, "https://u:p@ss@host/x");
+	cr_assert_str_eq(b.ptr, "https://u@host/x");
+	stance_buf_clear(&b);
+	stance_url_redact(&b, "ssh://git:pw@ss@host:2222/x.git");
+	cr_assert_str_eq(b.ptr, "ssh://git@host:2222/x.git");
+	stance_buf_clear(&b);
+	stance_url_redact(&b, "git@host:team/x.git");
+	cr_assert_str_eq(b.ptr, "git@host:team/x.git", "scp-like: no password to drop");
+	stance_buf_dispose(&b);
+}
+
 Test(sync, a_remote_with_unrelated_history_is_refused_by_name, .fini = th_cleanup)
 {
 	char *dir = th_tmpdir();
