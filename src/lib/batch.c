@@ -364,16 +364,12 @@ static int write_working_file(const char *path, const char *data, size_t len);
 static int track(stance_batch *b, const git_oid *oid, const char *name, size_t namelen)
 {
 	if (b->nobjs == b->capobjs) {
-		size_t cap = b->capobjs ? b->capobjs * 2 : 4096;
-		git_oid *objs = realloc(b->objs, cap * sizeof(*objs));
-		char **names;
-		if (!objs)
-			return stance_error_oom();
-		b->objs = objs;
-		if (!(names = realloc(b->obj_names, cap * sizeof(*names))))
-			return stance_error_oom();
-		b->obj_names = names;
-		b->capobjs = cap;
+		/* two arrays of one capacity: each grows from the same to the same */
+		size_t cap_objs = b->capobjs, cap_names = b->capobjs;
+		if (stance_array_grow(&b->objs, &cap_objs, b->nobjs + 1, sizeof(*b->objs)) < 0 ||
+		    stance_array_grow(&b->obj_names, &cap_names, b->nobjs + 1, sizeof(*b->obj_names)) < 0)
+			return STANCE_ERROR;
+		b->capobjs = cap_names;
 	}
 	b->obj_names[b->nobjs] = NULL;
 	if (name && !(b->obj_names[b->nobjs] = stance_strndup(name, namelen)))
@@ -476,16 +472,8 @@ static int lane_folder(git_treebuilder **out, stance_batch *b, lane *l, const gi
 	}
 	if (error < 0 || (error = git_treebuilder_new(&tb, b->git, tree)) < 0)
 		goto done;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		folder *v = realloc(l->v, cap * sizeof(*v));
-		if (!v) {
-			error = stance_error_oom();
-			goto done;
-		}
-		l->v = v;
-		l->cap = cap;
-	}
+	if ((error = stance_array_grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v))) < 0)
+		goto done;
 	if (!(l->v[l->n].dir = stance_strndup(path, dlen))) {
 		error = STANCE_ERROR;
 		goto done;
@@ -738,16 +726,8 @@ int stance_batch_save(stance_save_result *result, stance_batch *b,
 	if (error < 0)
 		goto done;
 	/* kept, should the commit have to be made again on a moved branch */
-	if (b->nrecords == b->caprecords) {
-		size_t cap = b->caprecords ? b->caprecords * 2 : 64;
-		record *v = realloc(b->records, cap * sizeof(*v));
-		if (!v) {
-			error = stance_error_oom();
-			goto done;
-		}
-		b->records = v;
-		b->caprecords = cap;
-	}
+	if ((error = stance_array_grow(&b->records, &b->caprecords, b->nrecords + 1, sizeof(*b->records))) < 0)
+		goto done;
 	rec = &b->records[b->nrecords];
 	memset(rec, 0, sizeof(*rec));
 	git_oid_cpy(&rec->blob, &blob);
@@ -911,16 +891,8 @@ int stance_batch_append(stance_batch *b, const char *path, const char *text, con
 		error = STANCE_ERROR;
 		goto done;
 	}
-	if (b->nrecords == b->caprecords) {
-		size_t cap = b->caprecords ? b->caprecords * 2 : 64;
-		record *v = realloc(b->records, cap * sizeof(*v));
-		if (!v) {
-			error = stance_error_oom();
-			goto done;
-		}
-		b->records = v;
-		b->caprecords = cap;
-	}
+	if ((error = stance_array_grow(&b->records, &b->caprecords, b->nrecords + 1, sizeof(*b->records))) < 0)
+		goto done;
 	if ((error = stance_git_signature(&author, b->git, defaults.author_name, defaults.author_email,
 		defaults.time, defaults.tz_minutes)) < 0)
 		goto done;

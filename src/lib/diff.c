@@ -68,14 +68,8 @@ static int push_op(stance_diff *d, stance_diff_op_kind op, stance_diff_unit unit
 			return 0;
 		}
 	}
-	if (d->nops == d->aops) {
-		size_t na = d->aops ? d->aops * 2 : 256;
-		stance_diff_op *p = realloc(d->ops, na * sizeof(*p));
-		if (!p)
-			return stance_error_oom();
-		d->ops = p;
-		d->aops = na;
-	}
+	if (stance_array_grow(&d->ops, &d->aops, d->nops + 1, sizeof(*d->ops)) < 0)
+		return STANCE_ERROR;
 	o = &d->ops[d->nops++];
 	o->op = op;
 	o->unit = unit;
@@ -1087,16 +1081,8 @@ static int align_blocks(engine *e)
 			j++;
 			continue;
 		}
-		if (ngaps == agaps) {
-			size_t na = agaps ? agaps * 2 : 64;
-			gap *p = realloc(gaps, na * sizeof(*p));
-			if (!p) {
-				stance_error_oom();
-				goto done;
-			}
-			gaps = p;
-			agaps = na;
-		}
+		if (stance_array_grow(&gaps, &agaps, ngaps + 1, sizeof(*gaps)) < 0)
+			goto done;
 		gaps[ngaps].i0 = i;
 		gaps[ngaps].j0 = j;
 		while (i < onb && ca[i]) {

@@ -968,13 +968,9 @@ static int split_lines(import_ctx *c, const char *text, size_t len)
 			blank = 1;
 			continue;
 		}
-		if (c->n == cap) {
-			line *grown = realloc(c->v, (cap = cap ? cap * 2 : 64) * sizeof(*grown));
-			if (!grown) {
-				free(t);
-				return stance_error_oom();
-			}
-			c->v = grown;
+		if (stance_array_grow(&c->v, &cap, c->n + 1, sizeof(*c->v)) < 0) {
+			free(t);
+			return STANCE_ERROR;
 		}
 		l = &c->v[c->n];
 		memset(l, 0, sizeof(*l));

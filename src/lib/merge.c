@@ -81,15 +81,10 @@ static int split_blocks(block_list *out, const char *text)
 			}
 		}
 		end = sep ? (size_t)(sep - text) : len;
-		if (out->count == cap) {
-			block *grown;
-			cap = cap ? cap * 2 : 16;
-			if (!(grown = realloc(out->items, cap * sizeof(*grown)))) {
-				free(out->items);
-				out->items = NULL;
-				return stance_error_oom();
-			}
-			out->items = grown;
+		if (stance_array_grow(&out->items, &cap, out->count + 1, sizeof(*out->items)) < 0) {
+			free(out->items);
+			out->items = NULL;
+			return STANCE_ERROR;
 		}
 		out->items[out->count].ptr = p;
 		out->items[out->count].len = end - start;
@@ -121,12 +116,8 @@ static int diff_blocks(hunk **hunks, size_t *nhunks, size_t *cap,
 	int error = 0;
 
 #define PUSH_HUNK(BS, BE, SS, SE) do { \
-		if (*nhunks == *cap) { \
-			hunk *g_; \
-			*cap = *cap ? *cap * 2 : 16; \
-			if (!(g_ = realloc(*hunks, *cap * sizeof(*g_)))) { error = stance_error_oom(); goto done; } \
-			*hunks = g_; \
-		} \
+		if ((error = stance_array_grow(hunks, cap, *nhunks + 1, sizeof(**hunks))) < 0) \
+			goto done; \
 		(*hunks)[*nhunks].bs = (BS); (*hunks)[*nhunks].be = (BE); \
 		(*hunks)[*nhunks].ss = (SS); (*hunks)[*nhunks].se = (SE); \
 		(*hunks)[*nhunks].side = which; (*nhunks)++; \

@@ -75,16 +75,8 @@ static int add_marker(stance_positions *p, const char *language, const char *phr
 		error = 0;
 		goto done;
 	}
-	if (p->count == p->alloc) {
-		size_t na = p->alloc ? p->alloc * 2 : 32;
-		marker *nm = realloc(p->items, na * sizeof(*nm));
-		if (!nm) {
-			stance_error_oom();
-			goto done;
-		}
-		p->items = nm;
-		p->alloc = na;
-	}
+	if (stance_array_grow(&p->items, &p->alloc, p->count + 1, sizeof(*p->items)) < 0)
+		goto done;
 	p->items[p->count++] = m;
 	memset(&m, 0, sizeof(m));
 	error = 0;
@@ -469,14 +461,8 @@ int positions_extract_masked(stance_position_list *out, const stance_positions *
 			}
 			if (hit) {
 				stance_position *np;
-				if (out->count == alloc) {
-					alloc = alloc ? alloc * 2 : 16;
-					if (!(np = realloc(out->items, alloc * sizeof(*np)))) {
-						stance_error_oom();
-						goto done;
-					}
-					out->items = np;
-				}
+				if (stance_array_grow(&out->items, &alloc, out->count + 1, sizeof(*out->items)) < 0)
+					goto done;
 				if (!section && !(section = heading ? heading_text(body + heading->start,
 					heading->end - heading->start) : stance_strdup("")))
 					goto done;
@@ -581,14 +567,8 @@ void stance_position_change_list_free(stance_position_change_list *list)
 static int push_change(stance_position_change_list *out, size_t *alloc,
 	stance_position_change_kind kind, int o, int n, double sim)
 {
-	if (out->count == *alloc) {
-		size_t na = *alloc ? *alloc * 2 : 16;
-		stance_position_change *p = realloc(out->items, na * sizeof(*p));
-		if (!p)
-			return stance_error_oom();
-		out->items = p;
-		*alloc = na;
-	}
+	if (stance_array_grow(&out->items, alloc, out->count + 1, sizeof(*out->items)) < 0)
+		return STANCE_ERROR;
 	out->items[out->count].kind = kind;
 	out->items[out->count].old_index = o;
 	out->items[out->count].new_index = n;

@@ -38,14 +38,8 @@ int stance_render_format_parse(stance_render_format *out, const char *name)
 
 static int push_piece(piece_list *l, const piece *p)
 {
-	if (l->count == l->alloc) {
-		size_t n = l->alloc ? l->alloc * 2 : 256;
-		piece *np = realloc(l->items, n * sizeof(*np));
-		if (!np)
-			return stance_error_oom();
-		l->items = np;
-		l->alloc = n;
-	}
+	if (stance_array_grow(&l->items, &l->alloc, l->count + 1, sizeof(*l->items)) < 0)
+		return STANCE_ERROR;
 	l->items[l->count++] = *p;
 	return 0;
 }

@@ -67,14 +67,8 @@ static inline seg_kind classify(int32_t cp)
 
 static inline int push(seg_tokens *out, size_t start, size_t end, seg_kind kind)
 {
-	if (out->count == out->alloc) {
-		size_t n = out->alloc ? out->alloc * 2 : 256;
-		seg_token *p = realloc(out->items, n * sizeof(*p));
-		if (!p)
-			return stance_error_oom();
-		out->items = p;
-		out->alloc = n;
-	}
+	if (stance_array_grow(&out->items, &out->alloc, out->count + 1, sizeof(*out->items)) < 0)
+		return STANCE_ERROR;
 	out->items[out->count].start = start;
 	out->items[out->count].end = end;
 	out->items[out->count].kind = kind;
@@ -239,14 +233,8 @@ static int abbreviation_before(const char *text, const seg_tokens *toks, size_t 
 
 static int push_end(size_t **ends, size_t *count, size_t *alloc, size_t v)
 {
-	if (*count == *alloc) {
-		size_t n = *alloc ? *alloc * 2 : 16;
-		size_t *p = realloc(*ends, n * sizeof(*p));
-		if (!p)
-			return stance_error_oom();
-		*ends = p;
-		*alloc = n;
-	}
+	if (stance_array_grow(ends, alloc, *count + 1, sizeof(**ends)) < 0)
+		return STANCE_ERROR;
 	(*ends)[(*count)++] = v;
 	return 0;
 }
@@ -526,15 +514,9 @@ int seg_blocks(stance_diff_block **out, size_t *count, const char *text, size_t 
 			start = 1;
 		}
 		if (start) {
-			if (n == alloc) {
-				size_t na = alloc ? alloc * 2 : 64;
-				stance_diff_block *nb = realloc(b, na * sizeof(*nb));
-				if (!nb) {
-					free(b);
-					return stance_error_oom();
-				}
-				b = nb;
-				alloc = na;
+			if (stance_array_grow(&b, &alloc, n + 1, sizeof(*b)) < 0) {
+				free(b);
+				return STANCE_ERROR;
 			}
 			if (n)
 				b[n - 1].end = p;

@@ -433,14 +433,8 @@ static int collect_id(const char *root, const git_tree_entry *entry, void *paylo
 		stance_buf_dispose(&id);
 		return 0;
 	}
-	if (list->count == list->alloc) {
-		size_t alloc = list->alloc ? list->alloc * 2 : 64;
-		char **grown = realloc(list->ids, alloc * sizeof(*grown));
-		if (!grown)
-			goto fail;
-		list->ids = grown;
-		list->alloc = alloc;
-	}
+	if (stance_array_grow(&list->ids, &list->alloc, list->count + 1, sizeof(*list->ids)) < 0)
+		goto fail;
 	list->ids[list->count++] = stance_buf_detach(&id);
 	return 0;
 fail:

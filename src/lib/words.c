@@ -35,14 +35,8 @@ static size_t scan(const char *text, word **out, size_t *n, size_t *alloc, int s
 		if (!in && start) {
 			count++;
 			if (out) {
-				if (*n == *alloc) {
-					size_t a = *alloc ? *alloc * 2 : 256;
-					word *g = realloc(*out, a * sizeof(*g));
-					if (!g)
-						return (size_t)-1;
-					*out = g;
-					*alloc = a;
-				}
+				if (stance_array_grow(out, alloc, *n + 1, sizeof(**out)) < 0)
+					return (size_t)-1;
 				(*out)[*n].start = (const char *)start;
 				(*out)[*n].len = (size_t)(p - start);
 				(*out)[*n].side = side;
