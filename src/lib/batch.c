@@ -92,10 +92,7 @@ struct stance_batch {
 
 static uint64_t hash_str(const char *s)
 {
-	uint64_t h = 1469598103934665603ull;
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
+	return stance_fnv64(s, strlen(s));
 }
 
 /* Doubles the document table, moving every entry. */

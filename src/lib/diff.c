@@ -145,13 +145,7 @@ static uint32_t intern(engine *e, uint64_t h)
 
 static uint64_t hash_bytes(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h ^ (n * 0x100000001B3ULL);
+	return stance_fnv64(s, n) ^ (n * 0x100000001B3ULL);
 }
 
 /* ---------------------------------------------------------------- Myers */
@@ -423,19 +417,13 @@ static int make_bag(bag *out, const char *text, size_t len)
 		return stance_error_oom();
 	}
 	for (i = 0; i < t.count; i++) {
-		size_t n = t.items[i].end - t.items[i].start, k;
-		uint32_t x = 2166136261u;
+		size_t n = t.items[i].end - t.items[i].start;
 		if (t.items[i].kind != SEG_WORD && t.items[i].kind != SEG_CJK)
 			continue;
-		if (n * 4 + 1 <= sizeof(small)) {
-			size_t fl = seg_fold(small, text + t.items[i].start, n);
-			for (k = 0; k < fl; k++)
-				x = (x ^ (unsigned char)small[k]) * 16777619u;
-		} else {
-			for (k = t.items[i].start; k < t.items[i].end; k++)
-				x = (x ^ (unsigned char)text[k]) * 16777619u;
-		}
-		out->h[out->n++] = x;
+		if (n * 4 + 1 <= sizeof(small))
+			out->h[out->n++] = stance_fnv32(small, seg_fold(small, text + t.items[i].start, n));
+		else
+			out->h[out->n++] = stance_fnv32(text + t.items[i].start, n);
 	}
 	free(t.items);
 	seg_sort_u32(out->h, out->n);

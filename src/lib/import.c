@@ -1600,7 +1600,7 @@ static int hash_words(line *l)
 		return stance_error_oom();
 	l->nhash = 0;
 	while (*p) {
-		uint32_t h = 2166136261u;
+		uint32_t h = STANCE_FNV32_BASIS;
 		if (!alnum_at(p)) {
 			utf8proc_int32_t cp;
 			p += cp_at(p, &cp);
@@ -1608,7 +1608,7 @@ static int hash_words(line *l)
 		}
 		while ((n = alnum_at(p)) > 0)
 			while (n-- > 0)
-				h = (h ^ (unsigned char)*p++) * 16777619u;
+				h = stance_fnv32_step(h, (unsigned char)*p++);
 		if ((size_t)l->nhash < cap)
 			l->hash[l->nhash++] = h;
 	}

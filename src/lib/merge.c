@@ -50,18 +50,6 @@ static int report_add(stance_merge_report *report, const char *text)
 	return 0;
 }
 
-/* FNV-1a, to compare blocks quickly. */
-static uint64_t hash_bytes(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 /* Splits `text` at blank lines. The blocks borrow from `text`. */
 static int split_blocks(block_list *out, const char *text)
 {
@@ -88,7 +76,7 @@ static int split_blocks(block_list *out, const char *text)
 		}
 		out->items[out->count].ptr = p;
 		out->items[out->count].len = end - start;
-		out->items[out->count].hash = hash_bytes(p, end - start);
+		out->items[out->count].hash = stance_fnv64(p, end - start);
 		out->count++;
 		start = end;
 		while (start < len && text[start] == '\n')

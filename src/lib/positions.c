@@ -503,9 +503,8 @@ static int word_bag(uint32_t **out, size_t *n, const char *text, size_t len)
 	}
 	*n = 0;
 	for (i = 0; i < f.n; i++) {
-		uint32_t x = 2166136261u;
 		const unsigned char *c = (const unsigned char *)f.w[i];
-		size_t wl = strlen(f.w[i]), k;
+		size_t wl = strlen(f.w[i]);
 		/* short function words ("at", "vi", "og", "of") say little about a
 		 * position; a crude stem (six bytes, on a character boundary) lets
 		 * "kvaliteten" meet "kvalitet" and "regler" meet "reglerne" */
@@ -516,9 +515,7 @@ static int word_bag(uint32_t **out, size_t *n, const char *text, size_t len)
 			while (wl > 0 && (c[wl] & 0xC0) == 0x80)
 				wl--;
 		}
-		for (k = 0; k < wl; k++)
-			x = (x ^ c[k]) * 16777619u;
-		h[(*n)++] = x;
+		h[(*n)++] = stance_fnv32(c, wl);
 	}
 	folded_free(&f);
 	seg_sort_u32(h, *n);

@@ -296,7 +296,7 @@ static inline int hash_space(unsigned char c)
 uint64_t seg_hash_normalized(const char *text, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = STANCE_FNV64_BASIS;
 	size_t i = 0;
 	int any = 0;
 	for (;;) {
@@ -304,15 +304,11 @@ uint64_t seg_hash_normalized(const char *text, size_t len)
 			i++;
 		if (i == len)
 			break;
-		if (any) {
-			h ^= ' ';
-			h *= 1099511628211ULL;
-		}
+		if (any)
+			h = stance_fnv64_step(h, ' ');
 		any = 1;
-		while (i < len && !hash_space(s[i])) {
-			h ^= s[i++];
-			h *= 1099511628211ULL;
-		}
+		while (i < len && !hash_space(s[i]))
+			h = stance_fnv64_step(h, s[i++]);
 	}
 	return h;
 }
