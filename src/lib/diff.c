@@ -481,15 +481,6 @@ static size_t content_len(const seg_tokens *t, size_t t0, size_t t1)
 	return n;
 }
 
-static size_t word_count(const seg_tokens *t, size_t t0, size_t t1)
-{
-	size_t i, n = 0;
-	for (i = t0; i < t1; i++)
-		if (t->items[i].kind == SEG_WORD || t->items[i].kind == SEG_CJK)
-			n++;
-	return n;
-}
-
 /*
  * Diffs the tokens ot[oa,ob) against nt[na,nb) word by word and emits the
  * ops. Small equalities stranded between changes are folded into them (the
@@ -621,10 +612,10 @@ static int word_diff(engine *e, const seg_tokens *ot, size_t oa, size_t ob,
 	}
 	for (k = 0; k < nr; k++)
 		if (runs[k].eq)
-			eqw += word_count(ot, runs[k].a0, runs[k].a1);
-	totw = word_count(ot, oa, ob);
-	if (word_count(nt, na, nb) > totw)
-		totw = word_count(nt, na, nb);
+			eqw += seg_word_tokens(ot, runs[k].a0, runs[k].a1);
+	totw = seg_word_tokens(ot, oa, ob);
+	if (seg_word_tokens(nt, na, nb) > totw)
+		totw = seg_word_tokens(nt, na, nb);
 	/* too little kept: a rewrite reads better as a whole sentence */
 	if (e->by <= STANCE_DIFF_SENTENCE || (totw >= 4 && eqw * 10 < totw * 4)) {
 		*replace_whole = 1;

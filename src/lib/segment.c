@@ -271,15 +271,22 @@ int seg_sentences(size_t **ends, size_t *count, size_t *alloc,
 	return 0;
 }
 
+size_t seg_word_tokens(const seg_tokens *t, size_t first, size_t last)
+{
+	size_t i, n = 0;
+	for (i = first; i < last; i++)
+		if (t->items[i].kind == SEG_WORD || t->items[i].kind == SEG_CJK)
+			n++;
+	return n;
+}
+
 size_t seg_count_words(const char *text, size_t len)
 {
 	seg_tokens t = { 0 };
-	size_t i, n = 0;
+	size_t n;
 	if (seg_tokenize(&t, text, len) < 0)
 		return 0;
-	for (i = 0; i < t.count; i++)
-		if (t.items[i].kind == SEG_WORD || t.items[i].kind == SEG_CJK)
-			n++;
+	n = seg_word_tokens(&t, 0, t.count);
 	free(t.items);
 	return n;
 }

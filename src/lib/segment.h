@@ -50,7 +50,11 @@ int seg_blocks(stance_diff_block **out, size_t *count, const char *text, size_t 
 int seg_sentences(size_t **ends, size_t *count, size_t *alloc,
 	const char *text, const seg_tokens *toks, size_t first, size_t last);
 
-/* Number of word and CJK tokens in text[0, len) (what "words" counts). */
+/* The one word counter: the word and CJK tokens among t->items[first, last)
+ * (what "words" counts in a diff, its statistics and stance_words_count). */
+size_t seg_word_tokens(const seg_tokens *t, size_t first, size_t last);
+
+/* seg_word_tokens over the tokens of text[0, len); 0 when out of memory. */
 size_t seg_count_words(const char *text, size_t len);
 
 /* 64-bit FNV-1a of text[0, len) with whitespace runs collapsed to one space,

@@ -342,6 +342,18 @@ Test(diff, cjk_is_compared_per_character)
 	stance_diff_free(d);
 }
 
+Test(diff, words_count_as_the_diff_counts_them)
+{
+	/* one counter: a whole inserted text's words are what the diff says
+	 * were added, apostrophe words and CJK characters included */
+	const char *text = "KL's plan: 2.5 mio. kr. til æblerne \xe2\x80\x94 我爱你们。\n";
+	stance_diff *d = diff_texts("", text);
+	cr_assert_eq(stance_words_count(text), 12, "%zu", stance_words_count(text));
+	cr_assert_eq(stance_diff_get_stats(d)->words_added, stance_words_count(text));
+	cr_assert_eq(stance_words_count(NULL), 0);
+	stance_diff_free(d);
+}
+
 Test(diff, emoji_graphemes_are_never_split)
 {
 	/* family man-woman-girl vs man-woman-boy: one grapheme each */
