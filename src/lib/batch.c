@@ -654,6 +654,7 @@ int stance_batch_save(stance_save_result *result, stance_batch *b,
 	git_oid old_blob, blob, tree_id, commit, snap_commit, snap_tree, snap_blob;
 	stance_buf snap_path = STANCE_BUF_INIT;
 	size_t plain_len = 0;
+	char snapshot_hex[GIT_OID_HEXSZ + 1];
 	record *rec = NULL;
 	int snapshot = opts && opts->snapshot_data && opts->snapshot_ext;
 	entry *e;
@@ -696,31 +697,14 @@ int stance_batch_save(stance_save_result *result, stance_batch *b,
 		error = stance_git_error(error, "%s: cannot store the document", id);
 		goto done;
 	}
-	if (opts->message && *opts->message)
-		error = stance_buf_puts(&msg, opts->message);
-	else
-		error = stance_buf_printf(&msg, "%s %s", existed ? "Update" : "Add", id);
-	while (!error && msg.size && msg.ptr[msg.size - 1] == '\n')
-		msg.ptr[--msg.size] = '\0';
-	if (!error && ((opts->trailers && *opts->trailers) || snapshot))
-		error = stance_buf_puts(&msg, "\n\n");
-	if (!error && opts->trailers && *opts->trailers) {
-		error = stance_buf_puts(&msg, opts->trailers);
-		if (!error && msg.ptr[msg.size - 1] != '\n')
-			error = stance_buf_putc(&msg, '\n');
-	}
-	plain_len = msg.size;
-	if (!error && snapshot) {
-		char hex[GIT_OID_HEXSZ + 1];
+	if (snapshot) {
 		if ((error = snapshot_prepare(&snap_commit, &snap_tree, &snap_blob, &snap_path, b, id, opts,
 			author, committer)) < 0)
 			goto done;
-		git_oid_tostr(hex, sizeof(hex), &snap_commit);
-		error = stance_store_trailer(&msg, "Snapshot", hex);
+		git_oid_tostr(snapshot_hex, sizeof(snapshot_hex), &snap_commit);
 	}
-	if (!error && msg.ptr[msg.size - 1] != '\n')
-		error = stance_buf_putc(&msg, '\n');
-	if (error < 0)
+	if ((error = stance_store_message(&msg, &plain_len, opts->message, id, existed, opts->trailers,
+		snapshot ? snapshot_hex : NULL)) < 0)
 		goto done;
 	/* kept, should the commit have to be made again on a moved branch */
 	if ((error = stance_array_grow(&b->records, &b->caprecords, b->nrecords + 1, sizeof(*b->records))) < 0)
