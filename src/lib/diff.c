@@ -729,41 +729,83 @@ static uint64_t twin_key(const char *t, size_t n)
 	return h ^ (h >> 31);
 }
 
-static int align_blocks(engine *e)
+/* The work state of aligning the blocks, shared by its steps. */
+typedef struct {
+	engine *e;
+	stance_diff *d;
+	size_t onb, nnb;
+	uint32_t *a, *b;         /* block ids, equal after whitespace is collapsed */
+	uint8_t *ca, *cb;        /* 1: not among the anchors (the equal blocks in order) */
+	int *ostate, *nstate;    /* B_EQUAL, B_LONE, B_PAIRED, B_MOVED */
+	size_t *opartner, *npartner, *ogap, *ngap, *ow, *nw;
+	bag *obag, *nbag;        /* the unanchored blocks' words */
+	gap *gaps;               /* the stretches between runs of anchors */
+	size_t ngaps, agaps;
+} aligner;
+
+static void aligner_free(aligner *al)
+{
+	size_t i, j;
+	for (i = 0; al->obag && i < al->onb; i++)
+		free(al->obag[i].h);
+	for (j = 0; al->nbag && j < al->nnb; j++)
+		free(al->nbag[j].h);
+	free(al->obag);
+	free(al->nbag);
+	free(al->a);
+	free(al->b);
+	free(al->ca);
+	free(al->cb);
+	free(al->ostate);
+	free(al->nstate);
+	free(al->opartner);
+	free(al->npartner);
+	free(al->ogap);
+	free(al->ngap);
+	free(al->ow);
+	free(al->nw);
+	free(al->gaps);
+}
+
+static int aligner_init(aligner *al, engine *e)
 {
 	stance_diff *d = e->d;
-	size_t onb = d->onb, nnb = d->nnb, i, j, ngaps = 0, g, agaps = 0;
-	uint32_t *a = NULL, *b = NULL, *first_old = NULL, *next_old = NULL;
-	uint8_t *ca = NULL, *cb = NULL;
-	int *ostate = NULL, *nstate = NULL;
-	size_t *opartner = NULL, *npartner = NULL, *ogap = NULL, *ngap = NULL, *ow = NULL, *nw = NULL;
-	bag *obag = NULL, *nbag = NULL;
-	gap *gaps = NULL;
-	long long pair_budget = MOVE_PAIR_BUDGET;
-	uint64_t *by_size = NULL;
-	uint32_t *twin = NULL;
-	size_t nsized = 0, *cand = NULL, *seen = NULL, *hits = NULL, tcap;
-	int error = -1, r;
+	size_t onb = d->onb, nnb = d->nnb;
+	memset(al, 0, sizeof(*al));
+	al->e = e;
+	al->d = d;
+	al->onb = onb;
+	al->nnb = nnb;
+	al->a = malloc((onb + 1) * sizeof(*al->a));
+	al->b = malloc((nnb + 1) * sizeof(*al->b));
+	al->ca = calloc(onb + 1, 1);
+	al->cb = calloc(nnb + 1, 1);
+	al->ostate = calloc(onb + 1, sizeof(int));
+	al->nstate = calloc(nnb + 1, sizeof(int));
+	al->opartner = calloc(onb + 1, sizeof(size_t));
+	al->npartner = calloc(nnb + 1, sizeof(size_t));
+	al->ogap = calloc(onb + 1, sizeof(size_t));
+	al->ngap = calloc(nnb + 1, sizeof(size_t));
+	al->ow = calloc(onb + 1, sizeof(size_t));
+	al->nw = calloc(nnb + 1, sizeof(size_t));
+	al->obag = calloc(onb + 1, sizeof(bag));
+	al->nbag = calloc(nnb + 1, sizeof(bag));
+	if (!al->a || !al->b || !al->ca || !al->cb || !al->ostate || !al->nstate || !al->opartner ||
+	    !al->npartner || !al->ogap || !al->ngap || !al->ow || !al->nw || !al->obag || !al->nbag)
+		return stance_error_oom();
+	return 0;
+}
 
-	a = malloc((onb + 1) * sizeof(*a));
-	b = malloc((nnb + 1) * sizeof(*b));
-	ca = calloc(onb + 1, 1);
-	cb = calloc(nnb + 1, 1);
-	ostate = calloc(onb + 1, sizeof(int));
-	nstate = calloc(nnb + 1, sizeof(int));
-	opartner = calloc(onb + 1, sizeof(size_t));
-	npartner = calloc(nnb + 1, sizeof(size_t));
-	ogap = calloc(onb + 1, sizeof(size_t));
-	ngap = calloc(nnb + 1, sizeof(size_t));
-	ow = calloc(onb + 1, sizeof(size_t));
-	nw = calloc(nnb + 1, sizeof(size_t));
-	obag = calloc(onb + 1, sizeof(bag));
-	nbag = calloc(nnb + 1, sizeof(bag));
-	if (!a || !b || !ca || !cb || !ostate || !nstate || !opartner || !npartner ||
-	    !ogap || !ngap || !ow || !nw || !obag || !nbag) {
-		stance_error_oom();
-		goto done;
-	}
+/* The id of each block: equal ids for blocks equal after collapsing
+ * whitespace. */
+static int block_ids(aligner *al)
+{
+	engine *e = al->e;
+	stance_diff *d = al->d;
+	size_t onb = al->onb, nnb = al->nnb, i, j, tcap;
+	uint32_t *a = al->a, *b = al->b, *twin = NULL;
+	int error = -1;
+
 	for (i = 0; i < onb; i++)
 		if (!(a[i] = intern(e, seg_hash_normalized(d->old_text + d->ob[i].start,
 			d->ob[i].end - d->ob[i].start))))
@@ -798,8 +840,29 @@ static int align_blocks(engine *e)
 		else if (!(b[j] = intern(e, seg_hash_normalized(t, n))))
 			goto done;
 	}
+	error = 0;
+done:
+	free(twin);
+	return error;
+}
+
+/*
+ * Anchors: the blocks equal on both sides, in order (patience anchors, Myers
+ * between them), and the gaps between their runs, where every other block
+ * is B_LONE until a later step pairs it or finds it moved.
+ */
+static int find_anchors(aligner *al)
+{
+	engine *e = al->e;
+	size_t onb = al->onb, nnb = al->nnb, i, j;
+	const uint32_t *a = al->a, *b = al->b;
+	uint8_t *ca = al->ca, *cb = al->cb;
+	int *ostate = al->ostate, *nstate = al->nstate;
+	size_t *ogap = al->ogap, *ngap = al->ngap;
+	int r;
+
 	if ((r = seqdiff_patience(a, onb, b, nnb, e->nids, ca, cb, &e->budget)) < 0)
-		goto done;
+		return -1;
 	if (r) {
 		e->fell_back = 1;
 		e->fallback_unit = STANCE_DIFF_BLOCK;
@@ -814,39 +877,67 @@ static int align_blocks(engine *e)
 			j++;
 			continue;
 		}
-		if (stance_array_grow(&gaps, &agaps, ngaps + 1, sizeof(*gaps)) < 0)
-			goto done;
-		gaps[ngaps].i0 = i;
-		gaps[ngaps].j0 = j;
+		if (stance_array_grow(&al->gaps, &al->agaps, al->ngaps + 1, sizeof(*al->gaps)) < 0)
+			return -1;
+		al->gaps[al->ngaps].i0 = i;
+		al->gaps[al->ngaps].j0 = j;
 		while (i < onb && ca[i]) {
 			ostate[i] = B_LONE;
-			ogap[i] = ngaps;
+			ogap[i] = al->ngaps;
 			i++;
 		}
 		while (j < nnb && cb[j]) {
 			nstate[j] = B_LONE;
-			ngap[j] = ngaps;
+			ngap[j] = al->ngaps;
 			j++;
 		}
-		gaps[ngaps].i1 = i;
-		gaps[ngaps].j1 = j;
-		ngaps++;
+		al->gaps[al->ngaps].i1 = i;
+		al->gaps[al->ngaps].j1 = j;
+		al->ngaps++;
 	}
+
+	return 0;
+}
+
+/* The bags of the blocks left alone between the anchors; a bag holds one
+ * hash per word or CJK token, so its size is the block's word count. */
+static int make_bags(aligner *al)
+{
+	stance_diff *d = al->d;
+	size_t onb = al->onb, nnb = al->nnb, i, j;
+	const int *ostate = al->ostate, *nstate = al->nstate;
+	bag *obag = al->obag, *nbag = al->nbag;
+	size_t *ow = al->ow, *nw = al->nw;
 
 	/* unmatched blocks: their bags; a bag holds one hash per word or CJK
 	 * token, so its size is the block's word count (no second tokenising) */
 	for (i = 0; i < onb; i++)
 		if (ostate[i] == B_LONE) {
 			if (make_bag(&obag[i], d->old_text + d->ob[i].start, d->ob[i].end - d->ob[i].start) < 0)
-				goto done;
+				return -1;
 			ow[i] = obag[i].n;
 		}
 	for (j = 0; j < nnb; j++)
 		if (nstate[j] == B_LONE) {
 			if (make_bag(&nbag[j], d->new_text + d->nb[j].start, d->nb[j].end - d->nb[j].start) < 0)
-				goto done;
+				return -1;
 			nw[j] = nbag[j].n;
 		}
+
+	return 0;
+}
+
+/* Moves: the same block, unchanged, in another place. */
+static int find_exact_moves(aligner *al)
+{
+	engine *e = al->e;
+	size_t onb = al->onb, nnb = al->nnb, i, j;
+	const uint32_t *a = al->a, *b = al->b;
+	uint32_t *first_old = NULL, *next_old = NULL;
+	int *ostate = al->ostate, *nstate = al->nstate;
+	const size_t *ow = al->ow, *nw = al->nw, *ogap = al->ogap, *ngap = al->ngap;
+	size_t *opartner = al->opartner, *npartner = al->npartner;
+	int error = -1;
 
 	/* 1. the same block, unchanged, in another place: a move */
 	first_old = malloc(e->nids * sizeof(uint32_t));
@@ -874,6 +965,23 @@ static int align_blocks(engine *e)
 		opartner[k] = j;
 		npartner[j] = k;
 	}
+
+	error = 0;
+done:
+	free(first_old);
+	free(next_old);
+	return error;
+}
+
+/* Pairing by similarity: inside a gap, edited blocks, paired in order. */
+static void pair_by_similarity(aligner *al)
+{
+	stance_diff *d = al->d;
+	size_t i, j, g, ngaps = al->ngaps;
+	const gap *gaps = al->gaps;
+	int *ostate = al->ostate, *nstate = al->nstate;
+	const bag *obag = al->obag, *nbag = al->nbag;
+	size_t *opartner = al->opartner, *npartner = al->npartner;
 
 	/* 2. inside a gap: edited blocks, paired in order by similarity */
 	for (g = 0; g < ngaps; g++) {
@@ -917,6 +1025,22 @@ static int align_blocks(engine *e)
 			}
 		}
 	}
+
+}
+
+/* Moves with edits: an edited block elsewhere, found through the words it
+ * shares with the old blocks. */
+static int find_edited_moves(aligner *al)
+{
+	size_t onb = al->onb, nnb = al->nnb, i, j;
+	long long pair_budget = MOVE_PAIR_BUDGET;
+	uint64_t *by_size = NULL;
+	size_t nsized = 0, *cand = NULL, *seen = NULL, *hits = NULL;
+	int *ostate = al->ostate, *nstate = al->nstate;
+	const size_t *ow = al->ow, *nw = al->nw;
+	const bag *obag = al->obag, *nbag = al->nbag;
+	size_t *opartner = al->opartner, *npartner = al->npartner;
+	int error = -1;
 
 	/* 3. an edited block elsewhere: a move with edits inside. Candidates are
 	 * the old blocks that share a distinctive word (one found in at most
@@ -997,13 +1121,33 @@ static int align_blocks(engine *e)
 		}
 	}
 
+	error = 0;
+done:
+	free(by_size);
+	free(cand);
+	free(seen);
+	free(hits);
+	return error;
+}
+
+/* Emits the block ops in the new text's order; deletions where they stood. */
+static int emit_blocks(aligner *al)
+{
+	engine *e = al->e;
+	stance_diff *d = al->d;
+	size_t onb = al->onb, nnb = al->nnb, i, j, g;
+	const uint8_t *ca = al->ca, *cb = al->cb;
+	const gap *gaps = al->gaps;
+	const int *ostate = al->ostate, *nstate = al->nstate;
+	const size_t *npartner = al->npartner;
+
 	/* emit in the new text's order; deletions where they stood */
 	for (g = 0, i = 0, j = 0; i < onb || j < nnb;) {
 		size_t cur, i1, j1, jj;
 		if (i < onb && j < nnb && !ca[i] && !cb[j]) {
 			if (push_op(d, STANCE_DIFF_EQUAL, STANCE_DIFF_BLOCK, d->ob[i].start, d->ob[i].end,
 				    d->nb[j].start, d->nb[j].end, i, j) < 0)
-				goto done;
+				return -1;
 			i++;
 			j++;
 			continue;
@@ -1019,20 +1163,20 @@ static int align_blocks(engine *e)
 					if (ostate[cur] == B_LONE &&
 					    push_op(d, STANCE_DIFF_DELETE, STANCE_DIFF_BLOCK, d->ob[cur].start,
 						    d->ob[cur].end, d->nb[jj].start, d->nb[jj].start, cur, jj) < 0)
-						goto done;
+						return -1;
 				if (diff_blocks(e, pi, jj) < 0)
-					goto done;
+					return -1;
 				/* an exact pair may cross a similarity pair: never step back */
 				if (pi + 1 > cur)
 					cur = pi + 1;
 			} else if (nstate[jj] == B_MOVED) {
 				if (emit_move(e, npartner[jj], jj) < 0)
-					goto done;
+					return -1;
 			} else {
 				size_t at = cur < onb ? d->ob[cur].start : d->old_len;
 				if (push_op(d, STANCE_DIFF_INSERT, STANCE_DIFF_BLOCK, at, at,
 					    d->nb[jj].start, d->nb[jj].end, cur < onb ? cur : onb, jj) < 0)
-					goto done;
+					return -1;
 			}
 		}
 		{
@@ -1041,50 +1185,50 @@ static int align_blocks(engine *e)
 				if (ostate[cur] == B_LONE &&
 				    push_op(d, STANCE_DIFF_DELETE, STANCE_DIFF_BLOCK, d->ob[cur].start,
 					    d->ob[cur].end, at, at, cur, j1 < nnb ? j1 : nnb) < 0)
-					goto done;
+					return -1;
 		}
 		i = i1;
 		j = j1;
 	}
+	return 0;
+}
+
+/*
+ * Aligns the blocks of the two sides (the blueprint's step 2): anchors, then
+ * the exact moves, the pairing by similarity inside the gaps, and the moves
+ * with edits, then the ops.
+ */
+static int align_blocks(engine *e)
+{
+	aligner al;
+	size_t i, j, onb, nnb;
+	size_t *ow, *nw;
+	int error = -1;
+
+	if (aligner_init(&al, e) < 0 || block_ids(&al) < 0 || find_anchors(&al) < 0 ||
+	    make_bags(&al) < 0 || find_exact_moves(&al) < 0)
+		goto done;
+	pair_by_similarity(&al);
+	if (find_edited_moves(&al) < 0 || emit_blocks(&al) < 0)
+		goto done;
+	onb = al.onb;
+	nnb = al.nnb;
+	ow = al.ow;
+	nw = al.nw;
 	/* the word counts outlive the pairing, for count_stats(): blocks
 	 * without a bag have none */
 	for (i = 0; i < onb; i++)
-		if (!obag[i].h)
+		if (!al.obag[i].h)
 			ow[i] = SIZE_MAX;
 	for (j = 0; j < nnb; j++)
-		if (!nbag[j].h)
+		if (!al.nbag[j].h)
 			nw[j] = SIZE_MAX;
 	e->words[0] = ow;
 	e->words[1] = nw;
-	ow = nw = NULL;
+	al.ow = al.nw = NULL;
 	error = 0;
 done:
-	for (i = 0; obag && i < onb; i++)
-		free(obag[i].h);
-	for (j = 0; nbag && j < nnb; j++)
-		free(nbag[j].h);
-	free(obag);
-	free(nbag);
-	free(a);
-	free(b);
-	free(ca);
-	free(cb);
-	free(ostate);
-	free(nstate);
-	free(opartner);
-	free(npartner);
-	free(ogap);
-	free(ngap);
-	free(ow);
-	free(nw);
-	free(gaps);
-	free(first_old);
-	free(next_old);
-	free(by_size);
-	free(twin);
-	free(cand);
-	free(seen);
-	free(hits);
+	aligner_free(&al);
 	return error;
 }
 
