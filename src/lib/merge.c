@@ -3,6 +3,7 @@
  * matter field by field, the body block by block (see merge.h).
  */
 #include "merge.h"
+#include "segment.h"
 #include "seqdiff.h"
 
 #include <stdio.h>
@@ -51,38 +52,64 @@ static int report_add(stance_merge_report *report, const char *text)
 	return 0;
 }
 
-/* Splits `text` at blank lines. The blocks borrow from `text`. */
+/* Whether the last line of text[start, end) is blank: the block ends a run. */
+static int ends_in_blank_line(const char *text, size_t start, size_t end)
+{
+	if (end > start && text[end - 1] == '\n')
+		end--;
+	while (end > start && (text[end - 1] == ' ' || text[end - 1] == '\t' || text[end - 1] == '\r'))
+		end--;
+	return end > start && text[end - 1] == '\n';
+}
+
+/*
+ * Splits `text` into the runs of blocks between blank lines, as segment.c
+ * reads canonical Markdown's blocks (so a blank line inside a fenced code
+ * block does not split it); the separators and the newlines at the end are
+ * left out. The blocks borrow from `text`.
+ */
 static int split_blocks(block_list *out, const char *text)
 {
-	size_t len = strlen(text), start = 0, cap = 0;
+	stance_diff_block *sb = NULL;
+	size_t len = strlen(text), nsb = 0, k, first = 0, cap = 0;
+	int error;
 	out->items = NULL;
 	out->count = 0;
-	while (len > 0 && text[len - 1] == '\n')
-		len--;
-	while (start < len) {
-		const char *sep = NULL, *p = text + start;
-		size_t end;
-		/* find the next "\n\n" */
-		for (size_t i = start; i + 1 < len; i++) {
-			if (text[i] == '\n' && text[i + 1] == '\n') {
-				sep = text + i;
-				break;
+	if ((error = seg_blocks(&sb, &nsb, text, len)) < 0)
+		return error;
+	for (k = 0; k < nsb; k++) {
+		size_t start = sb[first].start, end = sb[k].end;
+		if (k + 1 < nsb && !ends_in_blank_line(text, sb[k].start, sb[k].end))
+			continue;
+		first = k + 1;
+		/* the separator: newlines, and blank lines of spaces */
+		for (;;) {
+			size_t e;
+			while (end > start && text[end - 1] == '\n')
+				end--;
+			e = end;
+			while (e > start && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r'))
+				e--;
+			if (e < end && (e == start || text[e - 1] == '\n')) {
+				end = e;
+				continue;
 			}
+			break;
 		}
-		end = sep ? (size_t)(sep - text) : len;
+		if (end == start)
+			continue;
 		if (stance_array_grow(&out->items, &cap, out->count + 1, sizeof(*out->items)) < 0) {
 			free(out->items);
 			out->items = NULL;
+			free(sb);
 			return STANCE_ERROR;
 		}
-		out->items[out->count].ptr = p;
+		out->items[out->count].ptr = text + start;
 		out->items[out->count].len = end - start;
-		out->items[out->count].hash = stance_fnv64(p, end - start);
+		out->items[out->count].hash = stance_fnv64(text + start, end - start);
 		out->count++;
-		start = end;
-		while (start < len && text[start] == '\n')
-			start++;
 	}
+	free(sb);
 	return 0;
 }
 

@@ -429,38 +429,56 @@ static int blank_line(const char *s, size_t n)
 	return 1;
 }
 
-/* Does the line start a list item ("- ", "* ", "+ ", "12. ", "3) ")? */
-static int list_marker(const char *s, size_t n)
+size_t seg_block_marker(const char *s, size_t len, stance_block_kind *kind, int *level)
 {
-	size_t i = 0;
-	while (i < n && s[i] == ' ')
+	size_t i = 0, j;
+	stance_block_kind k = STANCE_BLOCK_PARAGRAPH;
+	int h = 0;
+	while (i < len && s[i] == ' ')
 		i++;
-	if (i + 1 < n && (s[i] == '-' || s[i] == '*' || s[i] == '+') && (s[i + 1] == ' ' || s[i + 1] == '\n'))
-		return 1;
-	if (i < n && s[i] >= '0' && s[i] <= '9') {
-		size_t d = 0;
-		while (i < n && s[i] >= '0' && s[i] <= '9' && d < 10) {
-			i++;
-			d++;
-		}
-		if (i + 1 < n && (s[i] == '.' || s[i] == ')') && (s[i + 1] == ' ' || s[i + 1] == '\n'))
-			return 1;
+	j = i;
+	if (i < len && s[i] == '#') {
+		/* an ATX heading: up to three spaces, one to six #, then a space
+		 * or the line's end */
+		while (j < len && s[j] == '#')
+			j++;
+		if (i > 3 || j - i > 6 || (j < len && s[j] != ' ' && s[j] != '\n'))
+			return 0;
+		k = STANCE_BLOCK_HEADING;
+		h = (int)(j - i);
+	} else if (i < len && (s[i] == '-' || s[i] == '*' || s[i] == '+') &&
+		   (i + 1 == len || s[i + 1] == ' ' || s[i + 1] == '\n')) {
+		k = STANCE_BLOCK_LIST_ITEM;
+		j = i + 1;
+		while (j < len && s[j] == ' ')
+			j++;
+		/* a task-list box stays with the marker */
+		if (j + 3 < len && s[j] == '[' && s[j + 2] == ']' && s[j + 3] == ' ')
+			j += 4;
+		goto done;
+	} else if (i < len && s[i] >= '0' && s[i] <= '9') {
+		/* an ordered item: up to nine digits, then '.' or ')' */
+		while (j < len && s[j] >= '0' && s[j] <= '9' && j - i < 10)
+			j++;
+		if (j - i > 9 || j >= len || (s[j] != '.' && s[j] != ')') ||
+		    (j + 1 < len && s[j + 1] != ' ' && s[j + 1] != '\n'))
+			return 0;
+		k = STANCE_BLOCK_LIST_ITEM;
+		j++;
+	} else if (i < len && (s[i] == '>' || s[i] == '|')) {
+		k = s[i] == '>' ? STANCE_BLOCK_QUOTE : STANCE_BLOCK_TABLE_ROW;
+		j = i + 1;
+	} else {
+		return 0;
 	}
-	return 0;
-}
-
-static int heading_level(const char *s, size_t n)
-{
-	size_t i = 0, h = 0;
-	while (i < n && i < 3 && s[i] == ' ')
-		i++;
-	while (i < n && s[i] == '#' && h < 7) {
-		i++;
-		h++;
-	}
-	if (h >= 1 && h <= 6 && (i >= n || s[i] == ' ' || s[i] == '\n'))
-		return (int)h;
-	return 0;
+	while (j < len && s[j] == ' ')
+		j++;
+done:
+	if (kind)
+		*kind = k;
+	if (level)
+		*level = h;
+	return j;
 }
 
 static int fence(const char *s, size_t n)
@@ -483,6 +501,7 @@ int seg_blocks(stance_diff_block **out, size_t *count, const char *text, size_t 
 		size_t ll = line_len(text, len, p);
 		const char *s = text + p;
 		int start = 0, level = 0;
+		stance_block_kind marked;
 		stance_block_kind kind = STANCE_BLOCK_PARAGRAPH;
 
 		if (in_fence) {
@@ -496,14 +515,14 @@ int seg_blocks(stance_diff_block **out, size_t *count, const char *text, size_t 
 			p += ll;
 			continue;
 		}
-		if ((level = heading_level(s, ll)) > 0) {
+		if (seg_block_marker(s, ll, &marked, &level) && marked == STANCE_BLOCK_HEADING) {
 			kind = STANCE_BLOCK_HEADING;
 			start = 1;
 		} else if (fence(s, ll)) {
 			kind = STANCE_BLOCK_CODE;
 			in_fence = 1;
 			start = 1;
-		} else if (list_marker(s, ll)) {
+		} else if (seg_block_marker(s, ll, &marked, NULL) && marked == STANCE_BLOCK_LIST_ITEM) {
 			kind = STANCE_BLOCK_LIST_ITEM;
 			start = 1;
 		} else if (s[0] == '|') {

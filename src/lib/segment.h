@@ -43,6 +43,16 @@ int seg_tokenize_ex(seg_tokens *out, const char *text, size_t len, int graphemes
  * malloc'ed and belongs to the caller. */
 int seg_blocks(stance_diff_block **out, size_t *count, const char *text, size_t len);
 
+/*
+ * The one reader of a canonical Markdown block's marker, for the blocks
+ * above, the merge and the renderers: the length of the marker that opens
+ * text[0, len) ("## " a heading, "- " or "1. " a list item, with a task
+ * box "[ ] " kept with it, "> " a quote, "| " a table row, with the spaces
+ * before and after), 0 when none does. *kind and *level (when not NULL)
+ * get the block kind and a heading's level (0 for the others).
+ */
+size_t seg_block_marker(const char *text, size_t len, stance_block_kind *kind, int *level);
+
 /* Splits the tokens [first, last) of `text` into sentences: appends to `ends`
  * the index one past each sentence's last token (trailing whitespace belongs
  * to the sentence before it). `ends` is a caller-owned array grown with

@@ -137,6 +137,21 @@ Test(sync_merge, long_documents_edited_at_both_ends_merge_block_by_block)
 	free(want);
 }
 
+Test(sync_merge, a_code_block_with_a_blank_line_is_one_passage)
+{
+	/* the blocks are read as the diff reads them: a blank line inside a
+	 * fenced code block does not split it, so two edits of one code block
+	 * are two edits of one passage (split at the blank line, they combined
+	 * into a listing neither side wrote) */
+	const char *base = "Intro.\n\n```\nfirst();\n\nsecond();\n```\n\nOutro.\n";
+	const char *ours = "Intro.\n\n```\nfirst(1);\n\nsecond();\n```\n\nOutro.\n";
+	const char *theirs = "Intro.\n\n```\nfirst();\n\nsecond(2);\n```\n\nOutro.\n";
+	body_merge(base, ours, theirs, STANCE_ECONFLICT, ours, theirs, 1);
+	/* a list run without blank lines is one passage, as it was */
+	body_merge("- a\n- b\n\nEnd.\n", "- a, ours\n- b\n\nEnd.\n", "- a\n- b\n\nEnd, theirs.\n", 0,
+		"- a, ours\n- b\n\nEnd, theirs.\n", "- a, ours\n- b\n\nEnd, theirs.\n", 0);
+}
+
 Test(sync_merge, bodies_that_were_added_on_both_sides_conflict_unless_equal)
 {
 	body_merge("", "Ours.\n", "Ours.\n", 0, "Ours.\n", "Ours.\n", 0);
