@@ -20,7 +20,8 @@ int stance_words_delta(size_t *added, size_t *removed, const char *old_text, con
 /* Terminal columns `text` takes (wide characters count two). */
 int stance_text_width(const char *text);
 
-/* The number of words in `text`. */
+/* The number of words in `text`, as a diff counts them: runs of letters and
+ * digits ("KL's" is one word), and each CJK character. NULL counts 0. */
 size_t stance_words_count(const char *text);
 
 #ifdef __cplusplus

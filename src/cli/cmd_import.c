@@ -72,14 +72,8 @@ static void items_free(item_list *l)
 /* A new zeroed item at the end of the list (owned by it); NULL when out of memory. */
 static item *items_push(item_list *l)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		item *grown = realloc(l->v, cap * sizeof(*grown));
-		if (!grown)
-			return NULL;
-		l->v = grown;
-		l->cap = cap;
-	}
+	if (stance_array_grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v)) < 0)
+		return NULL;
 	memset(&l->v[l->n], 0, sizeof(item));
 	return &l->v[l->n++];
 }
@@ -219,14 +213,10 @@ static int walk_dir(char ***paths, size_t *n, size_t *cap, const char *dir)
 			rc = walk_dir(paths, n, cap, names[i]);
 			free(names[i]);
 		} else if (has_ext(names[i], ".txt") || is_markdown(names[i]) || is_html(names[i])) {
-			if (*n == *cap) {
-				char **grown = realloc(*paths, (*cap = *cap ? *cap * 2 : 64) * sizeof(**paths));
-				if (!grown) {
-					free(names[i]);
-					rc = cli_error("out of memory");
-					continue;
-				}
-				*paths = grown;
+			if (stance_array_grow(paths, cap, *n + 1, sizeof(**paths)) < 0) {
+				free(names[i]);
+				rc = cli_error("%s", stance_error_last());
+				continue;
 			}
 			(*paths)[(*n)++] = names[i];
 		} else {
@@ -277,13 +267,14 @@ static int import_files(cli_context *ctx, stance_repo *repo, const import_flags 
 		} else if (S_ISDIR(st.st_mode)) {
 			rc = walk_dir(&paths, &n, &cap, args[i]);
 		} else {
-			char **grown = n == cap ? realloc(paths, (cap = cap ? cap * 2 : 16) * sizeof(*paths)) : paths;
-			if (!grown || !(grown[n] = strdup(args[i]))) {
-				rc = cli_error("out of memory");
-				paths = grown ? grown : paths;
+			if (stance_array_grow(&paths, &cap, n + 1, sizeof(*paths)) < 0) {
+				rc = cli_error("%s", stance_error_last());
 				break;
 			}
-			paths = grown;
+			if (!(paths[n] = strdup(args[i]))) {
+				rc = cli_error("out of memory");
+				break;
+			}
 			n++;
 		}
 	}

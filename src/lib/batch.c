@@ -96,10 +96,7 @@ struct stance_batch {
 
 static uint64_t hash_str(const char *s)
 {
-	uint64_t h = 1469598103934665603ull;
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
+	return stance_fnv64(s, strlen(s));
 }
 
 /* Doubles the document table, moving every entry. */
@@ -368,16 +365,12 @@ static int write_working_file(const char *path, const char *data, size_t len);
 static int track(stance_batch *b, const git_oid *oid, const char *name, size_t namelen)
 {
 	if (b->nobjs == b->capobjs) {
-		size_t cap = b->capobjs ? b->capobjs * 2 : 4096;
-		git_oid *objs = realloc(b->objs, cap * sizeof(*objs));
-		char **names;
-		if (!objs)
-			return stance_error_oom();
-		b->objs = objs;
-		if (!(names = realloc(b->obj_names, cap * sizeof(*names))))
-			return stance_error_oom();
-		b->obj_names = names;
-		b->capobjs = cap;
+		/* two arrays of one capacity: each grows from the same to the same */
+		size_t cap_objs = b->capobjs, cap_names = b->capobjs;
+		if (stance_array_grow(&b->objs, &cap_objs, b->nobjs + 1, sizeof(*b->objs)) < 0 ||
+		    stance_array_grow(&b->obj_names, &cap_names, b->nobjs + 1, sizeof(*b->obj_names)) < 0)
+			return STANCE_ERROR;
+		b->capobjs = cap_names;
 	}
 	b->obj_names[b->nobjs] = NULL;
 	if (name && !(b->obj_names[b->nobjs] = stance_strndup(name, namelen)))
@@ -480,16 +473,8 @@ static int lane_folder(git_treebuilder **out, stance_batch *b, lane *l, const gi
 	}
 	if (error < 0 || (error = git_treebuilder_new(&tb, b->git, tree)) < 0)
 		goto done;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		folder *v = realloc(l->v, cap * sizeof(*v));
-		if (!v) {
-			error = stance_error_oom();
-			goto done;
-		}
-		l->v = v;
-		l->cap = cap;
-	}
+	if ((error = stance_array_grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v))) < 0)
+		goto done;
 	if (!(l->v[l->n].dir = stance_strndup(path, dlen))) {
 		error = STANCE_ERROR;
 		goto done;
@@ -673,6 +658,7 @@ int stance_batch_save(stance_save_result *result, stance_batch *b,
 	git_oid old_blob, blob, tree_id, commit, snap_commit, snap_tree, snap_blob;
 	stance_buf snap_path = STANCE_BUF_INIT;
 	size_t plain_len = 0;
+	char snapshot_hex[GIT_OID_HEXSZ + 1];
 	record *rec = NULL;
 	int snapshot = opts && opts->snapshot_data && opts->snapshot_ext;
 	entry *e;
@@ -715,43 +701,18 @@ int stance_batch_save(stance_save_result *result, stance_batch *b,
 		error = stance_git_error(error, "%s: cannot store the document", id);
 		goto done;
 	}
-	if (opts->message && *opts->message)
-		error = stance_buf_puts(&msg, opts->message);
-	else
-		error = stance_buf_printf(&msg, "%s %s", existed ? "Update" : "Add", id);
-	while (!error && msg.size && msg.ptr[msg.size - 1] == '\n')
-		msg.ptr[--msg.size] = '\0';
-	if (!error && ((opts->trailers && *opts->trailers) || snapshot))
-		error = stance_buf_puts(&msg, "\n\n");
-	if (!error && opts->trailers && *opts->trailers) {
-		error = stance_buf_puts(&msg, opts->trailers);
-		if (!error && msg.ptr[msg.size - 1] != '\n')
-			error = stance_buf_putc(&msg, '\n');
-	}
-	plain_len = msg.size;
-	if (!error && snapshot) {
-		char hex[GIT_OID_HEXSZ + 1];
+	if (snapshot) {
 		if ((error = snapshot_prepare(&snap_commit, &snap_tree, &snap_blob, &snap_path, b, id, opts,
 			author, committer)) < 0)
 			goto done;
-		git_oid_tostr(hex, sizeof(hex), &snap_commit);
-		error = stance_store_trailer(&msg, "Snapshot", hex);
+		git_oid_tostr(snapshot_hex, sizeof(snapshot_hex), &snap_commit);
 	}
-	if (!error && msg.ptr[msg.size - 1] != '\n')
-		error = stance_buf_putc(&msg, '\n');
-	if (error < 0)
+	if ((error = stance_store_message(&msg, &plain_len, opts->message, id, existed, opts->trailers,
+		snapshot ? snapshot_hex : NULL)) < 0)
 		goto done;
 	/* kept, should the commit have to be made again on a moved branch */
-	if (b->nrecords == b->caprecords) {
-		size_t cap = b->caprecords ? b->caprecords * 2 : 64;
-		record *v = realloc(b->records, cap * sizeof(*v));
-		if (!v) {
-			error = stance_error_oom();
-			goto done;
-		}
-		b->records = v;
-		b->caprecords = cap;
-	}
+	if ((error = stance_array_grow(&b->records, &b->caprecords, b->nrecords + 1, sizeof(*b->records))) < 0)
+		goto done;
 	rec = &b->records[b->nrecords];
 	memset(rec, 0, sizeof(*rec));
 	git_oid_cpy(&rec->blob, &blob);
@@ -915,16 +876,8 @@ int stance_batch_append(stance_batch *b, const char *path, const char *text, con
 		error = STANCE_ERROR;
 		goto done;
 	}
-	if (b->nrecords == b->caprecords) {
-		size_t cap = b->caprecords ? b->caprecords * 2 : 64;
-		record *v = realloc(b->records, cap * sizeof(*v));
-		if (!v) {
-			error = stance_error_oom();
-			goto done;
-		}
-		b->records = v;
-		b->caprecords = cap;
-	}
+	if ((error = stance_array_grow(&b->records, &b->caprecords, b->nrecords + 1, sizeof(*b->records))) < 0)
+		goto done;
 	if ((error = stance_git_signature(&author, b->git, defaults.author_name, defaults.author_email,
 		defaults.time, defaults.tz_minutes)) < 0)
 		goto done;

@@ -214,14 +214,12 @@ static int lines_index(line_table *lt, const char *text, size_t len)
 		p = 3; /* cmark-gfm skips a byte order mark */
 	while (p < len) {
 		if (lt->n == cap) {
-			size_t *s, *f;
-			cap = cap ? cap * 2 : 64;
-			if (!(s = realloc(lt->start, cap * sizeof(*s))))
-				return stance_error_oom();
-			lt->start = s;
-			if (!(f = realloc(lt->end, cap * sizeof(*f))))
-				return stance_error_oom();
-			lt->end = f;
+			/* two arrays of one capacity: each grows from the same to the same */
+			size_t cap_start = cap, cap_end = cap;
+			if (stance_array_grow(&lt->start, &cap_start, lt->n + 1, sizeof(*lt->start)) < 0 ||
+			    stance_array_grow(&lt->end, &cap_end, lt->n + 1, sizeof(*lt->end)) < 0)
+				return STANCE_ERROR;
+			cap = cap_end;
 		}
 		for (e = p; e < len && text[e] != '\n' && text[e] != '\r'; e++)
 			;

@@ -81,6 +81,26 @@ char *stance_strndup(const char *s, size_t n)
 	return copy;
 }
 
+uint32_t stance_fnv32(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint32_t h = STANCE_FNV32_BASIS;
+	size_t i;
+	for (i = 0; i < len; i++)
+		h = stance_fnv32_step(h, p[i]);
+	return h;
+}
+
+uint64_t stance_fnv64(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t h = STANCE_FNV64_BASIS;
+	size_t i;
+	for (i = 0; i < len; i++)
+		h = stance_fnv64_step(h, p[i]);
+	return h;
+}
+
 int stance_parse_int(long *out, const char *s, long min, long max)
 {
 	char *end;

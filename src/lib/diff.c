@@ -1,63 +1,27 @@
 /*
- * diff.c: the diff engine. Blocks first (aligned by patience anchors, then
- * Myers), unmatched blocks paired by similarity or recognised as moves, then
- * sentences and words inside a pair (Myers in linear space), a semantic
- * clean-up, and one edit script of byte ranges that tile both bodies.
+ * diff.c: the diff engine. Blocks first (aligned in diff_align.c: patience
+ * anchors, then Myers; unmatched blocks paired by similarity or recognised
+ * as moves), then sentences and words inside a pair (Myers in linear space),
+ * a semantic clean-up, and one edit script of byte ranges that tile both
+ * bodies.
  */
-#include "internal.h"
+#include "diff_internal.h"
 #include "segment.h"
 #include "stance/diff.h"
 #include "stance/document.h"
 #include "stance/positions.h"
+#include "seqdiff.h"
 
 #include <stdio.h>
 
 /* ---------------------------------------------------------------- script */
-
-typedef struct {
-	char *name, *old_value, *new_value;
-} field_change;
-
-struct stance_diff {
-	char *old_text, *new_text;
-	size_t old_len, new_len;
-	int borrowed;      /* the texts are the caller's (borrow_bodies), not freed */
-	stance_diff_block *ob, *nb;
-	size_t onb, nnb;
-	stance_diff_op *ops;
-	size_t nops, aops;
-	size_t barrier;  /* ops before this index are never merged into */
-	field_change *fields;
-	size_t nfields;
-	char *meta[2][8];  /* front matter fields renderers show, per side */
-	stance_diff_stats stats;
-	char *fallback;
-	stance_position_list pos[2];
-	stance_position_change_list changes;
-};
 
 /* The fields stance_diff_meta() answers for. */
 static const char *const meta_fields[] = {
 	"id", "title", "kind", "organization", "published", "language", "source", NULL
 };
 
-/* Work state of one run. */
-typedef struct {
-	stance_diff *d;
-	stance_diff_unit by;
-	long long budget;       /* edit-graph steps left */
-	int fell_back;          /* coarsest unit forced by the bound */
-	stance_diff_unit fallback_unit;
-	/* interned ids: hash -> id, open addressing */
-	uint64_t *keys;
-	uint32_t *vals;
-	size_t cap, nids;
-	/* word counts of the unmatched blocks (from their bags), SIZE_MAX for
-	 * the others; kept for the statistics */
-	size_t *words[2];
-} engine;
-
-static int push_op(stance_diff *d, stance_diff_op_kind op, stance_diff_unit unit,
+int diff_push_op(stance_diff *d, stance_diff_op_kind op, stance_diff_unit unit,
 	size_t os, size_t oe, size_t ns, size_t ne, size_t ob, size_t nb)
 {
 	stance_diff_op *o;
@@ -71,14 +35,8 @@ static int push_op(stance_diff *d, stance_diff_op_kind op, stance_diff_unit unit
 			return 0;
 		}
 	}
-	if (d->nops == d->aops) {
-		size_t na = d->aops ? d->aops * 2 : 256;
-		stance_diff_op *p = realloc(d->ops, na * sizeof(*p));
-		if (!p)
-			return stance_error_oom();
-		d->ops = p;
-		d->aops = na;
-	}
+	if (stance_array_grow(&d->ops, &d->aops, d->nops + 1, sizeof(*d->ops)) < 0)
+		return STANCE_ERROR;
 	o = &d->ops[d->nops++];
 	o->op = op;
 	o->unit = unit;
@@ -136,7 +94,7 @@ static int intern_grow(engine *e)
 
 /* The id of a 64-bit content hash; new hashes get the next id. Returns 0 on
  * allocation failure (id 0 is whitespace, never returned for content). */
-static uint32_t intern(engine *e, uint64_t h)
+uint32_t diff_intern(engine *e, uint64_t h)
 {
 	size_t j;
 	if (e->nids * 2 >= e->cap && intern_grow(e) < 0)
@@ -154,271 +112,12 @@ static uint32_t intern(engine *e, uint64_t h)
 
 static uint64_t hash_bytes(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h ^ (n * 0x100000001B3ULL);
-}
-
-/* ---------------------------------------------------------------- Myers */
-
-/*
- * Marks the elements of a[0,n) and b[0,m) that are not in a longest common
- * subsequence (Myers' O((N+M)D) algorithm with the middle-snake split, so
- * memory stays linear). When the step budget runs out, the rest of a region
- * is marked changed as a whole: coarser, still a correct diff.
- */
-typedef struct {
-	engine *e;
-	const uint32_t *a, *b;
-	uint8_t *ca, *cb;
-	long *v1, *v2;   /* 2 * (n + m) + 4 */
-	int exhausted;
-} myers;
-
-static void mark_all(myers *my, size_t a0, size_t a1, size_t b0, size_t b1)
-{
-	size_t i;
-	for (i = a0; i < a1; i++)
-		my->ca[i] = 1;
-	for (i = b0; i < b1; i++)
-		my->cb[i] = 1;
-}
-
-/* Finds the middle snake of a[a0,a1) x b[b0,b1); 1 and the split point on
- * success, 0 when the budget ran out. */
-static int bisect(myers *my, size_t a0, size_t a1, size_t b0, size_t b1, size_t *xs, size_t *ys)
-{
-	const uint32_t *a = my->a + a0, *b = my->b + b0;
-	long n = (long)(a1 - a0), m = (long)(b1 - b0);
-	long max_d = (n + m + 1) / 2, off = max_d, len = 2 * max_d + 2;
-	long delta = n - m, d, k1, k2;
-	long k1start = 0, k1end = 0, k2start = 0, k2end = 0;
-	int front = (delta & 1) != 0;
-	long *v1 = my->v1, *v2 = my->v2;
-
-	for (d = 0; d < len; d++)
-		v1[d] = v2[d] = -1;
-	v1[off + 1] = 0;
-	v2[off + 1] = 0;
-	for (d = 0; d < max_d; d++) {
-		my->e->budget -= 2 * d + 2;
-		if (my->e->budget < 0) {
-			my->exhausted = 1;
-			return 0;
-		}
-		for (k1 = -d + k1start; k1 <= d - k1end; k1 += 2) {
-			long ko = off + k1, x1, y1;
-			if (k1 == -d || (k1 != d && v1[ko - 1] < v1[ko + 1]))
-				x1 = v1[ko + 1];
-			else
-				x1 = v1[ko - 1] + 1;
-			y1 = x1 - k1;
-			while (x1 < n && y1 < m && a[x1] == b[y1]) {
-				x1++;
-				y1++;
-			}
-			v1[ko] = x1;
-			if (x1 > n) {
-				k1end += 2;
-			} else if (y1 > m) {
-				k1start += 2;
-			} else if (front) {
-				long k2o = off + delta - k1;
-				if (k2o >= 0 && k2o < len && v2[k2o] != -1) {
-					long x2 = n - v2[k2o];
-					if (x1 >= x2) {
-						*xs = a0 + (size_t)x1;
-						*ys = b0 + (size_t)y1;
-						return 1;
-					}
-				}
-			}
-		}
-		for (k2 = -d + k2start; k2 <= d - k2end; k2 += 2) {
-			long ko = off + k2, x2, y2;
-			if (k2 == -d || (k2 != d && v2[ko - 1] < v2[ko + 1]))
-				x2 = v2[ko + 1];
-			else
-				x2 = v2[ko - 1] + 1;
-			y2 = x2 - k2;
-			while (x2 < n && y2 < m && a[n - x2 - 1] == b[m - y2 - 1]) {
-				x2++;
-				y2++;
-			}
-			v2[ko] = x2;
-			if (x2 > n) {
-				k2end += 2;
-			} else if (y2 > m) {
-				k2start += 2;
-			} else if (!front) {
-				long k1o = off + delta - k2;
-				if (k1o >= 0 && k1o < len && v1[k1o] != -1) {
-					long x1 = v1[k1o], y1 = off + x1 - k1o;
-					if (x1 >= n - x2) {
-						*xs = a0 + (size_t)x1;
-						*ys = b0 + (size_t)y1;
-						return 1;
-					}
-				}
-			}
-		}
-	}
-	return 0;
-}
-
-static void compare(myers *my, size_t a0, size_t a1, size_t b0, size_t b1)
-{
-	size_t xs, ys;
-	for (;;) {
-		/* common prefix and suffix */
-		while (a0 < a1 && b0 < b1 && my->a[a0] == my->b[b0]) {
-			a0++;
-			b0++;
-		}
-		while (a0 < a1 && b0 < b1 && my->a[a1 - 1] == my->b[b1 - 1]) {
-			a1--;
-			b1--;
-		}
-		if (a0 == a1 || b0 == b1) {
-			mark_all(my, a0, a1, b0, b1);
-			return;
-		}
-		if (my->exhausted || !bisect(my, a0, a1, b0, b1, &xs, &ys)) {
-			mark_all(my, a0, a1, b0, b1);
-			return;
-		}
-		/* recurse on the smaller half, loop on the other */
-		if ((xs - a0) + (ys - b0) < (a1 - xs) + (b1 - ys)) {
-			compare(my, a0, xs, b0, ys);
-			a0 = xs;
-			b0 = ys;
-		} else {
-			compare(my, xs, a1, ys, b1);
-			a1 = xs;
-			b1 = ys;
-		}
-	}
-}
-
-/* Runs Myers on a[0,n), b[0,m); ca and cb (caller-allocated, zeroed) get the
- * marks. Returns 1 when the budget ran out somewhere, 0 otherwise, -1 on
- * allocation failure. */
-static int seq_diff(engine *e, const uint32_t *a, size_t n, const uint32_t *b, size_t m,
-	uint8_t *ca, uint8_t *cb)
-{
-	myers my = { e, a, b, ca, cb, NULL, NULL, 0 };
-	size_t sz = n + m + 4;
-	my.v1 = malloc(sz * sizeof(long));
-	my.v2 = malloc(sz * sizeof(long));
-	if (!my.v1 || !my.v2) {
-		free(my.v1);
-		free(my.v2);
-		return stance_error_oom();
-	}
-	compare(&my, 0, n, 0, m);
-	free(my.v1);
-	free(my.v2);
-	return my.exhausted;
-}
-
-/*
- * Patience anchors, then Myers between them: elements unique on both sides
- * whose order agrees (longest increasing subsequence) are matched first, so
- * long documents with many edits align on their distinctive blocks fast.
- */
-static int patience_diff(engine *e, const uint32_t *a, size_t n, const uint32_t *b, size_t m,
-	uint8_t *ca, uint8_t *cb)
-{
-	uint32_t *cnt_a = NULL, *cnt_b = NULL, *pos_b = NULL;
-	size_t *pairs_a = NULL, *pairs_b = NULL, *tails = NULL, *prev = NULL, *lis = NULL;
-	size_t npairs = 0, i, len = 0, ai, bi, k;
-	int error = -1, exhausted = 0;
-
-	cnt_a = calloc(e->nids, sizeof(uint32_t));
-	cnt_b = calloc(e->nids, sizeof(uint32_t));
-	pos_b = calloc(e->nids, sizeof(uint32_t));
-	pairs_a = malloc((n + 1) * sizeof(size_t));
-	pairs_b = malloc((n + 1) * sizeof(size_t));
-	tails = malloc((n + 1) * sizeof(size_t));
-	prev = malloc((n + 1) * sizeof(size_t));
-	lis = malloc((n + 1) * sizeof(size_t));
-	if (!cnt_a || !cnt_b || !pos_b || !pairs_a || !pairs_b || !tails || !prev || !lis) {
-		stance_error_oom();
-		goto done;
-	}
-	for (i = 0; i < n; i++)
-		cnt_a[a[i]]++;
-	for (i = 0; i < m; i++) {
-		cnt_b[b[i]]++;
-		pos_b[b[i]] = (uint32_t)i;
-	}
-	for (i = 0; i < n; i++)
-		if (a[i] && cnt_a[a[i]] == 1 && cnt_b[a[i]] == 1) {
-			pairs_a[npairs] = i;
-			pairs_b[npairs] = pos_b[a[i]];
-			npairs++;
-		}
-	/* longest increasing subsequence of pairs_b (patience sorting) */
-	for (i = 0; i < npairs; i++) {
-		size_t lo = 0, hi = len;
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-			if (pairs_b[tails[mid]] < pairs_b[i])
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		prev[i] = lo ? tails[lo - 1] : (size_t)-1;
-		tails[lo] = i;
-		if (lo == len)
-			len++;
-	}
-	if (len) {
-		size_t t = tails[len - 1];
-		for (k = len; k-- > 0;) {
-			lis[k] = t;
-			t = prev[t];
-		}
-	}
-	/* Myers between consecutive anchors */
-	ai = 0;
-	bi = 0;
-	for (k = 0; k <= len; k++) {
-		size_t ae = k < len ? pairs_a[lis[k]] : n;
-		size_t be = k < len ? pairs_b[lis[k]] : m;
-		int r = seq_diff(e, a + ai, ae - ai, b + bi, be - bi, ca + ai, cb + bi);
-		if (r < 0)
-			goto done;
-		exhausted |= r;
-		ai = ae + 1;
-		bi = be + 1;
-	}
-	error = exhausted;
-done:
-	free(cnt_a);
-	free(cnt_b);
-	free(pos_b);
-	free(pairs_a);
-	free(pairs_b);
-	free(tails);
-	free(prev);
-	free(lis);
-	return error;
+	return stance_fnv64(s, n) ^ (n * 0x100000001B3ULL);
 }
 
 /* ---------------------------------------------------------------- bags */
 
-/* Sorted hashes of the case-folded words of text[0,len): a bag for Dice. */
-typedef struct {
-	uint32_t *h;
-	size_t n;
-} bag;
-
-static int make_bag(bag *out, const char *text, size_t len)
+int diff_make_bag(bag *out, const char *text, size_t len)
 {
 	seg_tokens t = { 0 };
 	size_t i;
@@ -432,19 +131,13 @@ static int make_bag(bag *out, const char *text, size_t len)
 		return stance_error_oom();
 	}
 	for (i = 0; i < t.count; i++) {
-		size_t n = t.items[i].end - t.items[i].start, k;
-		uint32_t x = 2166136261u;
+		size_t n = t.items[i].end - t.items[i].start;
 		if (t.items[i].kind != SEG_WORD && t.items[i].kind != SEG_CJK)
 			continue;
-		if (n * 4 + 1 <= sizeof(small)) {
-			size_t fl = seg_fold(small, text + t.items[i].start, n);
-			for (k = 0; k < fl; k++)
-				x = (x ^ (unsigned char)small[k]) * 16777619u;
-		} else {
-			for (k = t.items[i].start; k < t.items[i].end; k++)
-				x = (x ^ (unsigned char)text[k]) * 16777619u;
-		}
-		out->h[out->n++] = x;
+		if (n * 4 + 1 <= sizeof(small))
+			out->h[out->n++] = stance_fnv32(small, seg_fold(small, text + t.items[i].start, n));
+		else
+			out->h[out->n++] = stance_fnv32(text + t.items[i].start, n);
 	}
 	free(t.items);
 	seg_sort_u32(out->h, out->n);
@@ -454,7 +147,7 @@ static int make_bag(bag *out, const char *text, size_t len)
 /* Dice coefficient of two bags; or -1 as soon as it is sure to come out
  * below `floor` (callers only use a value of at least their floor, so the
  * cut changes nothing they see). */
-static double bag_dice_min(const bag *a, const bag *b, double floor)
+double diff_bag_dice(const bag *a, const bag *b, double floor)
 {
 	size_t i = 0, j = 0, common = 0, need = 0;
 	double tot = (double)(a->n + b->n);
@@ -502,15 +195,6 @@ static size_t content_len(const seg_tokens *t, size_t t0, size_t t1)
 	return n;
 }
 
-static size_t word_count(const seg_tokens *t, size_t t0, size_t t1)
-{
-	size_t i, n = 0;
-	for (i = t0; i < t1; i++)
-		if (t->items[i].kind == SEG_WORD || t->items[i].kind == SEG_CJK)
-			n++;
-	return n;
-}
-
 /*
  * Diffs the tokens ot[oa,ob) against nt[na,nb) word by word and emits the
  * ops. Small equalities stranded between changes are folded into them (the
@@ -547,13 +231,13 @@ static int word_diff(engine *e, const seg_tokens *ot, size_t oa, size_t ob,
 	}
 	for (i = 0; i < n; i++) {
 		const seg_token *t = &ot->items[oa + i];
-		a[i] = t->kind == SEG_SPACE ? 0 : intern(e, hash_bytes(d->old_text + t->start, t->end - t->start));
+		a[i] = t->kind == SEG_SPACE ? 0 : diff_intern(e, hash_bytes(d->old_text + t->start, t->end - t->start));
 	}
 	for (j = 0; j < m; j++) {
 		const seg_token *t = &nt->items[na + j];
-		b[j] = t->kind == SEG_SPACE ? 0 : intern(e, hash_bytes(d->new_text + t->start, t->end - t->start));
+		b[j] = t->kind == SEG_SPACE ? 0 : diff_intern(e, hash_bytes(d->new_text + t->start, t->end - t->start));
 	}
-	if ((r = seq_diff(e, a, n, b, m, ca, cb)) < 0)
+	if ((r = seqdiff_myers(a, n, b, m, ca, cb, &e->budget)) < 0)
 		goto done;
 	if (r) {
 		/* over budget: this sentence is shown whole */
@@ -642,10 +326,10 @@ static int word_diff(engine *e, const seg_tokens *ot, size_t oa, size_t ob,
 	}
 	for (k = 0; k < nr; k++)
 		if (runs[k].eq)
-			eqw += word_count(ot, runs[k].a0, runs[k].a1);
-	totw = word_count(ot, oa, ob);
-	if (word_count(nt, na, nb) > totw)
-		totw = word_count(nt, na, nb);
+			eqw += seg_word_tokens(ot, runs[k].a0, runs[k].a1);
+	totw = seg_word_tokens(ot, oa, ob);
+	if (seg_word_tokens(nt, na, nb) > totw)
+		totw = seg_word_tokens(nt, na, nb);
 	/* too little kept: a rewrite reads better as a whole sentence */
 	if (e->by <= STANCE_DIFF_SENTENCE || (totw >= 4 && eqw * 10 < totw * 4)) {
 		*replace_whole = 1;
@@ -663,13 +347,13 @@ static int word_diff(engine *e, const seg_tokens *ot, size_t oa, size_t ob,
 		if (rn->b0 >= nb)
 			ns = nend;
 		if (rn->eq) {
-			if (push_op(d, STANCE_DIFF_EQUAL, unit, os, oe, ns, ne, obk, nbk) < 0)
+			if (diff_push_op(d, STANCE_DIFF_EQUAL, unit, os, oe, ns, ne, obk, nbk) < 0)
 				goto done;
 			continue;
 		}
-		if (oe > os && push_op(d, STANCE_DIFF_DELETE, unit, os, oe, ns, ns, obk, nbk) < 0)
+		if (oe > os && diff_push_op(d, STANCE_DIFF_DELETE, unit, os, oe, ns, ns, obk, nbk) < 0)
 			goto done;
-		if (ne > ns && push_op(d, STANCE_DIFF_INSERT, unit, oe, oe, ns, ne, obk, nbk) < 0)
+		if (ne > ns && diff_push_op(d, STANCE_DIFF_INSERT, unit, oe, oe, ns, ne, obk, nbk) < 0)
 			goto done;
 	}
 	error = 0;
@@ -740,15 +424,15 @@ static int diff_sentence_pair(engine *e, const tblock *o, size_t s, const tblock
 		return -1;
 	if (!whole)
 		return 0;
-	if (push_op(e->d, STANCE_DIFF_DELETE, STANCE_DIFF_SENTENCE, os, oe, ns, ns, obk, nbk) < 0 ||
-	    push_op(e->d, STANCE_DIFF_INSERT, STANCE_DIFF_SENTENCE, oe, oe, ns, ne, obk, nbk) < 0)
+	if (diff_push_op(e->d, STANCE_DIFF_DELETE, STANCE_DIFF_SENTENCE, os, oe, ns, ns, obk, nbk) < 0 ||
+	    diff_push_op(e->d, STANCE_DIFF_INSERT, STANCE_DIFF_SENTENCE, oe, oe, ns, ne, obk, nbk) < 0)
 		return -1;
 	return 0;
 }
 
 /* Diffs two blocks that correspond: sentences aligned, then words inside
  * sentence pairs. */
-static int diff_blocks(engine *e, size_t i, size_t j)
+int diff_block_pair(engine *e, size_t i, size_t j)
 {
 	stance_diff *d = e->d;
 	const stance_diff_block *bo = &d->ob[i], *bn = &d->nb[j];
@@ -764,11 +448,11 @@ static int diff_blocks(engine *e, size_t i, size_t j)
 	memset(&n, 0, sizeof(n));
 	if (seg_hash_normalized(d->old_text + bo->start, bo->end - bo->start) ==
 	    seg_hash_normalized(d->new_text + bn->start, bn->end - bn->start))
-		return push_op(d, STANCE_DIFF_EQUAL, STANCE_DIFF_BLOCK, bo->start, bo->end,
+		return diff_push_op(d, STANCE_DIFF_EQUAL, STANCE_DIFF_BLOCK, bo->start, bo->end,
 			bn->start, bn->end, i, j);
 	if (e->by == STANCE_DIFF_BLOCK) {
-		if (push_op(d, STANCE_DIFF_DELETE, STANCE_DIFF_BLOCK, bo->start, bo->end, bn->start, bn->start, i, j) < 0 ||
-		    push_op(d, STANCE_DIFF_INSERT, STANCE_DIFF_BLOCK, bo->end, bo->end, bn->start, bn->end, i, j) < 0)
+		if (diff_push_op(d, STANCE_DIFF_DELETE, STANCE_DIFF_BLOCK, bo->start, bo->end, bn->start, bn->start, i, j) < 0 ||
+		    diff_push_op(d, STANCE_DIFF_INSERT, STANCE_DIFF_BLOCK, bo->end, bo->end, bn->start, bn->end, i, j) < 0)
 			return -1;
 		return 0;
 	}
@@ -786,12 +470,12 @@ static int diff_blocks(engine *e, size_t i, size_t j)
 		goto done;
 	}
 	for (s = 0; s < o.nends; s++)
-		a[s] = intern(e, seg_hash_normalized(d->old_text + sent_start(&o, s),
+		a[s] = diff_intern(e, seg_hash_normalized(d->old_text + sent_start(&o, s),
 			sent_end(&o, s) - sent_start(&o, s)) ^ 0x5E17E11CEULL);
 	for (t = 0; t < n.nends; t++)
-		b[t] = intern(e, seg_hash_normalized(d->new_text + sent_start(&n, t),
+		b[t] = diff_intern(e, seg_hash_normalized(d->new_text + sent_start(&n, t),
 			sent_end(&n, t) - sent_start(&n, t)) ^ 0x5E17E11CEULL);
-	if ((r = seq_diff(e, a, o.nends, b, n.nends, ca, cb)) < 0)
+	if ((r = seqdiff_myers(a, o.nends, b, n.nends, ca, cb, &e->budget)) < 0)
 		goto done;
 	if (r) {
 		e->fell_back = 1;
@@ -806,11 +490,11 @@ static int diff_blocks(engine *e, size_t i, size_t j)
 		goto done;
 	}
 	for (s = 0; s < o.nends; s++)
-		if (ca[s] && make_bag(&ob[s], d->old_text + sent_start(&o, s), sent_end(&o, s) - sent_start(&o, s)) < 0)
+		if (ca[s] && diff_make_bag(&ob[s], d->old_text + sent_start(&o, s), sent_end(&o, s) - sent_start(&o, s)) < 0)
 			goto done;
 	for (t = 0; t < n.nends; t++) {
 		partner[t] = -1;
-		if (cb[t] && make_bag(&nb[t], d->new_text + sent_start(&n, t), sent_end(&n, t) - sent_start(&n, t)) < 0)
+		if (cb[t] && diff_make_bag(&nb[t], d->new_text + sent_start(&n, t), sent_end(&n, t) - sent_start(&n, t)) < 0)
 			goto done;
 	}
 	/* 1. inside each gap, pair sentences by similarity, in order */
@@ -830,7 +514,7 @@ static int diff_blocks(engine *e, size_t i, size_t j)
 			size_t bt = 0;
 			int found = 0;
 			for (tt = last_t; tt < t1 && tt < last_t + 32; tt++) {
-				double sim = bag_dice_min(&ob[k], &nb[tt], best);
+				double sim = diff_bag_dice(&ob[k], &nb[tt], best);
 				if (partner[tt] < 0 && sim >= best) {
 					best = sim;
 					bt = tt;
@@ -861,7 +545,7 @@ static int diff_blocks(engine *e, size_t i, size_t j)
 				found = (int)s;
 				break;
 			}
-			if (ob[s].n >= 3 && (sim = bag_dice_min(&ob[s], &nb[t], best)) >= best) {
+			if (ob[s].n >= 3 && (sim = diff_bag_dice(&ob[s], &nb[t], best)) >= best) {
 				best = sim;
 				found = (int)s;
 			}
@@ -875,7 +559,7 @@ static int diff_blocks(engine *e, size_t i, size_t j)
 	for (s = 0, t = 0; s < o.nends || t < n.nends;) {
 		size_t s1 = s, t1 = t, cur, tt;
 		if (s < o.nends && t < n.nends && !ca[s] && !cb[t]) {
-			if (push_op(d, STANCE_DIFF_EQUAL, STANCE_DIFF_SENTENCE, sent_start(&o, s), sent_end(&o, s),
+			if (diff_push_op(d, STANCE_DIFF_EQUAL, STANCE_DIFF_SENTENCE, sent_start(&o, s), sent_end(&o, s),
 				    sent_start(&n, t), sent_end(&n, t), i, j) < 0)
 				goto done;
 			s++;
@@ -892,7 +576,7 @@ static int diff_blocks(engine *e, size_t i, size_t j)
 				size_t pk = (size_t)partner[tt];
 				for (; cur < pk; cur++)
 					if (opaired[cur] == 0 &&
-					    push_op(d, STANCE_DIFF_DELETE, STANCE_DIFF_SENTENCE, sent_start(&o, cur),
+					    diff_push_op(d, STANCE_DIFF_DELETE, STANCE_DIFF_SENTENCE, sent_start(&o, cur),
 						    sent_end(&o, cur), sent_start(&n, tt), sent_start(&n, tt), i, j) < 0)
 						goto done;
 				if (diff_sentence_pair(e, &o, pk, &n, tt, i, j) < 0)
@@ -901,13 +585,13 @@ static int diff_blocks(engine *e, size_t i, size_t j)
 					cur = pk + 1;
 			} else if (partner[tt] <= -2) {
 				size_t pk = (size_t)(-2 - partner[tt]), at;
-				if (push_op(d, STANCE_DIFF_MOVE, STANCE_DIFF_SENTENCE, sent_start(&o, pk), sent_end(&o, pk),
+				if (diff_push_op(d, STANCE_DIFF_MOVE, STANCE_DIFF_SENTENCE, sent_start(&o, pk), sent_end(&o, pk),
 					    sent_start(&n, tt), sent_end(&n, tt), i, j) < 0)
 					goto done;
 				at = d->nops - 1;
 				d->barrier = d->nops;
 				if (a[pk] == b[tt]) {
-					if (push_op(d, STANCE_DIFF_EQUAL, STANCE_DIFF_SENTENCE, sent_start(&o, pk),
+					if (diff_push_op(d, STANCE_DIFF_EQUAL, STANCE_DIFF_SENTENCE, sent_start(&o, pk),
 						    sent_end(&o, pk), sent_start(&n, tt), sent_end(&n, tt), i, j) < 0)
 						goto done;
 				} else if (diff_sentence_pair(e, &o, pk, &n, tt, i, j) < 0) {
@@ -917,7 +601,7 @@ static int diff_blocks(engine *e, size_t i, size_t j)
 				d->barrier = d->nops;
 			} else {
 				size_t at = cur < o.nends ? sent_start(&o, cur) : o.end;
-				if (push_op(d, STANCE_DIFF_INSERT, STANCE_DIFF_SENTENCE, at, at,
+				if (diff_push_op(d, STANCE_DIFF_INSERT, STANCE_DIFF_SENTENCE, at, at,
 					    sent_start(&n, tt), sent_end(&n, tt), i, j) < 0)
 					goto done;
 			}
@@ -926,7 +610,7 @@ static int diff_blocks(engine *e, size_t i, size_t j)
 			size_t at = t1 < n.nends ? sent_start(&n, t1) : n.end;
 			for (; cur < s1; cur++)
 				if (opaired[cur] == 0 &&
-				    push_op(d, STANCE_DIFF_DELETE, STANCE_DIFF_SENTENCE, sent_start(&o, cur),
+				    diff_push_op(d, STANCE_DIFF_DELETE, STANCE_DIFF_SENTENCE, sent_start(&o, cur),
 					    sent_end(&o, cur), at, at, i, j) < 0)
 					goto done;
 		}
@@ -949,426 +633,6 @@ done:
 	free(opaired);
 	tblock_free(&o);
 	tblock_free(&n);
-	return error;
-}
-
-/* ---------------------------------------------------------------- blocks */
-
-enum { B_EQUAL = 0, B_LONE, B_PAIRED, B_MOVED };
-
-/* Blocks shorter than this many words are not taken for moves: "(weggefallen)"
- * twice in a law is not a paragraph that moved. */
-#define MOVE_MIN_WORDS 5
-/* Similarity at which two blocks in the same gap are one edited block. */
-#define PAIR_THRESHOLD 0.4
-/* Similarity at which a block elsewhere is the same passage, moved. */
-#define MOVE_THRESHOLD 0.6
-/* Dice computations allowed when looking for edited moves. */
-#define MOVE_PAIR_BUDGET 4000000LL
-
-typedef struct {
-	size_t i0, i1, j0, j1;
-} gap;
-
-static int cmp_u64(const void *x, const void *y)
-{
-	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-	return a < b ? -1 : a > b;
-}
-
-/* Emits a moved block: the MOVE op, then its inside as children. */
-static int emit_move(engine *e, size_t i, size_t j)
-{
-	stance_diff *d = e->d;
-	size_t at;
-	if (push_op(d, STANCE_DIFF_MOVE, STANCE_DIFF_BLOCK, d->ob[i].start, d->ob[i].end,
-		    d->nb[j].start, d->nb[j].end, i, j) < 0)
-		return -1;
-	at = d->nops - 1;
-	d->barrier = d->nops;
-	if (diff_blocks(e, i, j) < 0)
-		return -1;
-	d->ops[at].children = d->nops - at - 1;
-	d->barrier = d->nops;
-	return 0;
-}
-
-/* A cheap key of a block's bytes for finding its twin: its length and its
- * first and last eight bytes, mixed. */
-static uint64_t twin_key(const char *t, size_t n)
-{
-	uint64_t x = 0, y = 0, h;
-	memcpy(&x, t, n < 8 ? n : 8);
-	if (n > 8)
-		memcpy(&y, t + n - 8, 8);
-	h = (x * 0x9E3779B97F4A7C15ULL) ^ (y * 0xC2B2AE3D27D4EB4FULL) ^ (n * 0x165667B19E3779F9ULL);
-	return h ^ (h >> 31);
-}
-
-static int align_blocks(engine *e)
-{
-	stance_diff *d = e->d;
-	size_t onb = d->onb, nnb = d->nnb, i, j, ngaps = 0, g, agaps = 0;
-	uint32_t *a = NULL, *b = NULL, *first_old = NULL, *next_old = NULL;
-	uint8_t *ca = NULL, *cb = NULL;
-	int *ostate = NULL, *nstate = NULL;
-	size_t *opartner = NULL, *npartner = NULL, *ogap = NULL, *ngap = NULL, *ow = NULL, *nw = NULL;
-	bag *obag = NULL, *nbag = NULL;
-	gap *gaps = NULL;
-	long long pair_budget = MOVE_PAIR_BUDGET;
-	uint64_t *by_size = NULL;
-	uint32_t *twin = NULL;
-	size_t nsized = 0, *cand = NULL, *seen = NULL, *hits = NULL, tcap;
-	int error = -1, r;
-
-	a = malloc((onb + 1) * sizeof(*a));
-	b = malloc((nnb + 1) * sizeof(*b));
-	ca = calloc(onb + 1, 1);
-	cb = calloc(nnb + 1, 1);
-	ostate = calloc(onb + 1, sizeof(int));
-	nstate = calloc(nnb + 1, sizeof(int));
-	opartner = calloc(onb + 1, sizeof(size_t));
-	npartner = calloc(nnb + 1, sizeof(size_t));
-	ogap = calloc(onb + 1, sizeof(size_t));
-	ngap = calloc(nnb + 1, sizeof(size_t));
-	ow = calloc(onb + 1, sizeof(size_t));
-	nw = calloc(nnb + 1, sizeof(size_t));
-	obag = calloc(onb + 1, sizeof(bag));
-	nbag = calloc(nnb + 1, sizeof(bag));
-	if (!a || !b || !ca || !cb || !ostate || !nstate || !opartner || !npartner ||
-	    !ogap || !ngap || !ow || !nw || !obag || !nbag) {
-		stance_error_oom();
-		goto done;
-	}
-	for (i = 0; i < onb; i++)
-		if (!(a[i] = intern(e, seg_hash_normalized(d->old_text + d->ob[i].start,
-			d->ob[i].end - d->ob[i].start))))
-			goto done;
-	/* A new block with the very bytes of an old one has its id: most blocks
-	 * of an amended law are unchanged, and finding the old twin (a table of
-	 * old blocks by length and first and last bytes, then memcmp) is much
-	 * cheaper than the whitespace-collapsing hash. */
-	for (tcap = 1024; tcap < onb * 4; tcap <<= 1)
-		;
-	if (!(twin = malloc(tcap * sizeof(uint32_t)))) {
-		stance_error_oom();
-		goto done;
-	}
-	memset(twin, 0xFF, tcap * sizeof(uint32_t));
-	/* open addressing, linear probing; equal old blocks are kept once */
-	for (i = 0; i < onb; i++) {
-		size_t slot = twin_key(d->old_text + d->ob[i].start, d->ob[i].end - d->ob[i].start) & (tcap - 1);
-		while (twin[slot] != UINT32_MAX && a[twin[slot]] != a[i])
-			slot = (slot + 1) & (tcap - 1);
-		twin[slot] = (uint32_t)i;
-	}
-	for (j = 0; j < nnb; j++) {
-		const char *t = d->new_text + d->nb[j].start;
-		size_t n = d->nb[j].end - d->nb[j].start, slot = twin_key(t, n) & (tcap - 1);
-		uint32_t k;
-		while ((k = twin[slot]) != UINT32_MAX &&
-		       (d->ob[k].end - d->ob[k].start != n || memcmp(d->old_text + d->ob[k].start, t, n)))
-			slot = (slot + 1) & (tcap - 1);
-		if (k != UINT32_MAX)
-			b[j] = a[k];
-		else if (!(b[j] = intern(e, seg_hash_normalized(t, n))))
-			goto done;
-	}
-	if ((r = patience_diff(e, a, onb, b, nnb, ca, cb)) < 0)
-		goto done;
-	if (r) {
-		e->fell_back = 1;
-		e->fallback_unit = STANCE_DIFF_BLOCK;
-	}
-
-	/* the gaps between runs of equal blocks */
-	i = 0;
-	j = 0;
-	while (i < onb || j < nnb) {
-		if (i < onb && j < nnb && !ca[i] && !cb[j]) {
-			i++;
-			j++;
-			continue;
-		}
-		if (ngaps == agaps) {
-			size_t na = agaps ? agaps * 2 : 64;
-			gap *p = realloc(gaps, na * sizeof(*p));
-			if (!p) {
-				stance_error_oom();
-				goto done;
-			}
-			gaps = p;
-			agaps = na;
-		}
-		gaps[ngaps].i0 = i;
-		gaps[ngaps].j0 = j;
-		while (i < onb && ca[i]) {
-			ostate[i] = B_LONE;
-			ogap[i] = ngaps;
-			i++;
-		}
-		while (j < nnb && cb[j]) {
-			nstate[j] = B_LONE;
-			ngap[j] = ngaps;
-			j++;
-		}
-		gaps[ngaps].i1 = i;
-		gaps[ngaps].j1 = j;
-		ngaps++;
-	}
-
-	/* unmatched blocks: their bags; a bag holds one hash per word or CJK
-	 * token, so its size is the block's word count (no second tokenising) */
-	for (i = 0; i < onb; i++)
-		if (ostate[i] == B_LONE) {
-			if (make_bag(&obag[i], d->old_text + d->ob[i].start, d->ob[i].end - d->ob[i].start) < 0)
-				goto done;
-			ow[i] = obag[i].n;
-		}
-	for (j = 0; j < nnb; j++)
-		if (nstate[j] == B_LONE) {
-			if (make_bag(&nbag[j], d->new_text + d->nb[j].start, d->nb[j].end - d->nb[j].start) < 0)
-				goto done;
-			nw[j] = nbag[j].n;
-		}
-
-	/* 1. the same block, unchanged, in another place: a move */
-	first_old = malloc(e->nids * sizeof(uint32_t));
-	next_old = malloc((onb + 1) * sizeof(uint32_t));
-	if (!first_old || !next_old) {
-		stance_error_oom();
-		goto done;
-	}
-	memset(first_old, 0xFF, e->nids * sizeof(uint32_t));
-	for (i = onb; i-- > 0;)
-		if (ostate[i] == B_LONE && ow[i] >= MOVE_MIN_WORDS) {
-			next_old[i] = first_old[a[i]];
-			first_old[a[i]] = (uint32_t)i;
-		}
-	for (j = 0; j < nnb; j++) {
-		uint32_t k;
-		if (nstate[j] != B_LONE || nw[j] < MOVE_MIN_WORDS)
-			continue;
-		for (k = first_old[b[j]]; k != UINT32_MAX; k = next_old[k])
-			if (ostate[k] == B_LONE)
-				break;
-		if (k == UINT32_MAX)
-			continue;
-		ostate[k] = nstate[j] = ogap[k] == ngap[j] ? B_PAIRED : B_MOVED;
-		opartner[k] = j;
-		npartner[j] = k;
-	}
-
-	/* 2. inside a gap: edited blocks, paired in order by similarity */
-	for (g = 0; g < ngaps; g++) {
-		size_t last_j = gaps[g].j0;
-		/* one block replaced by one block of the same kind: an edit of it */
-		if (gaps[g].i1 - gaps[g].i0 == 1 && gaps[g].j1 - gaps[g].j0 == 1 &&
-		    ostate[gaps[g].i0] == B_LONE && nstate[gaps[g].j0] == B_LONE &&
-		    d->ob[gaps[g].i0].kind == d->nb[gaps[g].j0].kind &&
-		    bag_dice_min(&obag[gaps[g].i0], &nbag[gaps[g].j0], 0.15) >= 0.15) {
-			ostate[gaps[g].i0] = nstate[gaps[g].j0] = B_PAIRED;
-			opartner[gaps[g].i0] = gaps[g].j0;
-			npartner[gaps[g].j0] = gaps[g].i0;
-			continue;
-		}
-		for (i = gaps[g].i0; i < gaps[g].i1; i++) {
-			double best = PAIR_THRESHOLD;
-			size_t bj = 0, tried = 0;
-			int found = 0;
-			if (ostate[i] != B_LONE)
-				continue;
-			/* the edited block is near: a window of 16 blocks ahead */
-			for (j = last_j; j < gaps[g].j1 && tried < 16; j++) {
-				double sim;
-				if (nstate[j] != B_LONE)
-					continue;
-				tried++;
-				sim = bag_dice_min(&obag[i], &nbag[j], best);
-				if (sim >= best) {
-					best = sim;
-					bj = j;
-					found = 1;
-					if (sim >= 0.95)
-						break;
-				}
-			}
-			if (found) {
-				ostate[i] = nstate[bj] = B_PAIRED;
-				opartner[i] = bj;
-				npartner[bj] = i;
-				last_j = bj + 1;
-			}
-		}
-	}
-
-	/* 3. an edited block elsewhere: a move with edits inside. Candidates are
-	 * the old blocks that share a distinctive word (one found in at most
-	 * 64 old blocks) with the new one: an index of (word, block) pairs,
-	 * sorted, keeps this near linear on long documents. */
-	for (i = 0; i < onb; i++)
-		if (ostate[i] == B_LONE && ow[i] >= MOVE_MIN_WORDS)
-			nsized += obag[i].n;
-	if (!(by_size = malloc((nsized + 1) * sizeof(uint64_t))) ||
-	    !(cand = malloc((onb + 1) * sizeof(size_t))) || !(seen = calloc(onb + 1, sizeof(size_t))) ||
-	    !(hits = calloc(onb + 1, sizeof(size_t)))) {
-		stance_error_oom();
-		goto done;
-	}
-	nsized = 0;
-	for (i = 0; i < onb; i++) {
-		size_t w;
-		if (ostate[i] != B_LONE || ow[i] < MOVE_MIN_WORDS)
-			continue;
-		for (w = 0; w < obag[i].n; w++)
-			if (w == 0 || obag[i].h[w] != obag[i].h[w - 1])
-				by_size[nsized++] = ((uint64_t)obag[i].h[w] << 32) | (uint32_t)i;
-	}
-	qsort(by_size, nsized, sizeof(uint64_t), cmp_u64);
-	for (j = 0; j < nnb && pair_budget > 0; j++) {
-		double best = MOVE_THRESHOLD;
-		size_t bi = 0, w, ncand = 0, c, max_hits = 0;
-		int found = 0;
-		if (nstate[j] != B_LONE || nw[j] < MOVE_MIN_WORDS)
-			continue;
-		for (w = 0; w < nbag[j].n; w++) {
-			uint64_t key = (uint64_t)nbag[j].h[w] << 32;
-			size_t lo = 0, hi = nsized, end;
-			if (w && nbag[j].h[w] == nbag[j].h[w - 1])
-				continue;
-			while (lo < hi) {
-				size_t mid = (lo + hi) / 2;
-				if (by_size[mid] < key)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			/* a common word (in more than 64 old blocks) says nothing; its
-			 * run is not walked to the end to find that out */
-			for (end = lo; end < nsized && end - lo <= 64 && (by_size[end] >> 32) == nbag[j].h[w]; end++)
-				;
-			if (end - lo > 64)
-				continue;
-			for (; lo < end; lo++) {
-				size_t k = (size_t)(by_size[lo] & 0xFFFFFFFFu);
-				if (seen[k] != j + 1) {
-					seen[k] = j + 1;
-					hits[k] = 0;
-					cand[ncand++] = k;
-				}
-				if (++hits[k] > max_hits)
-					max_hits = hits[k];
-			}
-		}
-		/* only the candidates sharing the most distinctive words */
-		for (c = 0; c < ncand; c++) {
-			double sim;
-			i = cand[c];
-			if (ostate[i] != B_LONE || hits[i] * 2 < max_hits)
-				continue;
-			pair_budget--;
-			sim = bag_dice_min(&obag[i], &nbag[j], best);
-			if (sim >= best) {
-				best = sim;
-				bi = i;
-				found = 1;
-			}
-		}
-		if (found) {
-			ostate[bi] = nstate[j] = B_MOVED;
-			opartner[bi] = j;
-			npartner[j] = bi;
-		}
-	}
-
-	/* emit in the new text's order; deletions where they stood */
-	for (g = 0, i = 0, j = 0; i < onb || j < nnb;) {
-		size_t cur, i1, j1, jj;
-		if (i < onb && j < nnb && !ca[i] && !cb[j]) {
-			if (push_op(d, STANCE_DIFF_EQUAL, STANCE_DIFF_BLOCK, d->ob[i].start, d->ob[i].end,
-				    d->nb[j].start, d->nb[j].end, i, j) < 0)
-				goto done;
-			i++;
-			j++;
-			continue;
-		}
-		i1 = gaps[g].i1;
-		j1 = gaps[g].j1;
-		g++;
-		cur = i;
-		for (jj = j; jj < j1; jj++) {
-			if (nstate[jj] == B_PAIRED) {
-				size_t pi = npartner[jj];
-				for (; cur < pi; cur++)
-					if (ostate[cur] == B_LONE &&
-					    push_op(d, STANCE_DIFF_DELETE, STANCE_DIFF_BLOCK, d->ob[cur].start,
-						    d->ob[cur].end, d->nb[jj].start, d->nb[jj].start, cur, jj) < 0)
-						goto done;
-				if (diff_blocks(e, pi, jj) < 0)
-					goto done;
-				/* an exact pair may cross a similarity pair: never step back */
-				if (pi + 1 > cur)
-					cur = pi + 1;
-			} else if (nstate[jj] == B_MOVED) {
-				if (emit_move(e, npartner[jj], jj) < 0)
-					goto done;
-			} else {
-				size_t at = cur < onb ? d->ob[cur].start : d->old_len;
-				if (push_op(d, STANCE_DIFF_INSERT, STANCE_DIFF_BLOCK, at, at,
-					    d->nb[jj].start, d->nb[jj].end, cur < onb ? cur : onb, jj) < 0)
-					goto done;
-			}
-		}
-		{
-			size_t at = j1 < nnb ? d->nb[j1].start : d->new_len;
-			for (; cur < i1; cur++)
-				if (ostate[cur] == B_LONE &&
-				    push_op(d, STANCE_DIFF_DELETE, STANCE_DIFF_BLOCK, d->ob[cur].start,
-					    d->ob[cur].end, at, at, cur, j1 < nnb ? j1 : nnb) < 0)
-					goto done;
-		}
-		i = i1;
-		j = j1;
-	}
-	/* the word counts outlive the pairing, for count_stats(): blocks
-	 * without a bag have none */
-	for (i = 0; i < onb; i++)
-		if (!obag[i].h)
-			ow[i] = SIZE_MAX;
-	for (j = 0; j < nnb; j++)
-		if (!nbag[j].h)
-			nw[j] = SIZE_MAX;
-	e->words[0] = ow;
-	e->words[1] = nw;
-	ow = nw = NULL;
-	error = 0;
-done:
-	for (i = 0; obag && i < onb; i++)
-		free(obag[i].h);
-	for (j = 0; nbag && j < nnb; j++)
-		free(nbag[j].h);
-	free(obag);
-	free(nbag);
-	free(a);
-	free(b);
-	free(ca);
-	free(cb);
-	free(ostate);
-	free(nstate);
-	free(opartner);
-	free(npartner);
-	free(ogap);
-	free(ngap);
-	free(ow);
-	free(nw);
-	free(gaps);
-	free(first_old);
-	free(next_old);
-	free(by_size);
-	free(twin);
-	free(cand);
-	free(seen);
-	free(hits);
 	return error;
 }
 
@@ -1457,7 +721,7 @@ static int run_engine(stance_diff *d, const stance_diff_options *opts, const cha
 		goto done;
 	if (intern_init(&e, d->onb + d->nnb + 1024) < 0) /* grows when sentences and words need more */
 		goto done;
-	if (align_blocks(&e) < 0)
+	if (diff_align_blocks(&e) < 0)
 		goto done;
 	if (e.fell_back) {
 		stance_buf msg = STANCE_BUF_INIT;

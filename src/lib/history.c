@@ -45,14 +45,8 @@ static int push_revision(rev_builder *b, git_commit *commit, const char *id, con
 {
 	const git_signature *a = git_commit_author(commit);
 	stance_revision *r;
-	if (b->list->count == b->alloc) {
-		size_t alloc = b->alloc ? b->alloc * 2 : 32;
-		stance_revision *grown = realloc(b->list->items, alloc * sizeof(*grown));
-		if (!grown)
-			return stance_error_oom();
-		b->list->items = grown;
-		b->alloc = alloc;
-	}
+	if (stance_array_grow(&b->list->items, &b->alloc, b->list->count + 1, sizeof(*b->list->items)) < 0)
+		return STANCE_ERROR;
 	r = &b->list->items[b->list->count];
 	memset(r, 0, sizeof(*r));
 	git_oid_tostr(r->commit, sizeof(r->commit), git_commit_id(commit));
@@ -141,16 +135,8 @@ static void table_free(rev_table *t)
 
 static rev_row *table_add(rev_table *t)
 {
-	if (t->count == t->alloc) {
-		size_t alloc = t->alloc ? t->alloc * 2 : 256;
-		rev_row *grown = realloc(t->rows, alloc * sizeof(*grown));
-		if (!grown) {
-			stance_error_oom();
-			return NULL;
-		}
-		t->rows = grown;
-		t->alloc = alloc;
-	}
+	if (stance_array_grow(&t->rows, &t->alloc, t->count + 1, sizeof(*t->rows)) < 0)
+		return NULL;
 	memset(&t->rows[t->count], 0, sizeof(rev_row));
 	return &t->rows[t->count++];
 }

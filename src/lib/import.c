@@ -971,13 +971,9 @@ static int split_lines(import_ctx *c, const char *text, size_t len)
 			blank = 1;
 			continue;
 		}
-		if (c->n == cap) {
-			line *grown = realloc(c->v, (cap = cap ? cap * 2 : 64) * sizeof(*grown));
-			if (!grown) {
-				free(t);
-				return stance_error_oom();
-			}
-			c->v = grown;
+		if (stance_array_grow(&c->v, &cap, c->n + 1, sizeof(*c->v)) < 0) {
+			free(t);
+			return STANCE_ERROR;
 		}
 		l = &c->v[c->n];
 		memset(l, 0, sizeof(*l));
@@ -1607,7 +1603,7 @@ static int hash_words(line *l)
 		return stance_error_oom();
 	l->nhash = 0;
 	while (*p) {
-		uint32_t h = 2166136261u;
+		uint32_t h = STANCE_FNV32_BASIS;
 		if (!alnum_at(p)) {
 			utf8proc_int32_t cp;
 			p += cp_at(p, &cp);
@@ -1615,7 +1611,7 @@ static int hash_words(line *l)
 		}
 		while ((n = alnum_at(p)) > 0)
 			while (n-- > 0)
-				h = (h ^ (unsigned char)*p++) * 16777619u;
+				h = stance_fnv32_step(h, (unsigned char)*p++);
 		if ((size_t)l->nhash < cap)
 			l->hash[l->nhash++] = h;
 	}

@@ -31,6 +31,37 @@ char *stance_strdup(const char *s);
 char *stance_strndup(const char *s, size_t n);
 
 
+/*
+ * FNV-1a (Fowler-Noll-Vo), the library's one quick, non-cryptographic hash:
+ * blocks, sentences and words compared by hash, and hash tables. Nothing
+ * stores its values. The _step forms feed one byte, for a caller that hashes
+ * a text as it transforms it (folds case, joins whitespace).
+ */
+#define STANCE_FNV32_BASIS 2166136261u
+#define STANCE_FNV64_BASIS 14695981039346656037ULL
+static inline uint32_t stance_fnv32_step(uint32_t h, unsigned char c)
+{
+	return (h ^ c) * 16777619u;
+}
+static inline uint64_t stance_fnv64_step(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * 1099511628211ULL;
+}
+uint32_t stance_fnv32(const void *data, size_t len);
+uint64_t stance_fnv64(const void *data, size_t len);
+
+/*
+ * The message of the commit that stores document `id` (store.c; the store
+ * and the batch both build it): `message`, or "Add ID" / "Update ID" after
+ * `existed`, its trailing newlines dropped; then, after a blank line when
+ * there are any, the `trailers` lines (ended by a newline) and a
+ * "Snapshot: HEX" trailer when `snapshot` is not NULL. The message ends with
+ * a newline. *plain_len, when not NULL, is its length without the Snapshot
+ * trailer. Appends to `out`.
+ */
+int stance_store_message(stance_buf *out, size_t *plain_len, const char *message, const char *id,
+	int existed, const char *trailers, const char *snapshot);
+
 /* Creates the folders leading to `file` (not the file itself). */
 int stance_mkdirs_for(const char *file);
 

@@ -4,6 +4,8 @@
  */
 #include "merge.h"
 #include "stance/document.h"
+#include "segment.h"
+#include "seqdiff.h"
 
 #include <stdio.h>
 
@@ -51,55 +53,64 @@ static int report_add(stance_merge_report *report, const char *text)
 	return 0;
 }
 
-/* FNV-1a, to compare blocks quickly. */
-static uint64_t hash_bytes(const char *p, size_t n)
+/* Whether the last line of text[start, end) is blank: the block ends a run. */
+static int ends_in_blank_line(const char *text, size_t start, size_t end)
 {
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
+	if (end > start && text[end - 1] == '\n')
+		end--;
+	while (end > start && (text[end - 1] == ' ' || text[end - 1] == '\t' || text[end - 1] == '\r'))
+		end--;
+	return end > start && text[end - 1] == '\n';
 }
 
-/* Splits `text` at blank lines. The blocks borrow from `text`. */
+/*
+ * Splits `text` into the runs of blocks between blank lines, as segment.c
+ * reads canonical Markdown's blocks (so a blank line inside a fenced code
+ * block does not split it); the separators and the newlines at the end are
+ * left out. The blocks borrow from `text`.
+ */
 static int split_blocks(block_list *out, const char *text)
 {
-	size_t len = strlen(text), start = 0, cap = 0;
+	stance_diff_block *sb = NULL;
+	size_t len = strlen(text), nsb = 0, k, first = 0, cap = 0;
+	int error;
 	out->items = NULL;
 	out->count = 0;
-	while (len > 0 && text[len - 1] == '\n')
-		len--;
-	while (start < len) {
-		const char *sep = NULL, *p = text + start;
-		size_t end;
-		/* find the next "\n\n" */
-		for (size_t i = start; i + 1 < len; i++) {
-			if (text[i] == '\n' && text[i + 1] == '\n') {
-				sep = text + i;
-				break;
+	if ((error = seg_blocks(&sb, &nsb, text, len)) < 0)
+		return error;
+	for (k = 0; k < nsb; k++) {
+		size_t start = sb[first].start, end = sb[k].end;
+		if (k + 1 < nsb && !ends_in_blank_line(text, sb[k].start, sb[k].end))
+			continue;
+		first = k + 1;
+		/* the separator: newlines, and blank lines of spaces */
+		for (;;) {
+			size_t e;
+			while (end > start && text[end - 1] == '\n')
+				end--;
+			e = end;
+			while (e > start && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r'))
+				e--;
+			if (e < end && (e == start || text[e - 1] == '\n')) {
+				end = e;
+				continue;
 			}
+			break;
 		}
-		end = sep ? (size_t)(sep - text) : len;
-		if (out->count == cap) {
-			block *grown;
-			cap = cap ? cap * 2 : 16;
-			if (!(grown = realloc(out->items, cap * sizeof(*grown)))) {
-				free(out->items);
-				out->items = NULL;
-				return stance_error_oom();
-			}
-			out->items = grown;
+		if (end == start)
+			continue;
+		if (stance_array_grow(&out->items, &cap, out->count + 1, sizeof(*out->items)) < 0) {
+			free(out->items);
+			out->items = NULL;
+			free(sb);
+			return STANCE_ERROR;
 		}
-		out->items[out->count].ptr = p;
+		out->items[out->count].ptr = text + start;
 		out->items[out->count].len = end - start;
-		out->items[out->count].hash = hash_bytes(p, end - start);
+		out->items[out->count].hash = stance_fnv64(text + start, end - start);
 		out->count++;
-		start = end;
-		while (start < len && text[start] == '\n')
-			start++;
 	}
+	free(sb);
 	return 0;
 }
 
@@ -109,90 +120,114 @@ static int block_eq(const block *a, const block *b)
 	return a->hash == b->hash && a->len == b->len && !memcmp(a->ptr, b->ptr, a->len);
 }
 
+/* Orders blocks by hash, then bytes, so that equal blocks stand together. */
+static int block_cmp(const void *x, const void *y)
+{
+	const block *a = *(const block *const *)x, *b = *(const block *const *)y;
+	int c;
+	if (a->hash != b->hash)
+		return a->hash < b->hash ? -1 : 1;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	c = memcmp(a->ptr, b->ptr, a->len);
+	return c;
+}
+
+/* Ids for the blocks of `base` and `side`, equal bytes equal ids, from 1 up:
+ * what the sequence diff compares. *nids is one past the largest id. */
+static int block_ids(uint32_t *ids_base, uint32_t *ids_side, size_t *nids,
+	const block_list *base, const block_list *side)
+{
+	size_t n = base->count + side->count, i;
+	const block **all = malloc((n ? n : 1) * sizeof(*all));
+	uint32_t id = 0;
+	if (!all)
+		return stance_error_oom();
+	for (i = 0; i < base->count; i++)
+		all[i] = &base->items[i];
+	for (i = 0; i < side->count; i++)
+		all[base->count + i] = &side->items[i];
+	qsort(all, n, sizeof(*all), block_cmp);
+	for (i = 0; i < n; i++) {
+		size_t k;
+		if (i == 0 || !block_eq(all[i - 1], all[i]))
+			id++;
+		if (all[i] >= base->items && all[i] < base->items + base->count) {
+			k = (size_t)(all[i] - base->items);
+			ids_base[k] = id;
+		} else {
+			k = (size_t)(all[i] - side->items);
+			ids_side[k] = id;
+		}
+	}
+	*nids = (size_t)id + 1;
+	free(all);
+	return 0;
+}
+
+/* Edit-graph steps the sequence diff may take for one side's blocks; past
+ * them it marks what is left as one edit, which is coarse but never wrong. */
+#define MERGE_DIFF_BUDGET 100000000LL
+
 /*
- * The edits that turn `base` into `side`, from a longest common subsequence
- * of blocks. Appends to `hunks` (grown as needed). Past a size limit the
- * whole body counts as one edit, which is coarse but never wrong.
+ * The edits that turn `base` into `side`, from the sequence diff of their
+ * blocks (seqdiff.h: patience anchors, Myers between them, linear memory).
+ * Appends to `hunks` (grown as needed).
  */
 static int diff_blocks(hunk **hunks, size_t *nhunks, size_t *cap,
 	const block_list *base, const block_list *side, int which)
 {
-	size_t n = base->count, m = side->count, i, j, pre = 0, suf = 0;
-	uint32_t *lcs = NULL;
+	size_t n = base->count, m = side->count, i = 0, j = 0, nids = 0;
+	uint32_t *ia = malloc((n + 1) * sizeof(*ia)), *ib = malloc((m + 1) * sizeof(*ib));
+	uint8_t *ca = calloc(n + 1, 1), *cb = calloc(m + 1, 1);
+	long long budget = MERGE_DIFF_BUDGET;
 	int error = 0;
 
 #define PUSH_HUNK(BS, BE, SS, SE) do { \
-		if (*nhunks == *cap) { \
-			hunk *g_; \
-			*cap = *cap ? *cap * 2 : 16; \
-			if (!(g_ = realloc(*hunks, *cap * sizeof(*g_)))) { error = stance_error_oom(); goto done; } \
-			*hunks = g_; \
-		} \
+		if ((error = stance_array_grow(hunks, cap, *nhunks + 1, sizeof(**hunks))) < 0) \
+			goto done; \
 		(*hunks)[*nhunks].bs = (BS); (*hunks)[*nhunks].be = (BE); \
 		(*hunks)[*nhunks].ss = (SS); (*hunks)[*nhunks].se = (SE); \
 		(*hunks)[*nhunks].side = which; (*nhunks)++; \
 	} while (0)
 
-	/* Common prefix and suffix first: most edits touch a few blocks. */
-	while (pre < n && pre < m && block_eq(&base->items[pre], &side->items[pre]))
-		pre++;
-	while (suf < n - pre && suf < m - pre &&
-	       block_eq(&base->items[n - 1 - suf], &side->items[m - 1 - suf]))
-		suf++;
-	{
-		size_t bn = n - pre - suf, sn = m - pre - suf;
-		if (bn == 0 && sn == 0)
-			goto done;
-		if (bn == 0 || sn == 0 || (bn + 1) * (sn + 1) > 4000000) {
-			PUSH_HUNK(pre, pre + bn, pre, pre + sn);
-			goto done;
+	if (!ia || !ib || !ca || !cb) {
+		error = stance_error_oom();
+		goto done;
+	}
+	if ((error = block_ids(ia, ib, &nids, base, side)) < 0 ||
+	    (error = seqdiff_patience(ia, n, ib, m, nids, ca, cb, &budget)) < 0)
+		goto done;
+	error = 0;
+	while (i < n || j < m) {
+		size_t hi, hj;
+		if (i < n && j < m && !ca[i] && !cb[j]) {
+			i++;
+			j++;
+			continue;
 		}
-		/* lcs[i][j]: LCS length of base[pre+i..] and side[pre+j..] */
-		if (!(lcs = calloc((bn + 1) * (sn + 1), sizeof(*lcs)))) {
-			error = stance_error_oom();
-			goto done;
+		hi = i;
+		hj = j;
+		while (i < n && ca[i])
+			i++;
+		while (j < m && cb[j])
+			j++;
+		if (i - hi == j - hj) {
+			/* as many blocks out as in: each one edited in place, so
+			 * an edit of a neighbour on the other side still merges */
+			size_t k;
+			for (k = 0; k < i - hi; k++)
+				PUSH_HUNK(hi + k, hi + k + 1, hj + k, hj + k + 1);
+		} else {
+			PUSH_HUNK(hi, i, hj, j);
 		}
-#define L(I, J) lcs[(I) * (sn + 1) + (J)]
-		for (i = bn; i-- > 0;)
-			for (j = sn; j-- > 0;)
-				L(i, j) = block_eq(&base->items[pre + i], &side->items[pre + j]) ?
-					L(i + 1, j + 1) + 1 :
-					(L(i + 1, j) >= L(i, j + 1) ? L(i + 1, j) : L(i, j + 1));
-		i = 0;
-		j = 0;
-#define ON_PATH(I, J) ((I) < bn && (J) < sn && block_eq(&base->items[pre + (I)], &side->items[pre + (J)]) && \
-		L(I, J) == L((I) + 1, (J) + 1) + 1)
-		while (i < bn || j < sn) {
-			size_t hi, hj;
-			if (ON_PATH(i, j)) {
-				i++;
-				j++;
-				continue;
-			}
-			hi = i;
-			hj = j;
-			while ((i < bn || j < sn) && !ON_PATH(i, j)) {
-				if (j >= sn || (i < bn && L(i + 1, j) >= L(i, j + 1)))
-					i++;
-				else
-					j++;
-			}
-			if (i - hi == j - hj) {
-				/* as many blocks out as in: each one edited in place, so
-				 * an edit of a neighbour on the other side still merges */
-				size_t k;
-				for (k = 0; k < i - hi; k++)
-					PUSH_HUNK(pre + hi + k, pre + hi + k + 1, pre + hj + k, pre + hj + k + 1);
-			} else {
-				PUSH_HUNK(pre + hi, pre + i, pre + hj, pre + j);
-			}
-		}
-#undef ON_PATH
-#undef L
 	}
 done:
 #undef PUSH_HUNK
-	free(lcs);
+	free(ia);
+	free(ib);
+	free(ca);
+	free(cb);
 	return error;
 }
 

@@ -4,7 +4,8 @@
  *
  * Front matter merges field by field; the body merges block by block
  * (paragraphs, headings, list runs, separated by a blank line in canonical
- * form). Edits to different blocks combine; edits to the same block (or two
+ * form, read by segment.c's seg_blocks: a fenced code block is one block
+ * even with blank lines inside). Edits to different blocks combine; edits to the same block (or two
  * insertions at the same place) are a conflict, reported by passage.
  */
 #ifndef STANCE_MERGE_H

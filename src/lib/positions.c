@@ -78,16 +78,8 @@ static int add_marker(stance_positions *p, const char *language, const char *phr
 		error = 0;
 		goto done;
 	}
-	if (p->count == p->alloc) {
-		size_t na = p->alloc ? p->alloc * 2 : 32;
-		marker *nm = realloc(p->items, na * sizeof(*nm));
-		if (!nm) {
-			stance_error_oom();
-			goto done;
-		}
-		p->items = nm;
-		p->alloc = na;
-	}
+	if (stance_array_grow(&p->items, &p->alloc, p->count + 1, sizeof(*p->items)) < 0)
+		goto done;
 	p->items[p->count++] = m;
 	memset(&m, 0, sizeof(m));
 	error = 0;
@@ -472,14 +464,8 @@ int positions_extract_masked(stance_position_list *out, const stance_positions *
 			}
 			if (hit) {
 				stance_position *np;
-				if (out->count == alloc) {
-					alloc = alloc ? alloc * 2 : 16;
-					if (!(np = realloc(out->items, alloc * sizeof(*np)))) {
-						stance_error_oom();
-						goto done;
-					}
-					out->items = np;
-				}
+				if (stance_array_grow(&out->items, &alloc, out->count + 1, sizeof(*out->items)) < 0)
+					goto done;
 				if (!section && !(section = heading ? heading_text(body + heading->start,
 					heading->end - heading->start) : stance_strdup("")))
 					goto done;
@@ -520,9 +506,8 @@ static int word_bag(uint32_t **out, size_t *n, const char *text, size_t len)
 	}
 	*n = 0;
 	for (i = 0; i < f.n; i++) {
-		uint32_t x = 2166136261u;
 		const unsigned char *c = (const unsigned char *)f.w[i];
-		size_t wl = strlen(f.w[i]), k;
+		size_t wl = strlen(f.w[i]);
 		/* short function words ("at", "vi", "og", "of") say little about a
 		 * position; a crude stem (six bytes, on a character boundary) lets
 		 * "kvaliteten" meet "kvalitet" and "regler" meet "reglerne" */
@@ -533,9 +518,7 @@ static int word_bag(uint32_t **out, size_t *n, const char *text, size_t len)
 			while (wl > 0 && (c[wl] & 0xC0) == 0x80)
 				wl--;
 		}
-		for (k = 0; k < wl; k++)
-			x = (x ^ c[k]) * 16777619u;
-		h[(*n)++] = x;
+		h[(*n)++] = stance_fnv32(c, wl);
 	}
 	folded_free(&f);
 	seg_sort_u32(h, *n);
@@ -584,14 +567,8 @@ void stance_position_change_list_free(stance_position_change_list *list)
 static int push_change(stance_position_change_list *out, size_t *alloc,
 	stance_position_change_kind kind, int o, int n, double sim)
 {
-	if (out->count == *alloc) {
-		size_t na = *alloc ? *alloc * 2 : 16;
-		stance_position_change *p = realloc(out->items, na * sizeof(*p));
-		if (!p)
-			return stance_error_oom();
-		out->items = p;
-		*alloc = na;
-	}
+	if (stance_array_grow(&out->items, alloc, out->count + 1, sizeof(*out->items)) < 0)
+		return STANCE_ERROR;
 	out->items[out->count].kind = kind;
 	out->items[out->count].old_index = o;
 	out->items[out->count].new_index = n;

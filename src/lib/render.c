@@ -40,14 +40,8 @@ int stance_render_format_parse(stance_render_format *out, const char *name)
 
 static int push_piece(piece_list *l, const piece *p)
 {
-	if (l->count == l->alloc) {
-		size_t n = l->alloc ? l->alloc * 2 : 256;
-		piece *np = realloc(l->items, n * sizeof(*np));
-		if (!np)
-			return stance_error_oom();
-		l->items = np;
-		l->alloc = n;
-	}
+	if (stance_array_grow(&l->items, &l->alloc, l->count + 1, sizeof(*l->items)) < 0)
+		return STANCE_ERROR;
 	l->items[l->count++] = *p;
 	return 0;
 }
@@ -188,52 +182,6 @@ fail:
 	free(out->items);
 	memset(out, 0, sizeof(*out));
 	return -1;
-}
-
-size_t render_block_prefix(const char *s, size_t len)
-{
-	size_t i = 0, j;
-	while (i < len && s[i] == ' ')
-		i++;
-	if (i < len && s[i] == '#') {
-		j = i;
-		while (j < len && s[j] == '#')
-			j++;
-		if (j - i <= 6 && (j == len || s[j] == ' ')) {
-			while (j < len && s[j] == ' ')
-				j++;
-			return j;
-		}
-		return 0;
-	}
-	if (i + 1 < len && (s[i] == '-' || s[i] == '*' || s[i] == '+') && s[i + 1] == ' ') {
-		j = i + 1;
-		while (j < len && s[j] == ' ')
-			j++;
-		/* a task-list box stays with the marker */
-		if (j + 3 < len && s[j] == '[' && s[j + 2] == ']' && s[j + 3] == ' ')
-			j += 4;
-		return j;
-	}
-	if (i < len && s[i] >= '0' && s[i] <= '9') {
-		j = i;
-		while (j < len && s[j] >= '0' && s[j] <= '9')
-			j++;
-		if (j + 1 < len && (s[j] == '.' || s[j] == ')') && s[j + 1] == ' ') {
-			j++;
-			while (j < len && s[j] == ' ')
-				j++;
-			return j;
-		}
-		return 0;
-	}
-	if (i < len && (s[i] == '>' || s[i] == '|')) {
-		j = i + 1;
-		while (j < len && s[j] == ' ')
-			j++;
-		return j;
-	}
-	return 0;
 }
 
 size_t render_line_at(const char *text, size_t pos, size_t from, size_t line)

@@ -9,6 +9,7 @@
 #include "render_internal.h"
 #include "stance/diff.h"
 #include "stance/render.h"
+#include "segment.h"
 
 /* Appends s[0,len) flattened for use inside a mark: line breaks (and the
  * indentation or markers after them) become one space, and '|' is escaped
@@ -23,7 +24,7 @@ static int put_flat(stance_buf *out, const char *s, size_t len)
 			size_t j = i + 1;
 			while (j < len && (s[j] == ' ' || s[j] == '\n'))
 				j++;
-			j += render_block_prefix(s + j, len - j);
+			j += seg_block_marker(s + j, len - j, NULL, NULL);
 			if ((error = stance_buf_putc(out, ' ')) < 0)
 				return error;
 			i = j;
@@ -167,7 +168,7 @@ static size_t prefix_end(const stance_diff *d, int side, size_t block)
 	const char *text = side ? stance_diff_new_text(d, NULL) : stance_diff_old_text(d, NULL);
 	if (!b || b->kind == STANCE_BLOCK_PARAGRAPH || b->kind == STANCE_BLOCK_CODE)
 		return b ? b->start : 0;
-	return b->start + render_block_prefix(text + b->start, b->end - b->start);
+	return b->start + seg_block_marker(text + b->start, b->end - b->start, NULL, NULL);
 }
 
 int stance_render_critic(stance_buf *out, const stance_diff *d, const stance_render_options *opts)

@@ -7,6 +7,7 @@
  * drops raw HTML). The markup is also well-formed XML.
  */
 #include "render_internal.h"
+#include "segment.h"
 
 #include "canonical.h"
 #include "stance/diff.h"
@@ -100,7 +101,7 @@ static const char *block_class(const stance_diff_block *b)
 /* One piece's content: the block marker dropped, wrapped as it changed. */
 static int put_piece(stance_buf *out, const piece *p, int show_del, int show_ins)
 {
-	size_t pre = p->block_start ? render_block_prefix(p->text, p->len) : 0;
+	size_t pre = p->block_start ? seg_block_marker(p->text, p->len, NULL, NULL) : 0;
 	/* a move's begin and end markers have no text (p->text is NULL) */
 	const char *s = p->len ? p->text + pre : "";
 	size_t len = p->len - pre;

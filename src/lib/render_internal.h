@@ -37,9 +37,6 @@ typedef struct {
 /* Builds the pieces of `d`; the list belongs to the caller (free items). */
 int render_pieces(piece_list *out, const stance_diff *d);
 
-/* Length of a block's Markdown prefix at text[0, len): "## ", "- ", "1. ",
- * "> ", "| ", with leading spaces. */
-size_t render_block_prefix(const char *text, size_t len);
 
 /* 1-based line number of byte `pos` in `text` (counting from `from`, whose
  * line is `line`): for hunk headers. */

@@ -68,14 +68,8 @@ static inline seg_kind classify(int32_t cp)
 
 static inline int push(seg_tokens *out, size_t start, size_t end, seg_kind kind)
 {
-	if (out->count == out->alloc) {
-		size_t n = out->alloc ? out->alloc * 2 : 256;
-		seg_token *p = realloc(out->items, n * sizeof(*p));
-		if (!p)
-			return stance_error_oom();
-		out->items = p;
-		out->alloc = n;
-	}
+	if (stance_array_grow(&out->items, &out->alloc, out->count + 1, sizeof(*out->items)) < 0)
+		return STANCE_ERROR;
 	out->items[out->count].start = start;
 	out->items[out->count].end = end;
 	out->items[out->count].kind = kind;
@@ -240,14 +234,8 @@ static int abbreviation_before(const char *text, const seg_tokens *toks, size_t 
 
 static int push_end(size_t **ends, size_t *count, size_t *alloc, size_t v)
 {
-	if (*count == *alloc) {
-		size_t n = *alloc ? *alloc * 2 : 16;
-		size_t *p = realloc(*ends, n * sizeof(*p));
-		if (!p)
-			return stance_error_oom();
-		*ends = p;
-		*alloc = n;
-	}
+	if (stance_array_grow(ends, alloc, *count + 1, sizeof(**ends)) < 0)
+		return STANCE_ERROR;
 	(*ends)[(*count)++] = v;
 	return 0;
 }
@@ -284,15 +272,22 @@ int seg_sentences(size_t **ends, size_t *count, size_t *alloc,
 	return 0;
 }
 
+size_t seg_word_tokens(const seg_tokens *t, size_t first, size_t last)
+{
+	size_t i, n = 0;
+	for (i = first; i < last; i++)
+		if (t->items[i].kind == SEG_WORD || t->items[i].kind == SEG_CJK)
+			n++;
+	return n;
+}
+
 size_t seg_count_words(const char *text, size_t len)
 {
 	seg_tokens t = { 0 };
-	size_t i, n = 0;
+	size_t n;
 	if (seg_tokenize(&t, text, len) < 0)
 		return 0;
-	for (i = 0; i < t.count; i++)
-		if (t.items[i].kind == SEG_WORD || t.items[i].kind == SEG_CJK)
-			n++;
+	n = seg_word_tokens(&t, 0, t.count);
 	free(t.items);
 	return n;
 }
@@ -309,7 +304,7 @@ static inline int hash_space(unsigned char c)
 uint64_t seg_hash_normalized(const char *text, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = STANCE_FNV64_BASIS;
 	size_t i = 0;
 	int any = 0;
 	for (;;) {
@@ -317,15 +312,11 @@ uint64_t seg_hash_normalized(const char *text, size_t len)
 			i++;
 		if (i == len)
 			break;
-		if (any) {
-			h ^= ' ';
-			h *= 1099511628211ULL;
-		}
+		if (any)
+			h = stance_fnv64_step(h, ' ');
 		any = 1;
-		while (i < len && !hash_space(s[i])) {
-			h ^= s[i++];
-			h *= 1099511628211ULL;
-		}
+		while (i < len && !hash_space(s[i]))
+			h = stance_fnv64_step(h, s[i++]);
 	}
 	return h;
 }
@@ -439,38 +430,56 @@ static int blank_line(const char *s, size_t n)
 	return 1;
 }
 
-/* Does the line start a list item ("- ", "* ", "+ ", "12. ", "3) ")? */
-static int list_marker(const char *s, size_t n)
+size_t seg_block_marker(const char *s, size_t len, stance_block_kind *kind, int *level)
 {
-	size_t i = 0;
-	while (i < n && s[i] == ' ')
+	size_t i = 0, j;
+	stance_block_kind k = STANCE_BLOCK_PARAGRAPH;
+	int h = 0;
+	while (i < len && s[i] == ' ')
 		i++;
-	if (i + 1 < n && (s[i] == '-' || s[i] == '*' || s[i] == '+') && (s[i + 1] == ' ' || s[i + 1] == '\n'))
-		return 1;
-	if (i < n && s[i] >= '0' && s[i] <= '9') {
-		size_t d = 0;
-		while (i < n && s[i] >= '0' && s[i] <= '9' && d < 10) {
-			i++;
-			d++;
-		}
-		if (i + 1 < n && (s[i] == '.' || s[i] == ')') && (s[i + 1] == ' ' || s[i + 1] == '\n'))
-			return 1;
+	j = i;
+	if (i < len && s[i] == '#') {
+		/* an ATX heading: up to three spaces, one to six #, then a space
+		 * or the line's end */
+		while (j < len && s[j] == '#')
+			j++;
+		if (i > 3 || j - i > 6 || (j < len && s[j] != ' ' && s[j] != '\n'))
+			return 0;
+		k = STANCE_BLOCK_HEADING;
+		h = (int)(j - i);
+	} else if (i < len && (s[i] == '-' || s[i] == '*' || s[i] == '+') &&
+		   (i + 1 == len || s[i + 1] == ' ' || s[i + 1] == '\n')) {
+		k = STANCE_BLOCK_LIST_ITEM;
+		j = i + 1;
+		while (j < len && s[j] == ' ')
+			j++;
+		/* a task-list box stays with the marker */
+		if (j + 3 < len && s[j] == '[' && s[j + 2] == ']' && s[j + 3] == ' ')
+			j += 4;
+		goto done;
+	} else if (i < len && s[i] >= '0' && s[i] <= '9') {
+		/* an ordered item: up to nine digits, then '.' or ')' */
+		while (j < len && s[j] >= '0' && s[j] <= '9' && j - i < 10)
+			j++;
+		if (j - i > 9 || j >= len || (s[j] != '.' && s[j] != ')') ||
+		    (j + 1 < len && s[j + 1] != ' ' && s[j + 1] != '\n'))
+			return 0;
+		k = STANCE_BLOCK_LIST_ITEM;
+		j++;
+	} else if (i < len && (s[i] == '>' || s[i] == '|')) {
+		k = s[i] == '>' ? STANCE_BLOCK_QUOTE : STANCE_BLOCK_TABLE_ROW;
+		j = i + 1;
+	} else {
+		return 0;
 	}
-	return 0;
-}
-
-static int heading_level(const char *s, size_t n)
-{
-	size_t i = 0, h = 0;
-	while (i < n && i < 3 && s[i] == ' ')
-		i++;
-	while (i < n && s[i] == '#' && h < 7) {
-		i++;
-		h++;
-	}
-	if (h >= 1 && h <= 6 && (i >= n || s[i] == ' ' || s[i] == '\n'))
-		return (int)h;
-	return 0;
+	while (j < len && s[j] == ' ')
+		j++;
+done:
+	if (kind)
+		*kind = k;
+	if (level)
+		*level = h;
+	return j;
 }
 
 static int fence(const char *s, size_t n)
@@ -493,6 +502,7 @@ int seg_blocks(stance_diff_block **out, size_t *count, const char *text, size_t 
 		size_t ll = line_len(text, len, p);
 		const char *s = text + p;
 		int start = 0, level = 0;
+		stance_block_kind marked;
 		stance_block_kind kind = STANCE_BLOCK_PARAGRAPH;
 
 		if (in_fence) {
@@ -506,14 +516,14 @@ int seg_blocks(stance_diff_block **out, size_t *count, const char *text, size_t 
 			p += ll;
 			continue;
 		}
-		if ((level = heading_level(s, ll)) > 0) {
+		if (seg_block_marker(s, ll, &marked, &level) && marked == STANCE_BLOCK_HEADING) {
 			kind = STANCE_BLOCK_HEADING;
 			start = 1;
 		} else if (fence(s, ll)) {
 			kind = STANCE_BLOCK_CODE;
 			in_fence = 1;
 			start = 1;
-		} else if (list_marker(s, ll)) {
+		} else if (seg_block_marker(s, ll, &marked, NULL) && marked == STANCE_BLOCK_LIST_ITEM) {
 			kind = STANCE_BLOCK_LIST_ITEM;
 			start = 1;
 		} else if (s[0] == '|') {
@@ -527,15 +537,9 @@ int seg_blocks(stance_diff_block **out, size_t *count, const char *text, size_t 
 			start = 1;
 		}
 		if (start) {
-			if (n == alloc) {
-				size_t na = alloc ? alloc * 2 : 64;
-				stance_diff_block *nb = realloc(b, na * sizeof(*nb));
-				if (!nb) {
-					free(b);
-					return stance_error_oom();
-				}
-				b = nb;
-				alloc = na;
+			if (stance_array_grow(&b, &alloc, n + 1, sizeof(*b)) < 0) {
+				free(b);
+				return STANCE_ERROR;
 			}
 			if (n)
 				b[n - 1].end = p;

@@ -44,6 +44,16 @@ int seg_tokenize_ex(seg_tokens *out, const char *text, size_t len, int graphemes
  * malloc'ed and belongs to the caller. */
 int seg_blocks(stance_diff_block **out, size_t *count, const char *text, size_t len);
 
+/*
+ * The one reader of a canonical Markdown block's marker, for the blocks
+ * above, the merge and the renderers: the length of the marker that opens
+ * text[0, len) ("## " a heading, "- " or "1. " a list item, with a task
+ * box "[ ] " kept with it, "> " a quote, "| " a table row, with the spaces
+ * before and after), 0 when none does. *kind and *level (when not NULL)
+ * get the block kind and a heading's level (0 for the others).
+ */
+size_t seg_block_marker(const char *text, size_t len, stance_block_kind *kind, int *level);
+
 /* Splits the tokens [first, last) of `text` into sentences: appends to `ends`
  * the index one past each sentence's last token (trailing whitespace belongs
  * to the sentence before it). `ends` is a caller-owned array grown with
@@ -51,7 +61,11 @@ int seg_blocks(stance_diff_block **out, size_t *count, const char *text, size_t 
 int seg_sentences(size_t **ends, size_t *count, size_t *alloc,
 	const char *text, const seg_tokens *toks, size_t first, size_t last);
 
-/* Number of word and CJK tokens in text[0, len) (what "words" counts). */
+/* The one word counter: the word and CJK tokens among t->items[first, last)
+ * (what "words" counts in a diff, its statistics and stance_words_count). */
+size_t seg_word_tokens(const seg_tokens *t, size_t first, size_t last);
+
+/* seg_word_tokens over the tokens of text[0, len); 0 when out of memory. */
 size_t seg_count_words(const char *text, size_t len);
 
 /* 64-bit FNV-1a of text[0, len) with whitespace runs collapsed to one space,

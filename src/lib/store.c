@@ -24,6 +24,33 @@ int stance_store_trailer(stance_buf *out, const char *key, const char *value)
 	return error ? error : stance_buf_putc(out, '\n');
 }
 
+int stance_store_message(stance_buf *out, size_t *plain_len, const char *message, const char *id,
+	int existed, const char *trailers, const char *snapshot)
+{
+	size_t start = out->size;
+	int error;
+	if (message && *message)
+		error = stance_buf_puts(out, message);
+	else
+		error = stance_buf_printf(out, "%s %s", existed ? "Update" : "Add", id);
+	while (!error && out->size > start && out->ptr[out->size - 1] == '\n')
+		out->ptr[--out->size] = '\0';
+	if (!error && ((trailers && *trailers) || snapshot))
+		error = stance_buf_puts(out, "\n\n");
+	if (!error && trailers && *trailers) {
+		error = stance_buf_puts(out, trailers);
+		if (!error && out->ptr[out->size - 1] != '\n')
+			error = stance_buf_putc(out, '\n');
+	}
+	if (plain_len)
+		*plain_len = out->size;
+	if (!error && snapshot)
+		error = stance_store_trailer(out, "Snapshot", snapshot);
+	if (!error && (out->size == 0 || out->ptr[out->size - 1] != '\n'))
+		error = stance_buf_putc(out, '\n');
+	return error;
+}
+
 static int doc_path(stance_buf *out, const char *id, const char *ext)
 {
 	int error = stance_id_validate(id);
@@ -299,6 +326,7 @@ int stance_store_save(stance_save_result *result, stance_repo *repo,
 	git_signature *author = NULL;
 	stance_buf content = STANCE_BUF_INIT, path = STANCE_BUF_INIT, msg = STANCE_BUF_INIT;
 	git_oid old_blob, new_blob, tree, commit, snapshot;
+	char snapshot_hex[GIT_OID_HEXSZ + 1];
 	const char *id = stance_document_get(doc, "id");
 	int error, existed;
 
@@ -331,29 +359,13 @@ int stance_store_save(stance_save_result *result, stance_repo *repo,
 		error = stance_git_error(error, "%s: cannot store the document", id);
 		goto done;
 	}
-	if (opts->message && *opts->message)
-		error = stance_buf_puts(&msg, opts->message);
-	else
-		error = stance_buf_printf(&msg, "%s %s", existed ? "Update" : "Add", id);
-	while (!error && msg.size && msg.ptr[msg.size - 1] == '\n')
-		msg.ptr[--msg.size] = '\0';
-	if (!error && ((opts->trailers && *opts->trailers) || opts->snapshot_data))
-		error = stance_buf_puts(&msg, "\n\n");
-	if (!error && opts->trailers && *opts->trailers) {
-		error = stance_buf_puts(&msg, opts->trailers);
-		if (!error && msg.ptr[msg.size - 1] != '\n')
-			error = stance_buf_putc(&msg, '\n');
-	}
-	if (!error && opts->snapshot_data && opts->snapshot_ext) {
-		char hex[GIT_OID_HEXSZ + 1];
+	if (opts->snapshot_data && opts->snapshot_ext) {
 		if ((error = save_snapshot(&snapshot, git, id, opts, author)) < 0)
 			goto done;
-		git_oid_tostr(hex, sizeof(hex), &snapshot);
-		error = stance_store_trailer(&msg, "Snapshot", hex);
+		git_oid_tostr(snapshot_hex, sizeof(snapshot_hex), &snapshot);
 	}
-	if (!error && msg.ptr[msg.size - 1] != '\n')
-		error = stance_buf_putc(&msg, '\n');
-	if (error)
+	if ((error = stance_store_message(&msg, NULL, opts->message, id, existed, opts->trailers,
+		opts->snapshot_data && opts->snapshot_ext ? snapshot_hex : NULL)) < 0)
 		goto done;
 	if ((error = stance_git_commit_tree(&commit, git, "HEAD", author, msg.ptr, &tree)) < 0)
 		goto done;
@@ -453,14 +465,8 @@ static int collect_id(const char *root, const git_tree_entry *entry, void *paylo
 		stance_buf_dispose(&id);
 		return 0;
 	}
-	if (list->count == list->alloc) {
-		size_t alloc = list->alloc ? list->alloc * 2 : 64;
-		char **grown = realloc(list->ids, alloc * sizeof(*grown));
-		if (!grown)
-			goto fail;
-		list->ids = grown;
-		list->alloc = alloc;
-	}
+	if (stance_array_grow(&list->ids, &list->alloc, list->count + 1, sizeof(*list->ids)) < 0)
+		goto fail;
 	list->ids[list->count++] = stance_buf_detach(&id);
 	return 0;
 fail:

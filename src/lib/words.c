@@ -2,6 +2,7 @@
  * words.c: word multisets of two texts and their difference.
  */
 #include "internal.h"
+#include "segment.h"
 #include "stance/words.h"
 
 #include <utf8proc.h>
@@ -35,14 +36,8 @@ static size_t scan(const char *text, word **out, size_t *n, size_t *alloc, int s
 		if (!in && start) {
 			count++;
 			if (out) {
-				if (*n == *alloc) {
-					size_t a = *alloc ? *alloc * 2 : 256;
-					word *g = realloc(*out, a * sizeof(*g));
-					if (!g)
-						return (size_t)-1;
-					*out = g;
-					*alloc = a;
-				}
+				if (stance_array_grow(out, alloc, *n + 1, sizeof(**out)) < 0)
+					return (size_t)-1;
 				(*out)[*n].start = (const char *)start;
 				(*out)[*n].len = (size_t)(p - start);
 				(*out)[*n].side = side;
@@ -59,7 +54,7 @@ static size_t scan(const char *text, word **out, size_t *n, size_t *alloc, int s
 
 size_t stance_words_count(const char *text)
 {
-	return scan(text, NULL, NULL, NULL, 0);
+	return text ? seg_count_words(text, strlen(text)) : 0;
 }
 
 static int cmp_word(const void *a, const void *b)

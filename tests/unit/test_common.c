@@ -1,9 +1,11 @@
 /*
  * test_common.c: the growable string buffer and the array-growth helper:
  * sizes past size_t are refused with a message instead of wrapping round,
- * and growing keeps what is there.
+ * and growing keeps what is there; the FNV-1a hash gives the published
+ * values.
  */
 #include "helpers.h"
+#include "internal.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -117,4 +119,29 @@ Test(buf, growth_keeps_the_content)
 	cr_assert_eq(stance_buf_printf(&b, "%s-%d", "x", 7), 0);
 	cr_assert_str_eq(b.ptr + 50000, "x-7");
 	stance_buf_dispose(&b);
+}
+
+Test(fnv, the_published_test_vectors)
+{
+	/* from the FNV reference (draft-eastlake-fnv): "", "a", "foobar" */
+	cr_assert_eq(stance_fnv32("", 0), 0x811c9dc5u);
+	cr_assert_eq(stance_fnv32("a", 1), 0xe40c292cu);
+	cr_assert_eq(stance_fnv32("foobar", 6), 0xbf9cf968u);
+	cr_assert_eq(stance_fnv64("", 0), 0xcbf29ce484222325ULL);
+	cr_assert_eq(stance_fnv64("a", 1), 0xaf63dc4c8601ec8cULL);
+	cr_assert_eq(stance_fnv64("foobar", 6), 0x85944171f73967e8ULL);
+}
+
+Test(fnv, steps_make_the_same_hash)
+{
+	const char *s = "policy text";
+	uint32_t h32 = STANCE_FNV32_BASIS;
+	uint64_t h64 = STANCE_FNV64_BASIS;
+	size_t i;
+	for (i = 0; s[i]; i++) {
+		h32 = stance_fnv32_step(h32, (unsigned char)s[i]);
+		h64 = stance_fnv64_step(h64, (unsigned char)s[i]);
+	}
+	cr_assert_eq(h32, stance_fnv32(s, strlen(s)));
+	cr_assert_eq(h64, stance_fnv64(s, strlen(s)));
 }

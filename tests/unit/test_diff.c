@@ -10,6 +10,7 @@
 
 #include "helpers.h"
 #include "internal.h"
+#include "segment.h"
 
 /* ---- checks over the script ---- */
 
@@ -340,6 +341,42 @@ Test(diff, cjk_is_compared_per_character)
 	free(del);
 	free(ins);
 	stance_diff_free(d);
+}
+
+Test(diff, words_count_as_the_diff_counts_them)
+{
+	/* one counter: a whole inserted text's words are what the diff says
+	 * were added, apostrophe words and CJK characters included */
+	const char *text = "KL's plan: 2.5 mio. kr. til æblerne \xe2\x80\x94 我爱你们。\n";
+	stance_diff *d = diff_texts("", text);
+	cr_assert_eq(stance_words_count(text), 12, "%zu", stance_words_count(text));
+	cr_assert_eq(stance_diff_get_stats(d)->words_added, stance_words_count(text));
+	cr_assert_eq(stance_words_count(NULL), 0);
+	stance_diff_free(d);
+}
+
+Test(diff, block_markers_are_read_once)
+{
+	/* seg_block_marker: what seg_blocks classifies by and the renderers drop */
+	stance_block_kind kind;
+	int level;
+	cr_assert_eq(seg_block_marker("## Title\n", 9, &kind, &level), 3);
+	cr_assert_eq(kind, STANCE_BLOCK_HEADING);
+	cr_assert_eq(level, 2);
+	cr_assert_eq(seg_block_marker("####### seven\n", 14, NULL, NULL), 0);
+	cr_assert_eq(seg_block_marker("#hashtag\n", 9, NULL, NULL), 0);
+	cr_assert_eq(seg_block_marker("  - [ ] task\n", 13, &kind, &level), 8);
+	cr_assert_eq(kind, STANCE_BLOCK_LIST_ITEM);
+	cr_assert_eq(level, 0);
+	cr_assert_eq(seg_block_marker("12) item\n", 9, &kind, NULL), 4);
+	cr_assert_eq(kind, STANCE_BLOCK_LIST_ITEM);
+	cr_assert_eq(seg_block_marker("2.5 mio.\n", 9, NULL, NULL), 0);
+	cr_assert_eq(seg_block_marker("---\n", 4, NULL, NULL), 0);
+	cr_assert_eq(seg_block_marker("> quoted\n", 9, &kind, NULL), 2);
+	cr_assert_eq(kind, STANCE_BLOCK_QUOTE);
+	cr_assert_eq(seg_block_marker("| a | b |\n", 10, &kind, NULL), 2);
+	cr_assert_eq(kind, STANCE_BLOCK_TABLE_ROW);
+	cr_assert_eq(seg_block_marker("Plain.\n", 7, NULL, NULL), 0);
 }
 
 Test(diff, emoji_graphemes_are_never_split)

@@ -87,6 +87,71 @@ Test(sync_merge, one_conflict_does_not_stop_the_other_edits)
 		"One, ours.\n\nTwo, theirs.\n\nThree, theirs.\n\nFour.\n", 1);
 }
 
+/* Paragraph k of a long document: distinct, but every seventh is the
+ * same "(Repealed.)", which the sequence diff cannot anchor on. */
+static void long_paragraph(stance_buf *out, size_t k, const char *edit)
+{
+	if (out->size)
+		stance_buf_puts(out, "\n\n");
+	if (edit)
+		stance_buf_printf(out, "Paragraph %zu, %s.", k, edit);
+	else if (k % 7 == 3)
+		stance_buf_puts(out, "(Repealed.)");
+	else
+		stance_buf_printf(out, "Paragraph %zu says what section %zu of the act requires.", k, k);
+}
+
+/* The long document with: ours editing paragraph 10 and 4990, deleting 2000
+ * and inserting a paragraph after 3000; theirs editing 1500 and 4000 and
+ * inserting a paragraph after 100 (each when its flag is set). */
+static char *long_body(int with_ours, int with_theirs)
+{
+	stance_buf out = STANCE_BUF_INIT;
+	size_t k;
+	for (k = 0; k < 5000; k++) {
+		if (with_ours && k == 2000)
+			continue;
+		long_paragraph(&out, k, with_ours && (k == 10 || k == 4990) ? "edited on our side" :
+			with_theirs && (k == 1500 || k == 4000) ? "edited on their side" : NULL);
+		if (with_ours && k == 3000)
+			stance_buf_puts(&out, "\n\nA paragraph we added.");
+		if (with_theirs && k == 100)
+			stance_buf_puts(&out, "\n\nA paragraph they added.");
+	}
+	stance_buf_putc(&out, '\n');
+	return stance_buf_detach(&out);
+}
+
+Test(sync_merge, long_documents_edited_at_both_ends_merge_block_by_block)
+{
+	/* 5,000 paragraphs with edits near both ends on one side: the common
+	 * prefix and suffix leave nearly all of it to align, which the quadratic
+	 * table refused (past 4 million cells it took the whole body as one
+	 * edit, so any edit of the other side conflicted) */
+	char *base = long_body(0, 0), *ours = long_body(1, 0), *theirs = long_body(0, 1);
+	char *want = long_body(1, 1);
+	body_merge(base, ours, theirs, 0, want, want, 0);
+	free(base);
+	free(ours);
+	free(theirs);
+	free(want);
+}
+
+Test(sync_merge, a_code_block_with_a_blank_line_is_one_passage)
+{
+	/* the blocks are read as the diff reads them: a blank line inside a
+	 * fenced code block does not split it, so two edits of one code block
+	 * are two edits of one passage (split at the blank line, they combined
+	 * into a listing neither side wrote) */
+	const char *base = "Intro.\n\n```\nfirst();\n\nsecond();\n```\n\nOutro.\n";
+	const char *ours = "Intro.\n\n```\nfirst(1);\n\nsecond();\n```\n\nOutro.\n";
+	const char *theirs = "Intro.\n\n```\nfirst();\n\nsecond(2);\n```\n\nOutro.\n";
+	body_merge(base, ours, theirs, STANCE_ECONFLICT, ours, theirs, 1);
+	/* a list run without blank lines is one passage, as it was */
+	body_merge("- a\n- b\n\nEnd.\n", "- a, ours\n- b\n\nEnd.\n", "- a\n- b\n\nEnd, theirs.\n", 0,
+		"- a, ours\n- b\n\nEnd, theirs.\n", "- a, ours\n- b\n\nEnd, theirs.\n", 0);
+}
+
 Test(sync_merge, bodies_that_were_added_on_both_sides_conflict_unless_equal)
 {
 	body_merge("", "Ours.\n", "Ours.\n", 0, "Ours.\n", "Ours.\n", 0);
