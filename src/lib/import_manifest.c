@@ -25,7 +25,8 @@ typedef struct {
 	char *id;               /* the id its line names */
 	int already;            /* the repository has this revision */
 	int written;            /* this import committed it */
-	char *error;            /* why its file could not be read */
+	int failed;             /* its file could not be read */
+	char *error;            /* why (NULL when even that could not be kept) */
 	stance_buf report;      /* what the importer could not find */
 } item;
 
@@ -93,7 +94,7 @@ static int manifest_error(int code, const char *manifest, size_t line, const cha
  * repository), with "; nothing was imported" after it. */
 static int nothing_imported(int code)
 {
-	char msg[1024];
+	char msg[2048];
 	snprintf(msg, sizeof(msg), "%s", stance_error_last());
 	return stance_error_set(code, "%s; nothing was imported", msg);
 }
@@ -115,8 +116,10 @@ static void *read_worker(void *payload)
 		if (it->already)
 			continue;
 		/* the message names the file (stance_import_file) */
-		if (stance_import_file(&it->doc, NULL, it->file, job->io, &it->report) < 0)
+		if (stance_import_file(&it->doc, NULL, it->file, job->io, &it->report) < 0) {
+			it->failed = 1;
 			it->error = strdup(stance_error_last());
+		}
 	}
 	return NULL;
 }
@@ -311,8 +314,8 @@ int stance_import_manifest(stance_import_report *report, stance_repo *repo, cons
 		item *it = &items.v[i];
 		if (it->already)
 			continue;
-		if (it->error) {
-			error = manifest_error(STANCE_EPARSE, manifest, it->line, it->error);
+		if (it->failed) {
+			error = manifest_error(STANCE_EPARSE, manifest, it->line, it->error ? it->error : "out of memory");
 			goto done;
 		}
 		if (it->report.size && stance_buf_put(&report->notes, it->report.ptr, it->report.size) < 0) {
