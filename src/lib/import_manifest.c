@@ -52,17 +52,12 @@ static void items_free(item_list *l)
 	free(l->v);
 }
 
-/* A new zeroed item at the end of the list (owned by it); NULL when out of memory. */
+/* A new zeroed item at the end of the list (owned by it); NULL, with the
+ * message set, when out of memory. */
 static item *items_push(item_list *l)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		item *grown = cap > SIZE_MAX / sizeof(*grown) ? NULL : realloc(l->v, cap * sizeof(*grown));
-		if (!grown)
-			return NULL;
-		l->v = grown;
-		l->cap = cap;
-	}
+	if (stance_array_grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v)) < 0)
+		return NULL;
 	memset(&l->v[l->n], 0, sizeof(item));
 	return &l->v[l->n++];
 }
@@ -236,7 +231,7 @@ int stance_import_manifest(stance_import_report *report, stance_repo *repo, cons
 			break;
 		}
 		if (!(it = items_push(&items))) {
-			error = stance_error_oom();
+			error = STANCE_ERROR;
 			goto done;
 		}
 		it->line = ml.line;
