@@ -44,10 +44,44 @@ typedef struct {
 	 * "4/12/2020" is read: month first for "en" and "en-us", day first for
 	 * every other language. NULL: "en". */
 	const char *language;
+	/* stance_import_file: the address an HTML file was saved from (its
+	 * relative links are made absolute against it, and it is the
+	 * document's source); NULL for none. */
+	const char *url;
 } stance_import_options;
 
 #define STANCE_IMPORT_OPTIONS_VERSION 1
-#define STANCE_IMPORT_OPTIONS_INIT { STANCE_IMPORT_OPTIONS_VERSION, NULL, NULL }
+#define STANCE_IMPORT_OPTIONS_INIT { STANCE_IMPORT_OPTIONS_VERSION, NULL, NULL, NULL }
+
+/* How a file is read, by its name's extension (case-insensitive). */
+typedef enum {
+	STANCE_IMPORT_FILE_UNKNOWN = 0, /* any other extension, or none: refused */
+	STANCE_IMPORT_FILE_MARKDOWN,    /* .md, .markdown: a document file */
+	STANCE_IMPORT_FILE_TEXT,        /* .txt: plain text, through stance_import_text */
+	STANCE_IMPORT_FILE_HTML         /* .html, .htm: a saved page, through the extractor */
+} stance_import_file_type;
+
+stance_import_file_type stance_import_file_type_of(const char *path);
+
+/*
+ * Reads the file at `path` into a document, the one reader of `stance add`,
+ * `stance import FILE...` and `stance import --manifest`: by the extension
+ * (stance_import_file_type_of), a Markdown file is parsed as a document
+ * (front matter optional), a plain-text file goes through
+ * stance_import_text (what it could not find appended to `report`, which
+ * may be NULL), an HTML file through stance_extract_html (with opts->url).
+ * A file with any other extension, or none, is refused with STANCE_EINVALID
+ * naming it and the extensions read: guessing would either keep a text
+ * page's chrome as Markdown or run a Markdown file's front matter through
+ * the text importer.
+ *
+ * Only a regular file within STANCE_DOCUMENT_MAX_SIZE is read. When `raw` is
+ * not NULL and the file is HTML, it receives the page's bytes (kept
+ * as the snapshot). Every failure's message names `path`. The id is left as
+ * the file has it. The document belongs to the caller.
+ */
+int stance_import_file(stance_document **out, stance_buf *raw, const char *path,
+	const stance_import_options *opts, stance_buf *report);
 
 /*
  * Turns plain text into a document: title, kind, authors, organization,

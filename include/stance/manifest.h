@@ -1,7 +1,8 @@
 /*
  * manifest.h: the lines of an import manifest (`stance import --manifest`),
- * a TSV of file, id, date, author and message, one revision a line; the
- * format is in docs/commands/import.md.
+ * a TSV of file, id, date, author and message, one revision a line, and the
+ * import of a whole manifest as one commit per revision; the format is in
+ * docs/commands/import.md.
  *
  * Reading a line is two steps, so that a caller can check the file a line
  * names between them (the order its messages come in): stance_manifest_next
@@ -11,8 +12,13 @@
 #ifndef STANCE_MANIFEST_H
 #define STANCE_MANIFEST_H
 
+#include <stdint.h>
+
 #include "common.h"
 #include "date.h"
+#include "document.h"
+#include "import.h"
+#include "repo.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -51,6 +57,75 @@ int stance_manifest_next(stance_manifest_line *out, char **cursor, size_t *linen
  */
 int stance_manifest_check(const stance_manifest_line *line, const char *origin,
 	stance_date *date, char **author_name, char **author_email);
+
+/* ---- importing a manifest -------------------------------------------- */
+
+typedef struct {
+	unsigned int version;
+	/* Rules and language for the plain-text files (stance_import_file); NULL:
+	 * the shipped rules and "en". */
+	const stance_import_options *import;
+	/* The commit message of lines without one; NULL: "Add ID" / "Update ID". */
+	const char *message;
+	/* 1: check and read everything, write nothing (the report lists the
+	 * revisions in the order they would be written). */
+	int dry_run;
+	/* Called with each revision's document once it is read, before its id is
+	 * set (the CLI sets the fields of --kind, --title, ...). A negative return
+	 * stops the import with "<manifest>:<line>: <message>", `message` being
+	 * the sentence the callback put there. May be NULL. */
+	int (*prepare)(stance_document *doc, const char *file, stance_buf *message, void *payload);
+	/* Called after each revision is committed (or found there already):
+	 * `done` of `total`. May be NULL. */
+	void (*progress)(size_t done, size_t total, void *payload);
+	void *payload;
+} stance_import_manifest_options;
+
+#define STANCE_IMPORT_MANIFEST_OPTIONS_VERSION 1
+#define STANCE_IMPORT_MANIFEST_OPTIONS_INIT { STANCE_IMPORT_MANIFEST_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, NULL }
+
+/* One revision of the manifest, in the report. */
+typedef struct {
+	char *file;    /* resolved against the manifest's folder */
+	char *id;
+	size_t line;   /* its line in the manifest */
+	int64_t time;  /* its date, seconds since the epoch */
+	int written;   /* 1 when this import committed it */
+} stance_import_revision;
+
+typedef struct {
+	size_t written;   /* revisions committed */
+	size_t skipped;   /* revisions already there, or equal to the document's content */
+	/* every revision, oldest first (lines of the same moment in manifest order) */
+	stance_import_revision *revisions;
+	size_t nrevisions;
+	/* what the importer could not find in plain-text files, one
+	 * "<file>: could not find <fields>" a line */
+	stance_buf notes;
+	/* seconds spent reading and checking, building the commits, and writing
+	 * the pack, branch and working files */
+	double read_seconds, build_seconds, write_seconds;
+} stance_import_report;
+
+#define STANCE_IMPORT_REPORT_INIT { 0, 0, NULL, 0, STANCE_BUF_INIT, 0, 0, 0 }
+
+void stance_import_report_dispose(stance_import_report *report);
+
+/*
+ * Imports the saved history `manifest` names into `repo`: one commit per
+ * revision, in date order, written as one pack (stance_batch), under the
+ * repository's write lock. Every line and the file of every revision not
+ * yet stored is read and checked before anything is written; the first
+ * failure is a sentence naming "<manifest>:<line>" (or the manifest) and
+ * ending "; nothing was imported", and the repository is left as it was.
+ * A revision dated at or before the newest one the repository has of its
+ * document is taken to be there already. Past 64 revisions the files are
+ * read on up to four threads; the result does not depend on it.
+ * `report` (which the caller disposes of, also after a failure) is filled
+ * as the import goes; `opts` may be NULL.
+ */
+int stance_import_manifest(stance_import_report *report, stance_repo *repo, const char *manifest,
+	const stance_import_manifest_options *opts);
 
 #ifdef __cplusplus
 }

@@ -53,9 +53,6 @@ const char *cli_color(const cli_context *ctx, const char *code);
  * wider): counts characters by their display width, not bytes. */
 int cli_pad(const char *text, int width);
 
-/* Writes `s` (NULL: "") as a JSON string, quoted and escaped. */
-void cli_put_json(FILE *out, const char *s);
-
 /* Parses a date option ("--since 2020-12-04"); prints a usage error naming
  * the option and returns CLI_USAGE on failure, 0 on success. */
 int cli_parse_date(const cli_command *cmd, const char *option, const char *value, stance_date *out);

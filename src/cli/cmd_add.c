@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "doc_fields.h"
 #include "web_commands.h"
 
 extern const cli_command cmd_add_entry;
@@ -46,76 +47,37 @@ static char *id_from_path(stance_repo *repo, const char *file)
 	return strndup(real + n + 1, strlen(real + n + 1) - 3);
 }
 
-static int apply_flags(stance_document *doc, const add_options *o, const char *file)
+/*
+ * Reads one file (stance_import_file: the extension decides how) and gives
+ * it the flags' fields and its id.
+ */
+static int read_document(pending *p, stance_repo *repo, const add_options *o,
+	const stance_import_options *io)
 {
-	static const char *const names[] = { "kind", "title", "organization", "publication",
-		"published", "language", "source" };
-	const char *values[] = { o->kind, o->title, o->organization, o->publication, o->published,
-		o->language, o->source };
-	size_t i;
-	int error;
-	for (i = 0; i < STANCE_ARRAY_SIZE(names); i++)
-		if (values[i] && (error = stance_document_set(doc, names[i], values[i])) < 0)
-			return cli_error("%s: --%s: %s", file, names[i], stance_error_last());
-	if (o->nauthors) {
-		stance_document_clear_authors(doc);
-		for (i = 0; i < o->nauthors; i++)
-			if (stance_document_add_author(doc, o->authors[i]) < 0)
-				return cli_fail(-1);
-	}
-	return 0;
-}
-
-static int read_document(pending *p, stance_repo *repo, const add_options *o)
-{
-	stance_buf data = STANCE_BUF_INIT;
+	const cli_doc_fields fields = { o->kind, o->title, o->organization, o->publication,
+		o->published, o->language, o->source, o->authors, o->nauthors };
+	stance_buf report = STANCE_BUF_INIT;
 	char *path_id = NULL;
 	int error, rc = CLI_ERROR;
 
-	if ((error = stance_file_read_max(&data, p->file, STANCE_DOCUMENT_MAX_SIZE)) < 0) {
+	error = stance_import_file(&p->doc, &p->raw, p->file, io, &report);
+	cli_print_import_notes(&report);
+	stance_buf_dispose(&report);
+	if (error < 0) {
 		cli_fail(error);
 		goto done;
 	}
-	if (has_ext(p->file, ".html") || has_ext(p->file, ".htm")) {
-		/* A saved web page: its article is extracted, its bytes kept as evidence. */
-		stance_extract_options xo = STANCE_EXTRACT_OPTIONS_INIT;
-		xo.url = o->source;
-		if ((error = stance_extract_html(&p->doc, stance_buf_cstr(&data), data.size, &xo)) < 0) {
-			cli_error("%s: %s", p->file, stance_error_last());
-			goto done;
-		}
-		p->raw = data;
-		data = (stance_buf)STANCE_BUF_INIT;
+	if (p->raw.size)
 		p->raw_ext = "html";
-	} else if (has_ext(p->file, ".txt")) {
-		/* Text saved from a web page: metadata found, page chrome dropped. */
-		stance_import_rules *rules = NULL;
-		stance_import_options io = STANCE_IMPORT_OPTIONS_INIT;
-		stance_buf report = STANCE_BUF_INIT;
-		if ((error = stance_import_rules_load(&rules, stance_repo_workdir(repo))) == 0) {
-			io.rules = rules;
-			io.language = stance_repo_language(repo);
-			error = stance_import_text(&p->doc, stance_buf_cstr(&data), data.size, p->file, &io, &report);
-		}
-		if (report.size)
-			fprintf(stderr, "stance: %s", report.ptr);
-		stance_buf_dispose(&report);
-		stance_import_rules_free(rules);
-		if (error < 0) {
-			cli_fail(error);
-			goto done;
-		}
-		if (!o->id && !stance_document_get(p->doc, "id")) {
-			stance_buf id = STANCE_BUF_INIT;
-			if (stance_import_suggest_id(&id, p->doc, NULL) == 0 && id.size)
-				stance_document_set(p->doc, "id", id.ptr);
-			stance_buf_dispose(&id);
-		}
-	} else if ((error = stance_document_parse(&p->doc, stance_buf_cstr(&data), data.size, p->file)) < 0) {
-		cli_fail(error);
-		goto done;
+	/* text saved from a web page has no id of its own: one from its title */
+	if (!o->id && !stance_document_get(p->doc, "id") &&
+	    stance_import_file_type_of(p->file) == STANCE_IMPORT_FILE_TEXT) {
+		stance_buf id = STANCE_BUF_INIT;
+		if (stance_import_suggest_id(&id, p->doc, NULL) == 0 && id.size)
+			stance_document_set(p->doc, "id", id.ptr);
+		stance_buf_dispose(&id);
 	}
-	if (apply_flags(p->doc, o, p->file) != 0)
+	if (cli_doc_fields_apply(p->doc, &fields, p->file) != 0)
 		goto done;
 	path_id = id_from_path(repo, p->file);
 	if (o->id) {
@@ -138,7 +100,6 @@ static int read_document(pending *p, stance_repo *repo, const add_options *o)
 	rc = 0;
 done:
 	free(path_id);
-	stance_buf_dispose(&data);
 	return rc;
 }
 
@@ -163,6 +124,8 @@ static int run_add(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	add_options o;
 	pending *files = NULL;
 	stance_save_options save = STANCE_SAVE_OPTIONS_INIT;
+	stance_import_options io = STANCE_IMPORT_OPTIONS_INIT;
+	stance_import_rules *rules = NULL;
 	stance_date date;
 	size_t nfiles, i, unchanged = 0;
 	char *commit_name = NULL, *commit_email = NULL;
@@ -225,12 +188,24 @@ static int run_add(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		save.author_name = commit_name;
 		save.author_email = commit_email;
 	}
-	if (!(files = calloc(nfiles, sizeof(*files))))
-		return cli_error("out of memory");
+	if (!(files = calloc(nfiles, sizeof(*files)))) {
+		rc = cli_error("out of memory");
+		goto done;
+	}
+	/* the repository's import rules, when there is a plain-text file to read */
+	for (i = 0; i < nfiles && !rules; i++)
+		if (stance_import_file_type_of(argv[optind + (int)i]) == STANCE_IMPORT_FILE_TEXT &&
+		    (error = stance_import_rules_load(&rules, stance_repo_workdir(repo))) < 0) {
+			rc = cli_fail(error);
+			goto done;
+		}
+	io.rules = rules;
+	io.language = stance_repo_language(repo);
+	io.url = o.source;
 	/* Read and validate everything first: nothing is written if one file is bad. */
 	for (i = 0; i < nfiles; i++) {
 		files[i].file = argv[optind + (int)i];
-		if (read_document(&files[i], repo, &o) != 0) {
+		if (read_document(&files[i], repo, &o, &io) != 0) {
 			rc = CLI_ERROR;
 			goto done;
 		}
@@ -273,6 +248,7 @@ done:
 	free(files);
 	free(commit_name);
 	free(commit_email);
+	stance_import_rules_free(rules);
 	return rc;
 }
 

@@ -7,34 +7,38 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_out.h"
 #include "web_commands.h"
 #include "stance/extract.h"
 
 extern const cli_command cmd_extract_entry;
 
-static void print_json(FILE *out, const stance_document *doc)
+/* One object a line (docs/commands/extract.md). */
+static int print_json(FILE *out, const stance_document *doc)
 {
 	static const char *const fields[] = { "title", "published", "language", "publication", "source" };
+	json_t *o = json_object(), *authors = json_array();
 	size_t i;
-	fputs("{", out);
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		const char *v = stance_document_get(doc, fields[i]);
-		fprintf(out, "\"%s\": ", fields[i]);
-		if (v)
-			cli_put_json(out, v);
-		else
-			fputs("null", out);
-		fputs(", ", out);
+	int error = !o || !authors ? -1 : 0;
+	for (i = 0; !error && i < sizeof(fields) / sizeof(fields[0]); i++)
+		error = json_object_set_new(o, fields[i], cli_json_str(stance_document_get(doc, fields[i])));
+	for (i = 0; !error && i < stance_document_author_count(doc); i++)
+		error = json_array_append_new(authors, cli_json_str(stance_document_author(doc, i)));
+	if (!error) {
+		error = json_object_set_new(o, "authors", authors);
+		authors = NULL;
 	}
-	fputs("\"authors\": [", out);
-	for (i = 0; i < stance_document_author_count(doc); i++) {
-		if (i)
-			fputs(", ", out);
-		cli_put_json(out, stance_document_author(doc, i));
+	if (!error)
+		error = json_object_set_new(o, "body", cli_json_str(stance_document_body(doc)));
+	json_decref(authors);
+	if (error) {
+		json_decref(o);
+		return cli_error("out of memory");
 	}
-	fputs("], \"body\": ", out);
-	cli_put_json(out, stance_document_body(doc));
-	fputs("}\n", out);
+	if (cli_json_write(out, o, CLI_JSON_SPACED) < 0)
+		return cli_error("out of memory");
+	fputc('\n', out);
+	return CLI_OK;
 }
 
 static int run_extract(cli_context *ctx, stance_repo *repo, int argc, char **argv)
@@ -100,9 +104,10 @@ static int run_extract(cli_context *ctx, stance_repo *repo, int argc, char **arg
 			rc = CLI_ERROR;
 			continue;
 		}
-		if (json)
-			print_json(ctx->out, doc);
-		else if (body_only)
+		if (json) {
+			if (print_json(ctx->out, doc) != CLI_OK)
+				rc = CLI_ERROR;
+		} else if (body_only)
 			fputs(stance_document_body(doc), ctx->out);
 		else {
 			if ((error = stance_document_serialize(&out, doc)) < 0) {

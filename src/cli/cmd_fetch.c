@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "json_out.h"
 #include "web_commands.h"
 
 extern const cli_command cmd_fetch_entry;
@@ -80,24 +81,27 @@ static void print_table(cli_context *ctx, const stance_source_report *rep)
 		rep->fetch_seconds, rep->store_seconds);
 }
 
-static void print_json(cli_context *ctx, const stance_source_report *rep)
+/* An array with one result a line (docs/commands/fetch.md). */
+static int print_json(cli_context *ctx, const stance_source_report *rep)
 {
+	stance_buf out = STANCE_BUF_INIT;
 	size_t i;
-	fputs("[", ctx->out);
-	for (i = 0; i < rep->count; i++) {
+	int error = stance_buf_puts(&out, "[");
+	for (i = 0; !error && i < rep->count; i++) {
 		const stance_source_result *r = &rep->results[i];
-		fputs(i ? ",\n {\"id\": " : "\n {\"id\": ", ctx->out);
-		cli_put_json(ctx->out, r->id);
-		fputs(", \"url\": ", ctx->out);
-		cli_put_json(ctx->out, r->url);
-		fprintf(ctx->out, ", \"outcome\": \"%s\", \"not_modified\": %s, \"status\": %ld, \"commit\": ",
-			stance_source_outcome_name(r->outcome), r->not_modified ? "true" : "false", r->status);
-		if (r->commit[0]) cli_put_json(ctx->out, r->commit); else fputs("null", ctx->out);
-		fputs(", \"reason\": ", ctx->out);
-		if (r->reason) cli_put_json(ctx->out, r->reason); else fputs("null", ctx->out);
-		fputs("}", ctx->out);
+		stance_buf_puts(&out, i ? ",\n " : "\n ");
+		error = cli_json_append(&out, json_pack("{s:o, s:o, s:s, s:b, s:I, s:o, s:o}",
+			"id", cli_json_str(r->id), "url", cli_json_str(r->url),
+			"outcome", stance_source_outcome_name(r->outcome), "not_modified", r->not_modified,
+			"status", (json_int_t)r->status, "commit", cli_json_str(r->commit[0] ? r->commit : NULL),
+			"reason", cli_json_str(r->reason)), CLI_JSON_SPACED);
 	}
-	fputs(rep->count ? "\n]\n" : "]\n", ctx->out);
+	if (!error)
+		error = stance_buf_puts(&out, rep->count ? "\n]\n" : "]\n");
+	if (!error)
+		fwrite(out.ptr, 1, out.size, ctx->out);
+	stance_buf_dispose(&out);
+	return error ? cli_error("out of memory") : CLI_OK;
 }
 
 static int run_fetch(cli_context *ctx, stance_repo *repo, int argc, char **argv)
@@ -179,11 +183,13 @@ static int run_fetch(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		rc = cli_fail(error);
 		goto out;
 	}
+	rc = CLI_OK;
 	if (json)
-		print_json(ctx, &report);
+		rc = print_json(ctx, &report);
 	else
 		print_table(ctx, &report);
-	rc = report.failed ? EXIT_SOME_FAILED : CLI_OK;
+	if (rc == CLI_OK && report.failed)
+		rc = EXIT_SOME_FAILED;
 	stance_source_report_dispose(&report);
 out:
 	stance_buf_dispose(&ua);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_out.h"
 
 extern const cli_command cmd_list_entry;
 
@@ -67,17 +68,15 @@ static int list_one(const char *id, void *payload)
 		stance_date_format(&date, &d);
 	}
 	if (st->json) {
-		stance_buf_printf(&line, "%s\n  {\"id\": ", st->shown ? "," : "");
-		stance_buf_put_json_string(&line, id);
-		stance_buf_puts(&line, ", \"kind\": ");
-		if (kind) stance_buf_put_json_string(&line, kind); else stance_buf_puts(&line, "null");
-		stance_buf_puts(&line, ", \"date\": ");
-		stance_buf_put_json_string(&line, stance_buf_cstr(&date));
-		stance_buf_puts(&line, ", \"title\": ");
-		if (title) stance_buf_put_json_string(&line, title); else stance_buf_puts(&line, "null");
-		stance_buf_puts(&line, ", \"organization\": ");
-		if (org) stance_buf_put_json_string(&line, org); else stance_buf_puts(&line, "null");
-		stance_buf_printf(&line, ", \"revisions\": %zu}", revs);
+		stance_buf_puts(&line, st->shown ? ",\n  " : "\n  ");
+		if (cli_json_append(&line, json_pack("{s:o, s:o, s:o, s:o, s:o, s:I}", "id", cli_json_str(id),
+			"kind", cli_json_str(kind), "date", cli_json_str(stance_buf_cstr(&date)),
+			"title", cli_json_str(title), "organization", cli_json_str(org),
+			"revisions", (json_int_t)revs), CLI_JSON_SPACED) < 0) {
+			cli_error("out of memory");
+			error = STANCE_ERROR;
+			goto done;
+		}
 	} else {
 		stance_buf_printf(&line, "%-40s %-9s %-10s %3zu  %s\n", id, kind ? kind : "-",
 			date.size ? date.ptr : "-", revs, title ? title : "");
@@ -88,7 +87,7 @@ done:
 	stance_document_free(doc);
 	stance_buf_dispose(&date);
 	stance_buf_dispose(&line);
-	return 0;
+	return error < 0 ? error : 0;
 }
 
 static int run_list(cli_context *ctx, stance_repo *repo, int argc, char **argv)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_out.h"
 
 extern const cli_command cmd_log_entry;
 
@@ -103,19 +104,18 @@ static int run_log(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		if (json) {
 			stance_buf date = line;
 			line = (stance_buf)STANCE_BUF_INIT;
-			stance_buf_printf(&line, "%s\n  {\"commit\": \"%s\", \"id\": ", i ? "," : "", r->commit);
-			stance_buf_put_json_string(&line, r->id);
-			stance_buf_puts(&line, ", \"date\": ");
-			stance_buf_put_json_string(&line, stance_buf_cstr(&date));
-			stance_buf_puts(&line, ", \"author\": ");
-			stance_buf_put_json_string(&line, r->author_name);
-			stance_buf_puts(&line, ", \"email\": ");
-			stance_buf_put_json_string(&line, r->author_email);
-			stance_buf_puts(&line, ", \"message\": ");
-			stance_buf_put_json_string(&line, r->message);
-			stance_buf_printf(&line, ", \"words_added\": %zu, \"words_removed\": %zu, \"removed\": %s}",
-				added, removed, r->removed ? "true" : "false");
+			stance_buf_puts(&line, i ? ",\n  " : "\n  ");
+			error = cli_json_append(&line, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:b}",
+				"commit", cli_json_str(r->commit), "id", cli_json_str(r->id),
+				"date", cli_json_str(stance_buf_cstr(&date)), "author", cli_json_str(r->author_name),
+				"email", cli_json_str(r->author_email), "message", cli_json_str(r->message),
+				"words_added", (json_int_t)added, "words_removed", (json_int_t)removed,
+				"removed", r->removed), CLI_JSON_SPACED);
 			stance_buf_dispose(&date);
+			if (error < 0) {
+				rc = cli_error("out of memory");
+				goto done;
+			}
 			fputs(line.ptr, ctx->out);
 			continue;
 		}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_out.h"
 
 extern const cli_command cmd_positions_entry;
 
@@ -45,7 +46,7 @@ static int list_positions(cli_context *ctx, stance_repo *repo, const char *spec,
 	stance_buf out = STANCE_BUF_INIT;
 	const char *body;
 	size_t i;
-	int error;
+	int error, rc = CLI_OK;
 
 	memset(&rev, 0, sizeof(rev));
 	if ((error = stance_history_resolve(&rev, &doc, repo, spec)) < 0)
@@ -61,11 +62,13 @@ static int list_positions(cli_context *ctx, stance_repo *repo, const char *spec,
 	for (i = 0; i < list.count; i++) {
 		const stance_position *p = &list.items[i];
 		if (json) {
-			stance_buf_puts(&out, i ? ",\n {\"section\": " : "\n {\"section\": ");
-			stance_buf_put_json_string(&out, p->section);
-			stance_buf_puts(&out, ", \"text\": ");
-			stance_buf_put_json_string(&out, p->text);
-			stance_buf_printf(&out, ", \"range\": [%zu, %zu]}", p->start, p->end);
+			stance_buf_puts(&out, i ? ",\n " : "\n ");
+			if (cli_json_append(&out, json_pack("{s:o, s:o, s:[I, I]}", "section", cli_json_str(p->section),
+				"text", cli_json_str(p->text), "range", (json_int_t)p->start, (json_int_t)p->end),
+				CLI_JSON_SPACED) < 0) {
+				rc = cli_error("out of memory");
+				break;
+			}
 		} else {
 			if (*p->section)
 				stance_buf_printf(&out, "%s§ %s%s: ", cli_color(ctx, "\033[36m"), p->section,
@@ -78,13 +81,15 @@ static int list_positions(cli_context *ctx, stance_repo *repo, const char *spec,
 	else
 		stance_buf_printf(&out, "%zu position statement%s in %s@%.7s\n", list.count,
 			list.count == 1 ? "" : "s", rev.id, rev.commit);
-	cli_pager_start(ctx);
-	fwrite(out.ptr ? out.ptr : "", 1, out.size, ctx->out);
+	if (rc == CLI_OK) {
+		cli_pager_start(ctx);
+		fwrite(out.ptr ? out.ptr : "", 1, out.size, ctx->out);
+	}
 	stance_buf_dispose(&out);
 	stance_position_list_free(&list);
 	stance_document_free(doc);
 	stance_revision_clear(&rev);
-	return CLI_OK;
+	return rc;
 }
 
 /* One position followed through the revisions. */
@@ -198,11 +203,13 @@ static int history(cli_context *ctx, stance_repo *repo, const char *spec, int js
 		stance_buf_puts(&out, "[");
 	for (i = 0; i < nt; i++) {
 		if (json) {
-			stance_buf_puts(&out, i ? ",\n {\"text\": " : "\n {\"text\": ");
-			stance_buf_put_json_string(&out, t[i].text ? t[i].text : "");
-			stance_buf_printf(&out, ", \"current\": %s, \"history\": ", t[i].gone ? "false" : "true");
-			stance_buf_put_json_string(&out, stance_buf_cstr(&t[i].events));
-			stance_buf_puts(&out, "}");
+			stance_buf_puts(&out, i ? ",\n " : "\n ");
+			if (cli_json_append(&out, json_pack("{s:o, s:b, s:o}", "text", cli_json_str(t[i].text ? t[i].text : ""),
+				"current", !t[i].gone, "history", cli_json_str(stance_buf_cstr(&t[i].events))),
+				CLI_JSON_SPACED) < 0) {
+				rc = cli_error("out of memory");
+				goto done;
+			}
 		} else {
 			stance_buf_printf(&out, "%s%s%s%s\n%s", cli_color(ctx, t[i].gone ? "\033[31m" : "\033[32m"),
 				t[i].text ? t[i].text : "", cli_color(ctx, "\033[0m"), t[i].gone ? " (gone)" : "",

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "web_commands.h"
+#include "json_out.h"
 
 /* list (the default), add or remove. */
 static int run_remote(cli_context *ctx, stance_repo *repo, int argc, char **argv)
@@ -33,21 +34,23 @@ static int run_remote(cli_context *ctx, stance_repo *repo, int argc, char **argv
 			return cli_usage_error(&cmd_remote_entry, "list takes no arguments");
 		if ((error = stance_remote_list(&list, repo)) < 0)
 			return cli_fail(error);
-		if (json)
-			fputc('[', ctx->out);
-		for (i = 0; i < list.count; i++) {
-			if (json) {
-				fprintf(ctx->out, "%s{\"name\":", i ? "," : "");
-				cli_put_json(ctx->out, list.items[i].name);
-				fprintf(ctx->out, ",\"url\":");
-				cli_put_json(ctx->out, list.items[i].url);
-				fputc('}', ctx->out);
-			} else {
-				fprintf(ctx->out, "%s\t%s\n", list.items[i].name, list.items[i].url);
-			}
+		if (json) {
+			/* one array on one line (docs/commands/remote.md) */
+			json_t *a = json_array();
+			for (i = 0; a && i < list.count; i++)
+				if (json_array_append_new(a, json_pack("{s:o, s:o}", "name", cli_json_str(list.items[i].name),
+					"url", cli_json_str(list.items[i].url))) < 0) {
+					json_decref(a);
+					a = NULL;
+				}
+			stance_remote_array_free(&list);
+			if (cli_json_write(ctx->out, a, CLI_JSON_COMPACT) < 0)
+				return cli_error("out of memory");
+			fputc('\n', ctx->out);
+			return CLI_OK;
 		}
-		if (json)
-			fputs("]\n", ctx->out);
+		for (i = 0; i < list.count; i++)
+			fprintf(ctx->out, "%s\t%s\n", list.items[i].name, list.items[i].url);
 		stance_remote_array_free(&list);
 		return CLI_OK;
 	}

@@ -4,58 +4,58 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_out.h"
 
 extern const cli_command cmd_show_entry;
 
+/* One object (docs/commands/show.md). */
 static int print_json(cli_context *ctx, const stance_document *doc, const stance_revision *rev)
 {
 	static const char *const fields[] = { "id", "title", "kind", "organization", "publication",
 		"published", "language", "source" };
-	stance_buf j = STANCE_BUF_INIT;
+	json_t *o = json_object(), *authors = json_array(), *extra = NULL;
+	stance_buf ds = STANCE_BUF_INIT;
+	stance_date d;
 	size_t i;
-	stance_buf_puts(&j, "{");
-	for (i = 0; i < STANCE_ARRAY_SIZE(fields); i++) {
-		const char *v = stance_document_get(doc, fields[i]);
-		stance_buf_printf(&j, "%s\"%s\": ", i ? ", " : "", fields[i]);
-		if (v)
-			stance_buf_put_json_string(&j, v);
+	int error = !o || !authors ? -1 : 0;
+
+	for (i = 0; !error && i < STANCE_ARRAY_SIZE(fields); i++)
+		error = json_object_set_new(o, fields[i], cli_json_str(stance_document_get(doc, fields[i])));
+	for (i = 0; !error && i < stance_document_author_count(doc); i++)
+		error = json_array_append_new(authors, cli_json_str(stance_document_author(doc, i)));
+	if (!error) {
+		error = json_object_set_new(o, "authors", authors);
+		authors = NULL;
+	}
+	/* the fields stance does not know, when there are any */
+	if (!error && stance_document_extra_count(doc)) {
+		error = !(extra = json_object()) ? -1 : 0;
+		for (i = 0; !error && i < stance_document_extra_count(doc); i++) {
+			const char *name, *value;
+			stance_document_extra(doc, i, &name, &value);
+			error = json_object_set_new(extra, name, cli_json_str(value));
+		}
+		if (!error)
+			error = json_object_set_new(o, "extra", extra);
 		else
-			stance_buf_puts(&j, "null");
+			json_decref(extra);
 	}
-	stance_buf_puts(&j, ", \"authors\": [");
-	for (i = 0; i < stance_document_author_count(doc); i++) {
-		if (i)
-			stance_buf_puts(&j, ", ");
-		stance_buf_put_json_string(&j, stance_document_author(doc, i));
+	stance_date_from_time(&d, rev->time, rev->tz_minutes);
+	stance_date_format(&ds, &d);
+	if (!error)
+		error = json_object_set_new(o, "revision", json_pack("{s:o, s:o}", "commit", cli_json_str(rev->commit),
+			"date", cli_json_str(stance_buf_cstr(&ds))));
+	if (!error)
+		error = json_object_set_new(o, "body", cli_json_str(stance_document_body(doc)));
+	stance_buf_dispose(&ds);
+	json_decref(authors);
+	if (error) {
+		json_decref(o);
+		return cli_error("out of memory");
 	}
-	stance_buf_puts(&j, "]");
-	for (i = 0; i < stance_document_extra_count(doc); i++) {
-		const char *name, *value;
-		stance_document_extra(doc, i, &name, &value);
-		if (i == 0)
-			stance_buf_puts(&j, ", \"extra\": {");
-		else
-			stance_buf_puts(&j, ", ");
-		stance_buf_put_json_string(&j, name);
-		stance_buf_puts(&j, ": ");
-		stance_buf_put_json_string(&j, value);
-		if (i + 1 == stance_document_extra_count(doc))
-			stance_buf_puts(&j, "}");
-	}
-	stance_buf_printf(&j, ", \"revision\": {\"commit\": \"%s\", \"date\": ", rev->commit);
-	{
-		stance_date d;
-		stance_buf ds = STANCE_BUF_INIT;
-		stance_date_from_time(&d, rev->time, rev->tz_minutes);
-		stance_date_format(&ds, &d);
-		stance_buf_put_json_string(&j, stance_buf_cstr(&ds));
-		stance_buf_dispose(&ds);
-	}
-	stance_buf_puts(&j, "}, \"body\": ");
-	stance_buf_put_json_string(&j, stance_document_body(doc));
-	stance_buf_puts(&j, "}\n");
-	fputs(stance_buf_cstr(&j), ctx->out);
-	stance_buf_dispose(&j);
+	if (cli_json_write(ctx->out, o, CLI_JSON_SPACED) < 0)
+		return cli_error("out of memory");
+	fputc('\n', ctx->out);
 	return CLI_OK;
 }
 

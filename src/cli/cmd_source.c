@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_out.h"
 #include "web_commands.h"
 
 extern const cli_command cmd_source_entry;
@@ -79,16 +80,16 @@ done:
 	return rc;
 }
 
-static void put_json_list(FILE *out, const char *name, const char *const *v, size_t n)
+/* One source as JSON, a line of `source list --json` (docs/commands/source.md). */
+static int put_json(FILE *out, const stance_source *s)
 {
-	size_t i;
-	fprintf(out, ", \"%s\": [", name);
-	for (i = 0; i < n; i++) {
-		if (i)
-			fputs(", ", out);
-		cli_put_json(out, v[i]);
-	}
-	fputs("]", out);
+	return cli_json_write(out, json_pack("{s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o}",
+		"id", cli_json_str(s->id), "url", cli_json_str(s->url), "feed", s->feed,
+		"from", cli_json_str(s->from), "kind", cli_json_str(s->kind),
+		"organization", cli_json_str(s->organization),
+		"select", cli_json_strings(s->select, s->select_count),
+		"remove", cli_json_strings(s->remove, s->remove_count),
+		"noise", cli_json_strings(s->noise, s->noise_count)), CLI_JSON_SPACED);
 }
 
 static int source_list(cli_context *ctx, stance_repo *repo, int argc, char **argv)
@@ -118,21 +119,11 @@ static int source_list(cli_context *ctx, stance_repo *repo, int argc, char **arg
 	for (i = 0; i < stance_source_list_count(l); i++) {
 		const stance_source *s = stance_source_list_get(l, i);
 		if (json) {
-			fputs(i ? ",\n {\"id\": " : "\n {\"id\": ", ctx->out);
-			cli_put_json(ctx->out, s->id);
-			fputs(", \"url\": ", ctx->out);
-			cli_put_json(ctx->out, s->url);
-			fprintf(ctx->out, ", \"feed\": %s", s->feed ? "true" : "false");
-			fputs(", \"from\": ", ctx->out);
-			if (s->from) cli_put_json(ctx->out, s->from); else fputs("null", ctx->out);
-			fputs(", \"kind\": ", ctx->out);
-			if (s->kind) cli_put_json(ctx->out, s->kind); else fputs("null", ctx->out);
-			fputs(", \"organization\": ", ctx->out);
-			if (s->organization) cli_put_json(ctx->out, s->organization); else fputs("null", ctx->out);
-			put_json_list(ctx->out, "select", s->select, s->select_count);
-			put_json_list(ctx->out, "remove", s->remove, s->remove_count);
-			put_json_list(ctx->out, "noise", s->noise, s->noise_count);
-			fputs("}", ctx->out);
+			fputs(i ? ",\n " : "\n ", ctx->out);
+			if (put_json(ctx->out, s) < 0) {
+				error = cli_error("out of memory");
+				break;
+			}
 			continue;
 		}
 		fprintf(ctx->out, "%s%s%s  %s%s\n", cli_color(ctx, "\033[1m"), s->id, cli_color(ctx, "\033[0m"),
@@ -146,10 +137,10 @@ static int source_list(cli_context *ctx, stance_repo *repo, int argc, char **arg
 		if (s->from)
 			fprintf(ctx->out, "    from feed %s\n", s->from);
 	}
-	if (json)
+	if (json && error != CLI_ERROR)
 		fputs(stance_source_list_count(l) ? "\n]\n" : "]\n", ctx->out);
 	stance_source_list_free(l);
-	return CLI_OK;
+	return error == CLI_ERROR ? CLI_ERROR : CLI_OK;
 }
 
 static int run_source(cli_context *ctx, stance_repo *repo, int argc, char **argv)

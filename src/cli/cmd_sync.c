@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "web_commands.h"
+#include "json_out.h"
 #include "sync_ui.h"
 
 
@@ -99,42 +100,33 @@ static const char *outcome_name(stance_sync_outcome o)
 /* Prints the result as one JSON object (docs/commands/sync.md#json). */
 static void print_json(cli_context *ctx, const char *command, const stance_sync_result *r, int error)
 {
-	FILE *out = ctx->out;
+	json_t *o, *merged = cli_json_strings((const char *const *)r->merged, r->merged_count),
+		*conflicts = json_array();
 	size_t i;
-	fprintf(out, "{\"command\":");
-	cli_put_json(out, command);
-	fprintf(out, ",\"ok\":%s,\"remote\":", error < 0 ? "false" : "true");
-	cli_put_json(out, r->remote);
-	fprintf(out, ",\"url\":");
-	cli_put_json(out, r->url);
-	fprintf(out, ",\"branch\":");
-	cli_put_json(out, r->branch ? r->branch : "");
-	fprintf(out, ",\"outcome\":");
-	cli_put_json(out, outcome_name(r->outcome));
-	fprintf(out, ",\"received\":{\"commits\":%zu,\"snapshots\":%zu,\"objects\":%zu,\"bytes\":%zu}",
-		r->commits_in, r->snapshots_in, r->objects_in, r->bytes_in);
-	fprintf(out, ",\"sent\":{\"commits\":%zu,\"snapshots\":%zu}", r->commits_out, r->snapshots_out);
-	fprintf(out, ",\"retries\":%zu,\"merged\":[", r->retries);
-	for (i = 0; i < r->merged_count; i++) {
-		if (i)
-			fputc(',', out);
-		cli_put_json(out, r->merged[i]);
+	for (i = 0; conflicts && i < r->conflict_count; i++)
+		if (json_array_append_new(conflicts, json_pack("{s:o, s:o}", "id", cli_json_str(r->conflicts[i].id),
+			"passage", cli_json_str(r->conflicts[i].passage))) < 0) {
+			json_decref(conflicts);
+			conflicts = NULL;
+		}
+	o = json_pack("{s:o, s:b, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:I}, s:I, s:o, s:o, s:o}",
+		"command", cli_json_str(command), "ok", error >= 0, "remote", cli_json_str(r->remote ? r->remote : ""),
+		"url", cli_json_str(r->url ? r->url : ""), "branch", cli_json_str(r->branch ? r->branch : ""),
+		"outcome", cli_json_str(outcome_name(r->outcome)),
+		"received", "commits", (json_int_t)r->commits_in, "snapshots", (json_int_t)r->snapshots_in,
+		"objects", (json_int_t)r->objects_in, "bytes", (json_int_t)r->bytes_in,
+		"sent", "commits", (json_int_t)r->commits_out, "snapshots", (json_int_t)r->snapshots_out,
+		"retries", (json_int_t)r->retries, "merged", merged, "conflicts", conflicts,
+		"head", cli_json_str(r->head));
+	if (o && error < 0 && json_object_set_new(o, "error", cli_json_str(stance_error_last())) < 0) {
+		json_decref(o);
+		o = NULL;
 	}
-	fprintf(out, "],\"conflicts\":[");
-	for (i = 0; i < r->conflict_count; i++) {
-		fprintf(out, "%s{\"id\":", i ? "," : "");
-		cli_put_json(out, r->conflicts[i].id);
-		fprintf(out, ",\"passage\":");
-		cli_put_json(out, r->conflicts[i].passage);
-		fputc('}', out);
+	if (cli_json_write(ctx->out, o, CLI_JSON_COMPACT) < 0) {
+		cli_error("out of memory");
+		return;
 	}
-	fprintf(out, "],\"head\":");
-	cli_put_json(out, r->head);
-	if (error < 0) {
-		fprintf(out, ",\"error\":");
-		cli_put_json(out, stance_error_last());
-	}
-	fprintf(out, "}\n");
+	fputc('\n', ctx->out);
 }
 
 /* One of two static words by count. */

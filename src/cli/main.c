@@ -88,14 +88,6 @@ const char *cli_color(const cli_context *ctx, const char *code)
 	return ctx->color ? code : "";
 }
 
-void cli_put_json(FILE *out, const char *s)
-{
-	stance_buf b = STANCE_BUF_INIT;
-	if (stance_buf_put_json_string(&b, s ? s : "") == 0)
-		fwrite(b.ptr, 1, b.size, out);
-	stance_buf_dispose(&b);
-}
-
 int cli_pad(const char *text, int width)
 {
 	int used = stance_text_width(text);

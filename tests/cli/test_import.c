@@ -448,3 +448,102 @@ Test(import, a_body_is_stored_in_a_form_that_stays, .fini = th_cleanup)
 	cr_expect_eq(commits(dir), before + 1);
 	free(dir);
 }
+
+/* ---- add and import read a file alike ------------------------------------ */
+
+static const char *SAME_TXT = "Leder: Kvalitet først\n\ntekst KL\n\nKvaliteten i velfærden skal "
+	"måles på, hvad borgerne får, ikke på hvor mange regler vi har.\n";
+static const char *SAME_MD = "---\ntitle: Nærhed\nkind: theme\n---\n\nVi vil have *mere* nærhed.\n";
+static const char *SAME_HTML = "<html><head><title>Nærhed i velfærden</title></head><body><article>"
+	"<h1>Nærhed i velfærden</h1><p>Vi vil have mere nærhed i velfærden, og det kræver, at "
+	"beslutningerne træffes tæt på borgerne, i kommunerne og i institutionerne selv.</p>"
+	"<p>Derfor foreslår vi en reform, der flytter ansvaret ud, hvor opgaverne løses, og giver "
+	"de ansatte frihed til at gøre det, de er gode til.</p></article></body></html>\n";
+
+/* The file `name` holding `content`, stored with `command` (add or import)
+ * as document x/same in a new repository: the stored file, or the
+ * refusal (exit status and message) when it is refused. Caller frees. */
+static char *stored_by(const char *command, const char *name, const char *content, int *status,
+	char **err)
+{
+	char *dir = new_repo(), *text = NULL;
+	long before = commits(dir);
+	th_result r;
+	th_write(dir, name, content);
+	/* the same fields given to both */
+	th_run(&r, dir, NULL, (const char *const[]){ command, name, "--id", "x/same", "--kind", "debate",
+		"--author", "Anne Holm", "--date", "2020-12-04", NULL });
+	*status = r.status;
+	*err = strdup(stance_buf_cstr(&r.err));
+	if (r.status == 0)
+		text = th_read(dir, "x/same.md");
+	else
+		cr_expect_eq(commits(dir), before, "%s %s: refused but committed", command, name);
+	th_result_free(&r);
+	free(dir);
+	return text;
+}
+
+Test(import, add_and_import_read_a_file_alike, .fini = th_cleanup)
+{
+	const struct { const char *name, *content; } files[] = {
+		{ "saved/leder.txt", SAME_TXT }, { "saved/naerhed.md", SAME_MD },
+		{ "saved/NAERHED.Markdown", SAME_MD }, { "saved/side.html", SAME_HTML },
+		{ "saved/side.HTM", SAME_HTML },
+	};
+	size_t i;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		const char *name = files[i].name, *content = files[i].content;
+		int sa, si;
+		char *ea, *ei, *a = stored_by("add", name, content, &sa, &ea),
+			*b = stored_by("import", name, content, &si, &ei);
+		cr_expect_eq(sa, 0, "add %s: %s", name, ea);
+		cr_expect_eq(si, 0, "import %s: %s", name, ei);
+		if (a && b)
+			cr_expect_str_eq(a, b, "add and import stored %s differently", name);
+		if (a)
+			cr_expect(strstr(a, "kind: debate") && strstr(a, "Anne Holm"), "%s: %s", name, a);
+		free(a);
+		free(b);
+		free(ea);
+		free(ei);
+	}
+}
+
+/* An extension stance does not read (or none) is refused by both, with the
+ * same sentence naming the file, whatever the file holds; nothing is written. */
+Test(import, add_and_import_refuse_an_unknown_extension_alike, .fini = th_cleanup)
+{
+	static const char *const names[] = { "saved/leder.rtf", "saved/naerhed", "saved/naerhed.md.bak" };
+	size_t i;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		int sa, si;
+		char *ea, *ei, *a = stored_by("add", names[i], SAME_MD, &sa, &ea),
+			*b = stored_by("import", names[i], SAME_MD, &si, &ei);
+		cr_expect_null(a, "add stored %s", names[i]);
+		cr_expect_null(b, "import stored %s", names[i]);
+		cr_expect_eq(sa, 1, "add %s: %d", names[i], sa);
+		cr_expect_eq(si, 1, "import %s: %d", names[i], si);
+		cr_expect(strstr(ea, names[i]) && strstr(ea, "not a file stance reads by its name"),
+			"add %s: %s", names[i], ea);
+		cr_expect_str_eq(ea, ei, "add and import refuse %s differently", names[i]);
+		free(a);
+		free(b);
+		free(ea);
+		free(ei);
+	}
+}
+
+/* A folder's files of other kinds are passed over, not refused. */
+Test(import, a_folder_skips_files_of_other_kinds, .fini = th_cleanup)
+{
+	char *dir = new_repo();
+	th_result r;
+	th_write(dir, "saved/naerhed.md", SAME_MD);
+	th_write(dir, "saved/notes.rtf", "{\\rtf1 not an article}\n");
+	OK(&r, dir, "import", "saved", "--collection", "kl");
+	cr_expect(strstr(r.out.ptr, "Added kl/naerhed") != NULL, "%s", r.out.ptr);
+	cr_expect(strstr(r.out.ptr, "notes") == NULL, "%s", r.out.ptr);
+	th_result_free(&r);
+	free(dir);
+}
