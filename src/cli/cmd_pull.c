@@ -13,7 +13,8 @@ static int run_pull(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 
 const cli_command cmd_pull_entry = {
 	.name = "pull",
-	.usage = "[--json] [REMOTE]",
+	.usage = "[REMOTE]",
+	.options = sync_ui_transfer_options,
 	.summary = "Fetch from a remote and merge its main and snapshots branches.",
 	.needs_repo = 1,
 	.run = run_pull,

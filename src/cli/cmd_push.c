@@ -13,7 +13,8 @@ static int run_push(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 
 const cli_command cmd_push_entry = {
 	.name = "push",
-	.usage = "[--json] [REMOTE]",
+	.usage = "[REMOTE]",
+	.options = sync_ui_transfer_options,
 	.summary = "Send main and snapshots to a remote.",
 	.needs_repo = 1,
 	.run = run_push,
