@@ -5,7 +5,6 @@
 #ifndef STANCE_CLI_H
 #define STANCE_CLI_H
 
-#include <getopt.h>
 #include <stdio.h>
 
 #include "stance.h"
@@ -77,8 +76,5 @@ int cli_parse_date(const cli_command *cmd, const char *option, const char *value
 
 /* The command's summary: its own, or a web command's from commands.h. */
 const char *cli_summary(const cli_command *cmd);
-
-/* For the commands still on getopt_long: "h" maps to --help. */
-#define CLI_HELP_OPTION { "help", no_argument, NULL, 'h' }
 
 #endif

@@ -377,16 +377,11 @@ int main(int argc, char **argv)
 	/* The options are read once before the repository is opened, so that
 	 * --help and a bad option are answered anywhere; git's difftool
 	 * arguments are not options (but for a lone --help). */
-	if (!cmd->raw_args && cmd->options) {
+	if (!cmd->raw_args) {
 		if ((c = cli_opt_check(cmd, &ctx, argc - i, argv + i)) < 0)
 			return cli_opt_exit(c);
 	} else if (argc - i == 2 && (!strcmp(argv[i + 1], "--help") || !strcmp(argv[i + 1], "-h"))) {
 		return cli_help(cmd);
-	} else if (!cmd->raw_args) {
-		/* the commands still on getopt_long */
-		for (int j = i + 1; j < argc && strcmp(argv[j], "--"); j++)
-			if (!strcmp(argv[j], "--help") || !strcmp(argv[j], "-h"))
-				return cli_help(cmd);
 	}
 	if (cmd->needs_repo && (error = stance_repo_open(&repo, ctx.cwd)) < 0)
 		return cli_fail(error);
@@ -400,7 +395,6 @@ int main(int argc, char **argv)
 			snprintf(recover_error, sizeof(recover_error), "%s", stance_error_last());
 		print_notices(repo);
 	}
-	optind = 0; /* for the commands still on getopt_long */
 	rc = cmd->run(&ctx, repo, argc - i, argv + i);
 	fflush(ctx.out);
 	pager_finish(&ctx);
