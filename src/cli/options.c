@@ -285,7 +285,8 @@ void cli_opt_print_help(FILE *out, const cli_command *cmd)
 	fprintf(out, "\n%s\n\nOptions:\n", cli_summary(cmd));
 	if (cmd->options)
 		print_table(out, cmd->options);
-	print_table(out, common_options);
+	/* git's difftool arguments are read as they come: only --help alone */
+	print_table(out, cmd->raw_args ? common_options + 1 : common_options);
 	fprintf(out, "\n'man stance-%s' or docs/commands/%s.md has the whole page.\n", cmd->name, cmd->name);
 }
 
