@@ -2,6 +2,7 @@
  * options.c: the option parser, the --help printer and the completion words
  * of the stance tool, all read from the commands' option tables (options.h).
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -38,10 +39,15 @@ void cli_opt_init(cli_opt_parser *p, const cli_command *cmd, cli_context *ctx, i
 	p->stop_at_operand = cmd->options_first;
 }
 
-static int fail(cli_opt_parser *p, const char *fmt, const char *a, const char *b)
+/* The one message of a bad option: "stance log: <formatted>". */
+static int fail(cli_opt_parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(cli_opt_parser *p, const char *fmt, ...)
 {
+	va_list ap;
 	fprintf(stderr, "%s: ", p->name);
-	fprintf(stderr, fmt, a, b);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputc('\n', stderr);
 	return CLI_OPT_FAILED;
 }
@@ -77,9 +83,8 @@ static int take_value(cli_opt_parser *p)
 	const cli_option *o = p->opt;
 	if (o->arg == CLI_ARG_NUMBER) {
 		if (stance_parse_int(&p->number, p->value, o->min, o->max) < 0) {
-			fprintf(stderr, "%s: option '%s' takes a number from %ld to %ld, not '%s'\n",
-				p->name, p->spelled, o->min, o->max, p->value);
-			return CLI_OPT_FAILED;
+			return fail(p, "option '%s' takes a number from %ld to %ld, not '%s'",
+				p->spelled, o->min, o->max, p->value);
 		}
 	} else if (o->arg == CLI_ARG_DATE) {
 		if (stance_date_parse_approx(&p->date, p->value, (int64_t)time(NULL)) < 0)
@@ -99,7 +104,7 @@ static int common(cli_opt_parser *p)
 	}
 	if (p->opt->id == CLI_OPT_COLOR) {
 		if ((mode = cli_color_mode_parse(p->value)) == -2)
-			return fail(p, "option '--color' takes auto, always or never, not '%s'%s", p->value, "");
+			return fail(p, "option '--color' takes auto, always or never, not '%s'", p->value);
 		if (p->ctx)
 			cli_color_set(p->ctx, mode);
 		return 1;
@@ -126,7 +131,7 @@ static int next_short(cli_opt_parser *p)
 	p->spelled = p->spelled_buf;
 	if (!o) {
 		p->bundle = NULL;
-		return fail(p, "unknown option '%s'%s", p->spelled, "");
+		return fail(p, "unknown option '%s'", p->spelled);
 	}
 	p->opt = o;
 	p->value = NULL;
@@ -158,12 +163,12 @@ static int next_long(cli_opt_parser *p, const char *arg)
 	snprintf(p->spelled_buf, sizeof(p->spelled_buf), "--%.*s", (int)(len < 60 ? len : 60), name);
 	p->spelled = p->spelled_buf;
 	if (!o)
-		return fail(p, "unknown option '%s'%s", p->spelled, "");
+		return fail(p, "unknown option '%s'", p->spelled);
 	p->opt = o;
 	p->value = NULL;
 	if (o->arg == CLI_ARG_NONE) {
 		if (eq)
-			return fail(p, "option '%s' takes no value%s", p->spelled, "");
+			return fail(p, "option '%s' takes no value", p->spelled);
 		return o->id;
 	}
 	if (eq) {
@@ -287,7 +292,7 @@ void cli_opt_print_help(FILE *out, const cli_command *cmd)
 		print_table(out, cmd->options);
 	/* git's difftool arguments are read as they come: only --help alone */
 	print_table(out, cmd->raw_args ? common_options + 1 : common_options);
-	fprintf(out, "\n'man stance-%s' or docs/commands/%s.md has the whole page.\n", cmd->name, cmd->name);
+	fprintf(out, "\nSee docs/commands/%s.md for the whole page.\n", cmd->name);
 }
 
 static void print_words(FILE *out, const cli_option *o)
