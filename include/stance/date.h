@@ -38,6 +38,16 @@ typedef struct {
  */
 int stance_date_parse(stance_date *out, const char *text);
 
+/*
+ * Parses a date given on the command line (--since, --until): every form of
+ * stance_date_parse(), and git's relative forms, read against `now` (seconds
+ * since the epoch) in UTC: "now", "today", "yesterday" (days), "N seconds,
+ * minutes, hours, days, weeks, months or years ago" (a moment; "a"/"an" for
+ * one, and "2.weeks.ago" as git writes it too). A text that is neither is
+ * STANCE_EPARSE with a message quoting it.
+ */
+int stance_date_parse_approx(stance_date *out, const char *text, int64_t now);
+
 /* Writes the date in the canonical ISO form of its precision. */
 int stance_date_format(stance_buf *out, const stance_date *date);
 

@@ -5,10 +5,10 @@
 #ifndef STANCE_CLI_H
 #define STANCE_CLI_H
 
-#include <getopt.h>
 #include <stdio.h>
 
 #include "stance.h"
+#include "options.h"
 
 /* Exit codes, as git's: 0 ok, 1 error, 2 usage. */
 enum { CLI_OK = 0, CLI_ERROR = 1, CLI_USAGE = 2 };
@@ -24,10 +24,13 @@ typedef struct cli_context {
 
 typedef struct cli_command {
 	const char *name;
-	const char *usage;    /* after "stance NAME " */
+	const char *usage;    /* the operands, after "stance NAME [OPTIONS] " */
 	const char *summary;  /* one line */
+	const cli_option *options; /* the command's option table (options.h) */
 	int needs_repo;       /* 1: run() gets an opened repository */
-	/* NULL: the command runs in stance-web (web_commands.h) */
+	int options_first;    /* 1: the first operand ends the options (subcommands) */
+	int raw_args;         /* 1: git's fixed arguments, no options read */
+	/* NULL: the command runs in stance-web (commands.h) */
 	int (*run)(cli_context *ctx, stance_repo *repo, int argc, char **argv);
 } cli_command;
 
@@ -39,9 +42,19 @@ const cli_command *cli_find_command(const char *name);
 int cli_fail(int error);
 /* Prints "stance: <formatted>" and returns CLI_ERROR. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "stance: 'NAME' is not a stance command", with git's suggestion of
+ * the nearest commands, and returns CLI_USAGE. */
+int cli_unknown_command(const char *name);
+
+/* --color's WHEN: -1 auto (also NULL: always, 1), 0 never, 1 always; -2 when
+ * it is none of these. */
+int cli_color_mode_parse(const char *when);
+/* Sets the colour mode and whether the output is coloured. */
+void cli_color_set(cli_context *ctx, int mode);
+
 /* Prints "stance NAME: <formatted>" and the usage line; returns CLI_USAGE. */
 int cli_usage_error(const cli_command *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Prints the command's help page to stdout; returns CLI_OK. */
+/* Prints the command's help page (from its option table) to stdout; returns CLI_OK. */
 int cli_help(const cli_command *cmd);
 
 /* Starts the pager when standard output is a terminal and paging is on. */
@@ -53,11 +66,13 @@ const char *cli_color(const cli_context *ctx, const char *code);
  * wider): counts characters by their display width, not bytes. */
 int cli_pad(const char *text, int width);
 
-/* Parses a date option ("--since 2020-12-04"); prints a usage error naming
- * the option and returns CLI_USAGE on failure, 0 on success. */
+
+/* Parses a document's date given as an option value ("--published
+ * 2020-12-04", stance_date_parse()); prints a usage error naming the option
+ * and returns CLI_USAGE on failure, 0 on success. */
 int cli_parse_date(const cli_command *cmd, const char *option, const char *value, stance_date *out);
 
-/* Options every command understands; getopt_long "h" maps to --help. */
-#define CLI_HELP_OPTION { "help", no_argument, NULL, 'h' }
+/* The command's summary: its own, or a web command's from commands.h. */
+const char *cli_summary(const cli_command *cmd);
 
 #endif

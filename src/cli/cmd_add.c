@@ -9,7 +9,6 @@
 
 #include "cli.h"
 #include "doc_fields.h"
-#include "web_commands.h"
 
 extern const cli_command cmd_add_entry;
 
@@ -103,24 +102,24 @@ done:
 	return rc;
 }
 
+static const cli_option add_option_table[] = {
+	{ 'i', "id", 0, CLI_ARG_STRING, "ID", "the document's id (one file only); else from the path or the title", 0, 0 },
+	{ 'k', "kind", 0, CLI_ARG_STRING, "KIND", "article, debate, editorial, blog, theme or other", 0, 0 },
+	{ 't', "title", 0, CLI_ARG_STRING, "TITLE", "the document's title", 0, 0 },
+	{ 'a', "author", 0, CLI_ARG_STRING, "NAME", "an author (give it once per author)", 0, 0 },
+	{ 'o', "organization", 0, CLI_ARG_STRING, "ORG", "the organization the document speaks for", 0, 0 },
+	{ 'P', "publication", 0, CLI_ARG_STRING, "NAME", "where it was published", 0, 0 },
+	{ 'p', "published", 0, CLI_ARG_STRING, "DATE", "when it was published (YYYY, YYYY-MM or YYYY-MM-DD)", 0, 0 },
+	{ 'l', "language", 0, CLI_ARG_STRING, "TAG", "its language (da, en, ...)", 0, 0 },
+	{ 's', "source", 0, CLI_ARG_STRING, "URL", "where it was read", 0, 0 },
+	{ 'd', "date", 0, CLI_ARG_STRING, "DATE", "the date of the revision (the commit's date)", 0, 0 },
+	{ 'm', "message", 'm', CLI_ARG_STRING, "MESSAGE", "the commit message", 0, 0 },
+	{ 'c', "commit-author", 0, CLI_ARG_STRING, "'NAME <EMAIL>'", "who is named as the commit's author", 0, 0 },
+	CLI_OPTIONS_END
+};
+
 static int run_add(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "id", required_argument, NULL, 'i' },
-		{ "kind", required_argument, NULL, 'k' },
-		{ "title", required_argument, NULL, 't' },
-		{ "author", required_argument, NULL, 'a' },
-		{ "organization", required_argument, NULL, 'o' },
-		{ "publication", required_argument, NULL, 'P' },
-		{ "published", required_argument, NULL, 'p' },
-		{ "language", required_argument, NULL, 'l' },
-		{ "source", required_argument, NULL, 's' },
-		{ "date", required_argument, NULL, 'd' },
-		{ "message", required_argument, NULL, 'm' },
-		{ "commit-author", required_argument, NULL, 'c' },
-		CLI_HELP_OPTION,
-		{ 0, 0, 0, 0 }
-	};
 	add_options o;
 	pending *files = NULL;
 	stance_save_options save = STANCE_SAVE_OPTIONS_INIT;
@@ -129,32 +128,34 @@ static int run_add(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	stance_date date;
 	size_t nfiles, i, unchanged = 0;
 	char *commit_name = NULL, *commit_email = NULL;
+	cli_opt_parser p;
 	int c, error, rc = CLI_OK;
 
 	memset(&o, 0, sizeof(o));
-	while ((c = getopt_long(argc, argv, "m:h", options, NULL)) != -1) {
+	cli_opt_init(&p, &cmd_add_entry, ctx, argc, argv);
+	while ((c = cli_opt_next(&p)) > 0) {
 		switch (c) {
-		case 'i': o.id = optarg; break;
-		case 'k': o.kind = optarg; break;
-		case 't': o.title = optarg; break;
+		case 'i': o.id = p.value; break;
+		case 'k': o.kind = p.value; break;
+		case 't': o.title = p.value; break;
 		case 'a':
 			if (o.nauthors == STANCE_ARRAY_SIZE(o.authors))
 				return cli_usage_error(&cmd_add_entry, "too many --author options");
-			o.authors[o.nauthors++] = optarg;
+			o.authors[o.nauthors++] = p.value;
 			break;
-		case 'o': o.organization = optarg; break;
-		case 'P': o.publication = optarg; break;
-		case 'p': o.published = optarg; break;
-		case 'l': o.language = optarg; break;
-		case 's': o.source = optarg; break;
-		case 'd': o.date = optarg; break;
-		case 'm': o.message = optarg; break;
-		case 'c': o.commit_author = optarg; break;
-		case 'h': return cli_help(&cmd_add_entry);
-		default: return cli_usage_error(&cmd_add_entry, "unknown option");
+		case 'o': o.organization = p.value; break;
+		case 'P': o.publication = p.value; break;
+		case 'p': o.published = p.value; break;
+		case 'l': o.language = p.value; break;
+		case 's': o.source = p.value; break;
+		case 'd': o.date = p.value; break;
+		case 'm': o.message = p.value; break;
+		case 'c': o.commit_author = p.value; break;
 		}
 	}
-	nfiles = (size_t)(argc - optind);
+	if (c < 0)
+		return cli_opt_exit(c);
+	nfiles = (size_t)p.nrest;
 	if (!nfiles)
 		return cli_usage_error(&cmd_add_entry, "name at least one file");
 	if (o.id && nfiles > 1)
@@ -194,7 +195,7 @@ static int run_add(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	}
 	/* the repository's import rules, when there is a plain-text file to read */
 	for (i = 0; i < nfiles && !rules; i++)
-		if (stance_import_file_type_of(argv[optind + (int)i]) == STANCE_IMPORT_FILE_TEXT &&
+		if (stance_import_file_type_of(p.rest[i]) == STANCE_IMPORT_FILE_TEXT &&
 		    (error = stance_import_rules_load(&rules, stance_repo_workdir(repo))) < 0) {
 			rc = cli_fail(error);
 			goto done;
@@ -204,7 +205,7 @@ static int run_add(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	io.url = o.source;
 	/* Read and validate everything first: nothing is written if one file is bad. */
 	for (i = 0; i < nfiles; i++) {
-		files[i].file = argv[optind + (int)i];
+		files[i].file = p.rest[i];
 		if (read_document(&files[i], repo, &o, &io) != 0) {
 			rc = CLI_ERROR;
 			goto done;
@@ -254,8 +255,9 @@ done:
 
 const cli_command cmd_add_entry = {
 	.name = "add",
-	.usage = CLI_ADD_USAGE,
-	.summary = CLI_ADD_SUMMARY,
+	.usage = "FILE...",
+	.summary = NULL, /* commands.h */
+	.options = add_option_table,
 	.needs_repo = 1,
 	.run = run_add,
 };

@@ -18,26 +18,26 @@ static void report(const char *path, size_t line, const char *problem, void *pay
 		fprintf(stderr, "%s: %s\n", path, problem);
 }
 
+static const cli_option check_options[] = {
+	{ 's', "staged", 0, CLI_ARG_NONE, NULL, "check what is staged for the next commit (the pre-commit hook)", 0, 0 },
+	CLI_OPTIONS_END
+};
+
 static int run_check(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "staged", no_argument, NULL, 's' },
-		CLI_HELP_OPTION,
-		{ 0, 0, 0, 0 }
-	};
 	const char **ids = NULL;
 	stance_buf *resolved = NULL;
 	size_t problems = 0, nids, i;
+	cli_opt_parser p;
 	int c, error, staged = 0, rc = CLI_OK;
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (c) {
-		case 's': staged = 1; break;
-		case 'h': return cli_help(&cmd_check_entry);
-		default: return cli_usage_error(&cmd_check_entry, "unknown option");
-		}
-	}
-	nids = (size_t)(argc - optind);
+	cli_opt_init(&p, &cmd_check_entry, ctx, argc, argv);
+	while ((c = cli_opt_next(&p)) > 0)
+		if (c == 's')
+			staged = 1;
+	if (c < 0)
+		return cli_opt_exit(c);
+	nids = (size_t)p.nrest;
 	if (nids) {
 		ids = calloc(nids, sizeof(*ids));
 		resolved = calloc(nids, sizeof(*resolved));
@@ -46,7 +46,7 @@ static int run_check(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 			goto done;
 		}
 		for (i = 0; i < nids; i++) {
-			if ((error = stance_store_resolve_id(&resolved[i], repo, argv[optind + (int)i])) < 0) {
+			if ((error = stance_store_resolve_id(&resolved[i], repo, p.rest[i])) < 0) {
 				rc = cli_fail(error);
 				goto done;
 			}
@@ -74,8 +74,9 @@ done:
 
 const cli_command cmd_check_entry = {
 	.name = "check",
-	.usage = "[--staged] [DOC...]",
+	.usage = "[DOC...]",
 	.summary = "Validate documents: front matter, canonical form, UTF-8, ids, duplicates.",
+	.options = check_options,
 	.needs_repo = 1,
 	.run = run_check,
 };

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "web_commands.h"
 #include "sync_ui.h"
 
 /* The folder a clone of `url` goes to by default: its last path segment
@@ -31,13 +30,16 @@ static int default_dir(stance_buf *out, const char *url)
 	return stance_buf_put(out, url + start, len - start);
 }
 
+static const cli_option clone_options[] = {
+	CLI_OPTION_JSON,
+	CLI_OPTION_NO_PROGRESS,
+	CLI_OPTIONS_END
+};
+
 /* Parses the options, clones, and records where this stance binary is. */
 static int run_clone(cli_context *ctx, stance_repo *unused, int argc, char **argv)
 {
 	extern const cli_command cmd_clone_entry;
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' }, CLI_HELP_OPTION, { 0, 0, 0, 0 }
-	};
 	stance_sync_options opts = STANCE_SYNC_OPTIONS_INIT;
 	stance_sync_result result = STANCE_SYNC_RESULT_INIT;
 	stance_repo *repo = NULL;
@@ -47,24 +49,26 @@ static int run_clone(cli_context *ctx, stance_repo *unused, int argc, char **arg
 	char self[PATH_MAX];
 	ssize_t n;
 	const char *src;
-	int c, json = 0, error, rc;
+	cli_opt_parser p;
+	int c, json = 0, no_progress = 0, error, rc;
 
 	(void)unused;
-	while ((c = getopt_long(argc, argv, "hj", options, NULL)) != -1) {
-		if (c == 'h')
-			return cli_help(&cmd_clone_entry);
-		if (c == 'j')
+	cli_opt_init(&p, &cmd_clone_entry, ctx, argc, argv);
+	while ((c = cli_opt_next(&p)) > 0) {
+		if (c == CLI_OPT_JSON)
 			json = 1;
-		else
-			return cli_usage_error(&cmd_clone_entry, "unknown option");
+		else if (c == CLI_OPT_NO_PROGRESS)
+			no_progress = 1;
 	}
-	if (argc - optind < 1)
+	if (c < 0)
+		return cli_opt_exit(c);
+	if (p.nrest < 1)
 		return cli_usage_error(&cmd_clone_entry, "which repository? give its URL");
-	if (argc - optind > 2)
+	if (p.nrest > 2)
 		return cli_usage_error(&cmd_clone_entry, "give a URL and at most one folder");
-	src = argv[optind];
-	if (optind + 1 < argc)
-		stance_buf_puts(&name, argv[optind + 1]);
+	src = p.rest[0];
+	if (p.nrest == 2)
+		stance_buf_puts(&name, p.rest[1]);
 	else if (default_dir(&name, src) < 0) {
 		rc = cli_usage_error(&cmd_clone_entry, "cannot tell a folder name from '%s'; give one", src);
 		goto done;
@@ -80,7 +84,7 @@ static int run_clone(cli_context *ctx, stance_repo *unused, int argc, char **arg
 	else
 		stance_buf_puts(&url, src);
 
-	sync_ui_progress_init(&bar, json);
+	sync_ui_progress_init(&bar, json || no_progress);
 	opts.progress = sync_ui_progress_cb;
 	opts.payload = &bar;
 	sync_ui_credentials_init(&creds, &opts);
@@ -127,8 +131,9 @@ done:
 
 const cli_command cmd_clone_entry = {
 	.name = "clone",
-	.usage = CLI_CLONE_USAGE,
-	.summary = CLI_CLONE_SUMMARY,
+	.usage = "URL [DIR]",
+	.options = clone_options,
+	.summary = "Copy a stance repository (main and snapshots) from a remote.",
 	.needs_repo = 0,
 	.run = run_clone,
 };

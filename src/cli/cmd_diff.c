@@ -317,45 +317,46 @@ static int run_stat(cli_context *ctx, stance_repo *repo, const diff_args *a, sta
 	return rc;
 }
 
+static const cli_option diff_options[] = {
+	{ 'f', "format", 0, CLI_ARG_STRING, "FORMAT", "term (the default), porcelain, critic, html or json", 0, 0 },
+	{ 'b', "by", 0, CLI_ARG_STRING, "UNIT", "compare by word (the default), sentence, paragraph or char", 0, 0 },
+	{ 'p', "positions", 0, CLI_ARG_NONE, NULL, "only the position statements that changed", 0, 0 },
+	{ 'x', "exit-code", 0, CLI_ARG_NONE, NULL, "exit 1 when there are changes, 0 when there are none", 0, 0 },
+	{ 'c', "context", 0, CLI_ARG_NUMBER, "N", "N unchanged blocks around each change", 0, 1000000 },
+	{ 'a', "full", 0, CLI_ARG_NONE, NULL, "the whole document, however long", 0, 0 },
+	{ 'A', "all", 0, CLI_ARG_NONE, NULL, "count 'Re-extract' commits as revisions too", 0, 0 },
+	{ 'F', "files", 0, CLI_ARG_NONE, NULL, "compare two files, OLD and NEW (no repository needed)", 0, 0 },
+	{ 's', "stat", 0, CLI_ARG_NONE, NULL, "words added, removed and moved per document changed in a period", 0, 0 },
+	CLI_OPTION_SINCE("with --stat: changes"),
+	CLI_OPTION_UNTIL("with --stat: changes"),
+	CLI_OPTIONS_END
+};
+
 static int run_diff(cli_context *ctx, stance_repo *repo_unused, int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "by", required_argument, NULL, 'b' },
-		{ "exit-code", no_argument, NULL, 'x' },
-		{ "positions", no_argument, NULL, 'p' },
-		{ "stat", no_argument, NULL, 's' },
-		{ "since", required_argument, NULL, 'S' },
-		{ "until", required_argument, NULL, 'U' },
-		{ "files", no_argument, NULL, 'F' },
-		{ "context", required_argument, NULL, 'c' },
-		{ "full", no_argument, NULL, 'a' },
-		{ "all", no_argument, NULL, 'A' },
-		CLI_HELP_OPTION,
-		{ 0, 0, 0, 0 }
-	};
 	diff_args a;
 	side o, n;
 	stance_repo *repo = NULL;
 	stance_positions *markers = NULL;
+	cli_opt_parser p;
 	int c, error, rc = CLI_OK, changed = 0;
-	long v;
-	(void)repo_unused;
 
+	(void)repo_unused;
 	memset(&a, 0, sizeof(a));
 	memset(&o, 0, sizeof(o));
 	memset(&n, 0, sizeof(n));
 	a.by = STANCE_DIFF_WORD;
 	a.context = 2;
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	cli_opt_init(&p, &cmd_diff_entry, ctx, argc, argv);
+	while ((c = cli_opt_next(&p)) > 0) {
 		switch (c) {
 		case 'f':
-			if (stance_render_format_parse(&a.format, optarg) < 0)
+			if (stance_render_format_parse(&a.format, p.value) < 0)
 				return cli_usage_error(&cmd_diff_entry, "--format: %s", stance_error_last());
 			a.format_set = 1;
 			break;
 		case 'b':
-			if (stance_diff_unit_parse(&a.by, optarg) < 0)
+			if (stance_diff_unit_parse(&a.by, p.value) < 0)
 				return cli_usage_error(&cmd_diff_entry, "--by: %s", stance_error_last());
 			break;
 		case 'x': a.exit_code = 1; break;
@@ -365,33 +366,23 @@ static int run_diff(cli_context *ctx, stance_repo *repo_unused, int argc, char *
 		case 'a': a.full = 1; break;
 		case 'A': a.all = 1; break;
 		case 'c':
-			{
-				char *end = NULL;
-				v = strtol(optarg, &end, 10);
-				if (!*optarg || *end || v < 0 || v > 1000000)
-					v = -1;
-			}
-			if (v < 0)
-				return cli_usage_error(&cmd_diff_entry, "--context takes a number of blocks, not '%s'", optarg);
-			a.context = v;
+			a.context = p.number;
 			a.context_set = 1;
 			break;
-		case 'S':
-			if (cli_parse_date(&cmd_diff_entry, "--since", optarg, &a.since))
-				return CLI_USAGE;
+		case CLI_OPT_SINCE:
+			a.since = p.date;
 			a.has_since = 1;
 			break;
-		case 'U':
-			if (cli_parse_date(&cmd_diff_entry, "--until", optarg, &a.until))
-				return CLI_USAGE;
+		case CLI_OPT_UNTIL:
+			a.until = p.date;
 			a.has_until = 1;
 			break;
-		case 'h': return cli_help(&cmd_diff_entry);
-		default: return cli_usage_error(&cmd_diff_entry, "unknown option");
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	if (c < 0)
+		return cli_opt_exit(c);
+	argc = p.nrest;
+	argv = p.rest;
 	if ((a.has_since || a.has_until) && !a.stat)
 		return cli_usage_error(&cmd_diff_entry, "--since and --until go with --stat");
 	if (a.files) {
@@ -483,9 +474,8 @@ done:
 
 const cli_command cmd_diff_entry = {
 	.name = "diff",
-	.usage = "[--format=term|porcelain|critic|html|json] [--by=word|sentence|paragraph|char] "
-		"[--positions] [--exit-code] [--context=N|--full] [--all] "
-		"(DOC | DOC REV1 [REV2] | DOC@REV DOC@REV | DOC1 DOC2 | --files OLD NEW | --stat [--since D] [--until D])",
+	.usage = "(DOC | DOC REV1 [REV2] | DOC@REV DOC@REV | DOC1 DOC2 | --files OLD NEW | --stat [--since D] [--until D])",
+	.options = diff_options,
 	.summary = "Show how a document's text and positions changed, as an editor would mark it.",
 	.needs_repo = 0,
 	.run = run_diff,

@@ -109,5 +109,6 @@ const cli_command cmd_difftool_entry = {
 	.usage = "PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE",
 	.summary = "git's external diff driver: the prose diff in 'git diff' and 'git log -p --ext-diff'.",
 	.needs_repo = 0,
+	.raw_args = 1,
 	.run = run_difftool,
 };

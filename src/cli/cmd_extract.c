@@ -8,7 +8,6 @@
 
 #include "cli.h"
 #include "json_out.h"
-#include "web_commands.h"
 #include "stance/extract.h"
 
 extern const cli_command cmd_extract_entry;
@@ -41,22 +40,23 @@ static int print_json(FILE *out, const stance_document *doc)
 	return CLI_OK;
 }
 
+static const cli_option extract_options[] = {
+	{ 'u', "url", 0, CLI_ARG_STRING, "BASE", "the page's address, for its relative links", 0, 0 },
+	{ 's', "select", 0, CLI_ARG_STRING, "XPATH", "the main content is what this matches (repeatable)", 0, 0 },
+	{ 'r', "remove", 0, CLI_ARG_STRING, "XPATH", "leave out what this matches (repeatable)", 0, 0 },
+	{ 'R', "raw", 0, CLI_ARG_NONE, NULL, "the body alone, without front matter", 0, 0 },
+	CLI_OPTION_JSON,
+	CLI_OPTIONS_END
+};
+
 static int run_extract(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "url", required_argument, NULL, 'u' },
-		{ "select", required_argument, NULL, 's' },
-		{ "remove", required_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "raw", no_argument, NULL, 'R' },
-		CLI_HELP_OPTION,
-		{ NULL, 0, NULL, 0 }
-	};
 	stance_extract_options opts = STANCE_EXTRACT_OPTIONS_INIT;
 	const char **sel = NULL, **rem = NULL;
 	stance_buf data = STANCE_BUF_INIT, out = STANCE_BUF_INIT;
 	stance_document *doc = NULL;
-	int c, rc = CLI_OK, json = 0, body_only = 0, error;
+	cli_opt_parser p;
+	int c, i, rc = CLI_OK, json = 0, body_only = 0, error;
 	(void)repo;
 
 	sel = calloc((size_t)argc + 1, sizeof(*sel));
@@ -65,18 +65,21 @@ static int run_extract(cli_context *ctx, stance_repo *repo, int argc, char **arg
 		rc = cli_error("out of memory");
 		goto done;
 	}
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	cli_opt_init(&p, &cmd_extract_entry, ctx, argc, argv);
+	while ((c = cli_opt_next(&p)) > 0) {
 		switch (c) {
-		case 'u': opts.url = optarg; break;
-		case 's': sel[opts.select_count++] = optarg; break;
-		case 'r': rem[opts.remove_count++] = optarg; break;
-		case 'j': json = 1; break;
+		case 'u': opts.url = p.value; break;
+		case 's': sel[opts.select_count++] = p.value; break;
+		case 'r': rem[opts.remove_count++] = p.value; break;
+		case CLI_OPT_JSON: json = 1; break;
 		case 'R': body_only = 1; break;
-		case 'h': rc = cli_help(&cmd_extract_entry); goto done;
-		default: rc = cli_usage_error(&cmd_extract_entry, "unknown option"); goto done;
 		}
 	}
-	if (optind >= argc) {
+	if (c < 0) {
+		rc = cli_opt_exit(c);
+		goto done;
+	}
+	if (p.nrest == 0) {
 		rc = cli_usage_error(&cmd_extract_entry, "needs an HTML file");
 		goto done;
 	}
@@ -84,8 +87,8 @@ static int run_extract(cli_context *ctx, stance_repo *repo, int argc, char **arg
 	opts.remove = rem;
 	cli_pager_start(ctx);
 	/* Several files: each in turn (a JSON object a line with --json). */
-	for (; optind < argc; optind++) {
-		const char *file = argv[optind];
+	for (i = 0; i < p.nrest; i++) {
+		const char *file = p.rest[i];
 		stance_buf_clear(&data);
 		stance_buf_clear(&out);
 		stance_document_free(doc);
@@ -128,8 +131,9 @@ done:
 
 const cli_command cmd_extract_entry = {
 	.name = "extract",
-	.usage = CLI_EXTRACT_USAGE,
-	.summary = CLI_EXTRACT_SUMMARY,
+	.usage = "FILE.html...",
+	.summary = NULL, /* commands.h */
+	.options = extract_options,
 	.needs_repo = 0,
 	.run = run_extract,
 };

@@ -9,7 +9,6 @@
 
 #include "cli.h"
 #include "json_out.h"
-#include "web_commands.h"
 
 extern const cli_command cmd_fetch_entry;
 
@@ -41,14 +40,6 @@ static int parse_size(size_t *out, const char *s)
 	if (*end || v == 0)
 		return -1;
 	*out = (size_t)v;
-	return 0;
-}
-
-static int number(const char *option, const char *value, long min, long max, long *out)
-{
-	if (stance_parse_int(out, value, min, max) < 0)
-		return cli_usage_error(&cmd_fetch_entry, "%s takes a number from %ld to %ld, not '%s'",
-			option, min, max, value);
 	return 0;
 }
 
@@ -104,32 +95,33 @@ static int print_json(cli_context *ctx, const stance_source_report *rep)
 	return error ? cli_error("out of memory") : CLI_OK;
 }
 
+static const cli_option fetch_options[] = {
+	{ 'j', "jobs", 0, CLI_ARG_NUMBER, "N", "fetch up to N pages at once", 1, 1000 },
+	{ 'd', "delay", 0, CLI_ARG_NUMBER, "MS", "wait MS milliseconds between two requests to one host", 0, 3600000 },
+	{ 'J', "jitter", 0, CLI_ARG_NUMBER, "MS", "add up to MS milliseconds to each delay", 0, 3600000 },
+	{ 't', "timeout", 0, CLI_ARG_NUMBER, "S", "give up a request after S seconds", 1, 86400 },
+	{ 'c', "connect-timeout", 0, CLI_ARG_NUMBER, "S", "give up connecting after S seconds", 1, 3600 },
+	{ 'r', "retries", 0, CLI_ARG_NUMBER, "N", "try a failed request N more times", 0, 20 },
+	{ 'b', "backoff", 0, CLI_ARG_NUMBER, "MS", "the first wait before a retry, doubled each time", 0, 3600000 },
+	{ 'R', "retry-after-max", 0, CLI_ARG_NUMBER, "S", "wait at most S seconds when a server says Retry-After", 0, 86400 },
+	{ 'm', "max-size", 0, CLI_ARG_STRING, "SIZE", "refuse a page larger than SIZE (20M, 512K)", 0, 0 },
+	{ 'M', "max-redirects", 0, CLI_ARG_NUMBER, "N", "follow at most N redirects", 0, 100 },
+	{ 'u', "user-agent", 0, CLI_ARG_STRING, "UA", "the User-Agent header sent", 0, 0 },
+	{ 'i', "ignore-robots", 0, CLI_ARG_NONE, NULL, "do not read robots.txt", 0, 0 },
+	{ 'P', "private-range", 0, CLI_ARG_STRING, "CIDR", "allow addresses in this private range (repeatable)", 0, 0 },
+	{ 'N', "resolve", 0, CLI_ARG_STRING, "HOST:PORT:ADDRESS", "connect to ADDRESS for HOST:PORT (repeatable)", 0, 0 },
+	CLI_OPTION_JSON,
+	CLI_OPTION_NO_PROGRESS,
+	CLI_OPTIONS_END
+};
+
 static int run_fetch(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "delay", required_argument, NULL, 'd' },
-		{ "jitter", required_argument, NULL, 'J' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "connect-timeout", required_argument, NULL, 'c' },
-		{ "retries", required_argument, NULL, 'r' },
-		{ "retry-after-max", required_argument, NULL, 'R' },
-		{ "backoff", required_argument, NULL, 'b' },
-		{ "max-size", required_argument, NULL, 'm' },
-		{ "max-redirects", required_argument, NULL, 'M' },
-		{ "user-agent", required_argument, NULL, 'u' },
-		{ "ignore-robots", no_argument, NULL, 'i' },
-		{ "private-range", required_argument, NULL, 'P' },
-		{ "resolve", required_argument, NULL, 'N' },
-		{ "json", no_argument, NULL, 'o' },
-		{ "no-progress", no_argument, NULL, 'p' },
-		CLI_HELP_OPTION,
-		{ NULL, 0, NULL, 0 }
-	};
 	stance_fetch_options fo = STANCE_FETCH_OPTIONS_INIT;
 	stance_source_report report;
 	stance_buf ua = STANCE_BUF_INIT, cfg = STANCE_BUF_INIT;
 	long v;
+	cli_opt_parser p;
 	int c, json = 0, show_progress = isatty(STDERR_FILENO), error, rc;
 	/* --private-range and --resolve, each at most once an argument */
 	const char **ranges = calloc((size_t)argc + 1, sizeof(*ranges));
@@ -149,37 +141,39 @@ static int run_fetch(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		fo.host_delay_ms = v;
 	stance_error_clear();
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	cli_opt_init(&p, &cmd_fetch_entry, ctx, argc, argv);
+	while ((c = cli_opt_next(&p)) > 0) {
 		switch (c) {
-		case 'j': if ((rc = number("--jobs", optarg, 1, 1000, &v))) goto out; fo.max_transfers = (int)v; break;
-		case 'd': if ((rc = number("--delay", optarg, 0, 3600000, &v))) goto out; fo.host_delay_ms = v; break;
-		case 'J': if ((rc = number("--jitter", optarg, 0, 3600000, &v))) goto out; fo.jitter_ms = v; break;
-		case 't': if ((rc = number("--timeout", optarg, 1, 86400, &v))) goto out; fo.timeout_ms = v * 1000; break;
-		case 'c': if ((rc = number("--connect-timeout", optarg, 1, 3600, &v))) goto out; fo.connect_timeout_ms = v * 1000; break;
-		case 'r': if ((rc = number("--retries", optarg, 0, 20, &v))) goto out; fo.retries = (int)v; break;
-		case 'R': if ((rc = number("--retry-after-max", optarg, 0, 86400, &v))) goto out; fo.retry_after_max_ms = v * 1000; break;
-		case 'b': if ((rc = number("--backoff", optarg, 0, 3600000, &v))) goto out; fo.backoff_ms = v; break;
-		case 'M': if ((rc = number("--max-redirects", optarg, 0, 100, &v))) goto out; fo.max_redirects = (int)v; break;
+		case 'j': fo.max_transfers = (int)p.number; break;
+		case 'd': fo.host_delay_ms = p.number; break;
+		case 'J': fo.jitter_ms = p.number; break;
+		case 't': fo.timeout_ms = p.number * 1000; break;
+		case 'c': fo.connect_timeout_ms = p.number * 1000; break;
+		case 'r': fo.retries = (int)p.number; break;
+		case 'R': fo.retry_after_max_ms = p.number * 1000; break;
+		case 'b': fo.backoff_ms = p.number; break;
+		case 'M': fo.max_redirects = (int)p.number; break;
 		case 'm':
-			if (parse_size(&fo.max_size, optarg) < 0) {
-				rc = cli_usage_error(&cmd_fetch_entry, "--max-size takes a size such as 20M, not '%s'", optarg);
+			if (parse_size(&fo.max_size, p.value) < 0) {
+				rc = cli_usage_error(&cmd_fetch_entry, "--max-size takes a size such as 20M, not '%s'", p.value);
 				goto out;
 			}
 			break;
-		case 'u': fo.user_agent = optarg; break;
+		case 'u': fo.user_agent = p.value; break;
 		case 'i': fo.ignore_robots = 1; break;
-		case 'P': ranges[nranges++] = optarg; fo.private_ranges = ranges; break;
-		case 'N': resolve[nresolve++] = optarg; fo.resolve = resolve; break;
-		case 'o': json = 1; break;
-		case 'p': show_progress = 0; break;
-		case 'h': rc = cli_help(&cmd_fetch_entry); goto out;
-		default: rc = cli_usage_error(&cmd_fetch_entry, "unknown option"); goto out;
+		case 'P': ranges[nranges++] = p.value; fo.private_ranges = ranges; break;
+		case 'N': resolve[nresolve++] = p.value; fo.resolve = resolve; break;
+		case CLI_OPT_JSON: json = 1; break;
+		case CLI_OPT_NO_PROGRESS: show_progress = 0; break;
 		}
+	}
+	if (c < 0) {
+		rc = cli_opt_exit(c);
+		goto out;
 	}
 	if (show_progress)
 		fo.progress = progress;
-	if ((error = stance_source_fetch(&report, repo, (const char *const *)argv + optind,
-		(size_t)(argc - optind), &fo)) < 0) {
+	if ((error = stance_source_fetch(&report, repo, (const char *const *)p.rest, (size_t)p.nrest, &fo)) < 0) {
 		rc = cli_fail(error);
 		goto out;
 	}
@@ -201,8 +195,9 @@ out:
 
 const cli_command cmd_fetch_entry = {
 	.name = "fetch",
-	.usage = CLI_FETCH_USAGE,
-	.summary = CLI_FETCH_SUMMARY,
+	.usage = "[ID...]",
+	.summary = NULL, /* commands.h */
+	.options = fetch_options,
 	.needs_repo = 1,
 	.run = run_fetch,
 };

@@ -19,7 +19,6 @@
 
 #include "cli.h"
 #include "doc_fields.h"
-#include "web_commands.h"
 
 extern const cli_command cmd_import_entry;
 
@@ -343,59 +342,63 @@ static int import_manifest(cli_context *ctx, stance_repo *repo, const import_fla
 	return CLI_OK;
 }
 
+static const cli_option import_options[] = {
+	{ 'M', "manifest", 0, CLI_ARG_STRING, "FILE", "import a saved history: a TSV of file, id, date, author, message", 0, 0 },
+	{ 'C', "collection", 0, CLI_ARG_STRING, "PREFIX", "put the documents under this id prefix", 0, 0 },
+	{ 'i', "id", 0, CLI_ARG_STRING, "ID", "the document's id (one file only)", 0, 0 },
+	{ 'k', "kind", 0, CLI_ARG_STRING, "KIND", "article, debate, editorial, blog, theme or other", 0, 0 },
+	{ 't', "title", 0, CLI_ARG_STRING, "TITLE", "the document's title", 0, 0 },
+	{ 'a', "author", 0, CLI_ARG_STRING, "NAME", "an author (give it once per author)", 0, 0 },
+	{ 'o', "organization", 0, CLI_ARG_STRING, "ORG", "the organization the documents speak for", 0, 0 },
+	{ 'P', "publication", 0, CLI_ARG_STRING, "NAME", "where they were published", 0, 0 },
+	{ 'p', "published", 0, CLI_ARG_STRING, "DATE", "when they were published (YYYY, YYYY-MM or YYYY-MM-DD)", 0, 0 },
+	{ 'l', "language", 0, CLI_ARG_STRING, "TAG", "their language (da, en, ...)", 0, 0 },
+	{ 'd', "date", 0, CLI_ARG_STRING, "DATE", "the date of the revision (the commit's date)", 0, 0 },
+	{ 'm', "message", 'm', CLI_ARG_STRING, "MESSAGE", "the commit message", 0, 0 },
+	{ 'D', "dry-run", 0, CLI_ARG_NONE, NULL, "read and report, write nothing", 0, 0 },
+	CLI_OPTION_QUIET("no progress bar and no report"),
+	CLI_OPTIONS_END
+};
+
 static int run_import(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "manifest", required_argument, NULL, 'M' },
-		{ "collection", required_argument, NULL, 'C' },
-		{ "id", required_argument, NULL, 'i' },
-		{ "kind", required_argument, NULL, 'k' },
-		{ "title", required_argument, NULL, 't' },
-		{ "author", required_argument, NULL, 'a' },
-		{ "organization", required_argument, NULL, 'o' },
-		{ "publication", required_argument, NULL, 'P' },
-		{ "published", required_argument, NULL, 'p' },
-		{ "language", required_argument, NULL, 'l' },
-		{ "date", required_argument, NULL, 'd' },
-		{ "message", required_argument, NULL, 'm' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "quiet", no_argument, NULL, 'q' },
-		CLI_HELP_OPTION,
-		{ 0, 0, 0, 0 }
-	};
 	import_flags f;
 	stance_import_options io = STANCE_IMPORT_OPTIONS_INIT;
 	stance_import_rules *rules = NULL;
+	cli_opt_parser p;
 	int c, rc, error;
 
 	memset(&f, 0, sizeof(f));
-	while ((c = getopt_long(argc, argv, "m:nqh", options, NULL)) != -1) {
+	cli_opt_init(&p, &cmd_import_entry, ctx, argc, argv);
+	while ((c = cli_opt_next(&p)) > 0) {
 		switch (c) {
-		case 'M': f.manifest = optarg; break;
-		case 'C': f.collection = optarg; break;
-		case 'i': f.id = optarg; break;
-		case 'k': f.kind = optarg; break;
-		case 't': f.title = optarg; break;
+		case 'M': f.manifest = p.value; break;
+		case 'C': f.collection = p.value; break;
+		case 'i': f.id = p.value; break;
+		case 'k': f.kind = p.value; break;
+		case 't': f.title = p.value; break;
 		case 'a':
 			if (f.nauthors == STANCE_ARRAY_SIZE(f.authors))
 				return cli_usage_error(&cmd_import_entry, "too many --author options");
-			f.authors[f.nauthors++] = optarg;
+			f.authors[f.nauthors++] = p.value;
 			break;
-		case 'o': f.organization = optarg; break;
-		case 'P': f.publication = optarg; break;
-		case 'p': f.published = optarg; break;
-		case 'l': f.language = optarg; break;
-		case 'd': f.date = optarg; break;
-		case 'm': f.message = optarg; break;
-		case 'n': f.dry_run = 1; break;
-		case 'q': f.quiet = 1; break;
-		case 'h': return cli_help(&cmd_import_entry);
-		default: return cli_usage_error(&cmd_import_entry, "unknown option");
+		case 'o': f.organization = p.value; break;
+		case 'P': f.publication = p.value; break;
+		case 'p': f.published = p.value; break;
+		case 'l': f.language = p.value; break;
+		case 'd': f.date = p.value; break;
+		case 'm': f.message = p.value; break;
+		case 'D': f.dry_run = 1; break;
+		case CLI_OPT_QUIET: f.quiet = 1; break;
 		}
 	}
-	if (f.manifest && optind < argc)
+	if (c < 0)
+		return cli_opt_exit(c);
+	argc = p.nrest;
+	argv = p.rest;
+	if (f.manifest && argc > 0)
 		return cli_usage_error(&cmd_import_entry, "--manifest takes no other files");
-	if (!f.manifest && optind >= argc)
+	if (!f.manifest && argc == 0)
 		return cli_usage_error(&cmd_import_entry, "name a folder, files, or --manifest FILE");
 	if (f.manifest && (f.id || f.date))
 		return cli_usage_error(&cmd_import_entry, "--id and --date come from the manifest's lines");
@@ -413,15 +416,16 @@ static int run_import(cli_context *ctx, stance_repo *repo, int argc, char **argv
 	if (f.manifest)
 		rc = import_manifest(ctx, repo, &f, &io);
 	else
-		rc = import_files(ctx, repo, &f, &io, argv + optind, (size_t)(argc - optind));
+		rc = import_files(ctx, repo, &f, &io, argv, (size_t)argc);
 	stance_import_rules_free(rules);
 	return rc;
 }
 
 const cli_command cmd_import_entry = {
 	.name = "import",
-	.usage = CLI_IMPORT_USAGE,
-	.summary = CLI_IMPORT_SUMMARY,
+	.usage = "DIR|FILE...\n   or: stance import [OPTIONS] --manifest FILE",
+	.summary = NULL, /* commands.h */
+	.options = import_options,
 	.needs_repo = 1,
 	.run = run_import,
 };

@@ -10,25 +10,25 @@
 static int run_init(cli_context *ctx, stance_repo *unused, int argc, char **argv)
 {
 	extern const cli_command cmd_init_entry;
-	static const struct option options[] = { CLI_HELP_OPTION, { 0, 0, 0, 0 } };
 	stance_repo *repo = NULL;
 	stance_buf dir = STANCE_BUF_INIT;
 	char self[PATH_MAX];
 	ssize_t n;
+	cli_opt_parser p;
 	int c, error, rc = CLI_OK;
 
 	(void)unused;
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (c == 'h')
-			return cli_help(&cmd_init_entry);
-		return cli_usage_error(&cmd_init_entry, "unknown option");
-	}
-	if (argc - optind > 1)
+	cli_opt_init(&p, &cmd_init_entry, ctx, argc, argv);
+	while ((c = cli_opt_next(&p)) > 0)
+		;
+	if (c < 0)
+		return cli_opt_exit(c);
+	if (p.nrest > 1)
 		return cli_usage_error(&cmd_init_entry, "give at most one folder");
-	if (optind < argc && argv[optind][0] == '/')
-		stance_buf_puts(&dir, argv[optind]);
+	if (p.nrest == 1 && p.rest[0][0] == '/')
+		stance_buf_puts(&dir, p.rest[0]);
 	else
-		stance_buf_printf(&dir, "%s/%s", ctx->cwd, optind < argc ? argv[optind] : ".");
+		stance_buf_printf(&dir, "%s/%s", ctx->cwd, p.nrest ? p.rest[0] : ".");
 	if ((error = stance_repo_init(&repo, dir.ptr)) < 0) {
 		rc = cli_fail(error);
 		goto done;

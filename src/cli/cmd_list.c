@@ -90,47 +90,40 @@ done:
 	return error < 0 ? error : 0;
 }
 
+static const cli_option list_options[] = {
+	{ 'k', "kind", 0, CLI_ARG_STRING, "KIND", "only documents of this kind (article, debate, editorial, blog, theme, other)", 0, 0 },
+	{ 'o', "organization", 0, CLI_ARG_STRING, "ORG", "only documents of this organization (any case)", 0, 0 },
+	CLI_OPTION_SINCE("documents published (else first seen)"),
+	CLI_OPTION_UNTIL("documents published (else first seen)"),
+	CLI_OPTION_JSON,
+	CLI_OPTIONS_END
+};
+
 static int run_list(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "kind", required_argument, NULL, 'k' },
-		{ "organization", required_argument, NULL, 'o' },
-		{ "since", required_argument, NULL, 's' },
-		{ "until", required_argument, NULL, 'u' },
-		{ "json", no_argument, NULL, 'j' },
-		CLI_HELP_OPTION,
-		{ 0, 0, 0, 0 }
-	};
 	stance_revision_list history = { NULL, 0 };
 	list_state st;
-	stance_date d;
+	cli_opt_parser p;
 	int c, error, rc = CLI_OK;
 
 	memset(&st, 0, sizeof(st));
 	st.ctx = ctx;
 	st.repo = repo;
 	st.history = &history;
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	cli_opt_init(&p, &cmd_list_entry, ctx, argc, argv);
+	while ((c = cli_opt_next(&p)) > 0) {
 		switch (c) {
-		case 'k': st.kind = optarg; break;
-		case 'o': st.organization = optarg; break;
-		case 's':
-			if ((rc = cli_parse_date(&cmd_list_entry, "--since", optarg, &d)) != 0)
-				return rc;
-			st.since = stance_date_start(&d);
-			break;
-		case 'u':
-			if ((rc = cli_parse_date(&cmd_list_entry, "--until", optarg, &d)) != 0)
-				return rc;
-			st.until = stance_date_end(&d);
-			break;
-		case 'j': st.json = 1; break;
-		case 'h': return cli_help(&cmd_list_entry);
-		default: return cli_usage_error(&cmd_list_entry, "unknown option");
+		case 'k': st.kind = p.value; break;
+		case 'o': st.organization = p.value; break;
+		case CLI_OPT_SINCE: st.since = stance_date_start(&p.date); break;
+		case CLI_OPT_UNTIL: st.until = stance_date_end(&p.date); break;
+		case CLI_OPT_JSON: st.json = 1; break;
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error(&cmd_list_entry, "unexpected argument '%s'", argv[optind]);
+	if (c < 0)
+		return cli_opt_exit(c);
+	if (p.nrest > 0)
+		return cli_usage_error(&cmd_list_entry, "unexpected argument '%s'", p.rest[0]);
 	if (st.kind) {
 		size_t i;
 		for (i = 0; stance_document_kinds[i] && strcmp(stance_document_kinds[i], st.kind); i++)
@@ -155,8 +148,9 @@ static int run_list(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 
 const cli_command cmd_list_entry = {
 	.name = "list",
-	.usage = "[--kind K] [--organization O] [--since DATE] [--until DATE] [--json]",
+	.usage = "",
 	.summary = "List the documents: id, kind, date, revisions and title.",
+	.options = list_options,
 	.needs_repo = 1,
 	.run = run_list,
 };

@@ -36,52 +36,40 @@ static int word_delta(stance_repo *repo, const stance_revision *r, size_t *added
 	return error;
 }
 
+static const cli_option log_options[] = {
+	CLI_OPTION_MAX_COUNT("show at most N revisions"),
+	CLI_OPTION_SINCE("revisions"),
+	CLI_OPTION_UNTIL("revisions"),
+	{ 'a', "all", 0, CLI_ARG_NONE, NULL, "also list 'Re-extract' commits", 0, 0 },
+	CLI_OPTION_JSON,
+	CLI_OPTIONS_END
+};
+
 static int run_log(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "since", required_argument, NULL, 's' },
-		{ "until", required_argument, NULL, 'u' },
-		{ "max-count", required_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "all", no_argument, NULL, 'a' },
-		CLI_HELP_OPTION,
-		{ 0, 0, 0, 0 }
-	};
 	stance_history_options opts = STANCE_HISTORY_OPTIONS_INIT;
 	stance_revision_list list = { NULL, 0 };
 	stance_buf id = STANCE_BUF_INIT, line = STANCE_BUF_INIT;
-	stance_date d;
-	long n;
+	cli_opt_parser p;
 	size_t i;
 	int c, error, json = 0, rc = CLI_OK;
 
-	while ((c = getopt_long(argc, argv, "n:h", options, NULL)) != -1) {
+	cli_opt_init(&p, &cmd_log_entry, ctx, argc, argv);
+	while ((c = cli_opt_next(&p)) > 0) {
 		switch (c) {
-		case 's':
-			if ((rc = cli_parse_date(&cmd_log_entry, "--since", optarg, &d)) != 0)
-				return rc;
-			opts.since = stance_date_start(&d);
-			break;
-		case 'u':
-			if ((rc = cli_parse_date(&cmd_log_entry, "--until", optarg, &d)) != 0)
-				return rc;
-			opts.until = stance_date_end(&d);
-			break;
-		case 'n':
-			if (stance_parse_int(&n, optarg, 1, 1L << 30) < 0)
-				return cli_usage_error(&cmd_log_entry, "-n takes a positive number, not '%s'", optarg);
-			opts.max_count = (size_t)n;
-			break;
-		case 'j': json = 1; break;
+		case CLI_OPT_SINCE: opts.since = stance_date_start(&p.date); break;
+		case CLI_OPT_UNTIL: opts.until = stance_date_end(&p.date); break;
+		case CLI_OPT_MAX_COUNT: opts.max_count = (size_t)p.number; break;
+		case CLI_OPT_JSON: json = 1; break;
 		case 'a': opts.include_reextract = 1; break;
-		case 'h': return cli_help(&cmd_log_entry);
-		default: return cli_usage_error(&cmd_log_entry, "unknown option");
 		}
 	}
-	if (argc - optind > 1)
+	if (c < 0)
+		return cli_opt_exit(c);
+	if (p.nrest > 1)
 		return cli_usage_error(&cmd_log_entry, "name at most one document");
-	if (optind < argc) {
-		if ((error = stance_store_resolve_id(&id, repo, argv[optind])) < 0)
+	if (p.nrest == 1) {
+		if ((error = stance_store_resolve_id(&id, repo, p.rest[0])) < 0)
 			return cli_fail(error);
 		opts.id = id.ptr;
 	}
@@ -136,8 +124,9 @@ done:
 
 const cli_command cmd_log_entry = {
 	.name = "log",
-	.usage = "[DOC] [-n N] [--since DATE] [--until DATE] [--all] [--json]",
+	.usage = "[DOC]",
 	.summary = "List revisions, newest first, with date, author, message and words added/removed.",
+	.options = log_options,
 	.needs_repo = 1,
 	.run = run_log,
 };

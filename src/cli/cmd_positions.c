@@ -234,38 +234,41 @@ done:
 	return rc;
 }
 
+static const cli_option positions_options[] = {
+	{ 'H', "history", 0, CLI_ARG_NONE, NULL, "when each statement appeared, was reworded and went", 0, 0 },
+	CLI_OPTION_JSON,
+	CLI_OPTIONS_END
+};
+
 static int run_positions(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "history", no_argument, NULL, 'H' },
-		{ "json", no_argument, NULL, 'j' },
-		CLI_HELP_OPTION,
-		{ 0, 0, 0, 0 }
-	};
 	stance_positions *markers = NULL;
+	cli_opt_parser p;
 	int c, hist = 0, json = 0, error, rc;
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	cli_opt_init(&p, &cmd_positions_entry, ctx, argc, argv);
+	while ((c = cli_opt_next(&p)) > 0) {
 		switch (c) {
 		case 'H': hist = 1; break;
-		case 'j': json = 1; break;
-		case 'h': return cli_help(&cmd_positions_entry);
-		default: return cli_usage_error(&cmd_positions_entry, "unknown option");
+		case CLI_OPT_JSON: json = 1; break;
 		}
 	}
-	if (argc - optind != 1)
+	if (c < 0)
+		return cli_opt_exit(c);
+	if (p.nrest != 1)
 		return cli_usage_error(&cmd_positions_entry, "name one document, e.g. kl/naerhedsreform@2020-12-04");
 	if ((error = load_markers(&markers, repo)) < 0)
 		return cli_fail(error);
-	rc = hist ? history(ctx, repo, argv[optind], json, markers) :
-		list_positions(ctx, repo, argv[optind], json, markers);
+	rc = hist ? history(ctx, repo, p.rest[0], json, markers) :
+		list_positions(ctx, repo, p.rest[0], json, markers);
 	stance_positions_free(markers);
 	return rc;
 }
 
 const cli_command cmd_positions_entry = {
 	.name = "positions",
-	.usage = "DOC[@REV] [--history] [--json]",
+	.usage = "DOC[@REV]",
+	.options = positions_options,
 	.summary = "List a document's position statements, or with --history how each appeared, changed and went.",
 	.needs_repo = 1,
 	.run = run_positions,

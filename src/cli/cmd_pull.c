@@ -2,7 +2,6 @@
  * cmd_pull.c: `stance pull [REMOTE]`: fetch main and snapshots from a remote and merge them in.
  */
 #include "cli.h"
-#include "web_commands.h"
 #include "sync_ui.h"
 
 extern const cli_command cmd_pull_entry;
@@ -14,8 +13,9 @@ static int run_pull(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 
 const cli_command cmd_pull_entry = {
 	.name = "pull",
-	.usage = CLI_PULL_USAGE,
-	.summary = CLI_PULL_SUMMARY,
+	.usage = "[REMOTE]",
+	.options = sync_ui_transfer_options,
+	.summary = "Fetch from a remote and merge its main and snapshots branches.",
 	.needs_repo = 1,
 	.run = run_pull,
 };

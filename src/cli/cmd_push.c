@@ -2,7 +2,6 @@
  * cmd_push.c: `stance push [REMOTE]`: send main and snapshots to a remote.
  */
 #include "cli.h"
-#include "web_commands.h"
 #include "sync_ui.h"
 
 extern const cli_command cmd_push_entry;
@@ -14,8 +13,9 @@ static int run_push(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 
 const cli_command cmd_push_entry = {
 	.name = "push",
-	.usage = CLI_PUSH_USAGE,
-	.summary = CLI_PUSH_SUMMARY,
+	.usage = "[REMOTE]",
+	.options = sync_ui_transfer_options,
+	.summary = "Send main and snapshots to a remote.",
 	.needs_repo = 1,
 	.run = run_push,
 };

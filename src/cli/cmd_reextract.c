@@ -5,23 +5,21 @@
 #include <string.h>
 
 #include "cli.h"
-#include "web_commands.h"
 
 extern const cli_command cmd_reextract_entry;
 
 static int run_reextract(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 {
-	static const struct option longopts[] = { CLI_HELP_OPTION, { NULL, 0, NULL, 0 } };
 	stance_source_report report;
+	cli_opt_parser p;
 	size_t i;
 	int c, error, rc = CLI_OK;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'h')
-			return cli_help(&cmd_reextract_entry);
-		return cli_usage_error(&cmd_reextract_entry, "unknown option");
-	}
-	if ((error = stance_source_reextract(&report, repo, (const char *const *)argv + optind,
-		(size_t)(argc - optind))) < 0)
+	cli_opt_init(&p, &cmd_reextract_entry, ctx, argc, argv);
+	while ((c = cli_opt_next(&p)) > 0)
+		;
+	if (c < 0)
+		return cli_opt_exit(c);
+	if ((error = stance_source_reextract(&report, repo, (const char *const *)p.rest, (size_t)p.nrest)) < 0)
 		return cli_fail(error);
 	for (i = 0; i < report.count; i++) {
 		const stance_source_result *r = &report.results[i];
@@ -36,8 +34,8 @@ static int run_reextract(cli_context *ctx, stance_repo *repo, int argc, char **a
 
 const cli_command cmd_reextract_entry = {
 	.name = "reextract",
-	.usage = CLI_REEXTRACT_USAGE,
-	.summary = CLI_REEXTRACT_SUMMARY,
+	.usage = "[ID...]",
+	.summary = NULL, /* commands.h */
 	.needs_repo = 1,
 	.run = run_reextract,
 };

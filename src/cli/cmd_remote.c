@@ -5,32 +5,36 @@
 #include <string.h>
 
 #include "cli.h"
-#include "web_commands.h"
 #include "json_out.h"
+
+static const cli_option remote_options[] = {
+	CLI_OPTION_JSON,
+	CLI_OPTIONS_END
+};
 
 /* list (the default), add or remove. */
 static int run_remote(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 {
 	extern const cli_command cmd_remote_entry;
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' }, CLI_HELP_OPTION, { 0, 0, 0, 0 }
-	};
 	const char *sub;
-	int c, json = 0, error, rc;
+	cli_opt_parser p;
+	int c, at, json = 0, error, rc;
 
-	while ((c = getopt_long(argc, argv, "+hj", options, NULL)) != -1) {
-		if (c == 'h')
-			return cli_help(&cmd_remote_entry);
-		if (c == 'j')
+	cli_opt_init(&p, &cmd_remote_entry, ctx, argc, argv);
+	while ((c = cli_opt_next(&p)) > 0)
+		if (c == CLI_OPT_JSON)
 			json = 1;
-		else
-			return cli_usage_error(&cmd_remote_entry, "unknown option");
-	}
-	sub = optind < argc ? argv[optind++] : "list";
+	if (c < 0)
+		return cli_opt_exit(c);
+	/* the operands, from the subcommand on */
+	argc = p.nrest;
+	argv = p.rest;
+	at = 0;
+	sub = at < argc ? argv[at++] : "list";
 	if (!strcmp(sub, "list")) {
 		stance_remote_array list = { NULL, 0 };
 		size_t i;
-		if (optind < argc)
+		if (at < argc)
 			return cli_usage_error(&cmd_remote_entry, "list takes no arguments");
 		if ((error = stance_remote_list(&list, repo)) < 0)
 			return cli_fail(error);
@@ -55,20 +59,20 @@ static int run_remote(cli_context *ctx, stance_repo *repo, int argc, char **argv
 		return CLI_OK;
 	}
 	if (!strcmp(sub, "add")) {
-		if (argc - optind != 2)
+		if (argc - at != 2)
 			return cli_usage_error(&cmd_remote_entry, "add takes a NAME and a URL");
 		if ((rc = stance_repo_lock(repo, stance_repo_lock_timeout())) < 0)
 			return cli_fail(rc);
-		if ((error = stance_remote_add(repo, argv[optind], argv[optind + 1])) < 0)
+		if ((error = stance_remote_add(repo, argv[at], argv[at + 1])) < 0)
 			return cli_fail(error);
 		return CLI_OK;
 	}
 	if (!strcmp(sub, "remove") || !strcmp(sub, "rm")) {
-		if (argc - optind != 1)
+		if (argc - at != 1)
 			return cli_usage_error(&cmd_remote_entry, "remove takes a NAME");
 		if ((rc = stance_repo_lock(repo, stance_repo_lock_timeout())) < 0)
 			return cli_fail(rc);
-		if ((error = stance_remote_remove(repo, argv[optind])) < 0)
+		if ((error = stance_remote_remove(repo, argv[at])) < 0)
 			return cli_fail(error);
 		return CLI_OK;
 	}
@@ -77,8 +81,10 @@ static int run_remote(cli_context *ctx, stance_repo *repo, int argc, char **argv
 
 const cli_command cmd_remote_entry = {
 	.name = "remote",
-	.usage = CLI_REMOTE_USAGE,
-	.summary = CLI_REMOTE_SUMMARY,
+	.usage = "[list] | add NAME URL | remove NAME",
+	.options = remote_options,
+	.options_first = 1,
+	.summary = "List, add or remove the remotes a repository syncs with.",
 	.needs_repo = 1,
 	.run = run_remote,
 };

@@ -59,30 +59,32 @@ static int print_json(cli_context *ctx, const stance_document *doc, const stance
 	return CLI_OK;
 }
 
+static const cli_option show_options[] = {
+	{ 'r', "raw", 0, CLI_ARG_NONE, NULL, "the file as stored: front matter and body", 0, 0 },
+	CLI_OPTION_JSON,
+	CLI_OPTIONS_END
+};
+
 static int run_show(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "raw", no_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'j' },
-		CLI_HELP_OPTION,
-		{ 0, 0, 0, 0 }
-	};
 	stance_revision rev;
 	stance_document *doc = NULL;
 	stance_buf raw = STANCE_BUF_INIT;
+	cli_opt_parser p;
 	int c, error, raw_mode = 0, json = 0, rc = CLI_OK;
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	cli_opt_init(&p, &cmd_show_entry, ctx, argc, argv);
+	while ((c = cli_opt_next(&p)) > 0) {
 		switch (c) {
 		case 'r': raw_mode = 1; break;
-		case 'j': json = 1; break;
-		case 'h': return cli_help(&cmd_show_entry);
-		default: return cli_usage_error(&cmd_show_entry, "unknown option");
+		case CLI_OPT_JSON: json = 1; break;
 		}
 	}
-	if (argc - optind != 1)
+	if (c < 0)
+		return cli_opt_exit(c);
+	if (p.nrest != 1)
 		return cli_usage_error(&cmd_show_entry, "name one document, e.g. kl/naerhedsreform@2020-12-04");
-	if ((error = stance_history_resolve(&rev, &doc, repo, argv[optind])) < 0)
+	if ((error = stance_history_resolve(&rev, &doc, repo, p.rest[0])) < 0)
 		return cli_fail(error);
 	cli_pager_start(ctx);
 	if (json) {
@@ -103,8 +105,9 @@ static int run_show(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 
 const cli_command cmd_show_entry = {
 	.name = "show",
-	.usage = "DOC[@REV] [--raw] [--json]",
+	.usage = "DOC[@REV]",
 	.summary = "Show a document as of a revision: @COMMIT, @{N} (N revisions back) or @DATE.",
+	.options = show_options,
 	.needs_repo = 1,
 	.run = run_show,
 };

@@ -7,7 +7,6 @@
 
 #include "cli.h"
 #include "json_out.h"
-#include "web_commands.h"
 
 extern const cli_command cmd_source_entry;
 
@@ -27,19 +26,23 @@ static int commit_config(stance_repo *repo, const char *what, const char *id)
 	return error < 0 ? cli_fail(error) : CLI_OK;
 }
 
-static int source_add(stance_repo *repo, int argc, char **argv)
+/* One table for the three subcommands: add takes all but --json, list
+ * only --json. */
+static const cli_option source_options[] = {
+	{ 'f', "feed", 0, CLI_ARG_NONE, NULL, "add: URL is a feed (RSS, Atom, sitemap); follow its items", 0, 0 },
+	{ 's', "select", 0, CLI_ARG_STRING, "XPATH", "add: the main content is what this matches (repeatable)", 0, 0 },
+	{ 'r', "remove", 0, CLI_ARG_STRING, "XPATH", "add: leave out what this matches (repeatable)", 0, 0 },
+	{ 'n', "noise", 0, CLI_ARG_STRING, "REGEX", "add: lines matching this are not a change (repeatable)", 0, 0 },
+	{ 'k', "kind", 0, CLI_ARG_STRING, "KIND", "add: the kind of its documents", 0, 0 },
+	{ 'o', "organization", 0, CLI_ARG_STRING, "ORG", "add: the organization of its documents", 0, 0 },
+	CLI_OPTION_JSON,
+	CLI_OPTIONS_END
+};
+
+static int source_add(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "select", required_argument, NULL, 's' },
-		{ "remove", required_argument, NULL, 'r' },
-		{ "noise", required_argument, NULL, 'n' },
-		{ "kind", required_argument, NULL, 'k' },
-		{ "organization", required_argument, NULL, 'o' },
-		{ "feed", no_argument, NULL, 'f' },
-		CLI_HELP_OPTION,
-		{ NULL, 0, NULL, 0 }
-	};
 	stance_source src = STANCE_SOURCE_INIT;
+	cli_opt_parser p;
 	const char **sel = calloc((size_t)argc + 1, sizeof(*sel));
 	const char **rem = calloc((size_t)argc + 1, sizeof(*rem));
 	const char **noise = calloc((size_t)argc + 1, sizeof(*noise));
@@ -48,24 +51,30 @@ static int source_add(stance_repo *repo, int argc, char **argv)
 		rc = cli_error("out of memory");
 		goto done;
 	}
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	cli_opt_init(&p, &cmd_source_entry, ctx, argc, argv);
+	while ((c = cli_opt_next(&p)) > 0) {
 		switch (c) {
-		case 's': sel[src.select_count++] = optarg; break;
-		case 'r': rem[src.remove_count++] = optarg; break;
-		case 'n': noise[src.noise_count++] = optarg; break;
-		case 'k': src.kind = optarg; break;
-		case 'o': src.organization = optarg; break;
+		case 's': sel[src.select_count++] = p.value; break;
+		case 'r': rem[src.remove_count++] = p.value; break;
+		case 'n': noise[src.noise_count++] = p.value; break;
+		case 'k': src.kind = p.value; break;
+		case 'o': src.organization = p.value; break;
 		case 'f': src.feed = 1; break;
-		case 'h': rc = cli_help(&cmd_source_entry); goto done;
-		default: rc = cli_usage_error(&cmd_source_entry, "unknown option to 'source add'"); goto done;
+		default:
+			rc = cli_usage_error(&cmd_source_entry, "'source add' takes no %s", p.spelled);
+			goto done;
 		}
 	}
-	if (argc - optind != 2) {
+	if (c < 0) {
+		rc = cli_opt_exit(c);
+		goto done;
+	}
+	if (p.nrest != 2) {
 		rc = cli_usage_error(&cmd_source_entry, "'source add' needs an ID and a URL");
 		goto done;
 	}
-	src.id = argv[optind];
-	src.url = argv[optind + 1];
+	src.id = p.rest[0];
+	src.url = p.rest[1];
 	src.select = sel;
 	src.remove = rem;
 	src.noise = noise;
@@ -94,22 +103,19 @@ static int put_json(FILE *out, const stance_source *s)
 
 static int source_list(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		CLI_HELP_OPTION,
-		{ NULL, 0, NULL, 0 }
-	};
 	stance_source_list *l = NULL;
+	cli_opt_parser p;
 	size_t i, k;
 	int c, json = 0, error;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 'h': return cli_help(&cmd_source_entry);
-		default: return cli_usage_error(&cmd_source_entry, "unknown option to 'source list'");
-		}
+	cli_opt_init(&p, &cmd_source_entry, ctx, argc, argv);
+	while ((c = cli_opt_next(&p)) > 0) {
+		if (c != CLI_OPT_JSON)
+			return cli_usage_error(&cmd_source_entry, "'source list' takes no %s", p.spelled);
+		json = 1;
 	}
-	if (optind != argc)
+	if (c < 0)
+		return cli_opt_exit(c);
+	if (p.nrest != 0)
 		return cli_usage_error(&cmd_source_entry, "'source list' takes no arguments");
 	if ((error = stance_source_list_load(&l, repo)) < 0)
 		return cli_fail(error);
@@ -149,7 +155,7 @@ static int run_source(cli_context *ctx, stance_repo *repo, int argc, char **argv
 	if (argc < 2)
 		return cli_usage_error(&cmd_source_entry, "needs a subcommand: add, list or remove");
 	if (!strcmp(argv[1], "add"))
-		return source_add(repo, argc - 1, argv + 1);
+		return source_add(ctx, repo, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "list"))
 		return source_list(ctx, repo, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "remove") || !strcmp(argv[1], "rm")) {
@@ -164,8 +170,9 @@ static int run_source(cli_context *ctx, stance_repo *repo, int argc, char **argv
 
 const cli_command cmd_source_entry = {
 	.name = "source",
-	.usage = CLI_SOURCE_USAGE,
-	.summary = CLI_SOURCE_SUMMARY,
+	.usage = "add ID URL | list | remove ID",
+	.summary = NULL, /* commands.h */
+	.options = source_options,
 	.needs_repo = 1,
 	.run = run_source,
 };

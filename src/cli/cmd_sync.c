@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "web_commands.h"
 #include "json_out.h"
 #include "sync_ui.h"
 
@@ -198,35 +197,40 @@ int sync_ui_lock(stance_repo *repo)
 	return error < 0 ? cli_fail(error) : 0;
 }
 
+const cli_option sync_ui_transfer_options[] = {
+	CLI_OPTION_JSON,
+	CLI_OPTION_NO_PROGRESS,
+	CLI_OPTIONS_END
+};
+
 int sync_ui_run_transfer(cli_context *ctx, stance_repo *repo, int argc, char **argv,
 	const cli_command *cmd, sync_ui_transfer transfer)
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' }, CLI_HELP_OPTION, { 0, 0, 0, 0 }
-	};
 	stance_sync_options opts = STANCE_SYNC_OPTIONS_INIT;
 	stance_sync_result result = STANCE_SYNC_RESULT_INIT;
 	sync_ui_progress bar;
 	sync_ui_credentials creds;
-	int c, json = 0, error, rc;
+	cli_opt_parser p;
+	int c, json = 0, no_progress = 0, error, rc;
 
-	while ((c = getopt_long(argc, argv, "hj", options, NULL)) != -1) {
-		if (c == 'h')
-			return cli_help(cmd);
-		if (c == 'j')
+	cli_opt_init(&p, cmd, ctx, argc, argv);
+	while ((c = cli_opt_next(&p)) > 0) {
+		if (c == CLI_OPT_JSON)
 			json = 1;
-		else
-			return cli_usage_error(cmd, "unknown option");
+		else if (c == CLI_OPT_NO_PROGRESS)
+			no_progress = 1;
 	}
-	if (argc - optind > 1)
+	if (c < 0)
+		return cli_opt_exit(c);
+	if (p.nrest > 1)
 		return cli_usage_error(cmd, "give at most one remote");
 	if ((rc = sync_ui_lock(repo)) != 0)
 		return rc;
-	sync_ui_progress_init(&bar, json);
+	sync_ui_progress_init(&bar, json || no_progress);
 	opts.progress = sync_ui_progress_cb;
 	opts.payload = &bar;
 	sync_ui_credentials_init(&creds, &opts);
-	error = transfer(&result, repo, optind < argc ? argv[optind] : NULL, &opts);
+	error = transfer(&result, repo, p.nrest ? p.rest[0] : NULL, &opts);
 	sync_ui_credentials_dispose(&creds);
 	sync_ui_progress_end(&bar);
 	rc = sync_ui_report(ctx, cmd->name, &result, json, error);
@@ -236,44 +240,49 @@ int sync_ui_run_transfer(cli_context *ctx, stance_repo *repo, int argc, char **a
 
 /* ---------------------------------------------------------------- stance sync */
 
+enum { OPT_CONTINUE = 256, OPT_ABORT, OPT_OURS, OPT_THEIRS };
+static const cli_option sync_options[] = {
+	{ OPT_CONTINUE, "continue", 0, CLI_ARG_NONE, NULL, "after resolving conflicts: commit the merge and push it", 0, 0 },
+	{ OPT_OURS, "ours", 0, CLI_ARG_NONE, NULL, "with --continue: take this side's version of every conflicted document", 0, 0 },
+	{ OPT_THEIRS, "theirs", 0, CLI_ARG_NONE, NULL, "with --continue: take the remote's version of every conflicted document", 0, 0 },
+	{ OPT_ABORT, "abort", 0, CLI_ARG_NONE, NULL, "give up the merge; the working folder is put back", 0, 0 },
+	CLI_OPTION_JSON,
+	CLI_OPTION_NO_PROGRESS,
+	CLI_OPTIONS_END
+};
+
 static int run_sync(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 {
 	extern const cli_command cmd_sync_entry;
-	enum { OPT_CONTINUE = 256, OPT_ABORT, OPT_OURS, OPT_THEIRS };
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "continue", no_argument, NULL, OPT_CONTINUE },
-		{ "abort", no_argument, NULL, OPT_ABORT },
-		{ "ours", no_argument, NULL, OPT_OURS },
-		{ "theirs", no_argument, NULL, OPT_THEIRS },
-		CLI_HELP_OPTION, { 0, 0, 0, 0 }
-	};
 	stance_sync_options opts = STANCE_SYNC_OPTIONS_INIT;
 	stance_sync_result result = STANCE_SYNC_RESULT_INIT;
 	stance_sync_take take = STANCE_SYNC_TAKE_WORKTREE;
 	stance_buf remote = STANCE_BUF_INIT;
 	sync_ui_progress bar;
 	sync_ui_credentials creds;
-	int c, json = 0, cont = 0, abort_ = 0, error = 0, rc;
+	cli_opt_parser p;
+	int c, json = 0, no_progress = 0, cont = 0, abort_ = 0, error = 0, rc;
 
-	while ((c = getopt_long(argc, argv, "hj", options, NULL)) != -1) {
+	cli_opt_init(&p, &cmd_sync_entry, ctx, argc, argv);
+	while ((c = cli_opt_next(&p)) > 0) {
 		switch (c) {
-		case 'h': return cli_help(&cmd_sync_entry);
-		case 'j': json = 1; break;
+		case CLI_OPT_JSON: json = 1; break;
+		case CLI_OPT_NO_PROGRESS: no_progress = 1; break;
 		case OPT_CONTINUE: cont = 1; break;
 		case OPT_ABORT: abort_ = 1; break;
 		case OPT_OURS: take = STANCE_SYNC_TAKE_OURS; break;
 		case OPT_THEIRS: take = STANCE_SYNC_TAKE_THEIRS; break;
-		default: return cli_usage_error(&cmd_sync_entry, "unknown option");
 		}
 	}
+	if (c < 0)
+		return cli_opt_exit(c);
 	if (cont && abort_)
 		return cli_usage_error(&cmd_sync_entry, "--continue and --abort exclude each other");
 	if (take != STANCE_SYNC_TAKE_WORKTREE && !cont)
 		return cli_usage_error(&cmd_sync_entry, "--ours and --theirs go with --continue");
-	if (argc - optind > 1)
+	if (p.nrest > 1)
 		return cli_usage_error(&cmd_sync_entry, "give at most one remote");
-	if ((cont || abort_) && argc - optind > 0)
+	if ((cont || abort_) && p.nrest > 0)
 		return cli_usage_error(&cmd_sync_entry, "--continue and --abort take no remote");
 	if ((rc = sync_ui_lock(repo)) != 0)
 		return rc;
@@ -287,7 +296,7 @@ static int run_sync(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 			fprintf(ctx->out, "{\"command\":\"sync\",\"ok\":true,\"outcome\":\"aborted\"}\n");
 		return CLI_OK;
 	}
-	sync_ui_progress_init(&bar, json);
+	sync_ui_progress_init(&bar, json || no_progress);
 	opts.progress = sync_ui_progress_cb;
 	opts.payload = &bar;
 	sync_ui_credentials_init(&creds, &opts);
@@ -302,7 +311,7 @@ static int run_sync(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		if (!error && result.outcome == STANCE_SYNC_UP_TO_DATE)
 			result.outcome = STANCE_SYNC_MERGED;
 	} else {
-		error = stance_sync_run(&result, repo, optind < argc ? argv[optind] : NULL, &opts);
+		error = stance_sync_run(&result, repo, p.nrest ? p.rest[0] : NULL, &opts);
 	}
 	sync_ui_progress_end(&bar);
 	rc = sync_ui_report(ctx, "sync", &result, json, error);
@@ -315,8 +324,9 @@ done:
 
 const cli_command cmd_sync_entry = {
 	.name = "sync",
-	.usage = CLI_SYNC_USAGE,
-	.summary = CLI_SYNC_SUMMARY,
+	.usage = "[REMOTE] | --continue [--ours|--theirs] | --abort",
+	.options = sync_options,
+	.summary = "Pull, then push; merges documents and never loses a revision.",
 	.needs_repo = 1,
 	.run = run_sync,
 };

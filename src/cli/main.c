@@ -10,32 +10,38 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "commands.h"
 
-extern const cli_command cmd_init_entry, cmd_add_entry, cmd_list_entry, cmd_show_entry,
-	cmd_log_entry, cmd_check_entry, cmd_help_entry;
-extern const cli_command cmd_extract_entry, cmd_source_entry, cmd_fetch_entry, cmd_reextract_entry;
-extern const cli_command cmd_clone_entry, cmd_remote_entry, cmd_pull_entry, cmd_push_entry, cmd_sync_entry;
-extern const cli_command cmd_diff_entry, cmd_difftool_entry, cmd_positions_entry;
-extern const cli_command cmd_import_entry;
+#define DECLARE(name) extern const cli_command cmd_##name##_entry;
+#define DECLARE_WEB(name, summary) DECLARE(name)
+CLI_COMMANDS(DECLARE, DECLARE_WEB)
 
-/* Every command, in the order `stance help` lists them. */
+/* Every command, in the order `stance help` lists them (commands.h). */
+#define ENTRY(name) &cmd_##name##_entry,
+#define ENTRY_WEB(name, summary) ENTRY(name)
 const cli_command *const cli_commands[] = {
-	&cmd_init_entry,
-	&cmd_add_entry,
-	&cmd_import_entry,
-	&cmd_list_entry,
-	&cmd_show_entry,
-	&cmd_log_entry,
-	&cmd_check_entry,
-	&cmd_extract_entry,
-	&cmd_source_entry,
-	&cmd_fetch_entry,
-	&cmd_reextract_entry,
-	&cmd_clone_entry, &cmd_remote_entry, &cmd_pull_entry, &cmd_push_entry, &cmd_sync_entry,
-	&cmd_diff_entry, &cmd_difftool_entry, &cmd_positions_entry,
-	&cmd_help_entry,
+	CLI_COMMANDS(ENTRY, ENTRY_WEB)
 	NULL
 };
+
+/* The web commands' summaries, which their entries in stance-web leave to
+ * commands.h. */
+#define SUMMARY(name)
+#define SUMMARY_WEB(name, summary) { #name, summary },
+static const struct { const char *name, *summary; } web_summaries[] = {
+	CLI_COMMANDS(SUMMARY, SUMMARY_WEB)
+};
+
+const char *cli_summary(const cli_command *cmd)
+{
+	size_t i;
+	if (cmd->summary)
+		return cmd->summary;
+	for (i = 0; i < STANCE_ARRAY_SIZE(web_summaries); i++)
+		if (!strcmp(web_summaries[i].name, cmd->name))
+			return web_summaries[i].summary;
+	return "";
+}
 
 const cli_command *cli_find_command(const char *name)
 {
@@ -72,15 +78,70 @@ int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: stance %s %s\n", cmd->name, cmd->usage);
+	fputc('\n', stderr);
+	cli_opt_print_usage(stderr, cmd);
 	return CLI_USAGE;
 }
 
 int cli_help(const cli_command *cmd)
 {
-	printf("usage: stance %s %s\n\n%s\n\nSee docs/commands/%s.md for the whole page.\n",
-		cmd->name, cmd->usage, cmd->summary, cmd->name);
+	cli_opt_print_help(stdout, cmd);
 	return CLI_OK;
+}
+
+/* As git's help_unknown_cmd(): every command scored by the edit distance
+ * (swap 0, substitution 2, insertion 1, deletion 3), one that starts with
+ * what was typed scoring best; the best ones are named when they score
+ * under 7. */
+int cli_unknown_command(const char *name)
+{
+	int score[64], best = -1;
+	size_t i, n = 0, shown = 0;
+	for (i = 0; cli_commands[i] && i < STANCE_ARRAY_SIZE(score); i++) {
+		const char *c = cli_commands[i]->name;
+		score[i] = *name && !strncmp(c, name, strlen(name)) ? 0 : cli_levenshtein(name, c, 0, 2, 1, 3) + 1;
+		if (score[i] > 0 && (best < 0 || score[i] < best))
+			best = score[i];
+		else if (score[i] == 0)
+			best = 0;
+	}
+	for (i = 0; cli_commands[i] && i < STANCE_ARRAY_SIZE(score); i++)
+		n += score[i] == best;
+	if (!*name || best < 0 || best >= 7) {
+		fprintf(stderr, "stance: '%s' is not a stance command; see 'stance help'\n", name);
+		return CLI_USAGE;
+	}
+	fprintf(stderr, "stance: '%s' is not a stance command. Did you mean ", name);
+	for (i = 0; cli_commands[i] && i < STANCE_ARRAY_SIZE(score); i++) {
+		if (score[i] != best)
+			continue;
+		shown++;
+		fprintf(stderr, "%s'%s'", shown == 1 ? "" : shown == n ? " or " : ", ", cli_commands[i]->name);
+	}
+	fputs("?\n", stderr);
+	return CLI_USAGE;
+}
+
+int cli_color_mode_parse(const char *when)
+{
+	if (!when || !strcmp(when, "always"))
+		return 1;
+	if (!strcmp(when, "auto"))
+		return -1;
+	if (!strcmp(when, "never"))
+		return 0;
+	return -2;
+}
+
+void cli_color_set(cli_context *ctx, int mode)
+{
+	const char *env = getenv("NO_COLOR");
+	ctx->color_mode = mode;
+	if (mode == -1)
+		ctx->color = isatty(STDOUT_FILENO) && !(env && *env) &&
+			!((env = getenv("TERM")) && !strcmp(env, "dumb"));
+	else
+		ctx->color = mode;
 }
 
 const char *cli_color(const cli_context *ctx, const char *code)
@@ -131,7 +192,7 @@ static void pager_finish(cli_context *ctx)
 	}
 }
 
-/* A command without run() lives in stance-web (web_commands.h): run that
+/* A command without run() lives in stance-web (commands.h): run that
  * program with this very command line. It sits beside stance in a build
  * folder, and at STANCE_WEB_RELPATH from the stance program once installed. */
 static int run_in_stance_web(const cli_command *cmd, char **argv)
@@ -173,33 +234,77 @@ static void print_notices(stance_repo *repo)
 	stance_buf_dispose(&notes);
 }
 
+/* The options of `stance` itself, before the command. */
+enum { GLOBAL_DIR = 'C', GLOBAL_COLOR = 256, GLOBAL_NO_PAGER, GLOBAL_VERSION, GLOBAL_HELP, GLOBAL_COMPLETE };
+static const cli_option global_options[] = {
+	{ GLOBAL_DIR, NULL, 'C', CLI_ARG_STRING, "DIR", "run as if stance was started in DIR", 0, 0 },
+	{ GLOBAL_COLOR, "color", 0, CLI_ARG_OPTIONAL, "WHEN", "colour the output: auto (on a terminal), always or never", 0, 0 },
+	{ GLOBAL_NO_PAGER, "no-pager", 0, CLI_ARG_NONE, NULL, "do not page the output through less", 0, 0 },
+	{ GLOBAL_VERSION, "version", 0, CLI_ARG_NONE, NULL, "print stance's version", 0, 0 },
+	{ GLOBAL_HELP, "help", 'h', CLI_ARG_NONE, NULL, "list the commands", 0, 0 },
+	/* the words the bash completion offers (completion/stance.bash) */
+	{ GLOBAL_COMPLETE, "complete", 0, CLI_ARG_NONE, NULL, NULL, 0, 0 },
+	CLI_OPTIONS_END
+};
+
 static int print_main_help(void)
 {
 	size_t i;
-	printf("usage: stance [-C DIR] [--color=auto|always|never] [--no-pager] COMMAND [ARGS]\n\n"
+	printf("usage: stance [-C DIR] [--color[=auto|always|never]] [--no-pager] COMMAND [ARGS]\n\n"
 		"Keep policy documents as versioned Markdown in git and see how their positions changed.\n\n"
 		"Commands:\n");
 	for (i = 0; cli_commands[i]; i++)
-		printf("  %-12s %s\n", cli_commands[i]->name, cli_commands[i]->summary);
+		printf("  %-12s %s\n", cli_commands[i]->name, cli_summary(cli_commands[i]));
 	printf("\n'stance help COMMAND' or 'stance COMMAND --help' tells more about one.\n");
+	return CLI_OK;
+}
+
+/* `stance --complete [COMMAND]`: the commands and stance's own options, or
+ * the options of COMMAND, one a line (a web command's, from stance-web). */
+static int print_completion(const cli_command *cmd, char **argv)
+{
+	size_t i;
+	if (!cmd) {
+		for (i = 0; cli_commands[i]; i++)
+			printf("%s\n", cli_commands[i]->name);
+		cli_opt_print_words(stdout, global_options, 0);
+		return CLI_OK;
+	}
+	if (!cmd->run)
+		return run_in_stance_web(cmd, argv);
+	cli_opt_print_words(stdout, cmd->options, !cmd->raw_args);
 	return CLI_OK;
 }
 
 static int run_help(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 {
 	const cli_command *cmd;
-	(void)ctx; (void)repo;
-	if (argc < 2)
+	cli_opt_parser p;
+	int c;
+	(void)repo;
+	cli_opt_init(&p, &cmd_help_entry, ctx, argc, argv);
+	while ((c = cli_opt_next(&p)) > 0)
+		;
+	if (c < 0)
+		return cli_opt_exit(c);
+	if (p.nrest < 1)
 		return print_main_help();
-	if (!(cmd = cli_find_command(argv[1])))
-		return cli_error("'%s' is not a stance command; see 'stance help'", argv[1]);
+	if (p.nrest > 1)
+		return cli_usage_error(&cmd_help_entry, "name one command");
+	if (!(cmd = cli_find_command(p.rest[0])))
+		return cli_unknown_command(p.rest[0]);
+	if (!cmd->run) {
+		/* its options are known to stance-web */
+		char *web_argv[] = { (char *)"stance", p.rest[0], (char *)"--help", NULL };
+		return run_in_stance_web(cmd, web_argv);
+	}
 	return cli_help(cmd);
 }
 
 const cli_command cmd_help_entry = {
 	.name = "help",
 	.usage = "[COMMAND]",
-	.summary = "Show the commands, or the usage of one.",
+	.summary = "Show the commands, or the options of one.",
 	.needs_repo = 0,
 	.run = run_help,
 };
@@ -210,46 +315,44 @@ int main(int argc, char **argv)
 	const cli_command *cmd;
 	stance_repo *repo = NULL;
 	char recover_error[1024] = "";
-	const char *env;
-	int i = 1, rc, error;
+	cli_opt_parser p;
+	int i, c, rc, error, complete = 0;
 
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "-C")) {
-			if (++i >= argc) {
-				fprintf(stderr, "stance: -C needs a folder\n");
+	/* stance's own options end at the command; argv stays as it is, for
+	 * stance-web to read it again */
+	cli_opt_init_table(&p, "stance", global_options, argc, argv);
+	p.stop_at_operand = 1;
+	p.keep_argv = 1;
+	while ((c = cli_opt_next(&p)) > 0) {
+		switch (c) {
+		case GLOBAL_DIR: ctx.cwd = p.value; break;
+		case GLOBAL_COLOR:
+			if ((ctx.color_mode = cli_color_mode_parse(p.value)) == -2) {
+				fprintf(stderr, "stance: option '--color' takes auto, always or never, not '%s'\n", p.value);
 				return CLI_USAGE;
 			}
-			ctx.cwd = argv[i];
-		} else if (!strncmp(a, "--color=", 8) || !strcmp(a, "--color")) {
-			const char *v = a[7] == '=' ? a + 8 : "always";
-			if (!strcmp(v, "auto")) ctx.color_mode = -1;
-			else if (!strcmp(v, "always")) ctx.color_mode = 1;
-			else if (!strcmp(v, "never")) ctx.color_mode = 0;
-			else {
-				fprintf(stderr, "stance: --color takes auto, always or never, not '%s'\n", v);
-				return CLI_USAGE;
-			}
-		} else if (!strcmp(a, "--no-pager")) {
-			ctx.use_pager = 0;
-		} else if (!strcmp(a, "--version")) {
+			break;
+		case GLOBAL_NO_PAGER: ctx.use_pager = 0; break;
+		case GLOBAL_VERSION:
 			printf("stance %s\n", STANCE_VERSION);
 			return CLI_OK;
-		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			return print_main_help();
-		} else {
-			fprintf(stderr, "stance: unknown option '%s'; see 'stance help'\n", a);
-			return CLI_USAGE;
+		case GLOBAL_HELP: return print_main_help();
+		case GLOBAL_COMPLETE: complete = 1; break;
 		}
 	}
+	if (c < 0)
+		return cli_opt_exit(c);
+	i = argc - p.nrest;
 	if (i >= argc) {
+		if (complete)
+			return print_completion(NULL, argv);
 		print_main_help();
 		return CLI_USAGE;
 	}
-	if (!(cmd = cli_find_command(argv[i]))) {
-		fprintf(stderr, "stance: '%s' is not a stance command; see 'stance help'\n", argv[i]);
-		return CLI_USAGE;
-	}
+	if (!(cmd = cli_find_command(argv[i])))
+		return complete ? CLI_OK : cli_unknown_command(argv[i]);
+	if (complete)
+		return print_completion(cmd, argv);
 	if (!cmd->run)
 		return run_in_stance_web(cmd, argv);
 	/* As git does: -C changes folder first, so every path argument is
@@ -261,19 +364,16 @@ int main(int argc, char **argv)
 		}
 		ctx.cwd = ".";
 	}
-	env = getenv("NO_COLOR");
-	if (ctx.color_mode == -1)
-		ctx.color = isatty(STDOUT_FILENO) && !(env && *env) &&
-			!((env = getenv("TERM")) && !strcmp(env, "dumb"));
-	else
-		ctx.color = ctx.color_mode;
+	cli_color_set(&ctx, ctx.color_mode);
 
-	/* Let every command answer --help before it needs a repository. */
-	for (int j = i + 1; j < argc; j++) {
-		if (!strcmp(argv[j], "--"))
-			break;
-		if (!strcmp(argv[j], "--help") || !strcmp(argv[j], "-h"))
-			return cli_help(cmd);
+	/* The options are read once before the repository is opened, so that
+	 * --help and a bad option are answered anywhere; git's difftool
+	 * arguments are not options (but for a lone --help). */
+	if (!cmd->raw_args) {
+		if ((c = cli_opt_check(cmd, &ctx, argc - i, argv + i)) < 0)
+			return cli_opt_exit(c);
+	} else if (argc - i == 2 && (!strcmp(argv[i + 1], "--help") || !strcmp(argv[i + 1], "-h"))) {
+		return cli_help(cmd);
 	}
 	if (cmd->needs_repo && (error = stance_repo_open(&repo, ctx.cwd)) < 0)
 		return cli_fail(error);
@@ -287,7 +387,6 @@ int main(int argc, char **argv)
 			snprintf(recover_error, sizeof(recover_error), "%s", stance_error_last());
 		print_notices(repo);
 	}
-	optind = 0; /* each command runs getopt_long from the start of its own argv */
 	rc = cmd->run(&ctx, repo, argc - i, argv + i);
 	fflush(ctx.out);
 	pager_finish(&ctx);

@@ -55,7 +55,9 @@ void sync_ui_credentials_dispose(sync_ui_credentials *cr);
 int sync_ui_lock(stance_repo *repo);
 
 /* The whole of `stance pull` and `stance push` (which differ only in the
- * library call): options [--json] [REMOTE], the lock, progress, report. */
+ * library call): options (sync_ui_transfer_options) and [REMOTE], the
+ * lock, progress, report. */
+extern const cli_option sync_ui_transfer_options[];
 typedef int (*sync_ui_transfer)(stance_sync_result *result, stance_repo *repo,
 	const char *remote, const stance_sync_options *opts);
 int sync_ui_run_transfer(cli_context *ctx, stance_repo *repo, int argc, char **argv,

@@ -175,3 +175,107 @@ void stance_date_from_time(stance_date *out, int64_t t, int tz_minutes)
 	out->tz_minutes = tz_minutes;
 	out->tz_given = 1;
 }
+
+/* ---------------------------------------------------------------- relative dates */
+
+/* Reads one word of letters at *p (lower-cased into `word`) or fails. */
+static int read_word(const char **p, char *word, size_t size)
+{
+	size_t n = 0;
+	while (**p == ' ' || **p == '.' || **p == '_' || **p == '\t')
+		(*p)++;
+	while (isalpha((unsigned char)**p)) {
+		if (n + 1 >= size)
+			return -1;
+		word[n++] = (char)tolower((unsigned char)**p);
+		(*p)++;
+	}
+	word[n] = '\0';
+	return n ? 0 : -1;
+}
+
+/* `d` moved back by `months` calendar months, the day kept in the month. */
+static void months_back(stance_date *d, long months)
+{
+	long m = (long)d->year * 12 + (d->month - 1) - months;
+	d->year = (int)(m / 12);
+	d->month = (int)(m % 12) + 1;
+	if (d->day > days_in_month(d->year, d->month))
+		d->day = days_in_month(d->year, d->month);
+}
+
+/* "N unit(s) ago", "a week ago": 1 and the moment filled in, 0 when `text`
+ * is not of that form. */
+static int parse_ago(stance_date *out, const char *text, int64_t now)
+{
+	static const struct { const char *name; int64_t seconds; long months; } units[] = {
+		{ "second", 1, 0 }, { "minute", 60, 0 }, { "hour", 3600, 0 }, { "day", 86400, 0 },
+		{ "week", 7 * 86400, 0 }, { "month", 0, 1 }, { "year", 0, 12 },
+	};
+	const char *p = text;
+	char word[16];
+	long n = 0;
+	size_t i, len;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (isdigit((unsigned char)*p)) {
+		for (; isdigit((unsigned char)*p); p++) {
+			if (n > 100000)
+				return 0;
+			n = n * 10 + (*p - '0');
+		}
+	} else {
+		if (read_word(&p, word, sizeof(word)) < 0 ||
+		    (strcmp(word, "a") && strcmp(word, "an") && strcmp(word, "one")))
+			return 0;
+		n = 1;
+	}
+	if (read_word(&p, word, sizeof(word)) < 0)
+		return 0;
+	len = strlen(word);
+	if (len > 1 && word[len - 1] == 's')
+		word[--len] = '\0';
+	for (i = 0; i < STANCE_ARRAY_SIZE(units); i++)
+		if (!strcmp(word, units[i].name))
+			break;
+	if (i == STANCE_ARRAY_SIZE(units) || read_word(&p, word, sizeof(word)) < 0 || strcmp(word, "ago"))
+		return 0;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p)
+		return 0;
+	stance_date_from_time(out, now - (int64_t)n * units[i].seconds, 0);
+	if (units[i].months)
+		months_back(out, n * units[i].months);
+	return 1;
+}
+
+int stance_date_parse_approx(stance_date *out, const char *text, int64_t now)
+{
+	char word[16];
+	const char *p = text ? text : "";
+	stance_date d;
+
+	if (parse_ago(&d, p, now)) {
+		*out = d;
+		return 0;
+	}
+	if (read_word(&p, word, sizeof(word)) == 0) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p && (!strcmp(word, "now") || !strcmp(word, "today") || !strcmp(word, "yesterday"))) {
+			stance_date_from_time(&d, now - (!strcmp(word, "yesterday") ? 86400 : 0), 0);
+			if (strcmp(word, "now")) {
+				d.precision = STANCE_DATE_DAY;
+				d.hour = d.minute = d.second = 0;
+				d.tz_given = 0;
+			}
+			*out = d;
+			return 0;
+		}
+		return stance_error_set(STANCE_EPARSE, "'%s' is not a date (expected YYYY, YYYY-MM, YYYY-MM-DD, "
+			"YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM], now, today, yesterday or N days/weeks/months/years ago)",
+			text ? text : "");
+	}
+	return stance_date_parse(out, text);
+}

@@ -1311,7 +1311,8 @@ Test(source, bad_input_is_refused, .init = setup, .fini = teardown)
 	expect_rejected("needs an ID and a URL", 2, (const char *const[]){ "source", "add", "x/y", NULL });
 	expect_rejected("there is no source 'x/none'", 1, (const char *const[]){ "source", "remove", "x/none", NULL });
 	expect_rejected("there is no source 'x/none'", 1, (const char *const[]){ "fetch", "x/none", NULL });
-	expect_rejected("--jobs takes a number", 2, (const char *const[]){ "fetch", "--jobs", "many", NULL });
+	expect_rejected("stance fetch: option '--jobs' takes a number from 1 to 1000, not 'many'", 2,
+		(const char *const[]){ "fetch", "--jobs", "many", NULL });
 	add_source("x/y", "127.0.0.1", "/a.html");
 	expect_rejected("there is a source 'x/y' already", 1,
 		(const char *const[]){ "source", "add", "x/y", "http://127.0.0.1/b", NULL });
