@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "manpage.h"
 
 extern const cli_command cmd_init_entry, cmd_add_entry, cmd_list_entry, cmd_show_entry,
 	cmd_log_entry, cmd_check_entry, cmd_help_entry;
@@ -201,6 +202,7 @@ static int run_help(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		return print_main_help();
 	if (!(cmd = cli_find_command(argv[1])))
 		return cli_error("'%s' is not a stance command; see 'stance help'", argv[1]);
+	cli_show_manpage(cmd->name); /* returns only when there is no page or no man */
 	return cli_help(cmd);
 }
 
