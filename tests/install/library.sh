@@ -5,10 +5,12 @@
 # `cc prog.c $(pkg-config --cflags --libs stance)` against that prefix, and
 # run. It must link the shared libstance.so.0 (its soname and version
 # checked). (The static libstance.a is the one every other test links.)
-# Usage: library.sh BUILD_DIR CC
+# Usage: library.sh BUILD_DIR CC [FLAGS]   (FLAGS: the sanitizers of a
+# sanitized build, which its libstance.so needs in the program too)
 set -eu
 build=$1
 cc=$2
+flags=${3:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 prefix="$tmp/prefix"
@@ -58,7 +60,7 @@ int main(int argc, char **argv)
 C
 sed -i 's/#include <stdio.h>/#include <stdio.h>\n#include <string.h>/' "$tmp/prog.c"
 # shellcheck disable=SC2046
-"$cc" "$tmp/prog.c" -o "$tmp/prog" $(pkg-config --cflags --libs stance)
+"$cc" $flags "$tmp/prog.c" -o "$tmp/prog" $(pkg-config --cflags --libs stance)
 LD_LIBRARY_PATH="$libdir" ldd "$tmp/prog" | grep -q "libstance\.so\.0 => $libdir/" ||
 	{ echo "library.sh: prog is not linked with $libdir/libstance.so.0" >&2; exit 1; }
 out=$(GIT_CONFIG_NOSYSTEM=1 HOME="$tmp" LD_LIBRARY_PATH="$libdir" "$tmp/prog" "$tmp/repo")
