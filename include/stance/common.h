@@ -18,6 +18,19 @@ extern "C" {
 
 #define STANCE_VERSION "0.1.0"
 
+/*
+ * STANCE_PRINTF_LIKE(f, a): tells GCC and Clang that argument f is a printf
+ * format whose arguments start at a, so they check the calls. Empty for any
+ * other compiler, and when STANCE_NO_ATTRIBUTES is defined, so this header
+ * is plain C99 for every compiler. Every attribute of the public headers goes
+ * through a macro like this one (tests/install/header.sh checks it).
+ */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(STANCE_NO_ATTRIBUTES)
+#define STANCE_PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define STANCE_PRINTF_LIKE(f, a)
+#endif
+
 typedef enum {
 	STANCE_OK = 0,
 	STANCE_ERROR = -1,      /* generic failure (I/O, out of memory, git) */
@@ -58,8 +71,7 @@ int stance_buf_grow(stance_buf *buf, size_t extra);
 int stance_buf_put(stance_buf *buf, const char *data, size_t len);
 int stance_buf_puts(stance_buf *buf, const char *str);
 int stance_buf_putc(stance_buf *buf, char c);
-int stance_buf_printf(stance_buf *buf, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int stance_buf_printf(stance_buf *buf, const char *fmt, ...) STANCE_PRINTF_LIKE(2, 3);
 void stance_buf_clear(stance_buf *buf);
 /* Returns the string (never NULL; "" for an empty buffer); the caller now owns
  * it and frees it with free(). The buffer is left empty. */

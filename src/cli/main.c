@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "manpage.h"
 
 #define DECLARE(name) extern const cli_command cmd_##name##_entry;
 #define DECLARE_WEB(name, summary) DECLARE(name)
@@ -293,6 +294,7 @@ static int run_help(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		return cli_usage_error(&cmd_help_entry, "name one command");
 	if (!(cmd = cli_find_command(p.rest[0])))
 		return cli_unknown_command(p.rest[0]);
+	cli_show_manpage(cmd->name); /* returns only when there is no page or no man */
 	if (!cmd->run) {
 		/* its options are known to stance-web */
 		char *web_argv[] = { (char *)"stance", p.rest[0], (char *)"--help", NULL };
