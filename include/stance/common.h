@@ -52,6 +52,8 @@ typedef struct {
 
 #define STANCE_BUF_INIT { NULL, 0, 0 }
 
+/* Makes room for `extra` more bytes (and the NUL). Fails, the buffer left as
+ * it was, when the size would overflow size_t or memory runs out. */
 int stance_buf_grow(stance_buf *buf, size_t extra);
 int stance_buf_put(stance_buf *buf, const char *data, size_t len);
 int stance_buf_puts(stance_buf *buf, const char *str);
@@ -74,6 +76,18 @@ int stance_buf_put_json_string(stance_buf *buf, const char *s);
 int stance_parse_int(long *out, const char *s, long min, long max);
 
 #define STANCE_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Grows an array of `elem_size`-byte items so that it holds at least `need`
+ * of them. `array` is the address of the array's pointer (a `T **`, NULL for
+ * an array never grown); `*cap` its capacity in items. The capacity at least
+ * doubles (16 items the first time), so appending one item at a time costs
+ * amortised constant time. The items already there are kept; new room is not
+ * initialised. Returns 0, or STANCE_ERROR with a message when `need` items
+ * would not fit in size_t bytes or memory runs out; on failure the array and
+ * `*cap` are left as they were.
+ */
+int stance_array_grow(void *array, size_t *cap, size_t need, size_t elem_size);
 
 /*
  * The largest file stance_file_read() reads: 1 GiB, a bound on memory for a

@@ -1,10 +1,13 @@
 /*
- * common.c: the last-error message, the growable string buffer and file I/O.
+ * common.c: the last-error message, the growable string buffer and arrays,
+ * and file I/O.
  */
 #include "internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -91,15 +94,44 @@ int stance_parse_int(long *out, const char *s, long min, long max)
 	return 0;
 }
 
+/* The largest object stance allocates: pointer differences within it must
+ * fit in ptrdiff_t, and no malloc hands out more. */
+#define ALLOC_MAX ((size_t)PTRDIFF_MAX)
+
+int stance_array_grow(void *array, size_t *cap, size_t need, size_t elem_size)
+{
+	void *items, *grown;
+	size_t n = *cap ? *cap : 16, most = ALLOC_MAX / (elem_size ? elem_size : 1);
+	if (need <= *cap)
+		return 0;
+	if (need > most)
+		return stance_error_set(STANCE_ERROR,
+			"out of memory: %zu items of %zu bytes are more than one allocation may hold", need, elem_size);
+	while (n < need)
+		n = n > most / 2 ? need : n * 2;
+	/* a `T **` is read and written as the bytes of a pointer, not through a
+	 * `void **`, which may not alias it */
+	memcpy(&items, array, sizeof(items));
+	if (!(grown = realloc(items, elem_size ? n * elem_size : 1)))
+		return stance_error_oom();
+	memcpy(array, &grown, sizeof(grown));
+	*cap = n;
+	return 0;
+}
+
 int stance_buf_grow(stance_buf *buf, size_t extra)
 {
-	size_t need = buf->size + extra + 1, asize;
+	size_t need, asize;
 	char *p;
+	if (extra > ALLOC_MAX - 1 - buf->size)
+		return stance_error_set(STANCE_ERROR,
+			"out of memory: a string of %zu bytes cannot grow by %zu more", buf->size, extra);
+	need = buf->size + extra + 1;
 	if (need <= buf->asize)
 		return 0;
 	asize = buf->asize ? buf->asize : 64;
 	while (asize < need)
-		asize += asize / 2 + 64;
+		asize = asize > (ALLOC_MAX - 64) / 3 * 2 ? need : asize + asize / 2 + 64;
 	if (!(p = realloc(buf->ptr, asize)))
 		return stance_error_oom();
 	buf->ptr = p;
