@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -233,4 +234,71 @@ char *th_path(const char *dir, const char *name)
 	stance_buf b = STANCE_BUF_INIT;
 	stance_buf_printf(&b, "%s/%s", dir, name);
 	return stance_buf_detach(&b);
+}
+
+void th_golden(const char *path, const char *got, size_t len, const char *what)
+{
+	stance_buf want = STANCE_BUF_INIT;
+	const char *update = getenv("STANCE_UPDATE_GOLDEN");
+	if (update && *update && strcmp(update, "0")) {
+		cr_assert_eq(stance_file_write_atomic(path, got, len), 0, "%s: %s", what, stance_error_last());
+		return;
+	}
+	cr_assert_eq(stance_file_read(&want, path), 0, "%s: %s (STANCE_UPDATE_GOLDEN=1 writes it)", what,
+		stance_error_last());
+	cr_expect(want.size == len && !memcmp(want.ptr, got, len),
+		"%s differs from its golden file %s (STANCE_UPDATE_GOLDEN=1 rewrites it after a deliberate "
+		"change); got %zu bytes, the golden file holds %zu:\n%.*s", what, path, len, want.size,
+		(int)(len > 4000 ? 4000 : len), got);
+	stance_buf_dispose(&want);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **th_list(const char *dir, const char *suffix, int dirs, size_t *count)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, cap = 0, sl = strlen(suffix);
+	cr_assert_not_null(d, "cannot read the folder %s: %s", dir, strerror(errno));
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		struct stat st;
+		char *full;
+		if (e->d_name[0] == '.' || len <= sl || strcmp(e->d_name + len - sl, suffix))
+			continue;
+		full = th_path(dir, e->d_name);
+		if (stat(full, &st) != 0 || (dirs ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))) {
+			free(full);
+			continue;
+		}
+		free(full);
+		if (n + 1 >= cap) {
+			cap = cap ? cap * 2 : 16;
+			names = realloc(names, cap * sizeof(*names));
+			cr_assert_not_null(names);
+		}
+		names[n++] = strdup(e->d_name);
+	}
+	closedir(d);
+	if (!names)
+		names = calloc(1, sizeof(*names));
+	else
+		names[n] = NULL;
+	qsort(names, n, sizeof(*names), name_cmp);
+	if (count)
+		*count = n;
+	return names;
+}
+
+void th_list_free(char **names)
+{
+	size_t i;
+	for (i = 0; names && names[i]; i++)
+		free(names[i]);
+	free(names);
 }

@@ -59,4 +59,18 @@ char *th_shared(const char *relpath);
 /* Path to a file in the source tree (e.g. "examples/..."). Caller frees. */
 char *th_source(const char *relpath);
 
+/*
+ * Golden files. th_golden compares `got` (len bytes) with the file at `path`
+ * byte for byte; with STANCE_UPDATE_GOLDEN=1 in the environment it writes
+ * `got` to that file instead (the one switch for every golden of the suite:
+ * extract, import, diff, render), so a deliberate change, or a new case, is
+ * one run. `what` names the case in a failure.
+ */
+void th_golden(const char *path, const char *got, size_t len, const char *what);
+/* The entries of folder `dir` whose names end in `suffix` ("" for all;
+ * `dirs`: 1 folders only, 0 files only), sorted, NULL-terminated; *count gets
+ * their number when not NULL. Free with th_list_free. */
+char **th_list(const char *dir, const char *suffix, int dirs, size_t *count);
+void th_list_free(char **names);
+
 #endif

@@ -801,3 +801,99 @@ Test(diff, texts_holding_a_nul_are_refused)
 	cr_assert_null(d);
 	stance_document_free(doc);
 }
+
+/* ---- golden edit scripts ---- */
+
+/* A range of a body, quoted, its newlines as \n. */
+static void put_range(stance_buf *out, const char *text, size_t start, size_t end)
+{
+	size_t k;
+	stance_buf_putc(out, '"');
+	for (k = start; k < end; k++) {
+		if (text[k] == '\n')
+			stance_buf_puts(out, "\\n");
+		else if (text[k] == '"' || text[k] == '\\')
+			stance_buf_printf(out, "\\%c", text[k]);
+		else
+			stance_buf_putc(out, text[k]);
+	}
+	stance_buf_putc(out, '"');
+}
+
+/* The script as text: the changed fields, the counts, then one line an op
+ * (the ops inside a move indented below it). */
+static void dump_script(stance_buf *out, const stance_diff *d)
+{
+	const stance_diff_stats *s = stance_diff_get_stats(d);
+	size_t i, n = stance_diff_op_count(d), inside = 0, ol, nl;
+	const char *ot = stance_diff_old_text(d, &ol), *nt = stance_diff_new_text(d, &nl);
+	for (i = 0; i < stance_diff_field_count(d); i++) {
+		stance_diff_field f;
+		cr_assert_eq(stance_diff_field_at(&f, d, i), 0);
+		stance_buf_printf(out, "field %s: %s -> %s\n", f.name, f.old_value ? f.old_value : "(unset)",
+			f.new_value ? f.new_value : "(unset)");
+	}
+	stance_buf_printf(out, "words +%zu -%zu moved %zu; blocks moved %zu; fields %zu; "
+		"positions +%zu -%zu reworded %zu%s%s\n", s->words_added, s->words_removed, s->words_moved,
+		s->blocks_moved, s->fields_changed, s->positions_added, s->positions_removed,
+		s->positions_reworded, stance_diff_fallback(d) ? "; fallback: " : "",
+		stance_diff_fallback(d) ? stance_diff_fallback(d) : "");
+	for (i = 0; i < n; i++) {
+		const stance_diff_op *o = stance_diff_op_at(d, i);
+		stance_buf_printf(out, "%s%s %s old %zu-%zu new %zu-%zu ", inside ? "  " : "",
+			stance_diff_op_name(o->op), stance_diff_unit_name(o->unit), o->old_start, o->old_end,
+			o->new_start, o->new_end);
+		if (o->op == STANCE_DIFF_INSERT)
+			put_range(out, nt, o->new_start, o->new_end);
+		else
+			put_range(out, ot, o->old_start, o->old_end);
+		if (o->op == STANCE_DIFF_MOVE || (o->op == STANCE_DIFF_EQUAL && o->old_end - o->old_start !=
+			o->new_end - o->new_start)) {
+			stance_buf_puts(out, " -> ");
+			put_range(out, nt, o->new_start, o->new_end);
+		}
+		stance_buf_putc(out, '\n');
+		if (inside)
+			inside--;
+		if (o->op == STANCE_DIFF_MOVE)
+			inside = o->children;
+	}
+}
+
+/* Each folder of tests/fixtures/diff (old.md, new.md) diffs to the script in
+ * its expected.script: a new case is a new folder; STANCE_UPDATE_GOLDEN=1
+ * writes the script (and, in test_render.c, the renderings). */
+Test(diff_golden, fixture_cases_give_their_scripts)
+{
+	char *dir = th_source("tests/fixtures/diff");
+	size_t count, i;
+	char **cases = th_list(dir, "", 1, &count);
+	cr_assert_geq(count, 2, "only %zu cases in %s", count, dir);
+	for (i = 0; i < count; i++) {
+		stance_buf raw = STANCE_BUF_INIT, out = STANCE_BUF_INIT, path = STANCE_BUF_INIT;
+		stance_document *a = NULL, *b = NULL;
+		stance_diff *d = NULL;
+		stance_buf_printf(&path, "%s/%s/old.md", dir, cases[i]);
+		cr_assert_eq(stance_file_read(&raw, path.ptr), 0, "%s", stance_error_last());
+		cr_assert_eq(stance_document_parse(&a, raw.ptr, raw.size, path.ptr), 0, "%s", stance_error_last());
+		stance_buf_clear(&raw);
+		stance_buf_clear(&path);
+		stance_buf_printf(&path, "%s/%s/new.md", dir, cases[i]);
+		cr_assert_eq(stance_file_read(&raw, path.ptr), 0, "%s", stance_error_last());
+		cr_assert_eq(stance_document_parse(&b, raw.ptr, raw.size, path.ptr), 0, "%s", stance_error_last());
+		cr_assert_eq(stance_diff_documents(&d, a, b, NULL), 0, "%s", stance_error_last());
+		check_tiling(d);
+		dump_script(&out, d);
+		stance_buf_clear(&path);
+		stance_buf_printf(&path, "%s/%s/expected.script", dir, cases[i]);
+		th_golden(path.ptr, out.ptr, out.size, cases[i]);
+		stance_diff_free(d);
+		stance_document_free(a);
+		stance_document_free(b);
+		stance_buf_dispose(&raw);
+		stance_buf_dispose(&out);
+		stance_buf_dispose(&path);
+	}
+	th_list_free(cases);
+	free(dir);
+}

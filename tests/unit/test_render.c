@@ -1,6 +1,7 @@
 /*
  * test_render.c: the renderers, each against golden files in
- * tests/fixtures/diff/<case>/ (old.md, new.md, expected.<format>); the
+ * tests/fixtures/diff/<case>/ (old.md, new.md, expected.<format>: every
+ * folder there is a case, so a new case is a new folder); the
  * CriticMarkup output parses to the new document's block structure; the
  * HTML page is well-formed and escapes what the documents hold.
  * STANCE_UPDATE_GOLDEN=1 rewrites the golden files after a deliberate change.
@@ -15,7 +16,18 @@
 #include "helpers.h"
 #include "internal.h"
 
-static const char *const cases[] = { "basic", "lists-and-tables", NULL };
+/* The cases: every folder of tests/fixtures/diff (a new case is a new folder
+ * holding old.md and new.md; STANCE_UPDATE_GOLDEN=1 writes its expected.*).
+ * Free with th_list_free. */
+static char **diff_cases(void)
+{
+	char *dir = th_source("tests/fixtures/diff");
+	size_t n;
+	char **names = th_list(dir, "", 1, &n);
+	free(dir);
+	cr_assert_geq(n, 2, "only %zu cases in tests/fixtures/diff", n);
+	return names;
+}
 
 static stance_document *load(const char *rel)
 {
@@ -53,23 +65,14 @@ static void golden(const char *name, const char *ext, const stance_buf *got)
 	char rel[256], *path;
 	snprintf(rel, sizeof(rel), "tests/fixtures/diff/%s/expected.%s", name, ext);
 	path = th_source(rel);
-	if (getenv("STANCE_UPDATE_GOLDEN")) {
-		cr_assert_eq(stance_file_write_atomic(path, got->ptr, got->size), 0);
-	} else {
-		stance_buf want = STANCE_BUF_INIT;
-		cr_assert_eq(stance_file_read(&want, path), 0, "%s (run with STANCE_UPDATE_GOLDEN=1 to create)",
-			stance_error_last());
-		cr_assert_eq(want.size, got->size, "%s: %zu bytes expected, %zu rendered:\n%s", rel, want.size,
-			got->size, stance_buf_cstr(got));
-		cr_assert(!memcmp(want.ptr, got->ptr, got->size), "%s differs:\n%s", rel, stance_buf_cstr(got));
-		stance_buf_dispose(&want);
-	}
+	th_golden(path, got->ptr, got->size, rel);
 	free(path);
 }
 
 static void render_golden(stance_render_format format, const char *ext)
 {
 	size_t i;
+	char **cases = diff_cases();
 	for (i = 0; cases[i]; i++) {
 		stance_diff *d = case_diff(cases[i], NULL);
 		stance_render_options o = STANCE_RENDER_OPTIONS_INIT;
@@ -81,6 +84,7 @@ static void render_golden(stance_render_format format, const char *ext)
 		stance_buf_dispose(&out);
 		stance_diff_free(d);
 	}
+	th_list_free(cases);
 }
 
 Test(render, term_golden) { render_golden(STANCE_RENDER_TERM, "term"); }
@@ -130,6 +134,7 @@ static void block_shape(stance_buf *out, const char *md, size_t len)
 Test(render, critic_keeps_the_new_block_structure)
 {
 	size_t i;
+	char **cases = diff_cases();
 	for (i = 0; cases[i]; i++) {
 		stance_document *nd = NULL;
 		stance_diff *d = case_diff(cases[i], &nd);
@@ -146,6 +151,7 @@ Test(render, critic_keeps_the_new_block_structure)
 		stance_diff_free(d);
 		stance_document_free(nd);
 	}
+	th_list_free(cases);
 }
 
 Test(render, critic_whole_block_edits_keep_structure)
@@ -175,6 +181,7 @@ Test(render, critic_whole_block_edits_keep_structure)
 Test(render, html_is_well_formed_and_escapes_scripts)
 {
 	size_t i;
+	char **cases = diff_cases();
 	for (i = 0; cases[i]; i++) {
 		stance_diff *d = case_diff(cases[i], NULL);
 		stance_buf out = STANCE_BUF_INIT;
@@ -191,6 +198,7 @@ Test(render, html_is_well_formed_and_escapes_scripts)
 		stance_buf_dispose(&out);
 		stance_diff_free(d);
 	}
+	th_list_free(cases);
 }
 
 Test(render, html_escapes_labels_and_titles)

@@ -1,0 +1,318 @@
+/*
+ * test_batch.c: the batch writer (batch.h) on real repositories: many
+ * revisions become commits that reach the branch in one move, with the
+ * working files and the index brought along; an unchanged text adds
+ * nothing; a batch freed unfinished (flushed or not) leaves the branch and
+ * the files as they were; the newest time of a document; text appended to
+ * a file; snapshots; a working file holding changes stance did not store is
+ * refused and the batch left as it was; a branch moved by another writer
+ * meanwhile keeps that writer's commit.
+ */
+#include "helpers.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define T0 1606824000 /* 2020-12-01T12:00:00Z */
+
+typedef struct {
+	char *dir;
+	stance_repo *repo;
+} fixture;
+
+static fixture open_repo(int lock)
+{
+	fixture f;
+	f.dir = th_tmpdir();
+	f.repo = NULL;
+	cr_assert_eq(stance_repo_init(NULL, f.dir), 0, "%s", stance_error_last());
+	cr_assert_eq(stance_repo_open(&f.repo, f.dir), 0, "%s", stance_error_last());
+	if (lock)
+		cr_assert_eq(stance_repo_lock(f.repo, 0), 0, "%s", stance_error_last());
+	return f;
+}
+
+static void close_repo(fixture *f)
+{
+	stance_repo_free(f->repo);
+	free(f->dir);
+}
+
+static stance_document *make_doc(const char *id, const char *body)
+{
+	stance_document *doc = NULL;
+	cr_assert_eq(stance_document_new(&doc), 0);
+	cr_assert_eq(stance_document_set(doc, "id", id), 0, "%s", stance_error_last());
+	cr_assert_eq(stance_document_set(doc, "title", "Titel"), 0);
+	cr_assert_eq(stance_document_set_body(doc, body, strlen(body)), 0, "%s", stance_error_last());
+	return doc;
+}
+
+static int add(stance_batch *b, const char *id, const char *body, int64_t when, stance_save_result *r)
+{
+	stance_document *doc = make_doc(id, body);
+	stance_save_options o = STANCE_SAVE_OPTIONS_INIT;
+	stance_save_result local;
+	int error;
+	o.time = when;
+	error = stance_batch_save(r ? r : &local, b, doc, &o);
+	stance_document_free(doc);
+	return error;
+}
+
+static char *sh(const char *dir, const char *cmd)
+{
+	return th_sh_out(dir, cmd);
+}
+
+Test(batch, many_revisions_reach_the_branch_in_one_move, .fini = th_cleanup)
+{
+	fixture f = open_repo(1);
+	stance_batch *b = NULL;
+	stance_save_result r;
+	char *before = sh(f.dir, "git rev-parse HEAD"), *count, *reflog, *status, *log;
+	int i;
+	cr_assert_eq(stance_batch_new(&b, f.repo), 0, "%s", stance_error_last());
+	for (i = 0; i < 5; i++) {
+		char body[128];
+		snprintf(body, sizeof(body), "Version %d af temaet om nærhed.\n", i + 1);
+		cr_assert_eq(add(b, "kl/tema", body, T0 + i * 86400, &r), 0, "%s", stance_error_last());
+		cr_expect_eq(r.changed, 1);
+		cr_expect_eq(r.created, i == 0);
+	}
+	cr_assert_eq(add(b, "da/andet", "Et andet dokument.\n", T0 + 10, NULL), 0, "%s", stance_error_last());
+	cr_expect_eq(stance_batch_count(b), 6);
+	/* nothing is on the branch or in the working folder yet */
+	{
+		char *now = sh(f.dir, "git rev-parse HEAD");
+		cr_expect_str_eq(now, before);
+		free(now);
+	}
+	cr_expect(!th_exists(f.dir, "kl/tema.md"));
+	cr_assert_eq(stance_batch_finish(b), 0, "%s", stance_error_last());
+	stance_batch_free(b);
+	count = sh(f.dir, "git rev-list --count HEAD");
+	cr_expect_str_eq(count, "7\n", "init and six revisions");
+	reflog = sh(f.dir, "git reflog show --format=%gs HEAD | wc -l");
+	cr_expect_str_eq(reflog, "2\n", "the branch moved once after init");
+	status = sh(f.dir, "git status --porcelain");
+	cr_expect_str_eq(status, "", "working files and index are the branch's");
+	log = sh(f.dir, "git log -2 --format=%s%x20%at --reverse -- kl/tema.md");
+	cr_expect(strstr(log, "Update kl/tema") != NULL, "%s", log);
+	{
+		char *file = th_read(f.dir, "kl/tema.md");
+		cr_expect(strstr(file, "Version 5 af temaet om nærhed.") != NULL, "%s", file);
+		free(file);
+	}
+	free(before);
+	free(count);
+	free(reflog);
+	free(status);
+	free(log);
+	close_repo(&f);
+}
+
+Test(batch, an_unchanged_text_adds_nothing, .fini = th_cleanup)
+{
+	fixture f = open_repo(1);
+	stance_batch *b = NULL;
+	stance_save_result r;
+	cr_assert_eq(stance_batch_new(&b, f.repo), 0);
+	cr_assert_eq(add(b, "a/b", "Samme tekst.\n", T0, &r), 0);
+	cr_assert_eq(add(b, "a/b", "Samme tekst.\n", T0 + 60, &r), 0);
+	cr_expect_eq(r.changed, 0);
+	cr_expect_eq(stance_batch_count(b), 1);
+	cr_assert_eq(stance_batch_finish(b), 0, "%s", stance_error_last());
+	stance_batch_free(b);
+	b = NULL;
+	/* nor against the branch, in the next batch */
+	cr_assert_eq(stance_batch_new(&b, f.repo), 0);
+	cr_assert_eq(add(b, "a/b", "Samme tekst.\n", T0 + 120, &r), 0);
+	cr_expect_eq(r.changed, 0);
+	cr_expect_eq(stance_batch_count(b), 0);
+	cr_assert_eq(stance_batch_finish(b), 0, "an empty batch finishes doing nothing: %s", stance_error_last());
+	stance_batch_free(b);
+	close_repo(&f);
+}
+
+Test(batch, freed_unfinished_it_leaves_the_repository_as_it_was, .fini = th_cleanup)
+{
+	fixture f = open_repo(1);
+	stance_batch *b = NULL;
+	char *before = sh(f.dir, "git rev-parse HEAD; git branch --list snapshots"), *after, *fsck;
+	stance_save_options o = STANCE_SAVE_OPTIONS_INIT;
+	stance_document *doc = make_doc("a/b", "Tekst.\n");
+	stance_save_result r;
+	cr_assert_eq(stance_batch_new(&b, f.repo), 0);
+	o.snapshot_ext = "html";
+	o.snapshot_data = "<p>Tekst.</p>";
+	o.snapshot_len = 13;
+	cr_assert_eq(stance_batch_save(&r, b, doc, &o), 0, "%s", stance_error_last());
+	cr_assert_eq(add(b, "a/c", "Mere.\n", T0, NULL), 0);
+	cr_assert_eq(stance_batch_flush(b), 0, "%s", stance_error_last());
+	stance_batch_free(b);
+	after = sh(f.dir, "git rev-parse HEAD; git branch --list snapshots");
+	cr_expect_str_eq(after, before);
+	cr_expect(!th_exists(f.dir, "a/b.md"));
+	cr_expect(!th_exists(f.dir, ".git/stance-update"), "no journal is left");
+	fsck = sh(f.dir, "git fsck --no-dangling 2>&1");
+	cr_expect_str_eq(fsck, "", "the repository is whole");
+	free(fsck);
+	free(after);
+	free(before);
+	stance_document_free(doc);
+	close_repo(&f);
+}
+
+Test(batch, the_newest_time_of_a_document, .fini = th_cleanup)
+{
+	fixture f = open_repo(1);
+	stance_batch *b = NULL;
+	int64_t t = -1;
+	cr_assert_eq(stance_batch_new(&b, f.repo), 0);
+	cr_assert_eq(add(b, "a/b", "En.\n", T0, NULL), 0);
+	cr_assert_eq(add(b, "a/b", "To.\n", T0 + 500, NULL), 0);
+	cr_assert_eq(stance_batch_finish(b), 0);
+	stance_batch_free(b);
+	b = NULL;
+	cr_assert_eq(stance_batch_new(&b, f.repo), 0);
+	cr_assert_eq(stance_batch_latest(&t, b, "a/b"), 0, "%s", stance_error_last());
+	cr_expect_eq(t, T0 + 500);
+	cr_assert_eq(stance_batch_latest(&t, b, "a/findes-ikke"), 0);
+	cr_expect_eq(t, 0, "a document the branch does not have");
+	stance_batch_free(b);
+	close_repo(&f);
+}
+
+Test(batch, text_appended_to_a_file, .fini = th_cleanup)
+{
+	fixture f = open_repo(1);
+	stance_batch *b = NULL;
+	char *before = th_read(f.dir, ".stance/config"), *after, *msg, *extra;
+	cr_assert_eq(stance_batch_new(&b, f.repo), 0);
+	cr_assert_eq(stance_batch_append(b, ".stance/config", "[source \"kl/ny\"]\n\turl = https://kl.dk/ny\n",
+		"Tilføj kilde kl/ny"), 0, "%s", stance_error_last());
+	cr_assert_eq(stance_batch_append(b, "noter/liste.txt", "første linje", "Ny fil"), 0, "%s",
+		stance_error_last());
+	cr_assert_eq(stance_batch_append(b, "noter/liste.txt", "anden linje\n", "Mere"), 0, "%s",
+		stance_error_last());
+	cr_assert_eq(stance_batch_finish(b), 0, "%s", stance_error_last());
+	stance_batch_free(b);
+	after = th_read(f.dir, ".stance/config");
+	cr_expect_eq(strncmp(after, before, strlen(before)), 0, "what was there stays");
+	cr_expect(strstr(after, "url = https://kl.dk/ny") != NULL, "%s", after);
+	extra = th_read(f.dir, "noter/liste.txt");
+	cr_expect_str_eq(extra, "første linje\nanden linje\n", "a line break goes between");
+	msg = sh(f.dir, "git log -3 --format=%s");
+	cr_expect_str_eq(msg, "Mere\nNy fil\nTilføj kilde kl/ny\n");
+	free(msg);
+	free(extra);
+	free(before);
+	free(after);
+	close_repo(&f);
+}
+
+Test(batch, a_snapshot_is_on_its_branch_and_named, .fini = th_cleanup)
+{
+	fixture f = open_repo(1);
+	stance_batch *b = NULL;
+	stance_save_options o = STANCE_SAVE_OPTIONS_INIT;
+	stance_document *doc = make_doc("kl/side", "Rå tekst.\n");
+	stance_save_result r;
+	char *snap, *msg;
+	cr_assert_eq(stance_batch_new(&b, f.repo), 0);
+	o.snapshot_ext = "html";
+	o.snapshot_data = "<p>Rå tekst.</p>";
+	o.snapshot_len = strlen(o.snapshot_data);
+	cr_assert_eq(stance_batch_save(&r, b, doc, &o), 0, "%s", stance_error_last());
+	cr_assert_eq(stance_batch_finish(b), 0, "%s", stance_error_last());
+	stance_batch_free(b);
+	snap = sh(f.dir, "git show snapshots:kl/side.html");
+	cr_expect_str_eq(snap, "<p>Rå tekst.</p>");
+	msg = sh(f.dir, "git log -1 --format=%B HEAD");
+	cr_expect(strstr(msg, "Snapshot: ") != NULL, "%s", msg);
+	free(snap);
+	free(msg);
+	stance_document_free(doc);
+	close_repo(&f);
+}
+
+Test(batch, a_working_file_with_unstored_changes_is_refused, .fini = th_cleanup)
+{
+	fixture f = open_repo(1);
+	stance_batch *b = NULL;
+	char *kept;
+	cr_assert_eq(stance_batch_new(&b, f.repo), 0);
+	cr_assert_eq(add(b, "a/b", "Første.\n", T0, NULL), 0);
+	cr_assert_eq(stance_batch_finish(b), 0);
+	stance_batch_free(b);
+	b = NULL;
+	th_write(f.dir, "a/b.md", "---\nid: a/b\ntitle: Titel\n---\nMine egne ord.\n");
+	cr_assert_eq(stance_batch_new(&b, f.repo), 0);
+	cr_assert_eq(add(b, "a/c", "Et andet.\n", T0 + 1, NULL), 0);
+	cr_expect_eq(add(b, "a/b", "Fra nettet.\n", T0 + 2, NULL), STANCE_ECONFLICT);
+	cr_expect(strstr(stance_error_last(), "a/b") != NULL, "%s", stance_error_last());
+	cr_expect_eq(stance_batch_count(b), 1, "the batch is as it was");
+	cr_assert_eq(stance_batch_finish(b), 0, "%s", stance_error_last());
+	stance_batch_free(b);
+	kept = th_read(f.dir, "a/b.md");
+	cr_expect(strstr(kept, "Mine egne ord.") != NULL, "%s", kept);
+	cr_expect(th_exists(f.dir, "a/c.md"));
+	free(kept);
+	close_repo(&f);
+}
+
+Test(batch, a_branch_moved_meanwhile_keeps_the_other_writers_commit, .fini = th_cleanup)
+{
+	fixture f = open_repo(0);
+	stance_repo *other = NULL;
+	stance_batch *b = NULL;
+	stance_document *doc = make_doc("andet/skrevet", "Skrevet imens.\n");
+	stance_save_result r;
+	char *files, *count;
+	/* the batch is built without the lock, as fetch builds it */
+	cr_assert_eq(stance_batch_new(&b, f.repo), 0, "%s", stance_error_last());
+	cr_assert_eq(add(b, "kl/hentet", "Hentet fra nettet.\n", T0, NULL), 0, "%s", stance_error_last());
+	/* meanwhile another writer stores a document */
+	cr_assert_eq(stance_repo_open(&other, f.dir), 0);
+	cr_assert_eq(stance_repo_lock(other, 0), 0, "%s", stance_error_last());
+	cr_assert_eq(stance_store_save(&r, other, doc, NULL), 0, "%s", stance_error_last());
+	stance_repo_free(other);
+	/* then the batch takes the lock and finishes */
+	cr_assert_eq(stance_repo_lock(f.repo, 1000), 0, "%s", stance_error_last());
+	cr_assert_eq(stance_batch_finish(b), 0, "%s", stance_error_last());
+	stance_batch_free(b);
+	files = sh(f.dir, "git ls-files | grep -v '^\\.' | sort");
+	cr_expect(strstr(files, "andet/skrevet.md") && strstr(files, "kl/hentet.md"), "both are kept: %s", files);
+	count = sh(f.dir, "git rev-list --count HEAD");
+	cr_expect_str_eq(count, "3\n");
+	cr_expect(th_exists(f.dir, "kl/hentet.md"));
+	cr_expect(th_exists(f.dir, "andet/skrevet.md"));
+	free(files);
+	free(count);
+	stance_document_free(doc);
+	close_repo(&f);
+}
+
+Test(batch, a_whole_history_without_deltas, .fini = th_cleanup)
+{
+	fixture f = open_repo(1);
+	stance_batch *b = NULL;
+	stance_buf body = STANCE_BUF_INIT;
+	char *count;
+	int i;
+	cr_assert_eq(stance_batch_new(&b, f.repo), 0);
+	stance_batch_skip_deltas(b);
+	for (i = 0; i < 200; i++) {
+		stance_buf_printf(&body, "Afsnit %d: kommunen bør gøre mere for de ældre.\n\n", i);
+		cr_assert_eq(add(b, "stor/historie", body.ptr, T0 + i * 3600, NULL), 0, "%s", stance_error_last());
+	}
+	cr_expect_eq(stance_batch_count(b), 200);
+	cr_assert_eq(stance_batch_finish(b), 0, "%s", stance_error_last());
+	stance_batch_free(b);
+	count = sh(f.dir, "git rev-list --count HEAD");
+	cr_expect_str_eq(count, "201\n");
+	free(count);
+	stance_buf_dispose(&body);
+	close_repo(&f);
+}
