@@ -108,6 +108,10 @@ int stance_array_grow(void *array, size_t *cap, size_t need, size_t elem_size);
  */
 #define STANCE_FILE_MAX_SIZE (1024u * 1024u * 1024u)
 
+/* The largest document file, 32 MiB (document.h says what it bounds); the
+ * file reader's message names it when it is the bound refused. */
+#define STANCE_DOCUMENT_MAX_SIZE (32u * 1024u * 1024u)
+
 /*
  * Appends a whole regular file to `out`. Anything else (a folder, a device
  * such as /dev/zero, a FIFO, a socket) is refused without waiting on it, as

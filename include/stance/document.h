@@ -36,7 +36,7 @@ typedef struct stance_document stance_document;
  *   it, and refused as soon as it nests deeper than this.
  * YAML aliases (*name) are refused in front matter.
  */
-#define STANCE_DOCUMENT_MAX_SIZE (32u * 1024u * 1024u)
+/* STANCE_DOCUMENT_MAX_SIZE is defined in common.h: the file reader names it. */
 #define STANCE_MARKDOWN_MAX_DEPTH 100
 #define STANCE_ID_SEGMENT_MAX 240
 #define STANCE_ID_MAX 1000

@@ -3,7 +3,6 @@
  * and file I/O.
  */
 #include "internal.h"
-#include "stance/document.h"
 
 #include <errno.h>
 #include <fcntl.h>
