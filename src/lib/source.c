@@ -342,15 +342,8 @@ static int on_item(const char *url, const char *title, void *payload)
 	/* Into the list too, so the run fetches it. */
 	{
 		source_entry *nv;
-		if (c->list->n == c->list->cap) {
-			size_t nc = c->list->cap ? c->list->cap * 2 : 16;
-			if (!(nv = realloc(c->list->v, nc * sizeof(*nv)))) {
-				error = stance_error_oom();
-				goto done;
-			}
-			c->list->v = nv;
-			c->list->cap = nc;
-		}
+		if ((error = stance_array_grow(&c->list->v, &c->list->cap, c->list->n + 1, sizeof(*c->list->v))) < 0)
+			goto done;
 		nv = &c->list->v[c->list->n];
 		memset(nv, 0, sizeof(*nv));
 		nv->id = stance_buf_detach(&id);

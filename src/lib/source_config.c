@@ -96,15 +96,9 @@ static int on_entry(const char *key, const char *value, void *payload)
 	if (!(id = stance_strndup(name, (size_t)(dot - name))))
 		return STANCE_ERROR;
 	if (!(s = stance_source_list_find(l, id))) {
-		if (l->n == l->cap) {
-			size_t nc = l->cap ? l->cap * 2 : 16;
-			source_entry *nv = realloc(l->v, nc * sizeof(*nv));
-			if (!nv) {
-				free(id);
-				return stance_error_oom();
-			}
-			l->v = nv;
-			l->cap = nc;
+		if (stance_array_grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v)) < 0) {
+			free(id);
+			return STANCE_ERROR;
 		}
 		s = &l->v[l->n++];
 		memset(s, 0, sizeof(*s));

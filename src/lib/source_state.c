@@ -31,14 +31,8 @@ state_row *stance_fetch_state_find(fetch_state *s, const char *id, int create)
 			return &s->v[i];
 	if (!create)
 		return NULL;
-	if (s->n == s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 64;
-		state_row *nv = realloc(s->v, nc * sizeof(*nv));
-		if (!nv)
-			return NULL;
-		s->v = nv;
-		s->cap = nc;
-	}
+	if (stance_array_grow(&s->v, &s->cap, s->n + 1, sizeof(*s->v)) < 0)
+		return NULL;
 	memset(&s->v[s->n], 0, sizeof(s->v[s->n]));
 	if (!(s->v[s->n].id = stance_strdup(id)))
 		return NULL;
