@@ -77,7 +77,27 @@ void stance_repo_set_command(stance_repo *repo, const char *name);
  */
 int stance_repo_take_notices(stance_buf *out, stance_repo *repo);
 
-/* Milliseconds writers wait for the lock: STANCE_LOCK_TIMEOUT_MS or 5000. */
+/*
+ * What the library would otherwise read from the environment, which it never
+ * reads: the program sets it once, before it opens a repository (the command
+ * line takes it from STANCE_LOCK_TIMEOUT_MS, GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL
+ * and GIT_INDEX_FILE). The strings are copied. Not for a process whose
+ * threads are already using the library.
+ */
+typedef struct {
+	int lock_timeout_ms;      /* how long a writer waits for the lock; < 0: 5000 */
+	const char *author_name;  /* the default author of a revision (NULL: */
+	const char *author_email; /*   user.name/user.email, else "stance") */
+	int git_holds_index;      /* run by git with its own index (a hook):
+	                           * recovery leaves .git/index.lock alone */
+} stance_process_settings;
+
+#define STANCE_PROCESS_SETTINGS_INIT { -1, NULL, NULL, 0 }
+
+/* Sets the process's settings; -1 (out of memory) leaves the old ones. */
+int stance_process_settings_set(const stance_process_settings *settings);
+
+/* Milliseconds writers wait for the lock: the process setting, or 5000. */
 int stance_repo_lock_timeout(void);
 
 /*

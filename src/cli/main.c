@@ -311,6 +311,24 @@ const cli_command cmd_help_entry = {
 	.run = run_help,
 };
 
+/* The environment the library does not read, handed to it once. */
+static int apply_environment(void)
+{
+	stance_process_settings settings = STANCE_PROCESS_SETTINGS_INIT;
+	const char *timeout = getenv("STANCE_LOCK_TIMEOUT_MS"), *index = getenv("GIT_INDEX_FILE");
+	long ms;
+	if (timeout && stance_parse_int(&ms, timeout, 0, 600000) == 0)
+		settings.lock_timeout_ms = (int)ms;
+	settings.author_name = getenv("GIT_AUTHOR_NAME");
+	settings.author_email = getenv("GIT_AUTHOR_EMAIL");
+	settings.git_holds_index = index && *index;
+	if (stance_process_settings_set(&settings) < 0) {
+		fprintf(stderr, "stance: out of memory\n");
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	cli_context ctx = { .color_mode = -1, .use_pager = 1, .cwd = ".", .out = stdout };
@@ -322,6 +340,8 @@ int main(int argc, char **argv)
 
 	/* stance's own options end at the command; argv stays as it is, for
 	 * stance-web to read it again */
+	if (apply_environment() < 0)
+		return CLI_ERROR;
 	cli_opt_init_table(&p, "stance", global_options, argc, argv);
 	p.stop_at_operand = 1;
 	p.keep_argv = 1;

@@ -24,7 +24,7 @@ void stance_git_init(void);
 int stance_git_error(int git_code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The signature to write commits with: opts' name/email, else
- * GIT_AUTHOR_NAME/EMAIL, else user.name/user.email, else "stance". */
+ * the process's default author (stance_process_settings), else user.name/user.email, else "stance". */
 int stance_git_signature(git_signature **out, git_repository *git, const char *name,
 	const char *email, int64_t time, int tz_minutes);
 

@@ -183,7 +183,7 @@ void stance_repo_free(stance_repo *repo)
  * git's lock files (.git/index.lock, HEAD.lock, packed-refs.lock and every
  * NAME.lock below .git/refs) no newer than the new holder's lock are
  * removed: they were made before it took the lock, while the dead holder
- * held it. Not index.lock when running under git (GIT_INDEX_FILE set: a
+ * held it. Not index.lock when running under git (git_holds_index: a
  * hook, while git holds its index lock). Without a stale stance lock a git
  * lock is left alone: it may be a running git's. libgit2's half-written
  * packs (objects/pack/pack_git2_NAME) go under the same rule. Then the
@@ -200,13 +200,29 @@ void stance_repo_free(stance_repo *repo)
 /* Folders below .git/refs searched for leftover ref locks. */
 #define REF_LOCK_DEPTH_MAX 16
 
+/* The process's settings (stance_process_settings_set); the library reads
+ * no environment variable. */
+static stance_process_settings process = STANCE_PROCESS_SETTINGS_INIT;
+
+int stance_process_settings_set(const stance_process_settings *settings)
+{
+	char *name = NULL, *email = NULL;
+	if ((settings->author_name && !(name = stance_strdup(settings->author_name))) ||
+	    (settings->author_email && !(email = stance_strdup(settings->author_email)))) {
+		free(name);
+		return STANCE_ERROR;
+	}
+	free((char *)process.author_name);
+	free((char *)process.author_email);
+	process = *settings;
+	process.author_name = name;
+	process.author_email = email;
+	return 0;
+}
+
 int stance_repo_lock_timeout(void)
 {
-	const char *env = getenv("STANCE_LOCK_TIMEOUT_MS");
-	long v;
-	if (env && stance_parse_int(&v, env, 0, 600000) == 0)
-		return (int)v;
-	return 5000;
+	return process.lock_timeout_ms >= 0 ? process.lock_timeout_ms : 5000;
 }
 
 static void read_boot_id(char *out, size_t n)
@@ -432,8 +448,7 @@ done:
 
 static void remove_git_locks(stance_repo *repo, const struct timespec *before)
 {
-	const char *index_file = getenv("GIT_INDEX_FILE");
-	if (!index_file || !*index_file)
+	if (!process.git_holds_index)
 		remove_git_lock(repo, "index.lock", before);
 	remove_git_lock(repo, "HEAD.lock", before);
 	remove_git_lock(repo, "packed-refs.lock", before);
@@ -707,9 +722,9 @@ int stance_git_signature(git_signature **out, git_repository *git, const char *n
 	int error;
 
 	if (!name || !*name)
-		name = getenv("GIT_AUTHOR_NAME");
+		name = process.author_name;
 	if (!email || !*email)
-		email = getenv("GIT_AUTHOR_EMAIL");
+		email = process.author_email;
 	if ((!name || !*name || !email || !*email) && git_repository_config_snapshot(&cfg, git) == 0) {
 		if ((!name || !*name) && git_config_get_string_buf(&cname, cfg, "user.name") == 0)
 			name = cname.ptr;

@@ -13,8 +13,10 @@
 
 static void identity(void)
 {
-	setenv("GIT_AUTHOR_NAME", "Test Archivist", 1);
-	setenv("GIT_AUTHOR_EMAIL", "archivist@example.org", 1);
+	stance_process_settings settings = STANCE_PROCESS_SETTINGS_INIT;
+	settings.author_name = "Test Archivist";
+	settings.author_email = "archivist@example.org";
+	cr_assert_eq(stance_process_settings_set(&settings), 0);
 	setenv("GIT_COMMITTER_NAME", "Test Archivist", 1);
 	setenv("GIT_COMMITTER_EMAIL", "archivist@example.org", 1);
 }

@@ -396,3 +396,29 @@ Test(store, a_large_body_round_trips, .fini = th_cleanup)
 	stance_buf_dispose(&body);
 	close_repo(&f);
 }
+
+/* The library reads no environment variable: the default author and the
+ * lock timeout come from stance_process_settings_set() alone. */
+Test(store, the_default_author_comes_from_the_process_settings_not_the_environment, .fini = th_cleanup)
+{
+	stance_process_settings settings = STANCE_PROCESS_SETTINGS_INIT;
+	fixture f;
+	stance_save_result r;
+	char *who;
+	setenv("GIT_AUTHOR_NAME", "From The Environment", 1);
+	setenv("GIT_AUTHOR_EMAIL", "env@example.org", 1);
+	setenv("STANCE_LOCK_TIMEOUT_MS", "7", 1);
+	cr_expect_eq(stance_repo_lock_timeout(), 5000, "the library read STANCE_LOCK_TIMEOUT_MS");
+	settings.lock_timeout_ms = 250;
+	settings.author_name = "Anna Holm";
+	settings.author_email = "anna@example.org";
+	cr_assert_eq(stance_process_settings_set(&settings), 0);
+	cr_expect_eq(stance_repo_lock_timeout(), 250);
+	f = open_repo();
+	r = save(&f, "kl/forfatter", "Forfatter", "Vi skal vide, hvem der skrev.\n", NULL);
+	cr_expect_eq(r.created, 1);
+	who = git(f.dir, "git log -1 --format='%an <%ae>'");
+	cr_expect(strstr(who, "Anna Holm <anna@example.org>"), "the commit's author: %s", who);
+	free(who);
+	close_repo(&f);
+}
