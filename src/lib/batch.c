@@ -665,6 +665,7 @@ int stance_batch_save(stance_save_result *result, stance_batch *b,
 	int error, existed;
 
 	memset(result, 0, sizeof(*result));
+	STANCE_CHECK_OPTIONS(opts, STANCE_SAVE_OPTIONS_VERSION, "stance_save_options");
 	if (!opts)
 		opts = &defaults;
 	if (b->finished)

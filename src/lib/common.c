@@ -395,3 +395,9 @@ done:
 	stance_buf_dispose(&tmp);
 	return error;
 }
+
+int stance_options_version_error(const char *type, unsigned int got, unsigned int want)
+{
+	return stance_error_set(STANCE_EINVALID, "%s of version %u is not one this library knows (version %u): "
+		"fill it from this release's header (its _INIT macro)", type, got, want);
+}

@@ -865,6 +865,7 @@ int stance_diff_texts(stance_diff **out, const char *old_text, size_t old_len,
 	stance_diff *d = NULL;
 	int error;
 	*out = NULL;
+	STANCE_CHECK_OPTIONS(opts, STANCE_DIFF_OPTIONS_VERSION, "stance_diff_options");
 	if ((error = diff_new(&d, old_text, old_len, new_text, new_len, 0)) < 0)
 		return error;
 	if ((error = run_engine(d, opts, opts ? opts->language : NULL)) < 0) {
@@ -969,6 +970,7 @@ int stance_diff_documents(stance_diff **out, const stance_document *old_doc,
 	int error;
 
 	*out = NULL;
+	STANCE_CHECK_OPTIONS(opts, STANCE_DIFF_OPTIONS_VERSION, "stance_diff_options");
 	if (opts && opts->old_body) {
 		ob = opts->old_body;
 		obl = opts->old_body_len;

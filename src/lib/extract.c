@@ -673,6 +673,7 @@ int stance_extract_html(stance_document **out, const char *data, size_t len,
 		FLAG_CLEAN_CONDITIONALLY,
 		0,
 	};
+	STANCE_CHECK_OPTIONS(opts, STANCE_EXTRACT_OPTIONS_VERSION, "stance_extract_options");
 
 	memset(&meta, 0, sizeof(meta));
 	*out = NULL;

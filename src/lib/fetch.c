@@ -865,6 +865,7 @@ int stance_fetch_run_listed(stance_fetch_response *responses, const stance_fetch
 	run_settings run;
 	static int global_ready;
 
+	STANCE_CHECK_OPTIONS(opts, STANCE_FETCH_OPTIONS_VERSION, "stance_fetch_options");
 	memset(&run, 0, sizeof(run));
 	run.opts = o;
 

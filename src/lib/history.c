@@ -477,6 +477,7 @@ int stance_history_list(stance_revision_list *out, stance_repo *repo, const stan
 	int error;
 
 	memset(out, 0, sizeof(*out));
+	STANCE_CHECK_OPTIONS(opts, STANCE_HISTORY_OPTIONS_VERSION, "stance_history_options");
 	stance_error_clear();
 	if (!opts)
 		opts = &defaults;

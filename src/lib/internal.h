@@ -26,6 +26,16 @@ int stance_error_prefix(int code, const char *fmt, ...)
 /* An allocation failure, reported as such. */
 int stance_error_oom(void);
 
+/* Refuses an options struct whose version is not this library's (it was
+ * filled from another release's header): STANCE_EINVALID naming the type and
+ * the INIT macro to use. */
+int stance_options_version_error(const char *type, unsigned int got, unsigned int want);
+#define STANCE_CHECK_OPTIONS(opts, want, type) \
+	do { \
+		if ((opts) && (opts)->version != (want)) \
+			return stance_options_version_error(type, (opts)->version, (want)); \
+	} while (0)
+
 /* strdup that reports failure through the error message. NULL in, NULL out. */
 char *stance_strdup(const char *s);
 char *stance_strndup(const char *s, size_t n);

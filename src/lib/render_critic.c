@@ -177,6 +177,7 @@ int stance_render_critic(stance_buf *out, const stance_diff *d, const stance_ren
 	piece_list pl;
 	size_t i;
 	int error = -1;
+	STANCE_CHECK_OPTIONS(opts, STANCE_RENDER_OPTIONS_VERSION, "stance_render_options");
 
 	(void)opts;
 	memset(&c, 0, sizeof(c));

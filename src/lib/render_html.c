@@ -360,6 +360,7 @@ int stance_render_html(stance_buf *out, const stance_diff *d, const stance_rende
 	static const char *const kinds[] = { "added", "removed", "reworded" };
 	size_t i, a, nf = stance_diff_field_count(d);
 	int error = -1, in_table = 0;
+	STANCE_CHECK_OPTIONS(opts, STANCE_RENDER_OPTIONS_VERSION, "stance_render_options");
 
 	if (render_pieces(&pl, d) < 0)
 		return -1;

@@ -130,6 +130,7 @@ int stance_render_json(stance_buf *out, const stance_diff *d, const stance_rende
 	size_t i, n = stance_diff_op_count(d), nf = stance_diff_field_count(d);
 	const char *fb = stance_diff_fallback(d);
 	int error;
+	STANCE_CHECK_OPTIONS(opts, STANCE_RENDER_OPTIONS_VERSION, "stance_render_options");
 
 	(void)opts;
 	if ((error = stance_buf_puts(out, "{\"old\": ")) < 0 || (error = put_side(out, d, 0)) < 0 ||

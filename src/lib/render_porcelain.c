@@ -179,6 +179,7 @@ int stance_render_porcelain(stance_buf *out, const stance_diff *d, const stance_
 	piece_list pl;
 	size_t i;
 	int error = -1;
+	STANCE_CHECK_OPTIONS(opts, STANCE_RENDER_OPTIONS_VERSION, "stance_render_options");
 
 	memset(&e, 0, sizeof(e));
 	e.out = out;

@@ -85,6 +85,7 @@ int stance_render_term(stance_buf *out, const stance_diff *d, const stance_rende
 	piece_list pl;
 	uint8_t *vis = NULL;
 	int error = -1, skipping = 0;
+	STANCE_CHECK_OPTIONS(opts, STANCE_RENDER_OPTIONS_VERSION, "stance_render_options");
 
 	if (opts && opts->positions_only)
 		return stance_render_positions(out, d, opts);
@@ -178,6 +179,7 @@ int stance_render_positions(stance_buf *out, const stance_diff *d, const stance_
 	const stance_position_list *ol = stance_diff_positions(d, 0), *nl = stance_diff_positions(d, 1);
 	static const char *const kinds[] = { "added", "removed", "reworded" };
 	size_t i;
+	STANCE_CHECK_OPTIONS(opts, STANCE_RENDER_OPTIONS_VERSION, "stance_render_options");
 
 	for (i = 0; i < ch->count; i++) {
 		const stance_position_change *c = &ch->items[i];

@@ -605,6 +605,7 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 	store_ctx sc;
 	pthread_t worker;
 	int have_worker = 0;
+	STANCE_CHECK_OPTIONS(fopts, STANCE_FETCH_OPTIONS_VERSION, "stance_fetch_options");
 
 	memset(&sc, 0, sizeof(sc));
 	sc.repo = repo; /* the feeds' new sources begin the batch */

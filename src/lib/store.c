@@ -331,6 +331,7 @@ int stance_store_save(stance_save_result *result, stance_repo *repo,
 	int error, existed;
 
 	memset(result, 0, sizeof(*result));
+	STANCE_CHECK_OPTIONS(opts, STANCE_SAVE_OPTIONS_VERSION, "stance_save_options");
 	if (!opts)
 		opts = &defaults;
 	if (!id)
