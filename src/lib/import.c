@@ -22,782 +22,15 @@
  *      between paragraphs become "##" headings.
  *
  * The word lists (chrome patterns, kind words, outlet descriptors) are data:
- * the .txt lists in data/import/, embedded at build time, extended by .stance/import/.
+ * the .txt lists in data/import/, embedded at build time, extended by .stance/import/,
+ * read and matched in import_rules.c, which also holds the small text helpers;
+ * dates are found by import_date.c (src/lib/import_internal.h).
  */
-#include "internal.h"
-#include "embedded.h"
+#include "import_internal.h"
 #include "stance/date.h"
 #include "stance/document.h"
-#include "stance/import.h"
 
 #include <ctype.h>
-#include <stdio.h>
-#include <strings.h>
-#include <utf8proc.h>
-
-/* ------------------------------------------------------------------ */
-/* small string helpers                                                 */
-
-/* Case-folded, NFC copy of `s`. Caller frees; NULL on failure (message set). */
-static char *fold(const char *s)
-{
-	utf8proc_uint8_t *m = NULL;
-	if (utf8proc_map((const utf8proc_uint8_t *)s, 0, &m,
-		UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD) < 0) {
-		stance_error_set(STANCE_EPARSE, "text is not valid UTF-8");
-		return NULL;
-	}
-	return (char *)m;
-}
-
-/* Decodes the code point at s; returns its length in bytes (1 for a bad byte). */
-static int cp_at(const char *s, utf8proc_int32_t *cp)
-{
-	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, cp);
-	if (n <= 0) {
-		*cp = (unsigned char)*s;
-		return 1;
-	}
-	return (int)n;
-}
-
-static int is_letter_cp(utf8proc_int32_t cp)
-{
-	utf8proc_category_t c = utf8proc_category(cp);
-	return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LL ||
-		c == UTF8PROC_CATEGORY_LT || c == UTF8PROC_CATEGORY_LO || c == UTF8PROC_CATEGORY_LM;
-}
-
-static int is_upper_cp(utf8proc_int32_t cp)
-{
-	return utf8proc_category(cp) == UTF8PROC_CATEGORY_LU;
-}
-
-/* Spaces as scraped text has them: ASCII, no-break, thin, zero-width. */
-static size_t space_len(const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	if (*u == ' ' || *u == '\t' || *u == '\r' || *u == '\f' || *u == '\v')
-		return 1;
-	if (u[0] == 0xC2 && u[1] == 0xA0)
-		return 2;
-	if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0x89 || u[2] == 0x8B || u[2] == 0xAF || u[2] == 0x8A))
-		return 3;
-	if (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) /* byte order mark */
-		return 3;
-	return 0;
-}
-
-/* A trimmed copy of s[0..len). Caller frees. */
-static char *trim_dup(const char *s, size_t len)
-{
-	size_t a = 0, b = len, n;
-	while (a < b && (n = space_len(s + a)) > 0)
-		a += n;
-	while (b > a) {
-		/* step back over trailing spaces, whatever their width */
-		if (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r')
-			b--;
-		else if (b - a >= 2 && (unsigned char)s[b - 2] == 0xC2 && (unsigned char)s[b - 1] == 0xA0)
-			b -= 2;
-		else if (b - a >= 3 && space_len(s + b - 3) == 3)
-			b -= 3;
-		else
-			break;
-	}
-	return stance_strndup(s + a, b - a);
-}
-
-static int count_words(const char *s)
-{
-	int n = 0, in = 0;
-	size_t k;
-	while (*s) {
-		if ((k = space_len(s)) > 0) {
-			in = 0;
-			s += k;
-			continue;
-		}
-		if (!in)
-			n++;
-		in = 1;
-		s++;
-	}
-	return n;
-}
-
-static int has_alnum(const char *s)
-{
-	utf8proc_int32_t cp;
-	while (*s) {
-		s += cp_at(s, &cp);
-		if (is_letter_cp(cp) || (cp >= '0' && cp <= '9'))
-			return 1;
-	}
-	return 0;
-}
-
-/* The last code point of s (0 for ""). */
-static utf8proc_int32_t last_cp(const char *s)
-{
-	size_t n = strlen(s);
-	utf8proc_int32_t cp = 0;
-	if (!n)
-		return 0;
-	n--;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	cp_at(s + n, &cp);
-	return cp;
-}
-
-static int is_quote_cp(utf8proc_int32_t cp)
-{
-	return cp == '"' || cp == 0x201D || cp == 0x201C || cp == 0x201E || cp == 0xAB ||
-		cp == 0xBB || cp == 0x2019 || cp == 0x2018 || cp == '\'';
-}
-
-/* Ends with closing punctuation of a sentence or clause. */
-static int ends_closed(const char *s)
-{
-	utf8proc_int32_t c = last_cp(s);
-	return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == 0x2026 ||
-		c == '?' || is_quote_cp(c) || c == ')';
-}
-
-static int starts_upper(const char *s)
-{
-	utf8proc_int32_t cp;
-	cp_at(s, &cp);
-	return is_upper_cp(cp) || (cp >= '0' && cp <= '9');
-}
-
-static int starts_with(const char *s, const char *prefix)
-{
-	return !strncmp(s, prefix, strlen(prefix));
-}
-
-/* ------------------------------------------------------------------ */
-/* rules: the word lists                                                */
-
-typedef struct {
-	char *kind;
-	char *word; /* folded */
-} kind_word;
-
-struct stance_import_rules {
-	char **chrome;
-	size_t nchrome;
-	kind_word *kinds;
-	size_t nkinds;
-	char **prefixes;
-	size_t nprefixes;
-};
-
-void stance_import_rules_free(stance_import_rules *r)
-{
-	size_t i;
-	if (!r)
-		return;
-	for (i = 0; i < r->nchrome; i++)
-		free(r->chrome[i]);
-	for (i = 0; i < r->nkinds; i++) {
-		free(r->kinds[i].kind);
-		free(r->kinds[i].word);
-	}
-	for (i = 0; i < r->nprefixes; i++)
-		free(r->prefixes[i]);
-	free(r->chrome);
-	free(r->kinds);
-	free(r->prefixes);
-	free(r);
-}
-
-/* Appends s to a list, which takes it over (freed here on failure). */
-static int push_str(char ***list, size_t *n, char *s)
-{
-	char **grown = realloc(*list, (*n + 1) * sizeof(**list));
-	if (!grown) {
-		free(s);
-		return stance_error_oom();
-	}
-	grown[(*n)++] = s;
-	*list = grown;
-	return 0;
-}
-
-int stance_import_rules_add(stance_import_rules *rules, const char *which,
-	const char *text, const char *origin)
-{
-	const char *p = text, *eol;
-	size_t lineno = 0;
-	int error = 0, mode;
-
-	if (!strcmp(which, "chrome")) mode = 0;
-	else if (!strcmp(which, "kinds")) mode = 1;
-	else if (!strcmp(which, "publication-prefixes")) mode = 2;
-	else return stance_error_set(STANCE_EINVALID, "'%s' is not an import list "
-		"(chrome, kinds or publication-prefixes)", which);
-	if ((error = stance_utf8_validate(text, strlen(text), origin)) < 0)
-		return error;
-
-	while (*p) {
-		char *line, *f;
-		eol = strchr(p, '\n');
-		if (!eol)
-			eol = p + strlen(p);
-		lineno++;
-		if (!(line = trim_dup(p, (size_t)(eol - p))))
-			return STANCE_ERROR;
-		p = *eol ? eol + 1 : eol;
-		if (!*line || line[0] == '#') {
-			free(line);
-			continue;
-		}
-		f = fold(line);
-		if (!f) {
-			free(line);
-			return STANCE_ERROR;
-		}
-		if (mode == 0) {
-			free(line);
-			if ((error = push_str(&rules->chrome, &rules->nchrome, f)) < 0)
-				return error;
-		} else if (mode == 2) {
-			free(line);
-			if ((error = push_str(&rules->prefixes, &rules->nprefixes, f)) < 0)
-				return error;
-		} else {
-			char *sp = strchr(f, ' '), *word;
-			size_t i;
-			kind_word *grown;
-			if (sp) {
-				*sp = '\0';
-				word = sp + 1;
-				while (*word == ' ')
-					word++;
-			}
-			for (i = 0; sp && stance_document_kinds[i]; i++)
-				if (!strcmp(stance_document_kinds[i], f))
-					break;
-			if (!sp || !*word || !stance_document_kinds[i]) {
-				error = stance_error_set(STANCE_EPARSE, "%s:%zu: expected 'KIND WORD' with "
-					"KIND one of article, debate, editorial, blog, theme, other; got '%s'",
-					origin, lineno, line);
-				free(f);
-				free(line);
-				return error;
-			}
-			free(line);
-			if (!(grown = realloc(rules->kinds, (rules->nkinds + 1) * sizeof(*grown)))) {
-				free(f);
-				return stance_error_oom();
-			}
-			rules->kinds = grown;
-			grown[rules->nkinds].kind = stance_strdup(f);
-			grown[rules->nkinds].word = stance_strdup(word);
-			free(f);
-			if (!grown[rules->nkinds].kind || !grown[rules->nkinds].word) {
-				free(grown[rules->nkinds].kind);
-				free(grown[rules->nkinds].word);
-				return STANCE_ERROR;
-			}
-			rules->nkinds++;
-		}
-	}
-	return 0;
-}
-
-static const char *const list_names[] = { "chrome", "kinds", "publication-prefixes" };
-
-int stance_import_rules_load(stance_import_rules **out, const char *dir)
-{
-	stance_import_rules *r = calloc(1, sizeof(*r));
-	stance_buf path = STANCE_BUF_INIT, text = STANCE_BUF_INIT;
-	size_t i;
-	int error = 0;
-
-	if (!r)
-		return stance_error_oom();
-	for (i = 0; i < STANCE_ARRAY_SIZE(list_names); i++) {
-		const stance_embedded_file *f;
-		stance_buf_clear(&path);
-		if ((error = stance_buf_printf(&path, "data/import/%s.txt", list_names[i])) < 0)
-			goto done;
-		if (!(f = stance_embedded_find(stance_buf_cstr(&path)))) {
-			error = stance_error_set(STANCE_ERROR, "the shipped list %s is missing from this build",
-				stance_buf_cstr(&path));
-			goto done;
-		}
-		if ((error = stance_import_rules_add(r, list_names[i], (const char *)f->data,
-			stance_buf_cstr(&path))) < 0)
-			goto done;
-		if (!dir)
-			continue;
-		stance_buf_clear(&path);
-		if ((error = stance_buf_printf(&path, "%s%s.stance/import/%s.txt", dir,
-			(*dir && dir[strlen(dir) - 1] == '/') ? "" : "/", list_names[i])) < 0)
-			goto done;
-		{
-			FILE *probe = fopen(stance_buf_cstr(&path), "rb");
-			if (!probe)
-				continue;
-			fclose(probe);
-		}
-		stance_buf_clear(&text);
-		if ((error = stance_file_read(&text, stance_buf_cstr(&path))) < 0 ||
-		    (error = stance_import_rules_add(r, list_names[i], stance_buf_cstr(&text),
-			stance_buf_cstr(&path))) < 0)
-			goto done;
-	}
-	*out = r;
-	r = NULL;
-done:
-	stance_import_rules_free(r);
-	stance_buf_dispose(&path);
-	stance_buf_dispose(&text);
-	return error;
-}
-
-/* Whole-line glob on folded text: '*' any run, "\*" a literal star. */
-static int glob_match(const char *p, const char *s)
-{
-	const char *star = NULL, *ss = NULL;
-	while (*s) {
-		if (p[0] == '\\' && p[1] == '*') {
-			if (*s == '*') {
-				p += 2;
-				s++;
-				continue;
-			}
-		} else if (*p == '*') {
-			star = p++;
-			ss = s;
-			continue;
-		} else if (*p == *s) {
-			p++;
-			s++;
-			continue;
-		}
-		if (star) {
-			p = star + 1;
-			s = ++ss;
-			continue;
-		}
-		return 0;
-	}
-	while (*p == '*')
-		p++;
-	return !*p;
-}
-
-/* 1 when the folded line is chrome; 2 when it heads a list of related
- * pieces (a pattern written with a leading '+'). */
-static int is_chrome(const stance_import_rules *r, const char *folded)
-{
-	size_t i;
-	for (i = 0; i < r->nchrome; i++) {
-		const char *p = r->chrome[i];
-		int section = *p == '+';
-		if (glob_match(p + section, folded))
-			return 1 + section;
-	}
-	return 0;
-}
-
-static int word_byte(unsigned char c)
-{
-	return isalnum(c) || c >= 0x80 || c == '-';
-}
-
-/* Danish inflections a kind word may carry: Debatindlægget, Lederen. */
-static size_t inflection(const char *s)
-{
-	static const char *const ends[] = { "gets", "get", "erne", "ens", "ets", "et", "en", "ne", "s", NULL };
-	size_t i, n;
-	for (i = 0; ends[i]; i++) {
-		n = strlen(ends[i]);
-		if (!strncmp(s, ends[i], n) && !word_byte((unsigned char)s[n]))
-			return n;
-	}
-	return 0;
-}
-
-/* The kind named by a kind word somewhere in folded `s` as a whole word, or NULL. */
-static const char *kind_in(const stance_import_rules *r, const char *s)
-{
-	size_t i;
-	for (i = 0; i < r->nkinds; i++) {
-		const char *w = r->kinds[i].word, *p = s;
-		size_t n = strlen(w);
-		while ((p = strstr(p, w)) != NULL) {
-			const char *after = p + n;
-			if ((p == s || !word_byte((unsigned char)p[-1])) &&
-			    (!word_byte((unsigned char)*after) || inflection(after)))
-				return r->kinds[i].kind;
-			p++;
-		}
-	}
-	return NULL;
-}
-
-/* The kind when folded `s` is nothing but a kind word (inflected or not). */
-static const char *kind_line(const stance_import_rules *r, const char *s)
-{
-	size_t i, n;
-	for (i = 0; i < r->nkinds; i++) {
-		n = strlen(r->kinds[i].word);
-		if (!strncmp(s, r->kinds[i].word, n) && (!s[n] || (inflection(s + n) == strlen(s + n))))
-			return r->kinds[i].kind;
-	}
-	return NULL;
-}
-
-/*
- * A title led by a kind word: "Debatindlæg: Title", "Leder – Title", or,
- * when `loose`, "Tema Title" (a capital after the space). Returns the kind
- * and sets *title_at to the byte offset of the title in the original line.
- */
-static const char *kind_prefix(const stance_import_rules *r, const char *folded,
-	const char *orig, int loose, size_t *title_at)
-{
-	size_t i, n, k;
-	for (i = 0; i < r->nkinds; i++) {
-		const char *w = r->kinds[i].word;
-		n = strlen(w);
-		if (strncmp(folded, w, n))
-			continue;
-		/* case folding keeps the byte length of Latin letters, so the
-		 * word ends at the same byte in the original line */
-		k = n;
-		if (orig[k] == ':' && orig[k + 1] == ' ') {
-			*title_at = k + 2;
-		} else if (starts_with(orig + k, " \xE2\x80\x93 ") || starts_with(orig + k, " - ")) {
-			*title_at = k + (orig[k + 1] == '-' ? 3 : 5);
-		} else if (loose && orig[k] == ' ' && starts_upper(orig + k + 1)) {
-			*title_at = k + 1;
-		} else {
-			continue;
-		}
-		while (orig[*title_at] == ' ')
-			(*title_at)++;
-		if (!orig[*title_at])
-			continue;
-		return r->kinds[i].kind;
-	}
-	return NULL;
-}
-
-/* ------------------------------------------------------------------ */
-/* dates                                                                */
-
-typedef struct {
-	const char *name;
-	int month;
-} month_name;
-
-static const month_name months[] = {
-	{ "januar", 1 }, { "january", 1 }, { "jan", 1 },
-	{ "februar", 2 }, { "february", 2 }, { "feb", 2 },
-	{ "marts", 3 }, { "march", 3 }, { "mar", 3 },
-	{ "april", 4 }, { "apr", 4 },
-	{ "maj", 5 }, { "may", 5 },
-	{ "juni", 6 }, { "june", 6 }, { "jun", 6 },
-	{ "juli", 7 }, { "july", 7 }, { "jul", 7 },
-	{ "august", 8 }, { "aug", 8 },
-	{ "september", 9 }, { "sept", 9 }, { "sep", 9 },
-	{ "oktober", 10 }, { "october", 10 }, { "okt", 10 }, { "oct", 10 },
-	{ "november", 11 }, { "nov", 11 },
-	{ "december", 12 }, { "dec", 12 },
-	{ NULL, 0 }
-};
-
-typedef enum { T_NUM, T_WORD, T_PUNCT } tok_type;
-
-typedef struct {
-	tok_type type;
-	size_t start, end;   /* byte span */
-	int value, ndigits;  /* T_NUM */
-	char word[16];       /* T_WORD, ASCII-lowercased, truncated */
-	char c;              /* T_PUNCT */
-	int space_before;
-} token;
-
-/* Splits s into numbers, words and punctuation with their byte spans; returns how many. */
-static size_t tokenize(token *toks, size_t max, const char *s)
-{
-	size_t n = 0, i = 0, len = strlen(s), k;
-	int space = 1;
-	while (i < len && n < max) {
-		token *t = &toks[n];
-		unsigned char c = (unsigned char)s[i];
-		if ((k = space_len(s + i)) > 0 || c == '\n') {
-			i += k ? k : 1;
-			space = 1;
-			continue;
-		}
-		memset(t, 0, sizeof(*t));
-		t->start = i;
-		t->space_before = space;
-		space = 0;
-		if (isdigit(c)) {
-			long v = 0;
-			t->type = T_NUM;
-			while (i < len && isdigit((unsigned char)s[i])) {
-				if (v < 100000)
-					v = v * 10 + (s[i] - '0');
-				t->ndigits++;
-				i++;
-			}
-			t->value = (int)v;
-		} else if (isalpha(c) || c >= 0x80) {
-			size_t w = 0;
-			t->type = T_WORD;
-			while (i < len && (isalpha((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80) &&
-			       !space_len(s + i)) {
-				if (w + 1 < sizeof(t->word))
-					t->word[w++] = (char)tolower((unsigned char)s[i]);
-				i++;
-			}
-		} else {
-			t->type = T_PUNCT;
-			t->c = (char)c;
-			i++;
-		}
-		t->end = i;
-		n++;
-	}
-	return n;
-}
-
-/* The month the token at `i` names, 0 if none (or past the last token). */
-static int month_of(const token *t, size_t n, size_t i)
-{
-	size_t k;
-	if (i >= n)
-		return 0;
-	t += i;
-	if (t->type != T_WORD)
-		return 0;
-	for (k = 0; months[k].name; k++)
-		if (!strcmp(t->word, months[k].name))
-			return months[k].month;
-	return 0;
-}
-
-/* 1 when s starts with a month's name as a whole word. */
-static int month_name_at(const char *s)
-{
-	size_t i, n;
-	for (i = 0; months[i].name; i++) {
-		n = strlen(months[i].name);
-		if (!strncasecmp(s, months[i].name, n) && !isalpha((unsigned char)s[n]) &&
-		    (unsigned char)s[n] < 0x80)
-			return 1;
-	}
-	return 0;
-}
-
-static int days_in(int y, int m)
-{
-	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return d[m - 1];
-}
-
-static int valid_ymd(int y, int m, int d)
-{
-	return y >= 1000 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in(y, m);
-}
-
-static int is_punct(const token *t, size_t n, size_t i, char c)
-{
-	return i < n && t[i].type == T_PUNCT && t[i].c == c;
-}
-
-static int is_year(const token *t, size_t n, size_t i)
-{
-	return i < n && t[i].type == T_NUM && t[i].ndigits == 4 && t[i].value >= 1000;
-}
-
-/* Month-first for "4/12/2020" only in US English (and plain "en"). */
-static int month_first(const char *language)
-{
-	if (!language)
-		return 1;
-	return !strcasecmp(language, "en") || !strcasecmp(language, "en-us") ||
-		!strcasecmp(language, "en_us");
-}
-
-/*
- * Tries to read a date starting at token i. On success fills d and *last
- * (index of the last token used) and returns 1.
- */
-static int date_at(stance_date *d, size_t *last, const token *t, size_t n, size_t i,
-	const char *s, const char *language)
-{
-	memset(d, 0, sizeof(*d));
-	/* ISO 8601: 2020-12-04[THH:MM[:SS][zone]] */
-	if (is_year(t, n, i) && is_punct(t, n, i + 1, '-') && i + 2 < n && t[i + 2].type == T_NUM &&
-	    t[i + 2].ndigits == 2 && !t[i + 1].space_before && !t[i + 2].space_before) {
-		char buf[40];
-		size_t a = t[i].start, b = a, j = i;
-		while (b < strlen(s) && b - a < sizeof(buf) - 1 &&
-		       (isdigit((unsigned char)s[b]) || strchr("-:TZ+.", s[b])))
-			b++;
-		/* do not swallow a sentence's closing full stop */
-		while (b > a && (s[b - 1] == '.' || s[b - 1] == '-' || s[b - 1] == ':'))
-			b--;
-		memcpy(buf, s + a, b - a);
-		buf[b - a] = '\0';
-		/* shorten until it parses: "2020-12-04T" etc. */
-		while (b > a) {
-			if (stance_date_parse(d, buf) == 0) {
-				while (j + 1 < n && t[j + 1].start < b)
-					j++;
-				*last = j;
-				stance_error_clear();
-				return 1;
-			}
-			buf[--b - a] = '\0';
-		}
-		stance_error_clear();
-		memset(d, 0, sizeof(*d));
-		return 0;
-	}
-	/* day [.] [den] month [.] [,] year */
-	if (i < n && t[i].type == T_NUM && t[i].ndigits <= 2 && t[i].value >= 1 && t[i].value <= 31) {
-		size_t j = i + 1;
-		int day = t[i].value, m;
-		if (j < n && t[j].type == T_WORD && !t[j].space_before &&
-		    (!strcmp(t[j].word, "st") || !strcmp(t[j].word, "nd") || !strcmp(t[j].word, "rd") ||
-		     !strcmp(t[j].word, "th")))
-			j++;
-		if (is_punct(t, n, j, '.') && !(j + 1 < n && t[j + 1].type == T_NUM && !t[j + 1].space_before))
-			j++;
-		if (j < n && t[j].type == T_WORD && !strcmp(t[j].word, "of"))
-			j++;
-		if ((m = month_of(t, n, j)) != 0) {
-			j++;
-			if (is_punct(t, n, j, '.'))
-				j++;
-			if (is_punct(t, n, j, ','))
-				j++;
-			if (is_year(t, n, j) && valid_ymd(t[j].value, m, day)) {
-				d->year = t[j].value;
-				d->month = m;
-				d->day = day;
-				d->precision = STANCE_DATE_DAY;
-				*last = j;
-				return 1;
-			}
-			if (is_year(t, n, j)) { /* "30. februar 2021": no such day, no date */
-				*last = j;
-				return -1;
-			}
-		}
-		/* numeric: 4/12/2020, 4.12.2020, 4-12-2020 */
-		if (i + 4 < n && t[i + 1].type == T_PUNCT && strchr("/.-", t[i + 1].c) &&
-		    t[i + 2].type == T_NUM && t[i + 2].ndigits <= 2 &&
-		    is_punct(t, n, i + 3, t[i + 1].c) && is_year(t, n, i + 4) &&
-		    !t[i + 1].space_before && !t[i + 2].space_before && !t[i + 3].space_before &&
-		    !t[i + 4].space_before) {
-			int a = t[i].value, b = t[i + 2].value, y = t[i + 4].value;
-			int mo = b, da = a;
-			if (t[i + 1].c == '/' && month_first(language)) {
-				mo = a;
-				da = b;
-			}
-			if (valid_ymd(y, mo, da)) {
-				d->year = y;
-				d->month = mo;
-				d->day = da;
-				d->precision = STANCE_DATE_DAY;
-				*last = i + 4;
-				return 1;
-			}
-		}
-	}
-	/* month day, year / month year */
-	if (i < n && month_of(t, n, i)) {
-		int m = month_of(t, n, i);
-		size_t j = i + 1;
-		if (is_punct(t, n, j, '.'))
-			j++;
-		if (j < n && t[j].type == T_NUM && t[j].ndigits <= 2) {
-			int day = t[j].value;
-			size_t k = j + 1;
-			if (k < n && t[k].type == T_WORD && !t[k].space_before &&
-			    (!strcmp(t[k].word, "st") || !strcmp(t[k].word, "nd") ||
-			     !strcmp(t[k].word, "rd") || !strcmp(t[k].word, "th")))
-				k++;
-			if (is_punct(t, n, k, ','))
-				k++;
-			if (is_year(t, n, k) && valid_ymd(t[k].value, m, day)) {
-				d->year = t[k].value;
-				d->month = m;
-				d->day = day;
-				d->precision = STANCE_DATE_DAY;
-				*last = k;
-				return 1;
-			}
-		} else if (is_year(t, n, j) && strlen(t[i].word) >= 3 &&
-			   (strcmp(t[i].word, "may") && strcmp(t[i].word, "maj") ? 1 : starts_upper(s + t[i].start))) {
-			/* "december 2020"; "may 2020" only with a capital, "may" being a verb too */
-			d->year = t[j].value;
-			d->month = m;
-			d->precision = STANCE_DATE_MONTH;
-			*last = j;
-			return 1;
-		}
-	}
-	/* magazine issue: "nr. 13 / 2009", "no. 13, 2009", "issue 13/2009" */
-	if (i < n && t[i].type == T_WORD &&
-	    (!strcmp(t[i].word, "nr") || !strcmp(t[i].word, "no") || !strcmp(t[i].word, "issue"))) {
-		size_t j = i + 1;
-		if (is_punct(t, n, j, '.'))
-			j++;
-		if (j < n && t[j].type == T_NUM && t[j].ndigits <= 3) {
-			j++;
-			if (is_punct(t, n, j, '/') || is_punct(t, n, j, ','))
-				j++;
-			if (is_year(t, n, j)) {
-				d->year = t[j].value;
-				d->precision = STANCE_DATE_YEAR;
-				*last = j;
-				return 1;
-			}
-		}
-	}
-	return 0;
-}
-
-int stance_import_find_date(stance_date *out, size_t *start, size_t *end,
-	const char *text, const char *language)
-{
-	token toks[256];
-	size_t n = tokenize(toks, STANCE_ARRAY_SIZE(toks), text), i, last;
-	stance_date d;
-
-	memset(out, 0, sizeof(*out));
-	for (i = 0; i < n; i++) {
-		int found = date_at(&d, &last, toks, n, i, text, language);
-		if (found < 0) {
-			i = last; /* skip the impossible date whole */
-			continue;
-		}
-		if (!found)
-			continue;
-		*out = d;
-		if (start)
-			*start = toks[i].start;
-		if (end)
-			*end = toks[last].end;
-		return 0;
-	}
-	return 0;
-}
 
 /* ------------------------------------------------------------------ */
 /* lines and their roles                                                */
@@ -874,7 +107,7 @@ static int set_str(char **slot, const char *s, size_t len)
 	char *copy;
 	if (*slot)
 		return 0;
-	if (!(copy = trim_dup(s, len)))
+	if (!(copy = import_trim_dup(s, len)))
 		return STANCE_ERROR;
 	/* drop a closing full stop or comma left from the sentence */
 	while (*copy && strchr(".,;:", copy[strlen(copy) - 1]))
@@ -892,7 +125,7 @@ static int add_author(import_ctx *c, const char *name, size_t len)
 {
 	char *copy, **grown;
 	size_t i;
-	if (!(copy = trim_dup(name, len)))
+	if (!(copy = import_trim_dup(name, len)))
 		return STANCE_ERROR;
 	for (i = 0; i < c->nauthors; i++)
 		if (!strcmp(c->authors[i], copy)) {
@@ -918,9 +151,9 @@ static size_t bullet_len(const char *s)
 	size_t i, n, k;
 	for (i = 0; marks[i]; i++) {
 		n = strlen(marks[i]);
-		if (!strncmp(s, marks[i], n) && (k = space_len(s + n)) > 0) {
+		if (!strncmp(s, marks[i], n) && (k = import_space_len(s + n)) > 0) {
 			n += k;
-			while ((k = space_len(s + n)) > 0)
+			while ((k = import_space_len(s + n)) > 0)
 				n += k;
 			return s[n] ? n : 0;
 		}
@@ -931,9 +164,9 @@ static size_t bullet_len(const char *s)
 /* A bullet that is never a dash in running text. */
 static int strong_bullet(const char *s)
 {
-	return starts_with(s, "\xE2\x80\xA2") || starts_with(s, "\xC2\xB7") ||
-		starts_with(s, "\xE2\x96\xAA") || starts_with(s, "\xE2\x97\x8F") ||
-		starts_with(s, "\xE2\x96\xA0") || starts_with(s, "\xE2\x97\xA6");
+	return import_starts_with(s, "\xE2\x80\xA2") || import_starts_with(s, "\xC2\xB7") ||
+		import_starts_with(s, "\xE2\x96\xAA") || import_starts_with(s, "\xE2\x97\x8F") ||
+		import_starts_with(s, "\xE2\x96\xA0") || import_starts_with(s, "\xE2\x97\xA6");
 }
 
 /* Bytes of "12. " or "3) " at the start, 0 when none. */
@@ -963,7 +196,7 @@ static int split_lines(import_ctx *c, const char *text, size_t len)
 		eol = memchr(p, '\n', (size_t)(end - p));
 		if (!eol)
 			eol = end;
-		if (!(t = trim_dup(p, (size_t)(eol - p))))
+		if (!(t = import_trim_dup(p, (size_t)(eol - p))))
 			return STANCE_ERROR;
 		p = eol < end ? eol + 1 : end;
 		if (!*t) {
@@ -981,9 +214,9 @@ static int split_lines(import_ctx *c, const char *text, size_t len)
 		l->joined = !blank;
 		c->n++;
 		blank = 0;
-		if (!(l->fold = fold(t)))
+		if (!(l->fold = import_fold(t)))
 			return STANCE_ERROR;
-		l->words = count_words(t);
+		l->words = import_count_words(t);
 	}
 	return 0;
 }
@@ -1018,7 +251,7 @@ static int unwrap(import_ctx *c)
 				return STANCE_ERROR;
 			free(prev->text);
 			prev->text = stance_buf_detach(&b);
-			if (!(f = fold(prev->text)))
+			if (!(f = import_fold(prev->text)))
 				return STANCE_ERROR;
 			free(prev->fold);
 			prev->fold = f;
@@ -1050,7 +283,7 @@ static int card_at(const import_ctx *c, size_t i)
 	b = &c->v[i + 1];
 	return a->words <= 4 && b->words <= 25 && strlen(b->text) > la + 1 &&
 		!strncmp(b->text, a->text, la) && b->text[la] == ' ' &&
-		last_cp(b->text) != '.';
+		import_last_cp(b->text) != '.';
 }
 
 /* Pass 1: drops teaser cards and, after two or more, the short blurbs after them. */
@@ -1088,16 +321,16 @@ static void pass_chrome(import_ctx *c)
 	for (i = 0; i < c->n; i++) {
 		if (c->v[i].role != R_TEXT)
 			continue;
-		if (!has_alnum(c->v[i].text)) {
+		if (!import_has_alnum(c->v[i].text)) {
 			c->v[i].role = R_DROP;
 			continue;
 		}
-		if (!(k = is_chrome(c->rules, c->v[i].fold)))
+		if (!(k = import_is_chrome(c->rules, c->v[i].fold)))
 			continue;
 		c->v[i].role = R_DROP;
 		/* "Related" / "Læs også": the short titles under it are teasers */
 		while (k == 2 && i + 1 < c->n && c->v[i + 1].words <= 15 &&
-		       last_cp(c->v[i + 1].text) != '.')
+		       import_last_cp(c->v[i + 1].text) != '.')
 			c->v[++i].role = R_DROP;
 	}
 }
@@ -1123,15 +356,15 @@ static int name_like(const char *s, size_t len, int maxwords)
 	int words = 0, caps = 0;
 	while (i < len) {
 		size_t start, k;
-		while (i < len && (k = space_len(s + i)) > 0)
+		while (i < len && (k = import_space_len(s + i)) > 0)
 			i += k;
 		if (i >= len)
 			break;
 		start = i;
-		while (i < len && !space_len(s + i))
+		while (i < len && !import_space_len(s + i))
 			i++;
 		words++;
-		if (starts_upper(s + start) && !isdigit((unsigned char)s[start]))
+		if (import_starts_upper(s + start) && !isdigit((unsigned char)s[start]))
 			caps++;
 		else if (!particle(s + start, i - start))
 			return 0;
@@ -1153,20 +386,20 @@ static char *possessive_acronym(const char *s, int at_start)
 		const char *a = p, *q = p;
 		while (*q >= 'A' && *q <= 'Z')
 			q++;
-		if (q - a >= 2 && q - a <= 6 && (a == s || !word_byte((unsigned char)a[-1]))) {
+		if (q - a >= 2 && q - a <= 6 && (a == s || !import_word_byte((unsigned char)a[-1]))) {
 			size_t k = 0;
 			if (*q == '\'')
 				k = 1;
-			else if (starts_with(q, "\xE2\x80\x99"))
+			else if (import_starts_with(q, "\xE2\x80\x99"))
 				k = 3;
-			if (k && q[k] == 's' && !word_byte((unsigned char)q[k + 1]))
+			if (k && q[k] == 's' && !import_word_byte((unsigned char)q[k + 1]))
 				return stance_strndup(a, (size_t)(q - a));
 		}
 		if (at_start)
 			return NULL;
-		while (*p && word_byte((unsigned char)*p))
+		while (*p && import_word_byte((unsigned char)*p))
 			p++;
-		while (*p && !word_byte((unsigned char)*p))
+		while (*p && !import_word_byte((unsigned char)*p))
 			p++;
 		if (!*p)
 			return NULL;
@@ -1189,8 +422,8 @@ static size_t name_end(const char *s)
 	for (i = 0; s[i]; i++) {
 		if (s[i] == ',' || s[i] == '|' || s[i] == '(' || s[i] == '/' ||
 		    (isdigit((unsigned char)s[i]) && (i == 0 || s[i - 1] == ' ')) ||
-		    starts_with(s + i, " - ") || starts_with(s + i, " \xE2\x80\x93 ") ||
-		    starts_with(s + i, " \xE2\x80\x94 "))
+		    import_starts_with(s + i, " - ") || import_starts_with(s + i, " \xE2\x80\x93 ") ||
+		    import_starts_with(s + i, " \xE2\x80\x94 "))
 			return i;
 	}
 	return i;
@@ -1249,7 +482,7 @@ static int parse_byline(import_ctx *c, line *l)
 	if (l->words > 20)
 		return 0;
 	for (i = 0; leads[i]; i++)
-		if (starts_with(l->fold, leads[i])) {
+		if (import_starts_with(l->fold, leads[i])) {
 			n = strlen(leads[i]);
 			break;
 		}
@@ -1289,11 +522,11 @@ static int role_organization(import_ctx *c, const char *role)
 			const char *w = end, *we = w;
 			while (*we && *we != ' ' && *we != ',')
 				we++;
-			if (starts_upper(w) && !isdigit((unsigned char)*w)) {
+			if (import_starts_upper(w) && !isdigit((unsigned char)*w)) {
 				end = we;
 			} else if ((we - w == 2 && !strncmp(w, "og", 2)) || (we - w == 3 && !strncmp(w, "and", 3)) ||
 				   (we - w == 1 && *w == '&')) {
-				if (*we != ' ' || !starts_upper(we + 1))
+				if (*we != ' ' || !import_starts_upper(we + 1))
 					break;
 				end = we;
 			} else {
@@ -1315,11 +548,11 @@ static int role_organization(import_ctx *c, const char *role)
 static size_t signature_at(const char *s)
 {
 	size_t n = 0;
-	if (starts_with(s, "\xE2\x80\x93 ") || starts_with(s, "\xE2\x80\x94 "))
+	if (import_starts_with(s, "\xE2\x80\x93 ") || import_starts_with(s, "\xE2\x80\x94 "))
 		n = 4;
-	else if (starts_with(s, "-- "))
+	else if (import_starts_with(s, "-- "))
 		n = 3;
-	else if (starts_with(s, "- "))
+	else if (import_starts_with(s, "- "))
 		n = 2;
 	else
 		return 0;
@@ -1359,18 +592,18 @@ static int parse_note(import_ctx *c, line *l)
 	outlet = l->text + at;
 	{
 		utf8proc_int32_t cp;
-		cp_at(outlet, &cp);
-		if (!is_upper_cp(cp))
+		import_cp_at(outlet, &cp);
+		if (!import_is_upper_cp(cp))
 			return 1;
 	}
 	for (end = 0; outlet[end]; end++) {
 		if (outlet[end] == ',' || outlet[end] == '(' || isdigit((unsigned char)outlet[end]) ||
-		    starts_with(outlet + end, " den ") || starts_with(outlet + end, " d. ") ||
-		    starts_with(outlet + end, " on ") || starts_with(outlet + end, " i ") ||
-		    starts_with(outlet + end, " in ") || starts_with(outlet + end, " the ") ||
+		    import_starts_with(outlet + end, " den ") || import_starts_with(outlet + end, " d. ") ||
+		    import_starts_with(outlet + end, " on ") || import_starts_with(outlet + end, " i ") ||
+		    import_starts_with(outlet + end, " in ") || import_starts_with(outlet + end, " the ") ||
 		    (outlet[end] == '.' && (!outlet[end + 1] || outlet[end + 1] == ' ')))
 			break;
-		if (end > 0 && outlet[end - 1] == ' ' && month_name_at(outlet + end))
+		if (end > 0 && outlet[end - 1] == ' ' && import_month_name_at(outlet + end))
 			break;
 	}
 	return set_str(&c->publication, outlet, end) < 0 ? -1 : 1;
@@ -1401,15 +634,15 @@ static int pass_tail(import_ctx *c, size_t *tail_author, size_t *tail_author_len
 			closest = i;
 			continue;
 		}
-		if (l->words <= 4 && !ends_closed(l->text)) {
+		if (l->words <= 4 && !import_ends_closed(l->text)) {
 			/* a label: a category, a tag, a kind ("Tema: Leder"), a name */
 			const char *colon = strchr(l->fold, ':');
-			const char *k = kind_line(c->rules, l->fold);
+			const char *k = import_kind_line(c->rules, l->fold);
 			if (!k && colon) {
 				const char *v = colon + 1;
 				while (*v == ' ')
 					v++;
-				k = kind_line(c->rules, v);
+				k = import_kind_line(c->rules, v);
 			}
 			set_kind(c, k, RANK_TAIL);
 			l->role = R_META;
@@ -1426,7 +659,7 @@ static int pass_tail(import_ctx *c, size_t *tail_author, size_t *tail_author_len
 			*tail_author = closest;
 			*tail_author_len = sig;
 		} else if (l->words >= 1 && l->words <= 4 && !strchr(l->text, ':') &&
-			   !kind_line(c->rules, l->fold) && name_like(l->text, strlen(l->text), 4) &&
+			   !import_kind_line(c->rules, l->fold) && name_like(l->text, strlen(l->text), 4) &&
 			   (l->words >= 2 || is_acronym(l->text))) {
 			*tail_author = closest;
 			*tail_author_len = 0;
@@ -1442,9 +675,9 @@ static int title_like(const line *l)
 	utf8proc_int32_t c0, cl;
 	if (l->role != R_TEXT || l->words < 1 || l->words > 25 || bullet_len(l->text))
 		return 0;
-	cp_at(l->text, &c0);
-	cl = last_cp(l->text);
-	if (is_quote_cp(c0) || cl == '.' || cl == ',' || cl == ';' || cl == ':')
+	import_cp_at(l->text, &c0);
+	cl = import_last_cp(l->text);
+	if (import_is_quote_cp(c0) || cl == '.' || cl == ',' || cl == ';' || cl == ':')
 		return 0;
 	return 1;
 }
@@ -1463,7 +696,7 @@ static int date_line(import_ctx *c, line *l)
 		return 0;
 	if (!(span = stance_strndup(l->text + a, b - a)))
 		return -1;
-	rest = l->words - count_words(span);
+	rest = l->words - import_count_words(span);
 	free(span);
 	if (rest > 4)
 		return 0;
@@ -1531,7 +764,7 @@ static int pass_head(import_ctx *c)
 			l->role = R_META;
 			continue;
 		}
-		if ((kind = kind_line(c->rules, l->fold)) != NULL) {
+		if ((kind = import_kind_line(c->rules, l->fold)) != NULL) {
 			set_kind(c, kind, RANK_LABEL);
 			l->role = R_META;
 		}
@@ -1543,10 +776,10 @@ static int pass_head(import_ctx *c)
 		size_t at;
 		if (l->role != R_TEXT)
 			continue;
-		if ((kind = kind_prefix(c->rules, l->fold, l->text, idx[k] == first, &at)) != NULL) {
+		if ((kind = import_kind_prefix(c->rules, l->fold, l->text, idx[k] == first, &at)) != NULL) {
 			line probe = *l;
 			probe.text = l->text + at;
-			probe.words = count_words(probe.text);
+			probe.words = import_count_words(probe.text);
 			if (!title_like(&probe))
 				continue;
 			set_kind(c, kind, RANK_PREFIX);
@@ -1577,7 +810,7 @@ static int pass_head(import_ctx *c)
 		line *l = &c->v[i];
 		if (l->role != R_TEXT || l->words > 25)
 			continue;
-		set_kind(c, kind_in(c->rules, l->fold), RANK_BANNER);
+		set_kind(c, import_kind_in(c->rules, l->fold), RANK_BANNER);
 		l->role = R_DROP;
 	}
 	return 0;
@@ -1589,8 +822,8 @@ static int pass_head(import_ctx *c)
 static int alnum_at(const char *p)
 {
 	utf8proc_int32_t cp;
-	int n = cp_at(p, &cp);
-	return (is_letter_cp(cp) || (cp >= '0' && cp <= '9')) ? n : 0;
+	int n = import_cp_at(p, &cp);
+	return (import_is_letter_cp(cp) || (cp >= '0' && cp <= '9')) ? n : 0;
 }
 
 /* Fills l->hash (owned by the line) with one hash per word of the folded text. */
@@ -1606,7 +839,7 @@ static int hash_words(line *l)
 		uint32_t h = STANCE_FNV32_BASIS;
 		if (!alnum_at(p)) {
 			utf8proc_int32_t cp;
-			p += cp_at(p, &cp);
+			p += import_cp_at(p, &cp);
 			continue;
 		}
 		while ((n = alnum_at(p)) > 0)
@@ -1654,8 +887,8 @@ static int approx_within(const uint32_t *b, int nb, const uint32_t *p, int np, i
 static int quoted(const line *l)
 {
 	utf8proc_int32_t c0;
-	cp_at(l->text, &c0);
-	return is_quote_cp(c0) && is_quote_cp(last_cp(l->text));
+	import_cp_at(l->text, &c0);
+	return import_is_quote_cp(c0) && import_is_quote_cp(import_last_cp(l->text));
 }
 
 /* The line after i, when it attributes a quote: "Jacob Bundsgaard, KL's formand". */
@@ -1665,7 +898,7 @@ static int attribution(const import_ctx *c, size_t i)
 	if (i + 1 >= c->n)
 		return 0;
 	a = &c->v[i + 1];
-	return a->joined && a->role == R_TEXT && a->words <= 8 && last_cp(a->text) != '.' &&
+	return a->joined && a->role == R_TEXT && a->words <= 8 && import_last_cp(a->text) != '.' &&
 		name_like(a->text, name_end(a->text), 5);
 }
 
@@ -1806,15 +1039,15 @@ static void pass_headings(import_ctx *c)
 		if (!kept(l))
 			continue;
 		if (l->role == R_TEXT && l->words <= 12 && strlen(l->text) <= 120 &&
-		    starts_upper(l->text) && prev != R_HEADING) {
-			last = last_cp(l->text);
+		    import_starts_upper(l->text) && prev != R_HEADING) {
+			last = import_last_cp(l->text);
 			for (j = i + 1; j < c->n && !next; j++)
 				if (kept(&c->v[j]))
 					next = &c->v[j];
-			if (next && (last == '?' ? l->words <= 6 : !ends_closed(l->text)) &&
+			if (next && (last == '?' ? l->words <= 6 : !import_ends_closed(l->text)) &&
 			    (next->role == R_ITEM || next->role == R_OITEM || next->role == R_QUOTE ||
 			     (next->role == R_TEXT && next->words > l->words &&
-			      (next->words >= 8 || ends_closed(next->text)))))
+			      (next->words >= 8 || import_ends_closed(next->text)))))
 				l->role = R_HEADING;
 		}
 		prev = l->role;
@@ -1853,14 +1086,14 @@ static char *unquote(const char *s)
 {
 	utf8proc_int32_t c0, cl;
 	size_t a, len = strlen(s), b = len;
-	a = (size_t)cp_at(s, &c0);
-	cl = last_cp(s);
-	if (!is_quote_cp(c0) || !is_quote_cp(cl) || len < 3)
+	a = (size_t)import_cp_at(s, &c0);
+	cl = import_last_cp(s);
+	if (!import_is_quote_cp(c0) || !import_is_quote_cp(cl) || len < 3)
 		return stance_strdup(s);
 	while (b > 0 && ((unsigned char)s[b - 1] & 0xC0) == 0x80)
 		b--;
 	b--;
-	return b > a ? trim_dup(s + a, b - a) : stance_strdup(s);
+	return b > a ? import_trim_dup(s + a, b - a) : stance_strdup(s);
 }
 
 /* Appends the body as Markdown: headings, lists, quotes and paragraphs in order. */
@@ -1936,9 +1169,9 @@ static const char *guess_language(const import_ctx *c)
 			continue;
 		while (*p) {
 			size_t n = 0;
-			while (*p && !word_byte((unsigned char)*p))
+			while (*p && !import_word_byte((unsigned char)*p))
 				p++;
-			while (p[n] && word_byte((unsigned char)p[n]))
+			while (p[n] && import_word_byte((unsigned char)p[n]))
 				n++;
 			for (k = 0; da[k]; k++)
 				if (strlen(da[k]) == n && !strncmp(p, da[k], n))
@@ -2093,7 +1326,7 @@ int stance_import_suggest_id(stance_buf *out, const stance_document *doc, const 
 		for (t = title; *t && error >= 0; t++) {
 			if (*t == '\'')
 				continue;
-			if (starts_with(t, "\xE2\x80\x99")) {
+			if (import_starts_with(t, "\xE2\x80\x99")) {
 				t += 2;
 				continue;
 			}
