@@ -256,8 +256,12 @@ static const char *file_kind(mode_t mode)
 
 static int file_read(stance_buf *out, const char *path, size_t max, int streams)
 {
-	/* O_NONBLOCK: opening a FIFO with no writer must not wait for one */
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), flags, error = 0;
+	/* O_NONBLOCK: opening a FIFO with no writer must not wait for one, since
+	 * a file that must be regular is refused once opened. A stream is read as
+	 * cat reads it: opening a FIFO waits for its writer, or a writer that
+	 * opens it a moment later finds nobody reading (and the reader read an
+	 * empty text). */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (streams ? 0 : O_NONBLOCK)), flags, error = 0;
 	size_t start = out->size, total = 0;
 	struct stat st;
 

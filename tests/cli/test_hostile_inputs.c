@@ -512,7 +512,10 @@ Test(hostile, diff_files_reads_a_pipe, .fini = th_cleanup, .timeout = 60)
 	int rc;
 
 	th_write(dir, "b.md", "Der er brug for mere frihed.\n");
-	rc = th_sh(dir, &out, "mkfifo a.md && (printf 'Der er brug for frihed.\\n' > a.md &) && "
+	/* the writer opens the FIFO after stance may have: stance waits for it
+	 * (it once read an empty text when it came first); the writer gives up
+	 * after 20 s, so a stance that never reads cannot hold the test's pipe */
+	rc = th_sh(dir, &out, "mkfifo a.md && (sleep 0.3; timeout 20 sh -c \"printf 'Der er brug for frihed.\\\\n' > a.md\" &) && "
 		"'%s' diff --files a.md b.md --format=porcelain 2>&1", STANCE_BIN);
 	cr_assert_eq(rc, 0, "%s", out.ptr);
 	cr_assert(strstr(out.ptr, "+mere"), "the pipe's text is diffed: %s", out.ptr);
