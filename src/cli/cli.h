@@ -46,8 +46,8 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * the nearest commands, and returns CLI_USAGE. */
 int cli_unknown_command(const char *name);
 
-/* --color's WHEN: -1 auto (also NULL: always, 1), 0 never, 1 always; -2 when
- * it is none of these. */
+/* --color's WHEN: 1 always (also NULL, for --color alone), -1 auto, 0
+ * never; -2 when it is none of these. */
 int cli_color_mode_parse(const char *when);
 /* Sets the colour mode and whether the output is coloured. */
 void cli_color_set(cli_context *ctx, int mode);
