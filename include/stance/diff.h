@@ -145,6 +145,10 @@ int stance_diff_has_changes(const stance_diff *d);
  * the diff fell back to. Borrowed. */
 const char *stance_diff_fallback(const stance_diff *d);
 
+/* 1 when position statements were read (not skip_positions), so that their
+ * counts in the stats mean something; 0 when they were skipped. */
+int stance_diff_positions_read(const stance_diff *d);
+
 /* The position statements of the blocks that changed, per side (statements
  * in blocks equal on both sides cannot have changed and are not read), and
  * how they changed. Borrowed. */

@@ -3,6 +3,7 @@
  * how two documents differ, how two files differ (--files, no repository
  * needed), or what changed in a period (--stat).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,10 +12,14 @@
 
 extern const cli_command cmd_diff_entry;
 
+/* --exit-code's answers, as git diff's: changes, and an error (not 1) */
+enum { CLI_DIFF_CHANGES = 1, CLI_DIFF_FAILED = 128 };
+
 typedef struct {
 	stance_render_format format;
 	int format_set;
 	int exit_code;
+	int quiet;      /* --quiet: no output, only the exit code */
 	int positions;
 	int stat;
 	int files;
@@ -192,10 +197,15 @@ static int render_and_print(cli_context *ctx, const diff_args *a, side *o, side 
 	dopts.borrow_bodies = o->has_raw && n->has_raw;
 	/* the terminal (but --positions), porcelain and CriticMarkup views
 	 * show no position statements: they are not read for them */
-	dopts.skip_positions = !a->positions && a->format != STANCE_RENDER_JSON && a->format != STANCE_RENDER_HTML;
+	dopts.skip_positions = a->quiet ||
+		(!a->positions && a->format != STANCE_RENDER_JSON && a->format != STANCE_RENDER_HTML);
 	if ((error = stance_diff_documents(&d, o->doc, n->doc, &dopts)) < 0)
 		return cli_fail(error);
 	*changed = stance_diff_has_changes(d);
+	if (a->quiet) {
+		stance_diff_free(d);
+		return CLI_OK;
+	}
 	ropts.color = a->format == STANCE_RENDER_TERM ? ctx->color : 0;
 	ropts.positions_only = a->positions;
 	ropts.old_label = stance_buf_cstr(&o->label);
@@ -247,8 +257,10 @@ static int run_stat(cli_context *ctx, stance_repo *repo, const diff_args *a, sta
 		stance_revision_list_free(&list);
 		return cli_error("out of memory");
 	}
-	cli_pager_start(ctx);
-	for (i = 0; i < list.count && rc == CLI_OK; i++) {
+	if (!a->quiet)
+		cli_pager_start(ctx);
+	/* --quiet: the first changed document answers the question */
+	for (i = 0; i < list.count && rc == CLI_OK && !(a->quiet && *changed); i++) {
 		const stance_revision *newest = &list.items[i];
 		const stance_revision *oldest = newest;
 		stance_revision_list all = { 0 };
@@ -295,6 +307,8 @@ static int run_stat(cli_context *ctx, stance_repo *repo, const diff_args *a, sta
 				rem = st->words_removed; /* removed document: all its words */
 			*changed = 1;
 			docs++;
+			if (a->quiet)
+				goto next;
 			tot_add += st->words_added;
 			tot_rem += rem;
 			tot_mov += st->words_moved;
@@ -303,13 +317,14 @@ static int run_stat(cli_context *ctx, stance_repo *repo, const diff_args *a, sta
 				cli_color(ctx, "\033[31m"), rem, cli_color(ctx, "\033[0m"), st->words_moved,
 				newest->removed ? " (removed)" : !od ? " (new)" : "");
 		}
+next:
 		stance_diff_free(d);
 		stance_document_free(od);
 		stance_document_free(nd);
 		stance_document_free(empty);
 		stance_revision_list_free(&all);
 	}
-	if (rc == CLI_OK)
+	if (rc == CLI_OK && !a->quiet)
 		fprintf(ctx->out, " %zu document%s changed, %zu words added, %zu removed, %zu moved\n",
 			docs, docs == 1 ? "" : "s", tot_add, tot_rem, tot_mov);
 	free(seen);
@@ -321,7 +336,8 @@ static const cli_option diff_options[] = {
 	{ 'f', "format", 0, CLI_ARG_STRING, "FORMAT", "term (the default), porcelain, critic, html or json", 0, 0 },
 	{ 'b', "by", 0, CLI_ARG_STRING, "UNIT", "compare by word (the default), sentence, paragraph or char", 0, 0 },
 	{ 'p', "positions", 0, CLI_ARG_NONE, NULL, "only the position statements that changed", 0, 0 },
-	{ 'x', "exit-code", 0, CLI_ARG_NONE, NULL, "exit 1 when there are changes, 0 when there are none", 0, 0 },
+	{ 'x', "exit-code", 0, CLI_ARG_NONE, NULL, "exit 1 when there are changes, 0 when there are none, 128 on an error", 0, 0 },
+	CLI_OPTION_QUIET("print nothing; only the exit code says whether there are changes (implies --exit-code)"),
 	{ 'c', "context", 0, CLI_ARG_NUMBER, "N", "N unchanged blocks around each change", 0, 1000000 },
 	{ 'a', "full", 0, CLI_ARG_NONE, NULL, "the whole document, however long", 0, 0 },
 	{ 'A', "all", 0, CLI_ARG_NONE, NULL, "count 'Re-extract' commits as revisions too", 0, 0 },
@@ -360,6 +376,7 @@ static int run_diff(cli_context *ctx, stance_repo *repo_unused, int argc, char *
 				return cli_usage_error(&cmd_diff_entry, "--by: %s", stance_error_last());
 			break;
 		case 'x': a.exit_code = 1; break;
+		case CLI_OPT_QUIET: a.quiet = a.exit_code = 1; break;
 		case 'p': a.positions = 1; break;
 		case 's': a.stat = 1; break;
 		case 'F': a.files = 1; break;
@@ -467,9 +484,17 @@ done:
 	side_dispose(&n);
 	stance_positions_free(markers);
 	stance_repo_free(repo);
-	if (rc == CLI_OK && a.exit_code && changed)
-		return CLI_ERROR;
-	return rc;
+	if (!a.exit_code)
+		return rc;
+	/* As git diff --exit-code: 1 says "there are changes", so an error
+	 * cannot say 1 too; it is 128, as git's fatal errors (a usage error
+	 * stays 2). The output is flushed here so that a failed write is an
+	 * error, not "changes". */
+	if (rc == CLI_OK && fflush(ctx->out) != 0 && errno != EPIPE)
+		rc = cli_error("cannot write the output: %s", strerror(errno));
+	if (rc == CLI_ERROR)
+		return CLI_DIFF_FAILED;
+	return rc == CLI_OK && changed ? CLI_DIFF_CHANGES : rc;
 }
 
 const cli_command cmd_diff_entry = {

@@ -732,6 +732,7 @@ static int run_engine(stance_diff *d, const stance_diff_options *opts, const cha
 		d->fallback = stance_buf_detach(&msg);
 	}
 	if (opts && opts->skip_positions) {
+		d->positions_skipped = 1;
 		count_stats(&e);
 		error = 0;
 		goto done;
@@ -1113,6 +1114,11 @@ int stance_diff_has_changes(const stance_diff *d)
 const char *stance_diff_fallback(const stance_diff *d)
 {
 	return d->fallback;
+}
+
+int stance_diff_positions_read(const stance_diff *d)
+{
+	return !d->positions_skipped;
 }
 
 const stance_position_list *stance_diff_positions(const stance_diff *d, int side)

@@ -31,6 +31,7 @@ struct stance_diff {
 	char *fallback;
 	stance_position_list pos[2];
 	stance_position_change_list changes;
+	int positions_skipped; /* skip_positions: the counts are not known */
 };
 
 /* Work state of one run. */

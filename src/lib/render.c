@@ -210,6 +210,10 @@ int render_summary(stance_buf *out, const stance_diff *d)
 	    (error = stance_buf_printf(out, "; %zu field%s changed", st->fields_changed,
 		st->fields_changed == 1 ? "" : "s")) < 0)
 		return error;
+	/* positions skipped (the term view reads none): no count rather than
+	 * a wrong 0 */
+	if (!stance_diff_positions_read(d))
+		return 0;
 	if ((error = stance_buf_printf(out, "; %zu position statement%s changed", pc, pc == 1 ? "" : "s")) < 0)
 		return error;
 	if (pc && (error = stance_buf_printf(out, " (%zu added, %zu removed, %zu reworded)",

@@ -181,6 +181,9 @@ int stance_render_porcelain(stance_buf *out, const stance_diff *d, const stance_
 	int error = -1;
 	STANCE_CHECK_OPTIONS(opts, STANCE_RENDER_OPTIONS_VERSION, "stance_render_options");
 
+	/* as git diff: no change, no output at all (not even the headers) */
+	if (!stance_diff_has_changes(d))
+		return 0;
 	memset(&e, 0, sizeof(e));
 	e.out = out;
 	e.hunks = opts && opts->context;

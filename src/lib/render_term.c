@@ -2,7 +2,7 @@
  * render_term.c: the diff for a terminal: the new text with deletions and
  * insertions in colour, or as [-old-]{+new+} without colour; moves marked
  * with where they came from; unchanged blocks far from any change elided;
- * a summary line. Also the --positions view.
+ * a summary line (alone when nothing changed). Also the --positions view.
  */
 #include "render_internal.h"
 #include "stance/diff.h"
@@ -89,6 +89,9 @@ int stance_render_term(stance_buf *out, const stance_diff *d, const stance_rende
 
 	if (opts && opts->positions_only)
 		return stance_render_positions(out, d, opts);
+	/* nothing changed: the summary alone, not the whole document again */
+	if (!stance_diff_has_changes(d))
+		return stance_buf_printf(out, "%sno changes%s\n", m->head_open, m->head_close);
 	if (render_pieces(&pl, d) < 0)
 		return -1;
 	if (context && visible_blocks(&vis, d, &pl, context - 1) < 0)
