@@ -4,7 +4,8 @@
  * result keeps the new document's block structure: the new text is written
  * as it is, marks open after a block's own marker ("## ", "- ", "| ") and
  * close before its trailing line breaks, and removed text is flattened onto
- * one line and attached to the block it stood before.
+ * one line and attached to the block it stood before; a paragraph or
+ * heading removed whole stays a paragraph of its own ({--Removed.--}).
  */
 #include "render_internal.h"
 #include "stance/diff.h"
@@ -59,6 +60,7 @@ typedef struct {
 	stance_buf *out;
 	stance_buf pending;   /* removed text waiting for the next new text */
 	stance_buf notes;     /* move comments waiting for the next block's content */
+	int pending_whole;    /* pending holds only paragraphs and headings removed whole */
 	int in_table;         /* the current new block is a table row */
 	int in_delim;         /* a block written as it is: code, HTML, | --- | */
 } critic;
@@ -147,6 +149,40 @@ static int put_new(critic *c, const char *s, size_t len, int inserted)
 	return stance_buf_put(c->out, body + blen - tail, tail);
 }
 
+/* 1 when the removed piece `p` is a whole paragraph or heading of the old
+ * side: it is then shown as a block of its own. */
+static int removes_whole_block(const stance_diff *d, const piece *p)
+{
+	const stance_diff_block *b = stance_diff_block_at(d, 0, p->old_block);
+	const char *text = stance_diff_old_text(d, NULL);
+	size_t end;
+	if (!b || !p->block_start || (b->kind != STANCE_BLOCK_PARAGRAPH && b->kind != STANCE_BLOCK_HEADING))
+		return 0;
+	end = b->end;
+	while (end > b->start && (text[end - 1] == '\n' || text[end - 1] == ' '))
+		end--;
+	return p->pos + p->len >= end;
+}
+
+/* Writes the pending removals as a paragraph of their own, a blank line
+ * before and after. */
+static int put_removed_block(critic *c)
+{
+	stance_buf *out = c->out;
+	int error = 0;
+	if (out->size && out->ptr[out->size - 1] != '\n')
+		error = stance_buf_putc(out, '\n');
+	if (!error && out->size >= 1 && (out->size < 2 || out->ptr[out->size - 2] != '\n'))
+		error = stance_buf_putc(out, '\n');
+	if (!error && ((error = stance_buf_puts(out, "{--")) < 0 ||
+	    (error = stance_buf_put(out, c->pending.ptr, c->pending.size)) < 0 ||
+	    (error = stance_buf_puts(out, "--}\n")) < 0))
+		return error;
+	stance_buf_clear(&c->pending);
+	c->pending_whole = 0;
+	return error;
+}
+
 /* A table's delimiter row: only '|', '-', ':' and spaces. */
 static int delimiter_row(const char *s, size_t len)
 {
@@ -204,6 +240,7 @@ int stance_render_critic(stance_buf *out, const stance_diff *d, const stance_ren
 			len -= lead + tail;
 			if (len == 0)
 				break;
+			c.pending_whole = (c.pending.size ? c.pending_whole : 1) && removes_whole_block(d, p);
 			if (c.pending.size)
 				r = stance_buf_putc(&c.pending, ' ');
 			if (r == 0)
@@ -212,6 +249,13 @@ int stance_render_critic(stance_buf *out, const stance_diff *d, const stance_ren
 		case PIECE_EQUAL:
 		case PIECE_INSERT:
 			bk = stance_diff_block_at(d, 1, p->new_block);
+			/* paragraphs removed whole, before a block that stands on its
+			 * own (not an item or row of a list or table that goes on) */
+			if (c.pending.size && c.pending_whole && p->block_start && bk &&
+			    (bk->kind == STANCE_BLOCK_PARAGRAPH || bk->kind == STANCE_BLOCK_HEADING ||
+			     bk->kind == STANCE_BLOCK_CODE) &&
+			    ((r = put_removed_block(&c)) < 0 || (r = stance_buf_putc(out, '\n')) < 0))
+				break;
 			c.in_table = bk && bk->kind == STANCE_BLOCK_TABLE_ROW;
 			/* code, HTML blocks and a table's delimiter row are written as
 			 * they are: a mark there would change what they are */
@@ -239,7 +283,10 @@ int stance_render_critic(stance_buf *out, const stance_diff *d, const stance_ren
 		if (r < 0)
 			goto done;
 	}
-	if (c.pending.size) {
+	if (c.pending.size && c.pending_whole) {
+		if (put_removed_block(&c) < 0)
+			goto done;
+	} else if (c.pending.size) {
 		/* removals at the very end join the last block (inside a table
 		 * row's last cell, so the row keeps its cells) */
 		size_t end = out->size;
