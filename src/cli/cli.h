@@ -30,6 +30,10 @@ typedef struct cli_command {
 	int needs_repo;       /* 1: run() gets an opened repository */
 	int options_first;    /* 1: the first operand ends the options (subcommands) */
 	int raw_args;         /* 1: git's fixed arguments, no options read */
+	/* NULL, or checks the operands before the repository is opened, so a
+	 * usage error is one anywhere (a missing subcommand); returns CLI_OK
+	 * or what cli_usage_error() returned */
+	int (*check_operands)(int argc, char **argv);
 	/* NULL: the command runs in stance-web (commands.h) */
 	int (*run)(cli_context *ctx, stance_repo *repo, int argc, char **argv);
 } cli_command;

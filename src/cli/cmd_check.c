@@ -12,6 +12,8 @@ extern const cli_command cmd_check_entry;
 static void report(const char *path, size_t line, const char *problem, void *payload)
 {
 	(void)payload;
+	/* as compilers and git: FILE:LINE: message (FILE: message for the
+	 * whole file: missing, or named as no id can be) */
 	if (line)
 		fprintf(stderr, "%s:%zu: %s\n", path, line, problem);
 	else
@@ -58,8 +60,11 @@ static int run_check(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		goto done;
 	}
 	if (problems) {
+		/* git runs its pre-commit hook with GIT_INDEX_FILE set; run by
+		 * hand, --staged stops no commit and says none */
+		const char *index = getenv("GIT_INDEX_FILE");
 		fprintf(stderr, "stance check: %zu problem%s found%s\n", problems, problems == 1 ? "" : "s",
-			staged ? "; the commit was stopped" : "");
+			!staged ? "" : index && *index ? "; the commit was stopped" : " in the staged files");
 		rc = CLI_ERROR;
 	} else {
 		fprintf(ctx->out, "All documents are valid.\n");

@@ -149,6 +149,16 @@ static int source_list(cli_context *ctx, stance_repo *repo, int argc, char **arg
 	return error == CLI_ERROR ? CLI_ERROR : CLI_OK;
 }
 
+/* A missing subcommand is a usage error, inside a repository or not:
+ * checked before the repository is opened. */
+static int check_subcommand(int argc, char **argv)
+{
+	(void)argv;
+	if (argc < 2)
+		return cli_usage_error(&cmd_source_entry, "needs a subcommand: add, list or remove");
+	return CLI_OK;
+}
+
 static int run_source(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 {
 	int error;
@@ -174,5 +184,6 @@ const cli_command cmd_source_entry = {
 	.summary = NULL, /* commands.h */
 	.options = source_options,
 	.needs_repo = 1,
+	.check_operands = check_subcommand,
 	.run = run_source,
 };

@@ -397,6 +397,8 @@ int main(int argc, char **argv)
 	} else if (argc - i == 2 && (!strcmp(argv[i + 1], "--help") || !strcmp(argv[i + 1], "-h"))) {
 		return cli_help(cmd);
 	}
+	if (cmd->check_operands && (rc = cmd->check_operands(argc - i, argv + i)) != CLI_OK)
+		return rc;
 	if (cmd->needs_repo && (error = stance_repo_open(&repo, ctx.cwd)) < 0)
 		return cli_fail(error);
 	if (repo) {

@@ -621,10 +621,21 @@ static size_t check_one(const char *path, const char *data, size_t len, stance_c
 	if (stance_document_parse(&doc, data, len, path) < 0) {
 		/* the message already names the file and the line */
 		const char *msg = stance_error_last();
-		size_t plen = strlen(path);
+		size_t plen = strlen(path), line = 0;
 		if (!strncmp(msg, path, plen) && !strncmp(msg + plen, ": ", 2))
 			msg += plen + 2;
-		cb(path, 0, msg, payload);
+		/* "line 4: …" (or "line 4, byte 9: …") becomes the line of the
+		 * report, so every problem reads FILE:LINE: message */
+		if (!strncmp(msg, "line ", 5) && msg[5] >= '0' && msg[5] <= '9') {
+			const char *q = msg + 5;
+			while (*q >= '0' && *q <= '9' && line < 100000000)
+				line = line * 10 + (size_t)(*q++ - '0');
+			if (!strncmp(q, ": ", 2) || !strncmp(q, ", ", 2))
+				msg = q + 2;
+			else
+				line = 0;
+		}
+		cb(path, line, msg, payload);
 		problems++;
 		goto done;
 	}

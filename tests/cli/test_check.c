@@ -17,7 +17,7 @@ Test(check, check_and_the_pre_commit_hook, .fini = th_cleanup)
 	th_write(dir, "kl/debat.md", "---\nid: kl/debat\ntitle: [broken\n---\nText.\n");
 	TH_RUN(&r, dir, "check");
 	cr_assert_eq(r.status, 1);
-	cr_assert(strstr(r.err.ptr, "kl/debat.md: line 4: malformed front matter"), "%s", r.err.ptr);
+	cr_assert(strstr(r.err.ptr, "kl/debat.md:4: malformed front matter"), "%s", r.err.ptr);
 	cr_assert(strstr(r.err.ptr, "started on line 3"), "%s", r.err.ptr);
 	th_result_free(&r);
 	cr_assert_neq(th_sh(dir, &out, "git add kl/debat.md && git commit -qm 'broken' 2>&1"), 0,
