@@ -35,6 +35,7 @@ typedef struct {
 	char *file;             /* as named */
 	stance_document *doc;
 	stance_buf raw;         /* an HTML file's bytes, kept as its snapshot */
+	stance_buf notes;       /* what the importer could not find in it */
 } item;
 
 typedef struct {
@@ -50,6 +51,7 @@ static void items_free(item_list *l)
 		free(l->v[i].file);
 		stance_document_free(l->v[i].doc);
 		stance_buf_dispose(&l->v[i].raw);
+		stance_buf_dispose(&l->v[i].notes);
 	}
 	free(l->v);
 }
@@ -132,17 +134,62 @@ static int walk_dir(char ***paths, size_t *n, size_t *cap, const char *dir)
 
 /* ---- stance import FILE|DIR... ---------------------------------------- */
 
+/* The folder import's progress bar on standard error, when it is a
+ * terminal: "reading [###   ] 12/40", then "importing …". */
+typedef struct {
+	int tty;
+	const char *label;
+	size_t total;
+	int shown;          /* a bar is on the line, to clear before other output */
+	int percent;        /* the last one drawn */
+} files_bar;
+
+static void files_bar_draw(files_bar *b, size_t done)
+{
+	int width = 30, filled, i, percent;
+	if (!b->tty || !b->total)
+		return;
+	percent = (int)(done * 100 / b->total);
+	if (b->shown && percent == b->percent && done != b->total)
+		return;
+	filled = (int)((double)done / (double)b->total * width);
+	fprintf(stderr, "\r%-9s [", b->label);
+	for (i = 0; i < width; i++)
+		fputc(i < filled ? '#' : ' ', stderr);
+	fprintf(stderr, "] %zu/%zu", done, b->total);
+	if (done == b->total) {
+		fputc('\n', stderr);
+		b->shown = 0;
+	} else {
+		b->shown = 1;
+	}
+	b->percent = percent;
+	fflush(stderr);
+}
+
+/* Clears an unfinished bar so that a line can be printed in its place. */
+static void files_bar_clear(files_bar *b, FILE *out)
+{
+	if (!b->shown)
+		return;
+	fflush(out);
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+	b->shown = 0;
+}
+
 static int import_files(cli_context *ctx, stance_repo *repo, const import_flags *f,
 	const stance_import_options *io, char **args, size_t nargs)
 {
 	char **paths = NULL;
 	size_t n = 0, cap = 0, i, j, unchanged = 0;
 	item_list items = { NULL, 0, 0 };
-	stance_buf report = STANCE_BUF_INIT, id = STANCE_BUF_INIT;
+	stance_buf id = STANCE_BUF_INIT;
 	stance_save_options save = STANCE_SAVE_OPTIONS_INIT;
 	stance_date date;
 	char *cname = NULL, *cemail = NULL;
 	const cli_doc_fields fields = flag_fields(f);
+	files_bar bar = { isatty(STDERR_FILENO) && !f->quiet, "reading", 0, 0, -1 };
 	int rc = CLI_OK, error;
 
 	for (i = 0; i < nargs && !rc; i++) {
@@ -174,15 +221,18 @@ static int import_files(cli_context *ctx, stance_repo *repo, const import_flags 
 		goto done;
 	}
 	/* read and check everything before writing anything */
+	bar.total = n;
 	for (i = 0; i < n; i++) {
 		item *it = items_push(&items);
+		files_bar_draw(&bar, i);
 		if (!it) {
 			rc = cli_error("out of memory");
 			goto done;
 		}
 		it->file = paths[i];
 		paths[i] = NULL;
-		if ((error = stance_import_file(&it->doc, &it->raw, it->file, io, &report)) < 0) {
+		if ((error = stance_import_file(&it->doc, &it->raw, it->file, io, &it->notes)) < 0) {
+			files_bar_clear(&bar, ctx->out);
 			rc = cli_fail(error);
 			goto done;
 		}
@@ -200,10 +250,12 @@ static int import_files(cli_context *ctx, stance_repo *repo, const import_flags 
 			error = 0;
 		}
 		if (error < 0) {
+			files_bar_clear(&bar, ctx->out);
 			rc = cli_error("%s: %s", it->file, stance_error_last());
 			goto done;
 		}
 	}
+	files_bar_draw(&bar, n);
 	for (i = 0; i < items.n; i++)
 		for (j = i + 1; j < items.n; j++)
 			if (!strcmp(stance_document_get(items.v[i].doc, "id"),
@@ -213,9 +265,10 @@ static int import_files(cli_context *ctx, stance_repo *repo, const import_flags 
 					items.v[j].file, stance_document_get(items.v[i].doc, "id"));
 				goto done;
 			}
-	if (!f->quiet)
-		cli_print_import_notes(&report);
 	if (f->dry_run) {
+		/* what a real run would say of each file: every note */
+		for (i = 0; i < items.n && !f->quiet; i++)
+			cli_print_import_notes(&items.v[i].notes);
 		for (i = 0; i < items.n; i++) {
 			stance_buf s = STANCE_BUF_INIT;
 			if (stance_document_serialize(&s, items.v[i].doc) == 0)
@@ -236,23 +289,38 @@ static int import_files(cli_context *ctx, stance_repo *repo, const import_flags 
 		rc = cli_fail(error);
 		goto done;
 	}
+	bar.label = "importing";
+	bar.percent = -1;
 	for (i = 0; i < items.n; i++) {
 		stance_save_result result;
 		const char *docid = stance_document_get(items.v[i].doc, "id");
+		files_bar_draw(&bar, i);
 		save.snapshot_ext = items.v[i].raw.size ? "html" : NULL;
 		save.snapshot_data = items.v[i].raw.ptr;
 		save.snapshot_len = items.v[i].raw.size;
 		if ((error = stance_store_save(&result, repo, items.v[i].doc, &save)) < 0) {
+			files_bar_clear(&bar, ctx->out);
 			rc = cli_fail(error);
 			break;
 		}
+		/* an unchanged file says nothing, not even its notes: a second
+		 * run over the same folder is quiet but for the count below */
 		if (!result.changed) {
 			unchanged++;
-			fprintf(ctx->out, "%s: unchanged, nothing committed (%s)\n", docid, items.v[i].file);
-		} else {
-			fprintf(ctx->out, "%s %s (%.7s) from %s\n", result.created ? "Added" : "Updated",
-				docid, result.commit, items.v[i].file);
+			continue;
 		}
+		files_bar_clear(&bar, ctx->out);
+		if (!f->quiet)
+			cli_print_import_notes(&items.v[i].notes);
+		fprintf(ctx->out, "%s %s (%.7s) from %s\n", result.created ? "Added" : "Updated",
+			docid, result.commit, items.v[i].file);
+		fflush(ctx->out);
+	}
+	if (rc == CLI_OK) {
+		files_bar_draw(&bar, items.n);
+		if (unchanged)
+			fprintf(ctx->out, "%zu file%s unchanged, nothing committed\n", unchanged,
+				unchanged == 1 ? "" : "s");
 	}
 	stance_repo_unlock(repo);
 done:
@@ -260,7 +328,6 @@ done:
 		free(paths ? paths[i] : NULL);
 	free(paths);
 	items_free(&items);
-	stance_buf_dispose(&report);
 	stance_buf_dispose(&id);
 	free(cname);
 	free(cemail);
