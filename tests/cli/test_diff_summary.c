@@ -64,6 +64,14 @@ Test(diff_summary, diff_without_changes_printed_the_whole_document_now_only_the_
 	OK(&r, dir, "diff", "kl/x@2021-01-01", "kl/x@2021-01-01", "--format=porcelain");
 	cr_assert_eq(r.out.size, 0, "porcelain without changes: '%s'", stance_buf_cstr(&r.out));
 	th_result_free(&r);
+	{
+		/* git diff of a line that only gained a trailing space */
+		stance_buf git = STANCE_BUF_INIT;
+		th_sh(dir, NULL, "sed -i 's/^Vi bør have mere frihed\\.$/& /' kl/x.md");
+		cr_assert_eq(th_sh(dir, &git, "git diff -- kl/x.md"), 0);
+		cr_assert_str_eq(stance_buf_cstr(&git), "diff --stance a/kl/x.md b/kl/x.md\nno changes\n");
+		stance_buf_dispose(&git);
+	}
 	free(dir);
 }
 
