@@ -423,7 +423,7 @@ static const cli_option import_options[] = {
 	{ 'd', "date", 0, CLI_ARG_STRING, "DATE", "the date of the revision (the commit's date)", 0, 0 },
 	{ 'm', "message", 'm', CLI_ARG_STRING, "MESSAGE", "the commit message", 0, 0 },
 	{ 'D', "dry-run", 0, CLI_ARG_NONE, NULL, "read and report, write nothing", 0, 0 },
-	CLI_OPTION_QUIET("no progress bar and no report"),
+	CLI_OPTION_QUIET("no progress bar, no notes and no report"),
 	CLI_OPTIONS_END
 };
 
