@@ -624,18 +624,23 @@ static size_t check_one(const char *path, const char *data, size_t len, stance_c
 		size_t plen = strlen(path), line = 0;
 		if (!strncmp(msg, path, plen) && !strncmp(msg + plen, ": ", 2))
 			msg += plen + 2;
+		stance_buf reworded = STANCE_BUF_INIT;
 		/* "line 4: …" (or "line 4, byte 9: …") becomes the line of the
 		 * report, so every problem reads FILE:LINE: message */
 		if (!strncmp(msg, "line ", 5) && msg[5] >= '0' && msg[5] <= '9') {
-			const char *q = msg + 5;
+			const char *q = msg + 5, *colon;
 			while (*q >= '0' && *q <= '9' && line < 100000000)
 				line = line * 10 + (size_t)(*q++ - '0');
-			if (!strncmp(q, ": ", 2) || !strncmp(q, ", ", 2))
+			if (!strncmp(q, ": ", 2))
 				msg = q + 2;
+			else if (!strncmp(q, ", byte ", 7) && (colon = strstr(q, ": ")) &&
+				 stance_buf_printf(&reworded, "%s (byte %.*s)", colon + 2, (int)(colon - q - 7), q + 7) == 0)
+				msg = reworded.ptr;
 			else
 				line = 0;
 		}
 		cb(path, line, msg, payload);
+		stance_buf_dispose(&reworded);
 		problems++;
 		goto done;
 	}

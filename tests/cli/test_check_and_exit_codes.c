@@ -46,7 +46,7 @@ Test(check_format, check_printed_two_formats_now_file_line_message, .fini = th_c
 	cr_assert_eq(r.status, 1);
 	cr_assert(strstr(r.err.ptr, "kl/debat.md:4: malformed front matter") != NULL, "%s", r.err.ptr);
 	cr_assert(strstr(r.err.ptr, "kl/other.md:2: id 'kl/debat' does not match") != NULL, "%s", r.err.ptr);
-	cr_assert(strstr(r.err.ptr, "kl/bytes.md:7: byte ") != NULL, "%s", r.err.ptr);
+	cr_assert(strstr(r.err.ptr, "kl/bytes.md:7: invalid UTF-8 (byte ") != NULL, "%s", r.err.ptr);
 	every_line_is_file_line_message(r.err.ptr);
 	th_result_free(&r);
 	free(dir);
