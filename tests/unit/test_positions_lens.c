@@ -194,6 +194,12 @@ Test(positions_lens, a_documents_language_is_told_from_its_text)
 	cr_assert_str_eq(stance_positions_detect_language(en, strlen(en)), "en");
 	cr_assert_str_eq(stance_positions_detect_language(da, strlen(da)), "da");
 	cr_assert_null(stance_positions_detect_language("OK.", 3));
+	/* German shares "der", "den", "er" with Danish and "will" with English */
+	{
+		const char *de = "Der Schuldner ist verpflichtet, die Leistung nach Treu und Glauben zu bewirken. "
+			"Die Frist beginnt mit dem Tag, an dem der Gläubiger den Anspruch geltend macht.";
+		cr_assert_null(stance_positions_detect_language(de, strlen(de)));
+	}
 	/* with no language given, an English body is read by the English rules */
 	expect_statements(NULL, "The plan is clear. We need to act. The council meets in May.\n",
 		"We need to act.");
