@@ -40,6 +40,19 @@ int stance_positions_load(stance_positions **out, const char *path);
 int stance_positions_match(const stance_positions *p, const char *language,
 	const char *text, size_t len);
 
+/* 1 when the position lens counts text[0, len), one sentence, as a position
+ * statement in `language` (NULL: the language the text is written in);
+ * 0 when not; -1 when out of memory. For "da" and "en" the lens's
+ * construction rules and exclusions decide (docs/positions.md), with the
+ * markers a repository added counting as constructions; for any other
+ * language, a marker. */
+int stance_positions_judge(const stance_positions *p, const char *language,
+	const char *text, size_t len);
+
+/* "da" or "en" when text[0, len) (a document body) reads as Danish or
+ * English, NULL when it cannot tell. A static string. */
+const char *stance_positions_detect_language(const char *text, size_t len);
+
 /* One position statement of a document body. */
 typedef struct {
 	size_t start, end;  /* byte range of the sentence in the body */
@@ -52,8 +65,10 @@ typedef struct {
 	size_t count;
 } stance_position_list;
 
-/* The position statements of a Markdown body, in order. The list belongs to
- * the caller; free with stance_position_list_free(). */
+/* The position statements of a Markdown body, in order: the sentences
+ * stance_positions_judge() counts. `language` NULL or "": the language the
+ * body is written in (stance_positions_detect_language()). The list belongs
+ * to the caller; free with stance_position_list_free(). */
 int stance_positions_extract(stance_position_list *out, const stance_positions *p,
 	const char *language, const char *body, size_t len);
 

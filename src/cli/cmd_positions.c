@@ -23,9 +23,14 @@ static int load_markers(stance_positions **out, stance_repo *repo)
 	return error;
 }
 
+/* The document's language: its front matter's, else the one its body is
+ * written in, else the repository's stance.language. */
 static const char *doc_language(const stance_document *doc, stance_repo *repo)
 {
 	const char *l = stance_document_get(doc, "language");
+	const char *body = stance_document_body(doc);
+	if (!l && body)
+		l = stance_positions_detect_language(body, strlen(body));
 	return l ? l : stance_repo_language(repo);
 }
 

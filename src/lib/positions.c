@@ -3,6 +3,7 @@
  * and how the position statements of two texts correspond.
  */
 #include "internal.h"
+#include "positions_lens.h"
 #include "segment.h"
 #include "stance/diff.h"
 #include "stance/document.h"
@@ -15,6 +16,8 @@ typedef struct {
 	char *language;  /* "da", "en", ... */
 	char **words;    /* the marker's case-folded words */
 	size_t nwords;
+	int builtin;     /* one of the lists below, which the construction
+	                  * rules of positions_lens.c stand in for */
 } marker;
 
 struct stance_positions {
@@ -22,13 +25,16 @@ struct stance_positions {
 	size_t count, alloc;
 };
 
+/* The built-in markers: what a language without construction rules goes
+ * by. For "da" and "en" the rules of positions_lens.c decide instead, and
+ * only the markers a repository adds count besides them. */
 static const char *const default_da[] = {
-	"skal", "bør", "må", "kræver", "mener", "foreslår", "vil", "ønsker",
+	"skal", "bør", "må", "kræver", "mener", "foreslår", "ønsker",
 	"er nødt til", "der er brug for", "opfordrer", "anbefaler", NULL
 };
 static const char *const default_en[] = {
-	"must", "should", "will", "propose", "proposes", "believe", "believes",
-	"need", "needs", "call for", "calls for", "we want", "urge", "recommend", NULL
+	"must", "should", "propose", "proposes", "believe", "believes",
+	"need to", "needs to", "call for", "calls for", "we want", "urge", "recommend", NULL
 };
 
 void stance_positions_free(stance_positions *p)
@@ -104,6 +110,8 @@ int stance_positions_new_default(stance_positions **out)
 	for (i = 0; default_en[i]; i++)
 		if (add_marker(p, "en", default_en[i], strlen(default_en[i])) < 0)
 			goto fail;
+	for (i = 0; i < p->count; i++)
+		p->items[i].builtin = 1;
 	*out = p;
 	return 0;
 fail:
@@ -189,12 +197,14 @@ typedef struct {
 	char **w;
 	size_t n;
 	char *arena;
+	char *pre;  /* fold_tokens: the punctuation before each word (lens_sentence) */
 } folded;
 
 static void folded_free(folded *f)
 {
 	free(f->w);
 	free(f->arena);
+	free(f->pre);
 }
 
 static int fold_words(folded *f, const char *text, size_t len)
@@ -227,23 +237,39 @@ static int fold_words(folded *f, const char *text, size_t len)
 static int fold_tokens(folded *f, const char *text, const seg_tokens *t, size_t t0, size_t t1)
 {
 	size_t i, o = 0, len = t1 > t0 ? t->items[t1 - 1].end - t->items[t0].start : 0;
+	char punct = 0;
 	memset(f, 0, sizeof(*f));
 	f->arena = malloc(4 * len + (t1 - t0) + 1);
 	f->w = malloc((t1 - t0 + 1) * sizeof(char *));
-	if (!f->arena || !f->w) {
+	f->pre = malloc(t1 - t0 + 1);
+	if (!f->arena || !f->w || !f->pre) {
 		folded_free(f);
 		return stance_error_oom();
 	}
 	for (i = t0; i < t1; i++) {
+		if (t->items[i].kind == SEG_PUNCT) {
+			const char *c = text + t->items[i].start;
+			size_t cl = t->items[i].end - t->items[i].start;
+			if (cl == 1 && (*c == ',' || *c == ';' || *c == ':'))
+				punct = *c;
+			else if (cl == 3 && (!memcmp(c, "\xE2\x80\x93", 3) || !memcmp(c, "\xE2\x80\x94", 3)))
+				punct = '-';
+			continue;
+		}
 		if (t->items[i].kind != SEG_WORD && t->items[i].kind != SEG_CJK)
 			continue;
+		f->pre[f->n] = punct;
+		punct = 0;
 		f->w[f->n++] = f->arena + o;
 		o += seg_fold(f->arena + o, text + t->items[i].start, t->items[i].end - t->items[i].start) + 1;
 	}
 	return 0;
 }
 
-static int match_folded(const stance_positions *p, const char *language, const folded *f)
+/* Does f carry a marker of `language`? With `users_only`, only the markers
+ * a repository added count. */
+static int match_folded(const stance_positions *p, const char *language, const folded *f,
+	int users_only)
 {
 	size_t m, i, k;
 	unsigned char head[256], next[255];
@@ -253,7 +279,7 @@ static int match_folded(const stance_positions *p, const char *language, const f
 		for (m = 0; m < p->count; m++) {
 			const marker *mk = &p->items[m];
 			/* a language with markers of its own uses only those */
-			if (language && strcmp(language, mk->language))
+			if ((language && strcmp(language, mk->language)) || (users_only && mk->builtin))
 				continue;
 			for (i = 0; i + mk->nwords <= f->n; i++) {
 				for (k = 0; k < mk->nwords; k++)
@@ -270,7 +296,8 @@ static int match_folded(const stance_positions *p, const char *language, const f
 	 * compared only with the markers that could start there */
 	memset(head, 0xFF, sizeof(head));
 	for (m = p->count; m-- > 0;)
-		if (!language || !strcmp(language, p->items[m].language)) {
+		if ((!language || !strcmp(language, p->items[m].language)) &&
+		    !(users_only && p->items[m].builtin)) {
 			unsigned char c = (unsigned char)p->items[m].words[0][0];
 			next[m] = head[c];
 			head[c] = (unsigned char)m;
@@ -312,9 +339,86 @@ int stance_positions_match(const stance_positions *p, const char *language,
 	int r;
 	if (fold_words(&f, text, len) < 0)
 		return 0;
-	r = match_folded(p, effective_language(p, language), &f);
+	r = match_folded(p, effective_language(p, language), &f, 0);
 	folded_free(&f);
 	return r;
+}
+
+/* The last mark of tokens [t0, t1) that is not a closing quote, bracket or
+ * emphasis: '.', '?', '!', '…' as 'e', 0 when the sentence has none. */
+static char closing_mark(const char *text, const seg_tokens *t, size_t t0, size_t t1)
+{
+	while (t1 > t0) {
+		const seg_token *k = &t->items[t1 - 1];
+		const char *c = text + k->start;
+		size_t n = k->end - k->start;
+		t1--;
+		if (k->kind == SEG_SPACE)
+			continue;
+		if (k->kind != SEG_PUNCT)
+			return 0;
+		if (n == 1 && (*c == '.' || *c == '?' || *c == '!'))
+			return *c;
+		if (n == 3 && !memcmp(c, "\xE2\x80\xA6", 3))
+			return 'e';
+		if ((n == 1 && (*c == '"' || *c == '\'' || *c == ')' || *c == '*' || *c == '_' || *c == ':')) ||
+		    (n == 2 && (!memcmp(c, "\xC2\xBB", 2) || !memcmp(c, "\xC2\xAB", 2))) ||
+		    (n == 3 && (!memcmp(c, "\xE2\x80\x9D", 3) || !memcmp(c, "\xE2\x80\x99", 3))))
+			continue;
+		return 0;
+	}
+	return 0;
+}
+
+/* The lens's verdict on the sentence of tokens [t0, t1): `lang` is the
+ * document's language (given or detected), `mlang` the marker language. */
+static int judge_tokens(const stance_positions *p, const char *lang, const char *mlang,
+	const char *text, const seg_tokens *t, size_t t0, size_t t1, int list_item)
+{
+	folded f;
+	lens_sentence ls;
+	char mark = closing_mark(text, t, t0, t1);
+	int has_rules = lang && (!strcmp(lang, "da") || !strcmp(lang, "en")), r;
+	size_t k;
+
+	if (fold_tokens(&f, text, t, t0, t1) < 0)
+		return -1;
+	ls.w = f.w;
+	ls.pre = f.pre;
+	ls.n = f.n;
+	ls.first = 0;
+	ls.flags = (mark == '?' ? LENS_QUESTION : 0) | (mark ? 0 : LENS_UNTERMINATED) |
+		(list_item ? LENS_LIST_ITEM : 0);
+	/* a run-in lead-in in bold ("**Tid:** Giv …"): the sentence proper
+	 * starts after its colon */
+	if (t1 > t0 && text[t->items[t0].start] == '*')
+		for (k = 1; k < f.n && k <= 8; k++)
+			if (f.pre[k] == ':') {
+				ls.first = k;
+				break;
+			}
+	r = lens_judge(has_rules ? lang : NULL, &ls,
+		match_folded(p, mlang, &f, has_rules));
+	folded_free(&f);
+	return r;
+}
+
+int stance_positions_judge(const stance_positions *p, const char *language,
+	const char *text, size_t len)
+{
+	seg_tokens t = { 0 };
+	const char *lang = language && *language ? language : lens_detect_language(text, len);
+	int r;
+	if (seg_tokenize(&t, text, len) < 0)
+		return -1;
+	r = judge_tokens(p, lang, effective_language(p, lang), text, &t, 0, t.count, 0);
+	free(t.items);
+	return r;
+}
+
+const char *stance_positions_detect_language(const char *text, size_t len)
+{
+	return lens_detect_language(text, len);
 }
 
 void stance_position_list_free(stance_position_list *list)
@@ -352,6 +456,65 @@ static char *collapse(const char *s, size_t n)
 			out[o++] = ' ';
 		sp = 0;
 		out[o++] = s[i];
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static int is_alnum_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+/* A statement as a reader sees it, from its canonical Markdown: backslash
+ * escapes ("3\\*1", "\\!") give their character, emphasis marks and code
+ * ticks go, a link keeps its text and drops its target, a quote's "> " at
+ * the start of a line goes, whitespace runs collapse. The canonical body
+ * writes inline Markdown only in these forms (canonical.c). Caller frees. */
+static char *reader_text(const char *s, size_t n)
+{
+	char *out = malloc(n + 1);
+	size_t i, o = 0;
+	int sp = 0, line_start = 0;
+	if (!out) {
+		stance_error_oom();
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+			line_start |= c == '\n';
+			sp = o > 0;
+			continue;
+		}
+		if (line_start && c == '>')
+			continue;
+		line_start = 0;
+		if (c == '\\' && i + 1 < n && (unsigned char)s[i + 1] < 0x80 &&
+		    !is_alnum_byte((unsigned char)s[i + 1]) && s[i + 1] > ' ') {
+			c = (unsigned char)s[++i];
+		} else if (c == '*' || c == '`') {
+			continue;
+		} else if (c == '_' && (i == 0 || i + 1 == n || !is_alnum_byte((unsigned char)s[i - 1]) ||
+			   !is_alnum_byte((unsigned char)s[i + 1]))) {
+			continue;
+		} else if (c == '[') {
+			size_t k = i + 1;
+			while (k + 1 < n && s[k] != '[' && !(s[k] == ']' && s[k + 1] == '('))
+				k++;
+			if (k + 1 < n && s[k] == ']' && s[k + 1] == '(')
+				continue; /* a link: its text follows */
+		} else if (c == ']' && i + 1 < n && s[i + 1] == '(') {
+			const char *close = memchr(s + i, ')', n - i);
+			if (close) {
+				i = (size_t)(close - s);
+				continue;
+			}
+		}
+		if (sp)
+			out[o++] = ' ';
+		sp = 0;
+		out[o++] = (char)c;
 	}
 	out[o] = '\0';
 	return out;
@@ -408,7 +571,10 @@ int positions_extract_masked(stance_position_list *out, const stance_positions *
 	/* the heading the section name comes from, read only when a statement
 	 * needs it: most headings of a long text head blocks never listed */
 	const stance_diff_block *heading = NULL;
-	const char *lang = p ? effective_language(p, language) : NULL;
+	/* a document whose language is not given is read in the one it is
+	 * written in */
+	const char *doc_lang = language && *language ? language : lens_detect_language(body, len);
+	const char *lang = p ? effective_language(p, doc_lang) : NULL;
 	int error = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -435,7 +601,6 @@ int positions_extract_masked(stance_position_list *out, const stance_positions *
 			goto done;
 		for (s = 0; s < nends; s++) {
 			size_t a, last = ends[s], b, lead = first;
-			folded f;
 			int hit;
 			/* drop the block's marker ("- ", "1. ", "> ", "| ", a bullet)
 			 * and whitespace from the sentence's ends */
@@ -456,11 +621,9 @@ int positions_extract_masked(stance_position_list *out, const stance_positions *
 			b = t.items[last - 1].end + bk->start;
 			if (!p) {
 				hit = 1; /* every sentence */
-			} else {
-				if (fold_tokens(&f, body + bk->start, &t, lead, last) < 0)
-					goto done;
-				hit = match_folded(p, lang, &f);
-				folded_free(&f);
+			} else if ((hit = judge_tokens(p, doc_lang, lang, body + bk->start, &t, lead, last,
+					s == 0 && bk->kind == STANCE_BLOCK_LIST_ITEM)) < 0) {
+				goto done;
 			}
 			if (hit) {
 				stance_position *np;
@@ -472,7 +635,7 @@ int positions_extract_masked(stance_position_list *out, const stance_positions *
 				np = &out->items[out->count];
 				np->start = a;
 				np->end = b;
-				np->text = collapse(body + a, b - a);
+				np->text = reader_text(body + a, b - a);
 				np->section = stance_strdup(section);
 				out->count++;
 				if (!np->text || !np->section)

@@ -187,11 +187,13 @@ static int is_terminal(const char *s, size_t len)
 		(len == 3 && !memcmp(s, "\xE2\x80\xA6", 3)); /* … */
 }
 
+/* A closing quote, bracket or emphasis after a sentence's last mark; both
+ * guillemets, as Danish quotes »so« and others «so». */
 static int is_closer(const char *s, size_t len)
 {
 	return (len == 1 && (*s == '"' || *s == '\'' || *s == ')' || *s == '*' || *s == '_')) ||
-		(len == 3 && (!memcmp(s, "\xE2\x80\x9D", 3) || !memcmp(s, "\xE2\x80\x99", 3) ||
-			!memcmp(s, "\xC2\xBB", 2)));
+		(len == 2 && (!memcmp(s, "\xC2\xBB", 2) || !memcmp(s, "\xC2\xAB", 2))) ||
+		(len == 3 && (!memcmp(s, "\xE2\x80\x9D", 3) || !memcmp(s, "\xE2\x80\x99", 3)));
 }
 
 /* Does a sentence start at this token? An uppercase letter, a digit-free
@@ -207,29 +209,71 @@ static int starts_sentence(const char *text, const seg_token *t)
 	}
 	if (t->kind == SEG_PUNCT)
 		return (len == 1 && (cp == '"' || cp == '*' || cp == '(' || cp == '_' || cp == '-')) ||
-			cp == 0x201C || cp == 0x201E || cp == 0xAB || cp == 0x2018 ||
+			cp == 0x201C || cp == 0x201E || cp == 0xAB || cp == 0xBB || cp == 0x2018 ||
 			cp == 0x2022 || cp == 0x2013 || cp == 0x2014 || cp == 0xB7; /* bullets, dashes */
 	return 0;
 }
 
-/* Words of one letter ("a" in "bl.a.") or all digits ("4." in "4. december")
- * before a full stop are abbreviations or ordinals, not sentence ends. */
+/* Words of one letter ("a" in "bl.a.", "B." in "Jacob B. Hansen") or of one
+ * or two digits ("4." in "4. december") before a full stop are
+ * abbreviations, initials or ordinals, not sentence ends; but a lowercase
+ * word of one letter that stands alone is a word ("… falde i. Der …"), and
+ * an amount is no ordinal ("£6. The …"). */
 static int abbreviation_before(const char *text, const seg_tokens *toks, size_t i, size_t first)
 {
 	const seg_token *w;
 	size_t k, n;
+	int alone;
 	if (i == first || text[toks->items[i].start] != '.')
 		return 0;
 	w = &toks->items[i - 1];
 	if (w->kind != SEG_WORD)
 		return 0;
 	n = w->end - w->start;
-	if (n == 1)
+	alone = i - 1 == first || toks->items[i - 2].kind == SEG_SPACE;
+	if (n == 1 && alone && text[w->start] >= 'a' && text[w->start] <= 'z')
+		return 0;
+	if (n == 1 && !(text[w->start] >= '0' && text[w->start] <= '9'))
 		return 1;
+	if (n == 2 && (unsigned char)text[w->start] >= 0xC3 && (unsigned char)text[w->start] < 0xE0) {
+		/* one letter beyond ASCII: "ø." is a word, "Ø." an initial */
+		int32_t cp;
+		decode(&cp, text, w->end, w->start);
+		return !(alone && utf8proc_category(cp) == UTF8PROC_CATEGORY_LL);
+	}
+	if ((n <= 3 && alone && text[w->start] >= 'a' && text[w->start] <= 'z' &&
+	     i + 2 < toks->count && toks->items[i + 1].kind == SEG_SPACE &&
+	     text[toks->items[i + 2].start] >= '0' && text[toks->items[i + 2].start] <= '9'))
+		return 1; /* "ø." as "i."; "kl. 9", "nr. 13", "ca. 40" */
 	for (k = w->start; k < w->end; k++)
 		if (text[k] < '0' || text[k] > '9')
 			return 0;
-	return n <= 2;
+	return n <= 2 && alone;
+}
+
+/* A sentence may start with a number ("… afgørende. 2018-22 bør …") after a
+ * full stop that ends a word of four bytes or more, or a year. */
+static int starts_with_number(const char *text, const seg_tokens *toks, size_t term, size_t next)
+{
+	const seg_token *w = &toks->items[next], *before;
+	if (w->kind != SEG_WORD || text[w->start] < '0' || text[w->start] > '9' || term == 0)
+		return 0;
+	before = &toks->items[term - 1];
+	return before->kind == SEG_WORD && before->end - before->start >= 4;
+}
+
+/* A line break before a dash opens a byline ("— Name, title") under a pull
+ * quote, whatever ended the line. */
+static int byline_after(const char *text, const seg_tokens *toks, size_t i, size_t last)
+{
+	const seg_token *sp = &toks->items[i], *d;
+	size_t n;
+	if (sp->kind != SEG_SPACE || i + 1 >= last || !memchr(text + sp->start, '\n', sp->end - sp->start))
+		return 0;
+	d = &toks->items[i + 1];
+	n = d->end - d->start;
+	return d->kind == SEG_PUNCT && n == 3 &&
+		(!memcmp(text + d->start, "\xE2\x80\x94", 3) || !memcmp(text + d->start, "\xE2\x80\x93", 3));
 }
 
 static int push_end(size_t **ends, size_t *count, size_t *alloc, size_t v)
@@ -251,11 +295,14 @@ int seg_sentences(size_t **ends, size_t *count, size_t *alloc,
 			size_t j = i + 1;
 			while (j < last && toks->items[j].kind == SEG_PUNCT &&
 			       (is_closer(text + toks->items[j].start, toks->items[j].end - toks->items[j].start) ||
-				is_terminal(text + toks->items[j].start, toks->items[j].end - toks->items[j].start)))
+				is_terminal(text + toks->items[j].start, toks->items[j].end - toks->items[j].start) ||
+				/* a run-in lead-in: "Disruption – hvor er teknologien?:" */
+				(text[toks->items[j - 1].start] == '?' && text[toks->items[j].start] == ':')))
 				j++;
 			if (j < last && toks->items[j].kind == SEG_SPACE) {
 				size_t k = j + 1;
-				if (k >= last || starts_sentence(text, &toks->items[k])) {
+				if (k >= last || starts_sentence(text, &toks->items[k]) ||
+				    (text[t->start] == '.' && starts_with_number(text, toks, i, k))) {
 					if (k < last && push_end(ends, count, alloc, k) < 0)
 						return -1;
 					i = k;
@@ -264,6 +311,10 @@ int seg_sentences(size_t **ends, size_t *count, size_t *alloc,
 			}
 			i = j;
 			continue;
+		}
+		if (i > first && byline_after(text, toks, i, last)) {
+			if (push_end(ends, count, alloc, i + 1) < 0)
+				return -1;
 		}
 		i++;
 	}
