@@ -667,8 +667,20 @@ int stance_store_check(size_t *problems, stance_repo *repo, int staged,
 
 	*problems = 0;
 	/* The index lists the documents git tracks; with --staged their staged
-	 * bytes are checked, otherwise the files in the working folder. */
-	if ((error = git_repository_index(&index, git)) < 0)
+	 * bytes are checked, otherwise the files in the working folder. A
+	 * commit git is making names its index in GIT_INDEX_FILE (a temporary
+	 * one for `git commit -a` and `git commit PATH`): that one is what is
+	 * being committed, and libgit2 does not read the variable itself. */
+	if (staged && getenv("GIT_INDEX_FILE") && *getenv("GIT_INDEX_FILE")) {
+		const char *file = getenv("GIT_INDEX_FILE");
+		struct stat st;
+		/* libgit2 would open a missing file as an empty index: nothing checked */
+		if (stat(file, &st) < 0)
+			return stance_error_set(STANCE_ERROR, "%s (GIT_INDEX_FILE): cannot read the git index: %s",
+				file, strerror(errno));
+		if ((error = git_index_open(&index, file)) < 0)
+			return stance_git_error(error, "%s (GIT_INDEX_FILE): cannot read the git index", file);
+	} else if ((error = git_repository_index(&index, git)) < 0)
 		return stance_git_error(error, "%s: cannot read the git index", stance_repo_workdir(repo));
 	count = git_index_entrycount(index);
 	if (!(seen = calloc(count + 1, sizeof(*seen)))) {
