@@ -79,6 +79,20 @@ int stance_history_save(stance_save_result *result, int *placed, stance_repo *re
 
 void stance_revision_clear(stance_revision *rev);
 
+/*
+ * The documents removed from HEAD (git rm, or a page recorded as gone): for
+ * each, sorted by id, the revision that removed it (its date is when it
+ * went; prev_blob its last text). Their history stays readable by id.
+ */
+int stance_history_removed(stance_revision_list *out, stance_repo *repo);
+
+/*
+ * stance_store_resolve_id, and also for a document removed from HEAD: its
+ * whole id (which wins over a prefix of a document at HEAD), or a unique
+ * prefix when no document at HEAD has it.
+ */
+int stance_history_resolve_id(stance_buf *out, stance_repo *repo, const char *prefix);
+
 /* Reads the document file `id` from commit `commit`. */
 int stance_history_read(stance_document **out, stance_repo *repo,
 	const char *id, const char *commit);

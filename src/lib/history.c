@@ -610,6 +610,8 @@ done:
 	return error;
 }
 
+static void format_day(stance_buf *out, int64_t t, int tz);
+
 static int copy_revision(stance_revision *dst, const stance_revision *src)
 {
 	*dst = *src;
@@ -666,7 +668,7 @@ int stance_history_resolve(stance_revision *rev, stance_document **doc, stance_r
 		error = stance_error_set(STANCE_EINVALID, "'%s': nothing after '@' (give a commit, {N} or a date)", spec);
 		goto done;
 	}
-	if ((error = stance_store_resolve_id(&id, repo, stance_buf_cstr(&docpart))) < 0)
+	if ((error = stance_history_resolve_id(&id, repo, stance_buf_cstr(&docpart))) < 0)
 		goto done;
 	opts.id = id.ptr;
 	opts.include_reextract = 1; /* a re-extraction is what the document says now */
@@ -710,8 +712,12 @@ int stance_history_resolve(stance_revision *rev, stance_document **doc, stance_r
 			goto done;
 		}
 		if (list.items[i].removed) {
-			error = stance_error_set(STANCE_ENOTFOUND, "'%s' was removed at that revision (%.12s)",
-				id.ptr, list.items[i].commit);
+			stance_buf when = STANCE_BUF_INIT;
+			format_day(&when, list.items[i].time, list.items[i].tz_minutes);
+			error = stance_error_set(STANCE_ENOTFOUND, "'%s' was removed on %s (%.7s); '%s@{%zu}' "
+				"or a date before that names its last text", id.ptr, stance_buf_cstr(&when),
+				list.items[i].commit, id.ptr, i + 1);
+			stance_buf_dispose(&when);
 			goto done;
 		}
 		if ((error = copy_revision(rev, &list.items[i])) < 0)
@@ -847,5 +853,130 @@ done:
 	stance_buf_dispose(&msg);
 	stance_buf_dispose(&day);
 	stance_buf_dispose(&newest);
+	return error;
+}
+
+typedef struct {
+	const stance_revision *rev;
+	size_t order;
+} removed_item;
+
+static int cmp_removed(const void *a, const void *b)
+{
+	const removed_item *x = a, *y = b;
+	int c = strcmp(x->rev->id, y->rev->id);
+	return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+int stance_history_removed(stance_revision_list *out, stance_repo *repo)
+{
+	stance_history_options hopts = STANCE_HISTORY_OPTIONS_INIT;
+	stance_revision_list all = { NULL, 0 };
+	git_repository *git = stance_repo_git(repo);
+	git_commit *head = NULL;
+	removed_item *items = NULL;
+	stance_buf path = STANCE_BUF_INIT;
+	size_t i, alloc = 0;
+	git_oid head_id;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	hopts.include_reextract = 1;
+	if ((error = stance_history_list(&all, repo, &hopts)) < 0)
+		return error;
+	if (!all.count)
+		goto done;
+	if (git_reference_name_to_id(&head_id, git, "HEAD") < 0 || git_commit_lookup(&head, git, &head_id) < 0) {
+		error = stance_git_error(-1, "cannot read HEAD");
+		goto done;
+	}
+	if (!(items = calloc(all.count, sizeof(*items)))) {
+		error = stance_error_oom();
+		goto done;
+	}
+	for (i = 0; i < all.count; i++) {
+		items[i].rev = &all.items[i];
+		items[i].order = i;
+	}
+	/* each document's revisions together, its newest (by date) first */
+	qsort(items, all.count, sizeof(*items), cmp_removed);
+	for (i = 0; i < all.count; i++) {
+		const stance_revision *r = items[i].rev;
+		git_oid blob;
+		if ((i && !strcmp(items[i - 1].rev->id, r->id)) || !r->removed)
+			continue;
+		stance_buf_clear(&path);
+		stance_buf_printf(&path, "%s.md", r->id);
+		if (entry_in(&blob, head, path.ptr))
+			continue; /* its newest revision removed it, but HEAD has it again */
+		if (stance_array_grow(&out->items, &alloc, out->count + 1, sizeof(*out->items)) < 0 ||
+		    copy_revision(&out->items[out->count], r) < 0) {
+			error = STANCE_ERROR;
+			goto done;
+		}
+		out->count++;
+	}
+done:
+	if (error < 0)
+		stance_revision_list_free(out);
+	free(items);
+	stance_buf_dispose(&path);
+	git_commit_free(head);
+	stance_revision_list_free(&all);
+	return error;
+}
+
+int stance_history_resolve_id(stance_buf *out, stance_repo *repo, const char *prefix)
+{
+	stance_revision_list removed = { NULL, 0 };
+	stance_buf want = STANCE_BUF_INIT, found = STANCE_BUF_INIT, cands = STANCE_BUF_INIT;
+	size_t i, n = 0, match = 0;
+	int error, at_head;
+
+	at_head = stance_store_resolve_id(&found, repo, prefix);
+	if (at_head < 0 && at_head != STANCE_ENOTFOUND)
+		return at_head;
+	if ((error = stance_buf_puts(&want, prefix)) < 0)
+		goto done;
+	if (want.size > 3 && !strcmp(want.ptr + want.size - 3, ".md"))
+		want.ptr[want.size -= 3] = '\0';
+	if (at_head == 0 && !strcmp(found.ptr, want.ptr)) {
+		error = stance_buf_puts(out, found.ptr); /* the document at HEAD, by its whole id */
+		goto done;
+	}
+	/* a document removed from HEAD keeps its history: by its whole id
+	 * before any prefix of a document at HEAD, and by a prefix where none at
+	 * HEAD has it */
+	if ((error = stance_history_removed(&removed, repo)) < 0)
+		goto done;
+	for (i = 0; i < removed.count; i++) {
+		if (!strcmp(removed.items[i].id, want.ptr)) {
+			n = 1;
+			match = i;
+			break;
+		}
+		if (at_head < 0 && want.size && !strncmp(removed.items[i].id, want.ptr, want.size)) {
+			if (n < 10)
+				stance_buf_printf(&cands, "\n  %s (removed)", removed.items[i].id);
+			n++;
+			match = i;
+		}
+	}
+	stance_error_clear();
+	if (n == 1 && (at_head < 0 || !strcmp(removed.items[match].id, want.ptr)))
+		error = stance_buf_puts(out, removed.items[match].id);
+	else if (at_head == 0)
+		error = stance_buf_puts(out, found.ptr);
+	else if (n == 0)
+		error = stance_error_set(STANCE_ENOTFOUND, "no document '%s' in this repository, nor one removed "
+			"from it ('stance list --all' shows them)", prefix);
+	else
+		error = stance_error_set(STANCE_EAMBIGUOUS, "'%s' names %zu removed documents; say which:%s%s",
+			prefix, n, cands.ptr, n > 10 ? "\n  ..." : "");
+done:
+	stance_revision_list_free(&removed);
+	stance_buf_dispose(&want);
+	stance_buf_dispose(&found);
+	stance_buf_dispose(&cands);
 	return error;
 }
