@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define SNAPSHOT_REF "refs/heads/snapshots"
 
@@ -472,6 +473,66 @@ done:
 	stance_buf_dispose(&content);
 	stance_buf_dispose(&path);
 	stance_buf_dispose(&msg);
+	return error;
+}
+
+int stance_store_remove(stance_save_result *result, stance_repo *repo, const char *id, const char *message)
+{
+	git_repository *git = stance_repo_git(repo);
+	git_signature *author = NULL;
+	git_index *index = NULL;
+	git_object *obj = NULL;
+	git_tree *base = NULL;
+	git_tree_update update;
+	stance_buf path = STANCE_BUF_INIT, full = STANCE_BUF_INIT, cur = STANCE_BUF_INIT;
+	git_oid old_blob, tree, commit, cur_id;
+	int error;
+
+	memset(result, 0, sizeof(*result));
+	if ((error = doc_path(&path, id, "md")) < 0)
+		goto done;
+	if (blob_at(&old_blob, git, "HEAD", path.ptr) < 0) {
+		git_error_clear();
+		goto done; /* not there: nothing to record */
+	}
+	memset(&update, 0, sizeof(update));
+	update.action = GIT_TREE_UPDATE_REMOVE;
+	update.path = path.ptr;
+	if ((error = git_revparse_single(&obj, git, "HEAD")) < 0 ||
+	    (error = git_object_peel((git_object **)&base, obj, GIT_OBJECT_TREE)) < 0 ||
+	    (error = git_tree_create_updated(&tree, git, base, 1, &update)) < 0) {
+		error = stance_git_error(error, "%s: cannot record that the document is gone", id);
+		goto done;
+	}
+	if ((error = stance_git_signature(&author, git, NULL, NULL, 0, 0)) < 0 ||
+	    (error = stance_git_commit_tree(&commit, git, "HEAD", author, message, &tree)) < 0)
+		goto done;
+	result->changed = 1;
+	git_oid_tostr(result->commit, sizeof(result->commit), &commit);
+	/* The commit is made; the index and the working file follow, but a
+	 * working file with edits stance never stored stays (untracked). */
+	stance_buf_printf(&full, "%s%s", stance_repo_workdir(repo), path.ptr);
+	if (stance_file_read(&cur, full.ptr) == 0) {
+		if (git_odb_hash(&cur_id, cur.ptr, cur.size, GIT_OBJECT_BLOB) == 0 && git_oid_equal(&cur_id, &old_blob)) {
+			if (unlink(full.ptr) < 0)
+				stance_repo_notice(repo, "%s: cannot remove the working file: %s", path.ptr, strerror(errno));
+		} else {
+			stance_repo_notice(repo, "%s holds edits that were never stored; it is kept, untracked", path.ptr);
+		}
+	}
+	stance_error_clear();
+	if ((error = git_repository_index(&index, git)) < 0 ||
+	    (error = git_index_remove_bypath(index, path.ptr)) < 0 ||
+	    (error = git_index_write(index)) < 0)
+		error = stance_git_error(error, "%s: cannot update the git index", path.ptr);
+done:
+	git_index_free(index);
+	git_tree_free(base);
+	git_object_free(obj);
+	git_signature_free(author);
+	stance_buf_dispose(&path);
+	stance_buf_dispose(&full);
+	stance_buf_dispose(&cur);
 	return error;
 }
 
