@@ -7,6 +7,7 @@
 #include "common.h"
 #include "repo.h"
 #include "document.h"
+#include "store.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -15,7 +16,7 @@ extern "C" {
 typedef struct {
 	char commit[41];
 	char blob[41];        /* the document file in that commit ("" when removed) */
-	char prev_blob[41];   /* the file in the (first) parent, "" when new */
+	char prev_blob[41];   /* the document at its revision before this one by date, "" when none */
 	int64_t time;         /* author time: when the version was observed */
 	int tz_minutes;
 	char *author_name;
@@ -64,7 +65,33 @@ int stance_history_list(stance_revision_list *out, stance_repo *repo,
 int stance_history_resolve(stance_revision *rev, stance_document **doc,
 	stance_repo *repo, const char *spec);
 
+/*
+ * Saves `doc` as stance_store_save does, except that a revision dated
+ * (opts->time) before the document's newest one takes its place in the
+ * history by date instead of becoming the newest: a commit of it on the
+ * revision it follows, merged into HEAD with HEAD's tree
+ * (stance_store_save_behind); *placed is then 1. A text equal to the one in
+ * effect on that date already is not saved again (result->changed 0). No
+ * commit is rewritten. The caller holds the lock.
+ */
+int stance_history_save(stance_save_result *result, int *placed, stance_repo *repo,
+	const stance_document *doc, const stance_save_options *opts);
+
 void stance_revision_clear(stance_revision *rev);
+
+/*
+ * The documents removed from HEAD (git rm, or a page recorded as gone): for
+ * each, sorted by id, the revision that removed it (its date is when it
+ * went; prev_blob its last text). Their history stays readable by id.
+ */
+int stance_history_removed(stance_revision_list *out, stance_repo *repo);
+
+/*
+ * stance_store_resolve_id, and also for a document removed from HEAD: its
+ * whole id (which wins over a prefix of a document at HEAD), or a unique
+ * prefix when no document at HEAD has it.
+ */
+int stance_history_resolve_id(stance_buf *out, stance_repo *repo, const char *prefix);
 
 /* Reads the document file `id` from commit `commit`. */
 int stance_history_read(stance_document **out, stance_repo *repo,

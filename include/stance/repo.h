@@ -90,9 +90,11 @@ typedef struct {
 	const char *author_email; /*   user.name/user.email, else "stance") */
 	int git_holds_index;      /* run by git with its own index (a hook):
 	                           * recovery leaves .git/index.lock alone */
+	const char *index_file;   /* that index (GIT_INDEX_FILE), which `check
+	                           * --staged` reads; NULL: the repository's */
 } stance_process_settings;
 
-#define STANCE_PROCESS_SETTINGS_INIT { -1, NULL, NULL, 0 }
+#define STANCE_PROCESS_SETTINGS_INIT { -1, NULL, NULL, 0, NULL }
 
 /* Sets the process's settings; -1 (out of memory) leaves the old ones. */
 int stance_process_settings_set(const stance_process_settings *settings);

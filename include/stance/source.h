@@ -61,7 +61,10 @@ typedef enum {
 	STANCE_SOURCE_NEW = 0,   /* first version stored */
 	STANCE_SOURCE_UPDATED,   /* a new version stored */
 	STANCE_SOURCE_UNCHANGED, /* fetched (or 304), text unchanged: nothing written */
-	STANCE_SOURCE_FAILED     /* see reason; nothing written for it */
+	STANCE_SOURCE_FAILED,    /* see reason; nothing written for it */
+	STANCE_SOURCE_GONE       /* 404/410 on the source's gone-after fetches in a row
+	                          * (default 3): the document's removal committed on
+	                          * its own (commit), or made before (no commit) */
 } stance_source_outcome;
 
 typedef struct {
@@ -106,7 +109,7 @@ int stance_source_reextract(stance_source_report *report, stance_repo *repo,
 
 void stance_source_report_dispose(stance_source_report *report);
 
-/* "new", "updated", "unchanged" or "failed". */
+/* "new", "updated", "unchanged", "failed" or "gone". */
 const char *stance_source_outcome_name(stance_source_outcome outcome);
 
 #ifdef __cplusplus

@@ -57,6 +57,27 @@ int stance_store_save(stance_save_result *result, stance_repo *repo,
 	const stance_document *doc, const stance_save_options *opts);
 
 /*
+ * Saves `doc` as a revision that belongs before the branch's newest one (a
+ * back-dated add): a commit of it whose tree is `parent`'s (NULL: the empty
+ * tree) with the document set, parented on `parent`, then a merge of that
+ * commit into HEAD with HEAD's tree unchanged and `merge_message`. No commit
+ * is rewritten; HEAD, the index and the working file keep the newest text
+ * (a working file that was the source, opts->workdir_is_source, gets it
+ * back). result->commit is the revision's commit. The caller holds the lock
+ * and chooses `parent` (stance_history_save does, by date).
+ */
+int stance_store_save_behind(stance_save_result *result, stance_repo *repo, const stance_document *doc,
+	const stance_save_options *opts, const char *parent, const char *merge_message);
+/*
+ * Removes document `id` from HEAD in a commit of its own with `message` (a
+ * fetched page that is gone); the index follows, and the working file is
+ * removed when it holds the stored text (a file with edits stance never
+ * stored stays, untracked, with a notice). result->changed is 0 when HEAD
+ * has no such document. The caller holds the lock.
+ */
+int stance_store_remove(stance_save_result *result, stance_repo *repo, const char *id, const char *message);
+
+/*
  * Checks that document `id` can be written to the working folder before
  * anything is committed: its path fits PATH_MAX, and no part of it below
  * the working folder is a symbolic link (which could lead out of the

@@ -225,17 +225,22 @@ static int run_add(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	for (i = 0; i < nfiles; i++) {
 		stance_save_result result;
 		const char *id = stance_document_get(files[i].doc, "id");
+		int placed = 0;
 		save.workdir_is_source = files[i].workdir_is_source;
 		save.snapshot_ext = files[i].raw_ext;
 		save.snapshot_data = files[i].raw.ptr;
 		save.snapshot_len = files[i].raw.size;
-		if ((error = stance_store_save(&result, repo, files[i].doc, &save)) < 0) {
+		/* a --date before the newest revision puts this one into the history */
+		if ((error = stance_history_save(&result, &placed, repo, files[i].doc, &save)) < 0) {
 			rc = cli_fail(error);
 			goto done;
 		}
 		if (!result.changed) {
 			fprintf(ctx->out, "%s: unchanged, nothing committed\n", id);
 			unchanged++;
+		} else if (placed) {
+			fprintf(ctx->out, "Placed the revision of %s in %s's history by its date (%.7s); "
+				"the newest revision stays its text\n", o.date, id, result.commit);
 		} else {
 			fprintf(ctx->out, "%s %s (%.7s)\n", result.created ? "Added" : "Updated", id, result.commit);
 		}

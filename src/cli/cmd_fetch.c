@@ -45,7 +45,7 @@ static int parse_size(size_t *out, const char *s)
 
 static void print_table(cli_context *ctx, const stance_source_report *rep)
 {
-	size_t i, w = 2, counts[4] = { 0 };
+	size_t i, w = 2, counts[STANCE_SOURCE_GONE + 1] = { 0 };
 	for (i = 0; i < rep->count; i++)
 		if (strlen(rep->results[i].id) > w)
 			w = strlen(rep->results[i].id);
@@ -58,6 +58,8 @@ static void print_table(cli_context *ctx, const stance_source_report *rep)
 			stance_source_outcome_name(r->outcome), cli_color(ctx, *color ? "\033[0m" : ""));
 		if (r->outcome == STANCE_SOURCE_FAILED)
 			fprintf(ctx->out, "  %s", r->reason ? r->reason : "");
+		else if (r->outcome == STANCE_SOURCE_GONE)
+			fprintf(ctx->out, "  %s%s%.12s", r->reason ? r->reason : "", r->commit[0] ? " " : "", r->commit);
 		else if (r->not_modified)
 			fputs("  not modified (304)", ctx->out);
 		else if (r->commit[0])
@@ -70,6 +72,9 @@ static void print_table(cli_context *ctx, const stance_source_report *rep)
 		counts[STANCE_SOURCE_NEW], counts[STANCE_SOURCE_UPDATED],
 		counts[STANCE_SOURCE_UNCHANGED], counts[STANCE_SOURCE_FAILED],
 		rep->fetch_seconds, rep->store_seconds);
+	if (counts[STANCE_SOURCE_GONE])
+		fprintf(ctx->out, "%zu gone: recorded as removed ('stance list --all' shows them)\n",
+			counts[STANCE_SOURCE_GONE]);
 }
 
 /* An array with one result a line (docs/commands/fetch.md). */

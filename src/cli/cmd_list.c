@@ -33,21 +33,17 @@ static size_t count_revisions(const stance_revision_list *h, const char *id, int
 	return n;
 }
 
-static int list_one(const char *id, void *payload)
+/* One line (or object) for document `id` as `doc` says; `gone`, the day a
+ * removed document went, or NULL. */
+static int show_document(list_state *st, const char *id, stance_document *doc, const char *gone)
 {
-	list_state *st = payload;
-	stance_document *doc = NULL;
 	stance_buf date = STANCE_BUF_INIT, line = STANCE_BUF_INIT;
 	const stance_date *pub;
 	const char *kind, *org, *title;
 	int64_t first, when;
 	size_t revs;
-	int error;
+	int error = 0;
 
-	if ((error = stance_store_load(&doc, st->repo, id, NULL)) < 0) {
-		st->error = error;
-		return error;
-	}
 	kind = stance_document_get(doc, "kind");
 	org = stance_document_get(doc, "organization");
 	title = stance_document_get(doc, "title");
@@ -69,25 +65,75 @@ static int list_one(const char *id, void *payload)
 	}
 	if (st->json) {
 		stance_buf_puts(&line, st->shown ? ",\n  " : "\n  ");
-		if (cli_json_append(&line, json_pack("{s:o, s:o, s:o, s:o, s:o, s:I}", "id", cli_json_str(id),
+		json_t *obj = json_pack("{s:o, s:o, s:o, s:o, s:o, s:I}", "id", cli_json_str(id),
 			"kind", cli_json_str(kind), "date", cli_json_str(stance_buf_cstr(&date)),
 			"title", cli_json_str(title), "organization", cli_json_str(org),
-			"revisions", (json_int_t)revs), CLI_JSON_SPACED) < 0) {
+			"revisions", (json_int_t)revs);
+		if (obj && gone)
+			json_object_set_new(obj, "removed", cli_json_str(gone));
+		if (cli_json_append(&line, obj, CLI_JSON_SPACED) < 0) {
 			cli_error("out of memory");
 			error = STANCE_ERROR;
 			goto done;
 		}
 	} else {
-		stance_buf_printf(&line, "%-40s %-9s %-10s %3zu  %s\n", id, kind ? kind : "-",
+		stance_buf_printf(&line, "%-40s %-9s %-10s %3zu  %s", id, kind ? kind : "-",
 			date.size ? date.ptr : "-", revs, title ? title : "");
+		if (gone)
+			stance_buf_printf(&line, "  (removed %s)", gone);
+		stance_buf_putc(&line, '\n');
 	}
 	fputs(stance_buf_cstr(&line), st->ctx->out);
 	st->shown++;
 done:
-	stance_document_free(doc);
 	stance_buf_dispose(&date);
 	stance_buf_dispose(&line);
 	return error < 0 ? error : 0;
+}
+
+static int list_one(const char *id, void *payload)
+{
+	list_state *st = payload;
+	stance_document *doc = NULL;
+	int error;
+	if ((error = stance_store_load(&doc, st->repo, id, NULL)) < 0) {
+		st->error = error;
+		return error;
+	}
+	error = show_document(st, id, doc, NULL);
+	stance_document_free(doc);
+	return error;
+}
+
+/* --all: the documents removed from HEAD, as their last text says, with
+ * the day they went. */
+static int list_removed(list_state *st)
+{
+	stance_revision_list removed = { NULL, 0 };
+	size_t i;
+	int error;
+	if ((error = stance_history_removed(&removed, st->repo)) < 0)
+		return error;
+	for (i = 0; i < removed.count && !error; i++) {
+		const stance_revision *r = &removed.items[i];
+		stance_buf raw = STANCE_BUF_INIT, day = STANCE_BUF_INIT;
+		stance_document *doc = NULL;
+		stance_date d;
+		stance_date_from_time(&d, r->time, r->tz_minutes);
+		d.precision = STANCE_DATE_DAY;
+		stance_date_format(&day, &d);
+		if (r->prev_blob[0] && (error = stance_history_read_blob(&raw, st->repo, r->prev_blob)) == 0)
+			error = stance_document_parse(&doc, stance_buf_cstr(&raw), raw.size, r->id);
+		if (!error && !doc)
+			error = stance_document_parse(&doc, "", 0, r->id);
+		if (!error)
+			error = show_document(st, r->id, doc, day.ptr);
+		stance_document_free(doc);
+		stance_buf_dispose(&raw);
+		stance_buf_dispose(&day);
+	}
+	stance_revision_list_free(&removed);
+	return error;
 }
 
 static const cli_option list_options[] = {
@@ -95,6 +141,7 @@ static const cli_option list_options[] = {
 	{ 'o', "organization", 0, CLI_ARG_STRING, "ORG", "only documents of this organization (any case)", 0, 0 },
 	CLI_OPTION_SINCE("documents published (else first seen)"),
 	CLI_OPTION_UNTIL("documents published (else first seen)"),
+	{ 'A', "all", 0, CLI_ARG_NONE, NULL, "also the documents removed from HEAD, with the day they went", 0, 0 },
 	CLI_OPTION_JSON,
 	CLI_OPTIONS_END
 };
@@ -104,7 +151,7 @@ static int run_list(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	stance_revision_list history = { NULL, 0 };
 	list_state st;
 	cli_opt_parser p;
-	int c, error, rc = CLI_OK;
+	int c, error, rc = CLI_OK, all = 0;
 
 	memset(&st, 0, sizeof(st));
 	st.ctx = ctx;
@@ -118,6 +165,7 @@ static int run_list(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		case CLI_OPT_SINCE: st.since = stance_date_start(&p.date); break;
 		case CLI_OPT_UNTIL: st.until = stance_date_end(&p.date); break;
 		case CLI_OPT_JSON: st.json = 1; break;
+		case 'A': all = 1; break;
 		}
 	}
 	if (c < 0)
@@ -138,7 +186,8 @@ static int run_list(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	cli_pager_start(ctx);
 	if (st.json)
 		fputs("[", ctx->out);
-	if ((error = stance_store_foreach(repo, NULL, list_one, &st)) < 0)
+	if ((error = stance_store_foreach(repo, NULL, list_one, &st)) < 0 ||
+	    (all && (error = list_removed(&st)) < 0))
 		rc = cli_fail(error);
 	if (st.json)
 		fputs(st.shown ? "\n]\n" : "]\n", ctx->out);

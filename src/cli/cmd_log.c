@@ -69,7 +69,8 @@ static int run_log(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	if (p.nrest > 1)
 		return cli_usage_error(&cmd_log_entry, "name at most one document");
 	if (p.nrest == 1) {
-		if ((error = stance_store_resolve_id(&id, repo, p.rest[0])) < 0)
+		/* a removed document's history too */
+		if ((error = stance_history_resolve_id(&id, repo, p.rest[0])) < 0)
 			return cli_fail(error);
 		opts.id = id.ptr;
 	}

@@ -322,6 +322,7 @@ static int apply_environment(void)
 	settings.author_name = getenv("GIT_AUTHOR_NAME");
 	settings.author_email = getenv("GIT_AUTHOR_EMAIL");
 	settings.git_holds_index = index && *index;
+	settings.index_file = index;
 	if (stance_process_settings_set(&settings) < 0) {
 		fprintf(stderr, "stance: out of memory\n");
 		return -1;

@@ -45,6 +45,10 @@ const char *stance_repo_command(const stance_repo *repo);
  * .git/hooks, executable; used by init and clone. */
 int stance_repo_install_hooks(git_repository *git);
 
+/* The index git named for the process (stance_process_settings.index_file),
+ * or NULL. */
+const char *stance_process_index_file(void);
+
 /* ---- journal.c: the update journal ---- */
 
 /* The journal's name in .git/. */

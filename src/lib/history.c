@@ -456,7 +456,20 @@ done:
 typedef struct {
 	const rev_row *row;
 	size_t order;
+	const rev_row *older; /* the same document's revision before it by date */
 } sort_item;
+
+/* By document, then newest first: each document's revisions in a run. */
+static int cmp_document_newest_first(const void *a, const void *b)
+{
+	const sort_item *x = a, *y = b;
+	int c = strcmp(x->row->id, y->row->id);
+	if (c)
+		return c;
+	if (x->row->time != y->row->time)
+		return x->row->time > y->row->time ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
 
 static int cmp_newest_first(const void *a, const void *b)
 {
@@ -490,14 +503,30 @@ int stance_history_list(stance_revision_list *out, stance_repo *repo, const stan
 		goto done;
 	}
 	for (i = 0; i < table.count; i++) {
-		const rev_row *r = &table.rows[i];
-		if ((opts->id && strcmp(r->id, opts->id)) || (r->reextract && !opts->include_reextract) ||
-		    (opts->since && r->time < opts->since) ||
-		    (opts->until && r->time >= opts->until))
+		if (opts->id && strcmp(table.rows[i].id, opts->id))
 			continue;
-		items[n].row = r;
+		items[n].row = &table.rows[i];
 		items[n].order = i;
 		n++;
+	}
+	/* The revision before each one is the one before it by date, which for
+	 * a revision placed late into the history (stance_history_save) is not
+	 * the file in its commit's parent. */
+	if (n > 1)
+		qsort(items, n, sizeof(*items), cmp_document_newest_first);
+	for (i = 0; i + 1 < n; i++)
+		if (!strcmp(items[i].row->id, items[i + 1].row->id))
+			items[i].older = items[i + 1].row;
+	{
+		size_t kept = 0;
+		for (i = 0; i < n; i++) {
+			const rev_row *r = items[i].row;
+			if ((r->reextract && !opts->include_reextract) || (opts->since && r->time < opts->since) ||
+			    (opts->until && r->time >= opts->until))
+				continue;
+			items[kept++] = items[i];
+		}
+		n = kept;
 	}
 	/* Newest first by the time each version was observed, which for imported
 	 * history can differ from the order the commits were made in. */
@@ -506,17 +535,18 @@ int stance_history_list(stance_revision_list *out, stance_repo *repo, const stan
 	if (opts->max_count && n > opts->max_count)
 		n = opts->max_count;
 	for (i = 0; i < n; i++) {
-		const rev_row *r = items[i].row;
+		const rev_row *r = items[i].row, *older = items[i].older;
+		int has_prev = older && !older->removed;
 		git_commit *commit = NULL;
 		git_oid cid, blob, prev;
 		if (git_oid_fromstr(&cid, r->commit) < 0 || (!r->removed && git_oid_fromstr(&blob, r->blob) < 0) ||
-		    (r->has_prev && git_oid_fromstr(&prev, r->prev) < 0) ||
+		    (has_prev && git_oid_fromstr(&prev, older->blob) < 0) ||
 		    (error = git_commit_lookup(&commit, git, &cid)) < 0) {
 			error = stance_git_error(error ? error : -1, "cannot read commit %s", r->commit);
 			goto done;
 		}
 		error = push_revision(&b, commit, r->id, r->removed ? NULL : &blob,
-			r->has_prev ? &prev : NULL, r->removed);
+			has_prev ? &prev : NULL, r->removed);
 		if (!error)
 			out->items[out->count - 1].reextract = r->reextract;
 		git_commit_free(commit);
@@ -580,6 +610,8 @@ done:
 	return error;
 }
 
+static void format_day(stance_buf *out, int64_t t, int tz);
+
 static int copy_revision(stance_revision *dst, const stance_revision *src)
 {
 	*dst = *src;
@@ -636,7 +668,7 @@ int stance_history_resolve(stance_revision *rev, stance_document **doc, stance_r
 		error = stance_error_set(STANCE_EINVALID, "'%s': nothing after '@' (give a commit, {N} or a date)", spec);
 		goto done;
 	}
-	if ((error = stance_store_resolve_id(&id, repo, stance_buf_cstr(&docpart))) < 0)
+	if ((error = stance_history_resolve_id(&id, repo, stance_buf_cstr(&docpart))) < 0)
 		goto done;
 	opts.id = id.ptr;
 	opts.include_reextract = 1; /* a re-extraction is what the document says now */
@@ -680,8 +712,12 @@ int stance_history_resolve(stance_revision *rev, stance_document **doc, stance_r
 			goto done;
 		}
 		if (list.items[i].removed) {
-			error = stance_error_set(STANCE_ENOTFOUND, "'%s' was removed at that revision (%.12s)",
-				id.ptr, list.items[i].commit);
+			stance_buf when = STANCE_BUF_INIT;
+			format_day(&when, list.items[i].time, list.items[i].tz_minutes);
+			error = stance_error_set(STANCE_ENOTFOUND, "'%s' was removed on %s (%.7s); '%s@{%zu}' "
+				"or a date before that names its last text", id.ptr, stance_buf_cstr(&when),
+				list.items[i].commit, id.ptr, i + 1);
+			stance_buf_dispose(&when);
 			goto done;
 		}
 		if ((error = copy_revision(rev, &list.items[i])) < 0)
@@ -736,5 +772,211 @@ int stance_history_read_blob(stance_buf *out, stance_repo *repo, const char *blo
 		return stance_git_error(error, "cannot read blob %s", blob);
 	error = stance_buf_put(out, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
 	git_blob_free(b);
+	return error;
+}
+
+static void format_day(stance_buf *out, int64_t t, int tz)
+{
+	stance_date d;
+	stance_date_from_time(&d, t, tz);
+	d.precision = STANCE_DATE_DAY;
+	stance_date_format(out, &d);
+}
+
+int stance_history_save(stance_save_result *result, int *placed, stance_repo *repo,
+	const stance_document *doc, const stance_save_options *opts)
+{
+	stance_history_options hopts = STANCE_HISTORY_OPTIONS_INIT;
+	stance_revision_list list = { NULL, 0 };
+	stance_buf content = STANCE_BUF_INIT, msg = STANCE_BUF_INIT, day = STANCE_BUF_INIT,
+		newest = STANCE_BUF_INIT;
+	const char *id = stance_document_get(doc, "id");
+	char parent[GIT_OID_HEXSZ + 1] = "";
+	const stance_revision *before = NULL;
+	int error;
+	size_t i;
+
+	*placed = 0;
+	memset(result, 0, sizeof(*result));
+	STANCE_CHECK_OPTIONS(opts, STANCE_SAVE_OPTIONS_VERSION, "stance_save_options");
+	if (!opts || !opts->time || !id || stance_id_validate(id) < 0) {
+		stance_error_clear();
+		return stance_store_save(result, repo, doc, opts);
+	}
+	hopts.id = id;
+	hopts.include_reextract = 1;
+	if ((error = stance_history_list(&list, repo, &hopts)) < 0)
+		goto done;
+	if (!list.count || opts->time >= list.items[0].time) {
+		error = stance_store_save(result, repo, doc, opts);
+		goto done;
+	}
+	/* Older than the newest revision: it goes after the newest one at or
+	 * before its date, or before the first where it is older than all. */
+	for (i = 0; i < list.count && !before; i++)
+		if (list.items[i].time <= opts->time)
+			before = &list.items[i];
+	if (before) {
+		git_oid blob;
+		if ((error = stance_document_serialize(&content, doc)) < 0)
+			goto done;
+		if (!before->removed && git_odb_hash(&blob, content.ptr, content.size, GIT_OBJECT_BLOB) == 0 &&
+		    !strcmp(git_oid_tostr_s(&blob), before->blob))
+			goto done; /* that text is the one in effect on that date already */
+		memcpy(parent, before->commit, sizeof(parent));
+	} else {
+		git_oid cid;
+		git_commit *first = NULL;
+		if (git_oid_fromstr(&cid, list.items[list.count - 1].commit) < 0 ||
+		    (error = git_commit_lookup(&first, stance_repo_git(repo), &cid)) < 0) {
+			error = stance_git_error(error ? error : -1, "cannot read commit %s",
+				list.items[list.count - 1].commit);
+			goto done;
+		}
+		if (git_commit_parentcount(first) > 0)
+			git_oid_tostr(parent, sizeof(parent), git_commit_parent_id(first, 0));
+		git_commit_free(first);
+	}
+	format_day(&day, opts->time, opts->tz_minutes);
+	format_day(&newest, list.items[0].time, list.items[0].tz_minutes);
+	if ((error = stance_buf_printf(&msg, "Place the revision of %s of %s in its history\n\n"
+		"It is older than the newest revision (of %s), which stays the document's text;\n"
+		"the second parent holds it, committed where it belongs by date.\n",
+		id, day.ptr, newest.ptr)) < 0)
+		goto done;
+	if ((error = stance_store_save_behind(result, repo, doc, opts, *parent ? parent : NULL, msg.ptr)) < 0)
+		goto done;
+	*placed = 1;
+done:
+	stance_revision_list_free(&list);
+	stance_buf_dispose(&content);
+	stance_buf_dispose(&msg);
+	stance_buf_dispose(&day);
+	stance_buf_dispose(&newest);
+	return error;
+}
+
+typedef struct {
+	const stance_revision *rev;
+	size_t order;
+} removed_item;
+
+static int cmp_removed(const void *a, const void *b)
+{
+	const removed_item *x = a, *y = b;
+	int c = strcmp(x->rev->id, y->rev->id);
+	return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+int stance_history_removed(stance_revision_list *out, stance_repo *repo)
+{
+	stance_history_options hopts = STANCE_HISTORY_OPTIONS_INIT;
+	stance_revision_list all = { NULL, 0 };
+	git_repository *git = stance_repo_git(repo);
+	git_commit *head = NULL;
+	removed_item *items = NULL;
+	stance_buf path = STANCE_BUF_INIT;
+	size_t i, alloc = 0;
+	git_oid head_id;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	hopts.include_reextract = 1;
+	if ((error = stance_history_list(&all, repo, &hopts)) < 0)
+		return error;
+	if (!all.count)
+		goto done;
+	if (git_reference_name_to_id(&head_id, git, "HEAD") < 0 || git_commit_lookup(&head, git, &head_id) < 0) {
+		error = stance_git_error(-1, "cannot read HEAD");
+		goto done;
+	}
+	if (!(items = calloc(all.count, sizeof(*items)))) {
+		error = stance_error_oom();
+		goto done;
+	}
+	for (i = 0; i < all.count; i++) {
+		items[i].rev = &all.items[i];
+		items[i].order = i;
+	}
+	/* each document's revisions together, its newest (by date) first */
+	qsort(items, all.count, sizeof(*items), cmp_removed);
+	for (i = 0; i < all.count; i++) {
+		const stance_revision *r = items[i].rev;
+		git_oid blob;
+		if ((i && !strcmp(items[i - 1].rev->id, r->id)) || !r->removed)
+			continue;
+		stance_buf_clear(&path);
+		stance_buf_printf(&path, "%s.md", r->id);
+		if (entry_in(&blob, head, path.ptr))
+			continue; /* its newest revision removed it, but HEAD has it again */
+		if (stance_array_grow(&out->items, &alloc, out->count + 1, sizeof(*out->items)) < 0 ||
+		    copy_revision(&out->items[out->count], r) < 0) {
+			error = STANCE_ERROR;
+			goto done;
+		}
+		out->count++;
+	}
+done:
+	if (error < 0)
+		stance_revision_list_free(out);
+	free(items);
+	stance_buf_dispose(&path);
+	git_commit_free(head);
+	stance_revision_list_free(&all);
+	return error;
+}
+
+int stance_history_resolve_id(stance_buf *out, stance_repo *repo, const char *prefix)
+{
+	stance_revision_list removed = { NULL, 0 };
+	stance_buf want = STANCE_BUF_INIT, found = STANCE_BUF_INIT, cands = STANCE_BUF_INIT;
+	size_t i, n = 0, match = 0;
+	int error, at_head;
+
+	at_head = stance_store_resolve_id(&found, repo, prefix);
+	if (at_head < 0 && at_head != STANCE_ENOTFOUND)
+		return at_head;
+	if ((error = stance_buf_puts(&want, prefix)) < 0)
+		goto done;
+	if (want.size > 3 && !strcmp(want.ptr + want.size - 3, ".md"))
+		want.ptr[want.size -= 3] = '\0';
+	if (at_head == 0 && !strcmp(found.ptr, want.ptr)) {
+		error = stance_buf_puts(out, found.ptr); /* the document at HEAD, by its whole id */
+		goto done;
+	}
+	/* a document removed from HEAD keeps its history: by its whole id
+	 * before any prefix of a document at HEAD, and by a prefix where none at
+	 * HEAD has it */
+	if ((error = stance_history_removed(&removed, repo)) < 0)
+		goto done;
+	for (i = 0; i < removed.count; i++) {
+		if (!strcmp(removed.items[i].id, want.ptr)) {
+			n = 1;
+			match = i;
+			break;
+		}
+		if (at_head < 0 && want.size && !strncmp(removed.items[i].id, want.ptr, want.size)) {
+			if (n < 10)
+				stance_buf_printf(&cands, "\n  %s (removed)", removed.items[i].id);
+			n++;
+			match = i;
+		}
+	}
+	stance_error_clear();
+	if (n == 1 && (at_head < 0 || !strcmp(removed.items[match].id, want.ptr)))
+		error = stance_buf_puts(out, removed.items[match].id);
+	else if (at_head == 0)
+		error = stance_buf_puts(out, found.ptr);
+	else if (n == 0)
+		error = stance_error_set(STANCE_ENOTFOUND, "no document '%s' in this repository, nor one removed "
+			"from it ('stance list --all' shows them)", prefix);
+	else
+		error = stance_error_set(STANCE_EAMBIGUOUS, "'%s' names %zu removed documents; say which:%s%s",
+			prefix, n, cands.ptr, n > 10 ? "\n  ..." : "");
+done:
+	stance_revision_list_free(&removed);
+	stance_buf_dispose(&want);
+	stance_buf_dispose(&found);
+	stance_buf_dispose(&cands);
 	return error;
 }

@@ -17,6 +17,7 @@
 #include "stance/date.h"
 #include "stance/document.h"
 #include "stance/extract.h"
+#include "stance/history.h"
 #include "stance/import.h"
 #include "stance/manifest.h"
 #include "stance/repo.h"
@@ -32,6 +33,7 @@ typedef struct {
 	char *author_name, *author_email, *message;
 	char *id;               /* the id its line names */
 	int already;            /* the repository has this revision */
+	int late;               /* older than the document's newest stored revision, but not there */
 	int written;            /* this import committed it */
 	int failed;             /* its file could not be read */
 	char *error;            /* why (NULL when even that could not be kept) */
@@ -168,6 +170,65 @@ void stance_import_report_dispose(stance_import_report *report)
 	free(report->revisions);
 	stance_buf_dispose(&report->notes);
 	memset(report, 0, sizeof(*report));
+}
+
+typedef struct {
+	const char *id;
+	int64_t time;
+} stored_revision;
+
+static int cmp_stored(const void *a, const void *b)
+{
+	const stored_revision *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+	return c ? c : (x->time > y->time) - (x->time < y->time);
+}
+
+/*
+ * Sorts out the revisions at or before their document's newest stored one:
+ * one of the same date is there already; the others are late revisions,
+ * placed into the history by date after the batch (stance_history_save).
+ */
+static int find_late(item_list *items, stance_repo *repo)
+{
+	stance_history_options hopts = STANCE_HISTORY_OPTIONS_INIT;
+	stance_revision_list list = { NULL, 0 };
+	stored_revision *stored = NULL;
+	size_t i, n = 0;
+	int error;
+
+	for (i = 0; i < items->n && !items->v[i].already; i++)
+		;
+	if (i == items->n)
+		return 0; /* nothing at or before a stored revision */
+	hopts.include_reextract = 1;
+	if ((error = stance_history_list(&list, repo, &hopts)) < 0)
+		return error;
+	if (list.count && !(stored = calloc(list.count, sizeof(*stored)))) {
+		error = stance_error_oom();
+		goto done;
+	}
+	for (i = 0; i < list.count; i++)
+		if (!list.items[i].removed) {
+			stored[n].id = list.items[i].id;
+			stored[n++].time = list.items[i].time;
+		}
+	if (n > 1)
+		qsort(stored, n, sizeof(*stored), cmp_stored);
+	for (i = 0; i < items->n; i++) {
+		item *it = &items->v[i];
+		stored_revision key = { it->id, it->time ? it->time : 1 };
+		if (!it->already)
+			continue;
+		if (!n || !bsearch(&key, stored, n, sizeof(*stored), cmp_stored)) {
+			it->already = 0;
+			it->late = 1;
+		}
+	}
+done:
+	free(stored);
+	stance_revision_list_free(&list);
+	return error;
 }
 
 /* The report's list of revisions, in the order of `items` (moved from them). */
@@ -311,6 +372,10 @@ int stance_import_manifest(stance_import_report *report, stance_repo *repo, cons
 			}
 			items.v[i].already = latest && items.v[i].time <= latest;
 		}
+		if ((error = find_late(&items, repo)) < 0) {
+			error = nothing_imported(error);
+			goto done;
+		}
 	}
 	read_all(&items, opts->import);
 	for (i = 0; i < items.n; i++) {
@@ -358,6 +423,11 @@ int stance_import_manifest(stance_import_report *report, stance_repo *repo, cons
 				opts->progress(i + 1, items.n, opts->payload);
 			continue;
 		}
+		if (it->late) { /* after the batch, into the history it has then */
+			if (opts->progress)
+				opts->progress(i + 1, items.n, opts->payload);
+			continue;
+		}
 		save.time = it->time ? it->time : 1;
 		save.tz_minutes = it->tz;
 		save.author_name = it->author_name;
@@ -384,6 +454,33 @@ int stance_import_manifest(stance_import_report *report, stance_repo *repo, cons
 	if ((error = stance_batch_finish(batch)) < 0) {
 		report->written = 0;
 		goto done;
+	}
+	/* 5. late revisions, oldest first, each placed where its date puts it
+	 * (a commit of it merged into the branch); the branch's text stays */
+	for (i = 0; i < items.n; i++) {
+		item *it = &items.v[i];
+		stance_save_options save = STANCE_SAVE_OPTIONS_INIT;
+		stance_save_result result;
+		int placed = 0;
+		if (!it->late)
+			continue;
+		save.time = it->time ? it->time : 1;
+		save.tz_minutes = it->tz;
+		save.author_name = it->author_name;
+		save.author_email = it->author_email;
+		save.message = it->message ? it->message : opts->message;
+		if ((error = stance_history_save(&result, &placed, repo, it->doc, &save)) < 0) {
+			stance_buf_clear(&msg);
+			stance_buf_printf(&msg, "%s (the revisions before it in date order are imported)",
+				stance_error_last());
+			error = manifest_error(error, manifest, it->line, stance_buf_cstr(&msg));
+			goto done;
+		}
+		it->written = result.changed;
+		if (result.changed)
+			report->written++;
+		else
+			report->skipped++;
 	}
 	t3 = now_s();
 	report->write_seconds = t3 - t2;

@@ -206,18 +206,27 @@ static stance_process_settings process = STANCE_PROCESS_SETTINGS_INIT;
 
 int stance_process_settings_set(const stance_process_settings *settings)
 {
-	char *name = NULL, *email = NULL;
+	char *name = NULL, *email = NULL, *index = NULL;
 	if ((settings->author_name && !(name = stance_strdup(settings->author_name))) ||
-	    (settings->author_email && !(email = stance_strdup(settings->author_email)))) {
+	    (settings->author_email && !(email = stance_strdup(settings->author_email))) ||
+	    (settings->index_file && !(index = stance_strdup(settings->index_file)))) {
 		free(name);
+		free(email);
 		return STANCE_ERROR;
 	}
 	free((char *)process.author_name);
 	free((char *)process.author_email);
+	free((char *)process.index_file);
 	process = *settings;
 	process.author_name = name;
 	process.author_email = email;
+	process.index_file = index;
 	return 0;
+}
+
+const char *stance_process_index_file(void)
+{
+	return process.index_file && *process.index_file ? process.index_file : NULL;
 }
 
 int stance_repo_lock_timeout(void)

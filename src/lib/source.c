@@ -44,6 +44,7 @@ const char *stance_source_outcome_name(stance_source_outcome outcome)
 	case STANCE_SOURCE_NEW: return "new";
 	case STANCE_SOURCE_UPDATED: return "updated";
 	case STANCE_SOURCE_UNCHANGED: return "unchanged";
+	case STANCE_SOURCE_GONE: return "gone";
 	default: return "failed";
 	}
 }
@@ -430,6 +431,9 @@ typedef struct {
 	size_t *pending;               /* requests whose versions wait in the batch */
 	size_t npending;
 	size_t unflushed;              /* versions added since the batch was last packed */
+	const unsigned *gone_after;    /* request -> fetches in a row a page is gone before that is recorded */
+	size_t *gone;                  /* requests whose page is to be recorded as gone */
+	size_t ngone;
 	size_t *feed_rows;             /* report rows of the feeds whose new sources wait in the batch */
 	size_t nfeed_rows;
 	int error;                     /* < 0: storing stopped (no lock, disk full); nothing is stored */
@@ -471,10 +475,26 @@ static void store_page(store_ctx *c, size_t i, stance_fetch_response *r)
 	row->status = r->status;
 	if (c->error < 0)
 		return;
+	if (r->outcome == STANCE_FETCH_FAILED && (r->status == 404 || r->status == 410)) {
+		unsigned misses = stance_fetch_state_miss(c->state, s->id, 1), after = c->gone_after[i];
+		if (misses >= after) {
+			c->gone[c->ngone++] = i; /* recorded once the batch is written */
+			return;
+		}
+		{
+			stance_buf why = STANCE_BUF_INIT;
+			stance_buf_printf(&why, "%s (gone %u of the %u fetches in a row after which it is recorded as gone)",
+				r->reason && *r->reason ? r->reason : "gone", misses, after);
+			row_fail(c->report, row, stance_buf_cstr(&why));
+			stance_buf_dispose(&why);
+		}
+		return;
+	}
 	if (r->outcome == STANCE_FETCH_FAILED) {
 		row_fail(c->report, row, r->reason);
 		return;
 	}
+	stance_fetch_state_miss(c->state, s->id, 0); /* it answered: not gone */
 	if (r->outcome == STANCE_FETCH_NOT_MODIFIED) {
 		row->not_modified = 1;
 		return;
@@ -519,6 +539,61 @@ done:
 	stance_buf_dispose(&r->body);
 	stance_document_free(doc);
 	stance_buf_dispose(&trailers);
+}
+
+/* The source setting gone-after (fetches in a row a page must answer 404 or
+ * 410 before it is recorded as gone): 3 when unset. */
+static int gone_after_of(unsigned *out, stance_repo *repo, const char *id)
+{
+	stance_buf key = STANCE_BUF_INIT, value = STANCE_BUF_INIT;
+	long n = 3;
+	int error;
+	stance_buf_printf(&key, "source.%s.gone-after", id);
+	error = stance_repo_config_get(&value, repo, key.ptr);
+	if (error == STANCE_ENOTFOUND) {
+		stance_error_clear();
+		error = 0;
+	} else if (!error && stance_parse_int(&n, value.ptr, 1, 1000) < 0) {
+		error = stance_error_set(STANCE_EINVALID, ".stance/config: source '%s': gone-after '%s' is not a number "
+			"of fetches from 1 to 1000", id, value.ptr);
+	}
+	*out = (unsigned)n;
+	stance_buf_dispose(&key);
+	stance_buf_dispose(&value);
+	return error;
+}
+
+/* Records the page of request `i` as gone: its document's removal, in a
+ * commit of its own that says why (the caller holds the lock). */
+static void record_gone(store_ctx *c, size_t i, const stance_fetch_response *r)
+{
+	const source_entry *s = &c->list->v[c->which[i]];
+	stance_source_result *row = &c->report->results[c->row0 + i];
+	stance_buf msg = STANCE_BUF_INIT, why = STANCE_BUF_INIT;
+	stance_save_result saved;
+	unsigned after = c->gone_after[i];
+	stance_buf_printf(&msg, "Gone %s\n\n%s answered HTTP %ld on %u fetch%s in a row; the document is\n"
+		"removed from the branch and its history stays (stance log %s).\n\n", s->id, row->url, r->status,
+		after, after == 1 ? "" : "es", s->id);
+	stance_store_trailer(&msg, "Source", row->url);
+	stance_buf_printf(&msg, "Gone-Status: %ld\n", r->status);
+	if (stance_store_remove(&saved, c->repo, s->id, msg.ptr) < 0) {
+		row_fail(c->report, row, stance_error_last());
+	} else {
+		row->outcome = STANCE_SOURCE_GONE;
+		if (saved.changed) {
+			memcpy(row->commit, saved.commit, sizeof(row->commit));
+			stance_buf_printf(&why, "HTTP %ld on %u fetch%s in a row: recorded as gone, the document removed "
+				"in a commit of its own", r->status, after, after == 1 ? "" : "es");
+		} else {
+			stance_buf_printf(&why, "HTTP %ld: still gone, no document at HEAD ('stance source remove %s' "
+				"stops fetching it)", r->status, s->id);
+		}
+		free(row->reason);
+		row->reason = stance_buf_detach(&why);
+	}
+	stance_buf_dispose(&msg);
+	stance_buf_dispose(&why);
 }
 
 /*
@@ -595,6 +670,7 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 	stance_fetch_request *reqs = NULL;
 	stance_fetch_response *resps = NULL;
 	size_t *which = NULL, nreq = 0, i, nfeeds = 0;
+	unsigned *gone_after = NULL;
 	char **feed_ids = NULL, **addresses = NULL;
 	const char **listed = NULL;
 	stance_buf *urls = NULL;
@@ -737,7 +813,8 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 	/* 2. Pages. */
 	if (!(reqs = calloc(l->n + 1, sizeof(*reqs))) || !(resps = calloc(l->n + 1, sizeof(*resps))) ||
 	    !(which = calloc(l->n + 1, sizeof(*which))) || !(urls = calloc(l->n + 1, sizeof(*urls))) ||
-	    !(listed = calloc(l->n + 1, sizeof(*listed)))) {
+	    !(listed = calloc(l->n + 1, sizeof(*listed))) ||
+	    !(gone_after = calloc(l->n + 1, sizeof(*gone_after)))) {
 		error = stance_error_oom();
 		goto done;
 	}
@@ -745,6 +822,8 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 		state_row *st;
 		if (l->v[i].pub.feed || !wanted(&l->v[i], ids, nids))
 			continue;
+		if ((error = gone_after_of(&gone_after[nreq], repo, l->v[i].id)) < 0)
+			goto done;
 		stance_buf_clear(&urls[nreq]);
 		stance_source_request_url(&urls[nreq], repo, &l->v[i].pub);
 		reqs[nreq].url = urls[nreq].ptr;
@@ -771,6 +850,7 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 			goto done;
 		}
 	if (!(sc.pending = calloc(nreq + 1, sizeof(*sc.pending))) ||
+	    !(sc.gone = calloc(nreq + 1, sizeof(*sc.gone))) ||
 	    !(sc.queue = calloc(nreq + 1, sizeof(*sc.queue)))) {
 		error = stance_error_oom();
 		goto done;
@@ -778,6 +858,7 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 	sc.repo = repo;
 	sc.list = l;
 	sc.which = which;
+	sc.gone_after = gone_after;
 	sc.report = report;
 	sc.state = &state;
 	sc.responses = resps;
@@ -818,6 +899,9 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 		fail_unwritten(report, sc.feed_rows, sc.nfeed_rows, 0);
 		sc.npending = 0;
 	}
+	/* pages gone too long: a commit each, after the versions */
+	for (i = 0; i < sc.ngone; i++)
+		record_gone(&sc, sc.gone[i], &resps[sc.gone[i]]);
 	/* the HTTP state of a stored version is kept once it is written */
 	for (i = 0; i < sc.npending; i++) {
 		const stance_fetch_response *r = &resps[sc.pending[i]];
@@ -843,6 +927,8 @@ done:
 	free(sc.error_message);
 	stance_batch_free(sc.batch);
 	free(sc.pending);
+	free(sc.gone);
+	free(gone_after);
 	if (sc.locked)
 		stance_repo_unlock(repo);
 	for (i = 0; resps && i < nreq; i++)

@@ -410,7 +410,7 @@ done:
 int stance_source_remove(stance_repo *repo, const char *id)
 {
 	static const char *const vars[] = { "url", "kind", "organization", "feed", "from", "from-address", "select",
-		"remove", "noise" };
+		"remove", "noise", "gone-after" };
 	stance_source_list *l = NULL;
 	stance_buf key = STANCE_BUF_INIT;
 	size_t i;

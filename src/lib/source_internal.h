@@ -47,6 +47,7 @@ void stance_source_text(stance_buf *out, const stance_source *s, const char *fro
 
 typedef struct {
 	char *id, *etag, *last_modified;
+	unsigned misses;  /* fetches in a row that answered 404 or 410 */
 } state_row;
 
 typedef struct {
@@ -64,5 +65,8 @@ void stance_fetch_state_load(fetch_state *s, stance_repo *repo);
 int stance_fetch_state_save(fetch_state *s, stance_repo *repo);
 /* Records the validators of `id` (NULL or "": none). */
 void stance_fetch_state_set(fetch_state *s, const char *id, const char *etag, const char *lm);
+/* Counts one more fetch of `id` that found the page gone (404, 410), or,
+ * with `gone` 0, one that found it: returns the fetches in a row it was gone. */
+unsigned stance_fetch_state_miss(fetch_state *s, const char *id, int gone);
 
 #endif

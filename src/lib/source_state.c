@@ -44,7 +44,8 @@ static void state_path(stance_buf *out, stance_repo *repo)
 	stance_buf_printf(out, "%sstance-fetch-state", stance_repo_gitdir(repo));
 }
 
-/* Lines of "id TAB etag TAB last-modified". */
+/* Lines of "id TAB etag TAB last-modified", and "TAB misses" when the page
+ * was gone on its last fetches (older files have no such column). */
 void stance_fetch_state_load(fetch_state *s, stance_repo *repo)
 {
 	stance_buf path = STANCE_BUF_INIT, data = STANCE_BUF_INIT;
@@ -60,10 +61,20 @@ void stance_fetch_state_load(fetch_state *s, stance_repo *repo)
 		if (eol)
 			*eol = '\0';
 		if ((t1 = strchr(line, '\t')) && (t2 = strchr(t1 + 1, '\t'))) {
+			char *t3 = strchr(t2 + 1, '\t');
+			long misses = 0;
 			*t1 = *t2 = '\0';
+			if (t3) {
+				*t3 = '\0';
+				if (stance_parse_int(&misses, t3 + 1, 0, 1000000) < 0) {
+					stance_error_clear();
+					misses = 0;
+				}
+			}
 			if ((r = stance_fetch_state_find(s, line, 1))) {
 				r->etag = *(t1 + 1) ? stance_strdup(t1 + 1) : NULL;
 				r->last_modified = *(t2 + 1) ? stance_strdup(t2 + 1) : NULL;
+				r->misses = (unsigned)misses;
 			}
 		}
 		line = eol ? eol + 1 : NULL;
@@ -80,9 +91,13 @@ int stance_fetch_state_save(fetch_state *s, stance_repo *repo)
 	int error;
 	if (!s->dirty)
 		return 0;
-	for (i = 0; i < s->n; i++)
-		stance_buf_printf(&data, "%s\t%s\t%s\n", s->v[i].id,
+	for (i = 0; i < s->n; i++) {
+		stance_buf_printf(&data, "%s\t%s\t%s", s->v[i].id,
 			s->v[i].etag ? s->v[i].etag : "", s->v[i].last_modified ? s->v[i].last_modified : "");
+		if (s->v[i].misses)
+			stance_buf_printf(&data, "\t%u", s->v[i].misses);
+		stance_buf_putc(&data, '\n');
+	}
 	state_path(&path, repo);
 	error = stance_file_write_atomic(path.ptr, data.ptr ? data.ptr : "", data.size);
 	stance_buf_dispose(&path);
@@ -106,4 +121,19 @@ void stance_fetch_state_set(fetch_state *s, const char *id, const char *etag, co
 		r->last_modified = lm && *lm ? stance_strdup(lm) : NULL;
 		s->dirty = 1;
 	}
+}
+
+unsigned stance_fetch_state_miss(fetch_state *s, const char *id, int gone)
+{
+	state_row *r = stance_fetch_state_find(s, id, gone);
+	if (!r)
+		return 0;
+	if (gone) {
+		r->misses++;
+		s->dirty = 1;
+	} else if (r->misses) {
+		r->misses = 0;
+		s->dirty = 1;
+	}
+	return r->misses;
 }

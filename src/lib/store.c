@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define SNAPSHOT_REF "refs/heads/snapshots"
 
@@ -177,7 +178,7 @@ static int updated_tree(git_oid *out, git_repository *git, const char *ref, cons
 	update.filemode = GIT_FILEMODE_BLOB;
 	update.path = path;
 	git_oid_cpy(&update.id, blob);
-	if (git_revparse_single(&obj, git, ref) == 0)
+	if (ref && git_revparse_single(&obj, git, ref) == 0) /* NULL ref: the empty tree */
 		git_object_peel((git_object **)&base, obj, GIT_OBJECT_TREE);
 	git_error_clear();
 	if (base) {
@@ -380,6 +381,158 @@ done:
 	stance_buf_dispose(&content);
 	stance_buf_dispose(&path);
 	stance_buf_dispose(&msg);
+	return error;
+}
+
+int stance_store_save_behind(stance_save_result *result, stance_repo *repo, const stance_document *doc,
+	const stance_save_options *opts, const char *parent, const char *merge_message)
+{
+	stance_save_options defaults = STANCE_SAVE_OPTIONS_INIT;
+	git_repository *git = stance_repo_git(repo);
+	git_signature *author = NULL, *now = NULL;
+	git_commit *parents[2] = { NULL, NULL };
+	git_tree *old_tree = NULL, *head_tree = NULL;
+	stance_buf content = STANCE_BUF_INIT, path = STANCE_BUF_INIT, msg = STANCE_BUF_INIT;
+	git_oid blob, tree, old_commit, merge, snapshot, parent_id, head_id, head_blob;
+	char snapshot_hex[GIT_OID_HEXSZ + 1];
+	const char *id = stance_document_get(doc, "id");
+	int error, existed;
+
+	memset(result, 0, sizeof(*result));
+	STANCE_CHECK_OPTIONS(opts, STANCE_SAVE_OPTIONS_VERSION, "stance_save_options");
+	if (!opts)
+		opts = &defaults;
+	if (!id)
+		return stance_error_set(STANCE_EINVALID, "the document has no id; give it one (--id)");
+	if ((error = doc_path(&path, id, "md")) < 0 || (error = stance_document_serialize(&content, doc)) < 0)
+		goto done;
+	if ((error = git_reference_name_to_id(&head_id, git, "HEAD")) < 0 ||
+	    (error = git_commit_lookup(&parents[0], git, &head_id)) < 0 ||
+	    (error = git_commit_tree(&head_tree, parents[0])) < 0 ||
+	    (parent && ((error = git_oid_fromstr(&parent_id, parent)) < 0 ||
+			(error = git_commit_lookup(&parents[1], git, &parent_id)) < 0))) {
+		error = stance_git_error(error, "%s: cannot read the commit to place the revision on", id);
+		goto done;
+	}
+	existed = parent && blob_at(&blob, git, parent, path.ptr) == 0;
+	git_error_clear();
+	if ((error = stance_git_signature(&author, git, opts->author_name, opts->author_email,
+		opts->time, opts->tz_minutes)) < 0 ||
+	    (error = stance_git_signature(&now, git, opts->author_name, opts->author_email, 0, 0)) < 0)
+		goto done;
+	if ((error = git_blob_create_from_buffer(&blob, git, content.ptr, content.size)) < 0 ||
+	    (error = updated_tree(&tree, git, parent, path.ptr, &blob)) < 0 ||
+	    (error = git_tree_lookup(&old_tree, git, &tree)) < 0) {
+		error = stance_git_error(error, "%s: cannot store the document", id);
+		goto done;
+	}
+	if (opts->snapshot_data && opts->snapshot_ext) {
+		if ((error = save_snapshot(&snapshot, git, id, opts, author)) < 0)
+			goto done;
+		git_oid_tostr(snapshot_hex, sizeof(snapshot_hex), &snapshot);
+	}
+	if ((error = stance_store_message(&msg, NULL, opts->message, id, existed, opts->trailers,
+		opts->snapshot_data && opts->snapshot_ext ? snapshot_hex : NULL)) < 0)
+		goto done;
+	/* the old version, on the commit it follows by date (no ref moves) ... */
+	if ((error = git_commit_create(&old_commit, git, NULL, author, now, NULL, msg.ptr, old_tree,
+		parents[1] ? 1 : 0, (const git_commit **)&parents[1])) < 0) {
+		error = stance_git_error(error, "%s: cannot commit the earlier revision", id);
+		goto done;
+	}
+	git_commit_free(parents[1]);
+	parents[1] = NULL;
+	if ((error = git_commit_lookup(&parents[1], git, &old_commit)) < 0 ||
+	    /* ... merged into the branch, whose tree stays as it is */
+	    (error = git_commit_create(&merge, git, "HEAD", now, now, NULL, merge_message, head_tree,
+		2, (const git_commit **)parents)) < 0) {
+		error = stance_git_error(error, "%s: cannot merge the earlier revision into the branch", id);
+		goto done;
+	}
+	result->changed = 1;
+	git_oid_tostr(result->commit, sizeof(result->commit), &old_commit);
+	/* A working file that was the source held the old text: it gets the
+	 * newest back (the old one is in the commit just made). */
+	if (opts->workdir_is_source && blob_at(&head_blob, git, "HEAD", path.ptr) == 0) {
+		git_blob *b = NULL;
+		if ((error = git_blob_lookup(&b, git, &head_blob)) < 0) {
+			error = stance_git_error(error, "%s: cannot read the newest revision", id);
+			goto done;
+		}
+		error = update_workdir(repo, path.ptr, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
+		git_blob_free(b);
+	}
+	git_error_clear();
+done:
+	git_signature_free(author);
+	git_signature_free(now);
+	git_commit_free(parents[0]);
+	git_commit_free(parents[1]);
+	git_tree_free(old_tree);
+	git_tree_free(head_tree);
+	stance_buf_dispose(&content);
+	stance_buf_dispose(&path);
+	stance_buf_dispose(&msg);
+	return error;
+}
+
+int stance_store_remove(stance_save_result *result, stance_repo *repo, const char *id, const char *message)
+{
+	git_repository *git = stance_repo_git(repo);
+	git_signature *author = NULL;
+	git_index *index = NULL;
+	git_object *obj = NULL;
+	git_tree *base = NULL;
+	git_tree_update update;
+	stance_buf path = STANCE_BUF_INIT, full = STANCE_BUF_INIT, cur = STANCE_BUF_INIT;
+	git_oid old_blob, tree, commit, cur_id;
+	int error;
+
+	memset(result, 0, sizeof(*result));
+	if ((error = doc_path(&path, id, "md")) < 0)
+		goto done;
+	if (blob_at(&old_blob, git, "HEAD", path.ptr) < 0) {
+		git_error_clear();
+		goto done; /* not there: nothing to record */
+	}
+	memset(&update, 0, sizeof(update));
+	update.action = GIT_TREE_UPDATE_REMOVE;
+	update.path = path.ptr;
+	if ((error = git_revparse_single(&obj, git, "HEAD")) < 0 ||
+	    (error = git_object_peel((git_object **)&base, obj, GIT_OBJECT_TREE)) < 0 ||
+	    (error = git_tree_create_updated(&tree, git, base, 1, &update)) < 0) {
+		error = stance_git_error(error, "%s: cannot record that the document is gone", id);
+		goto done;
+	}
+	if ((error = stance_git_signature(&author, git, NULL, NULL, 0, 0)) < 0 ||
+	    (error = stance_git_commit_tree(&commit, git, "HEAD", author, message, &tree)) < 0)
+		goto done;
+	result->changed = 1;
+	git_oid_tostr(result->commit, sizeof(result->commit), &commit);
+	/* The commit is made; the index and the working file follow, but a
+	 * working file with edits stance never stored stays (untracked). */
+	stance_buf_printf(&full, "%s%s", stance_repo_workdir(repo), path.ptr);
+	if (stance_file_read(&cur, full.ptr) == 0) {
+		if (git_odb_hash(&cur_id, cur.ptr, cur.size, GIT_OBJECT_BLOB) == 0 && git_oid_equal(&cur_id, &old_blob)) {
+			if (unlink(full.ptr) < 0)
+				stance_repo_notice(repo, "%s: cannot remove the working file: %s", path.ptr, strerror(errno));
+		} else {
+			stance_repo_notice(repo, "%s holds edits that were never stored; it is kept, untracked", path.ptr);
+		}
+	}
+	stance_error_clear();
+	if ((error = git_repository_index(&index, git)) < 0 ||
+	    (error = git_index_remove_bypath(index, path.ptr)) < 0 ||
+	    (error = git_index_write(index)) < 0)
+		error = stance_git_error(error, "%s: cannot update the git index", path.ptr);
+done:
+	git_index_free(index);
+	git_tree_free(base);
+	git_object_free(obj);
+	git_signature_free(author);
+	stance_buf_dispose(&path);
+	stance_buf_dispose(&full);
+	stance_buf_dispose(&cur);
 	return error;
 }
 
@@ -683,8 +836,21 @@ int stance_store_check(size_t *problems, stance_repo *repo, int staged,
 
 	*problems = 0;
 	/* The index lists the documents git tracks; with --staged their staged
-	 * bytes are checked, otherwise the files in the working folder. */
-	if ((error = git_repository_index(&index, git)) < 0)
+	 * bytes are checked, otherwise the files in the working folder. A
+	 * commit git is making names its index in GIT_INDEX_FILE (a temporary
+	 * one for `git commit -a` and `git commit PATH`; the program hands it
+	 * over as stance_process_settings.index_file): that one is what is
+	 * being committed, and libgit2 does not read the variable itself. */
+	if (staged && stance_process_index_file()) {
+		const char *file = stance_process_index_file();
+		struct stat st;
+		/* libgit2 would open a missing file as an empty index: nothing checked */
+		if (stat(file, &st) < 0)
+			return stance_error_set(STANCE_ERROR, "%s (GIT_INDEX_FILE): cannot read the git index: %s",
+				file, strerror(errno));
+		if ((error = git_index_open(&index, file)) < 0)
+			return stance_git_error(error, "%s (GIT_INDEX_FILE): cannot read the git index", file);
+	} else if ((error = git_repository_index(&index, git)) < 0)
 		return stance_git_error(error, "%s: cannot read the git index", stance_repo_workdir(repo));
 	count = git_index_entrycount(index);
 	if (!(seen = calloc(count + 1, sizeof(*seen)))) {
