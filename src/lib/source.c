@@ -338,7 +338,7 @@ static int on_item(const char *url, const char *title, void *payload)
 	s.id = id.ptr;
 	s.url = normal.ptr;
 	s.from = c->feed_id;
-	stance_source_text(c->text, &s, c->address);
+	stance_source_text(c->text, &s, c->address, NULL);
 	/* Into the list too, so the run fetches it. */
 	{
 		source_entry *nv;
