@@ -72,6 +72,21 @@ int stance_html_to_utf8(stance_buf *out, const char *data, size_t len,
 int stance_feed_parse(const char *data, size_t len, const char *feed_url,
 	int (*cb)(const char *url, const char *title, void *payload), void *payload);
 
+/* One item of a feed, borrowed for the callback's call. */
+typedef struct {
+	const char *url;       /* absolute */
+	const char *title;     /* or NULL */
+	const char *published; /* the date the item gives itself, in ISO form
+	                        * ("2020-12-04T10:00:00+01:00"): RSS 2.0's
+	                        * <pubDate> (RFC 822), Atom's <published> (else
+	                        * <updated>), <dc:date>, a sitemap's <lastmod>;
+	                        * NULL when it gives none that reads as a date */
+} stance_feed_item;
+
+/* stance_feed_parse, with each item's date too. */
+int stance_feed_parse_items(const char *data, size_t len, const char *feed_url,
+	int (*cb)(const stance_feed_item *item, void *payload), void *payload);
+
 /* Checks that `rule` is an XPath expression libxml2 can compile;
  * STANCE_EINVALID quoting it when not. */
 int stance_xpath_validate(const char *rule);

@@ -43,6 +43,17 @@ typedef struct {
  */
 int stance_source_add(stance_repo *repo, const stance_source *src);
 
+/*
+ * Changes the rules of the source `changes->id`: each of select, remove and
+ * noise given (a non-NULL array; a count of 0 clears them) replaces the
+ * source's, and so does kind or organization when not NULL ("" clears it);
+ * the URL, the feed flag and the credentials stay. STANCE_ENOTFOUND when
+ * there is no such source; STANCE_EINVALID, naming it, for a rule that does
+ * not compile or a kind that is none. Nothing is written on failure. The
+ * documents keep their text until `stance_source_reextract` or a fetch.
+ */
+int stance_source_set(stance_repo *repo, const stance_source *changes);
+
 /* Removes a source (and, for a feed, forgets nothing of its documents).
  * STANCE_ENOTFOUND when there is no such source. */
 int stance_source_remove(stance_repo *repo, const char *id);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "table.h"
 
 extern const cli_command cmd_diff_entry;
 
@@ -245,6 +246,7 @@ static int run_stat(cli_context *ctx, stance_repo *repo, const diff_args *a, sta
 	int error, rc = CLI_OK;
 	char **seen = NULL;
 	size_t nseen = 0;
+	cli_table *table = NULL;
 
 	hopts.include_reextract = a->all;
 	if (a->has_since)
@@ -253,10 +255,16 @@ static int run_stat(cli_context *ctx, stance_repo *repo, const diff_args *a, sta
 		hopts.until = stance_date_end(&a->until);
 	if ((error = stance_history_list(&list, repo, &hopts)) < 0)
 		return cli_fail(error);
-	if (!(seen = calloc(list.count + 1, sizeof(char *)))) {
+	/* " id | +added -removed ~moved (new)", the id cut with "…" past 40 columns */
+	if (!(seen = calloc(list.count + 1, sizeof(char *))) || !(table = cli_table_new(6, " ", " "))) {
+		free(seen);
 		stance_revision_list_free(&list);
 		return cli_error("out of memory");
 	}
+	cli_table_limit(table, 0, 40);
+	cli_table_align_right(table, 2);
+	cli_table_align_right(table, 3);
+	cli_table_align_right(table, 4);
 	if (!a->quiet)
 		cli_pager_start(ctx);
 	/* --quiet: the first changed document answers the question */
@@ -312,10 +320,13 @@ static int run_stat(cli_context *ctx, stance_repo *repo, const diff_args *a, sta
 			tot_add += st->words_added;
 			tot_rem += rem;
 			tot_mov += st->words_moved;
-			fprintf(ctx->out, " %-40s | %s+%zu%s %s-%zu%s ~%zu%s\n", newest->id,
-				cli_color(ctx, "\033[32m"), st->words_added, cli_color(ctx, "\033[0m"),
-				cli_color(ctx, "\033[31m"), rem, cli_color(ctx, "\033[0m"), st->words_moved,
-				newest->removed ? " (removed)" : !od ? " (new)" : "");
+			if (cli_table_row(table) < 0 || cli_table_cell(table, newest->id, NULL) < 0 ||
+			    cli_table_cell(table, "|", NULL) < 0 ||
+			    cli_table_cellf(table, "\033[32m", "+%zu", st->words_added) < 0 ||
+			    cli_table_cellf(table, "\033[31m", "-%zu", rem) < 0 ||
+			    cli_table_cellf(table, NULL, "~%zu", st->words_moved) < 0 ||
+			    cli_table_cell(table, newest->removed ? "(removed)" : !od ? "(new)" : "", NULL) < 0)
+				rc = cli_error("out of memory");
 		}
 next:
 		stance_diff_free(d);
@@ -324,6 +335,9 @@ next:
 		stance_document_free(empty);
 		stance_revision_list_free(&all);
 	}
+	if (rc == CLI_OK && !a->quiet)
+		cli_table_print(table, ctx);
+	cli_table_free(table);
 	if (rc == CLI_OK && !a->quiet)
 		fprintf(ctx->out, " %zu document%s changed, %zu words added, %zu removed, %zu moved\n",
 			docs, docs == 1 ? "" : "s", tot_add, tot_rem, tot_mov);

@@ -1,12 +1,15 @@
 /*
  * cmd_extract.c: `stance extract FILE.html`: prints the document stance would
  * store for a saved web page, so a user can try select/remove rules before
- * adding a source.
+ * adding a source. A plain-text file (.txt) goes through the text importer,
+ * as `stance add` reads it: the extractor would take it for one paragraph
+ * of HTML, chrome and all. A Markdown file is refused by name.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "doc_fields.h"
 #include "json_out.h"
 #include "stance/extract.h"
 
@@ -40,6 +43,30 @@ static int print_json(FILE *out, const stance_document *doc)
 	return CLI_OK;
 }
 
+/* A .txt file read as `stance add` reads it: the text importer with the
+ * repository's rules and language when run in one, else the shipped ones.
+ * What it could not find is noted on standard error. */
+static int import_text(stance_document **doc, cli_context *ctx, const char *file, stance_import_rules **rules,
+	stance_repo **repo)
+{
+	stance_import_options io = STANCE_IMPORT_OPTIONS_INIT;
+	stance_buf notes = STANCE_BUF_INIT;
+	int error;
+	if (!*repo && !*rules) {
+		if (stance_repo_open(repo, ctx->cwd) < 0)
+			*repo = NULL;
+		stance_error_clear();
+		if (*repo && (error = stance_import_rules_load(rules, stance_repo_workdir(*repo))) < 0)
+			return error;
+	}
+	io.rules = *rules;
+	io.language = *repo ? stance_repo_language(*repo) : NULL;
+	error = stance_import_file(doc, NULL, file, &io, &notes);
+	cli_print_import_notes(&notes);
+	stance_buf_dispose(&notes);
+	return error;
+}
+
 static const cli_option extract_options[] = {
 	{ 'u', "url", 0, CLI_ARG_STRING, "BASE", "the page's address, for its relative links", 0, 0 },
 	{ 's', "select", 0, CLI_ARG_STRING, "XPATH", "the main content is what this matches (repeatable)", 0, 0 },
@@ -55,6 +82,8 @@ static int run_extract(cli_context *ctx, stance_repo *repo, int argc, char **arg
 	const char **sel = NULL, **rem = NULL;
 	stance_buf data = STANCE_BUF_INIT, out = STANCE_BUF_INIT;
 	stance_document *doc = NULL;
+	stance_import_rules *rules = NULL;
+	stance_repo *text_repo = NULL; /* the repository a .txt file is read for, if any */
 	cli_opt_parser p;
 	int c, i, rc = CLI_OK, json = 0, body_only = 0, error;
 	(void)repo;
@@ -89,16 +118,34 @@ static int run_extract(cli_context *ctx, stance_repo *repo, int argc, char **arg
 	/* Several files: each in turn (a JSON object a line with --json). */
 	for (i = 0; i < p.nrest; i++) {
 		const char *file = p.rest[i];
+		stance_import_file_type type = stance_import_file_type_of(file);
 		stance_buf_clear(&data);
 		stance_buf_clear(&out);
 		stance_document_free(doc);
 		doc = NULL;
-		if ((error = stance_file_read(&data, file)) < 0) {
-			cli_fail(error); /* the message names the file */
+		if (type == STANCE_IMPORT_FILE_MARKDOWN) {
+			cli_error("%s: a Markdown document, not a saved web page; 'stance add %s' stores it as it is",
+				file, file);
 			rc = CLI_ERROR;
 			continue;
 		}
-		if ((error = stance_extract_html(&doc, data.ptr ? data.ptr : "", data.size, &opts)) < 0) {
+		if (type == STANCE_IMPORT_FILE_TEXT) {
+			if (opts.select_count || opts.remove_count) {
+				cli_error("%s: plain text, which --select and --remove (XPath rules for HTML) cannot apply to",
+					file);
+				rc = CLI_ERROR;
+				continue;
+			}
+			if (import_text(&doc, ctx, file, &rules, &text_repo) < 0) {
+				cli_fail(STANCE_ERROR); /* the message names the file */
+				rc = CLI_ERROR;
+				continue;
+			}
+		} else if ((error = stance_file_read(&data, file)) < 0) {
+			cli_fail(error); /* the message names the file */
+			rc = CLI_ERROR;
+			continue;
+		} else if ((error = stance_extract_html(&doc, data.ptr ? data.ptr : "", data.size, &opts)) < 0) {
 			/* Name the file when the page had no URL to name. */
 			if (!opts.url)
 				cli_error("%s: %s", file, stance_error_last());
@@ -121,6 +168,8 @@ static int run_extract(cli_context *ctx, stance_repo *repo, int argc, char **arg
 		}
 	}
 done:
+	stance_import_rules_free(rules);
+	stance_repo_free(text_repo);
 	stance_document_free(doc);
 	stance_buf_dispose(&data);
 	stance_buf_dispose(&out);
@@ -131,7 +180,7 @@ done:
 
 const cli_command cmd_extract_entry = {
 	.name = "extract",
-	.usage = "FILE.html...",
+	.usage = "FILE.html|FILE.txt...",
 	.summary = NULL, /* commands.h */
 	.options = extract_options,
 	.needs_repo = 0,

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "json_out.h"
+#include "table.h"
 
 extern const cli_command cmd_fetch_entry;
 
@@ -45,29 +46,44 @@ static int parse_size(size_t *out, const char *s)
 
 static void print_table(cli_context *ctx, const stance_source_report *rep)
 {
-	size_t i, w = 2, counts[STANCE_SOURCE_GONE + 1] = { 0 };
-	for (i = 0; i < rep->count; i++)
-		if (strlen(rep->results[i].id) > w)
-			w = strlen(rep->results[i].id);
+	size_t i, counts[STANCE_SOURCE_GONE + 1] = { 0 };
+	/* id (cut with "…" past 50 columns), outcome, what became of it */
+	cli_table *t = cli_table_new(3, "  ", NULL);
+	if (!t) {
+		cli_error("out of memory");
+		return;
+	}
+	cli_table_limit(t, 0, 50);
+	cli_table_min(t, 1, 9); /* "unchanged" */
 	for (i = 0; i < rep->count; i++) {
 		const stance_source_result *r = &rep->results[i];
 		const char *color = r->outcome == STANCE_SOURCE_FAILED ? "\033[31m" :
 			r->outcome == STANCE_SOURCE_UNCHANGED ? "" : "\033[32m";
+		int error;
 		counts[r->outcome]++;
-		fprintf(ctx->out, "%-*s  %s%-9s%s", (int)w, r->id, cli_color(ctx, color),
-			stance_source_outcome_name(r->outcome), cli_color(ctx, *color ? "\033[0m" : ""));
-		if (r->outcome == STANCE_SOURCE_FAILED)
-			fprintf(ctx->out, "  %s", r->reason ? r->reason : "");
-		else if (r->outcome == STANCE_SOURCE_GONE)
-			fprintf(ctx->out, "  %s%s%.12s", r->reason ? r->reason : "", r->commit[0] ? " " : "", r->commit);
-		else if (r->not_modified)
-			fputs("  not modified (304)", ctx->out);
-		else if (r->commit[0])
-			fprintf(ctx->out, "  %.12s", r->commit);
-		else if (r->reason)
-			fprintf(ctx->out, "  %s", r->reason);
-		fputc('\n', ctx->out);
+		error = cli_table_row(t) < 0 || cli_table_cell(t, r->id, NULL) < 0 ||
+			cli_table_cell(t, stance_source_outcome_name(r->outcome), color) < 0;
+		if (!error) {
+			if (r->outcome == STANCE_SOURCE_FAILED)
+				error = cli_table_cell(t, r->reason, NULL) < 0;
+			else if (r->outcome == STANCE_SOURCE_GONE)
+				error = cli_table_cellf(t, NULL, "%s%s%.12s", r->reason ? r->reason : "",
+					r->commit[0] ? " " : "", r->commit) < 0;
+			else if (r->not_modified)
+				error = cli_table_cell(t, "not modified (304)", NULL) < 0;
+			else if (r->commit[0])
+				error = cli_table_cellf(t, NULL, "%.12s", r->commit) < 0;
+			else
+				error = cli_table_cell(t, r->reason, NULL) < 0;
+		}
+		if (error) {
+			cli_error("out of memory");
+			cli_table_free(t);
+			return;
+		}
 	}
+	cli_table_print(t, ctx);
+	cli_table_free(t);
 	fprintf(ctx->out, "%zu new, %zu updated, %zu unchanged, %zu failed (fetched in %.2f s, written in %.2f s)\n",
 		counts[STANCE_SOURCE_NEW], counts[STANCE_SOURCE_UPDATED],
 		counts[STANCE_SOURCE_UNCHANGED], counts[STANCE_SOURCE_FAILED],

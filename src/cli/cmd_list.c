@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fold.h"
 #include "json_out.h"
+#include "table.h"
 
 extern const cli_command cmd_list_entry;
 
@@ -17,6 +19,7 @@ typedef struct {
 	int json;
 	size_t shown;
 	const stance_revision_list *history;
+	cli_table *table;     /* the text output, printed at the end */
 	int error;
 } list_state;
 
@@ -51,8 +54,9 @@ static int show_document(list_state *st, const char *id, stance_document *doc, c
 	revs = count_revisions(st->history, id, &first);
 	/* The date shown and filtered on: when it was published, else first seen. */
 	when = pub->precision ? stance_date_start(pub) : first;
-	if ((st->kind && (!kind || strcmp(kind, st->kind))) ||
-	    (st->organization && (!org || strcasecmp(org, st->organization))) ||
+	/* text filters compare case-folded, for all of Unicode (fold.h) */
+	if ((st->kind && !cli_fold_equal(kind, st->kind)) ||
+	    (st->organization && !cli_fold_equal(org, st->organization)) ||
 	    (st->since && when < st->since) || (st->until && when >= st->until))
 		goto done;
 	if (pub->precision) {
@@ -77,11 +81,29 @@ static int show_document(list_state *st, const char *id, stance_document *doc, c
 			goto done;
 		}
 	} else {
-		stance_buf_printf(&line, "%-40s %-9s %-10s %3zu  %s", id, kind ? kind : "-",
-			date.size ? date.ptr : "-", revs, title ? title : "");
-		if (gone)
-			stance_buf_printf(&line, "  (removed %s)", gone);
-		stance_buf_putc(&line, '\n');
+		/* the date column is a date: a moment shows as its day */
+		stance_date day = { 0 };
+		stance_buf_clear(&date);
+		if (pub->precision) {
+			day = *pub;
+		} else if (first) {
+			stance_date_from_time(&day, first, 0);
+		}
+		if (pub->precision || first) {
+			if (day.precision > STANCE_DATE_DAY)
+				day.precision = STANCE_DATE_DAY;
+			stance_date_format(&date, &day);
+		}
+		if (cli_table_row(st->table) < 0 || cli_table_cell(st->table, id, NULL) < 0 ||
+		    cli_table_cell(st->table, kind ? kind : "-", NULL) < 0 ||
+		    cli_table_cell(st->table, date.size ? date.ptr : "-", NULL) < 0 ||
+		    cli_table_cellf(st->table, NULL, "%zu", revs) < 0 ||
+		    (gone ? cli_table_cellf(st->table, NULL, "%s  (removed %s)", title ? title : "", gone)
+			  : cli_table_cell(st->table, title ? title : "", NULL)) < 0) {
+			cli_error("out of memory");
+			error = STANCE_ERROR;
+			goto done;
+		}
 	}
 	fputs(stance_buf_cstr(&line), st->ctx->out);
 	st->shown++;
@@ -174,15 +196,23 @@ static int run_list(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		return cli_usage_error(&cmd_list_entry, "unexpected argument '%s'", p.rest[0]);
 	if (st.kind) {
 		size_t i;
-		for (i = 0; stance_document_kinds[i] && strcmp(stance_document_kinds[i], st.kind); i++)
+		for (i = 0; stance_document_kinds[i] && !cli_fold_equal(stance_document_kinds[i], st.kind); i++)
 			;
 		if (!stance_document_kinds[i])
 			return cli_usage_error(&cmd_list_entry, "--kind: '%s' is not a kind (article, debate, "
 				"editorial, blog, theme or other)", st.kind);
 	}
+	/* id and kind cut with "…" past their width; the title, last, is whole */
+	if (!(st.table = cli_table_new(5, "  ", NULL)))
+		return cli_error("out of memory");
+	cli_table_limit(st.table, 0, 40);
+	cli_table_limit(st.table, 1, 9);
+	cli_table_align_right(st.table, 3);
 	/* One walk of the history counts the revisions of every document. */
-	if ((error = stance_history_list(&history, repo, NULL)) < 0)
+	if ((error = stance_history_list(&history, repo, NULL)) < 0) {
+		cli_table_free(st.table);
 		return cli_fail(error);
+	}
 	cli_pager_start(ctx);
 	if (st.json)
 		fputs("[", ctx->out);
@@ -191,6 +221,9 @@ static int run_list(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		rc = cli_fail(error);
 	if (st.json)
 		fputs(st.shown ? "\n]\n" : "]\n", ctx->out);
+	else if (rc == CLI_OK)
+		cli_table_print(st.table, ctx);
+	cli_table_free(st.table);
 	stance_revision_list_free(&history);
 	return rc;
 }

@@ -2,10 +2,12 @@
  * cmd_log.c: `stance log [DOC]`: revisions, newest first, with the words
  * each one added and removed.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "json_out.h"
+#include "table.h"
 
 extern const cli_command cmd_log_entry;
 
@@ -51,6 +53,7 @@ static int run_log(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	stance_revision_list list = { NULL, 0 };
 	stance_buf id = STANCE_BUF_INIT, line = STANCE_BUF_INIT;
 	cli_opt_parser p;
+	cli_table *table = NULL;
 	size_t i;
 	int c, error, json = 0, rc = CLI_OK;
 
@@ -78,6 +81,16 @@ static int run_log(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		rc = cli_fail(error);
 		goto done;
 	}
+	/* commit, date, author, subject, +added -removed; the author and the
+	 * subject cut with "…" past their width */
+	if (!json && (!(table = cli_table_new(6, "  ", NULL)) || cli_table_separate(table, 5, " ") < 0)) {
+		rc = cli_error("out of memory");
+		goto done;
+	}
+	cli_table_limit(table, 2, 24);
+	cli_table_limit(table, 3, 60);
+	cli_table_align_right(table, 4);
+	cli_table_align_right(table, 5);
 	cli_pager_start(ctx);
 	if (json)
 		fputs("[", ctx->out);
@@ -108,15 +121,25 @@ static int run_log(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 			fputs(line.ptr, ctx->out);
 			continue;
 		}
-		fprintf(ctx->out, "%s%.7s%s %s  %s%*s %.*s  %s+%zu%s %s-%zu%s\n",
-			cli_color(ctx, "\033[33m"), r->commit, cli_color(ctx, "\033[0m"),
-			line.ptr, r->author_name, cli_pad(r->author_name, 24), "", (int)sublen, r->message,
-			cli_color(ctx, "\033[32m"), added, cli_color(ctx, "\033[0m"),
-			cli_color(ctx, "\033[31m"), removed, cli_color(ctx, "\033[0m"));
+		{
+			char subject[512];
+			snprintf(subject, sizeof(subject), "%.*s", (int)sublen, r->message);
+			if (cli_table_row(table) < 0 || cli_table_cellf(table, "\033[33m", "%.7s", r->commit) < 0 ||
+			    cli_table_cell(table, line.ptr, NULL) < 0 || cli_table_cell(table, r->author_name, NULL) < 0 ||
+			    cli_table_cell(table, subject, NULL) < 0 ||
+			    cli_table_cellf(table, "\033[32m", "+%zu", added) < 0 ||
+			    cli_table_cellf(table, "\033[31m", "-%zu", removed) < 0) {
+				rc = cli_error("out of memory");
+				goto done;
+			}
+		}
 	}
 	if (json)
 		fputs(list.count ? "\n]\n" : "]\n", ctx->out);
+	else
+		cli_table_print(table, ctx);
 done:
+	cli_table_free(table);
 	stance_revision_list_free(&list);
 	stance_buf_dispose(&id);
 	stance_buf_dispose(&line);

@@ -2,6 +2,7 @@
  * cmd_show.c: `stance show DOC[@REV]`: a document as of a revision.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "json_out.h"
@@ -59,6 +60,26 @@ static int print_json(cli_context *ctx, const stance_document *doc, const stance
 	return CLI_OK;
 }
 
+/* On a terminal, which revision this is, as `git show` heads a commit:
+ * its commit, author and date, then its subject, then the text. */
+static void print_header(cli_context *ctx, const stance_revision *rev)
+{
+	stance_buf date = STANCE_BUF_INIT;
+	stance_date d;
+	size_t sublen = rev->message ? strcspn(rev->message, "\n") : 0;
+	stance_date_from_time(&d, rev->time, rev->tz_minutes);
+	d.precision = STANCE_DATE_MINUTE;
+	stance_date_format(&date, &d);
+	fprintf(ctx->out, "%scommit %s%s\n", cli_color(ctx, "\033[33m"), rev->commit, cli_color(ctx, "\033[0m"));
+	fprintf(ctx->out, "Author: %s <%s>\n", rev->author_name ? rev->author_name : "",
+		rev->author_email ? rev->author_email : "");
+	fprintf(ctx->out, "Date:   %s\n", stance_buf_cstr(&date));
+	if (sublen)
+		fprintf(ctx->out, "\n    %.*s\n", (int)sublen, rev->message);
+	fputc('\n', ctx->out);
+	stance_buf_dispose(&date);
+}
+
 static const cli_option show_options[] = {
 	{ 'r', "raw", 0, CLI_ARG_NONE, NULL, "the file as stored: front matter and body", 0, 0 },
 	CLI_OPTION_JSON,
@@ -72,6 +93,8 @@ static int run_show(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	stance_buf raw = STANCE_BUF_INIT;
 	cli_opt_parser p;
 	int c, error, raw_mode = 0, json = 0, rc = CLI_OK;
+	/* asked before the pager takes standard output */
+	int terminal = isatty(STDOUT_FILENO);
 
 	cli_opt_init(&p, &cmd_show_entry, ctx, argc, argv);
 	while ((c = cli_opt_next(&p)) > 0) {
@@ -95,6 +118,8 @@ static int run_show(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		else
 			fwrite(raw.ptr, 1, raw.size, ctx->out);
 	} else {
+		if (terminal)
+			print_header(ctx, &rev);
 		fputs(stance_document_body(doc), ctx->out);
 	}
 	stance_buf_dispose(&raw);

@@ -1,5 +1,5 @@
 /*
- * cmd_source.c: `stance source add|list|remove`: the pages and feeds a
+ * cmd_source.c: `stance source add|list|set|remove`: the pages and feeds a
  * repository follows, kept in .stance/config.
  */
 #include <stdlib.h>
@@ -30,11 +30,11 @@ static int commit_config(stance_repo *repo, const char *what, const char *id)
  * only --json. */
 static const cli_option source_options[] = {
 	{ 'f', "feed", 0, CLI_ARG_NONE, NULL, "add: URL is a feed (RSS, Atom, sitemap); follow its items", 0, 0 },
-	{ 's', "select", 0, CLI_ARG_STRING, "XPATH", "add: the main content is what this matches (repeatable)", 0, 0 },
-	{ 'r', "remove", 0, CLI_ARG_STRING, "XPATH", "add: leave out what this matches (repeatable)", 0, 0 },
-	{ 'n', "noise", 0, CLI_ARG_STRING, "REGEX", "add: lines matching this are not a change (repeatable)", 0, 0 },
-	{ 'k', "kind", 0, CLI_ARG_STRING, "KIND", "add: the kind of its documents", 0, 0 },
-	{ 'o', "organization", 0, CLI_ARG_STRING, "ORG", "add: the organization of its documents", 0, 0 },
+	{ 's', "select", 0, CLI_ARG_STRING, "XPATH", "add, set: the main content is what this matches (repeatable)", 0, 0 },
+	{ 'r', "remove", 0, CLI_ARG_STRING, "XPATH", "add, set: leave out what this matches (repeatable)", 0, 0 },
+	{ 'n', "noise", 0, CLI_ARG_STRING, "REGEX", "add, set: lines matching this are not a change (repeatable)", 0, 0 },
+	{ 'k', "kind", 0, CLI_ARG_STRING, "KIND", "add, set: the kind of its documents", 0, 0 },
+	{ 'o', "organization", 0, CLI_ARG_STRING, "ORG", "add, set: the organization of its documents", 0, 0 },
 	CLI_OPTION_JSON,
 	CLI_OPTIONS_END
 };
@@ -83,6 +83,71 @@ static int source_add(cli_context *ctx, stance_repo *repo, int argc, char **argv
 	else
 		rc = commit_config(repo, "Add source", src.id);
 done:
+	free(sel);
+	free(rem);
+	free(noise);
+	return rc;
+}
+
+/* `source set ID --select … --remove … --noise … --kind … --organization …`:
+ * the rules given replace the source's, in one commit. A rule list given
+ * as '' alone is emptied. */
+static int source_set(cli_context *ctx, stance_repo *repo, int argc, char **argv)
+{
+	stance_source ch = STANCE_SOURCE_INIT;
+	stance_buf what = STANCE_BUF_INIT;
+	cli_opt_parser p;
+	const char **sel = calloc((size_t)argc + 1, sizeof(*sel));
+	const char **rem = calloc((size_t)argc + 1, sizeof(*rem));
+	const char **noise = calloc((size_t)argc + 1, sizeof(*noise));
+	int c, rc = CLI_OK, error, given = 0;
+	if (!sel || !rem || !noise) {
+		rc = cli_error("out of memory");
+		goto done;
+	}
+	cli_opt_init(&p, &cmd_source_entry, ctx, argc, argv);
+	while ((c = cli_opt_next(&p)) > 0) {
+		switch (c) {
+		case 's': ch.select = sel; if (*p.value) sel[ch.select_count++] = p.value; break;
+		case 'r': ch.remove = rem; if (*p.value) rem[ch.remove_count++] = p.value; break;
+		case 'n': ch.noise = noise; if (*p.value) noise[ch.noise_count++] = p.value; break;
+		case 'k': ch.kind = p.value; break;
+		case 'o': ch.organization = p.value; break;
+		default:
+			rc = cli_usage_error(&cmd_source_entry, "'source set' takes no %s", p.spelled);
+			goto done;
+		}
+		given = 1;
+	}
+	if (c < 0) {
+		rc = cli_opt_exit(c);
+		goto done;
+	}
+	if (p.nrest != 1) {
+		rc = cli_usage_error(&cmd_source_entry, "'source set' needs one ID");
+		goto done;
+	}
+	if (!given) {
+		rc = cli_usage_error(&cmd_source_entry, "'source set %s': nothing to change; give --select, --remove, "
+			"--noise, --kind or --organization", p.rest[0]);
+		goto done;
+	}
+	ch.id = p.rest[0];
+	if ((error = stance_source_set(repo, &ch)) < 0) {
+		rc = cli_fail(error);
+		goto done;
+	}
+	/* the commit's subject says what changed: "Change source ID (select, noise)" */
+	stance_buf_printf(&what, "%s (%s%s%s%s%s)", ch.id, ch.select ? "select, " : "", ch.remove ? "remove, " : "",
+		ch.noise ? "noise, " : "", ch.kind ? "kind, " : "", ch.organization ? "organization, " : "");
+	if (what.size > 3 && !strcmp(what.ptr + what.size - 3, ", )")) {
+		what.size -= 3;
+		what.ptr[what.size] = '\0';
+		stance_buf_putc(&what, ')');
+	}
+	rc = commit_config(repo, "Change source", what.ptr);
+done:
+	stance_buf_dispose(&what);
 	free(sel);
 	free(rem);
 	free(noise);
@@ -163,11 +228,13 @@ static int run_source(cli_context *ctx, stance_repo *repo, int argc, char **argv
 {
 	int error;
 	if (argc < 2)
-		return cli_usage_error(&cmd_source_entry, "needs a subcommand: add, list or remove");
+		return cli_usage_error(&cmd_source_entry, "needs a subcommand: add, list, set or remove");
 	if (!strcmp(argv[1], "add"))
 		return source_add(ctx, repo, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "list"))
 		return source_list(ctx, repo, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "set"))
+		return source_set(ctx, repo, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "remove") || !strcmp(argv[1], "rm")) {
 		if (argc != 3)
 			return cli_usage_error(&cmd_source_entry, "'source remove' needs one ID");
@@ -175,12 +242,12 @@ static int run_source(cli_context *ctx, stance_repo *repo, int argc, char **argv
 			return cli_fail(error);
 		return commit_config(repo, "Remove source", argv[2]);
 	}
-	return cli_usage_error(&cmd_source_entry, "'%s' is not a subcommand (add, list, remove)", argv[1]);
+	return cli_usage_error(&cmd_source_entry, "'%s' is not a subcommand (add, list, set, remove)", argv[1]);
 }
 
 const cli_command cmd_source_entry = {
 	.name = "source",
-	.usage = "add ID URL | list | remove ID",
+	.usage = "add ID URL | list | set ID | remove ID",
 	.summary = NULL, /* commands.h */
 	.options = source_options,
 	.needs_repo = 1,

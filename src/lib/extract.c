@@ -596,9 +596,7 @@ static xmlDoc *parse_html(const char *utf8, size_t len, const char *url)
 		HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT);
 }
 
-/* Sets the published date from free text: the longest ISO prefix that
- * stance_date_parse accepts. */
-static void set_published(stance_document *d, const char *text)
+int extract_date_text(stance_buf *out, const char *text)
 {
 	static const size_t lens[] = { 0, 25, 19, 16, 10, 7, 4 };
 	char buf[64];
@@ -607,19 +605,28 @@ static void set_published(stance_document *d, const char *text)
 	while (*text && extract_is_space((unsigned char)*text))
 		text++;
 	for (i = 0; i < STANCE_ARRAY_SIZE(lens); i++) {
-		stance_buf f = STANCE_BUF_INIT;
 		snprintf(buf, sizeof(buf), "%s", text);
 		if (lens[i] && lens[i] < sizeof(buf))
 			buf[lens[i]] = '\0';
-		if (stance_date_parse(&date, buf) == 0 && stance_date_format(&f, &date) == 0 &&
-		    stance_document_set(d, "published", f.ptr) == 0) {
-			stance_buf_dispose(&f);
+		stance_buf_clear(out);
+		if (stance_date_parse(&date, buf) == 0 && stance_date_format(out, &date) == 0) {
 			stance_error_clear();
-			return;
+			return 0;
 		}
-		stance_buf_dispose(&f);
 	}
+	stance_buf_clear(out);
 	stance_error_clear();
+	return -1;
+}
+
+/* Sets the published date from free text: the longest ISO prefix that
+ * stance_date_parse accepts. */
+static void set_published(stance_document *d, const char *text)
+{
+	stance_buf f = STANCE_BUF_INIT;
+	if (extract_date_text(&f, text) == 0 && stance_document_set(d, "published", f.ptr) < 0)
+		stance_error_clear();
+	stance_buf_dispose(&f);
 }
 
 /* The byline without a leading "By"/"Af" and trailing dashes; caller frees. */

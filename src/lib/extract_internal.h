@@ -30,6 +30,10 @@ size_t extract_utf8_len(const char *s, size_t n);
 size_t extract_text_len(const xmlNode *n, size_t *commas);
 size_t extract_word_count(const char *s);
 void extract_trim_inplace(char *s);
+/* The date at the start of `text` in the canonical form of its precision
+ * (the longest ISO 8601 prefix stance_date_parse reads), written to `out`;
+ * -1 (no error set) when there is none. */
+int extract_date_text(stance_buf *out, const char *text);
 
 /* extract.c: URLs, the parser's bounds */
 char *extract_absolute_url(const char *href, const char *base);

@@ -151,10 +151,12 @@ static int blank(const char *text)
 }
 
 /* Extracts a document for source `s` from the page bytes and fills in its
- * id and fields (from the source, then from the stored version when the page
- * does not say). The caller frees *out. */
+ * id and fields (from the source; for a feed's item without a date of its
+ * own, the date its feed gave it, `feed_date`, may be NULL; then from the
+ * stored version when the page does not say). The caller frees *out. */
 static int build_document(stance_document **out, stance_repo *repo, const stance_source *s,
-	stance_source_list *l, const char *data, size_t len, const char *content_type, const char *final_url)
+	stance_source_list *l, const char *data, size_t len, const char *content_type, const char *final_url,
+	const char *feed_date)
 {
 	const stance_source *rules = rules_of(s, l);
 	stance_extract_options eo = STANCE_EXTRACT_OPTIONS_INIT;
@@ -198,6 +200,10 @@ static int build_document(stance_document **out, stance_repo *repo, const stance
 	stance_url_clean(&url, s->url);
 	if ((error = stance_document_set(doc, "source", url.ptr)) < 0)
 		goto done;
+	/* the page says nothing of its date: its feed did */
+	if (feed_date && !stance_document_published(doc)->precision &&
+	    stance_document_set(doc, "published", feed_date) < 0)
+		stance_error_clear(); /* a date that is none is no date */
 	if (stance_store_load(&old, repo, s->id, NULL) == 0) {
 		for (i = 0; i < STANCE_ARRAY_SIZE(keep); i++)
 			if (!stance_document_get(doc, keep[i]) && stance_document_get(old, keep[i]))
@@ -261,8 +267,9 @@ typedef struct {
 	int error;
 } feed_ctx;
 
-static int on_item(const char *url, const char *title, void *payload)
+static int on_item(const stance_feed_item *item, void *payload)
 {
+	const char *url = item->url, *title = item->title;
 	feed_ctx *c = payload;
 	stance_buf slug = STANCE_BUF_INIT, id = STANCE_BUF_INIT, clean = STANCE_BUF_INIT, normal = STANCE_BUF_INIT;
 	stance_source s = STANCE_SOURCE_INIT;
@@ -279,8 +286,15 @@ static int on_item(const char *url, const char *title, void *payload)
 	stance_error_clear();
 	for (i = 0; i < c->list->n; i++)
 		if (c->list->v[i].url && (!strcmp(c->list->v[i].url, normal.ptr) ||
-		    !strcmp(c->list->v[i].url, stance_buf_cstr(&clean))))
-			goto done; /* tracked already (the second: as older versions wrote it) */
+		    !strcmp(c->list->v[i].url, stance_buf_cstr(&clean)))) {
+			/* tracked already (the second: as older versions wrote it);
+			 * an item tracked before its feed's date was kept gets it for
+			 * this run */
+			source_entry *known = &c->list->v[i];
+			if (!known->published && item->published && !(known->published = stance_strdup(item->published)))
+				error = STANCE_ERROR;
+			goto done;
+		}
 	if (c->feed_public) {
 		/* A public feed may not name a private address: such an item
 		 * becomes no source. (One named by a host name is refused when
@@ -339,7 +353,7 @@ static int on_item(const char *url, const char *title, void *payload)
 	s.id = id.ptr;
 	s.url = normal.ptr;
 	s.from = c->feed_id;
-	stance_source_text(c->text, &s, c->address);
+	stance_source_text(c->text, &s, c->address, item->published);
 	/* Into the list too, so the run fetches it. */
 	{
 		source_entry *nv;
@@ -351,6 +365,7 @@ static int on_item(const char *url, const char *title, void *payload)
 		nv->url = stance_buf_detach(&normal);
 		nv->from = stance_strdup(c->feed_id);
 		nv->from_address = c->address ? stance_strdup(c->address) : NULL;
+		nv->published = item->published ? stance_strdup(item->published) : NULL;
 		stance_source_entry_sync(nv);
 		c->list->n++;
 	}
@@ -509,7 +524,7 @@ static void store_page(store_ctx *c, size_t i, stance_fetch_response *r)
 		stance_batch_skip_deltas(c->batch);
 	}
 	if (build_document(&doc, c->repo, &s->pub, c->list, r->body.ptr ? r->body.ptr : "", r->body.size,
-		r->content_type, r->final_url) < 0) {
+		r->content_type, r->final_url, s->published) < 0) {
 		row_fail(c->report, row, stance_error_last());
 		goto done;
 	}
@@ -768,7 +783,7 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 				c.skip_note = &skip_note;
 				stance_buf_clear(&text);
 				stance_buf_clear(&skip_note);
-				if (stance_feed_parse(resps[f].body.ptr ? resps[f].body.ptr : "", resps[f].body.size,
+				if (stance_feed_parse_items(resps[f].body.ptr ? resps[f].body.ptr : "", resps[f].body.size,
 					feed->url, on_item, &c) < 0 || c.error < 0 ||
 				    (text.size && (error = add_feed_items(&sc, feed_ids[f], text.ptr, c.added)) < 0)) {
 					row_fail(report, row, stance_error_last());
@@ -1012,7 +1027,7 @@ int stance_source_reextract(stance_source_report *report, stance_repo *repo,
 			break;
 		}
 		if (load_snapshot(&raw, &ext, repo, s->id) < 0 ||
-		    build_document(&doc, repo, &s->pub, l, raw.ptr ? raw.ptr : "", raw.size, NULL, s->url) < 0) {
+		    build_document(&doc, repo, &s->pub, l, raw.ptr ? raw.ptr : "", raw.size, NULL, s->url, s->published) < 0) {
 			row_fail(report, row, stance_error_last());
 			goto next;
 		}

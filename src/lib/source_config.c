@@ -34,7 +34,7 @@ void stance_source_entry_dispose(source_entry *e)
 {
 	size_t i;
 	free(e->id); free(e->url); free(e->kind); free(e->organization); free(e->from);
-	free(e->from_address); free(e->address);
+	free(e->from_address); free(e->address); free(e->published);
 	for (i = 0; i < e->pub.select_count; i++) free(e->select[i]);
 	for (i = 0; i < e->pub.remove_count; i++) free(e->remove[i]);
 	for (i = 0; i < e->pub.noise_count; i++) free(e->noise[i]);
@@ -119,6 +119,9 @@ static int on_entry(const char *key, const char *value, void *payload)
 	} else if (!strcmp(dot, "from")) {
 		free(s->from);
 		s->from = stance_strdup(value);
+	} else if (!strcmp(dot, "published")) {
+		free(s->published);
+		s->published = stance_strdup(value);
 	} else if (!strcmp(dot, "from-address")) {
 		free(s->from_address);
 		s->from_address = stance_strdup(value);
@@ -302,7 +305,8 @@ static void config_value(stance_buf *out, const char *value)
 
 /* The [source "ID"] section for `s`, appended to `out`; for a feed's item,
  * with the address the feed answered from (`from_address`, may be NULL). */
-void stance_source_text(stance_buf *out, const stance_source *s, const char *from_address)
+void stance_source_text(stance_buf *out, const stance_source *s, const char *from_address,
+	const char *published)
 {
 	size_t i;
 #define LINE(var, value) do { stance_buf_puts(out, "\t" var " = "); config_value(out, value); \
@@ -319,6 +323,8 @@ void stance_source_text(stance_buf *out, const stance_source *s, const char *fro
 		LINE("from", s->from);
 	if (from_address)
 		LINE("from-address", from_address);
+	if (published && *published)
+		LINE("published", published);
 	for (i = 0; i < s->select_count; i++)
 		LINE("select", s->select[i]);
 	for (i = 0; i < s->remove_count; i++)
@@ -346,13 +352,37 @@ done:
 	return error;
 }
 
+/* The rules of `src` checked as `add` and `set` take them: STANCE_EINVALID
+ * naming the source and the rule. */
+static int check_rules(const stance_source *src)
+{
+	size_t i;
+	int error;
+	for (i = 0; i < src->select_count; i++)
+		if ((error = stance_xpath_validate(src->select[i])) < 0)
+			return stance_error_prefix(error, "source '%s': select rule: ", src->id);
+	for (i = 0; i < src->remove_count; i++)
+		if ((error = stance_xpath_validate(src->remove[i])) < 0)
+			return stance_error_prefix(error, "source '%s': remove rule: ", src->id);
+	for (i = 0; i < src->noise_count; i++)
+		if ((error = stance_source_check_regex(src->noise[i], src->id)) < 0)
+			return error;
+	if (src->kind && *src->kind) {
+		for (i = 0; stance_document_kinds[i]; i++)
+			if (!strcmp(stance_document_kinds[i], src->kind))
+				return 0;
+		return stance_error_set(STANCE_EINVALID, "'%s' is not a kind (article, debate, editorial, blog, theme, other)",
+			src->kind);
+	}
+	return 0;
+}
+
 int stance_source_add(stance_repo *repo, const stance_source *src)
 {
 	stance_source_list *l = NULL;
 	stance_buf text = STANCE_BUF_INIT;
 	stance_buf clean_url = STANCE_BUF_INIT, cred = STANCE_BUF_INIT;
 	stance_source copy;
-	size_t i;
 	int error;
 
 	if (!src || !src->id || stance_id_validate(src->id) < 0)
@@ -360,30 +390,8 @@ int stance_source_add(stance_repo *repo, const stance_source *src)
 			src && src->id ? src->id : "");
 	if ((error = split_credentials(&clean_url, &cred, src->url ? src->url : "")) < 0)
 		goto done;
-	for (i = 0; i < src->select_count; i++)
-		if ((error = stance_xpath_validate(src->select[i])) < 0) {
-			error = stance_error_prefix(error, "source '%s': select rule: ", src->id);
-			goto done;
-		}
-	for (i = 0; i < src->remove_count; i++)
-		if ((error = stance_xpath_validate(src->remove[i])) < 0) {
-			error = stance_error_prefix(error, "source '%s': remove rule: ", src->id);
-			goto done;
-		}
-	for (i = 0; i < src->noise_count; i++)
-		if ((error = stance_source_check_regex(src->noise[i], src->id)) < 0)
-			goto done;
-	if (src->kind && *src->kind) {
-		int known = 0;
-		for (i = 0; stance_document_kinds[i]; i++)
-			if (!strcmp(stance_document_kinds[i], src->kind))
-				known = 1;
-		if (!known) {
-			error = stance_error_set(STANCE_EINVALID, "'%s' is not a kind (article, debate, editorial, blog, theme, other)",
-				src->kind);
-			goto done;
-		}
-	}
+	if ((error = check_rules(src)) < 0)
+		goto done;
 	if ((error = stance_source_list_load(&l, repo)) < 0)
 		goto done;
 	if (stance_source_list_find(l, src->id)) {
@@ -392,7 +400,7 @@ int stance_source_add(stance_repo *repo, const stance_source *src)
 	}
 	copy = *src;
 	copy.url = clean_url.ptr;
-	stance_source_text(&text, &copy, NULL);
+	stance_source_text(&text, &copy, NULL, NULL);
 	if ((error = stance_repo_lock(repo, stance_repo_lock_timeout())) < 0)
 		goto done;
 	/* Credentials first: if they cannot be kept, the source is not added. */
@@ -407,13 +415,113 @@ done:
 	return error;
 }
 
-int stance_source_remove(stance_repo *repo, const char *id)
+/* Every variable of the section of `id` unset, but for the fetch settings
+ * (gone-after, the last) when `keep_settings`: `source set` rewrites the
+ * rules and leaves those where they stand. The caller holds the lock. */
+static int unset_section(stance_repo *repo, const char *id, int keep_settings)
 {
 	static const char *const vars[] = { "url", "kind", "organization", "feed", "from", "from-address", "select",
-		"remove", "noise", "gone-after" };
-	stance_source_list *l = NULL;
+		"remove", "noise", "published", "gone-after" };
 	stance_buf key = STANCE_BUF_INIT;
 	size_t i;
+	int error = 0;
+	for (i = 0; i < STANCE_ARRAY_SIZE(vars) - (keep_settings ? 1 : 0) && !error; i++) {
+		stance_buf_clear(&key);
+		stance_buf_printf(&key, "source.%s.%s", id, vars[i]);
+		error = stance_repo_config_unset_all(repo, key.ptr);
+	}
+	stance_buf_dispose(&key);
+	return error < 0 ? error : 0;
+}
+
+/* Writes `text`, the new section of `id` whose variables were unset, where
+ * its header stands in .stance/config (so `source list` keeps its order),
+ * or at the end when the header went with them. */
+static int config_put_section(stance_repo *repo, const char *id, const char *text)
+{
+	stance_buf path = STANCE_BUF_INIT, data = STANCE_BUF_INIT, header = STANCE_BUF_INIT, out = STANCE_BUF_INIT;
+	const char *at = NULL, *p;
+	int error;
+	stance_buf_printf(&path, "%s.stance/config", stance_repo_workdir(repo));
+	stance_buf_printf(&header, "[source \"%s\"]", id);
+	if ((error = stance_file_read(&data, path.ptr)) < 0)
+		goto done;
+	for (p = stance_buf_cstr(&data); (p = strstr(p, header.ptr)); p += header.size)
+		if ((p == data.ptr || p[-1] == '\n') && (p[header.size] == '\n' || !p[header.size])) {
+			at = p;
+			break;
+		}
+	if (!at) {
+		error = config_append(repo, text);
+		goto done;
+	}
+	/* the header line is the first line of `text` */
+	stance_buf_put(&out, data.ptr, (size_t)(at - data.ptr));
+	stance_buf_puts(&out, text);
+	p = at + header.size;
+	if (*p == '\n')
+		p++;
+	stance_buf_puts(&out, p);
+	error = stance_file_write_atomic(path.ptr, out.ptr, out.size);
+done:
+	stance_buf_dispose(&path);
+	stance_buf_dispose(&data);
+	stance_buf_dispose(&header);
+	stance_buf_dispose(&out);
+	return error;
+}
+
+int stance_source_set(stance_repo *repo, const stance_source *changes)
+{
+	stance_source_list *l = NULL;
+	source_entry *e;
+	stance_source merged;
+	stance_buf text = STANCE_BUF_INIT;
+	int error, locked = 0;
+	if (!changes || !changes->id)
+		return stance_error_set(STANCE_EINVALID, "name the source to change");
+	if ((error = stance_source_list_load(&l, repo)) < 0)
+		return error;
+	if (!(e = stance_source_list_find(l, changes->id))) {
+		error = stance_error_set(STANCE_ENOTFOUND, "there is no source '%s'; see 'stance source list'", changes->id);
+		goto done;
+	}
+	merged = e->pub;
+	if (changes->select) {
+		merged.select = changes->select;
+		merged.select_count = changes->select_count;
+	}
+	if (changes->remove) {
+		merged.remove = changes->remove;
+		merged.remove_count = changes->remove_count;
+	}
+	if (changes->noise) {
+		merged.noise = changes->noise;
+		merged.noise_count = changes->noise_count;
+	}
+	if (changes->kind)
+		merged.kind = changes->kind;
+	if (changes->organization)
+		merged.organization = changes->organization;
+	if ((error = check_rules(&merged)) < 0)
+		goto done;
+	stance_source_text(&text, &merged, e->from_address, e->published);
+	if ((error = stance_repo_lock(repo, stance_repo_lock_timeout())) < 0)
+		goto done;
+	locked = 1;
+	if ((error = unset_section(repo, changes->id, 1)) == 0)
+		error = config_put_section(repo, changes->id, text.ptr);
+done:
+	if (locked)
+		stance_repo_unlock(repo);
+	stance_source_list_free(l);
+	stance_buf_dispose(&text);
+	return error;
+}
+
+int stance_source_remove(stance_repo *repo, const char *id)
+{
+	stance_source_list *l = NULL;
 	int error, locked = 0;
 	if ((error = stance_source_list_load(&l, repo)) < 0)
 		return error;
@@ -424,18 +532,13 @@ int stance_source_remove(stance_repo *repo, const char *id)
 	if ((error = stance_repo_lock(repo, stance_repo_lock_timeout())) < 0)
 		goto done;
 	locked = 1;
-	for (i = 0; i < STANCE_ARRAY_SIZE(vars); i++) {
-		stance_buf_clear(&key);
-		stance_buf_printf(&key, "source.%s.%s", id, vars[i]);
-		if ((error = stance_repo_config_unset_all(repo, key.ptr)) < 0)
-			goto done;
-	}
+	if ((error = unset_section(repo, id, 0)) < 0)
+		goto done;
 	error = credentials_set(repo, id, NULL);
 done:
 	if (locked)
 		stance_repo_unlock(repo);
 	stance_source_list_free(l);
-	stance_buf_dispose(&key);
 	return error;
 }
 

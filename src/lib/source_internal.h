@@ -19,6 +19,7 @@ typedef struct {
 	stance_source pub;
 	char *id, *url, *kind, *organization, *from;
 	char *from_address;  /* an item's: the address its feed answered from when it listed it */
+	char *published;     /* an item's: the date its feed gave it (pubDate, published, lastmod, dc:date) */
 	char *address;       /* a feed's: the address it answered from in this run */
 	char **select, **remove, **noise;
 } source_entry;
@@ -39,9 +40,10 @@ int stance_source_check_regex(const char *rule, const char *id);
 /* The URL to request for source `s`: its URL with its credentials put
  * back, appended to `out`. */
 void stance_source_request_url(stance_buf *out, stance_repo *repo, const stance_source *s);
-/* Appends the .stance/config section of `s` (and of the address its feed
- * answered from, for an item) to `out`. */
-void stance_source_text(stance_buf *out, const stance_source *s, const char *from_address);
+/* Appends the .stance/config section of `s` (and, for an item, of the
+ * address its feed answered from and the date it gave) to `out`. */
+void stance_source_text(stance_buf *out, const stance_source *s, const char *from_address,
+	const char *published);
 
 /* ---- fetch state, .git/stance-fetch-state (source_state.c) ---- */
 

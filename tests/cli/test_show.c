@@ -59,3 +59,39 @@ Test(show, unknown_and_ambiguous_documents, .fini = th_cleanup)
 	th_result_free(&r);
 	free(dir);
 }
+
+/* `stance show kl/debat` on a terminal: the user saw the text alone and could
+ * not tell which revision it was; git show heads it with commit, author and
+ * date. Into a pipe (and with --raw) the output stays the body alone. */
+Test(show, on_a_terminal_names_the_revision_it_printed, .fini = th_cleanup)
+{
+	char *dir = repo_with_history(), *out, *commit;
+	stance_buf cmd = STANCE_BUF_INIT;
+	th_result r;
+	commit = th_sh_out(dir, "git rev-parse HEAD");
+	commit[strcspn(commit, "\n")] = '\0';
+	/* script(1) gives stance a terminal; no pager, no colour */
+	stance_buf_printf(&cmd, "STANCE_PAGER=cat NO_COLOR=1 script -qec \"'%s' show kl/debat\" /dev/null", STANCE_BIN);
+	out = th_sh_out(dir, cmd.ptr);
+	cr_assert(strstr(out, "commit "), "%s", out);
+	cr_assert(strstr(out, commit), "the full commit id: %s", out);
+	cr_assert(strstr(out, "Author: "), "%s", out);
+	cr_assert(strstr(out, "Date:   2021-03-01T10:00+01:00"), "%s", out);
+	cr_assert(strstr(out, "Vi bør have mere frihed"), "%s", out);
+	cr_assert(strstr(out, "Author: ") < strstr(out, "Vi bør have"), "the header comes first: %s", out);
+	free(out);
+	/* --raw on a terminal: the file as stored, nothing before it */
+	stance_buf_clear(&cmd);
+	stance_buf_printf(&cmd, "STANCE_PAGER=cat NO_COLOR=1 script -qec \"'%s' show --raw kl/debat\" /dev/null", STANCE_BIN);
+	out = th_sh_out(dir, cmd.ptr);
+	cr_assert(!strncmp(out, "---", 3), "%s", out);
+	cr_assert(!strstr(out, "Author: "), "%s", out);
+	free(out);
+	/* into a pipe: the body alone, as before */
+	OK(&r, dir, "show", "kl/debat");
+	cr_assert_str_eq(r.out.ptr, "Vi bør have mere frihed i kommunerne.\n\nDer er brug for en ny reform nu.\n");
+	th_result_free(&r);
+	stance_buf_dispose(&cmd);
+	free(commit);
+	free(dir);
+}
