@@ -172,10 +172,10 @@ int sync_ui_report(cli_context *ctx, const char *command, const stance_sync_resu
 		fprintf(stderr, "stance: %s\n", stance_error_last());
 		for (i = 0; i < r->conflict_count; i++)
 			fprintf(stderr, "conflict: %s: %s\n", r->conflicts[i].id, r->conflicts[i].passage);
-		fprintf(stderr, "Each conflicting document in the working folder has our version of its passages.\n"
-			"Theirs: 'stance show DOC@stance/theirs'; both: 'stance diff DOC@stance/ours DOC@stance/theirs'.\n"
-			"Edit the documents to your choice, then 'stance sync --continue' (or --ours, --theirs);\n"
-			"'stance sync --abort' goes back to before the merge.\n");
+		fprintf(stderr, "Each conflicting passage is in the working folder between conflict markers, as git\n"
+			"writes them: <<<<<<< ours, ||||||| the common ancestor, =======, theirs >>>>>>>.\n"
+			"Keep what you choose, remove the markers, then 'stance sync --continue' (or --ours,\n"
+			"--theirs); 'stance sync --abort' goes back to before the merge.\n");
 		return CLI_ERROR;
 	}
 	if (error == STANCE_ECONFLICT)

@@ -176,7 +176,8 @@ Test(sync_cli, overlapping_edits_stop_name_the_passage_and_wait, .fini = th_clea
 
 	TH_RUN(&r, b, "sync");
 	cr_assert_eq(r.status, 1, "a conflict is an error: %s", r.err.ptr);
-	cr_assert(strstr(r.err.ptr, "conflict: kl/reform: paragraph 1 (\"Vi skal have en reform.\")"), "%s", r.err.ptr);
+	cr_assert(strstr(r.err.ptr, "conflict: kl/reform: paragraph 1: ours \"Vi skal have en lille reform.\", "
+		"theirs \"Vi skal have en stor reform.\""), "%s", r.err.ptr);
 	cr_assert(strstr(r.err.ptr, "stance sync --continue"), "%s", r.err.ptr);
 	th_result_free(&r);
 	/* both versions can be read with show */
@@ -215,6 +216,137 @@ Test(sync_cli, overlapping_edits_stop_name_the_passage_and_wait, .fini = th_clea
 	text = th_read(a, "kl/reform.md");
 	cr_assert(strstr(text, "mellemstor"), "%s", text);
 	free(text);
+	free(before); free(a); free(b); free(dir);
+}
+
+/*
+ * `stance sync` after both archivists rewrote the same paragraph: the user
+ * saw the working file hold only our version, no markers, and `git status`
+ * knew of no merge. They should see git's way: the passage between
+ * conflict markers (ours, the common ancestor, theirs, labelled), the merge
+ * in progress in `git status`, the three stages in the index, a message
+ * quoting the two competing versions; `--continue` refuses while markers
+ * remain and completes the merge once they are gone.
+ */
+Test(sync_cli, sync_conflict_writes_git_markers_and_continue_waits_until_they_are_gone, .fini = th_cleanup)
+{
+	char *dir = team(), *a = th_path(dir, "a"), *b = th_path(dir, "b");
+	char *text, *out, *ha, *hb;
+	th_result r;
+
+	add_doc(a, "kl/reform", "---\ntitle: Reform\n---\nVi skal have en reform.\n\nDen skal komme i år.\n\nSlut.\n");
+	OK0(a, "sync");
+	OK0(b, "sync");
+	add_doc(a, "kl/reform", "---\ntitle: Reform\n---\nVi skal have en stor reform.\n\nDen skal komme i år.\n\nSlut.\n");
+	/* b also edits another paragraph, which merges without a question */
+	add_doc(b, "kl/reform", "---\ntitle: Reform\n---\nVi skal have en lille reform.\n\nDen skal komme i år.\n\nSlut nu.\n");
+	OK0(a, "sync");
+	ha = head(a);
+	hb = head(b);
+
+	TH_RUN(&r, b, "sync");
+	cr_assert_eq(r.status, 1, "%s", r.err.ptr);
+	cr_assert(strstr(r.err.ptr, "ours \"Vi skal have en lille reform.\", theirs \"Vi skal have en stor reform.\""),
+		"both competing versions are named: %s", r.err.ptr);
+	cr_assert(!strstr(r.err.ptr, "\"Vi skal have en reform.\""), "not the ancestor: %s", r.err.ptr);
+	th_result_free(&r);
+
+	text = th_read(b, "kl/reform.md");
+	cr_assert(strstr(text, "\n<<<<<<< main (ours)\nVi skal have en lille reform.\n"
+		"||||||| common ancestor\nVi skal have en reform.\n=======\nVi skal have en stor reform.\n"
+		">>>>>>> origin/main (theirs)\n"), "the passage between diff3 markers: %s", text);
+	cr_assert(strstr(text, "\nSlut nu.\n"), "the clean part is merged: %s", text);
+	cr_assert(strstr(text, "title: Reform"), "%s", text);
+	free(text);
+
+	/* git sees the merge in progress */
+	out = th_sh_out(b, "git status");
+	cr_assert(strstr(out, "You have unmerged paths") && strstr(out, "both modified:") &&
+		strstr(out, "kl/reform.md"), "%s", out);
+	free(out);
+	out = th_sh_out(b, "git rev-parse MERGE_HEAD");
+	cr_assert(!strncmp(out, ha, 40), "MERGE_HEAD is their tip %s: %s", ha, out);
+	free(out);
+	out = th_sh_out(b, "git ls-files -u | awk '{print $3, $4}'");
+	cr_assert_str_eq(out, "1 kl/reform.md\n2 kl/reform.md\n3 kl/reform.md\n", "the three stages");
+	free(out);
+	out = th_sh_out(b, "git show :3:kl/reform.md");
+	cr_assert(strstr(out, "stor reform"), "stage 3 is theirs: %s", out);
+	free(out);
+
+	/* markers left in: refused, the file named with the line */
+	TH_RUN(&r, b, "sync", "--continue");
+	cr_assert_eq(r.status, 1, "%s", r.out.ptr);
+	cr_assert(strstr(r.err.ptr, "conflict markers remain in kl/reform.md:"), "%s", r.err.ptr);
+	th_result_free(&r);
+	out = head(b);
+	cr_assert_str_eq(out, hb, "nothing was committed");
+	free(out);
+	cr_assert(th_exists(b, ".git/MERGE_HEAD"), "still merging");
+	/* a marker left behind on its own is found too */
+	th_write(b, "kl/reform.md", "---\nid: kl/reform\ntitle: Reform\n---\n\nVi skal have en mellemstor reform.\n"
+		">>>>>>> origin/main (theirs)\n\nDen skal komme i år.\n\nSlut nu.\n");
+	TH_RUN(&r, b, "sync", "--continue");
+	cr_assert_eq(r.status, 1, "%s", r.out.ptr);
+	cr_assert(strstr(r.err.ptr, "kl/reform.md:7"), "%s", r.err.ptr);
+	th_result_free(&r);
+
+	/* resolved: the merge is made, git's merge state is gone, it is pushed */
+	th_write(b, "kl/reform.md", "---\nid: kl/reform\ntitle: Reform\n---\n\nVi skal have en mellemstor reform.\n"
+		"\nDen skal komme i år.\n\nSlut nu.\n");
+	OK(&r, b, "sync", "--continue");
+	cr_assert(strstr(r.out.ptr, "To origin"), "%s", r.out.ptr);
+	th_result_free(&r);
+	cr_assert(!th_exists(b, ".git/MERGE_HEAD"));
+	out = th_sh_out(b, "git status --porcelain; git log -1 --format=%P");
+	cr_assert(!strncmp(out, hb, 40) && strstr(out, ha), "a clean tree and a merge of both tips: %s", out);
+	free(out);
+	OK0(a, "sync");
+	text = th_read(a, "kl/reform.md");
+	cr_assert(strstr(text, "mellemstor") && strstr(text, "Slut nu."), "%s", text);
+	free(text);
+	free(ha); free(hb); free(a); free(b); free(dir);
+}
+
+/* The same conflict, resolved as after `git merge`: the user edits the file,
+ * runs `git add` and `git commit`; `stance sync --continue` then only sends
+ * the merge. `--abort` instead leaves no trace of the merge for git. */
+Test(sync_cli, sync_conflict_resolved_with_git_commit_then_continue_pushes_it, .fini = th_cleanup)
+{
+	char *dir = team(), *a = th_path(dir, "a"), *b = th_path(dir, "b");
+	char *out, *before;
+	th_result r;
+
+	add_doc(a, "kl/x", "---\ntitle: X\n---\nEn.\n");
+	OK0(a, "sync");
+	OK0(b, "sync");
+	add_doc(a, "kl/x", "---\ntitle: X\n---\nEn A.\n");
+	add_doc(b, "kl/x", "---\ntitle: X\n---\nEn B.\n");
+	OK0(a, "sync");
+	before = th_read(b, "kl/x.md");
+	TH_RUN(&r, b, "sync");
+	cr_assert_eq(r.status, 1);
+	th_result_free(&r);
+	OK0(b, "sync", "--abort");
+	out = th_sh_out(b, "git status --porcelain; test -e .git/MERGE_HEAD || echo no-merge");
+	cr_assert_str_eq(out, "no-merge\n", "abort leaves git clean");
+	free(out);
+	out = th_read(b, "kl/x.md");
+	cr_assert_str_eq(out, before);
+	free(out);
+
+	TH_RUN(&r, b, "sync");
+	cr_assert_eq(r.status, 1);
+	th_result_free(&r);
+	th_write(b, "kl/x.md", "---\nid: kl/x\ntitle: X\n---\n\nEn AB.\n");
+	cr_assert_eq(th_sh(b, NULL, "git add kl/x.md && git commit -q --no-edit"), 0);
+	OK(&r, b, "sync", "--continue");
+	cr_assert(strstr(r.out.ptr, "To origin"), "%s", r.out.ptr);
+	th_result_free(&r);
+	OK0(a, "sync");
+	out = th_read(a, "kl/x.md");
+	cr_assert(strstr(out, "En AB."), "%s", out);
+	free(out);
 	free(before); free(a); free(b); free(dir);
 }
 
