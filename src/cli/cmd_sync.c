@@ -96,6 +96,15 @@ static const char *outcome_name(stance_sync_outcome o)
 	}
 }
 
+/* The JSON outcome: a failure is never "up-to-date": "conflict" when a
+ * merge stopped, "rejected" when the remote had moved, else "error". */
+static const char *failed_outcome(const stance_sync_result *r, int error)
+{
+	if (error >= 0 || r->outcome == STANCE_SYNC_CONFLICT)
+		return outcome_name(r->outcome);
+	return error == STANCE_ECONFLICT ? "rejected" : "error";
+}
+
 /* Prints the result as one JSON object (docs/commands/sync.md#json). */
 static void print_json(cli_context *ctx, const char *command, const stance_sync_result *r, int error)
 {
@@ -111,7 +120,7 @@ static void print_json(cli_context *ctx, const char *command, const stance_sync_
 	o = json_pack("{s:o, s:b, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:I}, s:I, s:o, s:o, s:o}",
 		"command", cli_json_str(command), "ok", error >= 0, "remote", cli_json_str(r->remote ? r->remote : ""),
 		"url", cli_json_str(r->url ? r->url : ""), "branch", cli_json_str(r->branch ? r->branch : ""),
-		"outcome", cli_json_str(outcome_name(r->outcome)),
+		"outcome", cli_json_str(failed_outcome(r, error)),
 		"received", "commits", (json_int_t)r->commits_in, "snapshots", (json_int_t)r->snapshots_in,
 		"objects", (json_int_t)r->objects_in, "bytes", (json_int_t)r->bytes_in,
 		"sent", "commits", (json_int_t)r->commits_out, "snapshots", (json_int_t)r->snapshots_out,

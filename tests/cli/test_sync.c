@@ -5,6 +5,7 @@
  * commands can be used wrongly.
  */
 #include <string.h>
+#include <jansson.h>
 
 #include "helpers.h"
 
@@ -348,6 +349,55 @@ Test(sync_cli, sync_conflict_resolved_with_git_commit_then_continue_pushes_it, .
 	cr_assert(strstr(out, "En AB."), "%s", out);
 	free(out);
 	free(before); free(a); free(b); free(dir);
+}
+
+/* `stance clone /no/such/path` said "unsupported URL protocol"; it should
+ * say there is no repository there, and write nothing. */
+Test(sync_cli, clone_of_a_path_that_does_not_exist_says_there_is_no_repository_there, .fini = th_cleanup)
+{
+	char *dir = th_tmpdir();
+	th_result r;
+	TH_RUN(&r, dir, "clone", "/no/such/path");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "there is no repository at /no/such/path"), "%s", r.err.ptr);
+	cr_assert(!strstr(r.err.ptr, "unsupported URL protocol"), "%s", r.err.ptr);
+	cr_assert(!th_exists(dir, "path"), "nothing written");
+	th_result_free(&r);
+	TH_RUN(&r, dir, "clone", "--json", "no-such-folder", "x");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.out.ptr, "\"ok\":false") && strstr(r.out.ptr, "\"outcome\":\"error\"") &&
+		strstr(r.out.ptr, "there is no repository at no-such-folder"), "%s", r.out.ptr);
+	cr_assert(!th_exists(dir, "x"));
+	th_result_free(&r);
+	free(dir);
+}
+
+/* `stance push --json` to a remote that is not there reported
+ * "outcome":"up-to-date"; it should report the error. */
+Test(sync_cli, push_json_to_a_missing_remote_reports_an_error_not_up_to_date, .fini = th_cleanup)
+{
+	char *dir = team(), *a = th_path(dir, "a");
+	th_result r;
+	json_t *o;
+	json_error_t je;
+	add_doc(a, "kl/ny", "---\ntitle: Ny\n---\nNy tekst.\n");
+	OK0(a, "remote", "add", "gone", "../no-such.git");
+	TH_RUN(&r, a, "push", "--json", "gone");
+	cr_assert_eq(r.status, 1);
+	o = json_loads(r.out.ptr, 0, &je);
+	cr_assert(o, "one JSON object: %s", r.out.ptr);
+	cr_assert_str_eq(json_string_value(json_object_get(o, "outcome")), "error");
+	cr_assert(json_is_false(json_object_get(o, "ok")));
+	cr_assert(strstr(json_string_value(json_object_get(o, "error")), "no repository at remote 'gone'"), "%s", r.out.ptr);
+	cr_assert(!strchr(json_string_value(json_object_get(o, "error")), '\n'));
+	json_decref(o);
+	th_result_free(&r);
+	/* the same push without a remote's new commits in the way still works */
+	OK(&r, a, "push", "--json");
+	cr_assert(strstr(r.out.ptr, "\"outcome\":\"up-to-date\"") && strstr(r.out.ptr, "\"ok\":true"), "%s", r.out.ptr);
+	th_result_free(&r);
+	free(a);
+	free(dir);
 }
 
 Test(sync_cli, wrong_use_gets_a_sentence_and_changes_nothing, .fini = th_cleanup)
