@@ -70,7 +70,7 @@ static int list_one(const char *id, void *payload)
 	if (st->json) {
 		stance_buf_puts(&line, st->shown ? ",\n  " : "\n  ");
 		if (cli_json_append(&line, json_pack("{s:o, s:o, s:o, s:o, s:o, s:I}", "id", cli_json_str(id),
-			"kind", cli_json_str(kind), "date", cli_json_str(stance_buf_cstr(&date)),
+			"kind", cli_json_str(kind), "date", cli_json_str(date.size ? date.ptr : NULL),
 			"title", cli_json_str(title), "organization", cli_json_str(org),
 			"revisions", (json_int_t)revs), CLI_JSON_SPACED) < 0) {
 			cli_error("out of memory");

@@ -470,7 +470,8 @@ static int merge_trees(tree_merge *tm, sync_ctx *c, const char *branch, git_comm
 					git_merge_file_result_free(&mr);
 					goto done;
 				}
-				if (sync_result_add_conflict(c->result, path, "the whole file") < 0) {
+				if (sync_result_add_conflict(c->result, path,
+				    "lines changed on both sides, between the conflict markers") < 0) {
 					git_merge_file_result_free(&mr);
 					error = STANCE_ERROR;
 					goto done;

@@ -400,6 +400,45 @@ Test(sync_cli, push_json_to_a_missing_remote_reports_an_error_not_up_to_date, .f
 	free(dir);
 }
 
+/* Another file than a document (README.md) edited on both sides: git's
+ * line merge, with the same markers, stages and refusal. */
+Test(sync_cli, sync_conflict_in_a_readme_gets_markers_and_continue_refuses_them, .fini = th_cleanup)
+{
+	char *dir = team(), *a = th_path(dir, "a"), *b = th_path(dir, "b");
+	char *text;
+	th_result r;
+	th_write(a, "README.md", "Titel\n\nLinje en.\n");
+	cr_assert_eq(th_sh(a, NULL, "git add README.md && git commit -qm readme"), 0);
+	OK0(a, "sync");
+	OK0(b, "sync");
+	th_write(a, "README.md", "Titel\n\nLinje A.\n");
+	th_write(b, "README.md", "Titel\n\nLinje B.\n");
+	cr_assert_eq(th_sh(a, NULL, "git commit -qam a"), 0);
+	cr_assert_eq(th_sh(b, NULL, "git commit -qam b"), 0);
+	OK0(a, "sync");
+	TH_RUN(&r, b, "sync");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "conflict: README.md: lines changed on both sides"), "%s", r.err.ptr);
+	th_result_free(&r);
+	text = th_read(b, "README.md");
+	cr_assert_str_eq(text, "Titel\n\n<<<<<<< main (ours)\nLinje B.\n||||||| common ancestor\nLinje en.\n"
+		"=======\nLinje A.\n>>>>>>> origin/main (theirs)\n");
+	free(text);
+	text = th_sh_out(b, "git status --porcelain");
+	cr_assert_str_eq(text, "UU README.md\n");
+	free(text);
+	TH_RUN(&r, b, "sync", "--continue");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "conflict markers remain in README.md:3"), "%s", r.err.ptr);
+	th_result_free(&r);
+	th_write(b, "README.md", "Titel\n\nLinje AB.\n");
+	OK0(b, "sync", "--continue");
+	text = th_sh_out(b, "git status --porcelain; git show -s --format=%s HEAD");
+	cr_assert_str_eq(text, "Merge main of origin\n");
+	free(text);
+	free(a); free(b); free(dir);
+}
+
 Test(sync_cli, wrong_use_gets_a_sentence_and_changes_nothing, .fini = th_cleanup)
 {
 	char *dir = team(), *a = th_path(dir, "a");
