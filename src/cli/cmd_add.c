@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "doc_fields.h"
+#include "json_out.h"
 
 extern const cli_command cmd_add_entry;
 
@@ -115,6 +116,7 @@ static const cli_option add_option_table[] = {
 	{ 'd', "date", 0, CLI_ARG_STRING, "DATE", "the date of the revision (the commit's date)", 0, 0 },
 	{ 'm', "message", 'm', CLI_ARG_STRING, "MESSAGE", "the commit message", 0, 0 },
 	{ 'c', "commit-author", 0, CLI_ARG_STRING, "'NAME <EMAIL>'", "who is named as the commit's author", 0, 0 },
+	CLI_OPTION_JSON,
 	CLI_OPTIONS_END
 };
 
@@ -129,7 +131,8 @@ static int run_add(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	size_t nfiles, i, unchanged = 0;
 	char *commit_name = NULL, *commit_email = NULL;
 	cli_opt_parser p;
-	int c, error, rc = CLI_OK;
+	int c, error, rc = CLI_OK, json = 0;
+	json_t *done_json = NULL; /* --json: one object a file (docs/commands/add.md#json) */
 
 	memset(&o, 0, sizeof(o));
 	cli_opt_init(&p, &cmd_add_entry, ctx, argc, argv);
@@ -151,6 +154,7 @@ static int run_add(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		case 'd': o.date = p.value; break;
 		case 'm': o.message = p.value; break;
 		case 'c': o.commit_author = p.value; break;
+		case CLI_OPT_JSON: json = 1; break;
 		}
 	}
 	if (c < 0)
@@ -218,6 +222,10 @@ static int run_add(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 					files[i].file, files[j].file, stance_document_get(files[i].doc, "id"));
 				goto done;
 			}
+	if (json && !(done_json = json_array())) {
+		rc = cli_error("out of memory");
+		goto done;
+	}
 	if ((error = stance_repo_lock(repo, stance_repo_lock_timeout())) < 0) {
 		rc = cli_fail(error);
 		goto done;
@@ -235,7 +243,16 @@ static int run_add(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 			rc = cli_fail(error);
 			goto done;
 		}
-		if (!result.changed) {
+		if (json) {
+			if (json_array_append_new(done_json, json_pack("{s:o, s:o, s:s, s:o}", "file",
+			    cli_json_str(files[i].file), "id", cli_json_str(id), "outcome",
+			    !result.changed ? "unchanged" : result.created ? "added" : "updated",
+			    "commit", result.changed ? cli_json_str(result.commit) : json_null())) < 0) {
+				rc = cli_error("out of memory");
+				goto done;
+			}
+			unchanged += !result.changed;
+		} else if (!result.changed) {
 			fprintf(ctx->out, "%s: unchanged, nothing committed\n", id);
 			unchanged++;
 		} else if (placed) {
@@ -246,6 +263,13 @@ static int run_add(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		}
 	}
 done:
+	/* what was committed, also when a later file failed */
+	if (done_json) {
+		if (cli_json_write(ctx->out, done_json, CLI_JSON_SPACED) == 0)
+			fputc('\n', ctx->out);
+		else if (rc == CLI_OK)
+			rc = cli_error("out of memory");
+	}
 	stance_repo_unlock(repo);
 	for (i = 0; files && i < nfiles; i++) {
 		stance_document_free(files[i].doc);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_out.h"
 
 extern const cli_command cmd_check_entry;
 
@@ -20,8 +21,26 @@ static void report(const char *path, size_t line, const char *problem, void *pay
 		fprintf(stderr, "%s: %s\n", path, problem);
 }
 
+/* --json: each problem an object in the array `payload` (docs/commands/check.md#json). */
+static void report_json(const char *path, size_t line, const char *problem, void *payload)
+{
+	json_t *problems = payload;
+	/* a line the library wrote into the sentence ("line 4: …") goes to "line" */
+	if (!line && !strncmp(problem, "line ", 5) && problem[5] >= '0' && problem[5] <= '9') {
+		char *end;
+		unsigned long n = strtoul(problem + 5, &end, 10);
+		if (end[0] == ':' && end[1] == ' ') {
+			line = (size_t)n;
+			problem = end + 2;
+		}
+	}
+	json_array_append_new(problems, json_pack("{s:o, s:o, s:o}", "file", cli_json_str(path),
+		"line", line ? json_integer((json_int_t)line) : json_null(), "message", cli_json_message(problem)));
+}
+
 static const cli_option check_options[] = {
 	{ 's', "staged", 0, CLI_ARG_NONE, NULL, "check what is staged for the next commit (the pre-commit hook)", 0, 0 },
+	CLI_OPTION_JSON,
 	CLI_OPTIONS_END
 };
 
@@ -31,12 +50,16 @@ static int run_check(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	stance_buf *resolved = NULL;
 	size_t problems = 0, nids, i;
 	cli_opt_parser p;
-	int c, error, staged = 0, rc = CLI_OK;
+	int c, error, staged = 0, rc = CLI_OK, json = 0;
+	json_t *found = NULL;
 
 	cli_opt_init(&p, &cmd_check_entry, ctx, argc, argv);
-	while ((c = cli_opt_next(&p)) > 0)
+	while ((c = cli_opt_next(&p)) > 0) {
 		if (c == 's')
 			staged = 1;
+		else if (c == CLI_OPT_JSON)
+			json = 1;
+	}
 	if (c < 0)
 		return cli_opt_exit(c);
 	nids = (size_t)p.nrest;
@@ -55,11 +78,25 @@ static int run_check(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 			ids[i] = resolved[i].ptr;
 		}
 	}
-	if ((error = stance_store_check(&problems, repo, staged, ids, nids, report, NULL)) < 0) {
+	if (json && !(found = json_array())) {
+		rc = cli_error("out of memory");
+		goto done;
+	}
+	if ((error = stance_store_check(&problems, repo, staged, ids, nids, json ? report_json : report,
+	    found)) < 0) {
 		rc = cli_fail(error);
 		goto done;
 	}
-	if (problems) {
+	if (json) {
+		json_t *o = json_pack("{s:b, s:I, s:O}", "valid", !problems, "count", (json_int_t)problems,
+			"problems", found);
+		if (cli_json_write(ctx->out, o, CLI_JSON_SPACED) < 0) {
+			rc = cli_error("out of memory");
+			goto done;
+		}
+		fputc('\n', ctx->out);
+		rc = problems ? CLI_ERROR : CLI_OK;
+	} else if (problems) {
 		/* git runs its pre-commit hook with GIT_INDEX_FILE set; run by
 		 * hand, --staged stops no commit and says none */
 		const char *index = getenv("GIT_INDEX_FILE");
@@ -70,6 +107,7 @@ static int run_check(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		fprintf(ctx->out, "All documents are valid.\n");
 	}
 done:
+	json_decref(found);
 	for (i = 0; resolved && i < nids; i++)
 		stance_buf_dispose(&resolved[i]);
 	free(resolved);

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "table.h"
+#include "json_out.h"
 
 extern const cli_command cmd_diff_entry;
 
@@ -247,18 +248,25 @@ static int run_stat(cli_context *ctx, stance_repo *repo, const diff_args *a, sta
 	char **seen = NULL;
 	size_t nseen = 0;
 	cli_table *table = NULL;
+	/* --json (or --format json): the table as one object (docs/commands/diff.md#json) */
+	json_t *rows = a->format_set && a->format == STANCE_RENDER_JSON ? json_array() : NULL;
 
+	if (a->format_set && a->format == STANCE_RENDER_JSON && !rows)
+		return cli_error("out of memory");
 	hopts.include_reextract = a->all;
 	if (a->has_since)
 		hopts.since = stance_date_start(&a->since);
 	if (a->has_until)
 		hopts.until = stance_date_end(&a->until);
-	if ((error = stance_history_list(&list, repo, &hopts)) < 0)
+	if ((error = stance_history_list(&list, repo, &hopts)) < 0) {
+		json_decref(rows);
 		return cli_fail(error);
+	}
 	/* " id | +added -removed ~moved (new)", the id cut with "…" past 40 columns */
 	if (!(seen = calloc(list.count + 1, sizeof(char *))) || !(table = cli_table_new(6, " ", " "))) {
 		free(seen);
 		stance_revision_list_free(&list);
+		json_decref(rows);
 		return cli_error("out of memory");
 	}
 	cli_table_limit(table, 0, 40);
@@ -320,7 +328,15 @@ static int run_stat(cli_context *ctx, stance_repo *repo, const diff_args *a, sta
 			tot_add += st->words_added;
 			tot_rem += rem;
 			tot_mov += st->words_moved;
-			if (cli_table_row(table) < 0 || cli_table_cell(table, newest->id, NULL) < 0 ||
+			if (rows) {
+				if (json_array_append_new(rows, json_pack("{s:o, s:s, s:I, s:I, s:I, s:o, s:o}",
+				    "id", cli_json_str(newest->id),
+				    "status", newest->removed ? "removed" : !od ? "new" : "changed",
+				    "words_added", (json_int_t)st->words_added, "words_removed", (json_int_t)rem,
+				    "words_moved", (json_int_t)st->words_moved, "commit", cli_json_str(newest->commit),
+				    "date", cli_json_time(newest->time, newest->tz_minutes))) < 0)
+					rc = cli_error("out of memory");
+			} else if (cli_table_row(table) < 0 || cli_table_cell(table, newest->id, NULL) < 0 ||
 			    cli_table_cell(table, "|", NULL) < 0 ||
 			    cli_table_cellf(table, "\033[32m", "+%zu", st->words_added) < 0 ||
 			    cli_table_cellf(table, "\033[31m", "-%zu", rem) < 0 ||
@@ -335,12 +351,23 @@ next:
 		stance_document_free(empty);
 		stance_revision_list_free(&all);
 	}
-	if (rc == CLI_OK && !a->quiet)
+	if (rc == CLI_OK && rows) {
+		json_t *o = json_pack("{s:o, s:o, s:O, s:{s:I, s:I, s:I, s:I}}",
+			"since", a->has_since ? cli_json_time(stance_date_start(&a->since), 0) : json_null(),
+			"until", a->has_until ? cli_json_time(stance_date_end(&a->until), 0) : json_null(),
+			"documents", rows, "total", "documents", (json_int_t)docs, "words_added", (json_int_t)tot_add,
+			"words_removed", (json_int_t)tot_rem, "words_moved", (json_int_t)tot_mov);
+		if (cli_json_write(ctx->out, o, CLI_JSON_SPACED) < 0)
+			rc = cli_error("out of memory");
+		else
+			fputc('\n', ctx->out);
+	} else if (rc == CLI_OK && !a->quiet) {
 		cli_table_print(table, ctx);
-	cli_table_free(table);
-	if (rc == CLI_OK && !a->quiet)
 		fprintf(ctx->out, " %zu document%s changed, %zu words added, %zu removed, %zu moved\n",
 			docs, docs == 1 ? "" : "s", tot_add, tot_rem, tot_mov);
+	}
+	cli_table_free(table);
+	json_decref(rows);
 	free(seen);
 	stance_revision_list_free(&list);
 	return rc;
@@ -359,6 +386,7 @@ static const cli_option diff_options[] = {
 	{ 's', "stat", 0, CLI_ARG_NONE, NULL, "words added, removed and moved per document changed in a period", 0, 0 },
 	CLI_OPTION_SINCE("with --stat: changes"),
 	CLI_OPTION_UNTIL("with --stat: changes"),
+	CLI_OPTION_JSON,
 	CLI_OPTIONS_END
 };
 
@@ -388,6 +416,10 @@ static int run_diff(cli_context *ctx, stance_repo *repo_unused, int argc, char *
 		case 'b':
 			if (stance_diff_unit_parse(&a.by, p.value) < 0)
 				return cli_usage_error(&cmd_diff_entry, "--by: %s", stance_error_last());
+			break;
+		case CLI_OPT_JSON:
+			a.format = STANCE_RENDER_JSON; /* the same as --format json */
+			a.format_set = 1;
 			break;
 		case 'x': a.exit_code = 1; break;
 		case CLI_OPT_QUIET: a.quiet = a.exit_code = 1; break;
@@ -437,6 +469,11 @@ static int run_diff(cli_context *ctx, stance_repo *repo_unused, int argc, char *
 	if (a.stat) {
 		if (argc != 0) {
 			rc = cli_usage_error(&cmd_diff_entry, "--stat takes no documents, only --since and --until");
+			goto done;
+		}
+		if (a.format_set && a.format != STANCE_RENDER_JSON && a.format != STANCE_RENDER_TERM) {
+			rc = cli_usage_error(&cmd_diff_entry, "--stat prints a table, or JSON with --json; "
+				"it takes no other --format");
 			goto done;
 		}
 		rc = run_stat(ctx, repo, &a, markers, &changed);

@@ -106,7 +106,7 @@ static int print_json(cli_context *ctx, const stance_source_report *rep)
 			"id", cli_json_str(r->id), "url", cli_json_str(r->url),
 			"outcome", stance_source_outcome_name(r->outcome), "not_modified", r->not_modified,
 			"status", (json_int_t)r->status, "commit", cli_json_str(r->commit[0] ? r->commit : NULL),
-			"reason", cli_json_str(r->reason)), CLI_JSON_SPACED);
+			"reason", cli_json_message(r->reason)), CLI_JSON_SPACED);
 	}
 	if (!error)
 		error = stance_buf_puts(&out, rep->count ? "\n]\n" : "]\n");

@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "doc_fields.h"
+#include "json_out.h"
 
 extern const cli_command cmd_import_entry;
 
@@ -28,6 +29,7 @@ typedef struct {
 	const char *authors[32];
 	size_t nauthors;
 	int dry_run, quiet;
+	int json;               /* --json: docs/commands/import.md#json */
 } import_flags;
 
 /* One file to write. */
@@ -186,10 +188,11 @@ static int import_files(cli_context *ctx, stance_repo *repo, const import_flags 
 	item_list items = { NULL, 0, 0 };
 	stance_buf id = STANCE_BUF_INIT;
 	stance_save_options save = STANCE_SAVE_OPTIONS_INIT;
+	json_t *done_json = NULL; /* --json: one object a file */
 	stance_date date;
 	char *cname = NULL, *cemail = NULL;
 	const cli_doc_fields fields = flag_fields(f);
-	files_bar bar = { isatty(STDERR_FILENO) && !f->quiet, "reading", 0, 0, -1 };
+	files_bar bar = { isatty(STDERR_FILENO) && !f->quiet && !f->json, "reading", 0, 0, -1 };
 	int rc = CLI_OK, error;
 
 	for (i = 0; i < nargs && !rc; i++) {
@@ -265,6 +268,20 @@ static int import_files(cli_context *ctx, stance_repo *repo, const import_flags 
 					items.v[j].file, stance_document_get(items.v[i].doc, "id"));
 				goto done;
 			}
+	if (f->json) {
+		if (!(done_json = json_array())) {
+			rc = cli_error("out of memory");
+			goto done;
+		}
+	}
+	if (f->dry_run && f->json) {
+		for (i = 0; i < items.n && rc == CLI_OK; i++)
+			if (json_array_append_new(done_json, json_pack("{s:o, s:o, s:s, s:n}", "file",
+			    cli_json_str(items.v[i].file), "id", cli_json_str(stance_document_get(items.v[i].doc, "id")),
+			    "outcome", "dry-run", "commit")) < 0)
+				rc = cli_error("out of memory");
+		goto done;
+	}
 	if (f->dry_run) {
 		/* what a real run would say of each file: every note */
 		for (i = 0; i < items.n && !f->quiet; i++)
@@ -303,6 +320,17 @@ static int import_files(cli_context *ctx, stance_repo *repo, const import_flags 
 			rc = cli_fail(error);
 			break;
 		}
+		if (f->json) {
+			unchanged += !result.changed;
+			if (json_array_append_new(done_json, json_pack("{s:o, s:o, s:s, s:o}", "file",
+			    cli_json_str(items.v[i].file), "id", cli_json_str(docid), "outcome",
+			    !result.changed ? "unchanged" : result.created ? "added" : "updated",
+			    "commit", result.changed ? cli_json_str(result.commit) : json_null())) < 0) {
+				rc = cli_error("out of memory");
+				break;
+			}
+			continue;
+		}
 		/* an unchanged file says nothing, not even its notes: a second
 		 * run over the same folder is quiet but for the count below */
 		if (!result.changed) {
@@ -318,12 +346,19 @@ static int import_files(cli_context *ctx, stance_repo *repo, const import_flags 
 	}
 	if (rc == CLI_OK) {
 		files_bar_draw(&bar, items.n);
-		if (unchanged)
+		if (unchanged && !f->json)
 			fprintf(ctx->out, "%zu file%s unchanged, nothing committed\n", unchanged,
 				unchanged == 1 ? "" : "s");
 	}
 	stance_repo_unlock(repo);
 done:
+	/* what was committed, also when a later file failed */
+	if (done_json) {
+		if (cli_json_write(ctx->out, done_json, CLI_JSON_SPACED) == 0)
+			fputc('\n', ctx->out);
+		else if (rc == CLI_OK)
+			rc = cli_error("out of memory");
+	}
 	for (i = 0; i < n; i++)
 		free(paths ? paths[i] : NULL);
 	free(paths);
@@ -392,6 +427,26 @@ static int import_manifest(cli_context *ctx, stance_repo *repo, const import_fla
 		stance_import_report_dispose(&report);
 		return cli_fail(error);
 	}
+	if (f->json) {
+		json_t *revs = json_array(), *o;
+		for (i = 0; revs && i < report.nrevisions; i++) {
+			const stance_import_revision *r = &report.revisions[i];
+			if (json_array_append_new(revs, json_pack("{s:o, s:o, s:I, s:o, s:b}", "file",
+			    cli_json_str(r->file), "id", cli_json_str(r->id), "line", (json_int_t)r->line,
+			    "date", cli_json_time(r->time, 0), "written", r->written)) < 0) {
+				json_decref(revs);
+				revs = NULL;
+			}
+		}
+		o = json_pack("{s:o, s:b, s:I, s:I, s:o}", "manifest", cli_json_str(f->manifest),
+			"dry_run", f->dry_run, "written", (json_int_t)report.written,
+			"skipped", (json_int_t)report.skipped, "revisions", revs);
+		stance_import_report_dispose(&report);
+		if (cli_json_write(ctx->out, o, CLI_JSON_SPACED) < 0)
+			return cli_error("out of memory");
+		fputc('\n', ctx->out);
+		return CLI_OK;
+	}
 	if (f->dry_run) {
 		for (i = 0; i < report.nrevisions; i++)
 			fprintf(ctx->out, "%s\t%s\t%lld\n", report.revisions[i].file, report.revisions[i].id,
@@ -424,6 +479,7 @@ static const cli_option import_options[] = {
 	{ 'm', "message", 'm', CLI_ARG_STRING, "MESSAGE", "the commit message", 0, 0 },
 	{ 'D', "dry-run", 0, CLI_ARG_NONE, NULL, "read and report, write nothing", 0, 0 },
 	CLI_OPTION_QUIET("no progress bar, no notes and no report"),
+	CLI_OPTION_JSON,
 	CLI_OPTIONS_END
 };
 
@@ -457,6 +513,7 @@ static int run_import(cli_context *ctx, stance_repo *repo, int argc, char **argv
 		case 'm': f.message = p.value; break;
 		case 'D': f.dry_run = 1; break;
 		case CLI_OPT_QUIET: f.quiet = 1; break;
+		case CLI_OPT_JSON: f.json = 1; break;
 		}
 	}
 	if (c < 0)

@@ -70,7 +70,7 @@ static int show_document(list_state *st, const char *id, stance_document *doc, c
 	if (st->json) {
 		stance_buf_puts(&line, st->shown ? ",\n  " : "\n  ");
 		json_t *obj = json_pack("{s:o, s:o, s:o, s:o, s:o, s:I}", "id", cli_json_str(id),
-			"kind", cli_json_str(kind), "date", cli_json_str(stance_buf_cstr(&date)),
+			"kind", cli_json_str(kind), "date", cli_json_str(date.size ? date.ptr : NULL),
 			"title", cli_json_str(title), "organization", cli_json_str(org),
 			"revisions", (json_int_t)revs);
 		if (obj && gone)

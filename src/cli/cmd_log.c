@@ -109,8 +109,8 @@ static int run_log(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 			stance_buf_puts(&line, i ? ",\n  " : "\n  ");
 			error = cli_json_append(&line, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:b}",
 				"commit", cli_json_str(r->commit), "id", cli_json_str(r->id),
-				"date", cli_json_str(stance_buf_cstr(&date)), "author", cli_json_str(r->author_name),
-				"email", cli_json_str(r->author_email), "message", cli_json_str(r->message),
+				"date", cli_json_time(r->time, r->tz_minutes), "author", cli_json_str(r->author_name),
+				"email", cli_json_str(r->author_email), "message", cli_json_message(r->message),
 				"words_added", (json_int_t)added, "words_removed", (json_int_t)removed,
 				"removed", r->removed), CLI_JSON_SPACED);
 			stance_buf_dispose(&date);

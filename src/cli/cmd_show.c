@@ -15,8 +15,6 @@ static int print_json(cli_context *ctx, const stance_document *doc, const stance
 	static const char *const fields[] = { "id", "title", "kind", "organization", "publication",
 		"published", "language", "source" };
 	json_t *o = json_object(), *authors = json_array(), *extra = NULL;
-	stance_buf ds = STANCE_BUF_INIT;
-	stance_date d;
 	size_t i;
 	int error = !o || !authors ? -1 : 0;
 
@@ -41,14 +39,11 @@ static int print_json(cli_context *ctx, const stance_document *doc, const stance
 		else
 			json_decref(extra);
 	}
-	stance_date_from_time(&d, rev->time, rev->tz_minutes);
-	stance_date_format(&ds, &d);
 	if (!error)
 		error = json_object_set_new(o, "revision", json_pack("{s:o, s:o}", "commit", cli_json_str(rev->commit),
-			"date", cli_json_str(stance_buf_cstr(&ds))));
+			"date", cli_json_time(rev->time, rev->tz_minutes)));
 	if (!error)
 		error = json_object_set_new(o, "body", cli_json_str(stance_document_body(doc)));
-	stance_buf_dispose(&ds);
 	json_decref(authors);
 	if (error) {
 		json_decref(o);

@@ -96,6 +96,15 @@ static const char *outcome_name(stance_sync_outcome o)
 	}
 }
 
+/* The JSON outcome: a failure is never "up-to-date": "conflict" when a
+ * merge stopped, "rejected" when the remote had moved, else "error". */
+static const char *failed_outcome(const stance_sync_result *r, int error)
+{
+	if (error >= 0 || r->outcome == STANCE_SYNC_CONFLICT)
+		return outcome_name(r->outcome);
+	return error == STANCE_ECONFLICT ? "rejected" : "error";
+}
+
 /* Prints the result as one JSON object (docs/commands/sync.md#json). */
 static void print_json(cli_context *ctx, const char *command, const stance_sync_result *r, int error)
 {
@@ -109,15 +118,15 @@ static void print_json(cli_context *ctx, const char *command, const stance_sync_
 			conflicts = NULL;
 		}
 	o = json_pack("{s:o, s:b, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:I}, s:I, s:o, s:o, s:o}",
-		"command", cli_json_str(command), "ok", error >= 0, "remote", cli_json_str(r->remote ? r->remote : ""),
-		"url", cli_json_str(r->url ? r->url : ""), "branch", cli_json_str(r->branch ? r->branch : ""),
-		"outcome", cli_json_str(outcome_name(r->outcome)),
+		"command", cli_json_str(command), "ok", error >= 0, "remote", cli_json_str(r->remote),
+		"url", cli_json_str(r->url), "branch", cli_json_str(r->branch),
+		"outcome", cli_json_str(failed_outcome(r, error)),
 		"received", "commits", (json_int_t)r->commits_in, "snapshots", (json_int_t)r->snapshots_in,
 		"objects", (json_int_t)r->objects_in, "bytes", (json_int_t)r->bytes_in,
 		"sent", "commits", (json_int_t)r->commits_out, "snapshots", (json_int_t)r->snapshots_out,
 		"retries", (json_int_t)r->retries, "merged", merged, "conflicts", conflicts,
-		"head", cli_json_str(r->head));
-	if (o && error < 0 && json_object_set_new(o, "error", cli_json_str(stance_error_last())) < 0) {
+		"head", cli_json_str(r->head[0] ? r->head : NULL));
+	if (o && error < 0 && json_object_set_new(o, "error", cli_json_message(stance_error_last())) < 0) {
 		json_decref(o);
 		o = NULL;
 	}
@@ -172,10 +181,10 @@ int sync_ui_report(cli_context *ctx, const char *command, const stance_sync_resu
 		fprintf(stderr, "stance: %s\n", stance_error_last());
 		for (i = 0; i < r->conflict_count; i++)
 			fprintf(stderr, "conflict: %s: %s\n", r->conflicts[i].id, r->conflicts[i].passage);
-		fprintf(stderr, "Each conflicting document in the working folder has our version of its passages.\n"
-			"Theirs: 'stance show DOC@stance/theirs'; both: 'stance diff DOC@stance/ours DOC@stance/theirs'.\n"
-			"Edit the documents to your choice, then 'stance sync --continue' (or --ours, --theirs);\n"
-			"'stance sync --abort' goes back to before the merge.\n");
+		fprintf(stderr, "Each conflicting passage is in the working folder between conflict markers, as git\n"
+			"writes them: <<<<<<< ours, ||||||| the common ancestor, =======, theirs >>>>>>>.\n"
+			"Keep what you choose, remove the markers, then 'stance sync --continue' (or --ours,\n"
+			"--theirs); 'stance sync --abort' goes back to before the merge.\n");
 		return CLI_ERROR;
 	}
 	if (error == STANCE_ECONFLICT)
@@ -292,8 +301,9 @@ static int run_sync(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 			return cli_fail(error);
 		if (!json)
 			fprintf(ctx->out, "Merge aborted; the working folder is back to before it.\n");
-		else
-			fprintf(ctx->out, "{\"command\":\"sync\",\"ok\":true,\"outcome\":\"aborted\"}\n");
+		else if (cli_json_write(ctx->out, json_pack("{s:s, s:b, s:s}", "command", "sync", "ok", 1,
+		    "outcome", "aborted"), CLI_JSON_COMPACT) == 0)
+			fputc('\n', ctx->out);
 		return CLI_OK;
 	}
 	sync_ui_progress_init(&bar, json || no_progress);

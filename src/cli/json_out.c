@@ -2,6 +2,7 @@
  * json_out.c: --json values built and written with jansson.
  */
 #include <string.h>
+#include <time.h>
 #include <utf8proc.h>
 
 #include "cli.h"
@@ -42,6 +43,39 @@ json_t *cli_json_str(const char *s)
 	if ((v = json_string(s)) != NULL)
 		return v;
 	return repaired(s);
+}
+
+json_t *cli_json_message(const char *s)
+{
+	stance_buf b = STANCE_BUF_INIT;
+	size_t n;
+	json_t *v = NULL;
+	if (!s)
+		return json_null();
+	n = strlen(s);
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (stance_buf_put(&b, s, n) == 0)
+		v = cli_json_str(stance_buf_cstr(&b));
+	stance_buf_dispose(&b);
+	return v;
+}
+
+json_t *cli_json_time(int64_t t, int tz_minutes)
+{
+	char out[40];
+	struct tm tm;
+	time_t local = (time_t)(t + (int64_t)tz_minutes * 60);
+	int off = tz_minutes < 0 ? -tz_minutes : tz_minutes;
+	if (!gmtime_r(&local, &tm))
+		return json_null();
+	if (!tz_minutes)
+		strftime(out, sizeof(out), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	else {
+		size_t n = strftime(out, sizeof(out), "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(out + n, sizeof(out) - n, "%c%02d:%02d", tz_minutes < 0 ? '-' : '+', off / 60, off % 60);
+	}
+	return json_string(out);
 }
 
 json_t *cli_json_strings(const char *const *v, size_t n)

@@ -6,6 +6,7 @@
 #ifndef STANCE_CLI_JSON_OUT_H
 #define STANCE_CLI_JSON_OUT_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <jansson.h>
 
@@ -21,6 +22,15 @@
  * not UTF-8 is replaced by U+FFFD, so the output stays JSON. NULL only when
  * out of memory. */
 json_t *cli_json_str(const char *s);
+
+/* A commit message or a sentence as a JSON string, without the trailing
+ * newline (and other trailing white space) of the text; null for NULL. */
+json_t *cli_json_message(const char *s);
+
+/* The one date format of every --json output: a moment (Unix time `t`, at
+ * `tz_minutes` east of UTC) in RFC 3339 with seconds and zone,
+ * "2021-03-04T10:20:30+01:00", or "…Z" at UTC. */
+json_t *cli_json_time(int64_t t, int tz_minutes);
 
 /* An array of the `n` strings of `v`. */
 json_t *cli_json_strings(const char *const *v, size_t n);

@@ -289,17 +289,18 @@ static int side_text(stance_buf *out, const block_list *base, const block_list *
 	return error;
 }
 
-/* A short, one-line quotation of a block, for naming a passage. */
-static int describe(stance_buf *out, const char *what, size_t number, const block *b)
+/* A short, one-line quotation of `len` bytes of `text` in double quotes
+ * (about 60 bytes, cut at a character boundary with "…"); "nothing" when
+ * the side removed the passage. */
+static int quote(stance_buf *out, const char *text, size_t len)
 {
 	size_t i, n = 0;
-	int error = stance_buf_printf(out, "%s %zu", what, number);
-	if (error || !b)
-		return error;
-	error = stance_buf_puts(out, " (\"");
-	for (i = 0; i < b->len && !error; i++) {
-		unsigned char c = (unsigned char)b->ptr[i];
-		/* stop at a character boundary after about 60 bytes */
+	int error;
+	if (len == 0)
+		return stance_buf_puts(out, "nothing (removed)");
+	error = stance_buf_putc(out, '"');
+	for (i = 0; i < len && !error; i++) {
+		unsigned char c = (unsigned char)text[i];
 		if (n >= 60 && (c & 0xC0) != 0x80) {
 			error = stance_buf_puts(out, "…");
 			break;
@@ -307,9 +308,21 @@ static int describe(stance_buf *out, const char *what, size_t number, const bloc
 		error = stance_buf_putc(out, c == '\n' ? ' ' : (char)c);
 		n++;
 	}
+	return error ? error : stance_buf_putc(out, '"');
+}
+
+/* Names a conflicting passage by where it is and quotes both competing
+ * versions (not the ancestor, which neither side kept):
+ * `paragraph 3: ours "…", theirs "…"`. */
+static int describe(stance_buf *out, const char *what, size_t number, const char *ours, size_t ours_len,
+	const char *theirs, size_t theirs_len)
+{
+	int error = stance_buf_printf(out, "%s %zu: ours ", what, number);
 	if (!error)
-		error = stance_buf_puts(out, "\")");
-	return error;
+		error = quote(out, ours, ours_len);
+	if (!error)
+		error = stance_buf_puts(out, ", theirs ");
+	return error ? error : quote(out, theirs, theirs_len);
 }
 
 /* Appends an already joined run of blocks, with the separator when needed. */
@@ -329,12 +342,24 @@ int stance_merge_body(stance_buf *ours_pick, stance_buf *theirs_pick,
 	stance_merge_report *report, const char *base, const char *ours,
 	const char *theirs)
 {
+	return stance_merge_body3(ours_pick, theirs_pick, NULL, report, base, ours, theirs);
+}
+
+/* See merge.h. */
+int stance_merge_body3(stance_buf *ours_pick, stance_buf *theirs_pick, stance_buf *base_pick,
+	stance_merge_report *report, const char *base, const char *ours,
+	const char *theirs)
+{
+	stance_buf no_base = STANCE_BUF_INIT;
+	int first_b = 1;
 	block_list lb = { 0 }, lo = { 0 }, lt = { 0 };
 	hunk *hunks = NULL;
 	size_t nhunks = 0, cap = 0, k, pos = 0, conflicts = 0;
 	stance_buf ta = STANCE_BUF_INIT, tb = STANCE_BUF_INIT, desc = STANCE_BUF_INIT;
 	int error, first_o = 1, first_t = 1;
 
+	if (!base_pick)
+		base_pick = &no_base;
 	if ((error = split_blocks(&lb, base)) < 0 || (error = split_blocks(&lo, ours)) < 0 ||
 	    (error = split_blocks(&lt, theirs)) < 0 ||
 	    (error = diff_blocks(&hunks, &nhunks, &cap, &lb, &lo, 0)) < 0 ||
@@ -355,7 +380,8 @@ int stance_merge_body(stance_buf *ours_pick, stance_buf *theirs_pick,
 		}
 		/* unchanged blocks before the cluster */
 		if ((error = put_blocks(ours_pick, lb.items, pos, cs, &first_o)) < 0 ||
-		    (error = put_blocks(theirs_pick, lb.items, pos, cs, &first_t)) < 0)
+		    (error = put_blocks(theirs_pick, lb.items, pos, cs, &first_t)) < 0 ||
+		    (error = put_blocks(base_pick, lb.items, pos, cs, &first_b)) < 0)
 			goto done;
 		stance_buf_clear(&ta);
 		stance_buf_clear(&tb);
@@ -366,33 +392,36 @@ int stance_merge_body(stance_buf *ours_pick, stance_buf *theirs_pick,
 			/* both sides changed this passage differently */
 			conflicts++;
 			stance_buf_clear(&desc);
-			if (cs < ce)
-				error = describe(&desc, ce - cs > 1 ? "paragraphs from" : "paragraph",
-					cs + 1, &lb.items[cs]);
-			else
-				error = describe(&desc, "new text after paragraph", cs, cs ? &lb.items[cs - 1] : NULL);
+			error = describe(&desc, cs < ce ? (ce - cs > 1 ? "paragraphs from" : "paragraph") :
+				"new text after paragraph", cs < ce ? cs + 1 : cs, stance_buf_cstr(&ta), ta.size,
+				stance_buf_cstr(&tb), tb.size);
 			if (error < 0 || (error = report_add(report, desc.ptr)) < 0)
 				goto done;
 			if ((error = append_blocks_text(ours_pick, &first_o, ta.ptr, ta.size)) < 0 ||
-			    (error = append_blocks_text(theirs_pick, &first_t, tb.ptr, tb.size)) < 0)
+			    (error = append_blocks_text(theirs_pick, &first_t, tb.ptr, tb.size)) < 0 ||
+			    (error = put_blocks(base_pick, lb.items, cs, ce, &first_b)) < 0)
 				goto done;
 		} else {
 			/* one side's edit, or both made the same one */
 			const stance_buf *take = (sides & 1) ? &ta : &tb;
 			if ((error = append_blocks_text(ours_pick, &first_o, take->ptr, take->size)) < 0 ||
-			    (error = append_blocks_text(theirs_pick, &first_t, take->ptr, take->size)) < 0)
+			    (error = append_blocks_text(theirs_pick, &first_t, take->ptr, take->size)) < 0 ||
+			    (error = append_blocks_text(base_pick, &first_b, take->ptr, take->size)) < 0)
 				goto done;
 		}
 		pos = ce;
 		k = end;
 	}
 	if ((error = put_blocks(ours_pick, lb.items, pos, lb.count, &first_o)) < 0 ||
-	    (error = put_blocks(theirs_pick, lb.items, pos, lb.count, &first_t)) < 0)
+	    (error = put_blocks(theirs_pick, lb.items, pos, lb.count, &first_t)) < 0 ||
+	    (error = put_blocks(base_pick, lb.items, pos, lb.count, &first_b)) < 0)
 		goto done;
 	if (!first_o)
 		error = stance_buf_putc(ours_pick, '\n');
 	if (!error && !first_t)
 		error = stance_buf_putc(theirs_pick, '\n');
+	if (!error && !first_b)
+		error = stance_buf_putc(base_pick, '\n');
 	if (!error && conflicts)
 		error = STANCE_ECONFLICT;
 done:
@@ -403,6 +432,7 @@ done:
 	stance_buf_dispose(&ta);
 	stance_buf_dispose(&tb);
 	stance_buf_dispose(&desc);
+	stance_buf_dispose(&no_base);
 	return error;
 }
 
@@ -462,7 +492,28 @@ int stance_merge_document(stance_buf *ours_pick, stance_buf *theirs_pick,
 	const char *ours, size_t ours_len, const char *theirs, size_t theirs_len,
 	const char *origin)
 {
-	stance_document *db = NULL, *dob = NULL, *dt = NULL, *mo = NULL, *mt = NULL;
+	return stance_merge_document3(ours_pick, theirs_pick, NULL, report, base, base_len,
+		ours, ours_len, theirs, theirs_len, origin);
+}
+
+/* The authors joined with ", ", for quoting them in a passage. */
+static int authors_text(stance_buf *out, const stance_document *doc)
+{
+	size_t i;
+	int error = 0;
+	for (i = 0; i < stance_document_author_count(doc) && !error; i++)
+		error = stance_buf_printf(out, "%s%s", i ? ", " : "", stance_document_author(doc, i));
+	return error;
+}
+
+/* See merge.h. */
+int stance_merge_document3(stance_buf *ours_pick, stance_buf *theirs_pick, stance_buf *base_pick,
+	stance_merge_report *report, const char *base, size_t base_len,
+	const char *ours, size_t ours_len, const char *theirs, size_t theirs_len,
+	const char *origin)
+{
+	stance_document *db = NULL, *dob = NULL, *dt = NULL, *mo = NULL, *mt = NULL, *mb = NULL;
+	stance_buf bb = STANCE_BUF_INIT;
 	stance_buf kb = STANCE_BUF_INIT, ko = STANCE_BUF_INIT, kt = STANCE_BUF_INIT;
 	stance_buf bo = STANCE_BUF_INIT, bt = STANCE_BUF_INIT, desc = STANCE_BUF_INIT;
 	size_t i;
@@ -484,19 +535,21 @@ int stance_merge_document(stance_buf *ours_pick, stance_buf *theirs_pick,
 		goto done;
 	{
 		const char *sb = stance_buf_cstr(&kb), *so = stance_buf_cstr(&ko), *st = stance_buf_cstr(&kt);
-		const stance_document *start_o = dob, *start_t = dob;
+		const stance_document *start_o = dob, *start_t = dob, *start_b = dob;
 		if (strcmp(so, st)) {
 			if (!strcmp(sb, so)) {
-				start_o = start_t = dt;
+				start_o = start_t = start_b = dt;
 			} else if (strcmp(sb, st)) {
 				start_t = dt;
+				start_b = db;
 				conflict = 1;
 				if ((error = report_add(report, "front matter fields stance does not know")) < 0)
 					goto done;
 			}
 		}
 		if ((error = stance_document_dup(&mo, start_o)) < 0 ||
-		    (error = stance_document_dup(&mt, start_t)) < 0)
+		    (error = stance_document_dup(&mt, start_t)) < 0 ||
+		    (error = stance_document_dup(&mb, start_b)) < 0)
 			goto done;
 	}
 
@@ -504,21 +557,26 @@ int stance_merge_document(stance_buf *ours_pick, stance_buf *theirs_pick,
 		const char *f = merged_fields[i];
 		const char *vb = stance_document_get(db, f), *vo = stance_document_get(dob, f),
 			*vt = stance_document_get(dt, f);
-		const char *po, *pt;
+		const char *po, *pt, *pb;
 		if (streq(vo, vt) || streq(vb, vt)) {
-			po = pt = vo;
+			po = pt = pb = vo;
 		} else if (streq(vb, vo)) {
-			po = pt = vt;
+			po = pt = pb = vt;
 		} else {
 			po = vo;
 			pt = vt;
+			pb = vb;
 			conflict = 1;
 			stance_buf_clear(&desc);
-			if ((error = stance_buf_printf(&desc, "front matter field '%s'", f)) < 0 ||
+			if ((error = stance_buf_printf(&desc, "front matter field '%s': ours ", f)) < 0 ||
+			    (error = quote(&desc, vo ? vo : "", vo ? strlen(vo) : 0)) < 0 ||
+			    (error = stance_buf_puts(&desc, ", theirs ")) < 0 ||
+			    (error = quote(&desc, vt ? vt : "", vt ? strlen(vt) : 0)) < 0 ||
 			    (error = report_add(report, desc.ptr)) < 0)
 				goto done;
 		}
-		if ((error = stance_document_set(mo, f, po)) < 0 || (error = stance_document_set(mt, f, pt)) < 0)
+		if ((error = stance_document_set(mo, f, po)) < 0 || (error = stance_document_set(mt, f, pt)) < 0 ||
+		    (error = stance_document_set(mb, f, pb)) < 0)
 			goto done;
 	}
 
@@ -534,23 +592,45 @@ int stance_merge_document(stance_buf *ours_pick, stance_buf *theirs_pick,
 			error = copy_authors(mo, dob);
 			if (!error)
 				error = copy_authors(mt, dob);
+			if (!error)
+				error = copy_authors(mb, dob);
 		} else if (!strcmp(sb, so)) {
 			error = copy_authors(mo, dt);
 			if (!error)
 				error = copy_authors(mt, dt);
+			if (!error)
+				error = copy_authors(mb, dt);
 		} else {
+			stance_buf ao = STANCE_BUF_INIT, at = STANCE_BUF_INIT;
 			conflict = 1;
-			error = report_add(report, "front matter field 'authors'");
+			stance_buf_clear(&desc);
+			error = authors_text(&ao, dob);
+			if (!error)
+				error = authors_text(&at, dt);
+			if (!error)
+				error = stance_buf_puts(&desc, "front matter field 'authors': ours ");
+			if (!error)
+				error = quote(&desc, stance_buf_cstr(&ao), ao.size);
+			if (!error)
+				error = stance_buf_puts(&desc, ", theirs ");
+			if (!error)
+				error = quote(&desc, stance_buf_cstr(&at), at.size);
+			stance_buf_dispose(&ao);
+			stance_buf_dispose(&at);
+			if (!error)
+				error = report_add(report, desc.ptr);
 			if (!error)
 				error = copy_authors(mo, dob);
 			if (!error)
 				error = copy_authors(mt, dt);
+			if (!error)
+				error = copy_authors(mb, db);
 		}
 		if (error < 0)
 			goto done;
 	}
 
-	body_error = stance_merge_body(&bo, &bt, report, stance_document_body(db),
+	body_error = stance_merge_body3(&bo, &bt, &bb, report, stance_document_body(db),
 		stance_document_body(dob), stance_document_body(dt));
 	if (body_error == STANCE_ECONFLICT)
 		conflict = 1;
@@ -561,6 +641,9 @@ int stance_merge_document(stance_buf *ours_pick, stance_buf *theirs_pick,
 	    (error = stance_document_serialize(ours_pick, mo)) < 0 ||
 	    (error = stance_document_serialize(theirs_pick, mt)) < 0)
 		goto done;
+	if (base_pick && ((error = stance_document_set_body(mb, stance_buf_cstr(&bb), bb.size)) < 0 ||
+	    (error = stance_document_serialize(base_pick, mb)) < 0))
+		goto done;
 	error = conflict ? STANCE_ECONFLICT : 0;
 done:
 	stance_document_free(db);
@@ -568,6 +651,8 @@ done:
 	stance_document_free(dt);
 	stance_document_free(mo);
 	stance_document_free(mt);
+	stance_document_free(mb);
+	stance_buf_dispose(&bb);
 	stance_buf_dispose(&kb);
 	stance_buf_dispose(&ko);
 	stance_buf_dispose(&kt);

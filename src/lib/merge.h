@@ -14,7 +14,9 @@
 #include "internal.h"
 
 typedef struct {
-	char **passages; /* one sentence per conflicting passage, e.g. "paragraph 3 (\"Vi mener …\")" */
+	/* one sentence per conflicting passage, naming both competing versions,
+	 * e.g. `paragraph 3: ours "Vi mener …", theirs "Vi tror …"` */
+	char **passages;
 	size_t count;
 } stance_merge_report;
 
@@ -38,10 +40,26 @@ int stance_merge_document(stance_buf *ours_pick, stance_buf *theirs_pick,
 	const char *origin);
 
 /*
+ * The same, also giving `base_pick` (may be NULL): the merge with the common
+ * ancestor's version of each conflicting passage. The three picks differ only
+ * in the conflicting passages, so a line merge of them (git_merge_file)
+ * writes conflict markers around exactly those passages.
+ */
+int stance_merge_document3(stance_buf *ours_pick, stance_buf *theirs_pick, stance_buf *base_pick,
+	stance_merge_report *report, const char *base, size_t base_len,
+	const char *ours, size_t ours_len, const char *theirs, size_t theirs_len,
+	const char *origin);
+
+/*
  * The block-wise three-way merge of two Markdown bodies alone (same contract
  * as stance_merge_document, for the body text).
  */
 int stance_merge_body(stance_buf *ours_pick, stance_buf *theirs_pick,
+	stance_merge_report *report, const char *base, const char *ours,
+	const char *theirs);
+
+/* The same with a base pick (may be NULL), as stance_merge_document3. */
+int stance_merge_body3(stance_buf *ours_pick, stance_buf *theirs_pick, stance_buf *base_pick,
 	stance_merge_report *report, const char *base, const char *ours,
 	const char *theirs);
 

@@ -9,6 +9,7 @@
  * either side had stays reachable from the main branch.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -587,6 +588,15 @@ static int remove_contents(int fd)
 	return error;
 }
 
+/* A URL that is a plain path (not scheme://, not scp-like host:path). */
+static int is_local_path(const char *url)
+{
+	const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
+	if (strstr(url, "://"))
+		return 0;
+	return !colon || (slash && slash < colon);
+}
+
 /* See sync.h. */
 int stance_sync_clone(stance_repo **out, stance_sync_result *result, const char *url,
 	const char *path, const stance_sync_options *opts)
@@ -624,6 +634,13 @@ int stance_sync_clone(stance_repo **out, stance_sync_result *result, const char 
 		co.local = GIT_CLONE_LOCAL;
 	if (existed && !S_ISDIR(st.st_mode)) {
 		error = stance_error_set(STANCE_EEXISTS, "%s exists and is not a folder", path);
+		goto done;
+	}
+	/* A path that names nothing: libgit2 would take it for a URL of an
+	 * unknown scheme ("unsupported URL protocol"); say what is wrong. */
+	if (is_local_path(url) && access(url, F_OK) != 0) {
+		error = stance_error_set(STANCE_ENOTFOUND, "there is no repository at %s: no such folder (%s)",
+			c.url.ptr, strerror(errno));
 		goto done;
 	}
 	if ((error = git_clone(&git, url, path, &co)) < 0) {

@@ -205,26 +205,114 @@ static int tree_blob(git_oid *out, uint32_t *mode, git_tree *tree, const char *p
 	return 1;
 }
 
+/* A file with conflicting passages: what goes into the working folder (the
+ * merge with conflict markers) and the three stages of git's index. */
+typedef struct {
+	char *path;
+	git_oid marked;       /* the merged text with conflict markers */
+	git_oid base, ours, theirs;
+	uint32_t base_mode, mode, theirs_mode;
+	int has_base;
+} conflict_file;
+
 typedef struct {
 	git_oid ours_tree;   /* the merge with our version of conflicting passages */
 	git_oid theirs_tree; /* the same with theirs */
 	int conflicts;
+	conflict_file *files;
+	size_t nfiles;
 } tree_merge;
+
+/* Frees the conflicting files' record. */
+static void tree_merge_dispose(tree_merge *tm)
+{
+	size_t i;
+	for (i = 0; i < tm->nfiles; i++)
+		free(tm->files[i].path);
+	free(tm->files);
+	tm->files = NULL;
+	tm->nfiles = 0;
+}
+
+/*
+ * Writes the merge of `path` with git's conflict markers in diff3 style, as
+ * a blob, and records the file's three stages. `base`, `ours` and `theirs`
+ * are the texts to line-merge: for a document, the three picks of merge.c,
+ * which differ only in the conflicting passages; for another file, the three
+ * versions themselves. The sides are labelled with the branch and remote.
+ */
+static int record_conflict_file(tree_merge *tm, sync_ctx *c, const char *branch, const char *path,
+	const stance_buf *base, const stance_buf *ours, const stance_buf *theirs,
+	const change *ou, const change *th, const git_oid *bid, uint32_t bmode, int has_base)
+{
+	git_merge_file_input mb, mo, mt;
+	git_merge_file_options opts;
+	git_merge_file_result mr;
+	stance_buf our_label = STANCE_BUF_INIT, their_label = STANCE_BUF_INIT;
+	conflict_file *grown, *f;
+	int error;
+
+	memset(&mr, 0, sizeof(mr));
+	git_merge_file_input_init(&mb, GIT_MERGE_FILE_INPUT_VERSION);
+	git_merge_file_input_init(&mo, GIT_MERGE_FILE_INPUT_VERSION);
+	git_merge_file_input_init(&mt, GIT_MERGE_FILE_INPUT_VERSION);
+	git_merge_file_options_init(&opts, GIT_MERGE_FILE_OPTIONS_VERSION);
+	stance_buf_printf(&our_label, "%s (ours)", branch);
+	stance_buf_printf(&their_label, "%s/%s (theirs)", c->remote_name, branch);
+	opts.ancestor_label = "common ancestor";
+	opts.our_label = stance_buf_cstr(&our_label);
+	opts.their_label = stance_buf_cstr(&their_label);
+	opts.flags = GIT_MERGE_FILE_STYLE_DIFF3;
+	mb.ptr = stance_buf_cstr(base); mb.size = base->size; mb.path = path; mb.mode = ou->mode;
+	mo.ptr = stance_buf_cstr(ours); mo.size = ours->size; mo.path = path; mo.mode = ou->mode;
+	mt.ptr = stance_buf_cstr(theirs); mt.size = theirs->size; mt.path = path; mt.mode = ou->mode;
+	if (!(grown = realloc(tm->files, (tm->nfiles + 1) * sizeof(*grown)))) {
+		error = stance_error_oom();
+		goto done;
+	}
+	tm->files = grown;
+	f = &grown[tm->nfiles];
+	memset(f, 0, sizeof(*f));
+	if ((error = git_merge_file(&mr, &mb, &mo, &mt, &opts)) < 0 ||
+	    (error = git_blob_create_from_buffer(&f->marked, c->git, mr.ptr ? mr.ptr : "", mr.len)) < 0) {
+		error = stance_git_error(error, "cannot write the conflict markers of %s", path);
+		goto done;
+	}
+	if (!(f->path = stance_strdup(path))) {
+		error = STANCE_ERROR;
+		goto done;
+	}
+	f->ours = ou->id;
+	f->mode = ou->mode;
+	f->theirs = th->id;
+	f->theirs_mode = th->mode;
+	f->has_base = has_base;
+	if (has_base) {
+		f->base = *bid;
+		f->base_mode = bmode ? bmode : ou->mode;
+	}
+	tm->nfiles++;
+done:
+	git_merge_file_result_free(&mr);
+	stance_buf_dispose(&our_label);
+	stance_buf_dispose(&their_label);
+	return error;
+}
 
 /*
  * Merges the trees of `ours` and `theirs` against `base`. For the main branch
  * documents changed on both sides go through merge.c; for snapshots the side
  * whose tip is newer wins a path both changed (raw bytes do not merge).
  */
-static int merge_trees(tree_merge *tm, sync_ctx *c, git_commit *ours, git_commit *theirs,
-	git_commit *base, int documents)
+static int merge_trees(tree_merge *tm, sync_ctx *c, const char *branch, git_commit *ours,
+	git_commit *theirs, git_commit *base, int documents)
 {
 	git_repository *git = c->git;
 	git_tree *tb = NULL, *to = NULL, *tt = NULL;
 	git_index *io = NULL, *it = NULL;
 	change_list co = { 0 }, ct = { 0 };
 	stance_buf a = STANCE_BUF_INIT, b = STANCE_BUF_INIT, o = STANCE_BUF_INIT, t = STANCE_BUF_INIT,
-		p = STANCE_BUF_INIT;
+		p = STANCE_BUF_INIT, bp = STANCE_BUF_INIT;
 	stance_merge_report rep = { 0 };
 	size_t i, j;
 	int error;
@@ -291,6 +379,7 @@ static int merge_trees(tree_merge *tm, sync_ctx *c, git_commit *ours, git_commit
 		stance_buf_clear(&o);
 		stance_buf_clear(&t);
 		stance_buf_clear(&p);
+		stance_buf_clear(&bp);
 		stance_merge_report_clear(&rep);
 		if (is_document(path)) {
 			int64_t fo = 0, ft = 0;
@@ -326,10 +415,15 @@ static int merge_trees(tree_merge *tm, sync_ctx *c, git_commit *ours, git_commit
 				stance_buf_dispose(&id);
 				goto done;
 			}
-			error = stance_merge_document(&a, &p, &rep, has_base ? stance_buf_cstr(&b) : NULL, b.size,
+			error = stance_merge_document3(&a, &p, &bp, &rep, has_base ? stance_buf_cstr(&b) : NULL, b.size,
 				stance_buf_cstr(&o), o.size, stance_buf_cstr(&t), t.size, id.ptr);
 			if (error == STANCE_ECONFLICT) {
 				tm->conflicts++;
+				if ((error = record_conflict_file(tm, c, branch, path, &bp, &a, &p, ou, th, &bid, bmode,
+				    has_base)) < 0) {
+					stance_buf_dispose(&id);
+					goto done;
+				}
 				for (j = 0; j < rep.count; j++)
 					if (sync_result_add_conflict(c->result, id.ptr, rep.passages[j]) < 0) {
 						stance_buf_dispose(&id);
@@ -371,7 +465,13 @@ static int merge_trees(tree_merge *tm, sync_ctx *c, git_commit *ours, git_commit
 				stance_buf_put(&a, stance_buf_cstr(&o), o.size);
 				stance_buf_put(&p, stance_buf_cstr(&t), t.size);
 				tm->conflicts++;
-				if (sync_result_add_conflict(c->result, path, "the whole file") < 0) {
+				if ((error = record_conflict_file(tm, c, branch, path, &b, &o, &t, ou, th, &bid, bmode,
+				    has_base)) < 0) {
+					git_merge_file_result_free(&mr);
+					goto done;
+				}
+				if (sync_result_add_conflict(c->result, path,
+				    "lines changed on both sides, between the conflict markers") < 0) {
 					git_merge_file_result_free(&mr);
 					error = STANCE_ERROR;
 					goto done;
@@ -404,7 +504,10 @@ done:
 	stance_buf_dispose(&o);
 	stance_buf_dispose(&t);
 	stance_buf_dispose(&p);
+	stance_buf_dispose(&bp);
 	stance_merge_report_clear(&rep);
+	if (error < 0)
+		tree_merge_dispose(tm);
 	return error;
 }
 
@@ -478,8 +581,93 @@ int stance_sync_in_progress(stance_repo *repo)
 	return yes;
 }
 
-/* Records a stopped merge: refs for both picks, the state file, and our
- * pick in the working folder. */
+/* Writes `text` to the file `name` of the git folder, as git writes MERGE_HEAD. */
+static int write_git_file(git_repository *git, const char *name, const char *text)
+{
+	stance_buf path = STANCE_BUF_INIT;
+	int error = stance_buf_printf(&path, "%s%s", git_repository_path(git), name);
+	if (!error)
+		error = stance_file_write_atomic(path.ptr, text, strlen(text));
+	stance_buf_dispose(&path);
+	return error;
+}
+
+/* A blob's entry for git_index_conflict_add. */
+static void stage_entry(git_index_entry *e, const char *path, const git_oid *id, uint32_t mode)
+{
+	memset(e, 0, sizeof(*e));
+	e->path = path;
+	e->id = *id;
+	e->mode = mode;
+}
+
+/*
+ * Puts a stopped merge where git sees it: each conflicting file in the
+ * working folder with conflict markers, its three stages in the index
+ * (ancestor, ours, theirs, as `git merge` leaves them), and MERGE_HEAD,
+ * MERGE_MSG, MERGE_MODE and ORIG_HEAD, so `git status` says a merge is in
+ * progress. The working folder already holds our pick.
+ */
+static int mark_merge_in_progress(sync_ctx *c, const char *branch, git_commit *ours, git_commit *theirs,
+	const tree_merge *tm)
+{
+	git_index *idx = NULL;
+	stance_buf text = STANCE_BUF_INIT, file = STANCE_BUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < tm->nfiles && !error; i++) {
+		stance_buf_clear(&text);
+		stance_buf_clear(&file);
+		stance_buf_printf(&file, "%s%s", stance_repo_workdir(c->repo), tm->files[i].path);
+		if ((error = blob_text(&text, c->git, &tm->files[i].marked)) == 0)
+			error = stance_file_write_atomic(file.ptr, stance_buf_cstr(&text), text.size);
+	}
+	if (error < 0)
+		goto done;
+	if ((error = git_repository_index(&idx, c->git)) < 0 || (error = git_index_read(idx, 1)) < 0)
+		goto git_fail;
+	for (i = 0; i < tm->nfiles; i++) {
+		const conflict_file *f = &tm->files[i];
+		git_index_entry eb, eo, et;
+		stage_entry(&eb, f->path, &f->base, f->base_mode);
+		stage_entry(&eo, f->path, &f->ours, f->mode);
+		stage_entry(&et, f->path, &f->theirs, f->theirs_mode);
+		if ((error = git_index_conflict_add(idx, f->has_base ? &eb : NULL, &eo, &et)) < 0)
+			goto git_fail;
+	}
+	if ((error = git_index_write(idx)) < 0)
+		goto git_fail;
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(theirs));
+	stance_buf_clear(&text);
+	stance_buf_printf(&text, "%s\n", hex);
+	if ((error = write_git_file(c->git, "MERGE_HEAD", text.ptr)) < 0 ||
+	    (error = write_git_file(c->git, "MERGE_MODE", "no-ff")) < 0)
+		goto done;
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(ours));
+	stance_buf_clear(&text);
+	stance_buf_printf(&text, "%s\n", hex);
+	if ((error = write_git_file(c->git, "ORIG_HEAD", text.ptr)) < 0)
+		goto done;
+	stance_buf_clear(&text);
+	stance_buf_printf(&text, "Merge %s of %s\n\n# Conflicts:\n", branch, c->remote_name);
+	for (i = 0; i < tm->nfiles; i++)
+		stance_buf_printf(&text, "#\t%s\n", tm->files[i].path);
+	error = write_git_file(c->git, "MERGE_MSG", text.ptr);
+	goto done;
+git_fail:
+	error = stance_git_error(error, "cannot record the conflicts in the index");
+done:
+	git_index_free(idx);
+	stance_buf_dispose(&text);
+	stance_buf_dispose(&file);
+	return error;
+}
+
+/* Records a stopped merge: refs for both picks, the state file, our pick in
+ * the working folder with conflict markers in the conflicting files, and
+ * git's own record of a merge in progress. */
 static int save_conflict(sync_ctx *c, const char *branch, git_commit *ours, git_commit *theirs,
 	const tree_merge *tm)
 {
@@ -525,6 +713,8 @@ static int save_conflict(sync_ctx *c, const char *branch, git_commit *ours, git_
 		c->remote_name, branch, ho, ht, hpo, hpt);
 	for (i = 0; i < c->result->conflict_count; i++)
 		stance_buf_printf(&state, "conflict %s\t%s\n", c->result->conflicts[i].id, c->result->conflicts[i].passage);
+	for (i = 0; i < tm->nfiles; i++)
+		stance_buf_printf(&state, "path %s\n", tm->files[i].path);
 	state_path(&path, c->git, NULL);
 	if (mkdir(path.ptr, 0755) < 0 && errno != EEXIST) {
 		error = stance_error_set(STANCE_ERROR, "%s: cannot create: %s", path.ptr, strerror(errno));
@@ -532,7 +722,9 @@ static int save_conflict(sync_ctx *c, const char *branch, git_commit *ours, git_
 	}
 	stance_buf_clear(&path);
 	state_path(&path, c->git, "state");
-	error = stance_file_write_atomic(path.ptr, state.ptr, state.size);
+	if ((error = stance_file_write_atomic(path.ptr, state.ptr, state.size)) < 0)
+		goto done;
+	error = mark_merge_in_progress(c, branch, ours, theirs, tm);
 	goto done;
 git_fail:
 	error = stance_git_error(error, "cannot record the unfinished merge");
@@ -561,6 +753,7 @@ int sync_merge_branch(sync_ctx *c, const char *branch, int checked_out, int is_m
 	size_t n;
 	int error, has_local, has_remote;
 
+	memset(&tm, 0, sizeof(tm));
 	stance_buf_printf(&local, "refs/heads/%s", branch);
 	stance_buf_printf(&remote, "refs/remotes/%s/%s", c->remote_name, branch);
 	if ((error = has_remote = sync_ref_oid(&rid, c->git, remote.ptr)) <= 0)
@@ -621,7 +814,7 @@ int sync_merge_branch(sync_ctx *c, const char *branch, int checked_out, int is_m
 		error = stance_git_error(error, "cannot read the commits to merge");
 		goto done;
 	}
-	if ((error = merge_trees(&tm, c, lc, rc, bc, is_main)) < 0)
+	if ((error = merge_trees(&tm, c, branch, lc, rc, bc, is_main)) < 0)
 		goto done;
 	if (tm.conflicts) {
 		if ((error = save_conflict(c, branch, lc, rc, &tm)) < 0)
@@ -646,6 +839,7 @@ int sync_merge_branch(sync_ctx *c, const char *branch, int checked_out, int is_m
 	if (!error && is_main)
 		c->result->outcome = STANCE_SYNC_MERGED;
 done:
+	tree_merge_dispose(&tm);
 	git_reference_free(r);
 	git_commit_free(lc);
 	git_commit_free(rc);
@@ -667,6 +861,8 @@ struct saved_state {
 	git_oid ours, theirs, pick_ours, pick_theirs;
 	char **ids;
 	size_t nids;
+	char **paths;  /* the files written with conflict markers */
+	size_t npaths;
 };
 
 int sync_refuse_while_waiting(sync_ctx *c)
@@ -687,6 +883,9 @@ static void saved_state_free(saved_state *s)
 	for (i = 0; i < s->nids; i++)
 		free(s->ids[i]);
 	free(s->ids);
+	for (i = 0; i < s->npaths; i++)
+		free(s->paths[i]);
+	free(s->paths);
 }
 
 /* Reads the record of a stopped merge into `s` (freed with saved_state_free);
@@ -728,7 +927,14 @@ static int load_state(saved_state *s, stance_sync_result *result, stance_repo *r
 				git_oid_fromstr(&s->pick_ours, val);
 			else if (KEY("pick-theirs"))
 				git_oid_fromstr(&s->pick_theirs, val);
-			else if (KEY("conflict")) {
+			else if (KEY("path")) {
+				char **grown = realloc(s->paths, (s->npaths + 1) * sizeof(*grown));
+				if (grown) {
+					s->paths = grown;
+					if ((grown[s->npaths] = stance_strdup(val)))
+						s->npaths++;
+				}
+			} else if (KEY("conflict")) {
 				char *tab = strchr(val, '\t');
 				char **grown;
 				if (tab)
@@ -769,6 +975,8 @@ static int clear_state(git_repository *git)
 		git_reference_free(r);
 	}
 	git_error_clear();
+	/* MERGE_HEAD, MERGE_MSG, MERGE_MODE: git's record of the merge */
+	git_repository_state_cleanup(git);
 	state_path(&path, git, "state");
 	unlink(path.ptr);
 	stance_buf_clear(&path);
@@ -814,6 +1022,82 @@ done:
 	return error;
 }
 
+/* Adds copies of the `n` paths to `a` (a list made by differing_paths). */
+static int add_paths(git_strarray *a, char *const *paths, size_t n)
+{
+	char **grown;
+	size_t i;
+	if (!n)
+		return 0;
+	if (!(grown = realloc(a->strings, (a->count + n) * sizeof(*grown))))
+		return stance_error_oom();
+	a->strings = grown;
+	for (i = 0; i < n; i++) {
+		if (!(grown[a->count] = stance_strdup(paths[i])))
+			return STANCE_ERROR;
+		a->count++;
+	}
+	return 0;
+}
+
+/* Replaces the index's conflict stages of the files written with markers
+ * by the entry each has in `commit` (none when it has none there). */
+static int unstage_conflicts(git_repository *git, const saved_state *s, const git_oid *commit)
+{
+	git_index *idx = NULL;
+	git_commit *cm = NULL;
+	git_tree *tree = NULL;
+	size_t i;
+	int error;
+
+	if ((error = git_repository_index(&idx, git)) < 0 || (error = git_index_read(idx, 1)) < 0 ||
+	    (error = git_commit_lookup(&cm, git, commit)) < 0 || (error = git_commit_tree(&tree, cm)) < 0)
+		goto done;
+	for (i = 0; i < s->npaths && !error; i++) {
+		git_oid id;
+		uint32_t mode = 0;
+		git_index_conflict_remove(idx, s->paths[i]);
+		git_index_remove(idx, s->paths[i], 0);
+		git_error_clear();
+		if (tree_blob(&id, &mode, tree, s->paths[i]))
+			error = index_put(idx, s->paths[i], &id, mode);
+	}
+	if (!error)
+		error = git_index_write(idx);
+done:
+	if (error < 0)
+		error = stance_git_error(error, "cannot update the index");
+	git_tree_free(tree);
+	git_commit_free(cm);
+	git_index_free(idx);
+	return error;
+}
+
+/* Line `*line` (1-based) of the first conflict marker of git's (<<<<<<<,
+ * |||||||, =======, >>>>>>>, at the start of a line and followed by a space
+ * or the line's end) in `text`; 0 when there is none. "=======" alone is
+ * also a Markdown heading's underline, so it counts only after a "<<<<<<<". */
+static size_t first_marker(const char *text)
+{
+	const char *p = text;
+	size_t line = 1, opened = 0;
+	while (p && *p) {
+		if ((!strncmp(p, "<<<<<<<", 7) || !strncmp(p, ">>>>>>>", 7) || !strncmp(p, "|||||||", 7) ||
+		     (opened && !strncmp(p, "=======", 7))) &&
+		    (p[7] == ' ' || p[7] == '\n' || p[7] == '\0')) {
+			if (p[0] != '<')
+				return opened ? opened : line;
+			if (!opened)
+				opened = line;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+		line++;
+	}
+	return opened;
+}
+
 /* See sync.h. */
 int stance_sync_abort(stance_repo *repo)
 {
@@ -832,7 +1116,9 @@ int stance_sync_abort(stance_repo *repo)
 		goto done;
 	}
 	/* only the files the unfinished merge wrote go back */
-	if ((error = differing_paths(&paths, git, git_object_id(head), &s.pick_ours)) < 0)
+	if ((error = differing_paths(&paths, git, git_object_id(head), &s.pick_ours)) < 0 ||
+	    (error = add_paths(&paths, s.paths, s.npaths)) < 0 ||
+	    (error = unstage_conflicts(git, &s, git_object_id(head))) < 0)
 		goto done;
 	if (paths.count) {
 		co.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_REMOVE_UNTRACKED;
@@ -848,6 +1134,49 @@ done:
 	git_strarray_dispose(&paths);
 	git_object_free(head);
 	saved_state_free(&s);
+	return error;
+}
+
+/* 1 when `head` is a merge of the stopped merge's two sides, made by the
+ * user with `git commit`. */
+static int committed_with_git(git_repository *git, const git_oid *head, const saved_state *s)
+{
+	git_commit *c = NULL;
+	int yes = 0;
+	if (git_commit_lookup(&c, git, head) == 0 && git_commit_parentcount(c) == 2)
+		yes = git_oid_equal(git_commit_parent_id(c, 0), &s->ours) &&
+			git_oid_equal(git_commit_parent_id(c, 1), &s->theirs);
+	git_error_clear();
+	git_commit_free(c);
+	return yes;
+}
+
+/* STANCE_ECONFLICT naming every file of the stopped merge that still holds
+ * conflict markers, with the line of the first; 0 when none does. */
+static int refuse_markers(stance_repo *repo, const saved_state *s)
+{
+	stance_buf list = STANCE_BUF_INIT, file = STANCE_BUF_INIT, text = STANCE_BUF_INIT;
+	size_t i, n = 0, line;
+	int error = 0;
+
+	for (i = 0; i < s->npaths && !error; i++) {
+		stance_buf_clear(&file);
+		stance_buf_clear(&text);
+		stance_buf_printf(&file, "%s%s", stance_repo_workdir(repo), s->paths[i]);
+		if (access(file.ptr, F_OK) != 0)
+			continue; /* removed: the user's choice */
+		if ((error = stance_file_read(&text, file.ptr)) < 0)
+			break;
+		if ((line = first_marker(stance_buf_cstr(&text))) > 0)
+			error = stance_buf_printf(&list, "%s%s:%zu", n++ ? ", " : "", s->paths[i], line);
+	}
+	if (!error && n)
+		error = stance_error_set(STANCE_ECONFLICT, "conflict markers remain in %s; keep the version you "
+			"choose between <<<<<<< and >>>>>>>, remove the marker lines, then run 'stance sync --continue' "
+			"again (or --ours, --theirs, or 'stance sync --abort')", list.ptr);
+	stance_buf_dispose(&list);
+	stance_buf_dispose(&file);
+	stance_buf_dispose(&text);
 	return error;
 }
 
@@ -879,11 +1208,26 @@ int stance_sync_continue(stance_sync_result *result, stance_buf *remote_out,
 	stance_buf_printf(&ref, "refs/heads/%s", s.branch);
 	if ((error = sync_ref_oid(&head, git, ref.ptr)) < 0)
 		goto done;
+	if (error > 0 && !git_oid_equal(&head, &s.ours) && committed_with_git(git, &head, &s)) {
+		/* the user resolved and ran `git commit`, as after `git merge`:
+		 * the merge is made; what is left is to send it */
+		clear_state(git);
+		if (result) {
+			result->outcome = STANCE_SYNC_MERGED;
+			git_oid_tostr(result->head, sizeof(result->head), &head);
+			for (i = 0; i < s.nids; i++)
+				sync_result_add_merged(result, s.ids[i]);
+		}
+		error = remote_out ? stance_buf_puts(remote_out, s.remote) : 0;
+		goto done;
+	}
 	if (!error || !git_oid_equal(&head, &s.ours)) {
 		error = stance_error_set(STANCE_ECONFLICT, "%s moved since the merge stopped; run 'stance sync --abort' "
 			"and sync again", s.branch);
 		goto done;
 	}
+	if (take == STANCE_SYNC_TAKE_WORKTREE && (error = refuse_markers(repo, &s)) < 0)
+		goto done;
 	if ((error = git_commit_lookup(&ours, git, &s.ours)) < 0 ||
 	    (error = git_commit_lookup(&theirs, git, &s.theirs)) < 0 ||
 	    (error = git_commit_lookup(&pick, git, take == STANCE_SYNC_TAKE_THEIRS ? &s.pick_theirs : &s.pick_ours)) < 0 ||
@@ -915,8 +1259,6 @@ int stance_sync_continue(stance_sync_result *result, stance_buf *remote_out,
 					error = stance_document_serialize(&canon, doc);
 					stance_document_free(doc);
 				}
-			} else if (strstr(stance_buf_cstr(&canon), "<<<<<<<")) {
-				error = stance_error_set(STANCE_EPARSE, "%s still has conflict markers", file.ptr);
 			}
 			if (!error && ((error = git_blob_create_from_buffer(&blob, git, canon.ptr ? canon.ptr : "", canon.size)) < 0 ||
 			    (error = index_put(idx, rel.ptr, &blob, GIT_FILEMODE_BLOB)) < 0))
@@ -935,7 +1277,9 @@ int stance_sync_continue(stance_sync_result *result, stance_buf *remote_out,
 		goto done;
 	/* the working folder holds our pick (plus the user's choices): bring
 	 * the files that differ from the final tree to it */
-	if ((error = differing_paths(&paths, git, &s.pick_ours, &mid)) < 0)
+	if ((error = differing_paths(&paths, git, &s.pick_ours, &mid)) < 0 ||
+	    (error = add_paths(&paths, s.paths, s.npaths)) < 0 ||
+	    (error = unstage_conflicts(git, &s, &s.pick_ours)) < 0)
 		goto done;
 	{
 		git_commit *mc = NULL;

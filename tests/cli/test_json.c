@@ -74,7 +74,7 @@ Test(json, hostile_strings_come_back_from_every_output, .fini = th_cleanup)
 	OK(&r, dir, "log", "--json");
 	v = parse("log", r.out.ptr);
 	o = json_array_get(v, 0);
-	cr_expect_str_eq(str(o, "message"), HOSTILE "\n");
+	cr_expect_str_eq(str(o, "message"), HOSTILE, "the message without its trailing newline");
 	cr_expect(json_is_false(json_object_get(o, "removed")));
 	json_decref(v);
 	th_result_free(&r);

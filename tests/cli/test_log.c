@@ -18,8 +18,9 @@ Test(log, revisions_with_words_added_and_removed, .fini = th_cleanup)
 	cr_assert(strstr(r.out.ptr, "Update") < strstr(r.out.ptr, "Add"), "newest first: %s", r.out.ptr);
 	th_result_free(&r);
 	OK(&r, dir, "log", "-n", "1", "--json");
-	cr_assert(strstr(r.out.ptr, "\"message\": \"Update kl/debat\\n\""), "%s", r.out.ptr);
+	cr_assert(strstr(r.out.ptr, "\"message\": \"Update kl/debat\""), "%s", r.out.ptr);
 	cr_assert(!strstr(r.out.ptr, "Add kl/debat"), "-n 1: %s", r.out.ptr);
+	cr_assert(strstr(r.out.ptr, "\"date\": \"2021-03-01T10:00:00+01:00\""), "RFC 3339 with seconds: %s", r.out.ptr);
 	cr_assert(strstr(r.out.ptr, "\"author\": \"Test Archivist\""), "%s", r.out.ptr);
 	th_result_free(&r);
 	OK(&r, dir, "log", "--since", "2021-01-01");

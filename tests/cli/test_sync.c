@@ -5,6 +5,7 @@
  * commands can be used wrongly.
  */
 #include <string.h>
+#include <jansson.h>
 
 #include "helpers.h"
 
@@ -176,7 +177,8 @@ Test(sync_cli, overlapping_edits_stop_name_the_passage_and_wait, .fini = th_clea
 
 	TH_RUN(&r, b, "sync");
 	cr_assert_eq(r.status, 1, "a conflict is an error: %s", r.err.ptr);
-	cr_assert(strstr(r.err.ptr, "conflict: kl/reform: paragraph 1 (\"Vi skal have en reform.\")"), "%s", r.err.ptr);
+	cr_assert(strstr(r.err.ptr, "conflict: kl/reform: paragraph 1: ours \"Vi skal have en lille reform.\", "
+		"theirs \"Vi skal have en stor reform.\""), "%s", r.err.ptr);
 	cr_assert(strstr(r.err.ptr, "stance sync --continue"), "%s", r.err.ptr);
 	th_result_free(&r);
 	/* both versions can be read with show */
@@ -216,6 +218,225 @@ Test(sync_cli, overlapping_edits_stop_name_the_passage_and_wait, .fini = th_clea
 	cr_assert(strstr(text, "mellemstor"), "%s", text);
 	free(text);
 	free(before); free(a); free(b); free(dir);
+}
+
+/*
+ * `stance sync` after both archivists rewrote the same paragraph: the user
+ * saw the working file hold only our version, no markers, and `git status`
+ * knew of no merge. They should see git's way: the passage between
+ * conflict markers (ours, the common ancestor, theirs, labelled), the merge
+ * in progress in `git status`, the three stages in the index, a message
+ * quoting the two competing versions; `--continue` refuses while markers
+ * remain and completes the merge once they are gone.
+ */
+Test(sync_cli, sync_conflict_writes_git_markers_and_continue_waits_until_they_are_gone, .fini = th_cleanup)
+{
+	char *dir = team(), *a = th_path(dir, "a"), *b = th_path(dir, "b");
+	char *text, *out, *ha, *hb;
+	th_result r;
+
+	add_doc(a, "kl/reform", "---\ntitle: Reform\n---\nVi skal have en reform.\n\nDen skal komme i år.\n\nSlut.\n");
+	OK0(a, "sync");
+	OK0(b, "sync");
+	add_doc(a, "kl/reform", "---\ntitle: Reform\n---\nVi skal have en stor reform.\n\nDen skal komme i år.\n\nSlut.\n");
+	/* b also edits another paragraph, which merges without a question */
+	add_doc(b, "kl/reform", "---\ntitle: Reform\n---\nVi skal have en lille reform.\n\nDen skal komme i år.\n\nSlut nu.\n");
+	OK0(a, "sync");
+	ha = head(a);
+	hb = head(b);
+
+	TH_RUN(&r, b, "sync");
+	cr_assert_eq(r.status, 1, "%s", r.err.ptr);
+	cr_assert(strstr(r.err.ptr, "ours \"Vi skal have en lille reform.\", theirs \"Vi skal have en stor reform.\""),
+		"both competing versions are named: %s", r.err.ptr);
+	cr_assert(!strstr(r.err.ptr, "\"Vi skal have en reform.\""), "not the ancestor: %s", r.err.ptr);
+	th_result_free(&r);
+
+	text = th_read(b, "kl/reform.md");
+	cr_assert(strstr(text, "\n<<<<<<< main (ours)\nVi skal have en lille reform.\n"
+		"||||||| common ancestor\nVi skal have en reform.\n=======\nVi skal have en stor reform.\n"
+		">>>>>>> origin/main (theirs)\n"), "the passage between diff3 markers: %s", text);
+	cr_assert(strstr(text, "\nSlut nu.\n"), "the clean part is merged: %s", text);
+	cr_assert(strstr(text, "title: Reform"), "%s", text);
+	free(text);
+
+	/* git sees the merge in progress */
+	out = th_sh_out(b, "git status");
+	cr_assert(strstr(out, "You have unmerged paths") && strstr(out, "both modified:") &&
+		strstr(out, "kl/reform.md"), "%s", out);
+	free(out);
+	out = th_sh_out(b, "git rev-parse MERGE_HEAD");
+	cr_assert(!strncmp(out, ha, 40), "MERGE_HEAD is their tip %s: %s", ha, out);
+	free(out);
+	out = th_sh_out(b, "git ls-files -u | awk '{print $3, $4}'");
+	cr_assert_str_eq(out, "1 kl/reform.md\n2 kl/reform.md\n3 kl/reform.md\n", "the three stages");
+	free(out);
+	out = th_sh_out(b, "git show :3:kl/reform.md");
+	cr_assert(strstr(out, "stor reform"), "stage 3 is theirs: %s", out);
+	free(out);
+
+	/* markers left in: refused, the file named with the line */
+	TH_RUN(&r, b, "sync", "--continue");
+	cr_assert_eq(r.status, 1, "%s", r.out.ptr);
+	cr_assert(strstr(r.err.ptr, "conflict markers remain in kl/reform.md:"), "%s", r.err.ptr);
+	th_result_free(&r);
+	out = head(b);
+	cr_assert_str_eq(out, hb, "nothing was committed");
+	free(out);
+	cr_assert(th_exists(b, ".git/MERGE_HEAD"), "still merging");
+	/* a marker left behind on its own is found too */
+	th_write(b, "kl/reform.md", "---\nid: kl/reform\ntitle: Reform\n---\n\nVi skal have en mellemstor reform.\n"
+		">>>>>>> origin/main (theirs)\n\nDen skal komme i år.\n\nSlut nu.\n");
+	TH_RUN(&r, b, "sync", "--continue");
+	cr_assert_eq(r.status, 1, "%s", r.out.ptr);
+	cr_assert(strstr(r.err.ptr, "kl/reform.md:7"), "%s", r.err.ptr);
+	th_result_free(&r);
+
+	/* resolved: the merge is made, git's merge state is gone, it is pushed */
+	th_write(b, "kl/reform.md", "---\nid: kl/reform\ntitle: Reform\n---\n\nVi skal have en mellemstor reform.\n"
+		"\nDen skal komme i år.\n\nSlut nu.\n");
+	OK(&r, b, "sync", "--continue");
+	cr_assert(strstr(r.out.ptr, "To origin"), "%s", r.out.ptr);
+	th_result_free(&r);
+	cr_assert(!th_exists(b, ".git/MERGE_HEAD"));
+	out = th_sh_out(b, "git status --porcelain; git log -1 --format=%P");
+	cr_assert(!strncmp(out, hb, 40) && strstr(out, ha), "a clean tree and a merge of both tips: %s", out);
+	free(out);
+	OK0(a, "sync");
+	text = th_read(a, "kl/reform.md");
+	cr_assert(strstr(text, "mellemstor") && strstr(text, "Slut nu."), "%s", text);
+	free(text);
+	free(ha); free(hb); free(a); free(b); free(dir);
+}
+
+/* The same conflict, resolved as after `git merge`: the user edits the file,
+ * runs `git add` and `git commit`; `stance sync --continue` then only sends
+ * the merge. `--abort` instead leaves no trace of the merge for git. */
+Test(sync_cli, sync_conflict_resolved_with_git_commit_then_continue_pushes_it, .fini = th_cleanup)
+{
+	char *dir = team(), *a = th_path(dir, "a"), *b = th_path(dir, "b");
+	char *out, *before;
+	th_result r;
+
+	add_doc(a, "kl/x", "---\ntitle: X\n---\nEn.\n");
+	OK0(a, "sync");
+	OK0(b, "sync");
+	add_doc(a, "kl/x", "---\ntitle: X\n---\nEn A.\n");
+	add_doc(b, "kl/x", "---\ntitle: X\n---\nEn B.\n");
+	OK0(a, "sync");
+	before = th_read(b, "kl/x.md");
+	TH_RUN(&r, b, "sync");
+	cr_assert_eq(r.status, 1);
+	th_result_free(&r);
+	OK0(b, "sync", "--abort");
+	out = th_sh_out(b, "git status --porcelain; test -e .git/MERGE_HEAD || echo no-merge");
+	cr_assert_str_eq(out, "no-merge\n", "abort leaves git clean");
+	free(out);
+	out = th_read(b, "kl/x.md");
+	cr_assert_str_eq(out, before);
+	free(out);
+
+	TH_RUN(&r, b, "sync");
+	cr_assert_eq(r.status, 1);
+	th_result_free(&r);
+	th_write(b, "kl/x.md", "---\nid: kl/x\ntitle: X\n---\n\nEn AB.\n");
+	cr_assert_eq(th_sh(b, NULL, "git add kl/x.md && git commit -q --no-edit"), 0);
+	OK(&r, b, "sync", "--continue");
+	cr_assert(strstr(r.out.ptr, "To origin"), "%s", r.out.ptr);
+	th_result_free(&r);
+	OK0(a, "sync");
+	out = th_read(a, "kl/x.md");
+	cr_assert(strstr(out, "En AB."), "%s", out);
+	free(out);
+	free(before); free(a); free(b); free(dir);
+}
+
+/* `stance clone /no/such/path` said "unsupported URL protocol"; it should
+ * say there is no repository there, and write nothing. */
+Test(sync_cli, clone_of_a_path_that_does_not_exist_says_there_is_no_repository_there, .fini = th_cleanup)
+{
+	char *dir = th_tmpdir();
+	th_result r;
+	TH_RUN(&r, dir, "clone", "/no/such/path");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "there is no repository at /no/such/path"), "%s", r.err.ptr);
+	cr_assert(!strstr(r.err.ptr, "unsupported URL protocol"), "%s", r.err.ptr);
+	cr_assert(!th_exists(dir, "path"), "nothing written");
+	th_result_free(&r);
+	TH_RUN(&r, dir, "clone", "--json", "no-such-folder", "x");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.out.ptr, "\"ok\":false") && strstr(r.out.ptr, "\"outcome\":\"error\"") &&
+		strstr(r.out.ptr, "there is no repository at no-such-folder"), "%s", r.out.ptr);
+	cr_assert(!th_exists(dir, "x"));
+	th_result_free(&r);
+	free(dir);
+}
+
+/* `stance push --json` to a remote that is not there reported
+ * "outcome":"up-to-date"; it should report the error. */
+Test(sync_cli, push_json_to_a_missing_remote_reports_an_error_not_up_to_date, .fini = th_cleanup)
+{
+	char *dir = team(), *a = th_path(dir, "a");
+	th_result r;
+	json_t *o;
+	json_error_t je;
+	add_doc(a, "kl/ny", "---\ntitle: Ny\n---\nNy tekst.\n");
+	OK0(a, "remote", "add", "gone", "../no-such.git");
+	TH_RUN(&r, a, "push", "--json", "gone");
+	cr_assert_eq(r.status, 1);
+	o = json_loads(r.out.ptr, 0, &je);
+	cr_assert(o, "one JSON object: %s", r.out.ptr);
+	cr_assert_str_eq(json_string_value(json_object_get(o, "outcome")), "error");
+	cr_assert(json_is_false(json_object_get(o, "ok")));
+	cr_assert(strstr(json_string_value(json_object_get(o, "error")), "no repository at remote 'gone'"), "%s", r.out.ptr);
+	cr_assert(!strchr(json_string_value(json_object_get(o, "error")), '\n'));
+	json_decref(o);
+	th_result_free(&r);
+	/* the same push without a remote's new commits in the way still works */
+	OK(&r, a, "push", "--json");
+	cr_assert(strstr(r.out.ptr, "\"outcome\":\"up-to-date\"") && strstr(r.out.ptr, "\"ok\":true"), "%s", r.out.ptr);
+	th_result_free(&r);
+	free(a);
+	free(dir);
+}
+
+/* Another file than a document (README.md) edited on both sides: git's
+ * line merge, with the same markers, stages and refusal. */
+Test(sync_cli, sync_conflict_in_a_readme_gets_markers_and_continue_refuses_them, .fini = th_cleanup)
+{
+	char *dir = team(), *a = th_path(dir, "a"), *b = th_path(dir, "b");
+	char *text;
+	th_result r;
+	th_write(a, "README.md", "Titel\n\nLinje en.\n");
+	cr_assert_eq(th_sh(a, NULL, "git add README.md && git commit -qm readme"), 0);
+	OK0(a, "sync");
+	OK0(b, "sync");
+	th_write(a, "README.md", "Titel\n\nLinje A.\n");
+	th_write(b, "README.md", "Titel\n\nLinje B.\n");
+	cr_assert_eq(th_sh(a, NULL, "git commit -qam a"), 0);
+	cr_assert_eq(th_sh(b, NULL, "git commit -qam b"), 0);
+	OK0(a, "sync");
+	TH_RUN(&r, b, "sync");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "conflict: README.md: lines changed on both sides"), "%s", r.err.ptr);
+	th_result_free(&r);
+	text = th_read(b, "README.md");
+	cr_assert_str_eq(text, "Titel\n\n<<<<<<< main (ours)\nLinje B.\n||||||| common ancestor\nLinje en.\n"
+		"=======\nLinje A.\n>>>>>>> origin/main (theirs)\n");
+	free(text);
+	text = th_sh_out(b, "git status --porcelain");
+	cr_assert_str_eq(text, "UU README.md\n");
+	free(text);
+	TH_RUN(&r, b, "sync", "--continue");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "conflict markers remain in README.md:3"), "%s", r.err.ptr);
+	th_result_free(&r);
+	th_write(b, "README.md", "Titel\n\nLinje AB.\n");
+	OK0(b, "sync", "--continue");
+	text = th_sh_out(b, "git status --porcelain; git show -s --format=%s HEAD");
+	cr_assert_str_eq(text, "Merge main of origin\n");
+	free(text);
+	free(a); free(b); free(dir);
 }
 
 Test(sync_cli, wrong_use_gets_a_sentence_and_changes_nothing, .fini = th_cleanup)

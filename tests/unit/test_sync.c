@@ -268,7 +268,7 @@ Test(sync, overlapping_hand_edits_stop_then_continue_or_abort, .fini = th_cleanu
 	cr_assert_eq(r.outcome, STANCE_SYNC_CONFLICT);
 	cr_assert_eq(r.conflict_count, 1);
 	cr_assert_str_eq(r.conflicts[0].id, "kl/doc");
-	cr_assert_str_eq(r.conflicts[0].passage, "paragraph 1 (\"Vi skal spare.\")");
+	cr_assert_str_eq(r.conflicts[0].passage, "paragraph 1: ours \"Vi skal ikke spare.\", theirs \"Vi skal spare meget.\"");
 	cr_assert(strstr(stance_error_last(), "origin"), "%s", stance_error_last());
 	stance_sync_result_clear(&r);
 	cr_assert(stance_sync_in_progress(t.b));
@@ -517,7 +517,7 @@ Test(sync, a_title_changed_on_both_sides_stops_and_ours_can_be_taken, .fini = th
 	sync_ok(t.a, NULL);
 	cr_assert_eq(stance_sync_run(&r, t.b, NULL, NULL), STANCE_ECONFLICT);
 	cr_assert_eq(r.conflict_count, 1);
-	cr_assert_str_eq(r.conflicts[0].passage, "front matter field 'title'");
+	cr_assert_str_eq(r.conflicts[0].passage, "front matter field 'title': ours \"Titel fra B\", theirs \"Titel fra A\"");
 	stance_sync_result_clear(&r);
 	check(stance_sync_continue(&r, NULL, t.b, STANCE_SYNC_TAKE_OURS), "continue --ours");
 	stance_sync_result_clear(&r);

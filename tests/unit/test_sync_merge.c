@@ -60,14 +60,30 @@ Test(sync_merge, overlapping_edits_conflict_and_keep_both_versions)
 		"One.\n\nTwo, theirs.\n\nThree.\n\nFour.\n", 1);
 }
 
-Test(sync_merge, a_conflict_names_the_paragraph_and_quotes_it)
+Test(sync_merge, the_base_pick_holds_the_ancestor_only_where_the_sides_conflict)
+{
+	stance_buf o = STANCE_BUF_INIT, t = STANCE_BUF_INIT, b = STANCE_BUF_INIT;
+	stance_merge_report rep = { 0 };
+	cr_assert_eq(stance_merge_body3(&o, &t, &b, &rep, BASE_BODY,
+		"One, ours.\n\nTwo.\n\nThree A.\n\nFour.\n", "One.\n\nTwo.\n\nThree B.\n\nFour, theirs.\n"),
+		STANCE_ECONFLICT);
+	cr_assert_str_eq(stance_buf_cstr(&o), "One, ours.\n\nTwo.\n\nThree A.\n\nFour, theirs.\n");
+	cr_assert_str_eq(stance_buf_cstr(&t), "One, ours.\n\nTwo.\n\nThree B.\n\nFour, theirs.\n");
+	cr_assert_str_eq(stance_buf_cstr(&b), "One, ours.\n\nTwo.\n\nThree.\n\nFour, theirs.\n");
+	stance_merge_report_clear(&rep);
+	stance_buf_dispose(&o);
+	stance_buf_dispose(&t);
+	stance_buf_dispose(&b);
+}
+
+Test(sync_merge, a_conflict_names_the_paragraph_and_quotes_both_versions)
 {
 	stance_buf o = STANCE_BUF_INIT, t = STANCE_BUF_INIT;
 	stance_merge_report rep = { 0 };
 	cr_assert_eq(stance_merge_body(&o, &t, &rep, BASE_BODY,
 		"One.\n\nTwo.\n\nThree A.\n\nFour.\n", "One.\n\nTwo.\n\nThree B.\n\nFour.\n"), STANCE_ECONFLICT);
 	cr_assert_eq(rep.count, 1);
-	cr_assert_str_eq(rep.passages[0], "paragraph 3 (\"Three.\")");
+	cr_assert_str_eq(rep.passages[0], "paragraph 3: ours \"Three A.\", theirs \"Three B.\"");
 	stance_merge_report_clear(&rep);
 	stance_buf_dispose(&o);
 	stance_buf_dispose(&t);
@@ -213,7 +229,7 @@ Test(sync_merge, the_same_field_changed_twice_is_a_named_conflict)
 	char *m = doc_merge(ours, theirs, STANCE_ECONFLICT, &rep);
 	cr_assert(strstr(m, "title: Ours"), "our pick keeps our title: %s", m);
 	cr_assert_eq(rep.count, 1);
-	cr_assert_str_eq(rep.passages[0], "front matter field 'title'");
+	cr_assert_str_eq(rep.passages[0], "front matter field 'title': ours \"Ours\", theirs \"Theirs\"");
 	free(m);
 	stance_merge_report_clear(&rep);
 }
