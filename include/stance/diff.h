@@ -150,6 +150,9 @@ const char *stance_diff_fallback(const stance_diff *d);
  * how they changed. Borrowed. */
 const stance_position_list *stance_diff_positions(const stance_diff *d, int side);
 const stance_position_change_list *stance_diff_position_changes(const stance_diff *d);
+/* What the i-th position change did when it is a rewording (an amount or a
+ * date changed, a negation came or went; empty otherwise). Borrowed. */
+const stance_position_callout_list *stance_diff_position_callouts(const stance_diff *d, size_t i);
 
 const char *stance_diff_op_name(stance_diff_op_kind op);
 const char *stance_diff_unit_name(stance_diff_unit unit);

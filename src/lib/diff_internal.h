@@ -31,6 +31,7 @@ struct stance_diff {
 	char *fallback;
 	stance_position_list pos[2];
 	stance_position_change_list changes;
+	stance_position_callout_list *callouts; /* one per change: what a rewording did */
 };
 
 /* Work state of one run. */

@@ -492,6 +492,23 @@ done:
 	return error;
 }
 
+/* A word holding a digit, or a negation (see stance_text_negated). */
+static int counts_twice(const char *w)
+{
+	static const char *const negations[] = {
+		"ikke", "aldrig", "ingen", "intet", "ingenting", "hverken", "næppe",
+		"not", "no", "never", "cannot", "nor", "neither", "none", "nothing", NULL
+	};
+	size_t i;
+	for (i = 0; w[i]; i++)
+		if (w[i] >= '0' && w[i] <= '9')
+			return 1;
+	for (i = 0; negations[i]; i++)
+		if (!strcmp(w, negations[i]))
+			return 1;
+	return 0;
+}
+
 /* Sorted 32-bit hashes of the folded words, for overlap counting. */
 static int word_bag(uint32_t **out, size_t *n, const char *text, size_t len)
 {
@@ -500,7 +517,7 @@ static int word_bag(uint32_t **out, size_t *n, const char *text, size_t len)
 	uint32_t *h;
 	if (fold_words(&f, text, len) < 0)
 		return -1;
-	if (!(h = malloc((f.n + 1) * sizeof(*h)))) {
+	if (!(h = malloc((2 * f.n + 1) * sizeof(*h)))) {
 		folded_free(&f);
 		return stance_error_oom();
 	}
@@ -508,6 +525,14 @@ static int word_bag(uint32_t **out, size_t *n, const char *text, size_t len)
 	for (i = 0; i < f.n; i++) {
 		const unsigned char *c = (const unsigned char *)f.w[i];
 		size_t wl = strlen(f.w[i]);
+		/* numbers, dates and negations are what a position turns on: each
+		 * counts twice, whole, so "50" -> "80" or a dropped "ikke" is not
+		 * "100% alike" (the second entry is salted to stay distinct) */
+		if (counts_twice(f.w[i])) {
+			h[(*n)++] = stance_fnv32(c, wl);
+			h[(*n)++] = stance_fnv32(c, wl) ^ 0x9E3779B9u;
+			continue;
+		}
 		/* short function words ("at", "vi", "og", "of") say little about a
 		 * position; a crude stem (six bytes, on a character boundary) lets
 		 * "kvaliteten" meet "kvalitet" and "regler" meet "reglerne" */
@@ -577,8 +602,9 @@ static int push_change(stance_position_change_list *out, size_t *alloc,
 	return 0;
 }
 
-/* Statements at least this alike are one position, reworded. */
-#define REWORD_THRESHOLD 0.25
+/* Statements at least this alike are one position, reworded (positions.h);
+ * below it, one removed and one added. */
+#define REWORD_THRESHOLD STANCE_POSITION_REWORD_THRESHOLD
 
 int stance_positions_compare(stance_position_change_list *out,
 	const stance_position_list *ol, const stance_position_list *nl)
@@ -726,7 +752,7 @@ static int pair_one_way(stance_position_change_list *ch, stance_position_list *f
 		int idx = from_is_old ? x->old_index : x->new_index;
 		uint32_t *h = NULL;
 		size_t n = 0, best_c = 0;
-		double best = REWORD_THRESHOLD + 0.11; /* stricter: no marker to go by */
+		double best = STANCE_POSITION_RESTATED_THRESHOLD; /* stricter: no marker to go by */
 		int found = 0;
 		if (x->kind != kind)
 			continue;
