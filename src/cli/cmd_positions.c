@@ -483,6 +483,7 @@ static int read_version(version **out, version_cache *c, stance_repo *repo, cons
 	stance_document *doc = NULL;
 	version *v;
 	int found, error;
+	size_t off;
 	const char *f;
 	v = cache_slot(c, blob, &found);
 	if (found) {
@@ -497,9 +498,14 @@ static int read_version(version **out, version_cache *c, stance_repo *repo, cons
 		c->count = 0;
 		v = cache_slot(c, blob, &found);
 	}
+	/* A stored body is canonical already: only the front matter is parsed
+	 * (bringing 10,000 bodies to canonical form again would be most of the
+	 * time), and the statements are read from the body as stored. */
 	if ((error = stance_history_read_blob(&raw, repo, blob)) < 0 ||
-	    (error = stance_document_parse(&doc, raw.ptr ? raw.ptr : "", raw.size, id)) < 0 ||
-	    (error = statements_of(&v->list, repo, doc, markers)) < 0) {
+	    (off = stance_document_body_offset(raw.ptr ? raw.ptr : "", raw.size),
+	     error = stance_document_parse(&doc, raw.ptr ? raw.ptr : "", off, id)) < 0 ||
+	    (error = stance_positions_extract(&v->list, markers, doc_language(doc, repo), raw.ptr + off,
+		raw.size - off)) < 0) {
 		stance_buf_dispose(&raw);
 		stance_document_free(doc);
 		return error;
