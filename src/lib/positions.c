@@ -506,7 +506,8 @@ static int counts_twice(const char *w)
 	for (i = 0; negations[i]; i++)
 		if (!strcmp(w, negations[i]))
 			return 1;
-	return 0;
+	/* "don't", "won’t" */
+	return (i = strlen(w)) > 3 && (!strcmp(w + i - 3, "n't") || (i > 5 && !strcmp(w + i - 5, "n\xE2\x80\x99t")));
 }
 
 /* Sorted 32-bit hashes of the folded words, for overlap counting. */
@@ -624,13 +625,30 @@ int stance_positions_compare(stance_position_change_list *out,
 		stance_error_oom();
 		goto done;
 	}
-	/* identical wording first: unchanged, not listed */
-	for (i = 0; i < ol->count; i++)
+	/* identical wording first: unchanged, not listed (the texts' hashes
+	 * compared first: across a collection's revisions most statements
+	 * stay, and long sentences share long beginnings) */
+	{
+		uint64_t *oh = malloc((ol->count + 1) * sizeof(*oh)), *nh = malloc((nl->count + 1) * sizeof(*nh));
+		if (!oh || !nh) {
+			free(oh);
+			free(nh);
+			stance_error_oom();
+			goto done;
+		}
+		for (i = 0; i < ol->count; i++)
+			oh[i] = seg_hash_normalized(ol->items[i].text, strlen(ol->items[i].text));
 		for (j = 0; j < nl->count; j++)
-			if (!n_used[j] && !strcmp(ol->items[i].text, nl->items[j].text)) {
-				o_used[i] = n_used[j] = 1;
-				break;
-			}
+			nh[j] = seg_hash_normalized(nl->items[j].text, strlen(nl->items[j].text));
+		for (i = 0; i < ol->count; i++)
+			for (j = 0; j < nl->count; j++)
+				if (!n_used[j] && oh[i] == nh[j] && !strcmp(ol->items[i].text, nl->items[j].text)) {
+					o_used[i] = n_used[j] = 1;
+					break;
+				}
+		free(oh);
+		free(nh);
+	}
 	for (i = 0; i < ol->count; i++)
 		if (!o_used[i] && word_bag(&ob[i], &on[i], ol->items[i].text, strlen(ol->items[i].text)) < 0)
 			goto done;

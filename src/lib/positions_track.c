@@ -75,6 +75,12 @@ static int split_words(words *ws, const char *text)
 			if (text[k] >= '0' && text[k] <= '9')
 				w->number = 1;
 		w->negation = is_negation_word(w->fold);
+		/* "don't", "won’t" as one word */
+		{
+			size_t fl = strlen(w->fold);
+			if ((fl > 3 && !strcmp(w->fold + fl - 3, "n't")) || (fl > 5 && !strcmp(w->fold + fl - 5, "n\xE2\x80\x99t")))
+				w->negation = 1;
+		}
 		/* "don't", "won’t": the "t" after an apostrophe after "…n" */
 		if (!strcmp(w->fold, "t") && i >= 2 && t.items[i - 1].kind == SEG_PUNCT &&
 		    t.items[i - 2].kind == SEG_WORD && text[t.items[i - 2].end - 1] == 'n' &&
