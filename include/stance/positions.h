@@ -181,6 +181,18 @@ size_t stance_position_tracker_count(const stance_position_tracker *t);
 const stance_position_life *stance_position_tracker_life(const stance_position_tracker *t, size_t i);
 void stance_position_tracker_free(stance_position_tracker *t);
 
+/*
+ * The position changes from old_body to new_body (two versions of one
+ * document), as stance_positions_compare() of their whole lists gives them,
+ * reading statements only in the blocks that are not found unchanged on the
+ * other side. old_list and new_list get the statements read (the changes'
+ * indexes point into them); all three belong to the caller. A NULL body is
+ * an empty one (a document added or removed).
+ */
+int stance_positions_between(stance_position_change_list *changes, stance_position_list *old_list,
+	stance_position_list *new_list, const stance_positions *p, const char *language,
+	const char *old_body, size_t old_len, const char *new_body, size_t new_len);
+
 /* ---- positions of two documents (positions_compare.c) ---- */
 
 typedef enum {

@@ -409,13 +409,14 @@ done:
 
 /* ---- positions --all ---- */
 
-/* The statements and fields of one stored version (a blob), kept from the
+/* The body and fields of one stored version (a blob), kept from the
  * revision that read it as its new side for the older revision that reads
  * it as its old side. */
 typedef struct {
 	char blob[41];
-	stance_position_list list;
-	char *organization, *kind, *title;
+	char *body;
+	size_t body_len;
+	char *organization, *kind, *title, *language;
 } version;
 
 typedef struct {
@@ -446,7 +447,8 @@ typedef struct {
 
 static void version_clear(version *v)
 {
-	stance_position_list_free(&v->list);
+	free(v->body);
+	free(v->language);
 	free(v->organization);
 	free(v->kind);
 	free(v->title);
@@ -476,8 +478,7 @@ static version *cache_slot(version_cache *c, const char *blob, int *found)
 }
 
 /* Reads (or finds) the version `blob` of a document. */
-static int read_version(version **out, version_cache *c, stance_repo *repo, const char *id, const char *blob,
-	stance_positions *markers)
+static int read_version(version **out, version_cache *c, stance_repo *repo, const char *id, const char *blob)
 {
 	stance_buf raw = STANCE_BUF_INIT;
 	stance_document *doc = NULL;
@@ -503,14 +504,20 @@ static int read_version(version **out, version_cache *c, stance_repo *repo, cons
 	 * time), and the statements are read from the body as stored. */
 	if ((error = stance_history_read_blob(&raw, repo, blob)) < 0 ||
 	    (off = stance_document_body_offset(raw.ptr ? raw.ptr : "", raw.size),
-	     error = stance_document_parse(&doc, raw.ptr ? raw.ptr : "", off, id)) < 0 ||
-	    (error = stance_positions_extract(&v->list, markers, doc_language(doc, repo), raw.ptr + off,
-		raw.size - off)) < 0) {
+	     error = stance_document_parse(&doc, raw.ptr ? raw.ptr : "", off, id)) < 0) {
 		stance_buf_dispose(&raw);
 		stance_document_free(doc);
 		return error;
 	}
 	memcpy(v->blob, blob, 41);
+	v->body_len = raw.size - off;
+	if (!(v->body = malloc(v->body_len + 1)) || !(v->language = strdup(doc_language(doc, repo)))) {
+		stance_buf_dispose(&raw);
+		stance_document_free(doc);
+		return cli_error("out of memory");
+	}
+	memcpy(v->body, raw.ptr + off, v->body_len);
+	v->body[v->body_len] = '\0';
 	c->count++;
 	if ((f = stance_document_get(doc, "organization")))
 		v->organization = strdup(f);
@@ -599,7 +606,7 @@ static int all_positions(cli_context *ctx, stance_repo *repo, const all_filter *
 	/* newest first: a revision's old side is the next older revision's new side */
 	for (k = 0; k < revs.count; k++) {
 		const stance_revision *r = &revs.items[k];
-		stance_position_list empty = { 0 }, old_list, new_list;
+		stance_position_list old_list = { 0 }, new_list = { 0 };
 		stance_position_change_list ch = { 0 };
 		version *nv = NULL, *ov = NULL;
 		const char *org, *kind, *title;
@@ -607,16 +614,16 @@ static int all_positions(cli_context *ctx, stance_repo *repo, const all_filter *
 		size_t h, c;
 		if (r->reextract)
 			continue;
-		if (r->blob[0] && !r->removed && (error = read_version(&nv, &cache, repo, r->id, r->blob, markers)) < 0) {
+		if (r->blob[0] && !r->removed && (error = read_version(&nv, &cache, repo, r->id, r->blob)) < 0) {
 			rc = cli_fail(error);
 			goto done;
 		}
-		if (r->prev_blob[0] && (error = read_version(&ov, &cache, repo, r->id, r->prev_blob, markers)) < 0) {
+		if (r->prev_blob[0] && (error = read_version(&ov, &cache, repo, r->id, r->prev_blob)) < 0) {
 			rc = cli_fail(error);
 			goto done;
 		}
 		/* read_version may have emptied the cache: read the new side again */
-		if (nv && strcmp(nv->blob, r->blob) && (error = read_version(&nv, &cache, repo, r->id, r->blob, markers)) < 0) {
+		if (nv && strcmp(nv->blob, r->blob) && (error = read_version(&nv, &cache, repo, r->id, r->blob)) < 0) {
 			rc = cli_fail(error);
 			goto done;
 		}
@@ -626,14 +633,17 @@ static int all_positions(cli_context *ctx, stance_repo *repo, const all_filter *
 		if ((flt->organization && !same_folded(org, flt->organization)) ||
 		    (flt->kind && !same_folded(kind, flt->kind)))
 			continue;
-		old_list = ov ? ov->list : empty;
-		new_list = nv ? nv->list : empty;
-		if ((error = stance_positions_compare(&ch, &old_list, &new_list)) < 0) {
+		/* the language of the new version (the old one's when removed) */
+		if ((error = stance_positions_between(&ch, &old_list, &new_list, markers,
+			nv ? nv->language : ov ? ov->language : NULL, ov ? ov->body : NULL, ov ? ov->body_len : 0,
+			nv ? nv->body : NULL, nv ? nv->body_len : 0)) < 0) {
 			rc = cli_fail(error);
 			goto done;
 		}
 		if (!ch.count) {
 			stance_position_change_list_free(&ch);
+			stance_position_list_free(&old_list);
+			stance_position_list_free(&new_list);
 			continue;
 		}
 		/* the document's entry, found by its id */
@@ -643,6 +653,8 @@ static int all_positions(cli_context *ctx, stance_repo *repo, const all_filter *
 		if (doc_of_id[h] == (size_t)-1) {
 			if (stance_array_grow(&docs, &docs_alloc, ndocs + 1, sizeof(*docs)) < 0) {
 				stance_position_change_list_free(&ch);
+			stance_position_list_free(&old_list);
+			stance_position_list_free(&new_list);
 				rc = cli_fail(STANCE_ERROR);
 				goto done;
 			}
@@ -659,12 +671,16 @@ static int all_positions(cli_context *ctx, stance_repo *repo, const all_filter *
 			if (push_all_event(d, k, x->kind, x->old_index >= 0 ? &old_list.items[x->old_index] : NULL,
 				x->new_index >= 0 ? &new_list.items[x->new_index] : NULL, x->similarity) < 0) {
 				stance_position_change_list_free(&ch);
+			stance_position_list_free(&old_list);
+			stance_position_list_free(&new_list);
 				rc = cli_fail(STANCE_ERROR);
 				goto done;
 			}
 			nevents++;
 		}
 		stance_position_change_list_free(&ch);
+			stance_position_list_free(&old_list);
+			stance_position_list_free(&new_list);
 	}
 	/* by organization, each organization's documents newest first; the
 	 * organizations in order of their newest event */

@@ -622,3 +622,88 @@ done:
 	stance_position_change_list_free(&ch);
 	return error;
 }
+
+/* ---- the changes between two versions, reading only what changed ---- */
+
+typedef struct {
+	uint64_t hash;
+	size_t index;
+} block_key;
+
+static int cmp_block_key(const void *x, const void *y)
+{
+	const block_key *a = x, *b = y;
+	if (a->hash != b->hash)
+		return a->hash < b->hash ? -1 : 1;
+	return (a->index > b->index) - (a->index < b->index);
+}
+
+static int block_keys(block_key **out, const char *body, const stance_diff_block *b, size_t n)
+{
+	size_t i;
+	if (!(*out = malloc((n + 1) * sizeof(**out))))
+		return stance_error_oom();
+	for (i = 0; i < n; i++) {
+		(*out)[i].hash = seg_hash_normalized(body + b[i].start, b[i].end - b[i].start);
+		(*out)[i].index = i;
+	}
+	qsort(*out, n, sizeof(**out), cmp_block_key);
+	return 0;
+}
+
+int stance_positions_between(stance_position_change_list *changes, stance_position_list *old_list,
+	stance_position_list *new_list, const stance_positions *p, const char *language,
+	const char *old_body, size_t old_len, const char *new_body, size_t new_len)
+{
+	stance_diff_block *ob = NULL, *nb = NULL;
+	size_t onb = 0, nnb = 0, i, j;
+	block_key *ok = NULL, *nk = NULL;
+	uint8_t *ot = NULL, *nt = NULL;
+	int error = -1;
+
+	memset(changes, 0, sizeof(*changes));
+	memset(old_list, 0, sizeof(*old_list));
+	memset(new_list, 0, sizeof(*new_list));
+	if (seg_blocks(&ob, &onb, old_body ? old_body : "", old_body ? old_len : 0) < 0 ||
+	    seg_blocks(&nb, &nnb, new_body ? new_body : "", new_body ? new_len : 0) < 0 ||
+	    block_keys(&ok, old_body, ob, onb) < 0 || block_keys(&nk, new_body, nb, nnb) < 0)
+		goto done;
+	if (!(ot = malloc(onb + 1)) || !(nt = malloc(nnb + 1))) {
+		stance_error_oom();
+		goto done;
+	}
+	memset(ot, 1, onb + 1);
+	memset(nt, 1, nnb + 1);
+	/* a block found on both sides (as often as it stands on each) cannot
+	 * hold a changed statement: only the others are read */
+	for (i = j = 0; i < onb && j < nnb;) {
+		if (ok[i].hash == nk[j].hash) {
+			ot[ok[i++].index] = 0;
+			nt[nk[j++].index] = 0;
+		} else if (ok[i].hash < nk[j].hash) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	if (positions_extract_masked(old_list, p, language, old_body ? old_body : "", old_body ? old_len : 0,
+		ob, ot, onb) < 0 ||
+	    positions_extract_masked(new_list, p, language, new_body ? new_body : "", new_body ? new_len : 0,
+		nb, nt, nnb) < 0 ||
+	    stance_positions_compare(changes, old_list, new_list) < 0)
+		goto done;
+	error = 0;
+done:
+	if (error < 0) {
+		stance_position_change_list_free(changes);
+		stance_position_list_free(old_list);
+		stance_position_list_free(new_list);
+	}
+	free(ob);
+	free(nb);
+	free(ok);
+	free(nk);
+	free(ot);
+	free(nt);
+	return error;
+}
