@@ -162,3 +162,38 @@ Test(positions_track, contrast_of_two_documents)
 	cr_assert_eq(pl.items[3].b_index, 2);
 	stance_positions_pairing_list_free(&pl);
 }
+
+/* the changes between two versions read from the changed blocks only are
+ * those of the two whole lists */
+Test(positions_track, between_two_versions_reads_only_changed_blocks)
+{
+	const char *a = "# Økonomi\n\nKommunerne skal have 50 millioner kroner.\n\nVi ønsker færre regler.\n\n"
+		"# Skolen\n\nStaten bør styre skolerne.\n";
+	const char *b = "# Økonomi\n\nVi ønsker færre regler.\n\n# Skolen\n\nStaten bør ikke styre skolerne.\n\n"
+		"Kommunerne skal have 80 millioner kroner.\n";
+	stance_positions *p;
+	stance_position_change_list ch;
+	stance_position_list ol, nl;
+	size_t i;
+	cr_assert_eq(stance_positions_new_default(&p), 0);
+	cr_assert_eq(stance_positions_between(&ch, &ol, &nl, p, "da", a, strlen(a), b, strlen(b)), 0);
+	/* the unchanged "Vi ønsker færre regler." was not even read */
+	for (i = 0; i < ol.count; i++)
+		cr_assert(strcmp(ol.items[i].text, "Vi ønsker færre regler."), "an unchanged block was read");
+	cr_assert_eq(ch.count, 2);
+	for (i = 0; i < ch.count; i++)
+		cr_assert_eq(ch.items[i].kind, STANCE_POSITION_REWORDED);
+	cr_assert_str_eq(nl.items[ch.items[0].new_index].section, "Skolen");
+	stance_position_change_list_free(&ch);
+	stance_position_list_free(&ol);
+	stance_position_list_free(&nl);
+	/* a new document: every statement appears */
+	cr_assert_eq(stance_positions_between(&ch, &ol, &nl, p, "da", NULL, 0, b, strlen(b)), 0);
+	cr_assert_eq(ch.count, 3);
+	for (i = 0; i < ch.count; i++)
+		cr_assert_eq(ch.items[i].kind, STANCE_POSITION_ADDED);
+	stance_position_change_list_free(&ch);
+	stance_position_list_free(&ol);
+	stance_position_list_free(&nl);
+	stance_positions_free(p);
+}
