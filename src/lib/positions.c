@@ -4,6 +4,7 @@
  */
 #include "internal.h"
 #include "segment.h"
+#include "positions_track.h"
 #include "stance/diff.h"
 #include "stance/document.h"
 #include "stance/positions.h"
@@ -492,22 +493,10 @@ done:
 	return error;
 }
 
-/* A word holding a digit, or a negation (see stance_text_negated). */
+/* A number (digits or a number word) or a negation (positions_track.c). */
 static int counts_twice(const char *w)
 {
-	static const char *const negations[] = {
-		"ikke", "aldrig", "ingen", "intet", "ingenting", "hverken", "næppe",
-		"not", "no", "never", "cannot", "nor", "neither", "none", "nothing", NULL
-	};
-	size_t i;
-	for (i = 0; w[i]; i++)
-		if (w[i] >= '0' && w[i] <= '9')
-			return 1;
-	for (i = 0; negations[i]; i++)
-		if (!strcmp(w, negations[i]))
-			return 1;
-	/* "don't", "won’t" */
-	return (i = strlen(w)) > 3 && (!strcmp(w + i - 3, "n't") || (i > 5 && !strcmp(w + i - 5, "n\xE2\x80\x99t")));
+	return positions_number_word(w) || positions_negation_word(w);
 }
 
 /* Sorted 32-bit hashes of the folded words, for overlap counting. */

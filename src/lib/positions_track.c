@@ -6,6 +6,7 @@
  */
 #include "internal.h"
 #include "segment.h"
+#include "positions_track.h"
 #include "stance/positions.h"
 
 #include <stdlib.h>
@@ -33,13 +34,32 @@ static void words_free(words *ws)
 	memset(ws, 0, sizeof(*ws));
 }
 
-static int is_negation_word(const char *f)
+int positions_negation_word(const char *f)
 {
 	static const char *const list[] = {
 		"ikke", "aldrig", "ingen", "intet", "ingenting", "hverken", "næppe",
 		"not", "no", "never", "cannot", "nor", "neither", "none", "nothing", NULL
 	};
+	size_t i, n = strlen(f);
+	for (i = 0; list[i]; i++)
+		if (!strcmp(f, list[i]))
+			return 1;
+	/* "don't", "won’t" as one word */
+	return (n > 3 && !strcmp(f + n - 3, "n't")) || (n > 5 && !strcmp(f + n - 5, "n\xE2\x80\x99t"));
+}
+
+int positions_number_word(const char *f)
+{
+	static const char *const list[] = {
+		"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+		"twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million", "billion",
+		"tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti", "elleve", "tolv", "tyve", "tredive",
+		"fyrre", "halvtreds", "tres", "hundrede", "tusind", "halvdelen", "dobbelt", "fordoble", "halvere", NULL
+	};
 	size_t i;
+	for (i = 0; f[i]; i++)
+		if (f[i] >= '0' && f[i] <= '9')
+			return 1;
 	for (i = 0; list[i]; i++)
 		if (!strcmp(f, list[i]))
 			return 1;
@@ -62,7 +82,6 @@ static int split_words(words *ws, const char *text)
 	}
 	for (i = 0; i < t.count; i++) {
 		word *w;
-		size_t k;
 		if (t.items[i].kind != SEG_WORD && t.items[i].kind != SEG_CJK)
 			continue;
 		w = &ws->w[ws->n++];
@@ -70,17 +89,8 @@ static int split_words(words *ws, const char *text)
 		w->end = t.items[i].end;
 		w->fold = ws->arena + o;
 		o += seg_fold(w->fold, text + w->start, w->end - w->start) + 1;
-		w->number = 0;
-		for (k = w->start; k < w->end; k++)
-			if (text[k] >= '0' && text[k] <= '9')
-				w->number = 1;
-		w->negation = is_negation_word(w->fold);
-		/* "don't", "won’t" as one word */
-		{
-			size_t fl = strlen(w->fold);
-			if ((fl > 3 && !strcmp(w->fold + fl - 3, "n't")) || (fl > 5 && !strcmp(w->fold + fl - 5, "n\xE2\x80\x99t")))
-				w->negation = 1;
-		}
+		w->number = positions_number_word(w->fold);
+		w->negation = positions_negation_word(w->fold);
 		/* "don't", "won’t": the "t" after an apostrophe after "…n" */
 		if (!strcmp(w->fold, "t") && i >= 2 && t.items[i - 1].kind == SEG_PUNCT &&
 		    t.items[i - 2].kind == SEG_WORD && text[t.items[i - 2].end - 1] == 'n' &&
