@@ -109,12 +109,14 @@ typedef enum {
 	STANCE_CALLOUT_AMOUNT,    /* a number changed: "50" -> "80 millioner" */
 	STANCE_CALLOUT_DATE,      /* a year or a date changed: "2025" -> "2030" */
 	STANCE_CALLOUT_NEGATED,   /* a negation came in: "skal" -> "skal ikke" */
-	STANCE_CALLOUT_UNNEGATED  /* a negation went */
+	STANCE_CALLOUT_UNNEGATED, /* a negation went */
+	STANCE_CALLOUT_SOFTENED,  /* a demand became a recommendation: "skal" -> "bør", "must" -> "should" */
+	STANCE_CALLOUT_STRENGTHENED /* the other way: "bør" -> "skal" */
 } stance_position_callout_kind;
 
 typedef struct {
 	stance_position_callout_kind kind;
-	char *old_value, *new_value; /* AMOUNT, DATE: the wordings; NULL otherwise */
+	char *old_value, *new_value; /* AMOUNT, DATE, SOFTENED, STRENGTHENED: the wordings; NULL otherwise */
 } stance_position_callout;
 
 typedef struct {
@@ -128,9 +130,11 @@ int stance_position_callouts(stance_position_callout_list *out, const char *old_
 	const char *new_text);
 void stance_position_callout_list_free(stance_position_callout_list *list);
 
-/* "amount changed", "date changed", "negated", "no longer negated". */
+/* "amount changed", "date changed", "negated", "no longer negated",
+ * "softened", "strengthened". */
 const char *stance_position_callout_name(stance_position_callout_kind kind);
-/* The JSON name: "amount", "date", "negated", "unnegated". */
+/* The JSON name: "amount", "date", "negated", "unnegated", "softened",
+ * "strengthened". */
 const char *stance_position_callout_key(stance_position_callout_kind kind);
 
 /* Appends the callouts as one line: "amount changed: 50 → 80 millioner;

@@ -190,6 +190,8 @@ const char *stance_position_callout_name(stance_position_callout_kind kind)
 	case STANCE_CALLOUT_DATE: return "date changed";
 	case STANCE_CALLOUT_NEGATED: return "negated";
 	case STANCE_CALLOUT_UNNEGATED: return "no longer negated";
+	case STANCE_CALLOUT_SOFTENED: return "softened";
+	case STANCE_CALLOUT_STRENGTHENED: return "strengthened";
 	}
 	return "changed";
 }
@@ -201,6 +203,8 @@ const char *stance_position_callout_key(stance_position_callout_kind kind)
 	case STANCE_CALLOUT_DATE: return "date";
 	case STANCE_CALLOUT_NEGATED: return "negated";
 	case STANCE_CALLOUT_UNNEGATED: return "unnegated";
+	case STANCE_CALLOUT_SOFTENED: return "softened";
+	case STANCE_CALLOUT_STRENGTHENED: return "strengthened";
 	}
 	return "changed";
 }
@@ -266,6 +270,47 @@ static int push_callout(stance_position_callout_list *out, size_t *alloc,
 	out->items[out->count].old_value = old_value;
 	out->items[out->count].new_value = new_value;
 	out->count++;
+	return 0;
+}
+
+/* How strongly a modal verb binds: 2 a demand ("skal", "must"), 1 a
+ * recommendation or a possibility ("bør", "should", "kan"), 0 not a modal. */
+static int modal_strength(const char *f)
+{
+	static const char *const strong[] = { "skal", "må", "must", "shall", "nødt", "kræver", "require", "requires", NULL };
+	static const char *const weak[] = { "bør", "kan", "kunne", "burde", "should", "could", "may", "might",
+		"ought", "anbefaler", "recommend", "recommends", NULL };
+	size_t i;
+	for (i = 0; strong[i]; i++)
+		if (!strcmp(f, strong[i]))
+			return 2;
+	for (i = 0; weak[i]; i++)
+		if (!strcmp(f, weak[i]))
+			return 1;
+	return 0;
+}
+
+/* A modal replaced by one that binds more or less: softened, strengthened. */
+static int modal_callout(stance_position_callout_list *out, size_t *alloc,
+	const words *a, size_t a0, size_t a1, const words *b, size_t b0, size_t b1)
+{
+	size_t i, j;
+	for (i = a0; i < a1; i++) {
+		int sa = modal_strength(a->w[i].fold);
+		if (!sa)
+			continue;
+		for (j = b0; j < b1; j++) {
+			int sb = modal_strength(b->w[j].fold);
+			char *ov, *nv;
+			if (!sb || sb == sa)
+				continue;
+			if (!(ov = stance_strdup(a->w[i].fold)) || !(nv = stance_strdup(b->w[j].fold))) {
+				free(ov);
+				return -1;
+			}
+			return push_callout(out, alloc, sb < sa ? STANCE_CALLOUT_SOFTENED : STANCE_CALLOUT_STRENGTHENED, ov, nv);
+		}
+	}
 	return 0;
 }
 
@@ -348,7 +393,8 @@ int stance_position_callouts(stance_position_callout_list *out, const char *old_
 				b1 = s[k].j + 1;
 		}
 		if (hunk_callout(out, &alloc, old_text, &a, a0, a1 > a0 ? a1 : a0, new_text, &b, b0,
-			b1 > b0 ? b1 : b0) < 0)
+			b1 > b0 ? b1 : b0) < 0 ||
+		    modal_callout(out, &alloc, &a, a0, a1 > a0 ? a1 : a0, &b, b0, b1 > b0 ? b1 : b0) < 0)
 			goto done;
 	}
 	for (k = 0; k < a.n; k++)

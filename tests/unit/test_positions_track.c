@@ -30,8 +30,15 @@ Test(positions_track, callouts_name_an_amount_a_date_and_a_negation)
 	cr_assert_str_eq(stance_buf_cstr(&out), "date changed: May → June");
 	stance_buf_clear(&out);
 	/* words only: no callout */
-	cr_assert_eq(stance_position_callouts_describe(&out, "Vi skal have frihed.", "Vi bør have mere frihed."), 0);
+	cr_assert_eq(stance_position_callouts_describe(&out, "Vi skal have frihed.", "Vi skal have mere frihed."), 0);
 	cr_assert_str_eq(stance_buf_cstr(&out), "");
+	stance_buf_clear(&out);
+	/* a demand that became a recommendation, and back */
+	cr_assert_eq(stance_position_callouts_describe(&out, "Staten skal fjerne reglerne.", "Staten bør fjerne reglerne."), 0);
+	cr_assert_str_eq(stance_buf_cstr(&out), "softened: skal → bør");
+	stance_buf_clear(&out);
+	cr_assert_eq(stance_position_callouts_describe(&out, "Homes should not be built.", "Homes must not be built."), 0);
+	cr_assert_str_eq(stance_buf_cstr(&out), "strengthened: should → must");
 	stance_buf_dispose(&out);
 }
 
