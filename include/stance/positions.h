@@ -176,7 +176,9 @@ int stance_position_tracker_new(stance_position_tracker **out);
  * document was removed). Each statement of the step before is followed into
  * this one by content, not by place: identical wording first, then the most
  * alike wording above STANCE_POSITION_REWORD_THRESHOLD; the others end
- * (REMOVED) or begin a life (ADDED).
+ * (REMOVED) or begin a life (ADDED). A statement that states again a
+ * position dropped earlier (as alike as a rewording) takes up that life: it
+ * appears (ADDED) a second time in it.
  */
 int stance_position_tracker_step(stance_position_tracker *t, const stance_position_list *statements,
 	size_t revision);

@@ -591,6 +591,27 @@ static int copy_list(stance_position_list *dst, const stance_position_list *src)
 	return 0;
 }
 
+/* The life, no longer held, whose last wording `text` states again (the
+ * most alike, at least STANCE_POSITION_REWORD_THRESHOLD); -1 when none. */
+static size_t revived(const stance_position_tracker *t, const char *text)
+{
+	size_t i, best = (size_t)-1;
+	double best_sim = STANCE_POSITION_REWORD_THRESHOLD;
+	for (i = 0; i < t->count; i++) {
+		const stance_position_life *l = &t->lives[i];
+		const char *last;
+		double sim;
+		if (l->current || !l->count || !(last = l->events[l->count - 1].old_text))
+			continue;
+		sim = stance_text_similarity(last, strlen(last), text, strlen(text));
+		if (sim >= best_sim) {
+			best_sim = sim;
+			best = i;
+		}
+	}
+	return best;
+}
+
 int stance_position_tracker_step(stance_position_tracker *t, const stance_position_list *cur,
 	size_t revision)
 {
@@ -641,6 +662,16 @@ int stance_position_tracker_step(stance_position_tracker *t, const stance_positi
 		const stance_position_change *x = &ch.items[c];
 		if (x->kind == STANCE_POSITION_ADDED) {
 			stance_position_life *life;
+			size_t back = revived(t, cur->items[x->new_index].text);
+			if (back != (size_t)-1) {
+				/* a position dropped earlier and stated again: the same one */
+				t->lives[back].current = 1;
+				cur_life[x->new_index] = back;
+				if (add_event(&t->lives[back], STANCE_POSITION_ADDED, revision, NULL,
+					&cur->items[x->new_index], 0) < 0)
+					goto done;
+				continue;
+			}
 			if (stance_array_grow(&t->lives, &t->alloc, t->count + 1, sizeof(*t->lives)) < 0)
 				goto done;
 			life = &t->lives[t->count];

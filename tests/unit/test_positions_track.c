@@ -139,6 +139,14 @@ Test(positions_track, tracker_follows_positions_by_content_not_place)
 	cr_assert_eq(stance_position_tracker_step(t, &empty, 2), 0);
 	cr_assert(!stance_position_tracker_life(t, 0)->current);
 	cr_assert_eq(stance_position_tracker_life(t, 0)->events[1].kind, STANCE_POSITION_REMOVED);
+	/* stated again later: the same position appears again, no new life */
+	cr_assert_eq(stance_position_tracker_step(t, &l1, 3), 0);
+	cr_assert_eq(stance_position_tracker_count(t), 4);
+	l = stance_position_tracker_life(t, 2);
+	cr_assert_eq(l->count, 3, "appeared, removed, appeared: %zu events", l->count);
+	cr_assert_eq(l->events[2].kind, STANCE_POSITION_ADDED);
+	cr_assert_eq(l->events[2].revision, 3);
+	cr_assert(l->current);
 	stance_position_tracker_free(t);
 }
 
