@@ -154,6 +154,9 @@ int stance_diff_positions_read(const stance_diff *d);
  * how they changed. Borrowed. */
 const stance_position_list *stance_diff_positions(const stance_diff *d, int side);
 const stance_position_change_list *stance_diff_position_changes(const stance_diff *d);
+/* What the i-th position change did when it is a rewording (an amount or a
+ * date changed, a negation came or went; empty otherwise). Borrowed. */
+const stance_position_callout_list *stance_diff_position_callouts(const stance_diff *d, size_t i);
 
 const char *stance_diff_op_name(stance_diff_op_kind op);
 const char *stance_diff_unit_name(stance_diff_unit unit);

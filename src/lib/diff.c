@@ -755,10 +755,14 @@ static int run_engine(stance_diff *d, const stance_diff_options *opts, const cha
 			const stance_diff_op *o = &d->ops[k];
 			if (o->op == STANCE_DIFF_EQUAL && o->unit == STANCE_DIFF_BLOCK)
 				continue;
-			for (b = o->old_block; b < d->onb && d->ob[b].start < (o->old_end > o->old_start ? o->old_end : o->old_start + 1); b++)
-				touched[0][b] = 1;
-			for (b = o->new_block; b < d->nnb && d->nb[b].start < (o->new_end > o->new_start ? o->new_end : o->new_start + 1); b++)
-				touched[1][b] = 1;
+			/* a whole block inserted (deleted) touches nothing on the side
+			 * where it is absent: the block standing there may be equal */
+			if (!(o->unit == STANCE_DIFF_BLOCK && o->op == STANCE_DIFF_INSERT))
+				for (b = o->old_block; b < d->onb && d->ob[b].start < (o->old_end > o->old_start ? o->old_end : o->old_start + 1); b++)
+					touched[0][b] = 1;
+			if (!(o->unit == STANCE_DIFF_BLOCK && o->op == STANCE_DIFF_DELETE))
+				for (b = o->new_block; b < d->nnb && d->nb[b].start < (o->new_end > o->new_start ? o->new_end : o->new_start + 1); b++)
+					touched[1][b] = 1;
 		}
 	}
 	if (positions_extract_masked(&d->pos[0], markers, language, d->old_text, d->old_len, d->ob, touched[0], d->onb) < 0 ||
@@ -787,6 +791,21 @@ static int run_engine(stance_diff *d, const stance_diff_options *opts, const cha
 			stance_position_list_free(&all_old);
 			stance_position_list_free(&all_new);
 			if (r < 0)
+				goto done;
+		}
+	}
+	/* what each rewording did: an amount, a date, a negation */
+	if (d->changes.count) {
+		size_t k;
+		if (!(d->callouts = calloc(d->changes.count, sizeof(*d->callouts)))) {
+			stance_error_oom();
+			goto done;
+		}
+		for (k = 0; k < d->changes.count; k++) {
+			const stance_position_change *c = &d->changes.items[k];
+			if (c->kind == STANCE_POSITION_REWORDED &&
+			    stance_position_callouts(&d->callouts[k], d->pos[0].items[c->old_index].text,
+				d->pos[1].items[c->new_index].text) < 0)
 				goto done;
 		}
 	}
@@ -1031,6 +1050,10 @@ void stance_diff_free(stance_diff *d)
 	}
 	stance_position_list_free(&d->pos[0]);
 	stance_position_list_free(&d->pos[1]);
+	if (d->callouts)
+		for (i = 0; i < d->changes.count; i++)
+			stance_position_callout_list_free(&d->callouts[i]);
+	free(d->callouts);
 	stance_position_change_list_free(&d->changes);
 	free(d);
 }
@@ -1129,6 +1152,12 @@ const stance_position_list *stance_diff_positions(const stance_diff *d, int side
 const stance_position_change_list *stance_diff_position_changes(const stance_diff *d)
 {
 	return &d->changes;
+}
+
+const stance_position_callout_list *stance_diff_position_callouts(const stance_diff *d, size_t i)
+{
+	static const stance_position_callout_list none = { NULL, 0 };
+	return d->callouts && i < d->changes.count ? &d->callouts[i] : &none;
 }
 
 const char *stance_diff_op_name(stance_diff_op_kind op)

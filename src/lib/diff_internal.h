@@ -32,6 +32,7 @@ struct stance_diff {
 	stance_position_list pos[2];
 	stance_position_change_list changes;
 	int positions_skipped; /* skip_positions: the counts are not known */
+	stance_position_callout_list *callouts; /* one per change: what a rewording did */
 };
 
 /* Work state of one run. */

@@ -5,6 +5,7 @@
 #include "internal.h"
 #include "positions_lens.h"
 #include "segment.h"
+#include "positions_track.h"
 #include "stance/diff.h"
 #include "stance/document.h"
 #include "stance/positions.h"
@@ -655,6 +656,12 @@ done:
 	return error;
 }
 
+/* A number (digits or a number word) or a negation (positions_track.c). */
+static int counts_twice(const char *w)
+{
+	return positions_number_word(w) || positions_negation_word(w);
+}
+
 /* Sorted 32-bit hashes of the folded words, for overlap counting. */
 static int word_bag(uint32_t **out, size_t *n, const char *text, size_t len)
 {
@@ -663,7 +670,7 @@ static int word_bag(uint32_t **out, size_t *n, const char *text, size_t len)
 	uint32_t *h;
 	if (fold_words(&f, text, len) < 0)
 		return -1;
-	if (!(h = malloc((f.n + 1) * sizeof(*h)))) {
+	if (!(h = malloc((2 * f.n + 1) * sizeof(*h)))) {
 		folded_free(&f);
 		return stance_error_oom();
 	}
@@ -671,6 +678,14 @@ static int word_bag(uint32_t **out, size_t *n, const char *text, size_t len)
 	for (i = 0; i < f.n; i++) {
 		const unsigned char *c = (const unsigned char *)f.w[i];
 		size_t wl = strlen(f.w[i]);
+		/* numbers, dates and negations are what a position turns on: each
+		 * counts twice, whole, so "50" -> "80" or a dropped "ikke" is not
+		 * "100% alike" (the second entry is salted to stay distinct) */
+		if (counts_twice(f.w[i])) {
+			h[(*n)++] = stance_fnv32(c, wl);
+			h[(*n)++] = stance_fnv32(c, wl) ^ 0x9E3779B9u;
+			continue;
+		}
 		/* short function words ("at", "vi", "og", "of") say little about a
 		 * position; a crude stem (six bytes, on a character boundary) lets
 		 * "kvaliteten" meet "kvalitet" and "regler" meet "reglerne" */
@@ -740,8 +755,9 @@ static int push_change(stance_position_change_list *out, size_t *alloc,
 	return 0;
 }
 
-/* Statements at least this alike are one position, reworded. */
-#define REWORD_THRESHOLD 0.25
+/* Statements at least this alike are one position, reworded (positions.h);
+ * below it, one removed and one added. */
+#define REWORD_THRESHOLD STANCE_POSITION_REWORD_THRESHOLD
 
 int stance_positions_compare(stance_position_change_list *out,
 	const stance_position_list *ol, const stance_position_list *nl)
@@ -761,13 +777,30 @@ int stance_positions_compare(stance_position_change_list *out,
 		stance_error_oom();
 		goto done;
 	}
-	/* identical wording first: unchanged, not listed */
-	for (i = 0; i < ol->count; i++)
+	/* identical wording first: unchanged, not listed (the texts' hashes
+	 * compared first: across a collection's revisions most statements
+	 * stay, and long sentences share long beginnings) */
+	{
+		uint64_t *oh = malloc((ol->count + 1) * sizeof(*oh)), *nh = malloc((nl->count + 1) * sizeof(*nh));
+		if (!oh || !nh) {
+			free(oh);
+			free(nh);
+			stance_error_oom();
+			goto done;
+		}
+		for (i = 0; i < ol->count; i++)
+			oh[i] = seg_hash_normalized(ol->items[i].text, strlen(ol->items[i].text));
 		for (j = 0; j < nl->count; j++)
-			if (!n_used[j] && !strcmp(ol->items[i].text, nl->items[j].text)) {
-				o_used[i] = n_used[j] = 1;
-				break;
-			}
+			nh[j] = seg_hash_normalized(nl->items[j].text, strlen(nl->items[j].text));
+		for (i = 0; i < ol->count; i++)
+			for (j = 0; j < nl->count; j++)
+				if (!n_used[j] && oh[i] == nh[j] && !strcmp(ol->items[i].text, nl->items[j].text)) {
+					o_used[i] = n_used[j] = 1;
+					break;
+				}
+		free(oh);
+		free(nh);
+	}
 	for (i = 0; i < ol->count; i++)
 		if (!o_used[i] && word_bag(&ob[i], &on[i], ol->items[i].text, strlen(ol->items[i].text)) < 0)
 			goto done;
@@ -889,7 +922,7 @@ static int pair_one_way(stance_position_change_list *ch, stance_position_list *f
 		int idx = from_is_old ? x->old_index : x->new_index;
 		uint32_t *h = NULL;
 		size_t n = 0, best_c = 0;
-		double best = REWORD_THRESHOLD + 0.11; /* stricter: no marker to go by */
+		double best = STANCE_POSITION_RESTATED_THRESHOLD; /* stricter: no marker to go by */
 		int found = 0;
 		if (x->kind != kind)
 			continue;

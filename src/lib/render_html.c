@@ -351,6 +351,24 @@ static int put_label(stance_buf *out, const char *label)
 	return render_html_escape(out, label ? label : "", label ? strlen(label) : 0);
 }
 
+/* " <span class="callouts">amount changed: 50 → 80 millioner</span>" */
+static int put_callouts(stance_buf *out, const stance_position_callout_list *cl)
+{
+	size_t i;
+	if (!cl->count)
+		return 0;
+	if (stance_buf_puts(out, " <span class=\"callouts\">") < 0)
+		return -1;
+	for (i = 0; i < cl->count; i++) {
+		const stance_position_callout *c = &cl->items[i];
+		if ((i && stance_buf_puts(out, "; ") < 0) || put_label(out, stance_position_callout_name(c->kind)) < 0 ||
+		    (c->old_value && (stance_buf_puts(out, ": ") < 0 || put_label(out, c->old_value) < 0 ||
+			stance_buf_puts(out, " \xE2\x86\x92 ") < 0 || put_label(out, c->new_value) < 0)))
+			return -1;
+	}
+	return stance_buf_puts(out, "</span>");
+}
+
 int stance_render_html(stance_buf *out, const stance_diff *d, const stance_render_options *opts)
 {
 	piece_list pl;
@@ -425,6 +443,7 @@ int stance_render_html(stance_buf *out, const stance_diff *d, const stance_rende
 				stance_buf_puts(out, "</del> ") < 0)) ||
 			    (n && (stance_buf_puts(out, "<ins>") < 0 || put_label(out, n->text) < 0 ||
 				stance_buf_puts(out, "</ins>") < 0)) ||
+			    put_callouts(out, stance_diff_position_callouts(d, i)) < 0 ||
 			    stance_buf_puts(out, "</li>\n") < 0)
 				goto done;
 		}

@@ -122,6 +122,29 @@ static int put_position(stance_buf *out, const stance_position *p)
 	return 0;
 }
 
+/* ", "callouts": [{"kind": "amount", "old": "50", "new": "80 millioner"}, {"kind": "negated"}]" */
+static int put_callouts(stance_buf *out, const stance_position_callout_list *cl)
+{
+	size_t i;
+	int error;
+	if ((error = stance_buf_puts(out, ", \"callouts\": [")) < 0)
+		return error;
+	for (i = 0; i < cl->count; i++) {
+		const stance_position_callout *c = &cl->items[i];
+		if ((error = stance_buf_printf(out, "%s{\"kind\": \"%s\"", i ? ", " : "",
+			stance_position_callout_key(c->kind))) < 0)
+			return error;
+		if (c->old_value && ((error = stance_buf_puts(out, ", \"old\": ")) < 0 ||
+		    (error = stance_buf_put_json_string(out, c->old_value)) < 0 ||
+		    (error = stance_buf_puts(out, ", \"new\": ")) < 0 ||
+		    (error = stance_buf_put_json_string(out, c->new_value)) < 0))
+			return error;
+		if ((error = stance_buf_puts(out, "}")) < 0)
+			return error;
+	}
+	return stance_buf_puts(out, "]");
+}
+
 int stance_render_json(stance_buf *out, const stance_diff *d, const stance_render_options *opts)
 {
 	const stance_diff_stats *st = stance_diff_get_stats(d);
@@ -189,7 +212,9 @@ int stance_render_json(stance_buf *out, const stance_diff *d, const stance_rende
 		    (error = put_position(out, c->old_index >= 0 ? &ol->items[c->old_index] : NULL)) < 0 ||
 		    (error = stance_buf_puts(out, ", \"new\": ")) < 0 ||
 		    (error = put_position(out, c->new_index >= 0 ? &nl->items[c->new_index] : NULL)) < 0 ||
-		    (error = stance_buf_printf(out, ", \"similarity\": %.2f}", c->similarity)) < 0)
+		    (error = stance_buf_printf(out, ", \"similarity\": %.2f", c->similarity)) < 0 ||
+		    (error = put_callouts(out, stance_diff_position_callouts(d, i))) < 0 ||
+		    (error = stance_buf_puts(out, "}")) < 0)
 			return error;
 	}
 	return stance_buf_puts(out, "]}\n");

@@ -175,6 +175,20 @@ done:
 	return error;
 }
 
+/* "  amount changed: 50 → 80 millioner; negated" under a rewording */
+static int put_callouts(stance_buf *out, const stance_position_callout_list *cl)
+{
+	size_t i;
+	for (i = 0; i < cl->count; i++) {
+		const stance_position_callout *c = &cl->items[i];
+		if (stance_buf_puts(out, i ? "; " : "  ") < 0 ||
+		    stance_buf_puts(out, stance_position_callout_name(c->kind)) < 0 ||
+		    (c->old_value && stance_buf_printf(out, ": %s \xE2\x86\x92 %s", c->old_value, c->new_value) < 0))
+			return -1;
+	}
+	return cl->count ? stance_buf_puts(out, "\n") : 0;
+}
+
 int stance_render_positions(stance_buf *out, const stance_diff *d, const stance_render_options *opts)
 {
 	const marks *m = opts && opts->color ? &ansi : &plain;
@@ -198,6 +212,8 @@ int stance_render_positions(stance_buf *out, const stance_diff *d, const stance_
 		if (o && stance_buf_printf(out, "  %s%s%s\n", m->del_open, o->text, m->del_close) < 0)
 			return -1;
 		if (n && stance_buf_printf(out, "  %s%s%s\n", m->ins_open, n->text, m->ins_close) < 0)
+			return -1;
+		if (put_callouts(out, stance_diff_position_callouts(d, i)) < 0)
 			return -1;
 	}
 	if (stance_buf_printf(out, "%zu position statement%s added, %zu removed, %zu reworded\n",
