@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -166,6 +167,7 @@ static int serve(stance_repo *repo, const stance_site_options *opts, long port, 
 	socklen_t alen = sizeof(addr);
 	stance_buf state = STANCE_BUF_INIT, now = STANCE_BUF_INIT;
 	char *root;
+	time_t last;
 	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
 
 	if (fd < 0)
@@ -188,6 +190,7 @@ static int serve(stance_repo *repo, const stance_site_options *opts, long port, 
 	printf("serving %s at http://127.0.0.1:%u/ (Ctrl-C stops)\n", opts->out, ntohs(addr.sin_port));
 	fflush(stdout);
 	repo_state(&state, repo);
+	last = time(NULL);
 	for (;;) {
 		struct pollfd p = { fd, POLLIN, 0 };
 		int r = poll(&p, 1, 1000);
@@ -199,8 +202,11 @@ static int serve(stance_repo *repo, const stance_site_options *opts, long port, 
 				answer(c, root);
 				close(c);
 			}
-			continue;
 		}
+		/* once a second, however busy the server is */
+		if (time(NULL) == last)
+			continue;
+		last = time(NULL);
 		repo_state(&now, repo);
 		if (strcmp(stance_buf_cstr(&now), stance_buf_cstr(&state))) {
 			stance_buf_clear(&state);

@@ -22,7 +22,9 @@ int site_page_begin(stance_buf *out, site_build *b, const char *root, const char
 	P("<!DOCTYPE html>\n<html lang=\"");
 	E(lang ? lang : "en");
 	P("\">\n<head>\n<meta charset=\"utf-8\">\n"
-		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		/* no icon: a browser would otherwise ask the host for /favicon.ico */
+		"<link rel=\"icon\" href=\"data:,\">\n<title>");
 	E(title);
 	P(" · ");
 	E(b->title);
