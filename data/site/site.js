@@ -17,8 +17,8 @@
 			var shown = 0;
 			rows.forEach(function (r) {
 				var d = r.dataset, year = d.date.slice(0, 4), ok = true;
-				if (kind.value && d.kind !== kind.value) ok = false;
-				if (org.value && d.org !== org.value) ok = false;
+				if (kind.value && r.cells[1].textContent !== kind.value) ok = false;
+				if (org.value && r.cells[2].textContent !== org.value) ok = false;
 				if (from.value && year < from.value) ok = false;
 				if (to.value && year > to.value) ok = false;
 				if (ok && terms.length) {

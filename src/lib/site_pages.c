@@ -404,13 +404,10 @@ int site_write_index(site_build *b)
 				site_day(day, r->time, r->tz_minutes);
 			else
 				snprintf(day, sizeof(day), "%s", "");
+			/* a row is kept small: a collection of 1,000 documents stays under 200 KB */
 			P("<tr data-id=\"");
 			E(d->id);
-			P("\" data-kind=\"");
-			E(d->kind ? d->kind : "");
-			P("\" data-org=\"");
-			E(d->organization ? d->organization : "");
-			stance_buf_printf(out, "\" data-date=\"%s\" data-revs=\"%zu\" data-pos=\"%zu\"><td><a href=\"", day, d->nrevs, pc);
+			stance_buf_printf(out, "\" data-date=\"%s\"><td><a href=\"", day);
 			E(d->id);
 			P("/index.html\">");
 			E(title_of(d));
@@ -420,7 +417,7 @@ int site_write_index(site_build *b)
 			E(d->organization);
 			P("</td><td>");
 			E(d->publication);
-			stance_buf_printf(out, "</td><td><time>%s</time></td><td>%zu</td><td>%zu</td></tr>\n", day, d->nrevs, pc);
+			stance_buf_printf(out, "</td><td>%s</td><td>%zu</td><td>%zu</td></tr>\n", day, d->nrevs, pc);
 			json_object_set_new(index, d->id, json_string(d->words ? d->words : ""));
 		}
 		free(order);

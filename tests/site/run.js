@@ -180,7 +180,7 @@ async function tour(browser, base, label, shots) {
 	const kind = kinds[0];
 	await page.select("#f-kind", kind);
 	rows = await visibleRows(page);
-	const want = await page.$$eval("#docs tbody tr", (r, k) => r.filter((x) => x.dataset.kind === k).length, kind);
+	const want = await page.$$eval("#docs tbody tr", (r, k) => r.filter((x) => x.cells[1].textContent === k).length, kind);
 	check(rows.length === want && want > 0 && want < docs.length, `${label}: the kind filter (${kind}) shows ${want} documents`);
 	await page.select("#f-kind", "");
 	await page.select("#f-org", "Kommunernes Fællesråd");
@@ -207,7 +207,7 @@ async function tour(browser, base, label, shots) {
 	/* sorting by the number of revisions, by keyboard */
 	await page.focus("button[data-sort=revs]");
 	await page.keyboard.press("Enter");
-	const revs = await page.$$eval("#docs tbody tr", (r) => r.map((x) => Number(x.dataset.revs)));
+	const revs = await page.$$eval("#docs tbody tr", (r) => r.map((x) => Number(x.cells[5].textContent)));
 	check(revs.every((v, i) => i === 0 || v >= revs[i - 1]), `${label}: sorting by revisions (keyboard) orders the rows`);
 
 	/* to a document and its timeline */
