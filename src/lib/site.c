@@ -28,7 +28,7 @@
 
 #define CACHE_NAME ".stance-site.json"
 /* Bumped when the pages' markup changes, so an old site is rebuilt whole. */
-#define SITE_FORMAT 4
+#define SITE_FORMAT 5
 
 /* ---- small helpers the page files share ---- */
 
@@ -424,8 +424,11 @@ static int copy_snapshot(site_build *b, stance_repo *repo, const site_doc *d, si
 
 /* Diffs `a` (NULL: nothing) to `c` and renders the redline. */
 static int redline(stance_buf *html, stance_diff **diff, const stance_document *a, const stance_document *c,
-	const stance_positions *markers, const char *old_label, const char *new_label)
+	const stance_positions *markers, const char *old_label, const char *new_label,
+	const site_rev *ra, const site_rev *rc)
 {
+	stance_buf oa = STANCE_BUF_INIT, ob = STANCE_BUF_INIT;
+	char day[11];
 	stance_diff_options dopts = STANCE_DIFF_OPTIONS_INIT;
 	stance_render_options ropts = STANCE_RENDER_OPTIONS_INIT;
 	int error;
@@ -434,7 +437,19 @@ static int redline(stance_buf *html, stance_diff **diff, const stance_document *
 		return error;
 	ropts.old_label = old_label;
 	ropts.new_label = new_label;
-	return stance_render_html(html, *diff, &ropts);
+	/* the header's "Recorded": each revision's day and author */
+	if (ra) {
+		site_day(day, ra->time, ra->tz_minutes);
+		stance_buf_printf(&oa, "%s, %s", day, ra->author);
+		ropts.old_revision = oa.ptr;
+	}
+	site_day(day, rc->time, rc->tz_minutes);
+	stance_buf_printf(&ob, "%s, %s", day, rc->author);
+	ropts.new_revision = ob.ptr;
+	error = stance_render_html(html, *diff, &ropts);
+	stance_buf_dispose(&oa);
+	stance_buf_dispose(&ob);
+	return error;
 }
 
 /* Writes every page of document `d`, whose revisions are filled but for the
@@ -466,7 +481,7 @@ static int build_document(site_build *b, stance_repo *repo, site_doc *d, const s
 		stance_buf_printf(&nl, "%s@%s", d->id, r->slug);
 		stance_buf_clear(&html);
 		error = redline(&html, &diff, last == SIZE_MAX ? NULL : versions[last], versions[i], markers,
-			ol.ptr, nl.ptr);
+			ol.ptr, nl.ptr, last == SIZE_MAX ? NULL : &d->revs[last], r);
 		if (!error) {
 			const stance_diff_stats *st = stance_diff_get_stats(diff);
 			r->added = st->words_added;
@@ -510,7 +525,8 @@ static int build_document(site_build *b, stance_repo *repo, site_doc *d, const s
 				stance_buf_clear(&nl);
 				stance_buf_printf(&ol, "%s@%s", d->id, d->revs[i].slug);
 				stance_buf_printf(&nl, "%s@%s", d->id, d->revs[last].slug);
-				error = redline(&html, &diff, versions[i], latest, markers, ol.ptr, nl.ptr);
+				error = redline(&html, &diff, versions[i], latest, markers, ol.ptr, nl.ptr,
+					&d->revs[i], &d->revs[last]);
 				if (!error)
 					error = site_write_revision_page(b, d, last, i, html.ptr, "compare.html");
 				stance_diff_free(diff);
