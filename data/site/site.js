@@ -16,13 +16,14 @@
 			var terms = fold(q.value).split(/[^0-9a-z\u0080-\uffff]+/).filter(function (t) { return t; });
 			var shown = 0;
 			rows.forEach(function (r) {
-				var d = r.dataset, year = d.date.slice(0, 4), ok = true;
+				var link = r.cells[0].querySelector("a"), id = link.getAttribute("href").replace(/\/index\.html$/, "");
+				var year = r.cells[4].textContent.slice(0, 4), ok = true;
 				if (kind.value && r.cells[1].textContent !== kind.value) ok = false;
 				if (org.value && r.cells[2].textContent !== org.value) ok = false;
 				if (from.value && year < from.value) ok = false;
 				if (to.value && year > to.value) ok = false;
 				if (ok && terms.length) {
-					var text = " " + (words[d.id] || "") + " " + fold(r.cells[0].textContent) + " ";
+					var text = " " + (words[id] || "") + " " + fold(r.cells[0].textContent) + " ";
 					ok = terms.every(function (t) { return text.indexOf(" " + t) >= 0 || text.indexOf(t) >= 0; });
 				}
 				r.hidden = !ok;

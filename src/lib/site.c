@@ -28,7 +28,7 @@
 
 #define CACHE_NAME ".stance-site.json"
 /* Bumped when the pages' markup changes, so an old site is rebuilt whole. */
-#define SITE_FORMAT 5
+#define SITE_FORMAT 6
 
 /* ---- small helpers the page files share ---- */
 

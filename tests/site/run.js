@@ -162,7 +162,7 @@ function watch(page, allowed, problems) {
 }
 
 async function visibleRows(page) {
-	return page.$$eval("#docs tbody tr", (rows) => rows.filter((r) => !r.hidden).map((r) => r.dataset.id));
+	return page.$$eval("#docs tbody tr", (rows) => rows.filter((r) => !r.hidden).map((r) => r.cells[0].querySelector("a").getAttribute("href").replace(/\/index\.html$/, "")));
 }
 
 async function tour(browser, base, label, shots) {
