@@ -28,7 +28,7 @@
 
 #define CACHE_NAME ".stance-site.json"
 /* Bumped when the pages' markup changes, so an old site is rebuilt whole. */
-#define SITE_FORMAT 6
+#define SITE_FORMAT 8
 
 /* ---- small helpers the page files share ---- */
 
@@ -367,7 +367,12 @@ static void lives_free(site_position_life *t, size_t n)
 	free(t);
 }
 
-/* "added: TEXT" lines of a diff's position changes. */
+/* "added: TEXT" lines of a diff's position changes, for a feed entry's
+ * summary: the first few, each cut short, so that the build's cache of
+ * every revision stays small. */
+#define SUMMARY_STATEMENTS 5
+#define SUMMARY_STATEMENT_MAX 240
+
 static char *position_summary(const stance_diff *diff)
 {
 	static const char *const kinds[] = { "added", "removed", "reworded" };
@@ -375,11 +380,19 @@ static char *position_summary(const stance_diff *diff)
 	const stance_position_list *ol = stance_diff_positions(diff, 0), *nl = stance_diff_positions(diff, 1);
 	stance_buf s = STANCE_BUF_INIT;
 	size_t i;
-	for (i = 0; i < ch->count; i++) {
+	for (i = 0; i < ch->count && i < SUMMARY_STATEMENTS; i++) {
 		const stance_position_change *c = &ch->items[i];
 		const stance_position *p = c->new_index >= 0 ? &nl->items[c->new_index] : &ol->items[c->old_index];
-		stance_buf_printf(&s, "%s: %s\n", kinds[c->kind], p->text);
+		size_t len = strlen(p->text);
+		if (len > SUMMARY_STATEMENT_MAX) {
+			len = SUMMARY_STATEMENT_MAX;
+			while (len > 0 && ((unsigned char)p->text[len] & 0xC0) == 0x80)
+				len--;  /* not inside a UTF-8 character */
+		}
+		stance_buf_printf(&s, "%s: %.*s%s\n", kinds[c->kind], (int)len, p->text, len < strlen(p->text) ? "…" : "");
 	}
+	if (ch->count > SUMMARY_STATEMENTS)
+		stance_buf_printf(&s, "and %zu more\n", ch->count - SUMMARY_STATEMENTS);
 	return s.ptr ? stance_buf_detach(&s) : NULL;
 }
 
@@ -632,7 +645,7 @@ static int save_cache(site_build *b, const char *stamp)
 				"commit", r->commit, "added", (json_int_t)r->added, "removed", (json_int_t)r->removed,
 				"moved", (json_int_t)r->moved, "pos_added", (json_int_t)r->pos_added,
 				"pos_removed", (json_int_t)r->pos_removed, "pos_reworded", (json_int_t)r->pos_reworded,
-				"pos_summary", jsn(r->pos_summary), "snapshot", jsn(r->snapshot_ext)));
+				"pos_summary", jsn(r->in_feed ? r->pos_summary : NULL), "snapshot", jsn(r->snapshot_ext)));
 		}
 		json_object_set_new(docs, d->id, json_pack("{s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 			"revisions", revs, "words", d->words ? d->words : "", "title", jsn(d->title),
@@ -862,8 +875,10 @@ int stance_site_build(stance_site_report *report, stance_repo *repo, const stanc
 	if ((error = write_assets(&b)) < 0 || (error = site_write_index(&b)) < 0 ||
 	    (error = site_write_changes(&b)) < 0 || (error = site_write_collection_feeds(&b)) < 0)
 		goto done;
-	/* last: a build stopped half-way leaves no cache that claims it finished */
-	error = save_cache(&b, stamp.ptr);
+	/* last: a build stopped half-way leaves no cache that claims it finished;
+	 * nothing built, the cache read is still true */
+	if (built || !cache || json_object_size(cached_docs) != b.ndocs)
+		error = save_cache(&b, stamp.ptr);
 done:
 	if (report) {
 		report->documents = b.ndocs;

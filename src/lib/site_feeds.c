@@ -80,9 +80,11 @@ static void put_entry(stance_buf *out, site_build *b, const char *up, const site
 	stance_buf_dispose(&title);
 }
 
-/* A feed of `n` changes at `relpath`, `up` leading from it to the top. */
+/* A feed of `n` changes at `relpath`, `up` leading from it to the top;
+ * `collection`: the collection's or an organization's, whose entries the
+ * next build writes again from the cache. */
 static int write_feed(site_build *b, const char *relpath, const char *up, const char *title,
-	const site_change *c, size_t n, const char *html_rel)
+	const site_change *c, size_t n, const char *html_rel, int collection)
 {
 	stance_buf out_ = STANCE_BUF_INIT, *out = &out_;
 	char when[32];
@@ -106,8 +108,12 @@ static int write_feed(site_build *b, const char *relpath, const char *up, const 
 	P("\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
 	put_url(out, b, up, html_rel);
 	P("\"/>\n");
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		put_entry(out, b, up, &c[i]);
+		/* the build owns its revisions; the changes lists only lend them */
+		if (collection)
+			((site_rev *)c[i].r)->in_feed = 1;
+	}
 	P("</feed>\n");
 	error = out->ptr ? site_write(b, relpath, out->ptr, out->size) : stance_error_oom();
 	stance_buf_dispose(out);
@@ -131,7 +137,7 @@ int site_write_document_feed(site_build *b, const site_doc *d)
 	stance_buf_printf(&html, "%s/index.html", d->id);
 	stance_buf_printf(&title, "Changes of %s", d->title ? d->title : d->id);
 	site_root(&up, d->id);
-	error = write_feed(b, rel.ptr, up.ptr, title.ptr, c, n, html.ptr);
+	error = write_feed(b, rel.ptr, up.ptr, title.ptr, c, n, html.ptr, 0);
 	free(c);
 	stance_buf_dispose(&rel);
 	stance_buf_dispose(&up);
@@ -150,7 +156,7 @@ int site_write_collection_feeds(site_build *b)
 	if ((error = site_changes(&c, &n, b)) < 0)
 		return error;
 	stance_buf_printf(&title, "Changes in %s", b->title);
-	error = write_feed(b, "feed.atom", "", title.ptr, c, n < FEED_ENTRIES ? n : FEED_ENTRIES, "changes.html");
+	error = write_feed(b, "feed.atom", "", title.ptr, c, n < FEED_ENTRIES ? n : FEED_ENTRIES, "changes.html", 1);
 	if (!error && !(mine = malloc((n + 1) * sizeof(*mine))))
 		error = stance_error_oom();
 	/* one feed an organization, each written once: at its first document */
@@ -170,7 +176,7 @@ int site_write_collection_feeds(site_build *b)
 		stance_buf_clear(&title);
 		stance_buf_printf(&title, "Changes of %s", org);
 		site_org_feed(&rel, org);
-		error = write_feed(b, rel.ptr, "../", title.ptr, mine, k, "index.html");
+		error = write_feed(b, rel.ptr, "../", title.ptr, mine, k, "index.html", 1);
 		stance_buf_dispose(&rel);
 	}
 	free(mine);

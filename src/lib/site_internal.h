@@ -26,6 +26,8 @@ typedef struct {
 	size_t added, removed, moved;
 	size_t pos_added, pos_removed, pos_reworded;
 	char *pos_summary;      /* "added: ...\n" lines of the position changes, or NULL */
+	int in_feed;            /* 1 once an entry of the collection's or an organization's
+	                         * feed: only those summaries are kept for the next build */
 } site_rev;
 
 typedef struct {

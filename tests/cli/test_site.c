@@ -47,6 +47,9 @@ Test(site, writes_the_pages_and_a_second_build_only_what_changed, .fini = th_cle
 	page = th_read(dir, "out/changes.html");
 	cr_assert(strstr(page, "kl/ny/"), "the changes list the new revision");
 	free(page);
+	/* the incremental build gives the very pages and feeds a full one does */
+	OK0(dir, "site", "full", "--base-url", "https://example.org/room/", "--title", "Rådhusets arkiv");
+	cr_assert_eq(th_sh(dir, NULL, "diff -r -x .stance-site.json out full"), 0, "the two builds differ");
 	free(dir);
 }
 
