@@ -28,7 +28,7 @@
 
 #define CACHE_NAME ".stance-site.json"
 /* Bumped when the pages' markup changes, so an old site is rebuilt whole. */
-#define SITE_FORMAT 8
+#define SITE_FORMAT 9
 
 /* ---- small helpers the page files share ---- */
 

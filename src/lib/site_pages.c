@@ -213,7 +213,17 @@ int site_write_revision_page(site_build *b, const site_doc *d, size_t i, size_t 
 
 	site_root(&root, d->id);
 	stance_buf_puts(&head, "<style>");
-	cut(&head, redline_html, "<style>", "</style>");
+	{
+		/* the redline's styles, but for its page's body: the site's own holds */
+		stance_buf st = STANCE_BUF_INIT;
+		const char *css;
+		cut(&st, redline_html, "<style>", "</style>");
+		css = stance_buf_cstr(&st);
+		if (!strncmp(css, "body{", 5) && strchr(css, '}'))
+			css = strchr(css, '}') + 1;
+		stance_buf_puts(&head, css);
+		stance_buf_dispose(&st);
+	}
 	stance_buf_puts(&head, "</style>\n");
 	if (from == SIZE_MAX)
 		stance_buf_printf(&title, "%s, first revision %s", title_of(d), r->slug);

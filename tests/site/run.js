@@ -219,10 +219,15 @@ async function tour(browser, base, label, shots) {
 	if (shots) await page.screenshot({ path: path.join(artefacts, "site-timeline.png"), fullPage: true });
 
 	/* to a redline, back a revision, and the chooser's first <-> latest */
-	await Promise.all([page.waitForNavigation(), page.click("table.timeline tbody tr:nth-child(2) a")]);
+	await Promise.all([page.waitForNavigation(), page.click("table.timeline tbody tr:nth-child(3) a")]);
 	const marks = await page.$$eval(".redline ins, .redline del", (m) => m.length);
-	check(marks > 0, `${label}: the redline marks its changes with <ins>/<del> (${marks})`);
-	if (shots) await page.screenshot({ path: path.join(artefacts, "site-redline.png"), fullPage: false });
+	check(marks > 2, `${label}: the redline marks its changes with <ins>/<del> (${marks})`);
+	check(await page.$$eval(".redline table.revs tbody tr", (r) => r.length >= 3),
+		`${label}: the redline's header names both revisions`);
+	if (shots) {
+		await page.$eval("#summary", (e) => e.scrollIntoView());
+		await page.screenshot({ path: path.join(artefacts, "site-redline.png"), fullPage: false });
+	}
 	const here = page.url();
 	await Promise.all([page.waitForNavigation(), page.click("a[rel=prev]")]);
 	check(page.url() !== here && /\d{4}-\d\d-\d\d\.html$/.test(page.url()), `${label}: the previous revision's redline opens`);
