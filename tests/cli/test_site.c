@@ -53,6 +53,21 @@ Test(site, writes_the_pages_and_a_second_build_only_what_changed, .fini = th_cle
 	free(dir);
 }
 
+Test(site, since_limits_the_changes_and_the_feeds, .fini = th_cleanup)
+{
+	char *dir = repo_with_history();
+	char *feed, *timeline;
+	OK0(dir, "site", "out", "--since", "2021-01-01");
+	feed = th_read(dir, "out/kl/debat/feed.atom");
+	cr_assert(strstr(feed, "kl/debat/2021-03-01.html") && !strstr(feed, "kl/debat/2020-12-04.html"),
+		"only the revision from 2021 on: %s", feed);
+	timeline = th_read(dir, "out/kl/debat/index.html");
+	cr_assert(strstr(timeline, "2020-12-04.html"), "the timeline keeps every revision");
+	free(feed);
+	free(timeline);
+	free(dir);
+}
+
 Test(site, bad_inputs_are_refused_with_a_sentence, .fini = th_cleanup)
 {
 	char *dir = repo_with_history();
