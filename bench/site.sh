@@ -5,13 +5,16 @@
 # history (git's view of every change, no pages). Prints the times, the
 # site's size and its heaviest pages.
 # Usage: bench/site.sh [DOCS] [REVS]     (needs: scripts/deps --bench)
+#        STANCE=path/to/stance bench/site.sh   (an existing build, not rebuilt)
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 docs=${1:-1000}
 revs=${2:-10}
 "$here/scripts/deps" --bench
-"$here/scripts/build" "$here/build" >/dev/null
-stance="$here/build/stance"
+if [ -z "${STANCE:-}" ]; then
+	"$here/scripts/build" "$here/build" >/dev/null
+fi
+stance=${STANCE:-$here/build/stance}
 work=$(mktemp -d /tmp/stance-bench-site-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
@@ -23,14 +26,15 @@ echo "repository: $docs documents x $revs revisions, $(git -C "$work/repo" rev-l
 cd "$work/repo"
 "$stance" --no-pager log -n 1 >/dev/null   # the revision table, built once as by any first command
 
-secs() { /usr/bin/time -f %e -o "$work/t" "$@" >"$work/out" && cat "$work/t"; }
-echo "full build:                 $(secs "$stance" site "$work/site") s ($(tail -1 "$work/out"))"
-echo "again, nothing new:         $(secs "$stance" site "$work/site") s ($(tail -1 "$work/out"))"
+# wall seconds, then the CPU seconds (user + system), steadier on a shared machine
+secs() { /usr/bin/time -f "%e s wall, %U+%S s CPU" -o "$work/t" "$@" >"$work/out" && cat "$work/t"; }
+echo "full build:                 $(secs "$stance" site "$work/site") ($(tail -1 "$work/out"))"
+echo "again, nothing new:         $(secs "$stance" site "$work/site") ($(tail -1 "$work/out"))"
 doc=c07/doc-0007
 { cat "$doc.md"; printf '\nKommunerne skal have en ny ret til at prøve nye veje.\n'; } >"$work/new.md"
 "$stance" add "$work/new.md" -m "Add a sentence" >/dev/null
-echo "after one new revision:     $(secs "$stance" site "$work/site") s ($(tail -1 "$work/out"))"
-echo "git log -p --word-diff:     $(secs git --no-pager log -p --word-diff) s"
+echo "after one new revision:     $(secs "$stance" site "$work/site") ($(tail -1 "$work/out"))"
+echo "git log -p --word-diff:     $(secs git --no-pager log -p --word-diff)"
 echo "site size:                  $(du -sh "$work/site" | cut -f1) in $(find "$work/site" -type f | wc -l) files"
 # a page's weight apart from the document's own text: its bytes less the
 # bytes of the Markdown it shows (its raw/*.md), for the heaviest pages
