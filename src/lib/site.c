@@ -28,7 +28,7 @@
 
 #define CACHE_NAME ".stance-site.json"
 /* Bumped when the pages' markup changes, so an old site is rebuilt whole. */
-#define SITE_FORMAT 9
+#define SITE_FORMAT 10
 
 /* ---- small helpers the page files share ---- */
 
@@ -806,6 +806,7 @@ int stance_site_build(stance_site_report *report, stance_repo *repo, const stanc
 	memset(&b, 0, sizeof(b));
 	b.opts = opts;
 	b.title = opts->title && *opts->title ? opts->title : "Policy documents";
+	b.language = stance_repo_language(repo);
 	{
 		stance_buf o = STANCE_BUF_INIT;
 		size_t len = strlen(opts->out);

@@ -49,6 +49,7 @@ typedef struct {
 typedef struct {
 	const stance_site_options *opts;
 	const char *title;
+	const char *language;   /* the repository's, for documents without their own */
 	char *out;              /* opts->out with a trailing '/' */
 	site_doc *docs;
 	size_t ndocs;

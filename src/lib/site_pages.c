@@ -20,7 +20,7 @@ int site_page_begin(stance_buf *out, site_build *b, const char *root, const char
 	const char *title, const char *extra_head)
 {
 	P("<!DOCTYPE html>\n<html lang=\"");
-	E(lang ? lang : "en");
+	E(lang ? lang : b->language);
 	P("\">\n<head>\n<meta charset=\"utf-8\">\n"
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		/* no icon: a browser would otherwise ask the host for /favicon.ico */
@@ -48,6 +48,21 @@ int site_page_end(stance_buf *out, const char *root, int search)
 	if (search)
 		stance_buf_printf(out, "<script src=\"%ssearch-index.js\"></script>\n", root);
 	return stance_buf_printf(out, "<script src=\"%ssite.js\"></script>\n</body>\n</html>\n", root);
+}
+
+/* A link to a URL from a document (its source): only http(s) is a link,
+ * anything else (a javascript: URL, say) is shown as text. */
+static void put_source(stance_buf *out, const char *url)
+{
+	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
+		E(url);
+		return;
+	}
+	P("<a class=\"external\" rel=\"nofollow\" href=\"");
+	E(url);
+	P("\">");
+	E(url);
+	P("</a>");
 }
 
 static int finish(site_build *b, stance_buf *out, const char *relpath)
@@ -126,11 +141,9 @@ int site_write_document_page(site_build *b, const site_doc *d, const char *body_
 	put_field(out, "Authors", d->authors);
 	put_field(out, "Language", d->language);
 	if (d->source) {
-		P("<dt>Source</dt><dd><a class=\"external\" rel=\"nofollow\" href=\"");
-		E(d->source);
-		P("\">");
-		E(d->source);
-		P("</a></dd>\n");
+		P("<dt>Source</dt><dd>");
+		put_source(out, d->source);
+		P("</dd>\n");
 	}
 	stance_buf_printf(out, "</dl>\n<p class=\"links\"><a href=\"positions.html\">Positions (%zu current, %zu in all)</a> "
 		"<a href=\"%s.html\">Latest change</a>%s <a href=\"feed.atom\">Feed of this document</a> "
@@ -166,11 +179,8 @@ int site_write_document_page(site_build *b, const site_doc *d, const char *body_
 		if (r->snapshot_ext)
 			stance_buf_printf(out, ", <a href=\"raw/%s.%s\">the page as fetched</a>", r->slug, r->snapshot_ext);
 		if (r->source) {
-			P(", from <a class=\"external\" rel=\"nofollow\" href=\"");
-			E(r->source);
-			P("\">");
-			E(r->source);
-			P("</a>");
+			P(", from ");
+			put_source(out, r->source);
 		}
 		if (r->fetched_at) {
 			P(", fetched at <time>");

@@ -68,6 +68,19 @@ Test(site, since_limits_the_changes_and_the_feeds, .fini = th_cleanup)
 	free(dir);
 }
 
+Test(site, a_source_is_a_link_only_when_it_is_http, .fini = th_cleanup)
+{
+	char *dir = repo_with_history();
+	char *page;
+	th_write(dir, "in/x.md", "---\ntitle: X\nsource: \"javascript:alert(1)\"\n---\n\nVi skal.\n");
+	OK0(dir, "add", "in/x.md", "--id", "kl/x");
+	OK0(dir, "site", "out");
+	page = th_read(dir, "out/kl/x/index.html");
+	cr_assert(strstr(page, "javascript:alert(1)") && !strstr(page, "href=\"javascript:"), "%s", page);
+	free(page);
+	free(dir);
+}
+
 Test(site, bad_inputs_are_refused_with_a_sentence, .fini = th_cleanup)
 {
 	char *dir = repo_with_history();
