@@ -29,10 +29,14 @@ typedef struct {
 	const char *old_label;    /* what the old side is ("kl/x@2020-01-01"); may be NULL */
 	const char *new_label;
 	size_t context;           /* term: unchanged blocks shown around a change; 0: all */
+	/* html: each side's revision, for the page's header ("2020-11-16,
+	 * Karen Winther"); may be NULL */
+	const char *old_revision;
+	const char *new_revision;
 } stance_render_options;
 
 #define STANCE_RENDER_OPTIONS_VERSION 1
-#define STANCE_RENDER_OPTIONS_INIT { STANCE_RENDER_OPTIONS_VERSION, 0, 0, NULL, NULL, 0 }
+#define STANCE_RENDER_OPTIONS_INIT { STANCE_RENDER_OPTIONS_VERSION, 0, 0, NULL, NULL, 0, NULL, NULL }
 
 /* Each appends the rendering of `d` to `out`. */
 int stance_render_term(stance_buf *out, const stance_diff *d, const stance_render_options *opts);

@@ -39,6 +39,7 @@ typedef struct {
 typedef struct {
 	stance_document *doc;
 	stance_buf label;
+	stance_buf recorded;   /* "2020-11-16, Karen Winther": the HTML page's header */
 	stance_buf raw;
 	size_t body_start;
 	int has_raw;
@@ -49,6 +50,7 @@ static void side_dispose(side *s)
 	stance_document_free(s->doc);
 	s->doc = NULL;
 	stance_buf_dispose(&s->label);
+	stance_buf_dispose(&s->recorded);
 	stance_buf_dispose(&s->raw);
 }
 
@@ -103,6 +105,18 @@ static int rev_label(stance_buf *out, const stance_revision *rev)
 	return stance_buf_printf(out, "%s@%.7s", rev->id, rev->commit);
 }
 
+/* "2020-11-16, Karen Winther": when and by whom a revision was recorded. */
+static int rev_recorded(stance_buf *out, const stance_revision *rev)
+{
+	stance_date d;
+	int error;
+	stance_date_from_time(&d, rev->time, rev->tz_minutes);
+	d.precision = STANCE_DATE_DAY;
+	if ((error = stance_date_format(out, &d)) < 0)
+		return error;
+	return rev->author_name && *rev->author_name ? stance_buf_printf(out, ", %s", rev->author_name) : 0;
+}
+
 static int resolve_side(side *s, stance_repo *repo, const char *spec)
 {
 	stance_revision rev;
@@ -111,6 +125,8 @@ static int resolve_side(side *s, stance_repo *repo, const char *spec)
 	if ((error = stance_history_resolve(&rev, &s->doc, repo, spec)) < 0)
 		return error;
 	error = rev_label(&s->label, &rev);
+	if (!error)
+		error = rev_recorded(&s->recorded, &rev);
 	stance_revision_clear(&rev);
 	return error;
 }
@@ -128,7 +144,7 @@ static int resolve_previous(side *old_side, side *new_side, stance_repo *repo, c
 	memset(&rev, 0, sizeof(rev));
 	if ((error = stance_history_resolve(&rev, &new_side->doc, repo, spec)) < 0)
 		return error;
-	if ((error = rev_label(&new_side->label, &rev)) < 0)
+	if ((error = rev_label(&new_side->label, &rev)) < 0 || (error = rev_recorded(&new_side->recorded, &rev)) < 0)
 		goto done;
 	hopts.id = rev.id;
 	hopts.include_reextract = 1;
@@ -144,7 +160,8 @@ static int resolve_previous(side *old_side, side *new_side, stance_repo *repo, c
 			i++;
 		if (i + 1 < list.count && !list.items[i + 1].removed) {
 			if ((error = stance_history_read(&old_side->doc, repo, rev.id, list.items[i + 1].commit)) < 0 ||
-			    (error = rev_label(&old_side->label, &list.items[i + 1])) < 0)
+			    (error = rev_label(&old_side->label, &list.items[i + 1])) < 0 ||
+			    (error = rev_recorded(&old_side->recorded, &list.items[i + 1])) < 0)
 				goto done;
 		} else {
 			error = stance_buf_puts(&old_side->label, "/dev/null");
@@ -212,6 +229,8 @@ static int render_and_print(cli_context *ctx, const diff_args *a, side *o, side 
 	ropts.positions_only = a->positions;
 	ropts.old_label = stance_buf_cstr(&o->label);
 	ropts.new_label = stance_buf_cstr(&n->label);
+	ropts.old_revision = o->recorded.size ? o->recorded.ptr : NULL;
+	ropts.new_revision = n->recorded.size ? n->recorded.ptr : NULL;
 	/* a short document reads best whole, as a redline; a long one in hunks */
 	ropts.context = a->full || (!a->context_set && stance_diff_block_count(d, 1) <= 40) ? 0 :
 		(size_t)a->context + 1;

@@ -34,6 +34,7 @@
 	CORE(diff) \
 	CORE(difftool) \
 	CORE(positions) \
+	CORE(site) \
 	CORE(help)
 
 #endif

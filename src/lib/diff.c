@@ -18,7 +18,7 @@
 
 /* The fields stance_diff_meta() answers for. */
 static const char *const meta_fields[] = {
-	"id", "title", "kind", "organization", "published", "language", "source", NULL
+	"id", "title", "kind", "organization", "published", "language", "source", "publication", NULL
 };
 
 int diff_push_op(stance_diff *d, stance_diff_op_kind op, stance_diff_unit unit,

@@ -24,7 +24,18 @@ static const char style[] =
 	".blockdel{background:#fbeaea}.li::before{content:'\\2022  '}.tr{font-family:monospace}"
 	"table.sbs{border-collapse:collapse;width:100%}table.sbs td{vertical-align:top;width:50%;padding:.3em .6em;border-top:1px solid #ddd}"
 	"table.doc{border-collapse:collapse;margin:.6em 0}table.doc td,table.doc th{border:1px solid #ccc;padding:.2em .6em}"
-	"nav a{margin-right:1em}section{margin-top:2em}";
+	"nav a{margin-right:1em}section{margin-top:2em}"
+	"table.revs{border-collapse:collapse;margin:.4em 0 1em}table.revs th,table.revs td{text-align:left;padding:.15em .8em .15em 0;vertical-align:top}"
+	".legend{font-size:.9em;border:1px solid #ccc;padding:.2em 1em;margin:1em 0}.legend ul{margin:.3em 0;padding-left:1.2em}"
+	".callout{font-size:.8em;font-weight:bold;border:1px solid currentColor;padding:0 .3em;margin-left:.4em;color:#7a4b00}"
+	".pno{color:#777;font-size:.75em;margin-right:.5em;user-select:none}"
+	"a:focus{outline:3px solid #f0a500;outline-offset:2px}"
+	/* printed: the inline view only, marks legible without colour */
+	"@media print{nav,#side{display:none}body{max-width:none;margin:0;font-size:11pt;color:#000}"
+	"ins{background:none;text-decoration:underline;text-decoration-thickness:2px}"
+	"del{background:none;text-decoration:line-through;text-decoration-thickness:2px}"
+	"del.away{background:none;text-decoration-style:dotted}.moved{border-left:3px double #000}"
+	".summary{background:none;border-left:2px solid #000}a{color:#000;text-decoration:none}}";
 
 /* Renders Markdown inline text through cmark-gfm (safe mode) without the
  * paragraph around it; falls back to escaped text when the piece is not a
@@ -98,6 +109,42 @@ static const char *block_class(const stance_diff_block *b)
 	}
 }
 
+/*
+ * The number a reader gives block `i` of one side: paragraphs (and items,
+ * rows, quotes) counted, headings not; a heading takes the number of the
+ * paragraph that follows it.
+ */
+/* The numbers of each side's blocks while stance_render_html() runs on this
+ * thread, so that a row's number is not counted again from the top. */
+static _Thread_local const size_t *para_numbers[2];
+
+static size_t *para_numbers_new(const stance_diff *d, int side)
+{
+	size_t k, n = 0, count = stance_diff_block_count(d, side);
+	size_t *v = malloc((count + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	for (k = 0; k < count; k++) {
+		int heading = stance_diff_block_at(d, side, k)->kind == STANCE_BLOCK_HEADING;
+		n += !heading;
+		v[k] = heading ? n + 1 : n;
+	}
+	return v;
+}
+
+static size_t para_no(const stance_diff *d, int side, size_t i)
+{
+	size_t k, n = 0, count = stance_diff_block_count(d, side);
+	if (para_numbers[side] && i < count)
+		return para_numbers[side][i] ? para_numbers[side][i] : 1;
+	for (k = 0; k <= i && k < count; k++)
+		if (stance_diff_block_at(d, side, k)->kind != STANCE_BLOCK_HEADING)
+			n++;
+	if (i < count && stance_diff_block_at(d, side, i)->kind == STANCE_BLOCK_HEADING)
+		n++;
+	return n ? n : 1;
+}
+
 /* One piece's content: the block marker dropped, wrapped as it changed. */
 static int put_piece(stance_buf *out, const piece *p, int show_del, int show_ins)
 {
@@ -161,8 +208,8 @@ static int inline_row(stance_buf *out, const stance_diff *d, const piece_list *p
 
 	if (first->kind == PIECE_MOVED_AWAY)
 		return stance_buf_printf(out, "<p class=\"note\" id=\"away-%zu\">¶%zu moved to "
-			"<a href=\"#new-%zu\">¶%zu</a></p>\n", first->old_block + 1, first->old_block + 1,
-			first->new_block + 1, first->new_block + 1);
+			"<a href=\"#new-%zu\">¶%zu</a></p>\n", first->old_block + 1, para_no(d, 0, first->old_block),
+			first->new_block + 1, para_no(d, 1, first->new_block));
 	if (first->kind == PIECE_DELETE && first->unit == STANCE_DIFF_BLOCK) {
 		bk = stance_diff_block_at(d, 0, first->old_block);
 		tag = block_tag(bk, tagbuf, sizeof(tagbuf));
@@ -181,13 +228,18 @@ static int inline_row(stance_buf *out, const stance_diff *d, const piece_list *p
 	if ((error = stance_buf_printf(out, "<%s class=\"%s%s\" id=\"new-%zu\">", tag, cls, moved ? " moved" : "",
 		(i < b ? pl->items[i].new_block : first->new_block) + 1)) < 0)
 		return error;
+	if (bk && bk->kind != STANCE_BLOCK_HEADING &&
+	    (error = stance_buf_printf(out, "<span class=\"pno\" aria-hidden=\"true\">¶%zu</span>",
+		para_no(d, 1, i < b ? pl->items[i].new_block : first->new_block))) < 0)
+		return error;
 	if (moved && (error = stance_buf_printf(out, "<a class=\"note\" href=\"#away-%zu\">moved from ¶%zu</a> ",
-		first->old_block + 1, first->old_block + 1)) < 0)
+		first->old_block + 1, para_no(d, 0, first->old_block))) < 0)
 		return error;
 	for (from = a; from < b; from++) {
 		const piece *p = &pl->items[from];
 		if (p->kind == PIECE_MOVE_BEGIN && from > a)
-			error = stance_buf_printf(out, "<span class=\"note\">(moved from ¶%zu)</span> ", p->old_block + 1);
+			error = stance_buf_printf(out, "<span class=\"note\">(moved from ¶%zu)</span> ",
+				para_no(d, 0, p->old_block));
 		else
 			error = put_piece(out, p, 1, 1);
 		if (error < 0)
@@ -316,13 +368,12 @@ static int side_row(stance_buf *out, const stance_diff *d, const piece_list *pl,
 	const piece *first = &pl->items[a];
 	size_t i;
 	int error;
-	(void)d;
 	if ((error = stance_buf_puts(out, "<tr><td class=\"old\">")) < 0)
 		return error;
 	if (first->kind == PIECE_MOVED_AWAY) {
 		if ((error = stance_buf_printf(out, "<span class=\"note\">¶%zu moved to "
-			"<a href=\"#new-%zu\">¶%zu</a>:</span> ", first->old_block + 1,
-			first->new_block + 1, first->new_block + 1)) < 0)
+			"<a href=\"#new-%zu\">¶%zu</a>:</span> ", para_no(d, 0, first->old_block),
+			first->new_block + 1, para_no(d, 1, first->new_block))) < 0)
 			return error;
 		for (i = a; i < b; i++)
 			if ((error = put_piece(out, &pl->items[i], 1, 0)) < 0)
@@ -337,7 +388,8 @@ static int side_row(stance_buf *out, const stance_diff *d, const piece_list *pl,
 	if ((error = stance_buf_puts(out, "</td><td class=\"new\">")) < 0)
 		return error;
 	if (first->kind == PIECE_MOVE_BEGIN &&
-	    (error = stance_buf_printf(out, "<span class=\"note\">moved from ¶%zu:</span> ", first->old_block + 1)) < 0)
+	    (error = stance_buf_printf(out, "<span class=\"note\">moved from ¶%zu:</span> ",
+		para_no(d, 0, first->old_block))) < 0)
 		return error;
 	for (i = a; i < b; i++)
 		if (pl->items[i].kind == PIECE_EQUAL || pl->items[i].kind == PIECE_INSERT)
@@ -351,23 +403,88 @@ static int put_label(stance_buf *out, const char *label)
 	return render_html_escape(out, label ? label : "", label ? strlen(label) : 0);
 }
 
-/* " <span class="callouts">amount changed: 50 → 80 millioner</span>" */
+/* A reworded statement word by word: what stayed, <del> and <ins> inside it. */
+static int put_word_redline(stance_buf *out, const char *a, const char *b)
+{
+	stance_diff_options o = STANCE_DIFF_OPTIONS_INIT;
+	stance_diff *wd = NULL;
+	const char *ot, *nt;
+	size_t ol, nl, i, n;
+	int error = 0;
+
+	o.skip_positions = 1;
+	if (stance_diff_texts(&wd, a, strlen(a), b, strlen(b), &o) < 0) {
+		stance_error_clear();
+		if (stance_buf_puts(out, "<del>") < 0 || put_label(out, a) < 0 || stance_buf_puts(out, "</del> <ins>") < 0 ||
+		    put_label(out, b) < 0)
+			return -1;
+		return stance_buf_puts(out, "</ins>");
+	}
+	ot = stance_diff_old_text(wd, &ol);
+	nt = stance_diff_new_text(wd, &nl);
+	n = stance_diff_op_count(wd);
+	for (i = 0; i < n && !error; i++) {
+		const stance_diff_op *op = stance_diff_op_at(wd, i);
+		switch (op->op) {
+		case STANCE_DIFF_INSERT:
+			if ((error = stance_buf_puts(out, "<ins>")) == 0 &&
+			    (error = render_html_escape(out, nt + op->new_start, op->new_end - op->new_start)) == 0)
+				error = stance_buf_puts(out, "</ins>");
+			break;
+		case STANCE_DIFF_DELETE:
+			if ((error = stance_buf_puts(out, "<del>")) == 0 &&
+			    (error = render_html_escape(out, ot + op->old_start, op->old_end - op->old_start)) == 0)
+				error = stance_buf_puts(out, "</del>");
+			break;
+		case STANCE_DIFF_MOVE:
+			error = render_html_escape(out, nt + op->new_start, op->new_end - op->new_start);
+			i += op->children;
+			break;
+		default:
+			error = render_html_escape(out, nt + op->new_start, op->new_end - op->new_start);
+		}
+	}
+	stance_diff_free(wd);
+	return error;
+}
+
+/* The position lens's callouts of a reworded statement, one mark each:
+ * " <span class="callout">amount changed: 50 → 80 millioner</span>" */
 static int put_callouts(stance_buf *out, const stance_position_callout_list *cl)
 {
 	size_t i;
-	if (!cl->count)
-		return 0;
-	if (stance_buf_puts(out, " <span class=\"callouts\">") < 0)
-		return -1;
-	for (i = 0; i < cl->count; i++) {
+	for (i = 0; cl && i < cl->count; i++) {
 		const stance_position_callout *c = &cl->items[i];
-		if ((i && stance_buf_puts(out, "; ") < 0) || put_label(out, stance_position_callout_name(c->kind)) < 0 ||
+		if (stance_buf_puts(out, " <span class=\"callout\">") < 0 ||
+		    put_label(out, stance_position_callout_name(c->kind)) < 0 ||
 		    (c->old_value && (stance_buf_puts(out, ": ") < 0 || put_label(out, c->old_value) < 0 ||
-			stance_buf_puts(out, " \xE2\x86\x92 ") < 0 || put_label(out, c->new_value) < 0)))
+			stance_buf_puts(out, " \xE2\x86\x92 ") < 0 || put_label(out, c->new_value) < 0)) ||
+		    stance_buf_puts(out, "</span>") < 0)
 			return -1;
 	}
-	return stance_buf_puts(out, "</span>");
+	return 0;
 }
+
+/* A row of the header's table: one field of both sides, when either has it. */
+static int head_row(stance_buf *out, const char *name, const char *a, const char *b)
+{
+	if (!a && !b)
+		return 0;
+	if (stance_buf_printf(out, "<tr><th scope=\"row\">%s</th><td>", name) < 0 || put_label(out, a ? a : "–") < 0 ||
+	    stance_buf_puts(out, "</td><td>") < 0 || put_label(out, b ? b : "–") < 0)
+		return -1;
+	return stance_buf_puts(out, "</td></tr>\n");
+}
+
+static const char legend[] =
+	"<aside class=\"legend\" aria-label=\"How to read the marks\"><p><strong>How to read the marks</strong></p><ul>\n"
+	"<li><ins>inserted text</ins>: underlined, with a raised +</li>\n"
+	"<li><del>deleted text</del>: struck through, with a raised −</li>\n"
+	"<li><span class=\"moved\">a moved passage</span>: a bar at its left and “moved from ¶N”; "
+	"<del class=\"away\">text that moved away</del> where it stood, with a link to where it went</li>\n"
+	"<li>¶N: the number of a paragraph (or item, row, quote), headings not counted</li>\n"
+	"<li><span class=\"callout\">amount changed</span>, <span class=\"callout\">date changed</span>, "
+	"<span class=\"callout\">negated</span>: what the rewording of a position statement did</li>\n</ul></aside>\n";
 
 int stance_render_html(stance_buf *out, const stance_diff *d, const stance_render_options *opts)
 {
@@ -376,25 +493,36 @@ int stance_render_html(stance_buf *out, const stance_diff *d, const stance_rende
 	const stance_position_change_list *ch = stance_diff_position_changes(d);
 	const stance_position_list *ol = stance_diff_positions(d, 0), *nl = stance_diff_positions(d, 1);
 	static const char *const kinds[] = { "added", "removed", "reworded" };
-	size_t i, a, nf = stance_diff_field_count(d);
+	size_t i, a, nf = stance_diff_field_count(d), *pnums[2] = { NULL, NULL };
 	int error = -1, in_table = 0;
 	STANCE_CHECK_OPTIONS(opts, STANCE_RENDER_OPTIONS_VERSION, "stance_render_options");
 
 	if (render_pieces(&pl, d) < 0)
 		return -1;
+	if (!(pnums[0] = para_numbers_new(d, 0)) || !(pnums[1] = para_numbers_new(d, 1))) {
+		free(pnums[0]);
+		free(pl.items);
+		return stance_error_oom();
+	}
+	para_numbers[0] = pnums[0];
+	para_numbers[1] = pnums[1];
 	if (stance_buf_puts(out, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"") < 0 ||
 	    put_label(out, stance_diff_meta(d, 1, "language") ? stance_diff_meta(d, 1, "language") : "en") < 0 ||
 	    stance_buf_puts(out, "\">\n<head>\n<meta charset=\"utf-8\" />\n"
 		"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\" />\n"
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n<title>Changes: ") < 0 ||
 	    put_label(out, title ? title : (opts && opts->new_label ? opts->new_label : "document")) < 0 ||
-	    stance_buf_printf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1 class=\"title\">", style) < 0 ||
+	    stance_buf_printf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<header><h1 class=\"title\">", style) < 0 ||
 	    put_label(out, title ? title : "Changes") < 0 ||
-	    stance_buf_puts(out, "</h1>\n<p>") < 0 ||
-	    put_label(out, opts && opts->old_label ? opts->old_label : "old") < 0 ||
-	    stance_buf_puts(out, " → ") < 0 ||
-	    put_label(out, opts && opts->new_label ? opts->new_label : "new") < 0 ||
-	    stance_buf_puts(out, "</p>\n<div class=\"summary\" id=\"summary\"><p><strong>") < 0)
+	    stance_buf_puts(out, "</h1>\n<table class=\"revs\"><thead><tr><td></td><th scope=\"col\">Before</th>"
+		"<th scope=\"col\">After</th></tr></thead>\n<tbody>\n") < 0 ||
+	    head_row(out, "Revision", opts && opts->old_label ? opts->old_label : "old",
+		opts && opts->new_label ? opts->new_label : "new") < 0 ||
+	    head_row(out, "Recorded", opts ? opts->old_revision : NULL, opts ? opts->new_revision : NULL) < 0 ||
+	    head_row(out, "Organization", stance_diff_meta(d, 0, "organization"), stance_diff_meta(d, 1, "organization")) < 0 ||
+	    head_row(out, "Publication", stance_diff_meta(d, 0, "publication"), stance_diff_meta(d, 1, "publication")) < 0 ||
+	    head_row(out, "Published", stance_diff_meta(d, 0, "published"), stance_diff_meta(d, 1, "published")) < 0 ||
+	    stance_buf_puts(out, "</tbody></table></header>\n<div class=\"summary\" id=\"summary\"><p><strong>") < 0)
 		goto done;
 	{
 		stance_buf s = STANCE_BUF_INIT;
@@ -438,19 +566,25 @@ int stance_render_html(stance_buf *out, const stance_diff *d, const stance_rende
 			if (stance_buf_printf(out, "<li><strong>%s</strong>", kinds[c->kind]) < 0 ||
 			    (*sec && (stance_buf_puts(out, " (§ ") < 0 || put_label(out, sec) < 0 ||
 				stance_buf_puts(out, ")") < 0)) ||
-			    stance_buf_puts(out, ": ") < 0 ||
-			    (o && (stance_buf_puts(out, "<del>") < 0 || put_label(out, o->text) < 0 ||
+			    stance_buf_puts(out, ": ") < 0)
+				goto done;
+			if (o && n) {
+				/* reworded: word by word, with the lens's callouts */
+				if (put_word_redline(out, o->text, n->text) < 0 || put_callouts(out, stance_diff_position_callouts(d, i)) < 0)
+					goto done;
+			} else if ((o && (stance_buf_puts(out, "<del>") < 0 || put_label(out, o->text) < 0 ||
 				stance_buf_puts(out, "</del> ") < 0)) ||
 			    (n && (stance_buf_puts(out, "<ins>") < 0 || put_label(out, n->text) < 0 ||
-				stance_buf_puts(out, "</ins>") < 0)) ||
-			    put_callouts(out, stance_diff_position_callouts(d, i)) < 0 ||
-			    stance_buf_puts(out, "</li>\n") < 0)
+				stance_buf_puts(out, "</ins>") < 0)))
+				goto done;
+			if (stance_buf_puts(out, "</li>\n") < 0)
 				goto done;
 		}
 		if (stance_buf_puts(out, "</ul>\n") < 0)
 			goto done;
 	}
-	if (stance_buf_puts(out, "</div>\n<nav><a href=\"#inline\">Inline</a><a href=\"#side\">Side by side</a></nav>\n"
+	if (stance_buf_puts(out, "</div>\n") < 0 || stance_buf_puts(out, legend) < 0 ||
+	    stance_buf_puts(out, "<nav aria-label=\"Views\"><a href=\"#inline\">Inline</a><a href=\"#side\">Side by side</a></nav>\n"
 		"<section id=\"inline\"><h2>Inline</h2>\n") < 0)
 		goto done;
 	for (a = 0; a < pl.count;) {
@@ -493,6 +627,9 @@ int stance_render_html(stance_buf *out, const stance_diff *d, const stance_rende
 		goto done;
 	error = 0;
 done:
+	para_numbers[0] = para_numbers[1] = NULL;
+	free(pnums[0]);
+	free(pnums[1]);
 	free(pl.items);
 	return error;
 }

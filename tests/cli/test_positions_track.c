@@ -164,7 +164,7 @@ Test(positions_track, diff_says_what_a_rewording_did_and_pairs_nothing_unrelated
 	expect_in(&r, "\"callouts\": [{\"kind\": \"amount\", \"old\": \"50\", \"new\": \"80 millioner\"}]");
 	th_result_free(&r);
 	OK(&r, dir, "diff", "--format=html", "kl/a");
-	expect_in(&r, "<span class=\"callouts\">amount changed: 50 → 80 millioner</span>");
+	expect_in(&r, "<span class=\"callout\">amount changed: 50 → 80 millioner</span>");
 	th_result_free(&r);
 	free(dir);
 }

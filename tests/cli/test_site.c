@@ -1,0 +1,108 @@
+/*
+ * test_site.c: `stance site` on a real repository: what it writes, that a
+ * second build after one new revision writes only that document's pages
+ * and the collection's, and the sentences bad inputs get. The pages
+ * themselves are checked in a browser by tests/site/run.js.
+ */
+#include <string.h>
+
+#include "repository_fixture.h"
+
+Test(site, writes_the_pages_and_a_second_build_only_what_changed, .fini = th_cleanup)
+{
+	char *dir = repo_with_history();
+	char *page, *feed, *timemap;
+	th_result r;
+	OK(&r, dir, "site", "out", "--base-url", "https://example.org/room/", "--title", "Rådhusets arkiv");
+	cr_assert(strstr(r.out.ptr, "documents built"), "%s", r.out.ptr);
+	th_result_free(&r);
+	cr_assert(th_exists(dir, "out/index.html") && th_exists(dir, "out/changes.html") &&
+		th_exists(dir, "out/feed.atom") && th_exists(dir, "out/kl/debat/index.html") &&
+		th_exists(dir, "out/kl/debat/positions.html") && th_exists(dir, "out/kl/debat/timemap.link") &&
+		th_exists(dir, "out/kl/debat/feed.atom") && th_exists(dir, "out/search-index.js") &&
+		th_exists(dir, "out/site.css") && th_exists(dir, "out/site.js"));
+	page = th_read(dir, "out/index.html");
+	cr_assert(strstr(page, "Rådhusets arkiv"), "the title on the index");
+	cr_assert(!strstr(page, "http://") && !strstr(page, "https://"), "nothing from outside: %s", page);
+	feed = th_read(dir, "out/feed.atom");
+	cr_assert(strstr(feed, "<id>https://example.org/room/feed.atom</id>"), "absolute ids under the base URL: %s", feed);
+	timemap = th_read(dir, "out/kl/debat/timemap.link");
+	cr_assert(strstr(timemap, "<https://example.org/room/kl/debat/timemap.link>;rel=\"self\""), "%s", timemap);
+	cr_assert(strstr(timemap, "rel=\"first memento\"") && strstr(timemap, "rel=\"last memento\""), "%s", timemap);
+	free(page);
+	free(feed);
+	free(timemap);
+
+	/* nothing new: nothing written */
+	OK(&r, dir, "site", "out", "--base-url", "https://example.org/room/", "--title", "Rådhusets arkiv");
+	cr_assert(strstr(r.out.ptr, "0 documents built, 0 files written"), "%s", r.out.ptr);
+	th_result_free(&r);
+	/* a new revision of another document: that document is built again, not kl/debat */
+	th_write(dir, "in/ny.md", "---\ntitle: Ny plan\nkind: debate\norganization: KL\n---\n\nVi skal have en plan.\n");
+	OK0(dir, "add", "in/ny.md", "--id", "kl/ny");
+	OK(&r, dir, "site", "out", "--base-url", "https://example.org/room/", "--title", "Rådhusets arkiv");
+	cr_assert(strstr(r.out.ptr, "1 documents built"), "%s", r.out.ptr);
+	th_result_free(&r);
+	cr_assert(th_exists(dir, "out/kl/ny/index.html"));
+	page = th_read(dir, "out/changes.html");
+	cr_assert(strstr(page, "kl/ny/"), "the changes list the new revision");
+	free(page);
+	/* the incremental build gives the very pages and feeds a full one does */
+	OK0(dir, "site", "full", "--base-url", "https://example.org/room/", "--title", "Rådhusets arkiv");
+	cr_assert_eq(th_sh(dir, NULL, "diff -r -x .stance-site.json out full"), 0, "the two builds differ");
+	free(dir);
+}
+
+Test(site, since_limits_the_changes_and_the_feeds, .fini = th_cleanup)
+{
+	char *dir = repo_with_history();
+	char *feed, *timeline;
+	OK0(dir, "site", "out", "--since", "2021-01-01");
+	feed = th_read(dir, "out/kl/debat/feed.atom");
+	cr_assert(strstr(feed, "kl/debat/2021-03-01.html") && !strstr(feed, "kl/debat/2020-12-04.html"),
+		"only the revision from 2021 on: %s", feed);
+	timeline = th_read(dir, "out/kl/debat/index.html");
+	cr_assert(strstr(timeline, "2020-12-04.html"), "the timeline keeps every revision");
+	free(feed);
+	free(timeline);
+	free(dir);
+}
+
+Test(site, a_source_is_a_link_only_when_it_is_http, .fini = th_cleanup)
+{
+	char *dir = repo_with_history();
+	char *page;
+	th_write(dir, "in/x.md", "---\ntitle: X\nsource: \"javascript:alert(1)\"\n---\n\nVi skal.\n");
+	OK0(dir, "add", "in/x.md", "--id", "kl/x");
+	OK0(dir, "site", "out");
+	page = th_read(dir, "out/kl/x/index.html");
+	cr_assert(strstr(page, "javascript:alert(1)") && !strstr(page, "href=\"javascript:"), "%s", page);
+	free(page);
+	free(dir);
+}
+
+Test(site, bad_inputs_are_refused_with_a_sentence, .fini = th_cleanup)
+{
+	char *dir = repo_with_history();
+	th_result r;
+	th_write(dir, "full/notes.txt", "someone's files\n");
+	TH_RUN(&r, dir, "site", "full");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "full is not empty and holds no site"), "%s", r.err.ptr);
+	th_result_free(&r);
+	cr_assert(!th_exists(dir, "full/index.html"), "nothing written into someone's folder");
+	TH_RUN(&r, dir, "site", "out", "--base-url", "ftp://example.org/");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.err.ptr, "base URL 'ftp://example.org/' is not an http or https URL"), "%s", r.err.ptr);
+	th_result_free(&r);
+	cr_assert(!th_exists(dir, "out"), "nothing half-written");
+	TH_RUN(&r, dir, "site", "out", "--serve=99999");
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err.ptr, "--serve takes a port"), "%s", r.err.ptr);
+	th_result_free(&r);
+	TH_RUN(&r, dir, "site");
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err.ptr, "name the folder"), "%s", r.err.ptr);
+	th_result_free(&r);
+	free(dir);
+}
