@@ -21,5 +21,6 @@
 #include "stance/extract.h"
 #include "stance/fetch.h"
 #include "stance/source.h"
+#include "stance/blame.h"
 
 #endif
