@@ -22,5 +22,6 @@
 #include "stance/fetch.h"
 #include "stance/source.h"
 #include "stance/blame.h"
+#include "stance/pickaxe.h"
 
 #endif
