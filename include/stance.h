@@ -23,5 +23,6 @@
 #include "stance/source.h"
 #include "stance/blame.h"
 #include "stance/pickaxe.h"
+#include "stance/search.h"
 
 #endif

@@ -123,6 +123,8 @@ static int run_blame(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 			"revision", revision_json(&b.revisions.items[b.at]), "sentences", list);
 		if (!top || cli_json_write(ctx->out, top, CLI_JSON_SPACED) < 0)
 			rc = cli_error("out of memory");
+		else
+			fputc('\n', ctx->out);
 		json_decref(top);
 		goto done;
 	}
