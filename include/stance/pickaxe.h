@@ -67,8 +67,10 @@ typedef struct {
 
 void stance_pickaxe_change_free(stance_pickaxe_change *c);
 
-/* Compares revision `rev` (its blob with its prev_blob) for the pattern. */
-int stance_pickaxe_revision(stance_pickaxe_change *out, const stance_pickaxe *pk,
+/* Compares revision `rev` (its blob with its prev_blob) for the pattern.
+ * The pickaxe remembers what each text gave, so that a walk over a history
+ * reads each text once (twice for a revision that changed). */
+int stance_pickaxe_revision(stance_pickaxe_change *out, stance_pickaxe *pk,
 	stance_repo *repo, const stance_revision *rev);
 
 #ifdef __cplusplus

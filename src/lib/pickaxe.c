@@ -19,7 +19,83 @@ struct stance_pickaxe {
 	char **words;     /* WORDS: the pattern's words, case-folded */
 	size_t nwords;
 	char *needle;     /* WORDS: the longest word when it is ASCII, for a quick look */
+	/* what each blob gave, so that a revision's previous text is not read
+	 * and searched again: blob id (its first 16 hex digits) -> summary */
+	uint64_t *seen_keys, *seen_vals;
+	size_t seen_cap, seen_count;
 };
+
+static uint64_t blob_key(const char *hex)
+{
+	uint64_t k = 0;
+	int i;
+	for (i = 0; i < 16 && hex[i]; i++)
+		k = (k << 4) | (uint64_t)(hex[i] <= '9' ? hex[i] - '0' : (hex[i] | 32) - 'a' + 10);
+	return k ? k : 1;
+}
+
+static int seen_get(const stance_pickaxe *pk, uint64_t key, uint64_t *val)
+{
+	size_t i;
+	if (!pk->seen_cap)
+		return 0;
+	for (i = key & (pk->seen_cap - 1); pk->seen_keys[i]; i = (i + 1) & (pk->seen_cap - 1))
+		if (pk->seen_keys[i] == key) {
+			*val = pk->seen_vals[i];
+			return 1;
+		}
+	return 0;
+}
+
+static void seen_put(stance_pickaxe *pk, uint64_t key, uint64_t val)
+{
+	size_t i;
+	if ((pk->seen_count + 1) * 2 > pk->seen_cap) {
+		size_t cap = pk->seen_cap ? pk->seen_cap * 2 : 1024, j;
+		uint64_t *k = calloc(cap, sizeof(*k)), *v = calloc(cap, sizeof(*v));
+		if (!k || !v) {
+			free(k);
+			free(v);
+			return; /* only a cache */
+		}
+		for (j = 0; j < pk->seen_cap; j++) {
+			if (!pk->seen_keys[j])
+				continue;
+			for (i = pk->seen_keys[j] & (cap - 1); k[i]; i = (i + 1) & (cap - 1))
+				;
+			k[i] = pk->seen_keys[j];
+			v[i] = pk->seen_vals[j];
+		}
+		free(pk->seen_keys);
+		free(pk->seen_vals);
+		pk->seen_keys = k;
+		pk->seen_vals = v;
+		pk->seen_cap = cap;
+	}
+	for (i = key & (pk->seen_cap - 1); pk->seen_keys[i] && pk->seen_keys[i] != key; i = (i + 1) & (pk->seen_cap - 1))
+		;
+	if (!pk->seen_keys[i])
+		pk->seen_count++;
+	pk->seen_keys[i] = key;
+	pk->seen_vals[i] = val;
+}
+
+/* WORDS: the number of occurrences; the others: a hash of the matching
+ * sentences, in order. Two texts with equal summaries are no change. */
+static uint64_t summary_of(const stance_pickaxe *pk, const stance_pickaxe_hit_list *l)
+{
+	uint64_t h = STANCE_FNV64_BASIS;
+	size_t i;
+	const unsigned char *c;
+	if (pk->kind == STANCE_PICKAXE_WORDS)
+		return l->hits;
+	for (i = 0; i < l->count; i++) {
+		for (c = (const unsigned char *)l->items[i].text; *c; c++)
+			h = stance_fnv64_step(h, *c);
+		h = stance_fnv64_step(h, '\n');
+	}
+	return h;
+}
 
 static void free_words(stance_pickaxe *pk)
 {
@@ -39,6 +115,8 @@ void stance_pickaxe_free(stance_pickaxe *pk)
 		freelocale(pk->utf8);
 	free_words(pk);
 	free(pk->needle);
+	free(pk->seen_keys);
+	free(pk->seen_vals);
 	free(pk);
 }
 
@@ -236,6 +314,54 @@ static int contains_ascii(const char *hay, size_t len, const char *needle)
 	return 0;
 }
 
+/* WORDS over a whole body at once, for the summary: the pattern's words in
+ * a row, not across a sentence's end (". ! ?") or a block's, one tokenization and no
+ * allocation a word; -1 when out of memory. */
+static long count_body_words(const stance_pickaxe *pk, const char *body, size_t len)
+{
+	seg_tokens t = { 0 };
+	size_t i, j, k, hits = 0;
+	char small[512];
+	if (pk->needle && !contains_ascii(body, len, pk->needle))
+		return 0;
+	if (seg_tokenize(&t, body, len) < 0)
+		return -1;
+	for (i = 0; i < t.count; i++) {
+		size_t matched = 0;
+		if (t.items[i].kind != SEG_WORD && t.items[i].kind != SEG_CJK)
+			continue;
+		for (j = i; j < t.count && matched < pk->nwords; j++) {
+			const seg_token *tk = &t.items[j];
+			size_t wl = tk->end - tk->start;
+			if (tk->kind == SEG_PUNCT) {
+				char c = body[tk->start];
+				if (wl == 1 && (c == '.' || c == '!' || c == '?'))
+					break;
+				continue;
+			}
+			if (tk->kind == SEG_SPACE) {
+				if (memchr(body + tk->start, '\n', wl) &&
+				    memchr(memchr(body + tk->start, '\n', wl) + 1, '\n',
+					    wl - (size_t)((const char *)memchr(body + tk->start, '\n', wl) - (body + tk->start)) - 1))
+					break; /* a blank line: the block ends */
+				continue;
+			}
+			if (4 * wl + 1 > sizeof(small))
+				break;
+			k = seg_fold(small, body + tk->start, wl);
+			if (k != strlen(pk->words[matched]) || memcmp(small, pk->words[matched], k))
+				break;
+			matched++;
+		}
+		if (matched == pk->nwords) {
+			hits++;
+			i = j - 1;
+		}
+	}
+	free(t.items);
+	return (long)hits;
+}
+
 int stance_pickaxe_body(stance_pickaxe_hit_list *out, const stance_pickaxe *pk,
 	const char *body, size_t len)
 {
@@ -337,30 +463,65 @@ static int read_body(stance_buf *raw, const char **body, size_t *len, stance_rep
 	return 0;
 }
 
-int stance_pickaxe_revision(stance_pickaxe_change *out, const stance_pickaxe *pk,
+/* The summary of blob `blob` ("" an empty text), from the cache or read. */
+static int blob_summary(uint64_t *out, stance_pickaxe *pk, stance_repo *repo, const char *blob)
+{
+	stance_buf raw = STANCE_BUF_INIT;
+	stance_pickaxe_hit_list hits = { 0 };
+	const char *body;
+	size_t len;
+	uint64_t key = blob[0] ? blob_key(blob) : 0;
+	int error;
+	if (!blob[0]) {
+		*out = pk->kind == STANCE_PICKAXE_WORDS ? 0 : STANCE_FNV64_BASIS;
+		return 0;
+	}
+	if (seen_get(pk, key, out))
+		return 0;
+	error = read_body(&raw, &body, &len, repo, blob);
+	if (!error && pk->kind == STANCE_PICKAXE_WORDS && !pk->positions) {
+		long n = count_body_words(pk, body, len);
+		if (n < 0)
+			error = -1;
+		else {
+			*out = (uint64_t)n;
+			seen_put(pk, key, *out);
+		}
+	} else if (!error) {
+		error = stance_pickaxe_body(&hits, pk, body, len);
+		if (!error) {
+			*out = summary_of(pk, &hits);
+			seen_put(pk, key, *out);
+		}
+	}
+	stance_pickaxe_hit_list_free(&hits);
+	stance_buf_dispose(&raw);
+	return error;
+}
+
+int stance_pickaxe_revision(stance_pickaxe_change *out, stance_pickaxe *pk,
 	stance_repo *repo, const stance_revision *rev)
 {
 	stance_buf a = STANCE_BUF_INIT, b = STANCE_BUF_INIT;
 	stance_pickaxe_hit_list old_hits = { 0 }, new_hits = { 0 };
-	const char *ob, *nb;
-	size_t ol, nl, i;
+	const char *ob, *nb, *new_blob = rev->removed ? "" : rev->blob;
+	size_t ol, nl;
+	uint64_t before, after;
 	int error = -1;
 
 	memset(out, 0, sizeof(*out));
+	if (blob_summary(&before, pk, repo, rev->prev_blob) < 0 || blob_summary(&after, pk, repo, new_blob) < 0)
+		return -1;
+	if (before == after)
+		return 0;
+	out->changed = 1;
 	if (read_body(&a, &ob, &ol, repo, rev->prev_blob) < 0 ||
-	    read_body(&b, &nb, &nl, repo, rev->removed ? "" : rev->blob) < 0 ||
+	    read_body(&b, &nb, &nl, repo, new_blob) < 0 ||
 	    stance_pickaxe_body(&old_hits, pk, ob, ol) < 0 ||
 	    stance_pickaxe_body(&new_hits, pk, nb, nl) < 0)
 		goto done;
-	if (pk->kind == STANCE_PICKAXE_WORDS) {
-		out->changed = old_hits.hits != new_hits.hits;
-	} else {
-		out->changed = old_hits.count != new_hits.count;
-		for (i = 0; !out->changed && i < old_hits.count; i++)
-			out->changed = strcmp(old_hits.items[i].text, new_hits.items[i].text) != 0;
-	}
-	if (out->changed && (keep_only_new(&out->before, &old_hits, &new_hits) < 0 ||
-	    keep_only_new(&out->after, &new_hits, &old_hits) < 0))
+	if (keep_only_new(&out->before, &old_hits, &new_hits) < 0 ||
+	    keep_only_new(&out->after, &new_hits, &old_hits) < 0)
 		goto done;
 	error = 0;
 done:

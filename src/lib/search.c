@@ -18,7 +18,7 @@
 
 /* Bumped when the tables or the analysis change: an index of another
  * format is made anew. */
-#define SEARCH_FORMAT "1"
+#define SEARCH_FORMAT "3"
 #define SEARCH_DEFAULT_LIMIT 20
 #define SEARCH_MAX_LANGUAGES 16
 
@@ -30,6 +30,8 @@ static const char *const schema =
 	"CREATE TABLE revisions(seq INTEGER PRIMARY KEY, commit_id TEXT NOT NULL, doc TEXT NOT NULL,"
 	" text_id INTEGER, time INTEGER NOT NULL, removed INTEGER NOT NULL, UNIQUE(commit_id, doc));"
 	"CREATE INDEX revisions_text ON revisions(text_id);"
+	"CREATE TABLE latest(doc TEXT PRIMARY KEY, text_id INTEGER, commit_id TEXT, time INTEGER);"
+	"CREATE INDEX latest_text ON latest(text_id);"
 	"INSERT INTO meta VALUES('format', '" SEARCH_FORMAT "');";
 
 typedef struct {
@@ -264,7 +266,10 @@ static int text_row(search_index *ix, stance_repo *repo, update_statements *u, c
 	if (stance_history_read_blob(&raw, repo, r->blob) < 0)
 		goto done;
 	/* a text whose front matter does not parse is still searched, without its fields */
-	if (stance_document_parse(&doc, stance_buf_cstr(&raw), raw.size, r->id) == 0) {
+	off = stance_document_body_offset(stance_buf_cstr(&raw), raw.size);
+	/* the fields only: the front matter parsed without the body, whose
+	 * canonical form would cost more than the whole analysis */
+	if (stance_document_parse(&doc, stance_buf_cstr(&raw), off, r->id) == 0) {
 		title = stance_document_get(doc, "title");
 		org = stance_document_get(doc, "organization");
 		kind = stance_document_get(doc, "kind");
@@ -273,7 +278,6 @@ static int text_row(search_index *ix, stance_repo *repo, update_statements *u, c
 	if (!lang)
 		lang = stance_repo_language(repo);
 	stemmer = stemmer_for(ix, lang);
-	off = stance_document_body_offset(stance_buf_cstr(&raw), raw.size);
 	if ((title && analyze(&tstems, &loose, stemmer, title, strlen(title)) < 0) ||
 	    analyze(&stems, &loose, stemmer, stance_buf_cstr(&raw) + off, raw.size - off) < 0)
 		goto done;
@@ -313,6 +317,18 @@ static int prepare(search_index *ix, sqlite3_stmt **st, const char *sql)
 	return sqlite3_prepare_v2(ix->db, sql, -1, st, NULL) == SQLITE_OK ? 0 : db_error(ix, "reading");
 }
 
+static int record_head(search_index *ix, const char *tip)
+{
+	sqlite3_stmt *st = NULL;
+	int ok;
+	if (prepare(ix, &st, "INSERT OR REPLACE INTO meta VALUES('head', ?1)") < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, tip, -1, SQLITE_STATIC);
+	ok = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	return ok ? 0 : db_error(ix, "writing");
+}
+
 static int index_update(search_index *ix, stance_repo *repo, stance_search_update_stats *stats)
 {
 	stance_history_options hopts = STANCE_HISTORY_OPTIONS_INIT;
@@ -324,11 +340,53 @@ static int index_update(search_index *ix, stance_repo *repo, stance_search_updat
 	uint8_t *seen = NULL;
 	size_t nhave = 0, ahave = 0, aseq = 0, i;
 	stance_buf key = STANCE_BUF_INIT;
+	char signature[64], tip[41];
 	int error = -1, in_tx = 0;
 
 	hopts.include_reextract = 1;
+	/* nothing to do when the index was brought up to this HEAD */
+	if (stance_history_tip(tip, repo) < 0)
+		goto done;
+	{
+		sqlite3_stmt *h = NULL;
+		int same;
+		if (prepare(ix, &h, "SELECT value FROM meta WHERE key = 'head'") < 0)
+			goto done;
+		same = tip[0] && sqlite3_step(h) == SQLITE_ROW && sqlite3_column_text(h, 0) &&
+			!strcmp((const char *)sqlite3_column_text(h, 0), tip);
+		sqlite3_finalize(h);
+		if (same) {
+			error = 0;
+			goto done;
+		}
+	}
 	if (stance_history_list(&list, repo, &hopts) < 0)
 		goto done;
+	/* the revisions the history holds, as one hash: when the index was
+	 * brought up to the same, there is nothing to do */
+	{
+		uint64_t h = STANCE_FNV64_BASIS;
+		const unsigned char *c;
+		sqlite3_stmt *sig = NULL;
+		for (i = 0; i < list.count; i++) {
+			for (c = (const unsigned char *)list.items[i].commit; *c; c++)
+				h = stance_fnv64_step(h, *c);
+			for (c = (const unsigned char *)list.items[i].id; *c; c++)
+				h = stance_fnv64_step(h, *c);
+			h = stance_fnv64_step(h, '\n');
+		}
+		snprintf(signature, sizeof(signature), "%zu:%016llx", list.count, (unsigned long long)h);
+		if (prepare(ix, &sig, "SELECT value FROM meta WHERE key = 'signature'") < 0)
+			goto done;
+		if (sqlite3_step(sig) == SQLITE_ROW && sqlite3_column_text(sig, 0) &&
+		    !strcmp((const char *)sqlite3_column_text(sig, 0), signature)) {
+			sqlite3_finalize(sig);
+			/* the same revisions (a commit that changed no document) */
+			error = record_head(ix, tip);
+			goto done;
+		}
+		sqlite3_finalize(sig);
+	}
 	if (prepare(ix, &keys, "SELECT commit_id || ' ' || doc, seq FROM revisions") < 0)
 		goto done;
 	while (sqlite3_step(keys) == SQLITE_ROW) {
@@ -419,11 +477,32 @@ static int index_update(search_index *ix, stance_repo *repo, stance_search_updat
 		}
 		stats->revisions_dropped++;
 	}
-	if (in_tx) {
-		if (exec_sql(ix, "COMMIT") < 0)
+	/* each document's newest revision, for the searches of the current text */
+	if (!in_tx) {
+		if (exec_sql(ix, "BEGIN IMMEDIATE") < 0)
 			goto done;
-		in_tx = 0;
+		in_tx = 1;
 	}
+	if (exec_sql(ix, "DELETE FROM latest;"
+		    "INSERT INTO latest SELECT doc, text_id, commit_id, time FROM (SELECT doc, text_id, commit_id, time,"
+		    " removed, row_number() OVER (PARTITION BY doc ORDER BY time DESC, seq DESC) AS rn FROM revisions)"
+		    " WHERE rn = 1 AND removed = 0") < 0)
+		goto done;
+	{
+		sqlite3_stmt *sig = NULL;
+		if (prepare(ix, &sig, "INSERT OR REPLACE INTO meta VALUES('signature', ?1)") < 0)
+			goto done;
+		sqlite3_bind_text(sig, 1, signature, -1, SQLITE_STATIC);
+		if (sqlite3_step(sig) != SQLITE_DONE) {
+			sqlite3_finalize(sig);
+			db_error(ix, "writing");
+			goto done;
+		}
+		sqlite3_finalize(sig);
+	}
+	if (record_head(ix, tip) < 0 || exec_sql(ix, "COMMIT") < 0)
+		goto done;
+	in_tx = 0;
 	error = 0;
 done:
 	if (in_tx)
@@ -578,6 +657,13 @@ static void col_commit(char out[41], sqlite3_stmt *st, int i)
 
 /* Which documents match now (or as of a time): the newest revision of each
  * before the time, when it is not a removal. */
+static const char *const latest_sql =
+	"WITH m AS (SELECT rowid AS id, bm25(fts, 5.0, 1.0, 1.0) AS score FROM fts WHERE fts MATCH ?1)"
+	" SELECT l.doc, t.title, l.commit_id, l.time, m.score FROM m"
+	" JOIN latest l ON l.text_id = m.id JOIN texts t ON t.id = m.id"
+	" WHERE ?2 = 0 AND (?3 IS NULL OR t.organization = ?3 COLLATE NOCASE) AND (?4 IS NULL OR t.kind = ?4 COLLATE NOCASE)"
+	" ORDER BY m.score, l.doc LIMIT ?5";
+
 static const char *const current_sql =
 	"WITH cur AS (SELECT doc, commit_id, time, text_id, removed,"
 	"  row_number() OVER (PARTITION BY doc ORDER BY time DESC, seq DESC) AS rn"
@@ -595,14 +681,12 @@ static const char *const history_sql =
 	"WITH m AS (SELECT rowid AS id, bm25(fts, 5.0, 1.0, 1.0) AS score FROM fts WHERE fts MATCH ?1),"
 	" hits AS (SELECT r.doc, r.commit_id, r.time, r.seq, m.score, t.title FROM m JOIN texts t ON t.id = m.id"
 	"  JOIN revisions r ON r.text_id = m.id"
-	"  WHERE (?3 IS NULL OR t.organization = ?3 COLLATE NOCASE) AND (?4 IS NULL OR t.kind = ?4 COLLATE NOCASE)),"
-	" latest AS (SELECT doc, text_id, removed, row_number() OVER (PARTITION BY doc ORDER BY time DESC, seq DESC) AS rn"
-	"  FROM revisions)"
+	"  WHERE (?3 IS NULL OR t.organization = ?3 COLLATE NOCASE) AND (?4 IS NULL OR t.kind = ?4 COLLATE NOCASE))"
 	" SELECT h.doc, (SELECT title FROM hits h2 WHERE h2.doc = h.doc ORDER BY time DESC, seq DESC LIMIT 1),"
 	"  (SELECT commit_id FROM hits h2 WHERE h2.doc = h.doc ORDER BY time DESC, seq DESC LIMIT 1), max(h.time),"
 	"  min(h.score),"
 	"  (SELECT commit_id FROM hits h2 WHERE h2.doc = h.doc ORDER BY time, seq LIMIT 1), min(h.time), count(*),"
-	"  EXISTS(SELECT 1 FROM latest l JOIN m ON m.id = l.text_id WHERE l.doc = h.doc AND l.rn = 1 AND l.removed = 0)"
+	"  EXISTS(SELECT 1 FROM latest l JOIN m ON m.id = l.text_id WHERE l.doc = h.doc)"
 	" FROM hits h GROUP BY h.doc ORDER BY min(h.score), h.doc LIMIT ?5";
 
 int stance_search(stance_search_results *out, stance_repo *repo, const char *query,
@@ -625,7 +709,7 @@ int stance_search(stance_search_results *out, stance_repo *repo, const char *que
 	    (error = build_match(&match, &ix, query, opts->loose)) < 0)
 		goto done;
 	error = -1;
-	if (prepare(&ix, &st, opts->history ? history_sql : current_sql) < 0)
+	if (prepare(&ix, &st, opts->history ? history_sql : opts->as_of ? current_sql : latest_sql) < 0)
 		goto done;
 	sqlite3_bind_text(st, 1, match.ptr, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, opts->as_of);
