@@ -132,7 +132,7 @@ def main():
     out = sys.stdout.buffer
     sizes = [int(1024 * math.exp(rng.uniform(0, math.log(max_kb)))) for _ in range(ndocs)]
     # a few documents carry thousands of revisions (a quarter of them in all)
-    heavy = min(8, ndocs) if nrevs > 5 * ndocs else 0
+    heavy = min(8, ndocs) if nrevs >= 2 * ndocs else 0
     for k in range(heavy):
         sizes[k] = int(min(max_kb, 40) * 1024)
     docs = [Doc(rng, i, sizes[i]) for i in range(ndocs)]

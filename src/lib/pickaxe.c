@@ -314,6 +314,107 @@ static int contains_ascii(const char *hay, size_t len, const char *needle)
 	return 0;
 }
 
+/* A byte that may belong to a word token: ASCII letters and digits, and
+ * every byte of a multibyte character (the letters æ, ø, å...). */
+static int word_byte(unsigned char c)
+{
+	return c >= 0x80 || (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
+}
+
+/* The word token before (dir -1) or after (dir 1) token j, skipping spaces
+ * and markup but not a sentence's or a block's end; -1 when none. */
+static long next_word(const seg_tokens *t, const char *text, long j, int dir)
+{
+	for (j += dir; j >= 0 && (size_t)j < t->count; j += dir) {
+		const seg_token *tk = &t->items[j];
+		size_t wl = tk->end - tk->start;
+		if (tk->kind == SEG_WORD || tk->kind == SEG_CJK)
+			return j;
+		if (tk->kind == SEG_PUNCT && wl == 1 && strchr(".!?", text[tk->start]))
+			return -1;
+		if (tk->kind == SEG_SPACE) {
+			const char *nl = memchr(text + tk->start, '\n', wl);
+			if (nl && memchr(nl + 1, '\n', wl - (size_t)(nl - (text + tk->start)) - 1))
+				return -1;
+		}
+	}
+	return -1;
+}
+
+/* The pattern's words around each whole-word occurrence of its longest
+ * word (ASCII, found by a byte scan): most texts hold the longest word
+ * seldom, so only a short stretch round each is tokenized. */
+static long count_around_needle(const stance_pickaxe *pk, const char *body, size_t len)
+{
+	size_t nl = strlen(pk->needle), w, p, hits = 0;
+	seg_tokens t = { 0 };
+	char small[512];
+	for (w = 0; w < pk->nwords && strcmp(pk->words[w], pk->needle); w++)
+		;
+	for (p = 0; p + nl <= len; p++) {
+		size_t a, b, k;
+		long j, at = -1;
+		int ok = 1;
+		for (k = 0; k < nl; k++) {
+			unsigned char c = (unsigned char)body[p + k];
+			if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)pk->needle[k])
+				break;
+		}
+		if (k < nl || (p > 0 && word_byte((unsigned char)body[p - 1])) ||
+		    (p + nl < len && word_byte((unsigned char)body[p + nl])))
+			continue;
+		if (pk->nwords == 1) {
+			hits++;
+			continue;
+		}
+		/* a stretch that starts and ends at ASCII whitespace round it */
+		a = p > 256 ? p - 256 : 0;
+		while (a > 0 && a < p && body[a - 1] != ' ' && body[a - 1] != '\n')
+			a++;
+		b = p + nl + 256 < len ? p + nl + 256 : len;
+		while (b < len && b > p + nl && body[b] != ' ' && body[b] != '\n')
+			b--;
+		t.count = 0;
+		if (seg_tokenize(&t, body + a, b - a) < 0) {
+			free(t.items);
+			return -1;
+		}
+		for (j = 0; (size_t)j < t.count; j++)
+			if (t.items[j].start == p - a) {
+				at = j;
+				break;
+			}
+		if (at < 0)
+			continue;
+		for (k = w, j = at; ok && k > 0; k--) {
+			size_t wl, fl;
+			if ((j = next_word(&t, body + a, j, -1)) < 0)
+				ok = 0;
+			else if ((wl = t.items[j].end - t.items[j].start) * 4 + 1 > sizeof(small))
+				ok = 0;
+			else {
+				fl = seg_fold(small, body + a + t.items[j].start, wl);
+				ok = fl == strlen(pk->words[k - 1]) && !memcmp(small, pk->words[k - 1], fl);
+			}
+		}
+		for (k = w + 1, j = at; ok && k < pk->nwords; k++) {
+			size_t wl, fl;
+			if ((j = next_word(&t, body + a, j, 1)) < 0)
+				ok = 0;
+			else if ((wl = t.items[j].end - t.items[j].start) * 4 + 1 > sizeof(small))
+				ok = 0;
+			else {
+				fl = seg_fold(small, body + a + t.items[j].start, wl);
+				ok = fl == strlen(pk->words[k]) && !memcmp(small, pk->words[k], fl);
+			}
+		}
+		if (ok)
+			hits++;
+	}
+	free(t.items);
+	return (long)hits;
+}
+
 /* WORDS over a whole body at once, for the summary: the pattern's words in
  * a row, not across a sentence's end (". ! ?") or a block's, one tokenization and no
  * allocation a word; -1 when out of memory. */
@@ -322,8 +423,8 @@ static long count_body_words(const stance_pickaxe *pk, const char *body, size_t 
 	seg_tokens t = { 0 };
 	size_t i, j, k, hits = 0;
 	char small[512];
-	if (pk->needle && !contains_ascii(body, len, pk->needle))
-		return 0;
+	if (pk->needle)
+		return count_around_needle(pk, body, len);
 	if (seg_tokenize(&t, body, len) < 0)
 		return -1;
 	for (i = 0; i < t.count; i++) {
