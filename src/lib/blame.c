@@ -287,6 +287,13 @@ int stance_blame_document(stance_blame *out, stance_repo *repo, const char *spec
 			found = 1;
 			break;
 		}
+	/* a commit that did not change the document: the revision whose text it holds */
+	if (!found)
+		for (k = 0; k < out->revisions.count; k++)
+			if (!strcmp(out->revisions.items[k].blob, rev.blob) && out->revisions.items[k].time <= rev.time) {
+				found = 1;
+				break;
+			}
 	if (!found) {
 		error = stance_error_set(STANCE_ENOTFOUND, "'%s': commit %.7s is not a revision of %s",
 			spec, rev.commit, rev.id);

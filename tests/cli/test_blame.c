@@ -175,7 +175,13 @@ Test(blame, a_bad_document_or_revision_is_named, .fini = th_cleanup)
 	cr_assert(strstr(r.err.ptr, "kl/ingen"), "%s", r.err.ptr);
 	cr_assert_eq(r.out.size, 0, "nothing printed: %s", r.out.ptr);
 	th_result_free(&r);
-	TH_RUN(&r, dir, "blame", "kl/frihed@nosuchrev");
+	/* a commit that did not change the document: the text it holds */
+	th_write(dir, "in/other.md", HEAD "Noget andet.\n");
+	OK0(dir, "add", "in/other.md", "--id", "kl/andet", "--date", "2020-02-01");
+	OK(&r, dir, "blame", "kl/frihed@HEAD");
+	cr_assert(strstr(r.out.ptr, "Vi skal have mere frihed i kommunerne."), "%s", r.out.ptr);
+	th_result_free(&r);
+		TH_RUN(&r, dir, "blame", "kl/frihed@nosuchrev");
 	cr_assert_neq(r.status, 0);
 	cr_assert(strstr(r.err.ptr, "nosuchrev"), "%s", r.err.ptr);
 	th_result_free(&r);
