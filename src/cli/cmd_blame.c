@@ -125,7 +125,6 @@ static int run_blame(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 			rc = cli_error("out of memory");
 		else
 			fputc('\n', ctx->out);
-		json_decref(top);
 		goto done;
 	}
 	for (i = 0; i < b.count; i++) {

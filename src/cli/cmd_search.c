@@ -90,7 +90,6 @@ static int run_search(cli_context *ctx, stance_repo *repo, int argc, char **argv
 			rc = cli_error("out of memory");
 		else
 			fputc('\n', ctx->out);
-		json_decref(list);
 	} else {
 		for (i = 0; i < res.count; i++) {
 			const stance_search_hit *h = &res.items[i];

@@ -188,7 +188,8 @@ static int attribute_step(side *cur, side *old, size_t rev, graveyard *dead)
 			spans[nspans++] = (equal_span){ op->old_start, op->old_end, op->new_start, op->new_end };
 		}
 	}
-	qsort(spans, nspans, sizeof(*spans), cmp_span);
+	if (nspans)
+		qsort(spans, nspans, sizeof(*spans), cmp_span);
 
 	/* first the sentences the script left alone: they keep what they had */
 	for (i = 0; i < cur->sentences.count; i++) {

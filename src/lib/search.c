@@ -409,7 +409,8 @@ static int index_update(search_index *ix, stance_repo *repo, stance_search_updat
 	}
 	/* SQLite's ORDER BY is its collation's; sort by strcmp for bsearch,
 	 * each key with its seq after it (key NUL seq) */
-	qsort(have, nhave, sizeof(*have), cmp_str);
+	if (nhave)
+		qsort(have, nhave, sizeof(*have), cmp_str);
 	for (i = 0; i < nhave; i++) {
 		const char *tail = have[i] + strlen(have[i]) + 1;
 		memcpy(&have_seq[i], tail, sizeof(int64_t));
