@@ -22,5 +22,8 @@
 #include "stance/fetch.h"
 #include "stance/source.h"
 #include "stance/site.h"
+#include "stance/blame.h"
+#include "stance/pickaxe.h"
+#include "stance/search.h"
 
 #endif

@@ -101,6 +101,10 @@ int stance_history_read(stance_document **out, stance_repo *repo,
 int stance_history_read_raw(stance_buf *out, stance_repo *repo,
 	const char *id, const char *commit);
 
+/* The commit HEAD points at, in hex ("" before the first commit): what
+ * a cache of the history (the search index) was built to. */
+int stance_history_tip(char out[41], stance_repo *repo);
+
 /* Raw bytes of the blob with hex id `blob`, appended to `out`. */
 int stance_history_read_blob(stance_buf *out, stance_repo *repo, const char *blob);
 

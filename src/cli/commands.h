@@ -21,6 +21,9 @@
 	CORE(list) \
 	CORE(show) \
 	CORE(log) \
+	CORE(blame) \
+	CORE(grep) \
+	CORE(search) \
 	CORE(check) \
 	WEB(extract, "Print the document stance would store for a saved web page.") \
 	WEB(source, "Add, list or remove the web pages and feeds the repository follows.") \

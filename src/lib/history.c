@@ -980,3 +980,15 @@ done:
 	stance_buf_dispose(&cands);
 	return error;
 }
+
+int stance_history_tip(char out[41], stance_repo *repo)
+{
+	git_oid head;
+	out[0] = '\0';
+	if (git_reference_name_to_id(&head, stance_repo_git(repo), "HEAD") < 0) {
+		git_error_clear();
+		return 0; /* no commit yet */
+	}
+	git_oid_tostr(out, 41, &head);
+	return 0;
+}

@@ -97,4 +97,25 @@ int positions_pair_restated(stance_position_change_list *ch, stance_position_lis
 	stance_position_list *new_list, const stance_position_list *old_all,
 	const stance_position_list *new_all);
 
+/* One sentence of a body (seg_body_sentences). */
+typedef struct {
+	size_t start, end; /* byte range, without marker and surrounding whitespace */
+	size_t block;      /* the seg_blocks() block it is in */
+	uint64_t hash;     /* seg_hash_normalized of the range */
+} seg_sentence;
+
+typedef struct {
+	seg_sentence *items;
+	size_t count, alloc;
+} seg_sentence_list;
+
+/* Every sentence of a canonical Markdown body, headings, items and table
+ * rows included, in order; the caller frees out->items. 0 or -1 (message
+ * set). (segment_sentences.c) */
+int seg_body_sentences(seg_sentence_list *out, const char *body, size_t len);
+
+/* text[0, len) with whitespace runs as one space, ends trimmed; malloc'ed,
+ * NULL when out of memory (message set). */
+char *seg_collapse(const char *text, size_t len);
+
 #endif

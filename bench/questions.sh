@@ -1,0 +1,69 @@
+#!/bin/sh
+# Benchmark of the history questions beside git, on a generated archive
+# (bench/gen_archive.py): `stance blame` vs `git blame -w -M` on the document
+# with the most revisions, `stance log -S` vs `git log -S` over every
+# document, building the search index (time and peak RSS), bringing it up to
+# date after 100 new commits of plain git, and a warm `stance search`.
+# Usage: bench/questions.sh [DOCS REVS MAX_KB]   (default 900 40000 150)
+#        bench/questions.sh 1000 10000 3        the 1,000 x 10 shape
+#        STANCE=build/stance bench/questions.sh ...   an existing build
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+docs=${1:-900}
+revs=${2:-40000}
+maxkb=${3:-150}
+if [ -z "${STANCE:-}" ]; then
+	"$here/scripts/build" "$here/build" >/dev/null
+	STANCE="$here/build/stance"
+fi
+stance=$(cd "$(dirname "$STANCE")" && pwd)/$(basename "$STANCE")
+work=${WORK:-$(mktemp -d /tmp/stance-bench-questions-XXXXXX)}
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+repo="$work/repo"
+runs=${RUNS:-3}
+
+if [ ! -d "$repo/.git" ]; then
+	git init -q -b main "$repo"
+	start=$(date +%s)
+	python3 "$here/bench/gen_archive.py" "$docs" "$revs" "$maxkb" | git -C "$repo" fast-import --quiet
+	git -C "$repo" checkout -q main
+	echo "generated in $(( $(date +%s) - start )) s"
+fi
+cd "$repo"
+git config user.name Bench
+git config user.email b@example.org
+echo "repository: $docs documents, $(git rev-list --count HEAD) commits," \
+	"$(du -sh .git/objects | cut -f1) of objects, work tree $(du -sh --exclude=.git . | cut -f1)"
+doc=a000/doc-0000
+echo "blamed: $doc, $(git rev-list --count HEAD -- $doc.md) revisions, $(wc -c < $doc.md) bytes"
+
+# the revision table (.git/stance-history) is made by the first command after a clone
+/usr/bin/time -f "first stance command (revision table made): %e s, %M KB" "$stance" --no-pager log -n 1 >/dev/null
+
+hyperfine --runs "$runs" -N --export-markdown "$work/blame.md" \
+	-n "stance blame $doc" "$stance --no-pager blame $doc" \
+	-n "git blame -w -M $doc.md" "git --no-pager blame -w -M $doc.md"
+hyperfine --runs "$runs" -N --export-markdown "$work/pickaxe.md" \
+	-n "stance log -S frikommuner" "$stance --no-pager log -S frikommuner" \
+	-n "git log -S frikommuner" "git --no-pager log --format=%h -S frikommuner"
+
+rm -f .git/stance-search.sqlite
+/usr/bin/time -v "$stance" --no-pager search reform >/dev/null 2>"$work/build.txt" || true
+echo "index build: $(grep -E 'Elapsed|Maximum resident' "$work/build.txt" | tr -s ' \t' ' ')"
+echo "index size: $(du -h .git/stance-search.sqlite | cut -f1)"
+
+# 100 new revisions made by plain git: a sentence reworded in 100 documents
+i=0
+for f in $(git ls-files 'c*/doc-*.md' | head -100); do
+	i=$((i + 1))
+	printf '\nEndnu en sætning om frikommuner nummer %d.\n' "$i" >> "$f"
+	git commit -q --no-verify -m "Update ${f%.md}" "$f"
+done
+/usr/bin/time -f "search after 100 new commits (index update + query): %e s, %M KB" \
+	"$stance" --no-pager search reform >/dev/null
+hyperfine --warmup 3 --runs 20 -N --export-markdown "$work/search.md" \
+	-n "stance search (no new commits)" "$stance --no-pager search reform" \
+	-n "stance search phrase" "$stance --no-pager search '\"grøn omstilling\"'" \
+	-n "stance search --history" "$stance --no-pager search --history frikommuner" \
+	-n "git log -1 (start-up of a git command)" "git --no-pager log -1 --format=%h"
+cat "$work/blame.md" "$work/pickaxe.md" "$work/search.md"

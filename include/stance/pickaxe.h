@@ -1,0 +1,79 @@
+/*
+ * pickaxe.h: finding text in documents and their revisions by sentence:
+ * a phrase as words (`log -S`, insensitive to line breaks and Markdown
+ * markup), or a regular expression over each sentence with its whitespace
+ * collapsed (`log -G`, `grep`).
+ */
+#ifndef STANCE_PICKAXE_H
+#define STANCE_PICKAXE_H
+
+#include "common.h"
+#include "repo.h"
+#include "history.h"
+#include "positions.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+	STANCE_PICKAXE_WORDS,  /* the pattern's words, in order, as whole words, any case */
+	STANCE_PICKAXE_REGEX,  /* a POSIX extended regular expression */
+	STANCE_PICKAXE_FIXED   /* a literal string */
+} stance_pickaxe_kind;
+
+enum {
+	STANCE_PICKAXE_ICASE = 1,      /* REGEX and FIXED: any case */
+	STANCE_PICKAXE_WHOLE_WORD = 2  /* REGEX and FIXED: only at word boundaries */
+};
+
+typedef struct stance_pickaxe stance_pickaxe;
+
+/* A pattern; a regular expression that does not compile, or a WORDS
+ * pattern without a word, is STANCE_EINVALID naming it. `positions`, when
+ * not NULL, restricts every search to position statements (borrowed: it
+ * must outlive the pickaxe). */
+int stance_pickaxe_new(stance_pickaxe **out, stance_pickaxe_kind kind, const char *pattern,
+	int flags, const stance_positions *positions);
+void stance_pickaxe_free(stance_pickaxe *pk);
+
+/* A sentence that matched. */
+typedef struct {
+	size_t start, end;  /* byte range in the body */
+	char *text;         /* whitespace collapsed */
+	size_t hits;        /* occurrences in it */
+} stance_pickaxe_hit;
+
+typedef struct {
+	stance_pickaxe_hit *items;
+	size_t count;
+	size_t hits;        /* the sum of the items' hits */
+} stance_pickaxe_hit_list;
+
+void stance_pickaxe_hit_list_free(stance_pickaxe_hit_list *list);
+
+/* The sentences of a Markdown body that match, in order. */
+int stance_pickaxe_body(stance_pickaxe_hit_list *out, const stance_pickaxe *pk,
+	const char *body, size_t len);
+
+/* What a revision did to the pattern: `changed` is 1 when WORDS' number
+ * of occurrences changed, or (REGEX, FIXED) when the matching sentences
+ * differ; `before` the matching sentences only the previous revision had,
+ * `after` those only this one has. */
+typedef struct {
+	int changed;
+	stance_pickaxe_hit_list before, after;
+} stance_pickaxe_change;
+
+void stance_pickaxe_change_free(stance_pickaxe_change *c);
+
+/* Compares revision `rev` (its blob with its prev_blob) for the pattern.
+ * The pickaxe remembers what each text gave, so that a walk over a history
+ * reads each text once (twice for a revision that changed). */
+int stance_pickaxe_revision(stance_pickaxe_change *out, stance_pickaxe *pk,
+	stance_repo *repo, const stance_revision *rev);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

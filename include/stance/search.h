@@ -1,0 +1,77 @@
+/*
+ * search.h: ranked full-text search over the documents, their state on a
+ * date, or every revision, on SQLite's FTS5.
+ *
+ * The index is a cache in `.git/stance-search.sqlite`: built from the
+ * repository's history when missing (or unreadable, or of another format),
+ * brought up to date with the revisions it lacks before each search
+ * (commits from stance or from plain git alike), never committed. Each
+ * distinct document text is indexed once, as Snowball stems (libstemmer,
+ * in the document's language) and again with its diacritics folded away
+ * (å, aa → aa; æ → ae; ø → oe; é → e), for the loose matching.
+ */
+#ifndef STANCE_SEARCH_H
+#define STANCE_SEARCH_H
+
+#include "common.h"
+#include "repo.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+	size_t revisions_added;   /* revisions indexed by this update */
+	size_t texts_added;       /* distinct texts among them */
+	size_t revisions_dropped; /* indexed revisions no longer in the history */
+	int rebuilt;              /* 1: the index was made anew */
+} stance_search_update_stats;
+
+/* Brings the index of `repo` up to date (making it when missing). */
+int stance_search_update(stance_search_update_stats *stats, stance_repo *repo);
+
+typedef struct {
+	unsigned int version;
+	int64_t as_of;             /* 0: the current documents; else their state just before this time */
+	int history;               /* 1: every revision: which documents ever matched */
+	const char *organization;  /* only documents of this organization (any case); NULL: all */
+	const char *kind;          /* only documents of this kind; NULL: all */
+	int loose;                 /* 1: diacritics-insensitive (aa ~ å, e ~ é) */
+	size_t limit;              /* at most this many results; 0: 20 */
+} stance_search_options;
+
+#define STANCE_SEARCH_OPTIONS_VERSION 1
+#define STANCE_SEARCH_OPTIONS_INIT { STANCE_SEARCH_OPTIONS_VERSION, 0, 0, NULL, NULL, 0, 0 }
+
+typedef struct {
+	char *id;
+	char *title;
+	char commit[41];      /* the revision matched (history: the last that matched) */
+	int64_t time;
+	double score;         /* FTS5's bm25: lower is better */
+	/* history only */
+	char first_commit[41];
+	int64_t first_time;
+	size_t revisions;     /* how many revisions matched */
+	int current;          /* 1: the current text matches too */
+} stance_search_hit;
+
+typedef struct {
+	stance_search_hit *items;
+	size_t count;
+} stance_search_results;
+
+void stance_search_results_free(stance_search_results *r);
+
+/*
+ * Searches, after bringing the index up to date. The query: words (all
+ * must occur; each is stemmed), "quoted phrases", and prefixes (`frikom*`,
+ * not stemmed). A query without a word is STANCE_EINVALID.
+ */
+int stance_search(stance_search_results *out, stance_repo *repo, const char *query,
+	const stance_search_options *opts);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

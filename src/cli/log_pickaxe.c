@@ -1,0 +1,125 @@
+/*
+ * log_pickaxe.c: the pickaxe of `stance log` (log_pickaxe.h), on the
+ * library's pickaxe.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "log_pickaxe.h"
+#include "json_out.h"
+
+void log_pickaxe_option(log_pickaxe *lp, int id, const char *value)
+{
+	if (id == 'S')
+		lp->words = value;
+	else if (id == 'G')
+		lp->regex = value;
+	else
+		lp->positions = 1;
+}
+
+int log_pickaxe_start(log_pickaxe *lp, const cli_command *cmd, stance_repo *repo)
+{
+	stance_buf path = STANCE_BUF_INIT;
+	int error;
+	if (lp->words && lp->regex)
+		return cli_usage_error(cmd, "-S and -G cannot be combined");
+	if (!lp->words && !lp->regex) {
+		if (lp->positions)
+			return cli_usage_error(cmd, "--positions needs -S or -G");
+		return CLI_OK;
+	}
+	if (lp->positions) {
+		if ((error = stance_buf_printf(&path, "%s.stance/positions", stance_repo_workdir(repo))) < 0 ||
+		    (error = stance_positions_load(&lp->markers, path.ptr)) < 0) {
+			stance_buf_dispose(&path);
+			return cli_fail(error);
+		}
+		stance_buf_dispose(&path);
+	}
+	error = lp->words
+		? stance_pickaxe_new(&lp->pk, STANCE_PICKAXE_WORDS, lp->words, 0, lp->markers)
+		: stance_pickaxe_new(&lp->pk, STANCE_PICKAXE_REGEX, lp->regex, 0, lp->markers);
+	return error < 0 ? cli_fail(error) : CLI_OK;
+}
+
+int log_pickaxe_documents(log_pickaxe *lp, stance_repo *repo, int n, char **names)
+{
+	int i, error;
+	if (!(lp->ids = calloc((size_t)n, sizeof(char *))))
+		return cli_error("out of memory");
+	for (i = 0; i < n; i++) {
+		stance_buf id = STANCE_BUF_INIT;
+		if ((error = stance_store_resolve_id(&id, repo, names[i])) < 0)
+			return cli_fail(error);
+		lp->ids[lp->nids++] = stance_buf_detach(&id);
+	}
+	return CLI_OK;
+}
+
+int log_pickaxe_match(log_pickaxe *lp, stance_repo *repo, const stance_revision *r)
+{
+	size_t i;
+	int error;
+	if (!lp->pk)
+		return 1;
+	if (lp->nids) {
+		for (i = 0; i < lp->nids && strcmp(lp->ids[i], r->id); i++)
+			;
+		if (i == lp->nids)
+			return 0;
+	}
+	stance_pickaxe_change_free(&lp->last);
+	if ((error = stance_pickaxe_revision(&lp->last, lp->pk, repo, r)) < 0)
+		return error;
+	return lp->last.changed;
+}
+
+static void print_hits(cli_context *ctx, const stance_pickaxe_hit_list *l, const char *sign, const char *color)
+{
+	size_t i;
+	for (i = 0; i < l->count; i++)
+		fprintf(ctx->out, "    %s%s %s%s\n", cli_color(ctx, color), sign, l->items[i].text,
+			cli_color(ctx, "\033[0m"));
+}
+
+void log_pickaxe_print(const log_pickaxe *lp, cli_context *ctx)
+{
+	if (!lp->pk)
+		return;
+	print_hits(ctx, &lp->last.before, "-", "\033[31m");
+	print_hits(ctx, &lp->last.after, "+", "\033[32m");
+}
+
+static json_t *hits_json(const stance_pickaxe_hit_list *l)
+{
+	json_t *a = json_array();
+	size_t i;
+	for (i = 0; a && i < l->count; i++)
+		json_array_append_new(a, cli_json_str(l->items[i].text));
+	return a;
+}
+
+json_t *log_pickaxe_json(const log_pickaxe *lp, json_t *o)
+{
+	if (!lp->pk || !o)
+		return o;
+	json_object_set_new(o, "before", hits_json(&lp->last.before));
+	json_object_set_new(o, "after", hits_json(&lp->last.after));
+	return o;
+}
+
+void log_pickaxe_dispose(log_pickaxe *lp)
+{
+	size_t i;
+	stance_pickaxe_change_free(&lp->last);
+	stance_pickaxe_free(lp->pk);
+	stance_positions_free(lp->markers);
+	for (i = 0; i < lp->nids; i++)
+		free(lp->ids[i]);
+	free(lp->ids);
+	lp->pk = NULL;
+	lp->markers = NULL;
+	lp->ids = NULL;
+	lp->nids = 0;
+}

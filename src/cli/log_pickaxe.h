@@ -1,0 +1,38 @@
+/*
+ * log_pickaxe.h: `stance log -S TEXT`, `-G REGEX` and `--positions`: which
+ * revisions cmd_log.c shows, and the sentences printed under each.
+ */
+#ifndef STANCE_CLI_LOG_PICKAXE_H
+#define STANCE_CLI_LOG_PICKAXE_H
+
+#include <jansson.h>
+
+#include "cli.h"
+
+typedef struct {
+	const char *words, *regex;   /* -S, -G */
+	int positions;               /* --positions */
+	stance_positions *markers;
+	stance_pickaxe *pk;          /* NULL: no -S or -G, every revision shown */
+	char **ids;                  /* several documents named: only theirs */
+	size_t nids;
+	stance_pickaxe_change last;  /* the change of the revision last matched */
+} log_pickaxe;
+
+#define LOG_PICKAXE_INIT { NULL, NULL, 0, NULL, NULL, NULL, 0, { 0, { NULL, 0, 0 }, { NULL, 0, 0 } } }
+
+/* Takes one of the options -S, -G (their value) and --positions. */
+void log_pickaxe_option(log_pickaxe *lp, int id, const char *value);
+/* Builds the pattern: CLI_OK, or the exit code after a message. */
+int log_pickaxe_start(log_pickaxe *lp, const cli_command *cmd, stance_repo *repo);
+/* Keeps only the revisions of the documents named. */
+int log_pickaxe_documents(log_pickaxe *lp, stance_repo *repo, int n, char **names);
+/* 1: show revision r (always without -S and -G), 0: leave it out, < 0 an error. */
+int log_pickaxe_match(log_pickaxe *lp, stance_repo *repo, const stance_revision *r);
+/* The sentences before and after of the revision last matched, under its line. */
+void log_pickaxe_print(const log_pickaxe *lp, cli_context *ctx);
+/* Adds "before" and "after" to the revision's object `o` (with -S or -G); returns o. */
+json_t *log_pickaxe_json(const log_pickaxe *lp, json_t *o);
+void log_pickaxe_dispose(log_pickaxe *lp);
+
+#endif
