@@ -122,6 +122,14 @@ Test(import_git, path_filters_and_id_template, .fini = th_cleanup)
 	cr_expect(th_exists(dir, "banks/privacy-policy.md"));
 	cr_expect(!th_exists(dir, "banks/terms-of-service.md"));
 	cr_expect(!th_exists(dir, "example-bank/terms-of-service.md"));
+
+	/* --json: the counts as one object; the terms now come in too */
+	OK(&r, dir, "import", "--git", src, "--path", "*/Terms*", "--id", "banks/{name}", "--json");
+	cr_expect(strstr(r.out.ptr, "\"documents\": 1, \"written\": 2, \"skipped\": 0") != NULL,
+		"%s", r.out.ptr);
+	th_result_free(&r);
+	cr_expect_eq(commits(dir), before + 4);
+	cr_expect(th_exists(dir, "banks/terms-of-service.md"));
 	free(src);
 	free(dir);
 }
@@ -166,6 +174,12 @@ Test(import_git, bad_sources_refused_by_name, .fini = th_cleanup)
 	refused(dir, "no-such-archive: no such folder", (const char *const[]){ "import", "--git", missing, NULL });
 	refused(dir, "not a git repository", (const char *const[]){ "import", "--git", plain, NULL });
 	refused(dir, "notes.md: not a folder", (const char *const[]){ "import", "--git", file, NULL });
+	{
+		char *src = terms_archive();
+		refused(dir, "no commit changes a file matching 'Nobody/*'",
+			(const char *const[]){ "import", "--git", src, "--path", "Nobody/*", NULL });
+		free(src);
+	}
 	free(missing);
 	free(file);
 	free(plain);
