@@ -13,6 +13,7 @@
 #include "common.h"
 #include "date.h"
 #include "document.h"
+#include "repo.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -117,6 +118,56 @@ int stance_import_suggest_id(stance_buf *out, const stance_document *doc,
  */
 int stance_import_find_date(stance_date *out, size_t *start, size_t *end,
 	const char *text, const char *language);
+
+/* ---- importing a git history of Markdown versions ------------------- */
+
+typedef struct {
+	unsigned int version;
+	/* Which files of the source are documents, an fnmatch(3) pattern over
+	 * the path in the source's tree, '*' matching '/' too; NULL: an .md file
+	 * inside a folder (the SERVICE/DOCUMENT.md layout; a README.md at the
+	 * top is left out). */
+	const char *path_glob;
+	/* The id of the file at a path: "{path}" (the path without its
+	 * extension), "{dir}" (its folder) and "{name}" (its name without the
+	 * extension) are replaced by their slugs, one per folder level; other
+	 * characters are kept. NULL: "{path}". */
+	const char *id_template;
+} stance_import_git_options;
+
+#define STANCE_IMPORT_GIT_OPTIONS_VERSION 1
+#define STANCE_IMPORT_GIT_OPTIONS_INIT { STANCE_IMPORT_GIT_OPTIONS_VERSION, NULL, NULL }
+
+typedef struct {
+	size_t matched;    /* changes of matched files in the source's commits */
+	size_t written;    /* revisions committed */
+	size_t skipped;    /* already there, or equal to the document's content */
+	size_t documents;  /* documents the matched files name */
+} stance_import_git_report;
+
+/*
+ * Appends to `out` the id `template` (see stance_import_git_options; NULL:
+ * "{path}") gives the source path `path`, checked with stance_id_validate.
+ * "Google/Terms of Service.md" gives "google/terms-of-service".
+ */
+int stance_import_git_id(stance_buf *out, const char *template, const char *path);
+
+/*
+ * Imports the history of the git repository `source` (a local folder, bare
+ * or not, or a URL, which is cloned bare into a temporary folder and removed
+ * after) into `repo`: the commits reachable from its HEAD, oldest first by
+ * commit time, each compared with its first parent; every file the glob
+ * matches that a commit adds or changes becomes a revision of its document
+ * with the commit's author, author date and message, all in one batch under
+ * the repository's write lock. A revision dated at or before the newest one
+ * the repository has of its document is taken to be there (skipped), so a
+ * re-run imports only what is new. A file that is not a valid document, two
+ * paths with one id, a missing folder or one that is not a repository fail
+ * with a sentence naming them (the path and commit for a file) ending
+ * "; nothing was imported", and the repository is left as it was.
+ */
+int stance_import_git(stance_import_git_report *report, stance_repo *repo, const char *source,
+	const stance_import_git_options *opts);
 
 #ifdef __cplusplus
 }

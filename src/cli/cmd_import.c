@@ -25,7 +25,7 @@ extern const cli_command cmd_import_entry;
 
 typedef struct {
 	const char *collection, *id, *kind, *title, *organization, *publication, *published,
-		*language, *date, *message, *manifest;
+		*language, *date, *message, *manifest, *git, *path_glob;
 	const char *authors[32];
 	size_t nauthors;
 	int dry_run, quiet;
@@ -464,10 +464,39 @@ static int import_manifest(cli_context *ctx, stance_repo *repo, const import_fla
 	return CLI_OK;
 }
 
+/* ---- stance import --git PATH-or-URL ----------------------------------- */
+
+static int import_git(cli_context *ctx, stance_repo *repo, const import_flags *f)
+{
+	stance_import_git_options go = STANCE_IMPORT_GIT_OPTIONS_INIT;
+	stance_import_git_report report;
+	int error;
+
+	go.path_glob = f->path_glob;
+	go.id_template = f->id;
+	if ((error = stance_import_git(&report, repo, f->git, &go)) < 0)
+		return cli_fail(error);
+	if (f->json) {
+		json_t *o = json_pack("{s:o, s:I, s:I, s:I}", "git", cli_json_str(f->git),
+			"documents", (json_int_t)report.documents, "written", (json_int_t)report.written,
+			"skipped", (json_int_t)report.skipped);
+		if (cli_json_write(ctx->out, o, CLI_JSON_SPACED) < 0)
+			return cli_error("out of memory");
+		fputc('\n', ctx->out);
+	} else if (!f->quiet) {
+		fprintf(ctx->out, "Imported %zu revision%s of %zu document%s from %s; %zu already there "
+			"or unchanged\n", report.written, report.written == 1 ? "" : "s", report.documents,
+			report.documents == 1 ? "" : "s", f->git, report.skipped);
+	}
+	return CLI_OK;
+}
+
 static const cli_option import_options[] = {
+	{ 'G', "git", 0, CLI_ARG_STRING, "PATH|URL", "import a git history of Markdown versions, one revision per commit", 0, 0 },
+	{ 'g', "path", 0, CLI_ARG_STRING, "GLOB", "with --git: the files that are documents (default */*.md)", 0, 0 },
 	{ 'M', "manifest", 0, CLI_ARG_STRING, "FILE", "import a saved history: a TSV of file, id, date, author, message", 0, 0 },
 	{ 'C', "collection", 0, CLI_ARG_STRING, "PREFIX", "put the documents under this id prefix", 0, 0 },
-	{ 'i', "id", 0, CLI_ARG_STRING, "ID", "the document's id (one file only)", 0, 0 },
+	{ 'i', "id", 0, CLI_ARG_STRING, "ID", "the document's id (one file only); with --git a template: {path}, {dir}, {name}", 0, 0 },
 	{ 'k', "kind", 0, CLI_ARG_STRING, "KIND", "article, debate, editorial, blog, theme or other", 0, 0 },
 	{ 't', "title", 0, CLI_ARG_STRING, "TITLE", "the document's title", 0, 0 },
 	{ 'a', "author", 0, CLI_ARG_STRING, "NAME", "an author (give it once per author)", 0, 0 },
@@ -496,6 +525,8 @@ static int run_import(cli_context *ctx, stance_repo *repo, int argc, char **argv
 	while ((c = cli_opt_next(&p)) > 0) {
 		switch (c) {
 		case 'M': f.manifest = p.value; break;
+		case 'G': f.git = p.value; break;
+		case 'g': f.path_glob = p.value; break;
 		case 'C': f.collection = p.value; break;
 		case 'i': f.id = p.value; break;
 		case 'k': f.kind = p.value; break;
@@ -520,6 +551,15 @@ static int run_import(cli_context *ctx, stance_repo *repo, int argc, char **argv
 		return cli_opt_exit(c);
 	argc = p.nrest;
 	argv = p.rest;
+	if (f.git && (argc > 0 || f.manifest))
+		return cli_usage_error(&cmd_import_entry, "--git takes no files and no --manifest");
+	if (f.path_glob && !f.git)
+		return cli_usage_error(&cmd_import_entry, "--path goes with --git");
+	if (f.git && (f.date || f.dry_run || f.collection || f.kind || f.title || f.nauthors ||
+	    f.organization || f.publication || f.published || f.language || f.message))
+		return cli_usage_error(&cmd_import_entry, "--git takes only --path, --id, --quiet and --json");
+	if (f.git)
+		return import_git(ctx, repo, &f);
 	if (f.manifest && argc > 0)
 		return cli_usage_error(&cmd_import_entry, "--manifest takes no other files");
 	if (!f.manifest && argc == 0)
@@ -547,7 +587,7 @@ static int run_import(cli_context *ctx, stance_repo *repo, int argc, char **argv
 
 const cli_command cmd_import_entry = {
 	.name = "import",
-	.usage = "DIR|FILE...\n   or: stance import [OPTIONS] --manifest FILE",
+	.usage = "DIR|FILE...\n   or: stance import [OPTIONS] --manifest FILE\n   or: stance import --git PATH|URL [--path GLOB] [--id TEMPLATE]",
 	.summary = NULL, /* commands.h */
 	.options = import_options,
 	.needs_repo = 1,
