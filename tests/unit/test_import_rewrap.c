@@ -263,3 +263,45 @@ Test(import_rewrap, the_seed_texts)
 	cr_expect_geq(n, 5);
 	cr_expect_eq(changed, n * 4, "the wrapper changed only %zu of %zu texts", changed, n * 4);
 }
+
+/* One text wrapped by hand at 40 columns: paragraphs join, the lines that
+ * are lines (an address, a list under "We ask for:") stay, a short line
+ * going on in lower case joins, a wrap before a date's day joins, and one
+ * long unwrapped line leaves the rest of the file wrapped as it was. */
+Test(import_rewrap, lines_that_are_lines_stay)
+{
+	static const char text[] =
+		"Adapting Harbourside to the sea\n\n"
+		"Our position\n\n"
+		"The council believes that adaptation\n"
+		"must be planned for decades, not budget\n"
+		"cycles, and that the costs must be\n"
+		"shared fairly between everyone.\n\n"
+		"This one paragraph was never wrapped and is much longer than a hundred and ten bytes, "
+		"which once turned unwrapping off for the whole file.\n\n"
+		"The decision of the council was taken on\n"
+		"4. december 2020 after a long debate in\n"
+		"the chamber.\n\n"
+		"Some of it was short\n"
+		"and went on in lower case.\n\n"
+		"Write to us at:\n"
+		"Harbourside City Council\n"
+		"12 Quay Street\n"
+		"Harbourside HS1 2AB\n\n"
+		"We ask for:\n"
+		"- a fund for every coastal town;\n"
+		"- one contact point for coastal risk.\n";
+	char *body = import_body(text, "wrapped.txt", "en");
+	cr_expect(strstr(body, "## Our position\n\n"), "%s", body);
+	cr_expect(strstr(body, "\nThe council believes that adaptation must be planned for decades, not "
+		"budget cycles, and that the costs must be shared fairly between everyone.\n"), "%s", body);
+	cr_expect(strstr(body, "\nThe decision of the council was taken on 4. december 2020 after a long "
+		"debate in the chamber.\n"), "%s", body);
+	cr_expect(strstr(body, "\nSome of it was short and went on in lower case.\n"), "%s", body);
+	cr_expect(strstr(body, "\n\n12 Quay Street\n\n"), "the address lost its lines:\n%s", body);
+	cr_expect(strstr(body, "\n\nHarbourside HS1 2AB\n\n"), "%s", body);
+	/* the canonical form indents list items by two spaces */
+	cr_expect(strstr(body, "\n  - a fund for every coastal town;\n  - one contact point for coastal risk.\n"),
+		"%s", body);
+	free(body);
+}
