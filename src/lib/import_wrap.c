@@ -44,6 +44,14 @@ static int starts_lower(const char *s)
 	return import_is_letter_cp(cp) && !import_is_upper_cp(cp);
 }
 
+/* A capital letter, as a name starts; not a digit ("kl.\n12.09"). */
+static int starts_capital(const char *s)
+{
+	utf8proc_int32_t cp;
+	import_cp_at(s, &cp);
+	return import_is_upper_cp(cp);
+}
+
 /* Ends a sentence or announces what follows: never the middle of one. */
 static int ends_sentence(const char *s)
 {
@@ -121,8 +129,10 @@ void import_unwrap_plan(const import_wrap_line *v, size_t n, unsigned char *join
 		int last = i + 1 == n || !v[i + 1].joined;
 		if (l->joined && table_row(v[head].text)) {
 			/* a row broken by the wrapper goes on to its end: as many bars
-			 * as the rows above it, or, for the first, a bar at its end */
-			if (row_bars ? bars < row_bars : import_last_cp(prev->text) != '|') {
+			 * as the rows above it, or, for the first, a bar at its end; a
+			 * line that only ends with a bar is the end of a row */
+			if ((row_bars ? bars < row_bars : import_last_cp(prev->text) != '|') ||
+			    (!table_row(l->text) && import_last_cp(l->text) == '|')) {
 				join[i] = 1;
 				bars += bar_count(l->text);
 				continue;
@@ -146,7 +156,7 @@ void import_unwrap_plan(const import_wrap_line *v, size_t n, unsigned char *join
 		} else if (v[head].item) {
 			/* an item's text goes on under its marker, or in lower case */
 			join[i] = l->indent > v[head].indent || (full(v, i - 1, width) && starts_lower(l->text));
-		} else if (last && ends_sentence(prev->text) && import_starts_upper(l->text) &&
+		} else if (last && ends_sentence(prev->text) && starts_capital(l->text) &&
 			   !import_ends_closed(l->text) && import_count_words(l->text) <= 8) {
 			/* a signature under a quote or paragraph: "Name, role" */
 		} else {
