@@ -24,7 +24,8 @@
  * The word lists (chrome patterns, kind words, outlet descriptors) are data:
  * the .txt lists in data/import/, embedded at build time, extended by .stance/import/,
  * read and matched in import_rules.c, which also holds the small text helpers;
- * dates are found by import_date.c (src/lib/import_internal.h).
+ * dates are found by import_date.c; hard-wrapped lines are joined back as
+ * import_wrap.c decides (src/lib/import_internal.h).
  */
 #include "import_internal.h"
 #include "stance/date.h"
@@ -42,6 +43,8 @@ typedef struct {
 	char *fold;       /* case-folded */
 	int words;
 	int joined;       /* no blank line between it and the line before */
+	size_t indent;    /* spaces before the text in the file */
+	int nbsp_end;     /* a no-break space trimmed from its end */
 	line_role role;
 	size_t marker;    /* list items: bytes of the bullet or number before the text */
 	uint32_t *hash;   /* pull quotes: word hashes */
@@ -183,12 +186,21 @@ static size_t number_len(const char *s)
 	return s[n] ? n : 0;
 }
 
+/* 1 when s[0..n) ends with a no-break space, ordinary spaces after it aside. */
+static int ends_nbsp(const char *s, size_t n)
+{
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	return n >= 2 && (unsigned char)s[n - 2] == 0xC2 && (unsigned char)s[n - 1] == 0xA0;
+}
+
 /* Cuts the text into trimmed, non-empty lines (owned by the context), noting which follow without a blank line. */
 static int split_lines(import_ctx *c, const char *text, size_t len)
 {
 	const char *p = text, *end = text + len, *eol;
 	int blank = 1;
-	size_t cap = 0;
+	size_t cap = 0, indent;
+	const char *p0;
 
 	while (p < end) {
 		line *l;
@@ -196,8 +208,11 @@ static int split_lines(import_ctx *c, const char *text, size_t len)
 		eol = memchr(p, '\n', (size_t)(end - p));
 		if (!eol)
 			eol = end;
+		for (indent = 0; p + indent < eol && (p[indent] == ' ' || p[indent] == '\t'); indent++)
+			;
 		if (!(t = import_trim_dup(p, (size_t)(eol - p))))
 			return STANCE_ERROR;
+		p0 = p;
 		p = eol < end ? eol + 1 : end;
 		if (!*t) {
 			free(t);
@@ -212,6 +227,8 @@ static int split_lines(import_ctx *c, const char *text, size_t len)
 		memset(l, 0, sizeof(*l));
 		l->text = t;
 		l->joined = !blank;
+		l->indent = indent;
+		l->nbsp_end = ends_nbsp(p0, (size_t)(eol - p0));
 		c->n++;
 		blank = 0;
 		if (!(l->fold = import_fold(t)))
@@ -222,37 +239,51 @@ static int split_lines(import_ctx *c, const char *text, size_t len)
 }
 
 /*
- * Hard-wrapped text (every line at most ~80 columns, paragraphs of several
- * lines): the lines of a paragraph are joined back, list items kept apart.
+ * Hard-wrapped text: the lines of a paragraph or a list item are joined back
+ * (import_wrap.c decides which), so any wrap width gives the same lines.
  */
 static int unwrap(import_ctx *c)
 {
-	size_t i, longish = 0, maxlen = 0, runs = 0, out = 0;
-	for (i = 0; i < c->n; i++) {
-		size_t l = strlen(c->v[i].text);
-		if (l > maxlen)
-			maxlen = l;
-		if (l >= 50)
-			longish++;
-		if (c->v[i].joined)
-			runs++;
-	}
-	/* bytes, not characters: leave room for multi-byte letters */
-	if (maxlen > 110 || longish < 3 || runs < longish / 2)
+	import_wrap_line *w;
+	unsigned char *join;
+	size_t i, out = 0;
+	int error = 0;
+	if (c->n < 2)
 		return 0;
+	w = calloc(c->n, sizeof(*w));
+	join = malloc(c->n);
+	if (!w || !join) {
+		free(w);
+		free(join);
+		return stance_error_oom();
+	}
+	for (i = 0; i < c->n; i++) {
+		w[i].text = c->v[i].text;
+		w[i].indent = c->v[i].indent;
+		w[i].joined = c->v[i].joined;
+		w[i].item = strong_bullet(c->v[i].text) && bullet_len(c->v[i].text) ? 2 :
+			bullet_len(c->v[i].text) || number_len(c->v[i].text) ? 1 : 0;
+	}
+	import_unwrap_plan(w, c->n, join);
+	free(w);
 	for (i = 0; i < c->n; i++) {
 		line *l = &c->v[i];
-		if (out > 0 && l->joined && !bullet_len(l->text) && !number_len(l->text) &&
-		    strlen(c->v[out - 1].text) >= 40 && !bullet_len(c->v[out - 1].text)) {
+		/* after a failure the lines are only kept, so that all are freed */
+		if (out > 0 && join[i] && !error) {
 			line *prev = &c->v[out - 1];
 			stance_buf b = STANCE_BUF_INIT;
-			char *f;
-			if (stance_buf_printf(&b, "%s %s", prev->text, l->text) < 0)
-				return STANCE_ERROR;
+			char *f = NULL;
+			/* a wrap after "\u00a0 " keeps the no-break space the text had */
+			if (stance_buf_printf(&b, "%s%s %s", prev->text, c->v[i - 1].nbsp_end ?
+				"\xC2\xA0" : "", l->text) < 0 ||
+			    !(f = import_fold(stance_buf_cstr(&b)))) {
+				stance_buf_dispose(&b);
+				error = STANCE_ERROR;
+				c->v[out++] = *l;
+				continue;
+			}
 			free(prev->text);
 			prev->text = stance_buf_detach(&b);
-			if (!(f = import_fold(prev->text)))
-				return STANCE_ERROR;
 			free(prev->fold);
 			prev->fold = f;
 			prev->words += l->words;
@@ -262,8 +293,9 @@ static int unwrap(import_ctx *c)
 		}
 		c->v[out++] = *l;
 	}
+	free(join);
 	c->n = out;
-	return 0;
+	return error;
 }
 
 /* 1 when the line goes into the body. */

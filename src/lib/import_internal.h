@@ -3,8 +3,8 @@
  * the API, which is stance/import.h. The importer of plain text is import.c
  * (lines, their roles, the passes and the output), import_rules.c (the word
  * lists: chrome patterns, kind words, publication prefixes; and the small
- * text helpers all three files use) and import_date.c (the tokenizer and
- * stance_import_find_date).
+ * text helpers all three files use), import_date.c (the tokenizer and
+ * stance_import_find_date) and import_wrap.c (which hard-wrapped lines join).
  */
 #ifndef STANCE_IMPORT_INTERNAL_H
 #define STANCE_IMPORT_INTERNAL_H
@@ -67,6 +67,17 @@ const char *import_kind_line(const stance_import_rules *r, const char *s);
  */
 const char *import_kind_prefix(const stance_import_rules *r, const char *folded,
 	const char *orig, int loose, size_t *title_at);
+
+/* import_wrap.c: hard-wrapped lines */
+typedef struct {
+	const char *text; /* trimmed */
+	size_t indent;    /* spaces before the text in the file */
+	int joined;       /* no blank line between it and the line before */
+	int item;         /* led by a list marker: 2 a bullet, 1 a dash or a number */
+} import_wrap_line;
+
+/* Sets join[i] (n bytes) to 1 where line i goes on the line before it. */
+void import_unwrap_plan(const import_wrap_line *v, size_t n, unsigned char *join);
 
 /* import_date.c */
 /* 1 when s starts with a month's name as a whole word. */
