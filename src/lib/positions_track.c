@@ -779,7 +779,8 @@ static int shared_sentences(sentence_set *o, sentence_set *n)
 	size_t *cnt[2], u[2], i, j, k;
 	for (k = 0; k < 2; k++) {
 		sentence_set *x = side[k];
-		qsort(x->hash, x->count, sizeof(*x->hash), cmp_u64);
+		if (x->count)
+			qsort(x->hash, x->count, sizeof(*x->hash), cmp_u64);
 		if (!(cnt[k] = calloc(x->count + 1, sizeof(size_t))) || !(x->skip = calloc(x->count + 1, sizeof(size_t)))) {
 			free(k ? cnt[0] : NULL);
 			free(cnt[k]);
