@@ -24,7 +24,7 @@ PLAIN = ["Mødet blev holdt i rådhusets store sal", "Rapporten udkom i foråret
 
 def position(rng):
     return (f"{rng.choice(SUBJECTS)} {rng.choice(MODALS)} {rng.choice(VERBS)} {rng.randrange(5, 900)} "
-            f"{rng.choice(UNITS)} til {rng.choice(OBJECTS)} inden {rng.randrange(2024, 2040)}.")
+            f"{rng.choice(UNITS)} til {rng.choice(OBJECTS)} i {rng.randrange(2024, 2040)}.")
 
 
 def plain(rng):

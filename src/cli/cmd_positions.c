@@ -422,6 +422,9 @@ typedef struct {
 	char *body;
 	size_t body_len;
 	char *organization, *kind, *title, *language;
+	char *front;             /* the front matter's bytes, to know a version with the same */
+	size_t front_len;
+	int language_given;      /* the front matter names the language */
 } version;
 
 typedef struct {
@@ -457,6 +460,7 @@ static void version_clear(version *v)
 	free(v->organization);
 	free(v->kind);
 	free(v->title);
+	free(v->front);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -482,8 +486,32 @@ static version *cache_slot(version_cache *c, const char *blob, int *found)
 	return &c->v[h];
 }
 
-/* Reads (or finds) the version `blob` of a document. */
-static int read_version(version **out, version_cache *c, stance_repo *repo, const char *id, const char *blob)
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* The fields of a version whose front matter is byte for byte that of
+ * `like` (most revisions change the body only): taken from `like` instead of
+ * parsing the front matter again; 1 when taken. */
+static int fields_like(version *v, const version *like, stance_repo *repo, const char *front, size_t len)
+{
+	const char *l;
+	if (!like || like == v || !like->front || like->front_len != len || memcmp(like->front, front, len))
+		return 0;
+	l = like->language_given ? like->language : stance_positions_detect_language(v->body, v->body_len);
+	v->language_given = like->language_given;
+	v->language = strdup(l ? l : stance_repo_language(repo));
+	v->organization = dup_or_null(like->organization);
+	v->kind = dup_or_null(like->kind);
+	v->title = dup_or_null(like->title);
+	return 1;
+}
+
+/* Reads (or finds) the version `blob` of a document; `like`, when not NULL,
+ * another version of it already read. */
+static int read_version(version **out, version_cache *c, stance_repo *repo, const char *id, const char *blob,
+	const version *like)
 {
 	stance_buf raw = STANCE_BUF_INIT;
 	stance_document *doc = NULL;
@@ -506,24 +534,40 @@ static int read_version(version **out, version_cache *c, stance_repo *repo, cons
 	}
 	/* A stored body is canonical already: only the front matter is parsed
 	 * (bringing 10,000 bodies to canonical form again would be most of the
-	 * time), and the statements are read from the body as stored. */
-	if ((error = stance_history_read_blob(&raw, repo, blob)) < 0 ||
-	    (off = stance_document_body_offset(raw.ptr ? raw.ptr : "", raw.size),
-	     error = stance_document_parse(&doc, raw.ptr ? raw.ptr : "", off, id)) < 0) {
+	 * time), and not even that when it is the one of the version beside;
+	 * the statements are read from the body as stored. */
+	if ((error = stance_history_read_blob(&raw, repo, blob)) < 0) {
 		stance_buf_dispose(&raw);
-		stance_document_free(doc);
 		return error;
 	}
+	off = stance_document_body_offset(raw.ptr ? raw.ptr : "", raw.size);
 	memcpy(v->blob, blob, 41);
 	v->body_len = raw.size - off;
-	if (!(v->body = malloc(v->body_len + 1)) || !(v->language = strdup(doc_language(doc, repo)))) {
+	v->front_len = off;
+	if (!(v->body = malloc(v->body_len + 1)) || !(v->front = malloc(off + 1))) {
 		stance_buf_dispose(&raw);
-		stance_document_free(doc);
 		return cli_error("out of memory");
 	}
 	memcpy(v->body, raw.ptr + off, v->body_len);
 	v->body[v->body_len] = '\0';
+	memcpy(v->front, raw.ptr ? raw.ptr : "", off);
+	v->front[off] = '\0';
 	c->count++;
+	if (fields_like(v, like, repo, v->front, off)) {
+		stance_buf_dispose(&raw);
+		*out = v;
+		return v->language ? 0 : cli_error("out of memory");
+	}
+	if ((error = stance_document_parse(&doc, raw.ptr ? raw.ptr : "", off, id)) < 0) {
+		stance_buf_dispose(&raw);
+		return error;
+	}
+	v->language_given = stance_document_get(doc, "language") != NULL;
+	if (!(v->language = strdup(doc_language(doc, repo)))) {
+		stance_buf_dispose(&raw);
+		stance_document_free(doc);
+		return cli_error("out of memory");
+	}
 	if ((f = stance_document_get(doc, "organization")))
 		v->organization = strdup(f);
 	if ((f = stance_document_get(doc, "kind")))
@@ -619,16 +663,16 @@ static int all_positions(cli_context *ctx, stance_repo *repo, const all_filter *
 		size_t h, c;
 		if (r->reextract)
 			continue;
-		if (r->blob[0] && !r->removed && (error = read_version(&nv, &cache, repo, r->id, r->blob)) < 0) {
+		if (r->blob[0] && !r->removed && (error = read_version(&nv, &cache, repo, r->id, r->blob, NULL)) < 0) {
 			rc = cli_fail(error);
 			goto done;
 		}
-		if (r->prev_blob[0] && (error = read_version(&ov, &cache, repo, r->id, r->prev_blob)) < 0) {
+		if (r->prev_blob[0] && (error = read_version(&ov, &cache, repo, r->id, r->prev_blob, nv)) < 0) {
 			rc = cli_fail(error);
 			goto done;
 		}
 		/* read_version may have emptied the cache: read the new side again */
-		if (nv && strcmp(nv->blob, r->blob) && (error = read_version(&nv, &cache, repo, r->id, r->blob)) < 0) {
+		if (nv && strcmp(nv->blob, r->blob) && (error = read_version(&nv, &cache, repo, r->id, r->blob, NULL)) < 0) {
 			rc = cli_fail(error);
 			goto done;
 		}

@@ -563,6 +563,13 @@ int positions_extract_masked(stance_position_list *out, const stance_positions *
 	const char *language, const char *body, size_t len, const stance_diff_block *given,
 	const uint8_t *only, size_t nonly)
 {
+	return positions_extract_filtered(out, p, language, body, len, given, only, nonly, NULL, NULL);
+}
+
+int positions_extract_filtered(stance_position_list *out, const stance_positions *p,
+	const char *language, const char *body, size_t len, const stance_diff_block *given,
+	const uint8_t *only, size_t nonly, positions_sentence_skip skip, void *skip_ctx)
+{
 	stance_diff_block *blocks = NULL;
 	const stance_diff_block *bks = given;
 	size_t nblocks = given ? nonly : 0, i, alloc = 0;
@@ -620,6 +627,10 @@ int positions_extract_masked(stance_position_list *out, const stance_positions *
 			}
 			a = t.items[lead].start + bk->start;
 			b = t.items[last - 1].end + bk->start;
+			if (skip && skip(skip_ctx, body + a, b - a, s == 0 && bk->kind == STANCE_BLOCK_LIST_ITEM)) {
+				first = ends[s];
+				continue;
+			}
 			if (!p) {
 				hit = 1; /* every sentence */
 			} else if ((hit = judge_tokens(p, doc_lang, lang, body + bk->start, &t, lead, last,

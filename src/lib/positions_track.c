@@ -42,7 +42,7 @@ int positions_negation_word(const char *f)
 	};
 	size_t i, n = strlen(f);
 	for (i = 0; list[i]; i++)
-		if (!strcmp(f, list[i]))
+		if (f[0] == list[i][0] && !strcmp(f, list[i]))
 			return 1;
 	/* "don't", "won’t" as one word */
 	return (n > 3 && !strcmp(f + n - 3, "n't")) || (n > 5 && !strcmp(f + n - 5, "n\xE2\x80\x99t"));
@@ -61,7 +61,7 @@ int positions_number_word(const char *f)
 		if (f[i] >= '0' && f[i] <= '9')
 			return 1;
 	for (i = 0; list[i]; i++)
-		if (!strcmp(f, list[i]))
+		if (f[0] == list[i][0] && !strcmp(f, list[i]))
 			return 1;
 	return 0;
 }
@@ -738,6 +738,92 @@ static int block_keys(block_key **out, const char *body, const stance_diff_block
 	return 0;
 }
 
+/* The sentences of one side's changed blocks, by the hash of their bytes
+ * (and whether they open a list item, which the lens weighs): first
+ * collected, then, once those found on both sides are known, the number of
+ * each still to pass over. */
+typedef struct {
+	uint64_t *hash;
+	size_t count, alloc;
+	size_t *skip;   /* per distinct hash of `hash` (sorted, unique): left to pass over */
+	int error;
+} sentence_set;
+
+static uint64_t sentence_key(const char *s, size_t n, int list_item)
+{
+	return seg_hash_normalized(s, n) ^ (list_item ? 0x9e3779b97f4a7c15ull : 0);
+}
+
+static int collect_sentence(void *ctx, const char *s, size_t n, int list_item)
+{
+	sentence_set *set = ctx;
+	if (stance_array_grow(&set->hash, &set->alloc, set->count + 1, sizeof(*set->hash)) < 0)
+		set->error = -1;
+	else
+		set->hash[set->count++] = sentence_key(s, n, list_item);
+	return 1;
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return (a > b) - (a < b);
+}
+
+/* Sorts and counts each side's sentences; each side is to pass over, of a
+ * sentence both hold, as many as the other holds (the first ones, which
+ * stance_positions_compare() would find unchanged). */
+static int shared_sentences(sentence_set *o, sentence_set *n)
+{
+	sentence_set *side[2] = { o, n };
+	size_t *cnt[2], u[2], i, j, k;
+	for (k = 0; k < 2; k++) {
+		sentence_set *x = side[k];
+		if (x->count)
+			qsort(x->hash, x->count, sizeof(*x->hash), cmp_u64);
+		if (!(cnt[k] = calloc(x->count + 1, sizeof(size_t))) || !(x->skip = calloc(x->count + 1, sizeof(size_t)))) {
+			free(k ? cnt[0] : NULL);
+			free(cnt[k]);
+			return stance_error_oom();
+		}
+		for (i = u[k] = 0; i < x->count; i++) {
+			if (i && x->hash[i] == x->hash[i - 1]) {
+				cnt[k][u[k] - 1]++;
+				continue;
+			}
+			x->hash[u[k]] = x->hash[i];
+			cnt[k][u[k]++] = 1;
+		}
+		x->count = u[k];
+	}
+	for (i = j = 0; i < o->count && j < n->count;) {
+		if (o->hash[i] == n->hash[j]) {
+			o->skip[i] = n->skip[j] = cnt[0][i] < cnt[1][j] ? cnt[0][i] : cnt[1][j];
+			i++;
+			j++;
+		} else if (o->hash[i] < n->hash[j]) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	free(cnt[0]);
+	free(cnt[1]);
+	return 0;
+}
+
+static int pass_over_shared(void *ctx, const char *s, size_t n, int list_item)
+{
+	sentence_set *set = ctx;
+	uint64_t key = sentence_key(s, n, list_item);
+	const uint64_t *at = set->count ? bsearch(&key, set->hash, set->count, sizeof(key), cmp_u64) : NULL;
+	size_t i = at ? (size_t)(at - set->hash) : 0;
+	if (!at || !set->skip[i])
+		return 0;
+	set->skip[i]--;
+	return 1;
+}
+
 int stance_positions_between(stance_position_change_list *changes, stance_position_list *old_list,
 	stance_position_list *new_list, const stance_positions *p, const char *language,
 	const char *old_body, size_t old_len, const char *new_body, size_t new_len)
@@ -746,6 +832,7 @@ int stance_positions_between(stance_position_change_list *changes, stance_positi
 	size_t onb = 0, nnb = 0, i, j;
 	block_key *ok = NULL, *nk = NULL;
 	uint8_t *ot = NULL, *nt = NULL;
+	sentence_set os = { 0 }, ns = { 0 };
 	int error = -1;
 
 	memset(changes, 0, sizeof(*changes));
@@ -773,10 +860,21 @@ int stance_positions_between(stance_position_change_list *changes, stance_positi
 			j++;
 		}
 	}
-	if (positions_extract_masked(old_list, p, language, old_body ? old_body : "", old_body ? old_len : 0,
-		ob, ot, onb) < 0 ||
-	    positions_extract_masked(new_list, p, language, new_body ? new_body : "", new_body ? new_len : 0,
-		nb, nt, nnb) < 0 ||
+	/* likewise a sentence found on both sides' changed blocks (the lens
+	 * judges a sentence by its own words): of a paragraph with one sentence
+	 * reworded, only that sentence is judged */
+	if (positions_extract_filtered(old_list, p, language, old_body ? old_body : "", old_body ? old_len : 0,
+		ob, ot, onb, collect_sentence, &os) < 0 || os.error ||
+	    positions_extract_filtered(new_list, p, language, new_body ? new_body : "", new_body ? new_len : 0,
+		nb, nt, nnb, collect_sentence, &ns) < 0 || ns.error || shared_sentences(&os, &ns) < 0) {
+		if (os.error || ns.error)
+			stance_error_oom();
+		goto done;
+	}
+	if (positions_extract_filtered(old_list, p, language, old_body ? old_body : "", old_body ? old_len : 0,
+		ob, ot, onb, pass_over_shared, &os) < 0 ||
+	    positions_extract_filtered(new_list, p, language, new_body ? new_body : "", new_body ? new_len : 0,
+		nb, nt, nnb, pass_over_shared, &ns) < 0 ||
 	    stance_positions_compare(changes, old_list, new_list) < 0)
 		goto done;
 	error = 0;
@@ -792,5 +890,9 @@ done:
 	free(nk);
 	free(ot);
 	free(nt);
+	free(os.hash);
+	free(os.skip);
+	free(ns.hash);
+	free(ns.skip);
 	return error;
 }

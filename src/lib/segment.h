@@ -89,6 +89,14 @@ int positions_extract_masked(stance_position_list *out, const struct stance_posi
 	const char *language, const char *body, size_t len, const stance_diff_block *blocks,
 	const uint8_t *only, size_t nonly);
 
+/* positions_extract_masked, passing over (neither judging nor listing) each
+ * sentence for which skip(skip_ctx, its bytes, its length, 1 when it opens a
+ * list item) returns 1. (positions.c) */
+typedef int (*positions_sentence_skip)(void *ctx, const char *s, size_t n, int list_item);
+int positions_extract_filtered(stance_position_list *out, const struct stance_positions *p,
+	const char *language, const char *body, size_t len, const stance_diff_block *blocks,
+	const uint8_t *only, size_t nonly, positions_sentence_skip skip, void *skip_ctx);
+
 /* A statement left removed (added) may be restated without a marker on the
  * other side: each is paired with the most alike sentence of old_all/new_all
  * (every sentence of the other side's changed blocks) when alike enough, the

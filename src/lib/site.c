@@ -275,86 +275,127 @@ static int body_html(stance_buf *out, const char *body)
 	return error;
 }
 
+/* Appends the rewording from old_text to new_text as HTML: the words struck
+ * in <del>, the words put in <ins>, the rest escaped. The marks are control
+ * bytes, which no statement holds (the lens collapses whitespace). */
+static int site_redline(stance_buf *out, const char *old_text, const char *new_text)
+{
+	static const char *const marks[4] = { "\x01", "\x02", "\x03", "\x04" };
+	static const char *const tags[5] = { "", "<del>", "</del>", "<ins>", "</ins>" };
+	stance_buf raw = STANCE_BUF_INIT;
+	char *p, *seg;
+	int error = stance_position_redline(&raw, old_text, new_text, marks);
+	if (error || !raw.ptr)
+		return error;
+	for (p = seg = raw.ptr;; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == 0 || (c >= 1 && c <= 4)) {
+			*p = '\0';
+			if ((error = site_esc(out, seg)) < 0 || (c && (error = stance_buf_puts(out, tags[c])) < 0) || !c)
+				break;
+			seg = p + 1;
+		}
+	}
+	stance_buf_dispose(&raw);
+	return error;
+}
+
+/* The language a version's statements are read in, as `stance positions`
+ * reads them: its front matter's, else the one its body is written in,
+ * else the repository's. */
+static const char *version_language(const stance_document *doc, const char *repo_lang)
+{
+	const char *l = stance_document_get(doc, "language");
+	const char *body = stance_document_body(doc);
+	if (!l && body)
+		l = stance_positions_detect_language(body, strlen(body));
+	return l ? l : repo_lang;
+}
+
 /*
  * Each position's life through the versions (oldest first; NULL for a
  * revision that removed the document): the one place the site reads the
- * position lens's history, through stance_positions_extract() and
- * stance_positions_compare(), as `stance positions --history` follows it.
+ * position lens's history, through the tracker `stance positions --history`
+ * uses (stance_position_tracker_step(), positions_track.c), so that both
+ * follow a position by its content the same way. Each event is an HTML list
+ * item: appeared, reworded (with its callouts and the two wordings), removed.
  */
 static int site_position_history(site_position_life **out, size_t *nout, const site_doc *d,
-	stance_document *const *versions, const stance_positions *markers, const char *default_lang)
+	stance_document *const *versions, const stance_positions *markers, const char *repo_lang)
 {
-	stance_position_list prev = { 0 };
+	stance_position_tracker *tracker = NULL;
 	site_position_life *t = NULL;
-	size_t nt = 0, cap = 0, k, i, c;
-	int *prev_track = NULL, error = 0;
+	size_t nt = 0, k, i, e;
+	int error;
 
+	*out = NULL;
+	*nout = 0;
+	if ((error = stance_position_tracker_new(&tracker)) < 0)
+		return error;
 	for (k = 0; k < d->nrevs && !error; k++) {
 		stance_position_list cur = { 0 };
-		stance_position_change_list ch = { 0 };
-		int *cur_track = NULL;
-		const site_rev *r = &d->revs[k];
-		stance_buf where = STANCE_BUF_INIT;
-
 		if (versions[k]) {
 			const char *body = stance_document_body(versions[k]);
-			const char *lang = stance_document_get(versions[k], "language");
-			error = stance_positions_extract(&cur, markers, lang ? lang : default_lang, body, strlen(body));
+			error = stance_positions_extract(&cur, markers, version_language(versions[k], repo_lang),
+				body, strlen(body));
 		}
-		if (error < 0 || (error = stance_positions_compare(&ch, &prev, &cur)) < 0 ||
-		    stance_array_grow(&t, &cap, nt + cur.count + 1, sizeof(*t)) < 0 ||
-		    !(cur_track = malloc((cur.count + 1) * sizeof(int)))) {
-			stance_position_list_free(&cur);
-			stance_position_change_list_free(&ch);
-			error = error < 0 ? error : stance_error_oom();
-			break;
-		}
-		stance_buf_printf(&where, "<a href=\"%s.html\">%.10s</a>", r->slug, r->slug);
-		for (i = 0; i < cur.count; i++) {
-			cur_track[i] = -1;
-			for (c = 0; c < prev.count; c++)
-				if (prev_track[c] >= 0 && !strcmp(prev.items[c].text, cur.items[i].text)) {
-					cur_track[i] = prev_track[c];
-					prev_track[c] = -1;
-					break;
-				}
-		}
-		for (c = 0; c < ch.count; c++) {
-			const stance_position_change *x = &ch.items[c];
-			site_position_life *tr;
-			int id = x->old_index >= 0 ? prev_track[x->old_index] : -1;
-			if (x->kind == STANCE_POSITION_ADDED) {
-				tr = &t[nt];
-				memset(tr, 0, sizeof(*tr));
-				cur_track[x->new_index] = (int)nt++;
-				tr->text = stance_strdup(cur.items[x->new_index].text);
-				stance_buf_printf(&tr->events, "<li>%s <strong>appeared</strong></li>", where.ptr);
-			} else if (id >= 0 && x->kind == STANCE_POSITION_REWORDED) {
-				tr = &t[id];
-				cur_track[x->new_index] = id;
-				stance_buf_printf(&tr->events, "<li>%s <strong>reworded</strong>: ", where.ptr);
-				site_esc(&tr->events, cur.items[x->new_index].text);
-				stance_buf_puts(&tr->events, "</li>");
-				free(tr->text);
-				tr->text = stance_strdup(cur.items[x->new_index].text);
-			} else if (id >= 0) {
-				tr = &t[id];
-				tr->gone = 1;
-				stance_buf_printf(&tr->events, "<li>%s <strong>removed</strong></li>", where.ptr);
-			}
-		}
-		stance_buf_dispose(&where);
-		stance_position_change_list_free(&ch);
-		stance_position_list_free(&prev);
-		free(prev_track);
-		prev = cur;
-		prev_track = cur_track;
+		if (!error)
+			error = stance_position_tracker_step(tracker, &cur, k);
+		stance_position_list_free(&cur);
 	}
-	stance_position_list_free(&prev);
-	free(prev_track);
+	nt = error ? 0 : stance_position_tracker_count(tracker);
+	if (nt && !(t = calloc(nt, sizeof(*t))))
+		error = stance_error_oom();
+	for (i = 0; i < nt && !error; i++) {
+		const stance_position_life *l = stance_position_tracker_life(tracker, i);
+		const stance_position_event *last = &l->events[l->count - 1];
+		site_position_life *tr = &t[i];
+		tr->gone = !l->current;
+		if (!(tr->text = stance_strdup(last->new_text ? last->new_text : last->old_text)))
+			error = stance_error_oom();
+		for (e = 0; e < l->count && !error; e++) {
+			const stance_position_event *ev = &l->events[e];
+			const site_rev *r = &d->revs[ev->revision];
+			stance_buf why = STANCE_BUF_INIT;
+			stance_buf_printf(&tr->events, "<li><a href=\"%s.html\">%.10s</a> <strong>%s</strong>", r->slug,
+				r->slug, ev->kind == STANCE_POSITION_ADDED ? "appeared" :
+				ev->kind == STANCE_POSITION_REWORDED ? "reworded" : "removed");
+			if (ev->kind == STANCE_POSITION_REWORDED) {
+				if ((error = stance_position_callouts_describe(&why, ev->old_text, ev->new_text)) == 0 && why.size) {
+					stance_buf_puts(&tr->events, " <span class=\"callouts\">(");
+					site_esc(&tr->events, why.ptr);
+					stance_buf_puts(&tr->events, ")</span>");
+				}
+				stance_buf_puts(&tr->events, ": <span class=\"wording\">");
+				if (!error)
+					error = site_redline(&tr->events, ev->old_text, ev->new_text);
+				stance_buf_puts(&tr->events, "</span>");
+			} else if (ev->kind == STANCE_POSITION_ADDED) {
+				stance_buf_puts(&tr->events, ": <span class=\"wording\">");
+				site_esc(&tr->events, ev->new_text);
+				stance_buf_puts(&tr->events, "</span>");
+			} else {
+				stance_buf_puts(&tr->events, ": <span class=\"wording\"><del>");
+				site_esc(&tr->events, ev->old_text);
+				stance_buf_puts(&tr->events, "</del></span>");
+			}
+			if (stance_buf_puts(&tr->events, "</li>") < 0 && !error)
+				error = stance_error_oom();
+			stance_buf_dispose(&why);
+		}
+	}
+	stance_position_tracker_free(tracker);
+	if (error) {
+		for (i = 0; i < nt && t; i++) {
+			free(t[i].text);
+			stance_buf_dispose(&t[i].events);
+		}
+		free(t);
+		return error;
+	}
 	*out = t;
 	*nout = nt;
-	return error;
+	return 0;
 }
 
 static void lives_free(site_position_life *t, size_t n)
@@ -547,7 +588,7 @@ static int build_document(site_build *b, stance_repo *repo, site_doc *d, const s
 		}
 	}
 	if (!error)
-		error = site_position_history(&lives, &nlives, d, versions, markers, d->language ? d->language : "en");
+		error = site_position_history(&lives, &nlives, d, versions, markers, b->language);
 	if (!error && latest) {
 		stance_buf_clear(&html);
 		if ((error = body_html(&html, stance_document_body(latest))) == 0)

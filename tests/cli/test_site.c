@@ -106,3 +106,37 @@ Test(site, bad_inputs_are_refused_with_a_sentence, .fini = th_cleanup)
 	th_result_free(&r);
 	free(dir);
 }
+
+/* The positions page follows a position as `stance positions --history`
+ * does: a statement that moved to another section inside a longer paragraph
+ * and changed its figures is one position reworded, shown with both
+ * wordings and its callouts; a dropped statement is removed. */
+Test(site, the_positions_page_follows_a_rewording_with_its_callouts, .fini = th_cleanup)
+{
+	char *dir = th_tmpdir();
+	char *page;
+	th_result r;
+	OK(&r, dir, "init", ".");
+	th_result_free(&r);
+	th_write(dir, "in/v1.md", "---\ntitle: Ældre\nkind: debate\norganization: Ærø Kommune\nlanguage: da\n---\n\n"
+		"# Økonomi\n\nKommunerne skal have 50 millioner kroner til ældreplejen i 2025.\n\n"
+		"Vi ønsker færre regler for hjemmeplejen.\n");
+	th_write(dir, "in/v2.md", "---\ntitle: Ældre\nkind: debate\norganization: Ærø Kommune\nlanguage: da\n---\n\n"
+		"# Ældreplejen\n\nMødet blev holdt i rådhusets sal. Kommunerne skal have 80 millioner kroner til "
+		"ældreplejen i 2030. Det blev besluttet enstemmigt.\n");
+	OK0(dir, "add", "in/v1.md", "--id", "aeroe/aeldre", "--date", "2020-01-01");
+	OK0(dir, "add", "in/v2.md", "--id", "aeroe/aeldre", "--date", "2021-01-01");
+	OK0(dir, "site", "out");
+	page = th_read(dir, "out/aeroe/aeldre/positions.html");
+	cr_assert(strstr(page, "2 in all."), "one life per position, not a removal and an addition: %s", page);
+	cr_assert(strstr(page, "<strong>appeared</strong>: <span class=\"wording\">Kommunerne skal have 50 millioner "
+		"kroner til ældreplejen i 2025.</span>"), "the first wording: %s", page);
+	cr_assert(strstr(page, "<strong>reworded</strong> <span class=\"callouts\">(amount changed: 50 → 80 millioner; "
+		"date changed: 2025 → 2030)</span>"), "the callouts: %s", page);
+	cr_assert(strstr(page, "Kommunerne skal have <del>50</del><ins>80</ins> millioner kroner til ældreplejen i "
+		"<del>2025</del><ins>2030</ins>."), "both wordings, word by word: %s", page);
+	cr_assert(strstr(page, "<strong>removed</strong>: <span class=\"wording\"><del>Vi ønsker færre regler for "
+		"hjemmeplejen.</del>"), "the dropped statement: %s", page);
+	free(page);
+	free(dir);
+}

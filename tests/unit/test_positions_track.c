@@ -212,3 +212,42 @@ Test(positions_track, between_two_versions_reads_only_changed_blocks)
 	stance_position_list_free(&nl);
 	stance_positions_free(p);
 }
+
+/* Inside a changed paragraph, a sentence that stands on both sides is not
+ * read either; a statement held twice on one side and once on the other
+ * still counts the one too many, and the changes are those of the whole
+ * lists compared. */
+Test(positions_track, between_passes_over_a_sentence_found_on_both_sides)
+{
+	const char *a = "Vi skal have flere lærere. Kommunerne skal have 50 millioner kroner i 2025. "
+		"Staten bør styre budgetterne.\n";
+	const char *b = "Vi skal have flere lærere. Kommunerne skal have 80 millioner kroner i 2025. "
+		"Staten bør styre budgetterne. Staten bør styre budgetterne.\n";
+	stance_positions *p;
+	stance_position_change_list ch, full;
+	stance_position_list ol, nl, fo = { 0 }, fn = { 0 };
+	size_t i;
+	cr_assert_eq(stance_positions_new_default(&p), 0);
+	cr_assert_eq(stance_positions_between(&ch, &ol, &nl, p, "da", a, strlen(a), b, strlen(b)), 0);
+	for (i = 0; i < ol.count; i++)
+		cr_assert(strcmp(ol.items[i].text, "Vi skal have flere lærere."), "a sentence on both sides was read");
+	cr_assert_eq(ol.count, 1, "old: only the reworded statement, not %zu", ol.count);
+	cr_assert_eq(nl.count, 2, "new: the reworded statement and the second copy, not %zu", nl.count);
+	cr_assert_eq(stance_positions_extract(&fo, p, "da", a, strlen(a)), 0);
+	cr_assert_eq(stance_positions_extract(&fn, p, "da", b, strlen(b)), 0);
+	cr_assert_eq(stance_positions_compare(&full, &fo, &fn), 0);
+	cr_assert_eq(ch.count, full.count);
+	cr_assert_eq(ch.count, 2);
+	for (i = 0; i < ch.count; i++) {
+		cr_assert_eq(ch.items[i].kind, full.items[i].kind);
+		cr_assert_str_eq(ch.items[i].new_index >= 0 ? nl.items[ch.items[i].new_index].text : ol.items[ch.items[i].old_index].text,
+			full.items[i].new_index >= 0 ? fn.items[full.items[i].new_index].text : fo.items[full.items[i].old_index].text);
+	}
+	stance_position_change_list_free(&ch);
+	stance_position_change_list_free(&full);
+	stance_position_list_free(&ol);
+	stance_position_list_free(&nl);
+	stance_position_list_free(&fo);
+	stance_position_list_free(&fn);
+	stance_positions_free(p);
+}
