@@ -102,14 +102,6 @@ static int list_positions(cli_context *ctx, stance_repo *repo, const char *spec,
 }
 
 /* The commit's date as RFC 3339, with seconds and zone. */
-static void rfc3339_of(stance_buf *out, int64_t t, int tz)
-{
-	stance_date d;
-	stance_date_from_time(&d, t, tz);
-	d.precision = STANCE_DATE_SECOND;
-	stance_date_format(out, &d);
-}
-
 static const char *event_name(stance_position_change_kind kind)
 {
 	return kind == STANCE_POSITION_ADDED ? "appeared" : kind == STANCE_POSITION_REWORDED ? "reworded" : "removed";
@@ -140,10 +132,7 @@ static json_t *callouts_json(const char *old_text, const char *new_text)
 static json_t *event_json(const stance_revision *r, stance_position_change_kind kind, const char *old_text,
 	const char *new_text, const char *section, double similarity)
 {
-	stance_buf date = STANCE_BUF_INIT;
-	json_t *o;
-	rfc3339_of(&date, r->time, r->tz_minutes);
-	o = json_pack("{s:o, s:s, s:s, s:o, s:o, s:o}", "date", cli_json_str(stance_buf_cstr(&date)),
+	json_t *o = json_pack("{s:o, s:s, s:s, s:o, s:o, s:o}", "date", cli_json_time(r->time, r->tz_minutes),
 		"commit", r->commit, "kind", event_name(kind),
 		"old_text", old_text ? cli_json_str(old_text) : json_null(),
 		"new_text", new_text ? cli_json_str(new_text) : json_null(), "section", cli_json_str(section));
@@ -151,7 +140,6 @@ static json_t *event_json(const stance_revision *r, stance_position_change_kind 
 		json_object_set_new(o, "similarity", json_real((double)(int)(similarity * 100 + 0.5) / 100));
 		json_object_set_new(o, "callouts", callouts_json(old_text, new_text));
 	}
-	stance_buf_dispose(&date);
 	return o;
 }
 
