@@ -46,8 +46,9 @@ static int put_markdown_inline(stance_buf *out, const char *s, size_t len)
 	cmark_parser *parser = NULL;
 	cmark_node *doc = NULL, *para;
 	char *html = NULL;
-	size_t lead = 0, tail = 0, hl;
-	int error = 0;
+	size_t lead = 0, tail = 0, hl, i;
+	stance_buf text = STANCE_BUF_INIT;
+	int error = 0, trailing;
 
 	while (lead < len && (s[lead] == ' ' || s[lead] == '\n'))
 		lead++;
@@ -57,9 +58,29 @@ static int put_markdown_inline(stance_buf *out, const char *s, size_t len)
 		return error;
 	if (len - lead - tail == 0)
 		return 0;
+	/* a quote's lines after its first start with "> ": markers of the
+	 * block, not text (canonical Markdown escapes a ">" that is text) */
+	for (i = lead; i < len - tail && error == 0; i++) {
+		if (s[i] == '>' && i > 0 && s[i - 1] == '\n') {
+			if (i + 1 < len - tail && s[i + 1] == ' ')
+				i++;
+			continue;
+		}
+		error = stance_buf_putc(&text, s[i]);
+	}
+	trailing = tail > 0;
+	if (error < 0 || !text.size) {
+		stance_buf_dispose(&text);
+		return error;
+	}
+	s = text.ptr;
+	len = text.size;
+	lead = tail = 0;
 	if (!(parser = stance_cmark_parser_new(CMARK_OPT_DEFAULT, inline_extensions,
-		STANCE_ARRAY_SIZE(inline_extensions))))
+		STANCE_ARRAY_SIZE(inline_extensions)))) {
+		stance_buf_dispose(&text);
 		return stance_error_oom();
+	}
 	doc = stance_cmark_parse(parser, s + lead, len - lead - tail);
 	para = doc ? cmark_node_first_child(doc) : NULL;
 	if (para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH && !cmark_node_next(para) &&
@@ -74,12 +95,13 @@ static int put_markdown_inline(stance_buf *out, const char *s, size_t len)
 	} else {
 		error = render_html_escape(out, s + lead, len - lead - tail);
 	}
-	if (error == 0 && tail)
+	if (error == 0 && trailing)
 		error = stance_buf_putc(out, ' ');
 	free(html);
 	if (doc)
 		cmark_node_free(doc);
 	cmark_parser_free(parser);
+	stance_buf_dispose(&text);
 	return error;
 }
 

@@ -58,3 +58,15 @@ Test(render_redline, header_names_both_revisions)
 	cr_assert(strstr(html, "<td>kl/x@1a2b3c4</td><td>kl/x@5d6e7f8</td>"), "%s", html);
 	free(html);
 }
+
+Test(render_redline, a_quote_over_two_lines_showed_a_stray_marker_now_reads_as_text)
+{
+	/* the second line's "> " is the quote's marker, not text a reader sees */
+	char *html = render("Indledning.\n\n> „Vi skal måle på, om borgeren fik hjælp – ikke på, om skemaet blev\n> udfyldt.“\n",
+		"Indledning, ny.\n\n> „Vi skal måle på, om borgeren fik hjælp – ikke på, om skemaet blev\n> udfyldt.“\n", NULL);
+	const char *q = strstr(html, "<blockquote");
+	cr_assert(q, "%s", html);
+	cr_assert(strstr(q, "skemaet blev\nudfyldt.“"), "the marker dropped: %s", q);
+	cr_assert(!strstr(q, "&gt; udfyldt"), "no stray marker: %s", q);
+	free(html);
+}
