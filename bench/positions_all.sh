@@ -4,7 +4,8 @@
 # revisions (10,000 commits, bench/gen_positions.py), once the revision table
 # is built, beside `git log -p` over the same history (git reading every
 # change, the least a tool that reports them must read), and the same with
-# --since for the last tenth of the history.
+# --since for the last tenth of the history; the first runs build the
+# positions cache, so the first table is warm, the second without it.
 # Usage: bench/positions_all.sh [DOCS] [REVS]     (needs: scripts/deps --bench)
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,3 +35,10 @@ hyperfine --warmup 2 --min-runs 10 -N --export-markdown "$work/result.md" \
 	-n "stance positions --all --since $since" "$stance --no-pager positions --all --since $since" \
 	-n "git log -p --since $since" "git --no-pager log -p --format=%H --since $since"
 cat "$work/result.md"
+# the same without the positions cache (.git/stance-positions-cache): every
+# run reads both blobs of every revision and writes the cache again
+hyperfine --warmup 1 --min-runs 5 -N --export-markdown "$work/cold.md" \
+	--prepare "rm -f $work/repo/.git/stance-positions-cache" \
+	-n "stance positions --all (no cache)" "$stance --no-pager positions --all" \
+	-n "stance positions --all --since $since (no cache)" "$stance --no-pager positions --all --since $since"
+cat "$work/cold.md"

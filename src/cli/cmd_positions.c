@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "json_out.h"
+#include "positions_cache.h"
 
 extern const cli_command cmd_positions_entry;
 
@@ -585,8 +586,8 @@ static int same_folded(const char *a, const char *b)
 	return same;
 }
 
-static int push_all_event(all_document *d, size_t rev, stance_position_change_kind kind,
-	const stance_position *o, const stance_position *n, double sim)
+static int push_event_texts(all_document *d, size_t rev, stance_position_change_kind kind,
+	const char *old_text, const char *new_text, const char *section, double sim)
 {
 	all_event *e;
 	if (stance_array_grow(&d->events, &d->alloc, d->count + 1, sizeof(*d->events)) < 0)
@@ -595,11 +596,33 @@ static int push_all_event(all_document *d, size_t rev, stance_position_change_ki
 	e->rev = rev;
 	e->kind = kind;
 	e->similarity = sim;
-	e->old_text = o ? strdup(o->text) : NULL;
-	e->new_text = n ? strdup(n->text) : NULL;
-	e->section = strdup(n ? n->section : o->section);
+	e->old_text = old_text ? strdup(old_text) : NULL;
+	e->new_text = new_text ? strdup(new_text) : NULL;
+	e->section = strdup(section);
 	if (rev < d->newest)
 		d->newest = rev;
+	return 0;
+}
+
+static int push_all_event(all_document *d, size_t rev, stance_position_change_kind kind,
+	const stance_position *o, const stance_position *n, double sim)
+{
+	return push_event_texts(d, rev, kind, o ? o->text : NULL, n ? n->text : NULL, n ? n->section : o->section, sim);
+}
+
+/* The changes of one revision read from the positions cache. */
+static int push_cached_events(all_document *d, size_t rev, const json_t *hit, size_t *nevents)
+{
+	size_t c, n = positions_cache_count(hit);
+	for (c = 0; c < n; c++) {
+		stance_position_change_kind kind;
+		const char *o, *nt, *section;
+		double sim;
+		positions_cache_change(hit, c, &kind, &o, &nt, &section, &sim);
+		if (push_event_texts(d, rev, kind, o, nt, section, sim) < 0)
+			return -1;
+		(*nevents)++;
+	}
 	return 0;
 }
 
@@ -622,8 +645,9 @@ static int all_positions(cli_context *ctx, stance_repo *repo, const all_filter *
 	size_t ndocs = 0, docs_alloc = 0, i, k, nevents = 0;
 	size_t *doc_of_id = NULL, id_cap = 0;
 	int error, rc = CLI_OK;
-	stance_buf out = STANCE_BUF_INIT;
+	stance_buf out = STANCE_BUF_INIT, markers_path = STANCE_BUF_INIT;
 	json_t *root = NULL;
+	positions_cache *pcache = NULL;
 
 	if (flt->has_since)
 		hopts.since = stance_date_start(&flt->since);
@@ -631,6 +655,10 @@ static int all_positions(cli_context *ctx, stance_repo *repo, const all_filter *
 		hopts.until = stance_date_end(&flt->until);
 	if ((error = stance_history_list(&revs, repo, &hopts)) < 0)
 		return cli_fail(error);
+	/* the changes of revisions an earlier --all computed (NULL: none kept) */
+	if (stance_buf_printf(&markers_path, "%s.stance/positions", stance_repo_workdir(repo)) == 0)
+		pcache = positions_cache_load(repo, markers_path.ptr);
+	stance_buf_dispose(&markers_path);
 	for (cache.cap = 64; cache.cap < 4 * revs.count + 64; cache.cap *= 2)
 		;
 	for (id_cap = 64; id_cap < 2 * revs.count + 64; id_cap *= 2)
@@ -649,8 +677,19 @@ static int all_positions(cli_context *ctx, stance_repo *repo, const all_filter *
 		const char *org, *kind, *title;
 		all_document *d;
 		size_t h, c;
+		const char *new_blob = r->blob[0] && !r->removed ? r->blob : "";
+		const json_t *hit;
 		if (r->reextract)
 			continue;
+		if ((hit = positions_cache_find(pcache, r->id, r->prev_blob, new_blob))) {
+			org = positions_cache_organization(hit);
+			kind = positions_cache_kind(hit);
+			title = positions_cache_title(hit);
+			if ((flt->organization && !same_folded(org, flt->organization)) ||
+			    (flt->kind && !same_folded(kind, flt->kind)) || !positions_cache_count(hit))
+				continue;
+			goto document;
+		}
 		if (r->blob[0] && !r->removed && (error = read_version(&nv, &cache, repo, r->id, r->blob, NULL)) < 0) {
 			rc = cli_fail(error);
 			goto done;
@@ -677,12 +716,14 @@ static int all_positions(cli_context *ctx, stance_repo *repo, const all_filter *
 			rc = cli_fail(error);
 			goto done;
 		}
+		positions_cache_add(pcache, r->id, r->prev_blob, new_blob, org, kind, title, &ch, &old_list, &new_list);
 		if (!ch.count) {
 			stance_position_change_list_free(&ch);
 			stance_position_list_free(&old_list);
 			stance_position_list_free(&new_list);
 			continue;
 		}
+	document:
 		/* the document's entry, found by its id */
 		for (h = hash_str(r->id) & (id_cap - 1); doc_of_id[h] != (size_t)-1 &&
 		     strcmp(docs[doc_of_id[h]].id, r->id); h = (h + 1) & (id_cap - 1))
@@ -703,6 +744,13 @@ static int all_positions(cli_context *ctx, stance_repo *repo, const all_filter *
 			doc_of_id[h] = ndocs++;
 		}
 		d = &docs[doc_of_id[h]];
+		if (hit) {
+			if (push_cached_events(d, k, hit, &nevents) < 0) {
+				rc = cli_fail(STANCE_ERROR);
+				goto done;
+			}
+			continue;
+		}
 		for (c = 0; c < ch.count; c++) {
 			const stance_position_change *x = &ch.items[c];
 			if (push_all_event(d, k, x->kind, x->old_index >= 0 ? &old_list.items[x->old_index] : NULL,
@@ -823,6 +871,7 @@ done:
 	free(cache.v);
 	stance_revision_list_free(&revs);
 	stance_buf_dispose(&out);
+	positions_cache_save_free(pcache);
 	return rc;
 }
 
