@@ -302,3 +302,32 @@ void th_list_free(char **names)
 		free(names[i]);
 	free(names);
 }
+
+int th_server_start(const char *root, pid_t *pid)
+{
+	int fds[2], port;
+	char buf[32] = "";
+	ssize_t n = 0, got;
+	char *script = th_source("tests/server/stance_test_server.py");
+	cr_assert_eq(pipe(fds), 0);
+	*pid = fork();
+	cr_assert_neq(*pid, -1);
+	if (*pid == 0) {
+		dup2(fds[1], STDOUT_FILENO);
+		close(fds[0]);
+		execlp("python3", "python3", script, "--root", root, "--host", "127.0.0.1", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	/* the server prints its port on a line of its own once it listens */
+	while (n < (ssize_t)sizeof(buf) - 1 && (got = read(fds[0], buf + n, sizeof(buf) - 1 - (size_t)n)) > 0) {
+		n += got;
+		if (memchr(buf, '\n', (size_t)n))
+			break;
+	}
+	close(fds[0]);
+	port = (int)strtol(buf, NULL, 10);
+	cr_assert_gt(port, 0, "the test server did not start");
+	free(script);
+	return port;
+}

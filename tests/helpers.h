@@ -6,6 +6,8 @@
 #define STANCE_TEST_HELPERS_H
 
 #include <criterion/criterion.h>
+#include <sys/types.h>
+
 #include "stance.h"
 
 typedef struct {
@@ -58,6 +60,11 @@ int th_exists(const char *cwd, const char *relpath);
 char *th_shared(const char *relpath);
 /* Path to a file in the source tree (e.g. "examples/..."). Caller frees. */
 char *th_source(const char *relpath);
+
+/* Starts the loopback test server (tests/server/stance_test_server.py)
+ * serving `root` on 127.0.0.1; returns its port and sets *pid (for
+ * kill/waitpid in the teardown). Fails the test when it does not start. */
+int th_server_start(const char *root, pid_t *pid);
 
 /*
  * Golden files. th_golden compares `got` (len bytes) with the file at `path`

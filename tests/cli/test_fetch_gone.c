@@ -19,31 +19,9 @@ static char *www, *repo;
 
 static void setup(void)
 {
-	int fds[2];
-	char buf[32] = "";
-	ssize_t n = 0, got;
-	char *script = th_source("tests/server/stance_test_server.py");
 	th_result r;
 	www = th_tmpdir();
-	cr_assert_eq(pipe(fds), 0);
-	server_pid = fork();
-	cr_assert_neq(server_pid, -1);
-	if (server_pid == 0) {
-		dup2(fds[1], STDOUT_FILENO);
-		close(fds[0]);
-		execlp("python3", "python3", script, "--root", www, "--host", "127.0.0.1", (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	while (n < (ssize_t)sizeof(buf) - 1 && (got = read(fds[0], buf + n, sizeof(buf) - 1 - (size_t)n)) > 0) {
-		n += got;
-		if (memchr(buf, '\n', (size_t)n))
-			break;
-	}
-	close(fds[0]);
-	port = (int)strtol(buf, NULL, 10);
-	cr_assert_gt(port, 0, "the test server did not start");
-	free(script);
+	port = th_server_start(www, &server_pid);
 	repo = th_tmpdir();
 	TH_RUN(&r, repo, "init", ".");
 	cr_assert_eq(r.status, 0, "init: %s", stance_buf_cstr(&r.err));
