@@ -69,6 +69,7 @@ struct stance_batch {
 	git_odb_backend *mempack;
 	char *branch;            /* "refs/heads/main" */
 	git_oid base, last;      /* branch tip before the batch; last commit made */
+	int verify_before;       /* the hash-verification setting to put back */
 	int has_base, has_last;
 	git_tree *base_tree;
 	git_oid tree;            /* current tree */
@@ -157,6 +158,7 @@ static void lane_reset(lane *l)
 void stance_batch_free(stance_batch *b)
 {
 	size_t i;
+	int verify_before;
 	if (!b)
 		return;
 	lane_reset(&b->main_lane);
@@ -186,8 +188,9 @@ void stance_batch_free(stance_batch *b)
 	git_odb_free(b->odb);
 	git_repository_free(b->git);
 	free(b->branch);
+	verify_before = b->verify_before;
 	free(b);
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+	stance_git_verify_reads(verify_before);
 }
 
 int stance_batch_new(stance_batch **out, stance_repo *repo)
@@ -209,7 +212,7 @@ int stance_batch_new(stance_batch **out, stance_repo *repo)
 	 * two settings are the process's; a stance process runs one batch at a
 	 * time. Together they halved the work of a fetch run's saves. */
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)1024 * 1024);
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	b->verify_before = stance_git_verify_reads(0);
 	if ((error = git_repository_open(&b->git, git_repository_path(stance_repo_git(repo)))) < 0 ||
 	    (error = git_repository_odb(&b->odb, b->git)) < 0 ||
 	    (error = git_mempack_new(&b->mempack)) < 0 ||

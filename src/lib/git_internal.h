@@ -17,6 +17,17 @@ git_repository *stance_repo_git(stance_repo *repo);
 void stance_git_init(void);
 
 /*
+ * Whether libgit2 hashes every object it reads again to check its id (its
+ * default, on). Walks that read thousands of blobs the repository already
+ * holds (the revision table, per-revision caches, blame, log -S, the search
+ * index) turn it off around the walk: git itself never re-hashes on read
+ * (corruption is `git fsck`'s to find), and the SHA-1 with collision
+ * detection was a third of such a walk's time. Returns the setting before,
+ * to put back. The setting is the process's; stance runs one walk at a time.
+ */
+int stance_git_verify_reads(int on);
+
+/*
  * Turns a libgit2 failure into a stance error: the message is the formatted
  * context, ": ", and libgit2's own message. GIT_ENOTFOUND maps to
  * STANCE_ENOTFOUND, GIT_ELOCKED to STANCE_ELOCKED, others to STANCE_ERROR.

@@ -37,6 +37,17 @@ void stance_git_init(void)
 	}
 }
 
+int stance_git_verify_reads(int on)
+{
+	static int current = 1;
+	int before = current;
+	stance_git_init();
+	if (on != current)
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, on ? 1 : 0);
+	current = on ? 1 : 0;
+	return before;
+}
+
 int stance_git_error(int git_code, const char *fmt, ...)
 {
 	char context[1024];
