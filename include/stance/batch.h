@@ -3,11 +3,12 @@
  * `stance import --manifest`; the documents one `stance fetch` stores).
  *
  * A batch builds its commits in memory, one after the other on the current
- * branch, and writes them to the repository as one pack when it is finished:
- * the branch moves once, the index and the working files of the documents it
- * touched are brought along once. A batch that is freed unfinished leaves
- * the repository as it was (but for objects it packed with
- * stance_batch_flush()). The caller holds the lock (stance_repo_lock) for
+ * branch, and writes them to the repository as packs: one whenever the
+ * objects held in memory pass the checkpoint size, and the rest when it is
+ * finished. The branch moves once, at the end; the index and the working
+ * files of the documents it touched are brought along once. A batch that is
+ * freed unfinished leaves the repository as it was (but for the objects of
+ * its checkpoints and of stance_batch_flush(), unreferenced). The caller holds the lock (stance_repo_lock) for
  * stance_batch_finish(); holding it from stance_batch_new() on spares the
  * batch from making its commits again there.
  */
@@ -28,12 +29,20 @@ typedef struct stance_batch stance_batch;
 /* Starts a batch on the current branch of `repo`. Free with stance_batch_free(). */
 int stance_batch_new(stance_batch **out, stance_repo *repo);
 
+/* The checkpoint size a new batch starts with: 64 MB of objects in memory,
+ * a pack's worth (git fast-import's packs are of that order), and a
+ * fraction of the memory of a small machine. */
+#define STANCE_BATCH_CHECKPOINT_BYTES ((size_t)64 * 1024 * 1024)
+
 /*
- * The author time of the newest revision of document `id` on the branch
- * (before this batch), 0 when the branch has none; through `out`. The
- * branch's history is read once, on the first call.
+ * Once the objects the batch holds in memory pass `bytes` (their
+ * uncompressed size), the next save or append first writes them as a pack
+ * (as stance_batch_flush() does) and empties the memory, so a batch of any
+ * length needs about that much. 0: no checkpoints, one pack at the end.
+ * The commits made are the same whatever the size; only the packs differ
+ * (deltas are found within a pack).
  */
-int stance_batch_latest(int64_t *out, stance_batch *batch, const char *id);
+void stance_batch_set_checkpoint(stance_batch *batch, size_t bytes);
 
 /*
  * Adds `doc` (which must have an id) as the next commit of the batch, with

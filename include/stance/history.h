@@ -108,6 +108,25 @@ int stance_history_tip(char out[41], stance_repo *repo);
 /* Raw bytes of the blob with hex id `blob`, appended to `out`. */
 int stance_history_read_blob(stance_buf *out, stance_repo *repo, const char *blob);
 
+/*
+ * The dates of the revisions the branch holds, read from the revision table
+ * alone (no commit is read, so it costs what reading the cached table
+ * costs): for a writer that must know what is there already (import). Every
+ * revision counts, re-extractions and revisions placed late included; a
+ * removal does not. Free with stance_history_dates_free().
+ */
+typedef struct stance_history_dates stance_history_dates;
+
+int stance_history_dates_load(stance_history_dates **out, stance_repo *repo);
+
+/* The author time of the newest revision of document `id`; 0 when none. */
+int64_t stance_history_dates_newest(const stance_history_dates *dates, const char *id);
+
+/* 1 when document `id` has a revision dated `time`, else 0. */
+int stance_history_dates_has(const stance_history_dates *dates, const char *id, int64_t time);
+
+void stance_history_dates_free(stance_history_dates *dates);
+
 #ifdef __cplusplus
 }
 #endif

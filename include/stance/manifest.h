@@ -79,10 +79,15 @@ typedef struct {
 	 * `done` of `total`. May be NULL. */
 	void (*progress)(size_t done, size_t total, void *payload);
 	void *payload;
+	/* The batch's checkpoint size (stance_batch_set_checkpoint): the
+	 * objects held in memory are written out as a pack once they pass it.
+	 * 0: STANCE_BATCH_CHECKPOINT_BYTES. The history written is the same
+	 * whatever the size. (Version 2; a version 1 struct ends before it.) */
+	size_t checkpoint_bytes;
 } stance_import_manifest_options;
 
-#define STANCE_IMPORT_MANIFEST_OPTIONS_VERSION 1
-#define STANCE_IMPORT_MANIFEST_OPTIONS_INIT { STANCE_IMPORT_MANIFEST_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, NULL }
+#define STANCE_IMPORT_MANIFEST_OPTIONS_VERSION 2
+#define STANCE_IMPORT_MANIFEST_OPTIONS_INIT { STANCE_IMPORT_MANIFEST_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, NULL, 0 }
 
 /* One revision of the manifest, in the report. */
 typedef struct {
@@ -102,8 +107,9 @@ typedef struct {
 	/* what the importer could not find in plain-text files, one
 	 * "<file>: could not find <fields>" a line */
 	stance_buf notes;
-	/* seconds spent reading and checking, building the commits, and writing
-	 * the pack, branch and working files */
+	/* seconds spent checking the lines and finding what is stored, reading
+	 * the files while building the commits (the two overlap), and writing
+	 * the last pack, branch and working files */
 	double read_seconds, build_seconds, write_seconds;
 } stance_import_report;
 
@@ -113,14 +119,18 @@ void stance_import_report_dispose(stance_import_report *report);
 
 /*
  * Imports the saved history `manifest` names into `repo`: one commit per
- * revision, in date order, written as one pack (stance_batch), under the
- * repository's write lock. Every line and the file of every revision not
- * yet stored is read and checked before anything is written; the first
- * failure is a sentence naming "<manifest>:<line>" (or the manifest) and
- * ending "; nothing was imported", and the repository is left as it was.
- * A revision dated at or before the newest one the repository has of its
- * document is taken to be there already. Past 64 revisions the files are
- * read on up to four threads; the result does not depend on it.
+ * revision, in date order, written through one batch (stance_batch), under
+ * the repository's write lock. Every line is checked before any file is
+ * read; the files of the revisions not yet stored are then read, checked
+ * and committed in date order, a few at a time, so memory does not grow
+ * with their number. The first failure is a sentence naming
+ * "<manifest>:<line>" (or the manifest) and ending "; nothing was
+ * imported": the branch, the index and the working files are left as they
+ * were (objects the batch packed at its checkpoints stay, unreferenced,
+ * for git gc). A revision dated at or before the newest one the
+ * repository's revision table has of its document is taken to be there
+ * already. Past 64 revisions the files are read on up to four threads; the
+ * result does not depend on it.
  * `report` (which the caller disposes of, also after a failure) is filled
  * as the import goes; `opts` may be NULL.
  */

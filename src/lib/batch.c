@@ -2,9 +2,13 @@
  * batch.c: many revisions committed in one go (libgit2).
  *
  * Objects go into an in-memory object store (libgit2's mempack backend) on
- * a repository handle of the batch's own, so nothing reaches the disk until
- * stance_batch_finish() writes them all as one pack and moves the branch:
- * no loose object per blob, tree and commit, no index write per revision.
+ * a repository handle of the batch's own: no loose object per blob, tree
+ * and commit, no index write per revision. Once that store holds more than
+ * the checkpoint size (STANCE_BATCH_CHECKPOINT_BYTES), the next save first
+ * writes it out as a pack and empties it, as git fast-import starts a new
+ * pack, so memory does not grow with the number of revisions. Only
+ * stance_batch_finish() moves the branch: the packs of a batch that never
+ * finishes are unreferenced objects (git gc removes them).
  */
 #include "git_internal.h"
 #include "stance/batch.h"
@@ -21,16 +25,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* What the batch knows of one document: its blob now and, once finished,
- * the bytes its working file gets. */
+/* What the batch knows of one document: its blob now (whose bytes its
+ * working file gets once the batch is finished; they are read back then,
+ * not held). */
 typedef struct {
 	char *path;          /* "<id>.md"; NULL for an empty slot */
 	git_oid blob;
 	int touched;         /* 1 when the batch changed it */
-	char *content;       /* latest content written by the batch */
-	size_t len;
-	int64_t latest;      /* newest revision time before the batch */
-	int has_latest;
 	char *appended;      /* stance_batch_append(): all the text the batch appended, or NULL */
 } entry;
 
@@ -82,7 +83,8 @@ struct stance_batch {
 	git_oid *objs;
 	char **obj_names;
 	size_t nobjs, capobjs;
-	int latest_loaded;
+	size_t held_bytes;       /* the bytes of the objects in the mempack now */
+	size_t checkpoint_bytes; /* stance_batch_set_checkpoint(); 0: never */
 	int finished;
 	int skip_deltas;         /* stance_batch_skip_deltas() */
 	/* the snapshots branch, read on the first save that carries one */
@@ -174,7 +176,6 @@ void stance_batch_free(stance_batch *b)
 	free(b->records);
 	for (i = 0; i < b->nslots; i++) {
 		free(b->slots[i].path);
-		free(b->slots[i].content);
 		free(b->slots[i].appended);
 	}
 	free(b->slots);
@@ -203,6 +204,7 @@ int stance_batch_new(stance_batch **out, stance_repo *repo)
 	if (!b)
 		return stance_error_oom();
 	b->repo = repo;
+	b->checkpoint_bytes = STANCE_BATCH_CHECKPOINT_BYTES;
 	stance_git_init();
 	/* Each commit of the batch rewrites the trees above its document from
 	 * the tree before: keep those trees in libgit2's object cache even when
@@ -259,89 +261,14 @@ void stance_batch_skip_deltas(stance_batch *b)
 	b->skip_deltas = 1;
 }
 
+void stance_batch_set_checkpoint(stance_batch *b, size_t bytes)
+{
+	b->checkpoint_bytes = bytes;
+}
+
 size_t stance_batch_count(const stance_batch *b)
 {
 	return b->count;
-}
-
-/* Reads the branch's history once: the newest revision time of each file. */
-static int load_latest(stance_batch *b)
-{
-	git_revwalk *walk = NULL;
-	git_oid oid;
-	int error = 0;
-
-	b->latest_loaded = 1;
-	if (!b->has_base)
-		return 0;
-	if ((error = git_revwalk_new(&walk, b->git)) < 0 ||
-	    (error = git_revwalk_push(walk, &b->base)) < 0)
-		goto done;
-	while ((error = git_revwalk_next(&oid, walk)) == 0) {
-		git_commit *c = NULL, *parent = NULL;
-		git_tree *tree = NULL, *ptree = NULL;
-		git_diff *diff = NULL;
-		size_t i, n;
-		int64_t when;
-		if ((error = git_commit_lookup(&c, b->git, &oid)) < 0 ||
-		    (error = git_commit_tree(&tree, c)) < 0)
-			goto next;
-		if (git_commit_parentcount(c) > 0 &&
-		    ((error = git_commit_parent(&parent, c, 0)) < 0 ||
-		     (error = git_commit_tree(&ptree, parent)) < 0))
-			goto next;
-		if ((error = git_diff_tree_to_tree(&diff, b->git, ptree, tree, NULL)) < 0)
-			goto next;
-		when = git_commit_author(c)->when.time;
-		n = git_diff_num_deltas(diff);
-		for (i = 0; i < n; i++) {
-			const git_diff_delta *d = git_diff_get_delta(diff, i);
-			entry *e;
-			if (d->status == GIT_DELTA_DELETED)
-				continue;
-			if (!(e = slot(b, d->new_file.path, 1))) {
-				error = STANCE_ERROR;
-				goto next;
-			}
-			if (!e->has_latest || when > e->latest) {
-				e->latest = when;
-				e->has_latest = 1;
-			}
-		}
-next:
-		git_diff_free(diff);
-		git_tree_free(tree);
-		git_tree_free(ptree);
-		git_commit_free(parent);
-		git_commit_free(c);
-		if (error < 0)
-			goto done;
-	}
-	if (error == GIT_ITEROVER)
-		error = 0;
-done:
-	git_revwalk_free(walk);
-	if (error < 0 && error != STANCE_ERROR)
-		error = stance_git_error(error, "cannot read the history of %s", b->branch);
-	return error;
-}
-
-int stance_batch_latest(int64_t *out, stance_batch *b, const char *id)
-{
-	stance_buf path = STANCE_BUF_INIT;
-	entry *e;
-	int error;
-
-	*out = 0;
-	if (!b->latest_loaded && (error = load_latest(b)) < 0)
-		return error;
-	if ((error = stance_buf_printf(&path, "%s.md", id)) < 0)
-		return error;
-	e = slot(b, path.ptr, 0);
-	if (e && e->has_latest)
-		*out = e->latest;
-	stance_buf_dispose(&path);
-	return 0;
 }
 
 /* The blob `path` has now: in the batch, else in the branch's tree. */
@@ -363,10 +290,17 @@ static int current_blob(git_oid *out, stance_batch *b, const char *path)
 }
 
 static int write_working_file(const char *path, const char *data, size_t len);
+static int checkpoint(stance_batch *b);
 
-/* Records an object the batch wrote (a copy of its path, owned by the batch) for the pack. */
+/* Records an object the batch wrote (a copy of its path, owned by the batch)
+ * for the pack, and counts its bytes towards the next checkpoint. */
 static int track(stance_batch *b, const git_oid *oid, const char *name, size_t namelen)
 {
+	size_t size;
+	git_object_t type;
+	if (git_odb_read_header(&size, &type, b->odb, oid) == 0)
+		b->held_bytes += size;
+	git_error_clear();
 	if (b->nobjs == b->capobjs) {
 		/* two arrays of one capacity: each grows from the same to the same */
 		size_t cap_objs = b->capobjs, cap_names = b->capobjs;
@@ -608,9 +542,9 @@ static int snapshot_prepare(git_oid *commit, git_oid *tree_id, git_oid *blob, st
 	return snapshot_commit(commit, tree_id, b, path->ptr, blob, author, committer);
 }
 
-/* A working file that holds bytes stance never stored: neither `content`
+/* A working file that holds bytes stance never stored: neither `blob`
  * (what the batch writes) nor the branch's blob before the batch. */
-static int unsaved_changes(stance_batch *b, const char *path, const char *content, size_t len)
+static int unsaved_changes(stance_batch *b, const char *path, const git_oid *blob)
 {
 	stance_buf full = STANCE_BUF_INIT, cur = STANCE_BUF_INIT;
 	git_tree_entry *te = NULL;
@@ -620,10 +554,10 @@ static int unsaved_changes(stance_batch *b, const char *path, const char *conten
 	if (stance_buf_printf(&full, "%s%s", stance_repo_workdir(b->repo), path) < 0)
 		return 0;
 	if (stance_file_read(&cur, full.ptr) == 0) {
-		same = (cur.size == len && !memcmp(cur.ptr, content, len)) ||
-			(b->base_tree && git_tree_entry_bypath(&te, b->base_tree, path) == 0 &&
-			 git_odb_hash(&cur_id, cur.ptr, cur.size, GIT_OBJECT_BLOB) == 0 &&
-			 git_oid_equal(&cur_id, git_tree_entry_id(te)));
+		same = git_odb_hash(&cur_id, stance_buf_cstr(&cur), cur.size, GIT_OBJECT_BLOB) == 0 &&
+			(git_oid_equal(&cur_id, blob) ||
+			 (b->base_tree && git_tree_entry_bypath(&te, b->base_tree, path) == 0 &&
+			  git_oid_equal(&cur_id, git_tree_entry_id(te))));
 	}
 	/* no working file: nothing to lose */
 	stance_error_clear();
@@ -689,14 +623,15 @@ int stance_batch_save(stance_save_result *result, stance_batch *b,
 	/* checked when the batch first touches the document, so that one
 	 * document with local edits fails alone; stance_batch_finish checks
 	 * every document again */
-	if (!((e = slot(b, path.ptr, 0)) && e->touched) && unsaved_changes(b, path.ptr, content.ptr, content.size) &&
+	if (!((e = slot(b, path.ptr, 0)) && e->touched) && unsaved_changes(b, path.ptr, &blob) &&
 	    (error = stale_file(b, path.ptr)) == 0) {
 		error = stance_error_set(STANCE_ECONFLICT, "%s has changes in the working folder that are "
 			"not stored; add that file itself ('stance add %s') or discard the changes first",
 			path.ptr, path.ptr);
 		goto done;
 	}
-	if ((error = stance_git_signature(&author, b->git, opts->author_name, opts->author_email,
+	if ((error = checkpoint(b)) < 0 ||
+	    (error = stance_git_signature(&author, b->git, opts->author_name, opts->author_email,
 		opts->time, opts->tz_minutes)) < 0)
 		goto done;
 	if ((error = git_signature_now(&committer, author->name, author->email)) < 0 ||
@@ -743,9 +678,6 @@ int stance_batch_save(stance_save_result *result, stance_batch *b,
 	}
 	git_oid_cpy(&e->blob, &blob);
 	e->touched = 1;
-	free(e->content);
-	e->len = content.size;
-	e->content = stance_buf_detach(&content);
 	git_oid_cpy(&b->tree, &tree_id);
 	b->has_tree = 1;
 	git_oid_cpy(&b->last, &commit);
@@ -846,17 +778,14 @@ static int append_commit(git_oid *commit, git_oid *blob, stance_buf *content, st
 	return 0;
 }
 
-/* The batch's entry for `path` holds `blob` and `content` now. */
-static int entry_set(stance_batch *b, const char *path, const git_oid *blob, stance_buf *content)
+/* The batch's entry for `path` holds `blob` now. */
+static int entry_set(stance_batch *b, const char *path, const git_oid *blob)
 {
 	entry *e = slot(b, path, 1);
 	if (!e)
 		return STANCE_ERROR;
 	git_oid_cpy(&e->blob, blob);
 	e->touched = 1;
-	free(e->content);
-	e->len = content->size;
-	e->content = stance_buf_detach(content);
 	return 0;
 }
 
@@ -873,7 +802,8 @@ int stance_batch_append(stance_batch *b, const char *path, const char *text, con
 
 	if (b->finished)
 		return stance_error_set(STANCE_EINVALID, "the batch is already written");
-	if ((error = stance_buf_puts(&msg, message)) < 0 ||
+	if ((error = checkpoint(b)) < 0 ||
+	    (error = stance_buf_puts(&msg, message)) < 0 ||
 	    (msg.ptr[msg.size - 1] != '\n' && (error = stance_buf_putc(&msg, '\n')) < 0))
 		goto done;
 	if (!(rpath = stance_strdup(path)) || !(rtext = stance_strdup(text))) {
@@ -908,7 +838,7 @@ int stance_batch_append(stance_batch *b, const char *path, const char *text, con
 	e = slot(b, path, 0);
 	if ((e && e->appended && (error = stance_buf_puts(&all, e->appended)) < 0) ||
 	    (error = stance_buf_puts(&all, text)) < 0 ||
-	    (error = entry_set(b, path, &blob, &content)) < 0)
+	    (error = entry_set(b, path, &blob)) < 0)
 		goto done;
 	e = slot(b, path, 0);
 	free(e->appended);
@@ -982,7 +912,7 @@ static int replay(stance_batch *b)
 			git_oid blob;
 			if ((error = append_commit(&commit, &blob, &content, b, r->path, r->append, r->message,
 				r->author, r->committer)) == 0)
-				error = entry_set(b, r->path, &blob, &content);
+				error = entry_set(b, r->path, &blob);
 			stance_buf_dispose(&content);
 			if (error < 0)
 				return error;
@@ -1108,11 +1038,34 @@ static int write_objects(stance_batch *b)
 	for (i = 0; i < b->nobjs; i++)
 		free(b->obj_names[i]);
 	b->nobjs = 0;
+	b->held_bytes = 0;
 done:
 	if (wp)
 		wp->free(wp);
 	git_buf_dispose(&pack);
 	return error;
+}
+
+/* The bytes of `blob` (the file `path` of the batch), appended to `out`. */
+static int blob_bytes(stance_buf *out, stance_batch *b, const git_oid *blob, const char *path)
+{
+	git_blob *obj = NULL;
+	int error;
+	if ((error = git_blob_lookup(&obj, b->git, blob)) < 0)
+		return stance_git_error(error, "%s: cannot read the new version back", path);
+	error = stance_buf_put(out, git_blob_rawcontent(obj), (size_t)git_blob_rawsize(obj));
+	git_blob_free(obj);
+	return error;
+}
+
+/* Writes the objects held in memory as a pack once they pass the
+ * checkpoint size; called before a commit is added, so that a failure
+ * leaves the batch as it was. */
+static int checkpoint(stance_batch *b)
+{
+	if (!b->checkpoint_bytes || b->held_bytes <= b->checkpoint_bytes)
+		return 0;
+	return write_objects(b);
 }
 
 int stance_batch_flush(stance_batch *b)
@@ -1127,7 +1080,7 @@ int stance_batch_finish(stance_batch *b)
 	git_reference *ref = NULL;
 	git_index *index = NULL;
 	git_odb *main_odb = NULL;
-	stance_buf full = STANCE_BUF_INIT;
+	stance_buf full = STANCE_BUF_INIT, bytes = STANCE_BUF_INIT;
 	size_t i;
 	int error = 0, journaled = 0, moved_branch = 0;
 
@@ -1145,7 +1098,7 @@ int stance_batch_finish(stance_batch *b)
 		entry *e = &b->slots[i];
 		if (e->path && e->touched && (error = stance_store_check_file(b->repo, e->path)) < 0)
 			goto done;
-		if (e->path && e->touched && !e->appended && unsaved_changes(b, e->path, e->content, e->len)) {
+		if (e->path && e->touched && !e->appended && unsaved_changes(b, e->path, &e->blob)) {
 			if ((error = stale_file(b, e->path)) == 0)
 				error = stance_error_set(STANCE_ECONFLICT, "%s has changes in the working folder "
 					"that are not stored; commit or discard them first (nothing was imported)",
@@ -1207,7 +1160,9 @@ int stance_batch_finish(stance_batch *b)
 				goto done;
 			continue; /* the working file keeps edits of its own */
 		}
-		if ((error = write_working_file(full.ptr, e->content, e->len)) < 0)
+		stance_buf_clear(&bytes);
+		if ((error = blob_bytes(&bytes, b, &e->blob, e->path)) < 0 ||
+		    (error = write_working_file(full.ptr, stance_buf_cstr(&bytes), bytes.size)) < 0)
 			goto done;
 		if ((error = stance_index_add_written(index, full.ptr, e->path, &e->blob)) < 0) {
 			error = stance_git_error(error, "%s: cannot update the git index", e->path);
@@ -1234,6 +1189,7 @@ done:
 	/* a branch that moved with its files not all written keeps the
 	 * journal: the next stance finishes the update */
 	stance_buf_dispose(&full);
+	stance_buf_dispose(&bytes);
 	git_index_free(index);
 	git_odb_free(main_odb);
 	git_reference_free(ref);

@@ -992,3 +992,96 @@ int stance_history_tip(char out[41], stance_repo *repo)
 	git_oid_tostr(out, 41, &head);
 	return 0;
 }
+
+/* One stored revision's document and date (stance_history_dates). */
+typedef struct {
+	char *id;
+	int64_t time;
+} dated;
+
+struct stance_history_dates {
+	dated *v;     /* by id, then time */
+	size_t n;
+};
+
+static int cmp_dated(const void *a, const void *b)
+{
+	const dated *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+	return c ? c : (x->time > y->time) - (x->time < y->time);
+}
+
+int stance_history_dates_load(stance_history_dates **out, stance_repo *repo)
+{
+	rev_table table = { NULL, 0, 0 };
+	stance_history_dates *d = calloc(1, sizeof(*d));
+	size_t i;
+	int error;
+
+	*out = NULL;
+	if (!d)
+		return stance_error_oom();
+	if ((error = history_table(&table, repo)) < 0)
+		goto done;
+	if (table.count && !(d->v = calloc(table.count, sizeof(*d->v)))) {
+		error = stance_error_oom();
+		goto done;
+	}
+	for (i = 0; i < table.count; i++)
+		if (!table.rows[i].removed) {
+			d->v[d->n].id = table.rows[i].id; /* moved from the table */
+			d->v[d->n++].time = table.rows[i].time;
+			table.rows[i].id = NULL;
+		}
+	if (d->n > 1)
+		qsort(d->v, d->n, sizeof(*d->v), cmp_dated);
+	*out = d;
+	d = NULL;
+done:
+	table_free(&table);
+	stance_history_dates_free(d);
+	return error;
+}
+
+/* The first row of document `id` at or after `time`: its index, or d->n. */
+static size_t dates_lower_bound(const stance_history_dates *d, const char *id, int64_t time)
+{
+	size_t lo = 0, hi = d->n;
+	dated key;
+	key.id = (char *)id;
+	key.time = time;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp_dated(&d->v[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int64_t stance_history_dates_newest(const stance_history_dates *d, const char *id)
+{
+	/* the row before the first one past every date of `id` */
+	size_t k = dates_lower_bound(d, id, INT64_MAX);
+	while (k < d->n && !strcmp(d->v[k].id, id))
+		k++; /* a revision dated INT64_MAX itself */
+	return k > 0 && !strcmp(d->v[k - 1].id, id) ? d->v[k - 1].time : 0;
+}
+
+int stance_history_dates_has(const stance_history_dates *d, const char *id, int64_t time)
+{
+	size_t k = dates_lower_bound(d, id, time);
+	return k < d->n && !strcmp(d->v[k].id, id) && d->v[k].time == time;
+}
+
+void stance_history_dates_free(stance_history_dates *d)
+{
+	size_t i;
+	if (!d)
+		return;
+	for (i = 0; i < d->n; i++)
+		free(d->v[i].id);
+	free(d->v);
+	free(d);
+}

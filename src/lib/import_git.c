@@ -22,6 +22,7 @@
 #include "git_internal.h"
 #include "stance/batch.h"
 #include "stance/document.h"
+#include "stance/history.h"
 #include "stance/import.h"
 #include "stance/repo.h"
 #include "stance/store.h"
@@ -211,7 +212,8 @@ static char *commit_message(const git_commit *c)
 }
 
 /* One changed file of one commit, written into the batch. */
-static int import_file(stance_import_git_report *report, stance_batch *batch, git_repository *src,
+static int import_file(stance_import_git_report *report, stance_batch *batch,
+	const stance_history_dates *stored, git_repository *src,
 	const git_commit *commit, const git_diff_delta *d, const char *source, seen_list *seen,
 	const stance_import_git_options *opts)
 {
@@ -234,10 +236,7 @@ static int import_file(stance_import_git_report *report, stance_batch *batch, gi
 	}
 	if ((error = seen_check(seen, id.ptr, path, source)) < 0)
 		goto done;
-	if ((error = stance_batch_latest(&latest, batch, id.ptr)) < 0) {
-		error = nothing_imported(error);
-		goto done;
-	}
+	latest = stance_history_dates_newest(stored, id.ptr);
 	if (when < 1)
 		when = 1;
 	/* what the repository has of this document up to its newest stored
@@ -289,6 +288,7 @@ int stance_import_git(stance_import_git_report *report, stance_repo *repo, const
 	git_repository *src = NULL;
 	git_revwalk *walk = NULL;
 	stance_batch *batch = NULL;
+	stance_history_dates *stored = NULL;
 	seen_list seen = { NULL, 0, 0 };
 	const char *glob;
 	char tmp[4096];
@@ -317,7 +317,9 @@ int stance_import_git(stance_import_git_report *report, stance_repo *repo, const
 		goto done;
 	}
 	locked = 1;
-	if ((error = stance_batch_new(&batch, repo)) < 0) {
+	/* each document's newest stored revision, from the revision table */
+	if ((error = stance_batch_new(&batch, repo)) < 0 ||
+	    (error = stance_history_dates_load(&stored, repo)) < 0) {
 		error = nothing_imported(error);
 		goto done;
 	}
@@ -349,7 +351,7 @@ int stance_import_git(stance_import_git_report *report, stance_repo *repo, const
 				    fnmatch(glob, d->new_file.path, 0) != 0)
 					continue;
 				report->matched++;
-				error = import_file(report, batch, src, commit, d, source, &seen, opts);
+				error = import_file(report, batch, stored, src, commit, d, source, &seen, opts);
 			}
 		}
 		git_diff_free(diff);
@@ -378,6 +380,7 @@ done:
 	if (error < 0)
 		report->written = 0;
 	stance_batch_free(batch);
+	stance_history_dates_free(stored);
 	if (locked)
 		stance_repo_unlock(repo);
 	git_revwalk_free(walk);

@@ -1,10 +1,15 @@
 /*
  * import_manifest.c: `stance import --manifest FILE`, a whole saved history
  * (a TSV of file, id, date, author, message) written as one commit per
- * revision, in date order, as one pack (stance_import_manifest).
+ * revision, in date order, through one batch (stance_import_manifest).
  *
- * Everything is read and checked before anything is written: a bad file or
- * manifest line leaves the repository as it was.
+ * Every line is checked before any file is read. The files are then read
+ * and brought to canonical form on up to four threads a little ahead of the
+ * writer, which commits each revision as it comes and drops its document:
+ * memory does not grow with the number of revisions (the batch writes its
+ * objects out as packs at its checkpoints). The branch moves only when every
+ * revision is in, so a bad file anywhere leaves it, the index and the
+ * working files as they were.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -33,6 +38,7 @@ typedef struct {
 	char *author_name, *author_email, *message;
 	char *id;               /* the id its line names */
 	int already;            /* the repository has this revision */
+	int ready;              /* read (or nothing to read); under the pipeline's mutex */
 	int late;               /* older than the document's newest stored revision, but not there */
 	int written;            /* this import committed it */
 	int failed;             /* its file could not be read */
@@ -104,58 +110,116 @@ static int nothing_imported(int code)
 	return stance_error_set(code, "%s; nothing was imported", msg);
 }
 
-/* Reading the revisions' files on every core: each is parsed and brought to
- * canonical form on its own, so the work splits by item. */
+/* How many revisions the readers may be ahead of the writer: enough to keep
+ * four threads busy, few enough that their documents are a small memory. */
+#define READ_AHEAD 64
+
+/*
+ * The revisions' files read on up to four threads, each parsed and brought
+ * to canonical form on its own, in the order the writer takes them (date
+ * order), at most READ_AHEAD ahead of it.
+ */
 typedef struct {
 	item_list *items;
 	const stance_import_options *io;
-	size_t first, step;
-} read_job;
+	pthread_mutex_t mu;
+	pthread_cond_t changed;  /* an item was read, or the writer moved on */
+	size_t next;             /* the next item a reader takes */
+	size_t taken;            /* items the writer is done with */
+	int stop;
+	pthread_t threads[4];
+	size_t nthreads;
+} pipeline;
+
+/* Reads one revision's file into its item (the message names the file). */
+static void read_item(item *it, const stance_import_options *io)
+{
+	if (it->already)
+		return;
+	if (stance_import_file(&it->doc, NULL, it->file, io, &it->report) < 0) {
+		it->failed = 1;
+		it->error = strdup(stance_error_last());
+	}
+}
 
 static void *read_worker(void *payload)
 {
-	read_job *job = payload;
-	size_t i;
-	for (i = job->first; i < job->items->n; i += job->step) {
-		item *it = &job->items->v[i];
-		if (it->already)
-			continue;
-		/* the message names the file (stance_import_file) */
-		if (stance_import_file(&it->doc, NULL, it->file, job->io, &it->report) < 0) {
-			it->failed = 1;
-			it->error = strdup(stance_error_last());
-		}
+	pipeline *pl = payload;
+	pthread_mutex_lock(&pl->mu);
+	for (;;) {
+		item *it;
+		while (!pl->stop && pl->next < pl->items->n && pl->next >= pl->taken + READ_AHEAD)
+			pthread_cond_wait(&pl->changed, &pl->mu);
+		if (pl->stop || pl->next >= pl->items->n)
+			break;
+		it = &pl->items->v[pl->next++];
+		pthread_mutex_unlock(&pl->mu);
+		read_item(it, pl->io);
+		pthread_mutex_lock(&pl->mu);
+		it->ready = 1;
+		pthread_cond_broadcast(&pl->changed);
 	}
+	pthread_mutex_unlock(&pl->mu);
 	return NULL;
 }
 
-/* Reads every revision not yet stored, splitting the items over the cores. */
-static void read_all(item_list *items, const stance_import_options *io)
+/* Starts the readers; with none started, pipeline_take reads each item itself. */
+static void pipeline_start(pipeline *pl, item_list *items, const stance_import_options *io)
 {
-	pthread_t threads[4];
-	read_job jobs[4];
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t n = cores < 1 ? 1 : cores > 4 ? 4 : (size_t)cores, started = 0, k;
+	size_t n = cores < 1 ? 1 : cores > 4 ? 4 : (size_t)cores, k;
 
+	memset(pl, 0, sizeof(*pl));
+	pl->items = items;
+	pl->io = io;
+	pthread_mutex_init(&pl->mu, NULL);
+	pthread_cond_init(&pl->changed, NULL);
 	if (items->n < 64)
 		n = 1;
-	for (k = 0; k < n; k++) {
-		jobs[k].items = items;
-		jobs[k].io = io;
-		jobs[k].first = k;
-		jobs[k].step = n;
-	}
-	for (k = 1; k < n; k++)
-		if (pthread_create(&threads[k], NULL, read_worker, &jobs[k]) == 0)
-			started = k;
+	for (k = 0; k < n; k++)
+		if (pthread_create(&pl->threads[k], NULL, read_worker, pl) == 0)
+			pl->nthreads++;
 		else
 			break;
-	/* this thread takes the first share, and any share a thread could not */
-	read_worker(&jobs[0]);
-	for (k = started + 1; k < n; k++)
-		read_worker(&jobs[k]);
-	for (k = 1; k <= started; k++)
-		pthread_join(threads[k], NULL);
+}
+
+/* Item `i` (the writer takes them in order), once it is read. */
+static item *pipeline_take(pipeline *pl, size_t i)
+{
+	item *it = &pl->items->v[i];
+	if (!pl->nthreads) {
+		read_item(it, pl->io);
+		return it;
+	}
+	pthread_mutex_lock(&pl->mu);
+	while (!it->ready)
+		pthread_cond_wait(&pl->changed, &pl->mu);
+	pthread_mutex_unlock(&pl->mu);
+	return it;
+}
+
+/* The writer is done with the items before `i`: the readers may go on. */
+static void pipeline_done(pipeline *pl, size_t i)
+{
+	pthread_mutex_lock(&pl->mu);
+	pl->taken = i;
+	pthread_cond_broadcast(&pl->changed);
+	pthread_mutex_unlock(&pl->mu);
+}
+
+/* Stops the readers (those in a file finish it) and waits for them. */
+static void pipeline_stop(pipeline *pl)
+{
+	size_t k;
+	pthread_mutex_lock(&pl->mu);
+	pl->stop = 1;
+	pthread_cond_broadcast(&pl->changed);
+	pthread_mutex_unlock(&pl->mu);
+	for (k = 0; k < pl->nthreads; k++)
+		pthread_join(pl->threads[k], NULL);
+	pl->nthreads = 0;
+	pthread_cond_destroy(&pl->changed);
+	pthread_mutex_destroy(&pl->mu);
 }
 
 void stance_import_report_dispose(stance_import_report *report)
@@ -172,63 +236,32 @@ void stance_import_report_dispose(stance_import_report *report)
 	memset(report, 0, sizeof(*report));
 }
 
-typedef struct {
-	const char *id;
-	int64_t time;
-} stored_revision;
-
-static int cmp_stored(const void *a, const void *b)
-{
-	const stored_revision *x = a, *y = b;
-	int c = strcmp(x->id, y->id);
-	return c ? c : (x->time > y->time) - (x->time < y->time);
-}
-
 /*
- * Sorts out the revisions at or before their document's newest stored one:
- * one of the same date is there already; the others are late revisions,
- * placed into the history by date after the batch (stance_history_save).
+ * What the repository has already, from its revision table: a revision
+ * dated at or before its document's newest stored one is there when one of
+ * that date is stored; the others are late revisions, placed into the
+ * history by date after the batch (stance_history_save).
  */
-static int find_late(item_list *items, stance_repo *repo)
+static int find_stored(item_list *items, stance_repo *repo)
 {
-	stance_history_options hopts = STANCE_HISTORY_OPTIONS_INIT;
-	stance_revision_list list = { NULL, 0 };
-	stored_revision *stored = NULL;
-	size_t i, n = 0;
+	stance_history_dates *stored = NULL;
+	size_t i;
 	int error;
 
-	for (i = 0; i < items->n && !items->v[i].already; i++)
-		;
-	if (i == items->n)
-		return 0; /* nothing at or before a stored revision */
-	hopts.include_reextract = 1;
-	if ((error = stance_history_list(&list, repo, &hopts)) < 0)
+	if ((error = stance_history_dates_load(&stored, repo)) < 0)
 		return error;
-	if (list.count && !(stored = calloc(list.count, sizeof(*stored)))) {
-		error = stance_error_oom();
-		goto done;
-	}
-	for (i = 0; i < list.count; i++)
-		if (!list.items[i].removed) {
-			stored[n].id = list.items[i].id;
-			stored[n++].time = list.items[i].time;
-		}
-	if (n > 1)
-		qsort(stored, n, sizeof(*stored), cmp_stored);
 	for (i = 0; i < items->n; i++) {
 		item *it = &items->v[i];
-		stored_revision key = { it->id, it->time ? it->time : 1 };
-		if (!it->already)
+		int64_t latest = stance_history_dates_newest(stored, it->id);
+		if (!latest || it->time > latest)
 			continue;
-		if (!n || !bsearch(&key, stored, n, sizeof(*stored), cmp_stored)) {
-			it->already = 0;
+		if (stance_history_dates_has(stored, it->id, it->time ? it->time : 1))
+			it->already = 1;
+		else
 			it->late = 1;
-		}
 	}
-done:
-	free(stored);
-	stance_revision_list_free(&list);
-	return error;
+	stance_history_dates_free(stored);
+	return 0;
 }
 
 /* The report's list of revisions, in the order of `items` (moved from them). */
@@ -259,15 +292,17 @@ int stance_import_manifest(stance_import_report *report, stance_repo *repo, cons
 	stance_buf text = STANCE_BUF_INIT, path = STANCE_BUF_INIT, msg = STANCE_BUF_INIT;
 	item_list items = { NULL, 0, 0 };
 	stance_batch *batch = NULL;
+	pipeline pl;
 	char *base = NULL, *p, *slash;
 	size_t lineno = 0, i;
-	int error = 0, locked = 0;
+	int error = 0, locked = 0, started = 0, finished = 0;
 	double t0 = now_s(), t1 = 0, t2 = 0, t3 = 0;
 
 	memset(report, 0, sizeof(*report));
 	if (!opts)
 		opts = &defaults;
-	if (opts->version != STANCE_IMPORT_MANIFEST_OPTIONS_VERSION)
+	/* version 1 is the same struct without checkpoint_bytes */
+	if (opts->version != 1 && opts->version != STANCE_IMPORT_MANIFEST_OPTIONS_VERSION)
 		return stance_error_set(STANCE_EINVALID, "stance_import_manifest_options: unknown version %u",
 			opts->version);
 	if (opts->import && opts->import->version != STANCE_IMPORT_OPTIONS_VERSION)
@@ -353,35 +388,38 @@ int stance_import_manifest(stance_import_report *report, stance_repo *repo, cons
 		goto done;
 	}
 	/* 2. what the repository has already (the newest revision of each
-	 * document) is not read again; the rest is read and checked */
+	 * document, from the revision table) is not read again */
 	if (!opts->dry_run) {
 		if ((error = stance_repo_lock(repo, stance_repo_lock_timeout())) < 0) {
 			error = nothing_imported(error);
 			goto done;
 		}
 		locked = 1;
-		if ((error = stance_batch_new(&batch, repo)) < 0) {
+		if ((error = stance_batch_new(&batch, repo)) < 0 || (error = find_stored(&items, repo)) < 0) {
 			error = nothing_imported(error);
 			goto done;
 		}
-		for (i = 0; i < items.n; i++) {
-			int64_t latest;
-			if ((error = stance_batch_latest(&latest, batch, items.v[i].id)) < 0) {
-				error = nothing_imported(error);
-				goto done;
-			}
-			items.v[i].already = latest && items.v[i].time <= latest;
-		}
-		if ((error = find_late(&items, repo)) < 0) {
-			error = nothing_imported(error);
-			goto done;
-		}
+		if (opts->version >= 2 && opts->checkpoint_bytes)
+			stance_batch_set_checkpoint(batch, opts->checkpoint_bytes);
 	}
-	read_all(&items, opts->import);
+	/* 3. oldest first; lines of the same moment in manifest order */
+	qsort(items.v, items.n, sizeof(*items.v), cmp_item_time);
+
+	/* 4. each revision read (ahead, on the readers), checked and committed,
+	 * its document dropped then; the late ones are kept for step 5 */
+	t1 = now_s();
+	report->read_seconds = t1 - t0;
+	pipeline_start(&pl, &items, opts->import);
+	started = 1;
 	for (i = 0; i < items.n; i++) {
-		item *it = &items.v[i];
-		if (it->already)
-			continue;
+		item *it = pipeline_take(&pl, i);
+		stance_save_options save = STANCE_SAVE_OPTIONS_INIT;
+		stance_save_result result;
+		/* a revision at or before the stored newest one is already there */
+		if (it->already) {
+			report->skipped++;
+			goto next;
+		}
 		if (it->failed) {
 			error = manifest_error(STANCE_EPARSE, manifest, it->line, it->error ? it->error : "out of memory");
 			goto done;
@@ -390,6 +428,7 @@ int stance_import_manifest(stance_import_report *report, stance_repo *repo, cons
 			error = stance_error_oom();
 			goto done;
 		}
+		stance_buf_dispose(&it->report);
 		stance_buf_clear(&msg);
 		if (opts->prepare && opts->prepare(it->doc, it->file, &msg, opts->payload) < 0) {
 			error = manifest_error(STANCE_EINVALID, manifest, it->line, stance_buf_cstr(&msg));
@@ -401,33 +440,8 @@ int stance_import_manifest(stance_import_report *report, stance_repo *repo, cons
 			error = manifest_error(error, manifest, it->line, stance_buf_cstr(&msg));
 			goto done;
 		}
-	}
-	/* 3. oldest first; lines of the same moment in manifest order */
-	qsort(items.v, items.n, sizeof(*items.v), cmp_item_time);
-	if (opts->dry_run) {
-		error = list_revisions(report, &items);
-		goto done;
-	}
-
-	/* 4. one commit per revision, written as one pack at the end */
-	t1 = now_s();
-	report->read_seconds = t1 - t0;
-	for (i = 0; i < items.n; i++) {
-		item *it = &items.v[i];
-		stance_save_options save = STANCE_SAVE_OPTIONS_INIT;
-		stance_save_result result;
-		/* a revision at or before the stored newest one is already there */
-		if (it->already) {
-			report->skipped++;
-			if (opts->progress)
-				opts->progress(i + 1, items.n, opts->payload);
-			continue;
-		}
-		if (it->late) { /* after the batch, into the history it has then */
-			if (opts->progress)
-				opts->progress(i + 1, items.n, opts->payload);
-			continue;
-		}
+		if (opts->dry_run || it->late) /* a late one after the batch, into the history it has then */
+			goto next;
 		save.time = it->time ? it->time : 1;
 		save.tz_minutes = it->tz;
 		save.author_name = it->author_name;
@@ -444,8 +458,20 @@ int stance_import_manifest(stance_import_report *report, stance_repo *repo, cons
 			report->written++;
 		else
 			report->skipped++;
-		if (opts->progress)
+next:
+		if (!it->late) {
+			stance_document_free(it->doc);
+			it->doc = NULL;
+		}
+		pipeline_done(&pl, i + 1);
+		if (opts->progress && !opts->dry_run)
 			opts->progress(i + 1, items.n, opts->payload);
+	}
+	pipeline_stop(&pl);
+	started = 0;
+	if (opts->dry_run) {
+		error = list_revisions(report, &items);
+		goto done;
 	}
 	t2 = now_s();
 	report->build_seconds = t2 - t1;
@@ -455,6 +481,7 @@ int stance_import_manifest(stance_import_report *report, stance_repo *repo, cons
 		report->written = 0;
 		goto done;
 	}
+	finished = 1;
 	/* 5. late revisions, oldest first, each placed where its date puts it
 	 * (a commit of it merged into the branch); the branch's text stays */
 	for (i = 0; i < items.n; i++) {
@@ -486,6 +513,10 @@ int stance_import_manifest(stance_import_report *report, stance_repo *repo, cons
 	report->write_seconds = t3 - t2;
 	error = list_revisions(report, &items);
 done:
+	if (error < 0 && !finished)
+		report->written = 0; /* the branch did not move */
+	if (started)
+		pipeline_stop(&pl);
 	stance_batch_free(batch);
 	if (locked)
 		stance_repo_unlock(repo);

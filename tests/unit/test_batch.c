@@ -2,8 +2,9 @@
  * test_batch.c: the batch writer (batch.h) on real repositories: many
  * revisions become commits that reach the branch in one move, with the
  * working files and the index brought along; an unchanged text adds
- * nothing; a batch freed unfinished (flushed or not) leaves the branch and
- * the files as they were; the newest time of a document; text appended to
+ * nothing; a batch freed unfinished (flushed or not, after checkpoints or
+ * not) leaves the branch and the files as they were; checkpoints change
+ * the packs, not the commits; the dates the revision table then holds; text appended to
  * a file; snapshots; a working file holding changes stance did not store is
  * refused and the batch left as it was; a branch moved by another writer
  * meanwhile keeps that writer's commit.
@@ -164,23 +165,93 @@ Test(batch, freed_unfinished_it_leaves_the_repository_as_it_was, .fini = th_clea
 	close_repo(&f);
 }
 
-Test(batch, the_newest_time_of_a_document, .fini = th_cleanup)
+Test(batch, the_dates_the_revision_table_holds_after_a_batch, .fini = th_cleanup)
 {
 	fixture f = open_repo(1);
 	stance_batch *b = NULL;
-	int64_t t = -1;
+	stance_history_dates *d = NULL;
 	cr_assert_eq(stance_batch_new(&b, f.repo), 0);
 	cr_assert_eq(add(b, "a/b", "En.\n", T0, NULL), 0);
 	cr_assert_eq(add(b, "a/b", "To.\n", T0 + 500, NULL), 0);
+	cr_assert_eq(add(b, "a/c", "Tre.\n", T0 + 100, NULL), 0);
 	cr_assert_eq(stance_batch_finish(b), 0);
 	stance_batch_free(b);
-	b = NULL;
+	cr_assert_eq(stance_history_dates_load(&d, f.repo), 0, "%s", stance_error_last());
+	cr_expect_eq(stance_history_dates_newest(d, "a/b"), T0 + 500);
+	cr_expect_eq(stance_history_dates_newest(d, "a/c"), T0 + 100);
+	cr_expect_eq(stance_history_dates_newest(d, "a/findes-ikke"), 0, "a document the branch does not have");
+	cr_expect(stance_history_dates_has(d, "a/b", T0));
+	cr_expect(!stance_history_dates_has(d, "a/b", T0 + 1));
+	cr_expect(!stance_history_dates_has(d, "a/c", T0 + 500), "another document's date");
+	stance_history_dates_free(d);
+	close_repo(&f);
+}
+
+/* The branch's commits, oldest first, after `n` revisions of three
+ * documents written through one batch with checkpoint size `bytes`. */
+static char *batch_history(size_t bytes, int n)
+{
+	fixture f = open_repo(1);
+	stance_batch *b = NULL;
+	char body[128], *log, *packs;
+	int i;
 	cr_assert_eq(stance_batch_new(&b, f.repo), 0);
-	cr_assert_eq(stance_batch_latest(&t, b, "a/b"), 0, "%s", stance_error_last());
-	cr_expect_eq(t, T0 + 500);
-	cr_assert_eq(stance_batch_latest(&t, b, "a/findes-ikke"), 0);
-	cr_expect_eq(t, 0, "a document the branch does not have");
+	stance_batch_set_checkpoint(b, bytes);
+	for (i = 0; i < n; i++) {
+		snprintf(body, sizeof(body), "Udgave %d af teksten.\n", i);
+		cr_assert_eq(add(b, i % 3 ? "a/b" : "c/d", body, T0 + i, NULL), 0, "%s", stance_error_last());
+	}
+	packs = sh(f.dir, "ls .git/objects/pack/*.pack 2>/dev/null | wc -l");
+	if (bytes == 1)
+		cr_expect_gt(strtol(packs, NULL, 10), n / 2, "a checkpoint before nearly every save, %s packs", packs);
+	free(packs);
+	cr_assert_eq(stance_batch_finish(b), 0, "%s", stance_error_last());
 	stance_batch_free(b);
+	log = sh(f.dir, "git log --reverse --format=%H%n%T HEAD && git fsck --no-dangling 2>&1 && cat a/b.md c/d.md");
+	close_repo(&f);
+	return log;
+}
+
+Test(batch, checkpoints_write_the_same_commits, .fini = th_cleanup)
+{
+	/* commit ids depend on the committer's time too: both runs in one second */
+	char *plain = NULL, *checkpointed = NULL;
+	int tries;
+	for (tries = 0; tries < 5; tries++) {
+		free(plain);
+		free(checkpointed);
+		plain = batch_history(0, 30);
+		checkpointed = batch_history(1, 30);
+		if (!strcmp(plain, checkpointed))
+			break;
+	}
+	cr_expect_str_eq(checkpointed, plain, "the same commits, trees and files with a checkpoint before each save");
+	free(plain);
+	free(checkpointed);
+}
+
+Test(batch, freed_unfinished_after_checkpoints_it_leaves_the_branch, .fini = th_cleanup)
+{
+	fixture f = open_repo(1);
+	stance_batch *b = NULL;
+	char *before = sh(f.dir, "git rev-parse HEAD"), *after, *packs, *fsck;
+	int i;
+	cr_assert_eq(stance_batch_new(&b, f.repo), 0);
+	stance_batch_set_checkpoint(b, 1);
+	for (i = 0; i < 5; i++)
+		cr_assert_eq(add(b, "a/b", i % 2 ? "En.\n" : "To.\n", T0 + i, NULL), 0, "%s", stance_error_last());
+	packs = sh(f.dir, "ls .git/objects/pack/*.pack | wc -l");
+	cr_expect_geq(strtol(packs, NULL, 10), 4, "the checkpoints wrote packs: %s", packs);
+	stance_batch_free(b);
+	after = sh(f.dir, "git rev-parse HEAD");
+	cr_expect_str_eq(after, before, "the branch did not move");
+	cr_expect(!th_exists(f.dir, "a/b.md"));
+	fsck = sh(f.dir, "git fsck --no-dangling 2>&1");
+	cr_expect_str_eq(fsck, "", "the repository is whole");
+	free(fsck);
+	free(packs);
+	free(after);
+	free(before);
 	close_repo(&f);
 }
 
