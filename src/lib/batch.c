@@ -71,6 +71,7 @@ struct stance_batch {
 	char *branch;            /* "refs/heads/main" */
 	git_oid base, last;      /* branch tip before the batch; last commit made */
 	int verify_before;       /* the hash-verification setting to put back */
+	ssize_t cache_before;    /* libgit2's object cache size to put back */
 	int has_base, has_last;
 	git_tree *base_tree;
 	git_oid tree;            /* current tree */
@@ -96,6 +97,9 @@ struct stance_batch {
 };
 
 #define SNAPSHOT_REF "refs/heads/snapshots"
+
+/* libgit2's object cache while a batch runs. */
+#define BATCH_CACHE_BYTES ((size_t)16 * 1024 * 1024)
 
 static uint64_t hash_str(const char *s)
 {
@@ -190,6 +194,7 @@ void stance_batch_free(stance_batch *b)
 	git_repository_free(b->git);
 	free(b->branch);
 	verify_before = b->verify_before;
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, b->cache_before);
 	free(b);
 	stance_git_verify_reads(verify_before);
 }
@@ -215,6 +220,14 @@ int stance_batch_new(stance_batch **out, stance_repo *repo)
 	 * time. Together they halved the work of a fetch run's saves. */
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)1024 * 1024);
 	b->verify_before = stance_git_verify_reads(0);
+	/* The packer reads every tree and commit of a checkpoint back through
+	 * that cache, which (at its default of 256 MB) would then grow with the
+	 * number of revisions; the batch needs only the folders it is changing. */
+	{
+		ssize_t current = 0;
+		git_libgit2_opts(GIT_OPT_GET_CACHED_MEMORY, &current, &b->cache_before);
+		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)BATCH_CACHE_BYTES);
+	}
 	if ((error = git_repository_open(&b->git, git_repository_path(stance_repo_git(repo)))) < 0 ||
 	    (error = git_repository_odb(&b->odb, b->git)) < 0 ||
 	    (error = git_mempack_new(&b->mempack)) < 0 ||
@@ -347,20 +360,27 @@ done:
 	return error;
 }
 
-/* The batch's objects as a pack, named by path, deltas searched on every core. */
-static int write_pack(git_buf *out, stance_batch *b)
+/* The batch's objects as a pack in objects/pack (indexed as it is
+ * written, never held whole in memory), named by path, deltas searched on
+ * every core. */
+static int write_pack(stance_batch *b)
 {
+	stance_buf dir = STANCE_BUF_INIT;
 	git_packbuilder *pb = NULL;
 	size_t i;
 	int error;
-	if ((error = new_packbuilder(&pb, b)) < 0)
+	if ((error = stance_buf_printf(&dir, "%sobjects/pack", git_repository_path(b->git))) < 0)
 		return error;
+	if ((error = new_packbuilder(&pb, b)) < 0)
+		goto done;
 	git_packbuilder_set_threads(pb, 0);
 	for (i = 0; i < b->nobjs && !error; i++)
 		error = git_packbuilder_insert(pb, &b->objs[i], b->obj_names[i]);
 	if (!error)
-		error = git_packbuilder_write_buf(out, pb);
+		error = git_packbuilder_write(pb, dir.ptr, 0, NULL, NULL);
+done:
 	git_packbuilder_free(pb);
+	stance_buf_dispose(&dir);
 	return error;
 }
 
@@ -1005,20 +1025,12 @@ done:
  * store; the batch goes on reading them from the pack. */
 static int write_objects(stance_batch *b)
 {
-	git_buf pack = GIT_BUF_INIT;
-	git_odb_writepack *wp = NULL;
-	git_indexer_progress stats;
 	size_t i;
 	int error;
 
 	if (!b->nobjs)
 		return 0;
-	memset(&stats, 0, sizeof(stats));
-	if ((error = write_pack(&pack, b)) < 0 ||
-	    (error = git_odb_write_pack(&wp, b->odb, NULL, NULL)) < 0 ||
-	    (error = wp->append(wp, pack.ptr, pack.size, &stats)) < 0 ||
-	    (error = wp->commit(wp, &stats)) < 0 ||
-	    (error = git_odb_refresh(b->odb)) < 0) {
+	if ((error = write_pack(b)) < 0 || (error = git_odb_refresh(b->odb)) < 0) {
 		error = stance_git_error(error, "cannot write the new revisions");
 		goto done;
 	}
@@ -1040,9 +1052,6 @@ static int write_objects(stance_batch *b)
 	b->nobjs = 0;
 	b->held_bytes = 0;
 done:
-	if (wp)
-		wp->free(wp);
-	git_buf_dispose(&pack);
 	return error;
 }
 
