@@ -425,7 +425,7 @@ static int import_manifest(cli_context *ctx, stance_repo *repo, const import_fla
 	if (checkpoint && *checkpoint) {
 		char *end;
 		unsigned long long bytes = strtoull(checkpoint, &end, 10);
-		if (*end || bytes == 0)
+		if (*checkpoint < '0' || *checkpoint > '9' || *end || bytes == 0)
 			return cli_error("STANCE_IMPORT_CHECKPOINT_BYTES must be a positive number of bytes, "
 				"not '%s'", checkpoint);
 		mo.checkpoint_bytes = (size_t)bytes;

@@ -10,6 +10,11 @@
  * finished run reported is on the branch, and the branch holds each
  * revision exactly once.
  *
+ * Every other repository of the import runs has the batch write a pack
+ * at checkpoints of CHECKPOINT_BYTES (STANCE_IMPORT_CHECKPOINT_BYTES,
+ * several packs a run), so that its kills "after the pack appears" fall
+ * between checkpoints, before the branch moves.
+ *
  * STANCE_KILLS sets the kills a command (default KILLS_DEFAULT);
  * STANCE_KILL_SEED replays the kill schedule of a run (printed at start).
  */
@@ -36,6 +41,8 @@
 /* Import rounds in one repository before a fresh one: the import reads the
  * whole history first, which grows by IMPORT_DOCS commits a round. */
 #define IMPORT_ROUNDS_PER_REPO 10
+/* about 18 of a round's revisions (120 documents in one folder) a pack */
+#define CHECKPOINT_BYTES "100000"
 /* Pages of a fetch run: fewer than the 32 after which the run packs what
  * it has early, so the run's one pack is the one of its write window. */
 #define FETCH_PAGES 24
@@ -289,7 +296,7 @@ static void write_import_round(const char *in, int round)
 Test(kill, import_manifest_survives_sigkill, .fini = th_cleanup, .timeout = 900)
 {
 	char *in = th_tmpdir(), *dir = NULL, *log = th_path(in, "run.log"), *last = NULL;
-	int want = kills_wanted(), round, in_repo = 0, cap = 6 * kills_wanted() + 10;
+	int want = kills_wanted(), round, in_repo = 0, cap = 6 * kills_wanted() + 10, repos = 0;
 	tally t = { 0, 0, 0, 0, 0.02, 0.3 };
 	double started = now();
 	long base = 0;
@@ -310,6 +317,11 @@ Test(kill, import_manifest_survives_sigkill, .fini = th_cleanup, .timeout = 900)
 			OK0(dir, "init", ".");
 			base = commit_count(dir, "HEAD");
 			in_repo = 0;
+			/* inherited by every run of this repository */
+			if (repos++ % 2)
+				setenv("STANCE_IMPORT_CHECKPOINT_BYTES", CHECKPOINT_BYTES, 1);
+			else
+				unsetenv("STANCE_IMPORT_CHECKPOINT_BYTES");
 		}
 		write_import_round(in, round);
 		snprintf(manifest, sizeof(manifest), "%s/r%03d.tsv", in, round);
@@ -319,8 +331,9 @@ Test(kill, import_manifest_survives_sigkill, .fini = th_cleanup, .timeout = 900)
 			in_window = plan(&t, want, &delay);
 		run_and_kill(&r, dir, (const char *const[]){ "import", "--manifest", manifest, "--quiet", NULL },
 			log, in_window, delay);
-		snprintf(when, sizeof(when), "round %d (%s kill after %.4f s)", round,
-			delay < 0 ? "no" : in_window ? "write-window" : "random", delay);
+		snprintf(when, sizeof(when), "round %d (%s kill after %.4f s%s)", round,
+			delay < 0 ? "no" : in_window ? "write-window" : "random", delay,
+			getenv("STANCE_IMPORT_CHECKPOINT_BYTES") ? ", checkpoints" : "");
 		if (r.killed) {
 			if (in_window)
 				t.window++;
@@ -363,6 +376,7 @@ Test(kill, import_manifest_survives_sigkill, .fini = th_cleanup, .timeout = 900)
 		free(last);
 		last = head(dir);
 	}
+	unsetenv("STANCE_IMPORT_CHECKPOINT_BYTES");
 	fprintf(stderr, "kill test (import --manifest): %d kills (%d in the write window, %d at random; and %d "
 		"of the run after a kill), %d runs finished before their kill, %d rounds, %.1f s\n",
 		t.window + t.anytime, t.window, t.anytime, t.second, t.finished, round, now() - started);
