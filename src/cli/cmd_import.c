@@ -4,8 +4,9 @@
  * --manifest FILE` writes a whole saved history (a TSV of file, id, date,
  * author, message) as one commit per revision, in date order.
  *
- * Everything is read and checked before anything is written: a bad file or
- * manifest line leaves the repository as it was. The files are read by
+ * A bad file or manifest line leaves the branch, the index and the working
+ * files as they were (a manifest's lines are all checked before its files
+ * are read, and its branch moves only once every revision is in). The files are read by
  * stance_import_file, the manifest imported by stance_import_manifest; this
  * file keeps the options, the progress bar and the report.
  */
