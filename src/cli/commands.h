@@ -29,6 +29,7 @@
 	WEB(source, "Add, list or remove the web pages and feeds the repository follows.") \
 	WEB(fetch, "Fetch the followed pages and feeds; store a version of each document whose text changed.") \
 	WEB(reextract, "Rebuild documents from their stored snapshots with the current rules.") \
+	WEB(export, "Write the stored snapshots out as a WARC file (--warc), for web-archive tools.") \
 	WEB(clone, "Copy a stance repository (main and snapshots) from a remote.") \
 	WEB(remote, "List, add or remove the remotes a repository syncs with.") \
 	WEB(pull, "Fetch from a remote and merge its main and snapshots branches.") \
