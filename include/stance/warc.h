@@ -18,6 +18,12 @@
 extern "C" {
 #endif
 
+/* Bounds on what a WARC file may inflate to: the whole file (it is read
+ * into memory), and one response's payload once its Content-Encoding is
+ * taken off (a page, as fetch's size cap bounds what it keeps). */
+#define STANCE_WARC_MAX_SIZE ((size_t)4 << 30)
+#define STANCE_WARC_PAYLOAD_MAX ((size_t)64 << 20)
+
 typedef struct {
 	char *name;
 	char *value;

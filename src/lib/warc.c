@@ -102,10 +102,16 @@ static int inflate_members(stance_warc_reader *r, const unsigned char *raw, size
 		z.next_in = (unsigned char *)raw + at;
 		z.avail_in = (uInt)((len - at) > UINT32_MAX ? UINT32_MAX : len - at);
 		while (zr != Z_STREAM_END) {
+			if (r->data.size > STANCE_WARC_MAX_SIZE) {
+				error = stance_error_set(STANCE_EINVALID, "%s inflates to more than %zu GiB, which stance does not "
+					"read into memory; split it into smaller files", r->path, STANCE_WARC_MAX_SIZE >> 30);
+				break;
+			}
 			if ((error = stance_buf_grow(&r->data, 256 * 1024)) < 0)
 				break;
 			z.next_out = (unsigned char *)r->data.ptr + r->data.size;
-			z.avail_out = (uInt)(r->data.asize - r->data.size - 1);
+			z.avail_out = (uInt)(r->data.asize - r->data.size - 1 > (size_t)1 << 30 ? (size_t)1 << 30
+				: r->data.asize - r->data.size - 1);
 			zr = inflate(&z, Z_NO_FLUSH);
 			r->data.size = (size_t)((char *)z.next_out - r->data.ptr);
 			r->data.ptr[r->data.size] = '\0';

@@ -90,12 +90,19 @@ static int inflate_into(stance_buf *out, const char *data, size_t len, int raw)
 	z.next_in = (unsigned char *)data;
 	z.avail_in = (uInt)len;
 	while (zr != Z_STREAM_END) {
+		if (out->size > STANCE_WARC_PAYLOAD_MAX) {
+			inflateEnd(&z);
+			return STANCE_EINVALID;
+		}
 		if (stance_buf_grow(out, 64 * 1024) < 0) {
 			inflateEnd(&z);
 			return STANCE_ERROR;
 		}
 		z.next_out = (unsigned char *)out->ptr + out->size;
+		/* never more than one byte past the bound */
 		z.avail_out = (uInt)(out->asize - out->size - 1);
+		if (z.avail_out > STANCE_WARC_PAYLOAD_MAX + 1 - out->size)
+			z.avail_out = (uInt)(STANCE_WARC_PAYLOAD_MAX + 1 - out->size);
 		zr = inflate(&z, Z_NO_FLUSH);
 		out->size = (size_t)((char *)z.next_out - out->ptr);
 		out->ptr[out->size] = '\0';
@@ -103,6 +110,8 @@ static int inflate_into(stance_buf *out, const char *data, size_t len, int raw)
 			break;
 	}
 	inflateEnd(&z);
+	if (out->size > STANCE_WARC_PAYLOAD_MAX)
+		return STANCE_EINVALID;
 	return zr == Z_STREAM_END ? 0 : STANCE_EPARSE;
 }
 
@@ -126,6 +135,9 @@ static int decode_content(stance_buf *body, const char *encoding, const char *wh
 	if (error == STANCE_EPARSE)
 		error = stance_error_set(STANCE_EPARSE, "%s: the payload does not inflate as its Content-Encoding '%s' says",
 			what, encoding);
+	else if (error == STANCE_EINVALID)
+		error = stance_error_set(STANCE_EINVALID, "%s: the payload inflates past %zu MiB", what,
+			STANCE_WARC_PAYLOAD_MAX >> 20);
 	else if (error < 0)
 		error = stance_error_oom();
 	if (!error) {

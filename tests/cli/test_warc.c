@@ -289,6 +289,12 @@ Test(warc, a_truncated_or_malformed_record_is_refused_naming_the_file_and_the_re
 	refused((const char *[]){ over }, 1, over, "is longer than its Content-Length");
 	refused((const char *[]){ dig }, 1, dig, id.ptr);
 	refused((const char *[]){ dig }, 1, dig, "does not match its WARC-Block-Digest");
+	/* a payload that inflates past the bound */
+	{
+		char *bomb = warc("bomb.warc.gz");
+		refused((const char *[]){ bomb }, 1, bomb, "the payload inflates past 64 MiB");
+		free(bomb);
+	}
 	/* not a WARC at all */
 	th_write(warcs, "notes.warc", "Dear diary,\r\n\r\n");
 	{

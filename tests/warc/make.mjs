@@ -9,6 +9,7 @@
 // badlength.warc a record whose Content-Length is not a number
 // overlong.warc  a record longer than its Content-Length
 // baddigest.warc.gz a record whose WARC-Block-Digest is wrong
+// bomb.warc.gz   a page whose gzip Content-Encoding inflates to 70 MiB
 // index.json     what was written: each record's offset, id, URI and payload
 import fs from "node:fs";
 import path from "node:path";
@@ -128,5 +129,10 @@ fs.writeFileSync(path.join(out, "overlong.warc"), Buffer.from(text.replace(/Cont
 fs.writeFileSync(path.join(out, "baddigest.warc.gz"), zlib.gzipSync(Buffer.from(text.replace(/(WARC-Block-Digest: sha1:)[A-Z2-7]{4}/,
 	"$1AAAA"), "latin1")));
 index.files["one.warc"] = one.recs;
+// 70 MiB of zeros, a few tens of KiB gzip-compressed
+await writeWarc("bomb.warc.gz", [
+	{ opts: { type: "response", url: U + "/bomb.html", date: "2024-06-01T00:00:00Z",
+		httpHeaders: { "Content-Type": "text/html", "Content-Encoding": "gzip" } }, body: zlib.gzipSync(Buffer.alloc(70 << 20)) },
+], true);
 
 fs.writeFileSync(path.join(out, "index.json"), JSON.stringify(index, null, 1));
