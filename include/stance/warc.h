@@ -48,6 +48,9 @@ typedef struct stance_warc_reader stance_warc_reader;
  * the name) for reading. STANCE_ENOTFOUND / STANCE_ERROR naming the file. */
 int stance_warc_reader_open(stance_warc_reader **out, const char *path);
 
+/* The same for the bytes data[0, len) (copied), named `name` in messages. */
+int stance_warc_reader_open_buffer(stance_warc_reader **out, const char *name, const void *data, size_t len);
+
 /*
  * The next record in *rec: 1, or 0 at the end of the file. A record that is
  * cut short (its block shorter than its Content-Length, a gzip member that

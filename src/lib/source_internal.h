@@ -68,9 +68,10 @@ const char *stance_source_snapshot_ext(const char *content_type);
  * with a version: `HTTP-Status: HTTP/1.1 200 OK` and one `HTTP-Header:
  * Name: value` a header, from head[0, len) (the status line and header
  * lines as received). Transfer-Encoding, Content-Encoding and
- * Content-Length are left out: the snapshot holds the body decoded, and
- * those described the bytes on the wire. Nothing when `head` has no status
- * line.
+ * Content-Length are left out (the snapshot holds the body decoded, and
+ * those described the bytes on the wire), and so are Set-Cookie and
+ * Set-Cookie2 (a session's secret has no place in a history that is
+ * pushed). Nothing when `head` has no status line.
  */
 int stance_source_http_trailers(stance_buf *out, const char *head, size_t len);
 

@@ -22,9 +22,13 @@
 
 /* ---- HTTP answers as trailers ---- */
 
-static int framing_header(const char *line, size_t n)
+/* The headers not kept: those of the bytes on the wire, which the decoded
+ * snapshot no longer has, and cookies, which may be a session's secret
+ * and would be pushed with the history. */
+static int left_out(const char *line, size_t n)
 {
-	static const char *const names[] = { "transfer-encoding", "content-encoding", "content-length" };
+	static const char *const names[] = { "transfer-encoding", "content-encoding", "content-length",
+		"set-cookie", "set-cookie2" };
 	size_t i;
 	for (i = 0; i < STANCE_ARRAY_SIZE(names); i++) {
 		size_t k = strlen(names[i]);
@@ -50,7 +54,7 @@ int stance_source_http_trailers(stance_buf *out, const char *head, size_t len)
 			stance_buf_put(&line, p, (size_t)(e - p));
 			error = stance_store_trailer(out, "HTTP-Status", stance_buf_cstr(&line));
 			first = 0;
-		} else if (e > p && memchr(p, ':', (size_t)(e - p)) && !framing_header(p, (size_t)(e - p)) &&
+		} else if (e > p && memchr(p, ':', (size_t)(e - p)) && !left_out(p, (size_t)(e - p)) &&
 			   *p != ' ' && *p != '\t') {
 			stance_buf_put(&line, p, (size_t)(e - p));
 			error = stance_store_trailer(out, "HTTP-Header", stance_buf_cstr(&line));
@@ -173,7 +177,7 @@ static int load_map(import_ctx *c, const char *path)
 			break;
 		}
 		*tab = '\0';
-		if (stance_url_normalize(&norm, p, STANCE_URL_HTTP | STANCE_URL_NO_FRAGMENT) < 0) {
+		if (stance_url_normalize(&norm, p, STANCE_URL_HTTP | STANCE_URL_NO_FRAGMENT | STANCE_URL_NO_CREDENTIALS) < 0) {
 			error = stance_error_set(STANCE_EPARSE, "%s:%zu: %s", path, lineno, stance_error_last());
 			break;
 		}

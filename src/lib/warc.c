@@ -134,34 +134,51 @@ static int inflate_members(stance_warc_reader *r, const unsigned char *raw, size
 	return 0;
 }
 
-int stance_warc_reader_open(stance_warc_reader **out, const char *path)
+/* A reader of the bytes in `raw` (taken over: disposed by the reader). */
+static int reader_new(stance_warc_reader **out, const char *name, stance_buf *raw)
 {
 	stance_warc_reader *r = calloc(1, sizeof(*r));
-	stance_buf raw = STANCE_BUF_INIT;
-	int error;
+	int error = 0;
 	*out = NULL;
-	if (!r || !(r->path = stance_strdup(path))) {
+	if (!r || !(r->path = stance_strdup(name))) {
 		free(r);
+		stance_buf_dispose(raw);
 		return stance_error_oom();
 	}
-	if ((error = stance_file_read(&raw, path)) < 0)
-		goto done;
-	if (raw.size >= 2 && (unsigned char)raw.ptr[0] == 0x1f && (unsigned char)raw.ptr[1] == 0x8b) {
-		error = inflate_members(r, (const unsigned char *)raw.ptr, raw.size);
+	if (raw->size >= 2 && (unsigned char)raw->ptr[0] == 0x1f && (unsigned char)raw->ptr[1] == 0x8b) {
+		error = inflate_members(r, (const unsigned char *)raw->ptr, raw->size);
 	} else {
-		r->data = raw;
-		memset(&raw, 0, sizeof(raw));
+		r->data = *raw;
+		memset(raw, 0, sizeof(*raw));
 	}
 	if (!error && !r->data.ptr)
 		error = stance_buf_puts(&r->data, "");
-done:
-	stance_buf_dispose(&raw);
+	stance_buf_dispose(raw);
 	if (error < 0) {
 		stance_warc_reader_free(r);
 		return error;
 	}
 	*out = r;
 	return 0;
+}
+
+int stance_warc_reader_open(stance_warc_reader **out, const char *path)
+{
+	stance_buf raw = STANCE_BUF_INIT;
+	int error;
+	*out = NULL;
+	if ((error = stance_file_read(&raw, path)) < 0)
+		return error;
+	return reader_new(out, path, &raw);
+}
+
+int stance_warc_reader_open_buffer(stance_warc_reader **out, const char *name, const void *data, size_t len)
+{
+	stance_buf raw = STANCE_BUF_INIT;
+	*out = NULL;
+	if (stance_buf_put(&raw, data, len) < 0 || (!raw.ptr && stance_buf_puts(&raw, "") < 0))
+		return stance_error_oom();
+	return reader_new(out, name, &raw);
 }
 
 /* Where the record beginning at data offset `pos` begins in the file. */

@@ -202,6 +202,10 @@ Test(warc, import_makes_a_revision_of_each_page_captured_and_skips_revisits_and_
 	cr_assert(strstr(log, "HTTP-Header: Content-Type: text/html; charset=utf-8\n"), "%s", log);
 	cr_assert_null(strstr(log, "Transfer-Encoding"), "the snapshot is de-chunked: %s", log);
 	free(log);
+	log = th_sh_out(repo, "git log --format=%B");
+	cr_assert(strstr(log, "HTTP-Header: ETag: \"a1\"\n"), "%s", log);
+	cr_assert_null(strstr(log, "s3cr3t"), "a cookie is not kept in the history: %s", log);
+	free(log);
 	snap = th_sh_out(repo, "git show snapshots:example-org/a.html");
 	cr_assert(strncmp(snap, "<!DOCTYPE html>", 15) == 0 && strstr(snap, "and to school meals.</p>"),
 		"the payload de-chunked: %s", snap);
