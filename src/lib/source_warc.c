@@ -295,6 +295,18 @@ done:
 	return error;
 }
 
+/* Whether a response record holds an HTTP answer: its Content-Type is
+ * application/http (or missing) and its URI is http(s). */
+static int http_record(const stance_warc_record *rec)
+{
+	const char *ct = stance_warc_get(rec, "Content-Type"), *uri = stance_warc_get(rec, "WARC-Target-URI");
+	if (ct && strncasecmp(ct, "application/http", 16))
+		return 0;
+	if (uri && *uri == '<')
+		uri++;
+	return !uri || !strncasecmp(uri, "http://", 7) || !strncasecmp(uri, "https://", 8);
+}
+
 /* The first pass over one file: every record read and checked, the pages
  * noted. */
 static int scan_file(import_ctx *c, size_t f)
@@ -315,7 +327,9 @@ static int scan_file(import_ctx *c, size_t f)
 			c->report->revisits++;
 			continue;
 		}
-		if (!type || strcasecmp(type, "response")) {
+		if (!type || strcasecmp(type, "response") || !http_record(&rec)) {
+			/* a request, metadata, a dns: lookup (Heritrix writes those as
+			 * responses of type text/dns), … */
 			c->report->other++;
 			continue;
 		}

@@ -173,13 +173,13 @@ Test(warc, import_makes_a_revision_of_each_page_captured_and_skips_revisits_and_
 	char *log, *doc, *snap, *again;
 	th_result r;
 
-	cr_assert_eq(num(rep, "records"), 11);
+	cr_assert_eq(num(rep, "records"), 12);
 	cr_assert_eq(num(rep, "responses"), 6, "the HTML and text 200s");
 	cr_assert_eq(num(rep, "written"), 5);
 	cr_assert_eq(num(rep, "documents"), 4);
 	cr_assert_eq(num(rep, "revisits"), 1);
 	cr_assert_eq(num(rep, "duplicates"), 1, "April's payload is February's");
-	cr_assert_eq(num(rep, "other"), 4, "warcinfo, request, image, 404");
+	cr_assert_eq(num(rep, "other"), 5, "warcinfo, request, dns:, image, 404");
 	json_decref(rep);
 
 	/* a.html: January and February (chunked); the revisit and April's copy add nothing */

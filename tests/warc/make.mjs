@@ -1,9 +1,10 @@
 // Writes the WARC files the WARC tests import (tests/cli/test_warc.c), with
 // warcio, an implementation that shares no code with stance:
 //   node make.mjs OUTDIR
-// pages.warc.gz  gzip per record: a warcinfo, requests, responses (plain,
+// pages.warc.gz  gzip per record: a warcinfo, a request, responses (plain,
 //                chunked, gzip Content-Encoding, windows-1252, iso-8859-1 by
-//                <meta> alone), a revisit, a duplicate, an image, a 404
+//                <meta> alone), a revisit, a duplicate, a dns: lookup
+//                as Heritrix writes it, an image, a 404
 // plain.warc     uncompressed, WARC/1.0: a text/plain page
 // truncated.warc.gz  pages.warc.gz cut inside its fifth record
 // badlength.warc a record whose Content-Length is not a number
@@ -70,8 +71,10 @@ async function writeWarc(name, specs, gzip, warcVersion = "WARC/1.1") {
 	let offset = 0;
 	for (const s of specs) {
 		const rec = await WARCRecord.create({ warcVersion, keepHeadersCase: true, ...s.opts }, bytes(s.body));
+		if (s.retype)
+			rec.warcHeaders.headers.set("WARC-Type", s.retype);
 		const b = await serialize(rec, gzip);
-		recs.push({ offset, id: rec.warcHeader("WARC-Record-ID"), type: s.opts.type, url: s.opts.url || null,
+		recs.push({ offset, id: rec.warcHeader("WARC-Record-ID"), type: s.retype || s.opts.type, url: s.opts.url || null,
 			date: s.opts.date || null });
 		offset += b.length;
 		parts.push(b);
@@ -103,6 +106,9 @@ const specs = [
 		body: zlib.gzipSync(Bpage) },
 	{ opts: { type: "response", url: U + "/c.html", date: "2024-01-20T12:00:00Z",
 		httpHeaders: { "Content-Type": "text/html", "Content-Encoding": "deflate" } }, body: zlib.deflateSync(Cpage) },
+	// Heritrix writes DNS lookups as response records of type text/dns
+	{ opts: { type: "resource", url: "dns:example.org", date: "2024-01-20T11:59:59Z",
+		warcHeaders: { "Content-Type": "text/dns" } }, retype: "response", body: enc.encode("20240120115959\nexample.org.\t300\tIN\tA\t192.0.2.1\n") },
 	{ opts: { type: "response", url: U + "/logo.png", date: "2024-01-20T12:00:01Z",
 		httpHeaders: { "Content-Type": "image/png" } }, body: Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]) },
 	{ opts: { type: "response", url: U + "/missing.html", date: "2024-01-20T12:00:02Z", statusline: "HTTP/1.1 404 Not Found",
