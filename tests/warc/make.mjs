@@ -2,7 +2,8 @@
 // warcio, an implementation that shares no code with stance:
 //   node make.mjs OUTDIR
 // pages.warc.gz  gzip per record: a warcinfo, a request, responses (plain,
-//                chunked, gzip Content-Encoding, windows-1252, iso-8859-1 by
+//                chunked, gzip and deflate Content-Encoding, windows-1252 by
+//                its header, iso-8859-1 by
 //                <meta> alone), a revisit, a duplicate, a dns: lookup
 //                as Heritrix writes it, an image, a 404
 // plain.warc     uncompressed, WARC/1.0: a text/plain page
