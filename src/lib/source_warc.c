@@ -13,6 +13,7 @@
 #include "stance/date.h"
 #include "stance/document.h"
 #include "stance/extract.h"
+#include "stance/history.h"
 #include "stance/store.h"
 #include "stance/warc.h"
 
@@ -80,6 +81,7 @@ typedef struct {
 	char digest[38];      /* of the decoded payload */
 	const char *id;       /* the document (borrowed from the id table) */
 	size_t seq;           /* file order, for a stable sort */
+	int late;             /* dated before its document's newest revision: placed after the batch */
 } capture;
 
 typedef struct {
@@ -419,6 +421,32 @@ static const char *last_digest(const import_ctx *c, size_t upto, const char *url
 }
 
 /* Stores capture `k` into the batch (the second pass). */
+/* Whether document `id` has a revision dated exactly `t` (a late capture
+ * imported before). */
+static int has_revision_at(int *out, stance_repo *repo, const char *id, int64_t t)
+{
+	stance_history_options ho = STANCE_HISTORY_OPTIONS_INIT;
+	stance_revision_list list = { NULL, 0 };
+	size_t i;
+	int error;
+	*out = 0;
+	ho.id = id;
+	ho.include_reextract = 1;
+	if ((error = stance_history_list(&list, repo, &ho)) < 0)
+		return error;
+	for (i = 0; i < list.count && !*out; i++)
+		*out = list.items[i].time == t && !list.items[i].removed;
+	stance_revision_list_free(&list);
+	return 0;
+}
+
+/*
+ * Stores capture `k`: into the batch (`batch`), or, for a capture dated
+ * before its document's newest revision, once the batch is written
+ * (`batch` NULL), placed into the history by date as a back-dated add is
+ * (stance_history_save), unless the document has a revision at that very
+ * moment (the capture imported before).
+ */
 static int store_capture(import_ctx *c, stance_batch *batch, size_t k)
 {
 	capture *cap = &c->v[k];
@@ -443,12 +471,20 @@ static int store_capture(import_ctx *c, stance_batch *batch, size_t k)
 		cap->digest[0] = '\0'; /* the capture before stays the one compared with */
 		return 0;
 	}
-	if ((error = stance_batch_latest(&latest, batch, cap->id)) < 0)
-		return error;
-	if (latest && cap->time <= latest) {
-		/* there already (an import run again) */
-		c->report->unchanged++;
-		return 0;
+	if (batch) {
+		if ((error = stance_batch_latest(&latest, batch, cap->id)) < 0)
+			return error;
+		/* extracted now all the same, so that a page that fails stops
+		 * the import before anything is written */
+		cap->late = latest && cap->time <= latest;
+	} else {
+		int there;
+		if ((error = has_revision_at(&there, c->repo, cap->id, cap->time)) < 0)
+			return error;
+		if (there) {
+			c->report->unchanged++;
+			return 0;
+		}
 	}
 	record_name(&what, c, cap->file, cap->offset, cap->record_id);
 	if ((error = stance_http_response_parse(&resp, cap->block, cap->block_len, what.ptr)) < 0) {
@@ -484,7 +520,15 @@ static int store_capture(import_ctx *c, stance_batch *batch, size_t k)
 	so.snapshot_ext = stance_source_snapshot_ext(stance_http_header(&resp, "Content-Type"));
 	so.snapshot_data = resp.payload.ptr;
 	so.snapshot_len = resp.payload.size;
-	if ((error = stance_batch_save(&saved, batch, doc, &so)) < 0) {
+	if (batch && cap->late)
+		goto done; /* placed after the batch */
+	if (batch)
+		error = stance_batch_save(&saved, batch, doc, &so);
+	else {
+		int placed;
+		error = stance_history_save(&saved, &placed, c->repo, doc, &so);
+	}
+	if (error < 0) {
 		error = stance_error_set(error, "%s: %s", what.ptr, stance_error_last());
 		goto done;
 	}
@@ -568,7 +612,13 @@ int stance_source_import_warc(stance_warc_import_report *report, stance_repo *re
 	for (i = 0; i < c.n; i++)
 		if ((error = store_capture(&c, batch, i)) < 0)
 			goto done;
-	error = stance_batch_finish(batch);
+	if ((error = stance_batch_finish(batch)) < 0)
+		goto done;
+	/* 3. the captures older than their document's newest revision, each
+	 * placed into its history by date (a commit and a merge each) */
+	for (i = 0; i < c.n; i++)
+		if (c.v[i].late && (error = store_capture(&c, NULL, i)) < 0)
+			goto done;
 done:
 	if (error < 0) {
 		report->written = report->documents = 0;

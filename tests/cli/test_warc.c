@@ -250,6 +250,31 @@ Test(warc, import_makes_a_revision_of_each_page_captured_and_skips_revisits_and_
 	free(plain);
 }
 
+Test(warc, a_capture_older_than_the_newest_revision_takes_its_place_in_the_history, .init = setup, .fini = teardown)
+{
+	char *plain = warc("plain.warc"), *older = warc("older.warc"), *log, *doc;
+	json_t *rep = import_json(repo, (const char *[]){ plain }, 1, NULL);
+	json_decref(rep);
+	rep = import_json(repo, (const char *[]){ older }, 1, NULL);
+	cr_assert_eq(num(rep, "written"), 1);
+	json_decref(rep);
+	log = th_sh_out(repo, "git log --full-history --no-merges --format='%aI %s' -- example-org/notes.md");
+	cr_assert(strstr(log, "2023-05-05T05:05:05") && strstr(log, "2024-05-05T05:05:05"), "%s", log);
+	free(log);
+	doc = th_read(repo, "example-org/notes.md");
+	cr_assert(strstr(doc, "within a week") && !strstr(doc, "within a month"), "the newest text stays: %s", doc);
+	free(doc);
+	doc = th_sh_out(repo, "git show 'HEAD^2:example-org/notes.md'");
+	cr_assert(strstr(doc, "within a month"), "the older capture, placed: %s", doc);
+	free(doc);
+	rep = import_json(repo, (const char *[]){ older, plain }, 2, NULL);
+	cr_assert_eq(num(rep, "written"), 0, "both there already");
+	cr_assert_eq(num(rep, "unchanged"), 2);
+	json_decref(rep);
+	free(plain);
+	free(older);
+}
+
 /* import --warc FILE fails naming the file and `where`, writing nothing. */
 static void refused(const char *const *files, size_t n, const char *file, const char *where)
 {

@@ -7,6 +7,7 @@
 //                <meta> alone), a revisit, a duplicate, a dns: lookup
 //                as Heritrix writes it, an image, a 404
 // plain.warc     uncompressed, WARC/1.0: a text/plain page
+// older.warc     an older capture of that page, with other words
 // truncated.warc.gz  pages.warc.gz cut inside its fifth record
 // badlength.warc a record whose Content-Length is not a number
 // overlong.warc  a record longer than its Content-Length
@@ -121,6 +122,13 @@ await writeWarc("plain.warc", [
 	{ opts: { type: "response", url: U + "/notes.txt", date: "2024-05-05T05:05:05Z",
 		httpHeaders: { "Content-Type": "text/plain; charset=utf-8" } }, body: enc.encode(TXT) },
 ], false, "WARC/1.0");
+
+// an older capture of notes.txt, with other words
+await writeWarc("older.warc", [
+	{ opts: { type: "response", url: U + "/notes.txt", date: "2023-05-05T05:05:05Z",
+		httpHeaders: { "Content-Type": "text/plain; charset=utf-8" } },
+		body: enc.encode(TXT.replace("within a week", "within a month")) },
+], false);
 
 // cut inside the fifth record (the duplicate's gzip member)
 const fifth = pages.recs[5];
