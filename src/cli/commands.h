@@ -17,7 +17,7 @@
 #define CLI_COMMANDS(CORE, WEB) \
 	CORE(init) \
 	WEB(add, "Add or update documents from Markdown files; one commit per changed document.") \
-	WEB(import, "Import saved articles (text, Markdown, HTML), a saved history (--manifest) or a git history (--git).") \
+	WEB(import, "Import saved articles (text, Markdown, HTML), a saved history (--manifest), a git history (--git) or web archives (--warc).") \
 	CORE(list) \
 	CORE(show) \
 	CORE(log) \
