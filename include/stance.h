@@ -21,6 +21,7 @@
 #include "stance/extract.h"
 #include "stance/fetch.h"
 #include "stance/source.h"
+#include "stance/warc.h"
 #include "stance/site.h"
 #include "stance/blame.h"
 #include "stance/pickaxe.h"

@@ -39,6 +39,8 @@ typedef struct {
 	char *last_modified;
 	char *final_url;      /* after redirects, without credentials */
 	int attempts;         /* requests made, retries included */
+	stance_buf head;      /* the final answer's status line and header lines, as
+	                         received ("HTTP/1.1 200 OK\r\nContent-Type: …\r\n…") */
 } stance_fetch_response;
 
 /* What a run learned of the hosts (robots.txt, when each may be asked

@@ -120,6 +120,66 @@ int stance_source_reextract(stance_source_report *report, stance_repo *repo,
 
 void stance_source_report_dispose(stance_source_report *report);
 
+/* ---- WARC files in and out (source_warc.c, source_warc_export.c) ---- */
+
+typedef struct {
+	size_t records;     /* records read, of every type */
+	size_t responses;   /* HTML and text `response` records with a 2xx status */
+	size_t written;     /* revisions written */
+	size_t documents;   /* documents they are of */
+	size_t revisits;    /* `revisit` records: an unchanged version, no revision */
+	size_t duplicates;  /* the payload of the URL's capture before it again */
+	size_t unchanged;   /* already stored (dated at or before the document's newest
+	                     * revision) or the same text as the version before */
+	size_t other;       /* records of other types, other media types or statuses */
+} stance_warc_import_report;
+
+/*
+ * Imports the `response` records of the WARC files `files` (plain or
+ * gzip-compressed): each HTML or text page answered with a 2xx status
+ * becomes a revision of the document of its WARC-Target-URI, dated by its
+ * WARC-Date, its payload (chunked framing and Content-Encoding removed)
+ * kept as the snapshot and extracted as `stance fetch` extracts a page
+ * (with the rules of the configured source whose URL it is). The document
+ * is the one `map` names for the URL (a file of `URL<TAB>ID` lines, may be
+ * NULL), else the configured source's, else one made from the URL
+ * (host/path, slugged). Every record of every file is read and checked
+ * before anything is written; a malformed or truncated one fails naming
+ * the file and the record, and nothing is written. The revisions are
+ * written as one batch under the lock.
+ */
+int stance_source_import_warc(stance_warc_import_report *report, stance_repo *repo,
+	const char *const *files, size_t nfiles, const char *map);
+
+typedef struct {
+	unsigned int version;
+	const char *const *ids;  /* the documents to export; NULL or none: all */
+	size_t nids;
+	int64_t since;           /* only snapshots fetched at or after this time; 0: all */
+} stance_warc_export_options;
+
+#define STANCE_WARC_EXPORT_OPTIONS_VERSION 1
+#define STANCE_WARC_EXPORT_OPTIONS_INIT { STANCE_WARC_EXPORT_OPTIONS_VERSION, NULL, 0, 0 }
+
+typedef struct {
+	size_t records;      /* response records written (the warcinfo record aside) */
+	size_t documents;    /* documents they are of */
+	size_t synthesised;  /* of them, snapshots stored without their HTTP headers */
+} stance_warc_export_report;
+
+/*
+ * Writes every stored snapshot (of `opts->ids`, fetched since
+ * `opts->since`) to the gzip-per-record WARC file `path`, oldest first,
+ * after a `warcinfo` record: a `response` record each, with the status
+ * line and headers the fetch received (HTTP/1.1 200 OK and the
+ * Content-Type for a snapshot stored before they were kept), the
+ * snapshot as payload, WARC-Target-URI the Source, WARC-Date the
+ * Fetched-At, and SHA-1 payload and block digests. The file appears whole
+ * or not at all.
+ */
+int stance_source_export_warc(stance_warc_export_report *report, stance_repo *repo, const char *path,
+	const stance_warc_export_options *opts);
+
 /* "new", "updated", "unchanged", "failed" or "gone". */
 const char *stance_source_outcome_name(stance_source_outcome outcome);
 

@@ -26,10 +26,10 @@ extern const cli_command cmd_import_entry;
 
 typedef struct {
 	const char *collection, *id, *kind, *title, *organization, *publication, *published,
-		*language, *date, *message, *manifest, *git, *path_glob;
+		*language, *date, *message, *manifest, *git, *path_glob, *map;
 	const char *authors[32];
 	size_t nauthors;
-	int dry_run, quiet;
+	int dry_run, quiet, warc;
 	int json;               /* --json: docs/commands/import.md#json */
 } import_flags;
 
@@ -502,9 +502,40 @@ static int import_git(cli_context *ctx, stance_repo *repo, const import_flags *f
 	return CLI_OK;
 }
 
+/* ---- stance import --warc FILE... ------------------------------------- */
+
+static int import_warc(cli_context *ctx, stance_repo *repo, const import_flags *f, char **files, size_t n)
+{
+	stance_warc_import_report r;
+	int error;
+
+	if ((error = stance_source_import_warc(&r, repo, (const char *const *)files, n, f->map)) < 0)
+		return cli_fail(error);
+	if (f->json) {
+		json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+			"records", (json_int_t)r.records, "responses", (json_int_t)r.responses,
+			"documents", (json_int_t)r.documents, "written", (json_int_t)r.written,
+			"revisits", (json_int_t)r.revisits, "duplicates", (json_int_t)r.duplicates,
+			"unchanged", (json_int_t)r.unchanged, "other", (json_int_t)r.other);
+		if (cli_json_write(ctx->out, o, CLI_JSON_SPACED) < 0)
+			return cli_error("out of memory");
+		fputc('\n', ctx->out);
+	} else if (!f->quiet) {
+		fprintf(ctx->out, "Imported %zu revision%s of %zu document%s from %zu record%s (%zu page%s); "
+			"%zu revisit%s, %zu duplicate%s, %zu already there or unchanged, %zu other record%s\n",
+			r.written, r.written == 1 ? "" : "s", r.documents, r.documents == 1 ? "" : "s",
+			r.records, r.records == 1 ? "" : "s", r.responses, r.responses == 1 ? "" : "s",
+			r.revisits, r.revisits == 1 ? "" : "s", r.duplicates, r.duplicates == 1 ? "" : "s",
+			r.unchanged, r.other, r.other == 1 ? "" : "s");
+	}
+	return CLI_OK;
+}
+
 static const cli_option import_options[] = {
 	{ 'G', "git", 0, CLI_ARG_STRING, "PATH|URL", "import a git history of Markdown versions, one revision per commit", 0, 0 },
 	{ 'g', "path", 0, CLI_ARG_STRING, "GLOB", "with --git: the files that are documents (default */*.md)", 0, 0 },
+	{ 'W', "warc", 0, CLI_ARG_NONE, NULL, "the files are WARC files (.warc, .warc.gz): each page captured becomes a revision", 0, 0 },
+	{ 'U', "map", 0, CLI_ARG_STRING, "FILE", "with --warc: a file of URL<TAB>ID lines naming the documents", 0, 0 },
 	{ 'M', "manifest", 0, CLI_ARG_STRING, "FILE", "import a saved history: a TSV of file, id, date, author, message", 0, 0 },
 	{ 'C', "collection", 0, CLI_ARG_STRING, "PREFIX", "put the documents under this id prefix", 0, 0 },
 	{ 'i', "id", 0, CLI_ARG_STRING, "ID", "the document's id (one file only); with --git a template: {path}, {dir}, {name}", 0, 0 },
@@ -537,6 +568,8 @@ static int run_import(cli_context *ctx, stance_repo *repo, int argc, char **argv
 		switch (c) {
 		case 'M': f.manifest = p.value; break;
 		case 'G': f.git = p.value; break;
+		case 'W': f.warc = 1; break;
+		case 'U': f.map = p.value; break;
 		case 'g': f.path_glob = p.value; break;
 		case 'C': f.collection = p.value; break;
 		case 'i': f.id = p.value; break;
@@ -562,6 +595,17 @@ static int run_import(cli_context *ctx, stance_repo *repo, int argc, char **argv
 		return cli_opt_exit(c);
 	argc = p.nrest;
 	argv = p.rest;
+	if (f.map && !f.warc)
+		return cli_usage_error(&cmd_import_entry, "--map goes with --warc");
+	if (f.warc && (f.git || f.manifest))
+		return cli_usage_error(&cmd_import_entry, "--warc takes no --git and no --manifest");
+	if (f.warc && (f.date || f.dry_run || f.collection || f.id || f.kind || f.title || f.nauthors ||
+	    f.organization || f.publication || f.published || f.language || f.message))
+		return cli_usage_error(&cmd_import_entry, "--warc takes only --map, --quiet and --json");
+	if (f.warc && argc == 0)
+		return cli_usage_error(&cmd_import_entry, "--warc: name the WARC files");
+	if (f.warc)
+		return import_warc(ctx, repo, &f, argv, (size_t)argc);
 	if (f.git && (argc > 0 || f.manifest))
 		return cli_usage_error(&cmd_import_entry, "--git takes no files and no --manifest");
 	if (f.path_glob && !f.git)
@@ -598,7 +642,8 @@ static int run_import(cli_context *ctx, stance_repo *repo, int argc, char **argv
 
 const cli_command cmd_import_entry = {
 	.name = "import",
-	.usage = "DIR|FILE...\n   or: stance import [OPTIONS] --manifest FILE\n   or: stance import --git PATH|URL [--path GLOB] [--id TEMPLATE]",
+	.usage = "DIR|FILE...\n   or: stance import [OPTIONS] --manifest FILE\n   or: stance import --git PATH|URL [--path GLOB] [--id TEMPLATE]"
+		"\n   or: stance import --warc FILE.warc[.gz]... [--map FILE]",
 	.summary = NULL, /* commands.h */
 	.options = import_options,
 	.needs_repo = 1,

@@ -17,7 +17,7 @@
 #define CLI_COMMANDS(CORE, WEB) \
 	CORE(init) \
 	WEB(add, "Add or update documents from Markdown files; one commit per changed document.") \
-	WEB(import, "Import saved articles (text, Markdown, HTML), a saved history (--manifest) or a git history (--git).") \
+	WEB(import, "Import saved articles (text, Markdown, HTML), a saved history (--manifest), a git history (--git) or web archives (--warc).") \
 	CORE(list) \
 	CORE(show) \
 	CORE(log) \
@@ -29,6 +29,7 @@
 	WEB(source, "Add, list or remove the web pages and feeds the repository follows.") \
 	WEB(fetch, "Fetch the followed pages and feeds; store a version of each document whose text changed.") \
 	WEB(reextract, "Rebuild documents from their stored snapshots with the current rules.") \
+	WEB(export, "Write the stored snapshots out as a WARC file (--warc), for web-archive tools.") \
 	WEB(clone, "Copy a stance repository (main and snapshots) from a remote.") \
 	WEB(remote, "List, add or remove the remotes a repository syncs with.") \
 	WEB(pull, "Fetch from a remote and merge its main and snapshots branches.") \

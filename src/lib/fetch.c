@@ -468,8 +468,14 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
 			free(t->resp->last_modified); t->resp->last_modified = NULL;
 		}
 		stance_buf_clear(&t->retry_after);
+		if (t->resp) {
+			stance_buf_clear(&t->resp->head);
+			stance_buf_put(&t->resp->head, data, len);
+		}
 		return len;
 	}
+	if (t->resp && len > 2 && data[0] != '\r' && data[0] != '\n')
+		stance_buf_put(&t->resp->head, data, len);
 	if ((v = header_value(data, len, "retry-after"))) {
 		stance_buf_clear(&t->retry_after);
 		stance_buf_puts(&t->retry_after, v);
@@ -741,6 +747,7 @@ static transfer *start(CURLM *multi, size_t job_index, size_t host_index, const 
 		free(resp->content_type); resp->content_type = NULL;
 		free(resp->etag); resp->etag = NULL;
 		free(resp->last_modified); resp->last_modified = NULL;
+		stance_buf_clear(&resp->head);
 		resp->attempts++;
 	}
 	if (curl_multi_add_handle(multi, t->easy) != CURLM_OK) {
@@ -1148,5 +1155,6 @@ void stance_fetch_response_dispose(stance_fetch_response *r)
 	free(r->last_modified);
 	free(r->final_url);
 	stance_buf_dispose(&r->body);
+	stance_buf_dispose(&r->head);
 	memset(r, 0, sizeof(*r));
 }

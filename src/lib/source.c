@@ -154,7 +154,7 @@ static int blank(const char *text)
  * id and fields (from the source; for a feed's item without a date of its
  * own, the date its feed gave it, `feed_date`, may be NULL; then from the
  * stored version when the page does not say). The caller frees *out. */
-static int build_document(stance_document **out, stance_repo *repo, const stance_source *s,
+int stance_source_build_document(stance_document **out, stance_repo *repo, const stance_source *s,
 	stance_source_list *l, const char *data, size_t len, const char *content_type, const char *final_url,
 	const char *feed_date)
 {
@@ -223,7 +223,7 @@ done:
 }
 
 /* The snapshot's file extension for a Content-Type; a static string. */
-static const char *snapshot_ext(const char *content_type)
+const char *stance_source_snapshot_ext(const char *content_type)
 {
 	if (!content_type)
 		return "html";
@@ -523,7 +523,7 @@ static void store_page(store_ctx *c, size_t i, stance_fetch_response *r)
 		/* about one version a document: deltas are for a later repack */
 		stance_batch_skip_deltas(c->batch);
 	}
-	if (build_document(&doc, c->repo, &s->pub, c->list, r->body.ptr ? r->body.ptr : "", r->body.size,
+	if (stance_source_build_document(&doc, c->repo, &s->pub, c->list, r->body.ptr ? r->body.ptr : "", r->body.size,
 		r->content_type, r->final_url, s->published) < 0) {
 		row_fail(c->report, row, stance_error_last());
 		goto done;
@@ -535,8 +535,9 @@ static void store_page(store_ctx *c, size_t i, stance_fetch_response *r)
 		stance_store_trailer(&trailers, "ETag", r->etag);
 	if (r->last_modified && !strpbrk(r->last_modified, "\r\n"))
 		stance_store_trailer(&trailers, "Last-Modified", r->last_modified);
+	stance_source_http_trailers(&trailers, r->head.ptr ? r->head.ptr : "", r->head.size);
 	so.trailers = trailers.ptr;
-	so.snapshot_ext = snapshot_ext(r->content_type);
+	so.snapshot_ext = stance_source_snapshot_ext(r->content_type);
 	so.snapshot_data = r->body.ptr ? r->body.ptr : "";
 	so.snapshot_len = r->body.size;
 	if (stance_batch_save(&saved, c->batch, doc, &so) < 0) {
@@ -1027,7 +1028,7 @@ int stance_source_reextract(stance_source_report *report, stance_repo *repo,
 			break;
 		}
 		if (load_snapshot(&raw, &ext, repo, s->id) < 0 ||
-		    build_document(&doc, repo, &s->pub, l, raw.ptr ? raw.ptr : "", raw.size, NULL, s->url, s->published) < 0) {
+		    stance_source_build_document(&doc, repo, &s->pub, l, raw.ptr ? raw.ptr : "", raw.size, NULL, s->url, s->published) < 0) {
 			row_fail(report, row, stance_error_last());
 			goto next;
 		}

@@ -10,6 +10,7 @@
 #define STANCE_SOURCE_INTERNAL_H
 
 #include "internal.h"
+#include "stance/document.h"
 #include "stance/source.h"
 #include "stance/repo.h"
 
@@ -44,6 +45,35 @@ void stance_source_request_url(stance_buf *out, stance_repo *repo, const stance_
  * address its feed answered from and the date it gave) to `out`. */
 void stance_source_text(stance_buf *out, const stance_source *s, const char *from_address,
 	const char *published);
+
+/* ---- one document from a page's bytes (source.c) ---- */
+
+/* Extracts the document of source `s` (its rules, else its feed's, from
+ * list `l`; its noise removed) from data[0, len) as fetched from
+ * `final_url` with `content_type` (either may be NULL), with the id, kind,
+ * organization and source of `s`, and the fields the page does not give
+ * taken from the stored version; `feed_date` (may be NULL) when the page
+ * has no date. The caller frees *out. */
+int stance_source_build_document(stance_document **out, stance_repo *repo, const stance_source *s,
+	stance_source_list *l, const char *data, size_t len, const char *content_type, const char *final_url,
+	const char *feed_date);
+/* The snapshot's file extension for a Content-Type (html, xhtml, xml, txt,
+ * pdf); a static string. */
+const char *stance_source_snapshot_ext(const char *content_type);
+
+/* ---- HTTP answers kept with their versions (source_warc.c) ---- */
+
+/*
+ * Appends the trailers that keep an HTTP answer's status line and headers
+ * with a version: `HTTP-Status: HTTP/1.1 200 OK` and one `HTTP-Header:
+ * Name: value` a header, from head[0, len) (the status line and header
+ * lines as received). Transfer-Encoding, Content-Encoding and
+ * Content-Length are left out (the snapshot holds the body decoded, and
+ * those described the bytes on the wire), and so are Set-Cookie and
+ * Set-Cookie2 (a session's secret has no place in a history that is
+ * pushed). Nothing when `head` has no status line.
+ */
+int stance_source_http_trailers(stance_buf *out, const char *head, size_t len);
 
 /* ---- fetch state, .git/stance-fetch-state (source_state.c) ---- */
 
