@@ -103,6 +103,7 @@ typedef struct {
 	size_t nmap, capmap;
 	stance_source_list *list;
 	stance_warc_import_report *report;
+	stance_history_dates *stored; /* the stored revisions' dates, loaded once */
 } import_ctx;
 
 /* "FILE: the record at offset N (WARC-Record-ID <…>)" */
@@ -472,8 +473,11 @@ static int store_capture(import_ctx *c, stance_batch *batch, size_t k)
 		return 0;
 	}
 	if (batch) {
-		if ((error = stance_batch_latest(&latest, batch, cap->id)) < 0)
+		/* the batch holds only older captures (they are written oldest
+		 * first), so the newest stored revision is the one to be after */
+		if (!c->stored && (error = stance_history_dates_load(&c->stored, c->repo)) < 0)
 			return error;
+		latest = stance_history_dates_newest(c->stored, cap->id);
 		/* extracted now all the same, so that a page that fails stops
 		 * the import before anything is written */
 		cap->late = latest && cap->time <= latest;
@@ -551,6 +555,7 @@ done:
 static void ctx_dispose(import_ctx *c)
 {
 	size_t i;
+	stance_history_dates_free(c->stored);
 	for (i = 0; i < c->n; i++) {
 		free(c->v[i].url);
 		free(c->v[i].record_id);
