@@ -28,7 +28,7 @@
 
 #define CACHE_NAME ".stance-site.json"
 /* Bumped when the pages' markup changes, so an old site is rebuilt whole. */
-#define SITE_FORMAT 10
+#define SITE_FORMAT 11
 
 /* ---- small helpers the page files share ---- */
 
@@ -590,9 +590,13 @@ static int build_document(site_build *b, stance_repo *repo, site_doc *d, const s
 	if (!error)
 		error = site_position_history(&lives, &nlives, d, versions, markers, b->language);
 	if (!error && latest) {
+		/* each sentence's origin: blamed here, so only for a document built again */
 		stance_buf_clear(&html);
-		if ((error = body_html(&html, stance_document_body(latest))) == 0)
-			error = site_write_document_page(b, d, html.ptr ? html.ptr : "", lives, nlives);
+		stance_buf_clear(&raw);
+		if ((error = body_html(&html, stance_document_body(latest))) == 0 &&
+		    (error = site_origins_html(&raw, repo, d)) == 0)
+			error = site_write_document_page(b, d, html.ptr ? html.ptr : "", raw.ptr ? raw.ptr : "",
+				lives, nlives);
 	}
 	if (!error)
 		error = site_write_positions_page(b, d, lives, nlives);

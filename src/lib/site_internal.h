@@ -10,6 +10,7 @@
 #include "stance/document.h"
 #include "stance/positions.h"
 #include "stance/site.h"
+#include "stance/repo.h"
 
 /* One revision of a document as the site shows it. */
 typedef struct {
@@ -87,9 +88,14 @@ typedef struct {
 /* The changes, newest first, from opts->since on; the caller frees. */
 int site_changes(site_change **out, size_t *nout, site_build *b);
 
+/* site_origins.c: the section "Where each sentence comes from" of d's page,
+ * from stance_blame_document of d as of its latest revision (blame walks
+ * the repository on a second thread meanwhile; the build waits). */
+int site_origins_html(stance_buf *out, stance_repo *repo, const site_doc *d);
+
 /* site_pages.c */
 int site_write_document_page(site_build *b, const site_doc *d, const char *body_html,
-	const site_position_life *lives, size_t nlives);
+	const char *origins_html, const site_position_life *lives, size_t nlives);
 int site_write_revision_page(site_build *b, const site_doc *d, size_t i, size_t from,
 	const char *redline_html, const char *name);
 int site_write_positions_page(site_build *b, const site_doc *d, const site_position_life *lives,
