@@ -97,8 +97,14 @@ int seg_body_split_make(seg_body_split *out, const char *body, size_t len,
 		goto done;
 	if (prev) {
 		shortest = len < prev_len ? len : prev_len;
+		/* memcmp a chunk at a time: most of a revision is the one before */
+		while (same_start + 256 <= shortest && !memcmp(body + same_start, prev_body + same_start, 256))
+			same_start += 256;
 		while (same_start < shortest && body[same_start] == prev_body[same_start])
 			same_start++;
+		while (same_end + 256 <= shortest - same_start &&
+		       !memcmp(body + len - same_end - 256, prev_body + prev_len - same_end - 256, 256))
+			same_end += 256;
 		while (same_end < shortest - same_start &&
 		       body[len - 1 - same_end] == prev_body[prev_len - 1 - same_end])
 			same_end++;
