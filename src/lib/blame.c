@@ -336,23 +336,68 @@ done:
 	return error;
 }
 
+/* Blames revision k of out->revisions (listed, newest first), sentences
+ * marked as positions in `language` when `positions` is not NULL. */
+static int blame_at(stance_blame *out, stance_repo *repo, size_t k, const char *language,
+	const stance_positions *positions, int reference)
+{
+	stance_buf raw[2] = { STANCE_BUF_INIT, STANCE_BUF_INIT };
+	side sides[2];
+	graveyard dead = { NULL, NULL, 0, 0 };
+	size_t i;
+	int cur = 0, error = -1;
+	side *last;
+
+	memset(sides, 0, sizeof(sides));
+	sides[0].body = sides[1].body = "";
+	out->at = k;
+	if (walk(out, repo, k, sides, raw, &dead, &cur, reference) < 0)
+		goto done;
+	last = &sides[cur];
+	out->body = stance_strndup(last->body, last->len);
+	out->body_len = last->len;
+	out->sentences = calloc(last->split.sentences.count + 1, sizeof(*out->sentences));
+	if (!out->body || !out->sentences) {
+		stance_error_oom();
+		goto done;
+	}
+	for (i = 0; i < last->split.sentences.count; i++) {
+		stance_blame_sentence *b = &out->sentences[out->count];
+		const seg_sentence *s = &last->split.sentences.items[i];
+		b->start = s->start;
+		b->end = s->end;
+		b->wording = last->attr[i].wording;
+		b->origin = last->attr[i].origin;
+		b->restored = last->attr[i].restored;
+		b->position = positions && stance_positions_match(positions, language,
+			last->body + s->start, s->end - s->start);
+		if (!(b->text = seg_collapse(last->body + s->start, s->end - s->start)))
+			goto done;
+		out->count++;
+	}
+	error = 0;
+done:
+	side_clear(&sides[0]);
+	side_clear(&sides[1]);
+	stance_buf_dispose(&raw[0]);
+	stance_buf_dispose(&raw[1]);
+	free(dead.keys);
+	free(dead.vals);
+	return error;
+}
+
 static int blame_document(stance_blame *out, stance_repo *repo, const char *spec,
 	const stance_positions *positions, int reference)
 {
 	stance_revision rev;
 	stance_document *doc = NULL;
 	stance_history_options hopts = STANCE_HISTORY_OPTIONS_INIT;
-	stance_buf raw[2] = { STANCE_BUF_INIT, STANCE_BUF_INIT };
-	side sides[2];
-	graveyard dead = { NULL, NULL, 0, 0 };
-	size_t i, k;
-	int cur = 0, error = -1, found = 0;
+	size_t k;
+	int error = -1, found = 0;
 	const char *language;
 
 	memset(out, 0, sizeof(*out));
 	memset(&rev, 0, sizeof(rev));
-	memset(sides, 0, sizeof(sides));
-	sides[0].body = sides[1].body = "";
 	if ((error = stance_history_resolve(&rev, &doc, repo, spec)) < 0)
 		return error;
 	error = -1;
@@ -378,47 +423,48 @@ static int blame_document(stance_blame *out, stance_repo *repo, const char *spec
 			spec, rev.commit, rev.id);
 		goto done;
 	}
-	out->at = k;
-	if (walk(out, repo, k, sides, raw, &dead, &cur, reference) < 0)
-		goto done;
-	{
-		side *last = &sides[cur];
-		language = stance_document_get(doc, "language");
-		if (!language)
-			language = stance_repo_language(repo);
-		out->body = stance_strndup(last->body, last->len);
-		out->body_len = last->len;
-		out->sentences = calloc(last->split.sentences.count + 1, sizeof(*out->sentences));
-		if (!out->body || !out->sentences) {
-			stance_error_oom();
-			goto done;
-		}
-		for (i = 0; i < last->split.sentences.count; i++) {
-			stance_blame_sentence *b = &out->sentences[out->count];
-			const seg_sentence *s = &last->split.sentences.items[i];
-			b->start = s->start;
-			b->end = s->end;
-			b->wording = last->attr[i].wording;
-			b->origin = last->attr[i].origin;
-			b->restored = last->attr[i].restored;
-			b->position = positions && stance_positions_match(positions, language,
-				last->body + s->start, s->end - s->start);
-			if (!(b->text = seg_collapse(last->body + s->start, s->end - s->start)))
-				goto done;
-			out->count++;
-		}
-	}
-	error = 0;
+	language = stance_document_get(doc, "language");
+	if (!language)
+		language = stance_repo_language(repo);
+	error = blame_at(out, repo, k, language, positions, reference);
 done:
-	side_clear(&sides[0]);
-	side_clear(&sides[1]);
-	stance_buf_dispose(&raw[0]);
-	stance_buf_dispose(&raw[1]);
-	free(dead.keys);
-	free(dead.vals);
 	stance_revision_clear(&rev);
 	stance_document_free(doc);
 	if (error < 0)
+		stance_blame_free(out);
+	return error;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+int stance_blame_revisions(stance_blame *out, stance_repo *repo, const stance_revision *const *revisions,
+	size_t count)
+{
+	size_t i;
+	int error;
+	memset(out, 0, sizeof(*out));
+	if (!count)
+		return stance_error_set(STANCE_EINVALID, "no revision to blame");
+	if (!(out->revisions.items = calloc(count, sizeof(*out->revisions.items))))
+		return stance_error_oom();
+	for (i = 0; i < count; i++) {
+		stance_revision *r = &out->revisions.items[i];
+		*r = *revisions[i];
+		r->author_name = dup_or_null(revisions[i]->author_name);
+		r->author_email = dup_or_null(revisions[i]->author_email);
+		r->message = dup_or_null(revisions[i]->message);
+		r->id = dup_or_null(revisions[i]->id);
+		out->revisions.count++;
+		if ((revisions[i]->author_name && !r->author_name) || (revisions[i]->author_email && !r->author_email) ||
+		    (revisions[i]->message && !r->message) || (revisions[i]->id && !r->id)) {
+			stance_blame_free(out);
+			return stance_error_oom();
+		}
+	}
+	if ((error = blame_at(out, repo, 0, NULL, NULL, 0)) < 0)
 		stance_blame_free(out);
 	return error;
 }

@@ -49,7 +49,60 @@ static void put_revision_cell(stance_buf *out, const stance_revision *r, const s
 	stance_buf_printf(out, " <code>%.7s</code></td>", r->commit);
 }
 
-int site_origins_html(stance_buf *out, stance_repo *repo, const site_doc *d)
+static int find_doc_id(const void *key, const void *elem)
+{
+	return strcmp(key, ((const site_doc *)elem)->id);
+}
+
+int site_blame_revs_load(site_blame_revs *out, stance_repo *repo, const site_build *b)
+{
+	stance_history_options hopts = STANCE_HISTORY_OPTIONS_INIT;
+	size_t k;
+	int error;
+	memset(out, 0, sizeof(*out));
+	hopts.include_reextract = 1;
+	if ((error = stance_history_list(&out->all, repo, &hopts)) < 0)
+		return error;
+	out->ndocs = b->ndocs;
+	out->of = calloc(b->ndocs + 1, sizeof(*out->of));
+	out->count = calloc(b->ndocs + 1, sizeof(*out->count));
+	out->cap = calloc(b->ndocs + 1, sizeof(*out->cap));
+	if (!out->of || !out->count || !out->cap) {
+		site_blame_revs_free(out);
+		return stance_error_oom();
+	}
+	/* newest first, as the history lists them */
+	for (k = 0; k < out->all.count; k++) {
+		const stance_revision *h = &out->all.items[k];
+		const site_doc *d = bsearch(h->id, b->docs, b->ndocs, sizeof(*b->docs), find_doc_id);
+		size_t at;
+		if (!d)
+			continue;
+		at = (size_t)(d - b->docs);
+		if (stance_array_grow(&out->of[at], &out->cap[at], out->count[at] + 1, sizeof(*out->of[at])) < 0) {
+			site_blame_revs_free(out);
+			return -1;
+		}
+		out->of[at][out->count[at]++] = h;
+	}
+	out->loaded = 1;
+	return 0;
+}
+
+void site_blame_revs_free(site_blame_revs *r)
+{
+	size_t i;
+	for (i = 0; r->of && i < r->ndocs; i++)
+		free(r->of[i]);
+	free(r->of);
+	free(r->count);
+	free(r->cap);
+	stance_revision_list_free(&r->all);
+	memset(r, 0, sizeof(*r));
+}
+
+int site_origins_html(stance_buf *out, stance_repo *repo, const site_doc *d,
+	const stance_revision *const *revs, size_t nrevs)
 {
 	stance_blame bl;
 	const site_rev **by_commit = NULL, **page = NULL;
@@ -57,7 +110,7 @@ int site_origins_html(stance_buf *out, stance_repo *repo, const site_doc *d)
 	size_t i;
 	int error;
 
-	if ((error = stance_blame_document(&bl, repo, d->id, NULL)) < 0)
+	if ((error = stance_blame_revisions(&bl, repo, revs, nrevs)) < 0)
 		return error;
 	by_commit = calloc(d->nrevs + 1, sizeof(*by_commit));
 	page = calloc(bl.revisions.count + 1, sizeof(*page));

@@ -6,7 +6,8 @@
  * blocks a revision shares with the one before not cut again, an unchanged
  * text not diffed) gives every sentence the same wording, first appearance
  * and restored mark as the reference walk, blamed at the newest revision
- * and at one in the middle. The pieces alone: a body split reusing the
+ * and at one in the middle; from the revisions listed once (the site's way)
+ * it answers as from the document's name. The pieces alone: a body split reusing the
  * revision before's blocks equals one cut whole; the blob reader gives each
  * blob in order and names one it cannot read.
  */
@@ -208,7 +209,9 @@ Test(blame_walk, the_fast_walk_answers_as_the_reference_walk, .fini = th_cleanup
 	for (rev = 0; rev < 300; rev++) {
 		if (rev && rev % 17 == 0) {
 			/* the front matter alone changes: the body is the one before */
-			save(repo, body.ptr, rev % 34 ? "Frihed" : "Frihed til kommunerne", when);
+			char title[32];
+			snprintf(title, sizeof(title), "Frihed, udgave %zu", rev);
+			save(repo, body.ptr, title, when);
 		} else {
 			if (rev)
 				change(&t, &rnd);
@@ -220,6 +223,34 @@ Test(blame_walk, the_fast_walk_answers_as_the_reference_walk, .fini = th_cleanup
 	same_blame(repo, "kl/frihed");
 	snprintf(spec, sizeof(spec), "kl/frihed@{%d}", 150);
 	same_blame(repo, spec);
+
+	/* the site's way in: the revisions listed once, the newest blamed */
+	{
+		stance_history_options ho = STANCE_HISTORY_OPTIONS_INIT;
+		stance_revision_list list = { NULL, 0 };
+		const stance_revision **revs;
+		stance_blame a, b;
+		ho.include_reextract = 1;
+		cr_assert_eq(stance_history_list(&list, repo, &ho), 0, "%s", stance_error_last());
+		cr_assert_gt(list.count, 200, "%zu revisions", list.count);
+		revs = calloc(list.count, sizeof(*revs));
+		for (i = 0; i < list.count; i++)
+			revs[i] = &list.items[i];
+		cr_assert_eq(stance_blame_revisions(&a, repo, revs, list.count), 0, "%s", stance_error_last());
+		cr_assert_eq(stance_blame_document(&b, repo, "kl/frihed", NULL), 0, "%s", stance_error_last());
+		cr_assert_eq(a.count, b.count);
+		cr_assert_eq(a.revisions.count, b.revisions.count);
+		for (i = 0; i < a.count; i++)
+			cr_assert(!strcmp(a.sentences[i].text, b.sentences[i].text) &&
+				!strcmp(a.revisions.items[a.sentences[i].wording].commit, b.revisions.items[b.sentences[i].wording].commit) &&
+				!strcmp(a.revisions.items[a.sentences[i].origin].commit, b.revisions.items[b.sentences[i].origin].commit),
+				"sentence %zu: '%s'", i, a.sentences[i].text);
+		cr_assert_lt(stance_blame_revisions(&a, repo, revs, 0), 0, "nothing to blame is an error");
+		stance_blame_free(&a);
+		stance_blame_free(&b);
+		stance_revision_list_free(&list);
+		free(revs);
+	}
 
 	stance_buf_dispose(&body);
 	for (i = 0; i < t.n; i++)
