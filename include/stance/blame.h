@@ -49,6 +49,17 @@ typedef struct {
 int stance_blame_document(stance_blame *out, stance_repo *repo, const char *spec,
 	const stance_positions *positions);
 
+/*
+ * Blames the newest of `revisions[0, count)`: one document's revisions,
+ * newest first, re-extractions included, as stance_history_list lists them
+ * with `id` and `include_reextract` set (they are copied into
+ * out->revisions). For a caller that has listed the whole history once (the
+ * site), so that each document's blame does not read the revision table
+ * again. Positions are not marked. The result belongs to the caller.
+ */
+int stance_blame_revisions(stance_blame *out, stance_repo *repo, const stance_revision *const *revisions,
+	size_t count);
+
 void stance_blame_free(stance_blame *b);
 
 #ifdef __cplusplus

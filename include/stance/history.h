@@ -127,6 +127,28 @@ int stance_history_dates_has(const stance_history_dates *dates, const char *id, 
 
 void stance_history_dates_free(stance_history_dates *dates);
 
+/*
+ * The blobs of a walk over a document's revisions, read in order ahead of
+ * the caller on a second thread, with libgit2's re-hashing of each object
+ * off while open (the objects are the repository's own, and git does not
+ * re-hash on read either). `blobs[0, count)` are hex ids, "" for a revision
+ * that removed the document (empty content); they are copied. While the
+ * reader is open the repository's libgit2 handle is the reading thread's:
+ * the caller makes no other call on `repo` until stance_history_blobs_free.
+ * The reader belongs to the caller.
+ */
+typedef struct stance_history_blobs stance_history_blobs;
+int stance_history_blobs_open(stance_history_blobs **out, stance_repo *repo,
+	const char *const *blobs, size_t count);
+
+/* The next blob's bytes into *out (its content replaced; `out` may get
+ * another buffer, still the caller's to dispose). A blob that cannot be
+ * read is an error naming it. */
+int stance_history_blobs_next(stance_buf *out, stance_history_blobs *r);
+
+/* Stops the reading thread and frees the reader; NULL is fine. */
+void stance_history_blobs_free(stance_history_blobs *r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -122,6 +122,22 @@ typedef struct {
  * set). (segment_sentences.c) */
 int seg_body_sentences(seg_sentence_list *out, const char *body, size_t len);
 
+/* A body's blocks (seg_blocks) and sentences (seg_body_sentences). */
+typedef struct {
+	stance_diff_block *blocks;
+	size_t nblocks;
+	seg_sentence_list sentences;
+} seg_body_split;
+
+/* Splits body[0, len) into *out (the caller's; seg_body_split_clear). With
+ * `prev` the split of prev_body[0, prev_len) (a revision before), each block
+ * lying in the bytes the two bodies share at their start or their end, with
+ * the same bounds in both, takes prev's sentences instead of being cut again:
+ * a block's sentences depend on its bytes alone, so the result is the same. */
+int seg_body_split_make(seg_body_split *out, const char *body, size_t len,
+	const seg_body_split *prev, const char *prev_body, size_t prev_len);
+void seg_body_split_clear(seg_body_split *s);
+
 /* text[0, len) with whitespace runs as one space, ends trimmed; malloc'ed,
  * NULL when out of memory (message set). */
 char *seg_collapse(const char *text, size_t len);

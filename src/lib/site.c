@@ -28,7 +28,7 @@
 
 #define CACHE_NAME ".stance-site.json"
 /* Bumped when the pages' markup changes, so an old site is rebuilt whole. */
-#define SITE_FORMAT 10
+#define SITE_FORMAT 11
 
 /* ---- small helpers the page files share ---- */
 
@@ -509,8 +509,9 @@ static int redline(stance_buf *html, stance_diff **diff, const stance_document *
 /* Writes every page of document `d`, whose revisions are filled but for the
  * figures, which the diffs give. */
 static int build_document(site_build *b, stance_repo *repo, site_doc *d, const stance_revision *const *hrevs,
-	const stance_positions *markers)
+	const stance_positions *markers, const site_blame_revs *brevs)
 {
+	size_t at = (size_t)(d - b->docs);
 	stance_document **versions = calloc(d->nrevs ? d->nrevs : 1, sizeof(*versions));
 	site_position_life *lives = NULL;
 	size_t nlives = 0, i, last = SIZE_MAX;
@@ -590,9 +591,13 @@ static int build_document(site_build *b, stance_repo *repo, site_doc *d, const s
 	if (!error)
 		error = site_position_history(&lives, &nlives, d, versions, markers, b->language);
 	if (!error && latest) {
+		/* each sentence's origin: blamed here, so only for a document built again */
 		stance_buf_clear(&html);
-		if ((error = body_html(&html, stance_document_body(latest))) == 0)
-			error = site_write_document_page(b, d, html.ptr ? html.ptr : "", lives, nlives);
+		stance_buf_clear(&raw);
+		if ((error = body_html(&html, stance_document_body(latest))) == 0 &&
+		    (error = site_origins_html(&raw, repo, d, brevs->of[at], brevs->count[at])) == 0)
+			error = site_write_document_page(b, d, html.ptr ? html.ptr : "", raw.ptr ? raw.ptr : "",
+				lives, nlives);
 	}
 	if (!error)
 		error = site_write_positions_page(b, d, lives, nlives);
@@ -837,6 +842,7 @@ int stance_site_build(stance_site_report *report, stance_repo *repo, const stanc
 	stance_positions *markers = NULL;
 	stance_buf cache_path = STANCE_BUF_INIT, cache_text = STANCE_BUF_INIT, stamp = STANCE_BUF_INIT;
 	const stance_revision ***hrevs = NULL;
+	site_blame_revs brevs;
 	json_t *cache = NULL, *cached_docs = NULL;
 	size_t i, k, built = 0, nrevs = 0;
 	int error;
@@ -845,6 +851,7 @@ int stance_site_build(stance_site_report *report, stance_repo *repo, const stanc
 	if ((error = check_options(opts)) < 0)
 		return error;
 	memset(&b, 0, sizeof(b));
+	memset(&brevs, 0, sizeof(brevs));
 	b.opts = opts;
 	b.title = opts->title && *opts->title ? opts->title : "Policy documents";
 	b.language = stance_repo_language(repo);
@@ -908,8 +915,9 @@ int stance_site_build(stance_site_report *report, stance_repo *repo, const stanc
 		int fresh = c && from_cache(d, c);
 		nrevs += d->nrevs;
 		if (!fresh) {
-			if ((error = fill_fields(d, repo)) < 0 ||
-			    (error = build_document(&b, repo, d, hrevs[i], markers)) < 0)
+			if ((!brevs.loaded && (error = site_blame_revs_load(&brevs, repo, &b)) < 0) ||
+			    (error = fill_fields(d, repo)) < 0 ||
+			    (error = build_document(&b, repo, d, hrevs[i], markers, &brevs)) < 0)
 				goto done;
 			built++;
 		}
@@ -935,6 +943,7 @@ done:
 		doc_clear(&b.docs[i]);
 	}
 	free(hrevs);
+	site_blame_revs_free(&brevs);
 	free(b.docs);
 	free(b.out);
 	stance_positions_free(markers);

@@ -10,6 +10,8 @@
 #include "stance/document.h"
 #include "stance/positions.h"
 #include "stance/site.h"
+#include "stance/repo.h"
+#include "stance/history.h"
 
 /* One revision of a document as the site shows it. */
 typedef struct {
@@ -87,9 +89,27 @@ typedef struct {
 /* The changes, newest first, from opts->since on; the caller frees. */
 int site_changes(site_change **out, size_t *nout, site_build *b);
 
+/* site_origins.c: each document's revisions for its blame, newest first,
+ * re-extractions included (which the pages leave out): the history listed
+ * once for the build, not once a document. of[i] belongs to b->docs[i]. */
+typedef struct {
+	stance_revision_list all;
+	const stance_revision ***of;
+	size_t *count, *cap, ndocs;
+	int loaded;
+} site_blame_revs;
+int site_blame_revs_load(site_blame_revs *out, stance_repo *repo, const site_build *b);
+void site_blame_revs_free(site_blame_revs *r);
+
+/* The section "Where each sentence comes from" of d's page: the blame
+ * (stance_blame_revisions) of revs[0, nrevs), d's revisions of the above
+ * (blame reads the repository on a second thread meanwhile; the build waits). */
+int site_origins_html(stance_buf *out, stance_repo *repo, const site_doc *d,
+	const stance_revision *const *revs, size_t nrevs);
+
 /* site_pages.c */
 int site_write_document_page(site_build *b, const site_doc *d, const char *body_html,
-	const site_position_life *lives, size_t nlives);
+	const char *origins_html, const site_position_life *lives, size_t nlives);
 int site_write_revision_page(site_build *b, const site_doc *d, size_t i, size_t from,
 	const char *redline_html, const char *name);
 int site_write_positions_page(site_build *b, const site_doc *d, const site_position_life *lives,

@@ -114,7 +114,7 @@ static void put_field(stance_buf *out, const char *name, const char *value)
 }
 
 int site_write_document_page(site_build *b, const site_doc *d, const char *body_html,
-	const site_position_life *lives, size_t nlives)
+	const char *origins_html, const site_position_life *lives, size_t nlives)
 {
 	stance_buf out_ = STANCE_BUF_INIT, *out = &out_, root = STANCE_BUF_INIT, path = STANCE_BUF_INIT;
 	size_t i, current = 0;
@@ -193,6 +193,7 @@ int site_write_document_page(site_build *b, const site_doc *d, const char *body_
 		"<article class=\"document\">\n");
 	P(body_html);
 	P("</article></section>\n");
+	P(origins_html);
 	site_page_end(out, root.ptr, 0);
 	stance_buf_printf(&path, "%s/index.html", d->id);
 	error = finish(b, out, path.ptr);

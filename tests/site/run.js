@@ -218,6 +218,22 @@ async function tour(browser, base, label, shots) {
 	check(await page.$eval("article.document", (e) => e.textContent.length > 500), `${label}: the document reads as it does now`);
 	if (shots) await page.screenshot({ path: path.join(artefacts, "site-timeline.png"), fullPage: true });
 
+	/* each sentence's origin beside it and in its tooltip; a revision's date opens its redline */
+	const origins = await page.$$eval("table.origins tbody tr", (r) => r.map((x) => ({
+		title: x.querySelector(".sentence").title, text: x.querySelector(".sentence").textContent,
+		links: x.cells[1].querySelectorAll("a").length })));
+	check(origins.length > 10 && origins.every((o) => /^Worded \d{4}-\d\d-\d\d \([0-9a-f]{7}\)/.test(o.title) && o.links === 1),
+		`${label}: each of ${origins.length} sentences shows the revision of its wording, linked, and its tooltip says it`);
+	check(origins.some((o) => /first appeared/.test(o.title)),
+		`${label}: a sentence reworded since it first appeared says when it first appeared`);
+	await page.hover("table.origins tbody tr:nth-child(2) .sentence");
+	check(await page.$eval("table.origins tbody tr:nth-child(2) .sentence", (e) => getComputedStyle(e).backgroundColor !== "rgba(0, 0, 0, 0)"),
+		`${label}: hovering a sentence marks it`);
+	const worded = await page.$eval("table.origins tbody tr:nth-child(2) td:nth-child(2) a", (a) => a.getAttribute("href"));
+	await Promise.all([page.waitForNavigation(), page.click("table.origins tbody tr:nth-child(2) td:nth-child(2) a")]);
+	check(page.url().endsWith(doc + "/" + worded) && await page.$(".redline"), `${label}: a sentence's revision opens its redline (${worded})`);
+	await page.goBack();
+
 	/* to a redline, back a revision, and the chooser's first <-> latest */
 	await Promise.all([page.waitForNavigation(), page.click("table.timeline tbody tr:nth-child(3) a")]);
 	const marks = await page.$$eval(".redline ins, .redline del", (m) => m.length);
@@ -314,6 +330,20 @@ function waitForLine(child, re, ms) {
 			rows = await page.$$eval("table.timeline tbody tr", (r) => r.length);
 		}
 		check(rows === revisions[doc] + 1, "--serve: a new revision appears in the timeline without a restart");
+		/* the sentence the test added: worded and first seen in the commit it made */
+		const head = execFileSync("git", ["-C", repo, "rev-parse", "HEAD"], { encoding: "utf8" }).trim();
+		const added = await page.$$eval("table.origins tbody tr", (r) => r.map((x) => ({
+			text: x.querySelector(".sentence").textContent, title: x.querySelector(".sentence").title,
+			wording: x.dataset.wording, origin: x.dataset.origin, href: x.cells[1].querySelector("a").getAttribute("href") }))
+			.filter((x) => x.text.includes("frikommuneforsøg")));
+		const slug = await page.$eval("table.timeline tbody tr:first-child a", (a) => a.getAttribute("href"));
+		check(added.length === 1 && added[0].wording === head.slice(0, 12) && added[0].origin === head.slice(0, 12) &&
+			added[0].title.includes("(" + head.slice(0, 7) + ")") && !/first appeared/.test(added[0].title) && added[0].href === slug,
+			`--serve: the sentence added in ${head.slice(0, 7)} is shown as worded and first appearing there, linked to ${slug} (${JSON.stringify(added)})`);
+		const older = await page.$$eval("table.origins tbody tr", (r, h) => r.filter((x) => x.dataset.wording !== h).length,
+			head.slice(0, 12));
+		const all = await page.$$eval("table.origins tbody tr", (r) => r.length);
+		check(older === all - 1, `--serve: the other ${all - 1} sentences keep their older revisions (${older})`);
 		const missing = await page.goto(base + "no/such/page.html");
 		check(missing.status() === 404, "--serve: a page that is not there is a 404");
 		const escape = await page.goto(base + "..%2f..%2fetc/passwd");
