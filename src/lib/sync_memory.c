@@ -8,11 +8,11 @@
  * unmaps everything on each append and never puts the file back). While it
  * resolves the deltas nothing unmaps, so every page of the pack it reads
  * stays in the process: a 450 MB pack gave a clone 500 MB of resident
- * memory. The pages are the file's and are clean, so from the transfer's
- * progress callback we tell the kernel we do not need them
- * (MADV_DONTNEED): the maps stay valid, a page read again comes back from
- * the page cache, and resident memory stays near what the indexer itself
- * allocates.
+ * memory. The pages are the file's and are clean, so from the progress
+ * callbacks of the transfer and of the checkout after it we tell the
+ * kernel we do not need them (MADV_DONTNEED): the maps stay valid, a page
+ * read again comes back from the page cache, and resident memory stays
+ * near what the indexer itself allocates.
  */
 #include <stdio.h>
 #ifdef __GLIBC__
