@@ -264,6 +264,27 @@ static int pack_to_sink(void *buf, size_t size, void *payload)
 	return s->wp->append(s->wp, buf, size, &s->stats);
 }
 
+/* A push of at most this many objects copies them one by one (sync_copy.c);
+ * a larger one goes as a pack. */
+#define LOOSE_PUSH_MAX 1000
+
+/* The commits to send: ours, without what the remote's branches have. */
+static int push_walk(git_revwalk **out, git_repository *git, const git_oid *ours, const git_oid *theirs,
+	const int *has_theirs, size_t n)
+{
+	size_t i;
+	int error;
+	if ((error = git_revwalk_new(out, git)) < 0)
+		return error;
+	for (i = 0; i < n; i++) {
+		if (has_theirs[i] && git_revwalk_hide(*out, &theirs[i]) < 0)
+			git_error_clear();
+		if ((error = git_revwalk_push(*out, &ours[i])) < 0)
+			return error;
+	}
+	return 0;
+}
+
 /*
  * Pushes branches `names` to the repository in a folder on this machine.
  * libgit2's file transport overwrites the remote's branch without checking
@@ -278,6 +299,7 @@ static int local_push(sync_ctx *c, const char *path, const char *const *names, s
 	git_odb *odb = NULL;
 	git_packbuilder *pb = NULL;
 	git_revwalk *walk = NULL;
+	sync_object_list objects = { NULL, 0, 0 };
 	pack_sink sink;
 	stance_buf ref = STANCE_BUF_INIT;
 	git_oid theirs[2], ours[2];
@@ -296,9 +318,6 @@ static int local_push(sync_ctx *c, const char *path, const char *const *names, s
 			"bare repository (git init --bare)", c->remote_name, c->url.ptr);
 		goto done;
 	}
-	if ((error = git_packbuilder_new(&pb, c->git)) < 0 || (error = git_revwalk_new(&walk, c->git)) < 0)
-		goto git_fail;
-	git_packbuilder_set_threads(pb, 0);
 	for (i = 0; i < n; i++) {
 		stance_buf_clear(&ref);
 		stance_buf_printf(&ref, "refs/heads/%s", names[i]);
@@ -310,35 +329,50 @@ static int local_push(sync_ctx *c, const char *path, const char *const *names, s
 		if ((error = has_theirs[i] = sync_ref_oid(&theirs[i], remote, ref.ptr)) < 0)
 			goto done;
 		error = 0;
-		if (has_theirs[i]) {
-			/* theirs must be in our history, or we would overwrite it */
-			if (!git_oid_equal(&ours[i], &theirs[i]) &&
-			    git_graph_descendant_of(c->git, &ours[i], &theirs[i]) != 1) {
-				git_error_clear();
-				error = stance_error_set(STANCE_ECONFLICT, "remote '%s' (%s) has commits this repository does not "
-					"have yet; run 'stance sync' to merge them first", c->remote_name, c->url.ptr);
-				goto done;
-			}
-			git_revwalk_hide(walk, &theirs[i]);
+		/* theirs must be in our history, or we would overwrite it */
+		if (has_theirs[i] && !git_oid_equal(&ours[i], &theirs[i]) &&
+		    git_graph_descendant_of(c->git, &ours[i], &theirs[i]) != 1) {
 			git_error_clear();
+			error = stance_error_set(STANCE_ECONFLICT, "remote '%s' (%s) has commits this repository does not "
+				"have yet; run 'stance sync' to merge them first", c->remote_name, c->url.ptr);
+			goto done;
 		}
-		if ((error = git_revwalk_push(walk, &ours[i])) < 0)
-			goto git_fail;
 	}
-	if ((error = git_packbuilder_insert_walk(pb, walk)) < 0)
+	if ((error = git_repository_odb(&odb, remote)) < 0 ||
+	    (error = push_walk(&walk, c->git, ours, theirs, has_theirs, n)) < 0)
 		goto git_fail;
-	if (git_packbuilder_object_count(pb) > 0 &&
-	    ((error = git_repository_odb(&odb, remote)) < 0 ||
-	    (error = git_odb_write_pack(&sink.wp, odb, NULL, NULL)) < 0 ||
-	    (error = git_packbuilder_foreach(pb, pack_to_sink, &sink)) < 0 ||
-	    (error = sink.wp->commit(sink.wp, &sink.stats)) < 0))
-		goto git_fail;
-	sync_report_progress(c, STANCE_SYNC_SENDING, git_packbuilder_object_count(pb),
-		git_packbuilder_object_count(pb), git_packbuilder_written(pb));
+	if ((error = sync_list_new_objects(&objects, c->git, odb, walk)) < 0)
+		goto done;
+	if (objects.count <= LOOSE_PUSH_MAX) {
+		size_t bytes;
+		if ((error = sync_copy_objects(&bytes, c->git, remote, odb, &objects)) < 0) {
+			char why[512];
+			snprintf(why, sizeof(why), "%s", stance_error_last());
+			error = stance_error_set(STANCE_ERROR, "pushing to remote '%s' (%s) failed: its objects folder "
+				"did not take the new commits (%s); its branches were not moved", c->remote_name, c->url.ptr, why);
+			goto done;
+		}
+		sync_report_progress(c, STANCE_SYNC_SENDING, objects.count, objects.count, bytes);
+	} else {
+		/* many objects: one pack, with deltas between them */
+		git_revwalk_free(walk);
+		walk = NULL;
+		if ((error = git_packbuilder_new(&pb, c->git)) < 0 ||
+		    (error = push_walk(&walk, c->git, ours, theirs, has_theirs, n)) < 0)
+			goto git_fail;
+		git_packbuilder_set_threads(pb, 0);
+		if ((error = git_packbuilder_insert_walk(pb, walk)) < 0)
+			goto git_fail;
+		if (git_packbuilder_object_count(pb) > 0 &&
+		    ((error = git_odb_write_pack(&sink.wp, odb, NULL, NULL)) < 0 ||
+		    (error = git_packbuilder_foreach(pb, pack_to_sink, &sink)) < 0 ||
+		    (error = sink.wp->commit(sink.wp, &sink.stats)) < 0))
+			goto git_fail;
+		sync_report_progress(c, STANCE_SYNC_SENDING, git_packbuilder_object_count(pb),
+			git_packbuilder_object_count(pb), git_packbuilder_written(pb));
+	}
 	/* the remote must have every commit its branches will name: libgit2 can
 	 * report a pack written where none could be (see batch.c) */
-	if (!odb && (error = git_repository_odb(&odb, remote)) < 0)
-		goto git_fail;
 	git_odb_refresh(odb);
 	for (i = 0; i < n; i++)
 		if (!git_odb_exists(odb, &ours[i])) {
@@ -376,6 +410,7 @@ done:
 	git_odb_free(odb);
 	git_packbuilder_free(pb);
 	git_revwalk_free(walk);
+	sync_object_list_dispose(&objects);
 	git_repository_free(remote);
 	stance_buf_dispose(&ref);
 	return error;
@@ -627,6 +662,8 @@ int stance_sync_clone(stance_repo **out, stance_sync_result *result, const char 
 	sync_set_callbacks(&co.fetch_opts.callbacks, &c);
 	co.fetch_opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	co.checkout_opts.checkout_strategy = GIT_CHECKOUT_SAFE;
+	co.checkout_opts.progress_cb = sync_checkout_progress;
+	co.checkout_opts.progress_payload = &c;
 	/* From a folder on this machine (a path or file://) copy the objects as
 	 * they are, hard-linked where possible, as `git clone PATH` does: libgit2's
 	 * file transport would rebuild every delta of the history instead. */

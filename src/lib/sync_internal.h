@@ -46,6 +46,10 @@ typedef struct {
 	int cancelled;
 	/* the last transfer figures seen (a clone's remote is gone afterwards) */
 	size_t seen_objects, seen_bytes;
+	/* sync_memory.c: progress calls seen; resident file-backed and other
+	 * memory after the last trim of each */
+	unsigned trim_calls;
+	size_t trim_file, trim_anon;
 } sync_ctx;
 
 /* ---- sync.c: the result and small helpers ---- */
@@ -91,6 +95,38 @@ int sync_report_progress(sync_ctx *c, stance_sync_stage stage, size_t cur, size_
 
 /* Wires our callbacks into libgit2's, with the context as payload. */
 void sync_set_callbacks(git_remote_callbacks *cb, sync_ctx *c);
+
+/* ---- sync_copy.c: a push to a folder on this machine ---- */
+
+/* Object ids, in the order they are to be written. */
+typedef struct {
+	git_oid *ids;
+	size_t count, cap;
+} sync_object_list;
+
+void sync_object_list_dispose(sync_object_list *l);
+
+/* Lists the objects of the commits `walk` yields (ours, the remote's tips
+ * hidden) that the repository whose objects are `remote` lacks: each
+ * commit after its parents and its tree, each tree after its entries. The
+ * walk is used up. */
+int sync_list_new_objects(sync_object_list *out, git_repository *git, git_odb *remote, git_revwalk *walk);
+
+/* Writes the listed objects into `remote_repo` (whose objects are
+ * `remote`) as loose objects, skipping those it has; `bytes`: their size. */
+int sync_copy_objects(size_t *bytes, git_repository *git, git_repository *remote_repo, git_odb *remote,
+	const sync_object_list *l);
+
+/* ---- sync_memory.c ---- */
+
+/* Called on each progress call of a transfer: when the pack libgit2 is
+ * receiving and indexing has made much of its file resident, gives those
+ * clean pages back (see sync_memory.c). */
+void sync_bound_pack_memory(sync_ctx *c);
+
+/* libgit2's checkout progress callback (payload: the context): the
+ * checkout after a clone reads the new pack through the same maps. */
+void sync_checkout_progress(const char *path, size_t completed, size_t total, void *payload);
 
 /* ---- sync_known_hosts.c ---- */
 

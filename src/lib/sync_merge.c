@@ -532,32 +532,55 @@ static int make_merge_commit(git_oid *out, sync_ctx *c, const git_oid *tree_id,
 	return error;
 }
 
+static int differing_paths(git_strarray *out, git_repository *git, const git_oid *a, const git_oid *b);
+
 /*
  * Moves the checked-out branch `ref` from `from` to `to`, bringing the
  * working folder and the index along. Files the user changed and did not
  * commit are never overwritten: the move stops before any ref changes.
+ * Only the paths in which HEAD's tree and `to`'s differ are checked out:
+ * the others already hold what `to` has, and a checkout of the whole tree
+ * would look at every file of a large repository for a pull of a few
+ * revisions.
  */
 static int move_checked_out(sync_ctx *c, const char *ref, const git_oid *to, const char *why)
 {
 	git_commit *commit = NULL;
 	git_reference *r = NULL;
+	git_strarray paths = { 0 };
 	git_checkout_options co;
-	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
-	int error;
+	git_oid head;
+	int error, limited = 0;
 
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
 	co.checkout_strategy = GIT_CHECKOUT_SAFE;
 	if ((error = git_commit_lookup(&commit, c->git, to)) < 0) {
 		error = stance_git_error(error, "cannot read commit");
 		goto done;
 	}
-	if ((error = git_checkout_tree(c->git, (git_object *)commit, &co)) < 0) {
-		error = stance_git_error(error, "%s: cannot update the working folder (commit or "
-			"remove your uncommitted changes first)", stance_repo_workdir(c->repo));
-		goto done;
+	if (git_repository_head_unborn(c->git) != 1 && sync_ref_oid(&head, c->git, "HEAD") > 0) {
+		if ((error = differing_paths(&paths, c->git, &head, to)) < 0)
+			goto done;
+		limited = 1;
+		co.checkout_strategy |= GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
+		co.paths = paths;
+	}
+	/* no path differs: nothing to write (an empty list would mean all) */
+	if (!limited || paths.count) {
+		/* the fetch hashed every object it brought */
+		int verify = stance_git_verify_reads(0);
+		error = git_checkout_tree(c->git, (git_object *)commit, &co);
+		stance_git_verify_reads(verify);
+		if (error < 0) {
+			error = stance_git_error(error, "%s: cannot update the working folder (commit or "
+				"remove your uncommitted changes first)", stance_repo_workdir(c->repo));
+			goto done;
+		}
 	}
 	if ((error = git_reference_create(&r, c->git, ref, to, 1, why)) < 0)
 		error = stance_git_error(error, "cannot move %s", ref);
 done:
+	git_strarray_dispose(&paths);
 	git_reference_free(r);
 	git_commit_free(commit);
 	return error;

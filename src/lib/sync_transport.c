@@ -249,6 +249,7 @@ int sync_report_progress(sync_ctx *c, stance_sync_stage stage, size_t cur, size_
 static int transfer_cb(const git_indexer_progress *s, void *payload)
 {
 	sync_ctx *c = payload;
+	sync_bound_pack_memory(c);
 	c->seen_objects = s->received_objects;
 	c->seen_bytes = s->received_bytes;
 	if (s->total_deltas > 0 && s->received_objects == s->total_objects)

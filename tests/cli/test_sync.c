@@ -537,21 +537,95 @@ Test(sync_cli, uncommitted_changes_are_never_overwritten, .fini = th_cleanup)
 	free(hb); free(hb2); free(a); free(b); free(dir);
 }
 
-/* A hub whose objects folder cannot take a pack (a file where its pack
- * folder should be): the push fails, saying so, and the hub's branch does
- * not move to commits it does not have. */
+/* A hub whose objects folder can take neither loose objects nor a pack
+ * (files where its fan-out folders and its pack folder should be): the
+ * push fails, saying so, and the hub's branch does not move to commits it
+ * does not have. */
 Test(sync_cli, a_hub_that_cannot_store_the_objects_keeps_its_branch, .fini = th_cleanup)
 {
 	char *dir = team(), *a = th_path(dir, "a"), *before, *after;
 	th_result r;
 	add_doc(a, "kl/ny", "---\ntitle: Ny\n---\nVi skal dele den.\n");
 	before = th_sh_out(dir, "git -C hub.git rev-parse main");
-	cr_assert_eq(th_sh(dir, NULL, "rm -rf hub.git/objects/pack && touch hub.git/objects/pack"), 0);
+	cr_assert_eq(th_sh(dir, NULL, "cd hub.git/objects && rm -rf pack ?? && touch pack && "
+		"for i in $(seq 0 255); do touch $(printf %%02x $i); done"), 0);
 	TH_RUN(&r, a, "push");
 	cr_assert_eq(r.status, 1, "%s", r.out.ptr);
 	cr_assert(strstr(r.err.ptr, "did not take the new commits"), "%s", r.err.ptr);
+	cr_assert(strstr(r.err.ptr, "hub.git"), "the message names the remote: %s", r.err.ptr);
 	th_result_free(&r);
 	after = th_sh_out(dir, "git -C hub.git rev-parse main 2>/dev/null");
 	cr_assert_str_eq(after, before);
 	free(before); free(after); free(a); free(dir);
+}
+
+/* Writes `n` commits on top of `repo`'s main with git fast-import, each
+ * adding a document kl/gen-N, and checks them out. */
+static void many_commits(const char *repo, int n)
+{
+	cr_assert_eq(th_sh(repo, NULL, "i=0; { while [ $i -lt %d ]; do i=$((i + 1)); "
+		"t=$(printf -- '---\\nid: kl/gen-%%d\\ntitle: \"Gen %%d\"\\n---\\n\\nVi skal %%d.\\n' $i $i $i); "
+		"printf 'commit refs/heads/main\\ncommitter B <b@example.org> %%d +0000\\ndata 4\\nGen\\n' $((1700000000 + i)); "
+		"[ $i = 1 ] && printf 'from refs/heads/main^0\\n'; "
+		"printf 'M 100644 inline kl/gen-%%d.md\\ndata %%d\\n%%s\\n' $i ${#t} \"$t\"; done; } "
+		"| git fast-import --quiet && git reset -q --hard main", n), 0);
+}
+
+/* A push to a folder copies a few new objects one by one, as git's
+ * receive-pack keeps a small push; many go as one pack. Either way the
+ * hub then holds every object of its branch. */
+Test(sync_cli, a_push_to_a_folder_copies_few_objects_and_packs_many, .fini = th_cleanup)
+{
+	char *dir = team(), *a = th_path(dir, "a"), *packs, *ours, *hub;
+	th_result r;
+	packs = th_sh_out(dir, "ls hub.git/objects/pack | grep -c '\\.pack$' || true");
+	cr_assert_str_eq(packs, "0\n", "the seed went as loose objects: %s", packs);
+	free(packs);
+	add_doc(a, "kl/ny", "---\ntitle: Ny\n---\nVi skal dele den.\n");
+	OK0(a, "push");
+	packs = th_sh_out(dir, "ls hub.git/objects/pack | grep -c '\\.pack$' || true");
+	cr_assert_str_eq(packs, "0\n", "one new revision: loose objects (%s)", packs);
+	free(packs);
+	/* 400 commits of a new document each: 1,600 objects */
+	many_commits(a, 400);
+	OK(&r, a, "push");
+	cr_assert(strstr(r.out.ptr, "400 commits on main"), "%s", r.out.ptr);
+	th_result_free(&r);
+	packs = th_sh_out(dir, "ls hub.git/objects/pack | grep -c '\\.pack$' || true");
+	cr_assert_str_eq(packs, "1\n", "many: one pack (%s)", packs);
+	free(packs);
+	ours = th_sh_out(a, "git rev-parse main");
+	hub = th_sh_out(dir, "git -C hub.git rev-parse main");
+	cr_assert_str_eq(hub, ours);
+	cr_assert_eq(th_sh(dir, NULL, "git -C hub.git fsck --strict --no-dangling"), 0, "the hub is whole");
+	/* and a fresh clone of it has everything */
+	OK0(dir, "clone", "hub.git", "d");
+	cr_assert(th_exists(dir, "d/kl/gen-400.md") && th_exists(dir, "d/kl/ny.md"));
+	free(ours); free(hub); free(a); free(dir);
+}
+
+/* A fast-forward pull writes the files the new revisions changed, removes
+ * those they removed, and leaves an unrelated edit of the user's alone. */
+Test(sync_cli, a_fast_forward_pull_writes_what_changed, .fini = th_cleanup)
+{
+	char *dir = team(), *a = th_path(dir, "a"), *b = th_path(dir, "b"), *text, *status;
+	add_doc(a, "kl/gammel", "---\ntitle: Gammel\n---\nDen går.\n");
+	add_doc(a, "kl/fast", "---\ntitle: Fast\n---\nDen bliver.\n");
+	OK0(a, "push");
+	OK0(b, "pull");
+	cr_assert(th_exists(b, "kl/gammel.md"));
+	add_doc(a, "kl/ny", "---\ntitle: Ny\n---\nVi skal dele den.\n");
+	cr_assert_eq(th_sh(a, NULL, "git rm -q kl/gammel.md && git -c core.hooksPath=/dev/null commit -q -m 'Remove kl/gammel'"), 0);
+	OK0(a, "push");
+	/* b's own edit of a file the pull does not touch */
+	th_write(b, "kl/fast.md", "---\nid: kl/fast\ntitle: Fast\n---\n\nMin kladde.\n");
+	OK0(b, "pull");
+	cr_assert(th_exists(b, "kl/ny.md"), "the new document is there");
+	cr_assert(!th_exists(b, "kl/gammel.md"), "the removed one is gone");
+	text = th_read(b, "kl/fast.md");
+	cr_assert(strstr(text, "Min kladde"), "the edit survives: %s", text);
+	free(text);
+	status = th_sh_out(b, "git status --porcelain");
+	cr_assert_str_eq(status, " M kl/fast.md\n", "index and files follow main but for the edit: %s", status);
+	free(status); free(a); free(b); free(dir);
 }

@@ -131,6 +131,34 @@ Test(sync_http, clone_pull_and_push_over_smart_http, .fini = fini)
 	free(ha); free(hb); free(hub); free(a); free(b); free(url); free(dir);
 }
 
+/* A clone of a history whose pack is several MB: while it receives and
+ * indexes the pack, stance gives the pages it read back to the kernel
+ * (sync_memory.c); the clone must come out whole, every object sound and
+ * every file checked out. */
+Test(sync_http, a_clone_of_a_long_history_is_whole, .fini = fini)
+{
+	char *dir = th_tmpdir(), *url, *theirs, *ours, *status;
+	server_start(dir, NULL);
+	url = served(dir, "big");
+	/* 300 revisions of 20 KB that do not compress: a pack of about 6 MB */
+	cr_assert_eq(th_sh(dir, NULL, "cd srv/repos/big.git && i=0; { while [ $i -lt 300 ]; do i=$((i + 1)); "
+		"t=$(printf -- '---\\nid: kl/d%%d\\ntitle: \"D %%d\"\\n---\\n\\n%%s\\n' $((i %% 40)) $i "
+		"\"$(head -c 15000 /dev/urandom | base64 -w 76)\"); "
+		"printf 'commit refs/heads/main\\ncommitter B <b@example.org> %%d +0000\\ndata 4\\nRev\\n' $((1700000000 + i)); "
+		"[ $i = 1 ] && printf 'from refs/heads/main^0\\n'; "
+		"printf 'M 100644 inline kl/d%%d.md\\ndata %%d\\n%%s\\n' $((i %% 40)) ${#t} \"$t\"; done; } "
+		"| git fast-import --quiet && git repack -adq"), 0);
+	OK0(dir, "clone", "--no-progress", url, "a");
+	theirs = th_sh_out(dir, "git --git-dir=srv/repos/big.git rev-parse main");
+	ours = th_sh_out(dir, "git -C a rev-parse main");
+	cr_assert_str_eq(ours, theirs);
+	cr_assert_eq(th_sh(dir, NULL, "git -C a fsck --full --strict --no-dangling"), 0, "every object is sound");
+	status = th_sh_out(dir, "git -C a status --porcelain");
+	cr_assert_str_eq(status, "", "every file is checked out as committed: %s", status);
+	cr_assert_eq(th_sh(dir, NULL, "git --git-dir=srv/repos/big.git show main:kl/d20.md | cmp - a/kl/d20.md"), 0);
+	free(status); free(ours); free(theirs); free(url); free(dir);
+}
+
 Test(sync_http, two_clones_pushing_at_the_same_moment, .fini = fini)
 {
 	char *dir = th_tmpdir(), *url, *b, *c, *hb, *hc, *hub;
