@@ -13,7 +13,7 @@ the rest with few. At 40,000 revisions:
 
   a000..a007   8 documents, 40% of the revisions (1,300 to 2,800 each, ~50 KB)
   p008         the positions document: 2.5% (about 1,000), ~137 KB, Danish
-  b009..b032   24 documents, 30% (250 to 750 each, about 500 on average)
+  b009..b032   24 documents, 30% (230 to 720 each, about 490 on average)
   c...         the rest, 27.5% (a dozen each)
 
 (the same shares at any size; a history with fewer than two revisions a
