@@ -4,6 +4,11 @@
 # with the most revisions, `stance log -S` vs `git log -S` over every
 # document, building the search index (time and peak RSS), bringing it up to
 # date after 100 new commits of plain git, and a warm `stance search`.
+# The generator's shape changed on 2026-12-02 (tiers of thousands, hundreds
+# and few revisions, a 137 KB document with ~1,000, images, nested and
+# numbered lists, canonical Markdown); figures measured before that date in
+# docs/benchmarks.md are of the earlier shape (8 documents with ~4,400
+# revisions each at 40,000, the rest with <= 11).
 # Usage: bench/questions.sh [DOCS REVS MAX_KB]   (default 900 40000 150)
 #        bench/questions.sh 1000 10000 3        the 1,000 x 10 shape
 #        STANCE=build/stance bench/questions.sh ...   an existing build
