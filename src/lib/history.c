@@ -287,6 +287,8 @@ static int scan_range(rev_table *t, git_repository *git, const git_oid *head, co
 {
 	git_revwalk *walk = NULL;
 	git_oid oid;
+	/* the walk reads every commit and changed tree the repository holds */
+	int verify = stance_git_verify_reads(0);
 	int error;
 	if ((error = git_revwalk_new(&walk, git)) < 0 ||
 	    (error = git_revwalk_sorting(walk, GIT_SORT_TIME)) < 0 ||
@@ -312,6 +314,7 @@ static int scan_range(rev_table *t, git_repository *git, const git_oid *head, co
 		error = stance_git_error(error, "cannot walk the history");
 done:
 	git_revwalk_free(walk);
+	stance_git_verify_reads(verify);
 	return error;
 }
 
