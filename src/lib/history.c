@@ -482,6 +482,74 @@ static int cmp_newest_first(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order; /* stable: walk order */
 }
 
+/*
+ * The rows of `table` that opts asks for, newest first, each with the row
+ * of the same document before it by date: the revision list without its
+ * commits read. *items belongs to the caller (free()); it points into table.
+ */
+static int select_rows(sort_item **items_out, size_t *count, const rev_table *table,
+	const stance_history_options *opts)
+{
+	sort_item *items = NULL;
+	size_t i, n = 0, kept = 0;
+
+	*items_out = NULL;
+	*count = 0;
+	if (table->count && !(items = calloc(table->count, sizeof(*items))))
+		return stance_error_oom();
+	for (i = 0; i < table->count; i++) {
+		if (opts->id && strcmp(table->rows[i].id, opts->id))
+			continue;
+		items[n].row = &table->rows[i];
+		items[n].order = i;
+		n++;
+	}
+	/* The revision before each one is the one before it by date, which for
+	 * a revision placed late into the history (stance_history_save) is not
+	 * the file in its commit's parent. */
+	if (n > 1)
+		qsort(items, n, sizeof(*items), cmp_document_newest_first);
+	for (i = 0; i + 1 < n; i++)
+		if (!strcmp(items[i].row->id, items[i + 1].row->id))
+			items[i].older = items[i + 1].row;
+	for (i = 0; i < n; i++) {
+		const rev_row *r = items[i].row;
+		if ((r->reextract && !opts->include_reextract) || (opts->since && r->time < opts->since) ||
+		    (opts->until && r->time >= opts->until))
+			continue;
+		items[kept++] = items[i];
+	}
+	n = kept;
+	/* Newest first by the time each version was observed, which for imported
+	 * history can differ from the order the commits were made in. */
+	if (n > 1)
+		qsort(items, n, sizeof(*items), cmp_newest_first);
+	if (opts->max_count && n > opts->max_count)
+		n = opts->max_count;
+	*items_out = items;
+	*count = n;
+	return 0;
+}
+
+/* Appends the revision of `item` to b, its commit read for the author and
+ * the message. */
+static int push_item(rev_builder *b, git_repository *git, const sort_item *item)
+{
+	const rev_row *r = item->row, *older = item->older;
+	int has_prev = older && !older->removed, error = 0;
+	git_commit *commit = NULL;
+	git_oid cid, blob, prev;
+	if (git_oid_fromstr(&cid, r->commit) < 0 || (!r->removed && git_oid_fromstr(&blob, r->blob) < 0) ||
+	    (has_prev && git_oid_fromstr(&prev, older->blob) < 0) ||
+	    (error = git_commit_lookup(&commit, git, &cid)) < 0)
+		return stance_git_error(error ? error : -1, "cannot read commit %s", r->commit);
+	error = push_revision(b, commit, r->id, r->removed ? NULL : &blob, has_prev ? &prev : NULL, r->removed);
+	if (!error)
+		b->list->items[b->list->count - 1].reextract = r->reextract;
+	git_commit_free(commit);
+	return error;
+}
+
 int stance_history_list(stance_revision_list *out, stance_repo *repo, const stance_history_options *opts)
 {
 	stance_history_options defaults = STANCE_HISTORY_OPTIONS_INIT;
@@ -499,63 +567,11 @@ int stance_history_list(stance_revision_list *out, stance_repo *repo, const stan
 		opts = &defaults;
 	if (opts->id && (error = stance_id_validate(opts->id)) < 0)
 		return error;
-	if ((error = history_table(&table, repo)) < 0)
+	if ((error = history_table(&table, repo)) < 0 || (error = select_rows(&items, &n, &table, opts)) < 0)
 		goto done;
-	if (table.count && !(items = calloc(table.count, sizeof(*items)))) {
-		error = stance_error_oom();
-		goto done;
-	}
-	for (i = 0; i < table.count; i++) {
-		if (opts->id && strcmp(table.rows[i].id, opts->id))
-			continue;
-		items[n].row = &table.rows[i];
-		items[n].order = i;
-		n++;
-	}
-	/* The revision before each one is the one before it by date, which for
-	 * a revision placed late into the history (stance_history_save) is not
-	 * the file in its commit's parent. */
-	if (n > 1)
-		qsort(items, n, sizeof(*items), cmp_document_newest_first);
-	for (i = 0; i + 1 < n; i++)
-		if (!strcmp(items[i].row->id, items[i + 1].row->id))
-			items[i].older = items[i + 1].row;
-	{
-		size_t kept = 0;
-		for (i = 0; i < n; i++) {
-			const rev_row *r = items[i].row;
-			if ((r->reextract && !opts->include_reextract) || (opts->since && r->time < opts->since) ||
-			    (opts->until && r->time >= opts->until))
-				continue;
-			items[kept++] = items[i];
-		}
-		n = kept;
-	}
-	/* Newest first by the time each version was observed, which for imported
-	 * history can differ from the order the commits were made in. */
-	if (n > 1)
-		qsort(items, n, sizeof(*items), cmp_newest_first);
-	if (opts->max_count && n > opts->max_count)
-		n = opts->max_count;
-	for (i = 0; i < n; i++) {
-		const rev_row *r = items[i].row, *older = items[i].older;
-		int has_prev = older && !older->removed;
-		git_commit *commit = NULL;
-		git_oid cid, blob, prev;
-		if (git_oid_fromstr(&cid, r->commit) < 0 || (!r->removed && git_oid_fromstr(&blob, r->blob) < 0) ||
-		    (has_prev && git_oid_fromstr(&prev, older->blob) < 0) ||
-		    (error = git_commit_lookup(&commit, git, &cid)) < 0) {
-			error = stance_git_error(error ? error : -1, "cannot read commit %s", r->commit);
+	for (i = 0; i < n; i++)
+		if ((error = push_item(&b, git, &items[i])) < 0)
 			goto done;
-		}
-		error = push_revision(&b, commit, r->id, r->removed ? NULL : &blob,
-			has_prev ? &prev : NULL, r->removed);
-		if (!error)
-			out->items[out->count - 1].reextract = r->reextract;
-		git_commit_free(commit);
-		if (error < 0)
-			goto done;
-	}
 done:
 	if (error < 0)
 		stance_revision_list_free(out);
@@ -659,8 +675,10 @@ int stance_history_resolve(stance_revision *rev, stance_document **doc, stance_r
 	const char *at = strrchr(spec, '@'), *revpart = at ? at + 1 : NULL;
 	git_object *obj = NULL;
 	git_commit *commit = NULL;
+	rev_table table = { NULL, 0, 0 };
+	sort_item *items = NULL;
 	int error;
-	size_t i;
+	size_t i, n = 0;
 
 	memset(rev, 0, sizeof(*rev));
 	if (doc)
@@ -688,20 +706,21 @@ int stance_history_resolve(stance_revision *rev, stance_document **doc, stance_r
 			end = stance_date_end(&date);
 			nth = 0;
 		}
-		if ((error = stance_history_list(&list, repo, &opts)) < 0)
+		/* from the table alone: only the revision chosen has its commit read */
+		if ((error = history_table(&table, repo)) < 0 || (error = select_rows(&items, &n, &table, &opts)) < 0)
 			goto done;
-		for (i = 0; i < list.count; i++) {
-			if (end && list.items[i].time >= end)
+		for (i = 0; i < n; i++) {
+			if (end && items[i].row->time >= end)
 				continue;
 			if (nth-- == 0)
 				break;
 		}
-		if (i >= list.count) {
+		if (i >= n) {
 			if (end) {
 				stance_buf first = STANCE_BUF_INIT;
-				if (list.count) {
+				if (n) {
 					stance_date d;
-					stance_date_from_time(&d, list.items[list.count - 1].time, 0);
+					stance_date_from_time(&d, items[n - 1].row->time, 0);
 					d.precision = STANCE_DATE_DAY;
 					stance_buf_puts(&first, "; its first revision is from ");
 					stance_date_format(&first, &d);
@@ -711,20 +730,24 @@ int stance_history_resolve(stance_revision *rev, stance_document **doc, stance_r
 				stance_buf_dispose(&first);
 			} else
 				error = stance_error_set(STANCE_ENOTFOUND, "'%s' has only %zu revision%s; '%s' asks "
-					"for an earlier one", id.ptr, list.count, list.count == 1 ? "" : "s", spec);
+					"for an earlier one", id.ptr, n, n == 1 ? "" : "s", spec);
 			goto done;
 		}
-		if (list.items[i].removed) {
+		if (items[i].row->removed) {
 			stance_buf when = STANCE_BUF_INIT;
-			format_day(&when, list.items[i].time, list.items[i].tz_minutes);
+			format_day(&when, items[i].row->time, items[i].row->tz);
 			error = stance_error_set(STANCE_ENOTFOUND, "'%s' was removed on %s (%.7s); '%s@{%zu}' "
 				"or a date before that names its last text", id.ptr, stance_buf_cstr(&when),
-				list.items[i].commit, id.ptr, i + 1);
+				items[i].row->commit, id.ptr, i + 1);
 			stance_buf_dispose(&when);
 			goto done;
 		}
-		if ((error = copy_revision(rev, &list.items[i])) < 0)
-			goto done;
+		{
+			rev_builder b = { &list, 0 };
+			if ((error = push_item(&b, stance_repo_git(repo), &items[i])) < 0 ||
+			    (error = copy_revision(rev, &list.items[0])) < 0)
+				goto done;
+		}
 	} else {
 		git_repository *git = stance_repo_git(repo);
 		git_oid blob;
@@ -757,6 +780,8 @@ done:
 	if (error < 0)
 		stance_revision_clear(rev);
 	stance_revision_list_free(&list);
+	free(items);
+	table_free(&table);
 	git_commit_free(commit);
 	git_object_free(obj);
 	stance_buf_dispose(&docpart);
