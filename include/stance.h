@@ -25,5 +25,6 @@
 #include "stance/blame.h"
 #include "stance/pickaxe.h"
 #include "stance/search.h"
+#include "stance/revcache.h"
 
 #endif
