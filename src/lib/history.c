@@ -1020,3 +1020,122 @@ int stance_history_tip(char out[41], stance_repo *repo)
 	git_oid_tostr(out, 41, &head);
 	return 0;
 }
+
+void stance_history_document_list_free(stance_history_document_list *list)
+{
+	size_t i;
+	if (!list)
+		return;
+	for (i = 0; i < list->count; i++)
+		free(list->items[i].id);
+	free(list->items);
+	list->items = NULL;
+	list->count = 0;
+}
+
+typedef struct {
+	stance_history_document_list *list;
+	size_t alloc;
+	stance_buf path;
+	int error;
+} head_walk;
+
+static int collect_document(const char *root, const git_tree_entry *entry, void *payload)
+{
+	head_walk *w = payload;
+	const char *name = git_tree_entry_name(entry);
+	stance_history_document *d;
+	stance_buf id = STANCE_BUF_INIT;
+	if (git_tree_entry_type(entry) == GIT_OBJECT_TREE)
+		return name[0] == '.' ? 1 : 0; /* .stance/ and other dot folders hold no documents */
+	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+		return 0;
+	stance_buf_clear(&w->path);
+	if (stance_buf_printf(&w->path, "%s%s", root, name) < 0)
+		goto fail;
+	if (!path_to_id(&id, w->path.ptr))
+		return 0;
+	if (stance_array_grow(&w->list->items, &w->alloc, w->list->count + 1, sizeof(*w->list->items)) < 0)
+		goto fail;
+	d = &w->list->items[w->list->count++];
+	memset(d, 0, sizeof(*d));
+	d->id = stance_buf_detach(&id);
+	git_oid_tostr(d->blob, sizeof(d->blob), git_tree_entry_id(entry));
+	return 0;
+fail:
+	stance_buf_dispose(&id);
+	w->error = STANCE_ERROR;
+	return -1;
+}
+
+static int cmp_document_id(const void *a, const void *b)
+{
+	return strcmp(((const stance_history_document *)a)->id, ((const stance_history_document *)b)->id);
+}
+
+static int cmp_row_id(const void *a, const void *b)
+{
+	return strcmp((*(const rev_row *const *)a)->id, (*(const rev_row *const *)b)->id);
+}
+
+int stance_history_documents(stance_history_document_list *out, stance_repo *repo)
+{
+	git_repository *git = stance_repo_git(repo);
+	rev_table table = { NULL, 0, 0 };
+	head_walk w = { out, 0, STANCE_BUF_INIT, 0 };
+	const rev_row **rows = NULL;
+	git_commit *head = NULL;
+	git_tree *tree = NULL;
+	git_oid head_id;
+	size_t i, r = 0;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	stance_error_clear();
+	if (git_reference_name_to_id(&head_id, git, "HEAD") < 0) {
+		git_error_clear();
+		return 0; /* no commit yet: no documents */
+	}
+	if ((error = git_commit_lookup(&head, git, &head_id)) < 0 || (error = git_commit_tree(&tree, head)) < 0) {
+		error = stance_git_error(error, "cannot read HEAD");
+		goto done;
+	}
+	if ((error = git_tree_walk(tree, GIT_TREEWALK_PRE, collect_document, &w)) < 0) {
+		error = w.error ? w.error : stance_git_error(error, "cannot list documents");
+		goto done;
+	}
+	if (out->count > 1)
+		qsort(out->items, out->count, sizeof(*out->items), cmp_document_id);
+	if ((error = history_table(&table, repo)) < 0)
+		goto done;
+	/* the rows by id, beside the documents by id: one pass counts them */
+	if (table.count && !(rows = malloc(table.count * sizeof(*rows)))) {
+		error = stance_error_oom();
+		goto done;
+	}
+	for (i = 0; i < table.count; i++)
+		rows[i] = &table.rows[i];
+	if (table.count > 1)
+		qsort(rows, table.count, sizeof(*rows), cmp_row_id);
+	for (i = 0; i < out->count; i++) {
+		stance_history_document *d = &out->items[i];
+		while (r < table.count && strcmp(rows[r]->id, d->id) < 0)
+			r++;
+		for (; r < table.count && !strcmp(rows[r]->id, d->id); r++) {
+			if (rows[r]->reextract)
+				continue;
+			if (!d->revisions || rows[r]->time < d->first)
+				d->first = rows[r]->time;
+			d->revisions++;
+		}
+	}
+done:
+	if (error < 0)
+		stance_history_document_list_free(out);
+	free(rows);
+	table_free(&table);
+	stance_buf_dispose(&w.path);
+	git_tree_free(tree);
+	git_commit_free(head);
+	return error;
+}
