@@ -318,7 +318,8 @@ done:
 	return error;
 }
 
-#define CACHE_MAGIC "stance-history 2"
+/* 3: the file ends with "end COUNT CHECKSUM", so a truncated one is seen */
+#define CACHE_MAGIC "stance-history 3"
 
 static int cache_path(stance_buf *out, git_repository *git)
 {
@@ -335,6 +336,29 @@ static int cache_read(rev_table *t, git_oid *tip, const char *path)
 	if (stance_file_read(&data, path) < 0) {
 		stance_error_clear();
 		return -1;
+	}
+	/* the last line counts the rows and sums the bytes before it: a file cut
+	 * at a line's end, or changed, is not taken for a shorter history */
+	{
+		char *last, *tail, want[40];
+		unsigned long long count;
+		size_t n = 0;
+		if (!data.size || data.ptr[data.size - 1] != '\n')
+			goto done;
+		for (last = data.ptr + data.size - 1; last > data.ptr && last[-1] != '\n'; last--)
+			;
+		if (strncmp(last, "end ", 4))
+			goto done;
+		count = strtoull(last + 4, &tail, 10);
+		snprintf(want, sizeof(want), " %016llx\n", (unsigned long long)stance_fnv64(data.ptr,
+			(size_t)(last - data.ptr)));
+		if (tail == last + 4 || strcmp(tail, want))
+			goto done;
+		for (line = data.ptr; line < last; line++)
+			n += *line == '\n';
+		if (n != count + 1)
+			goto done;
+		*last = '\0';
 	}
 	line = data.ptr;
 	next = strchr(line, '\n');
@@ -400,6 +424,7 @@ static void cache_write(const rev_table *t, const git_oid *tip, const char *path
 		stance_buf_printf(&out, "%s %lld %d %d%s %s %s %s\n", r->commit, (long long)r->time, r->tz,
 			r->removed, r->reextract ? "r" : "", r->removed ? "-" : r->blob, r->has_prev ? r->prev : "-", r->id);
 	}
+	stance_buf_printf(&out, "end %zu %016llx\n", t->count, (unsigned long long)stance_fnv64(out.ptr, out.size));
 	/* A cache that cannot be written is only slower next time. */
 	if (stance_file_write_atomic(path, stance_buf_cstr(&out), out.size) < 0)
 		stance_error_clear();
