@@ -350,7 +350,7 @@ static int cache_read(rev_table *t, git_oid *tip, const char *path)
 		if (strncmp(last, "end ", 4))
 			goto done;
 		count = strtoull(last + 4, &tail, 10);
-		snprintf(want, sizeof(want), " %016llx\n", (unsigned long long)stance_fnv64(data.ptr,
+		snprintf(want, sizeof(want), " %016llx\n", (unsigned long long)stance_checksum64(data.ptr,
 			(size_t)(last - data.ptr)));
 		if (tail == last + 4 || strcmp(tail, want))
 			goto done;
@@ -424,7 +424,7 @@ static void cache_write(const rev_table *t, const git_oid *tip, const char *path
 		stance_buf_printf(&out, "%s %lld %d %d%s %s %s %s\n", r->commit, (long long)r->time, r->tz,
 			r->removed, r->reextract ? "r" : "", r->removed ? "-" : r->blob, r->has_prev ? r->prev : "-", r->id);
 	}
-	stance_buf_printf(&out, "end %zu %016llx\n", t->count, (unsigned long long)stance_fnv64(out.ptr, out.size));
+	stance_buf_printf(&out, "end %zu %016llx\n", t->count, (unsigned long long)stance_checksum64(out.ptr, out.size));
 	/* A cache that cannot be written is only slower next time. */
 	if (stance_file_write_atomic(path, stance_buf_cstr(&out), out.size) < 0)
 		stance_error_clear();

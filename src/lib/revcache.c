@@ -5,12 +5,15 @@
  *   words                  KEY "OLD NEW" (blob ids, "-" for none): "ADDED REMOVED"
  *   front                  KEY "BLOB": the document's front matter bytes
  *   positions/HASH         KEY "BLOB": the position statements of one
- *                          document (HASH: FNV-64 of its id), each
- *                          "START END SECTIONLEN TEXTLEN\nSECTIONTEXT"
+ *                          document (HASH: FNV-64 of its id), a line
+ *                          each, "START END =SECTION =TEXT", the section
+ *                          and the text records of their own, KEY "=" and
+ *                          two 64-bit hashes of the text: a statement
+ *                          that stays is written once
  *
  *   stance-cache 1 KIND FINGERPRINT\n
  *   KEY\tLENGTH\nVALUE\n          (once a record)
- *   end COUNT CHECKSUM\n          (FNV-64 of every byte before "end")
+ *   end COUNT CHECKSUM\n          (stance_checksum64 of every byte before "end")
  *
  * The keys are blob ids, content addresses, so a record never goes stale
  * for its texts; what else decides a value is the file's fingerprint (the
@@ -158,7 +161,7 @@ static int parse_records(rc_file *f)
 	errno = 0;
 	count = strtoull(last + 4, &tail, 10);
 	w = snprintf(want, sizeof(want), " %016llx\n",
-		(unsigned long long)stance_fnv64(p, (size_t)(last - p)));
+		(unsigned long long)stance_checksum64(p, (size_t)(last - p)));
 	if (errno || tail == last + 4 || w < 0 || (size_t)(p + f->data.size - tail) != (size_t)w ||
 	    memcmp(tail, want, (size_t)w))
 		return -1;
@@ -239,7 +242,7 @@ static void file_save(rc_file *f)
 	}
 	if (!error)
 		error = stance_buf_printf(&out, "end %zu %016llx\n", n,
-			(unsigned long long)stance_fnv64(out.ptr, out.size));
+			(unsigned long long)stance_checksum64(out.ptr, out.size));
 	/* a copy of what git holds: no fsync, and a failure only costs time */
 	if (error || stance_mkdirs_for(f->path) < 0 || stance_file_write_replace(f->path, out.ptr, out.size, 0) < 0)
 		stance_error_clear();
@@ -405,42 +408,69 @@ static int positions_file(stance_revcache *c, const char *id)
 	return file_init(&c->positions, c->dir, name, "positions", c->positions_print);
 }
 
-/* "START END SECTIONLEN TEXTLEN\nSECTIONTEXT" a statement, back to a list. */
-static int positions_decode(stance_position_list *out, const char *p, size_t len)
+/* The key of a text record: "=" and two hashes of the text, so that a
+ * statement that stays across revisions is written once a document. */
+static void text_key(char out[35], const char *text, size_t len)
+{
+	snprintf(out, 35, "=%016llx%016llx", (unsigned long long)stance_fnv64(text, len),
+		(unsigned long long)stance_checksum64(text, len));
+}
+
+static char *text_of(rc_file *f, const char *key)
+{
+	const rc_entry *t = key[0] == '=' && strlen(key) == 33 ? file_get(f, key) : NULL;
+	char *out;
+	if (!t || !(out = malloc(t->value_len + 1)))
+		return NULL;
+	memcpy(out, t->value, t->value_len);
+	out[t->value_len] = '\0';
+	return out;
+}
+
+/* "START END =SECTIONKEY =TEXTKEY\n" a statement, back to a list; the texts
+ * are records of their own. */
+static int positions_decode(stance_position_list *out, rc_file *f, const char *p, size_t len)
 {
 	const char *end = p + len;
 	size_t alloc = 0;
 	memset(out, 0, sizeof(*out));
 	while (p < end) {
-		unsigned long long s, e, sl, tl;
-		int used = 0;
+		unsigned long long s, e;
+		char sk[34], tk[34], line[128];
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		stance_position *x;
-		if (sscanf(p, "%llu %llu %llu %llu\n%n", &s, &e, &sl, &tl, &used) != 4 || used <= 0 ||
-		    (size_t)used > (size_t)(end - p) || sl > (size_t)(end - p - used) ||
-		    tl > (size_t)(end - p - used) - sl)
+		if (!nl || (size_t)(nl - p) >= sizeof(line))
 			goto bad;
-		p += used;
+		memcpy(line, p, (size_t)(nl - p));
+		line[nl - p] = '\0';
+		if (sscanf(line, "%llu %llu %33s %33s", &s, &e, sk, tk) != 4)
+			goto bad;
+		p = nl + 1;
 		if (stance_array_grow(&out->items, &alloc, out->count + 1, sizeof(*out->items)) < 0)
 			goto bad;
-		x = &out->items[out->count];
+		x = &out->items[out->count++];
 		x->start = (size_t)s;
 		x->end = (size_t)e;
-		x->section = malloc((size_t)sl + 1);
-		x->text = malloc((size_t)tl + 1);
-		out->count++;
+		x->section = text_of(f, sk);
+		x->text = text_of(f, tk);
 		if (!x->section || !x->text)
 			goto bad;
-		memcpy(x->section, p, (size_t)sl);
-		x->section[sl] = '\0';
-		memcpy(x->text, p + sl, (size_t)tl);
-		x->text[tl] = '\0';
-		p += sl + tl;
 	}
 	return 0;
 bad:
 	stance_position_list_free(out);
 	stance_error_clear();
 	return -1;
+}
+
+static int encode_text(stance_buf *value, rc_file *f, const char *text)
+{
+	char key[35];
+	size_t len = strlen(text);
+	text_key(key, text, len);
+	if (!file_get(f, key))
+		file_put(f, key, text, len);
+	return stance_buf_printf(value, " %s", key);
 }
 
 int stance_revcache_positions(stance_position_list *out, stance_revcache *c,
@@ -456,7 +486,7 @@ int stance_revcache_positions(stance_position_list *out, stance_revcache *c,
 	memset(out, 0, sizeof(*out));
 	if ((error = positions_file(c, id)) < 0)
 		return error;
-	if ((e = file_get(&c->positions, blob)) && positions_decode(out, e->value, e->value_len) == 0)
+	if ((e = file_get(&c->positions, blob)) && positions_decode(out, &c->positions, e->value, e->value_len) == 0)
 		return 0;
 	if ((error = stance_history_read_blob(&raw, c->repo, blob)) < 0 ||
 	    (error = stance_document_parse(&doc, stance_buf_cstr(&raw), raw.size, id)) < 0)
@@ -471,10 +501,10 @@ int stance_revcache_positions(stance_position_list *out, stance_revcache *c,
 		goto done;
 	for (i = 0; i < out->count && !error; i++) {
 		const stance_position *x = &out->items[i];
-		error |= stance_buf_printf(&value, "%zu %zu %zu %zu\n", x->start, x->end, strlen(x->section),
-			strlen(x->text));
-		error |= stance_buf_puts(&value, x->section);
-		error |= stance_buf_puts(&value, x->text);
+		error |= stance_buf_printf(&value, "%zu %zu", x->start, x->end);
+		error |= encode_text(&value, &c->positions, x->section);
+		error |= encode_text(&value, &c->positions, x->text);
+		error |= stance_buf_puts(&value, "\n");
 	}
 	if (error) {
 		error = 0; /* the statements are right; they are only not cached */
