@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "internal.h" /* stance_checksum64, to write a cache file as stance would */
 
 #define FM(title, org, kind) "---\ntitle: " title "\nkind: " kind "\norganization: " org "\nlanguage: da\n---\n"
 
@@ -237,5 +238,73 @@ Test(revcache, a_truncated_or_garbled_cache_file_is_ignored_and_rebuilt, .fini =
 	}
 	free(pos);
 	free_answers(want);
+	free(dir);
+}
+
+/* `rel` with its first `from` replaced by `to` (of the same length, so no
+ * record's length changes), its checksum made right again: a cache file
+ * stance would take as sound. */
+static void rewrite_record(const char *dir, const char *rel, const char *from, const char *to)
+{
+	char *text = th_read(dir, rel), *at, *last;
+	stance_buf out = STANCE_BUF_INIT;
+	unsigned long long count;
+	size_t n;
+	cr_assert(text, "no %s", rel);
+	cr_assert_eq(strlen(from), strlen(to));
+	cr_assert((at = strstr(text, from)), "no '%s' in %s", from, rel);
+	memcpy(at, to, strlen(to));
+	n = strlen(text);
+	text[n - 1] = '\0';
+	last = strrchr(text, '\n') + 1;
+	cr_assert_eq(sscanf(last, "end %llu", &count), 1, "%s", last);
+	stance_buf_put(&out, text, (size_t)(last - text));
+	stance_buf_printf(&out, "end %llu %016llx\n", count,
+		(unsigned long long)stance_checksum64(text, (size_t)(last - text)));
+	th_write(dir, rel, stance_buf_cstr(&out));
+	stance_buf_dispose(&out);
+	free(text);
+}
+
+/* The answers come from the caches: a sound record is believed (which is
+ * why a record is keyed by the blobs it was computed from). */
+Test(revcache, a_later_run_reads_its_answers_from_the_caches, .fini = th_cleanup)
+{
+	char *dir = repo_with_history(), *out;
+	static const char *const log[] = { "log", "kl/skat", NULL };
+	static const char *const list[] = { "list", NULL };
+	stance_buf words = STANCE_BUF_INIT;
+	free(run_out(dir, log));
+	free(run_out(dir, list));
+	/* the one record of kl/skat's first revision (no old blob): its counts */
+	out = th_read(dir, ".git/stance-cache/words");
+	cr_assert(out, "no words cache");
+	{
+		const char *rec = strstr(out, "- "), *value;
+		cr_assert(rec, "%s", out);
+		value = strchr(rec, '\n') + 1;
+		stance_buf_put(&words, value, strcspn(value, "\n"));
+	}
+	free(out);
+	cr_assert(words.size >= 3, "%s", words.ptr);
+	{
+		/* the same length, other digits */
+		char *fake = strdup(words.ptr);
+		size_t i;
+		for (i = 0; fake[i]; i++)
+			if (fake[i] >= '0' && fake[i] <= '9')
+				fake[i] = '7';
+		rewrite_record(dir, ".git/stance-cache/words", words.ptr, fake);
+		out = run_out(dir, log);
+		/* kl/skat's revisions remove no word: a "-7" is the record's */
+		cr_assert(strstr(out, "-7"), "log did not read the words cache (%s):\n%s", fake, out);
+		free(out);
+		free(fake);
+	}
+	rewrite_record(dir, ".git/stance-cache/front", "title: Skat", "title: Skot");
+	out = run_out(dir, list);
+	cr_assert(strstr(out, "Skot"), "list did not read the front matter cache:\n%s", out);
+	free(out);
+	stance_buf_dispose(&words);
 	free(dir);
 }
