@@ -331,6 +331,7 @@ static int cache_read(rev_table *t, git_oid *tip, const char *path)
 {
 	stance_buf data = STANCE_BUF_INIT;
 	char *line, *next;
+	size_t rows = 0;
 	int ok = 0;
 
 	if (stance_file_read(&data, path) < 0) {
@@ -342,7 +343,6 @@ static int cache_read(rev_table *t, git_oid *tip, const char *path)
 	{
 		char *last, *tail, want[40];
 		unsigned long long count;
-		size_t n = 0;
 		if (!data.size || data.ptr[data.size - 1] != '\n')
 			goto done;
 		for (last = data.ptr + data.size - 1; last > data.ptr && last[-1] != '\n'; last--)
@@ -354,9 +354,10 @@ static int cache_read(rev_table *t, git_oid *tip, const char *path)
 			(size_t)(last - data.ptr)));
 		if (tail == last + 4 || strcmp(tail, want))
 			goto done;
-		for (line = data.ptr; line < last; line++)
-			n += *line == '\n';
-		if (n != count + 1)
+		/* room for the rows at once; their number is checked below */
+		rows = (size_t)count;
+		if (rows && rows < data.size / 64 &&
+		    stance_array_grow(&t->rows, &t->alloc, rows, sizeof(*t->rows)) < 0)
 			goto done;
 		*last = '\0';
 	}
@@ -402,7 +403,7 @@ static int cache_read(rev_table *t, git_oid *tip, const char *path)
 			memcpy(row->prev, f[5], GIT_OID_HEXSZ + 1);
 		row->has_prev = f[5][0] != '-';
 	}
-	ok = 1;
+	ok = t->count == rows;
 done:
 	stance_buf_dispose(&data);
 	if (!ok) {
