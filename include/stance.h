@@ -26,5 +26,6 @@
 #include "stance/blame.h"
 #include "stance/pickaxe.h"
 #include "stance/search.h"
+#include "stance/revcache.h"
 
 #endif

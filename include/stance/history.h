@@ -105,6 +105,27 @@ int stance_history_read_raw(stance_buf *out, stance_repo *repo,
  * a cache of the history (the search index) was built to. */
 int stance_history_tip(char out[41], stance_repo *repo);
 
+/* A document at HEAD, as the revision table counts it. */
+typedef struct {
+	char *id;
+	char blob[41];        /* its file at HEAD */
+	size_t revisions;     /* its revisions, re-extractions left out (stance_history_list's count) */
+	int64_t first;        /* author time of its oldest revision; 0 when none */
+} stance_history_document;
+
+typedef struct {
+	stance_history_document *items;
+	size_t count;
+} stance_history_document_list;
+
+/*
+ * The documents at HEAD, sorted by id, with their revision counts, from
+ * the revision table alone (no commit read). The list belongs to the
+ * caller: stance_history_document_list_free().
+ */
+int stance_history_documents(stance_history_document_list *out, stance_repo *repo);
+void stance_history_document_list_free(stance_history_document_list *list);
+
 /* Raw bytes of the blob with hex id `blob`, appended to `out`. */
 int stance_history_read_blob(stance_buf *out, stance_repo *repo, const char *blob);
 

@@ -38,7 +38,8 @@ static size_t count_revisions(const stance_revision_list *h, const char *id, int
 
 /* One line (or object) for document `id` as `doc` says; `gone`, the day a
  * removed document went, or NULL. */
-static int show_document(list_state *st, const char *id, stance_document *doc, const char *gone)
+static int show_document(list_state *st, const char *id, stance_document *doc, const char *gone,
+	const stance_history_document *counted)
 {
 	stance_buf date = STANCE_BUF_INIT, line = STANCE_BUF_INIT;
 	const stance_date *pub;
@@ -51,7 +52,11 @@ static int show_document(list_state *st, const char *id, stance_document *doc, c
 	org = stance_document_get(doc, "organization");
 	title = stance_document_get(doc, "title");
 	pub = stance_document_published(doc);
-	revs = count_revisions(st->history, id, &first);
+	if (counted) {
+		revs = counted->revisions;
+		first = counted->first;
+	} else
+		revs = count_revisions(st->history, id, &first);
 	/* The date shown and filtered on: when it was published, else first seen. */
 	when = pub->precision ? stance_date_start(pub) : first;
 	/* text filters compare case-folded, for all of Unicode (fold.h) */
@@ -113,17 +118,36 @@ done:
 	return error < 0 ? error : 0;
 }
 
-static int list_one(const char *id, void *payload)
+/* The documents at HEAD: counted by the revision table, each shown as its
+ * front matter says, which the cache keeps per blob (.git/stance-cache/front),
+ * so no document's body is read twice. */
+static int list_head(list_state *st)
 {
-	list_state *st = payload;
-	stance_document *doc = NULL;
+	stance_history_document_list docs = { NULL, 0 };
+	stance_revcache *cache = NULL;
+	stance_buf front = STANCE_BUF_INIT, origin = STANCE_BUF_INIT;
+	size_t i;
 	int error;
-	if ((error = stance_store_load(&doc, st->repo, id, NULL)) < 0) {
-		st->error = error;
-		return error;
+	if ((error = stance_history_documents(&docs, st->repo)) < 0 ||
+	    (error = stance_revcache_open(&cache, st->repo, NULL)) < 0)
+		goto done;
+	for (i = 0; i < docs.count && !error; i++) {
+		const stance_history_document *d = &docs.items[i];
+		stance_document *doc = NULL;
+		stance_buf_clear(&front);
+		stance_buf_clear(&origin);
+		if ((error = stance_buf_printf(&origin, "%s@HEAD", d->id)) < 0 ||
+		    (error = stance_revcache_front(&front, cache, d->blob, origin.ptr)) < 0 ||
+		    (error = stance_document_parse(&doc, stance_buf_cstr(&front), front.size, origin.ptr)) < 0)
+			break;
+		error = show_document(st, d->id, doc, NULL, d);
+		stance_document_free(doc);
 	}
-	error = show_document(st, id, doc, NULL);
-	stance_document_free(doc);
+done:
+	stance_revcache_close(cache);
+	stance_history_document_list_free(&docs);
+	stance_buf_dispose(&front);
+	stance_buf_dispose(&origin);
 	return error;
 }
 
@@ -149,7 +173,7 @@ static int list_removed(list_state *st)
 		if (!error && !doc)
 			error = stance_document_parse(&doc, "", 0, r->id);
 		if (!error)
-			error = show_document(st, r->id, doc, day.ptr);
+			error = show_document(st, r->id, doc, day.ptr, NULL);
 		stance_document_free(doc);
 		stance_buf_dispose(&raw);
 		stance_buf_dispose(&day);
@@ -208,15 +232,15 @@ static int run_list(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	cli_table_limit(st.table, 0, 40);
 	cli_table_limit(st.table, 1, 9);
 	cli_table_align_right(st.table, 3);
-	/* One walk of the history counts the revisions of every document. */
-	if ((error = stance_history_list(&history, repo, NULL)) < 0) {
+	/* --all: one walk of the history counts the revisions of removed documents */
+	if (all && (error = stance_history_list(&history, repo, NULL)) < 0) {
 		cli_table_free(st.table);
 		return cli_fail(error);
 	}
 	cli_pager_start(ctx);
 	if (st.json)
 		fputs("[", ctx->out);
-	if ((error = stance_store_foreach(repo, NULL, list_one, &st)) < 0 ||
+	if ((error = list_head(&st)) < 0 ||
 	    (all && (error = list_removed(&st)) < 0))
 		rc = cli_fail(error);
 	if (st.json)

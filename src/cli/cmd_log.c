@@ -21,25 +21,6 @@ static void format_time(stance_buf *out, int64_t t, int tz)
 	stance_date_format(out, &d);
 }
 
-/* Words added/removed by a revision: its text against the previous one,
- * the bodies only (a title or an author is not words of the text). */
-static int word_delta(stance_repo *repo, const stance_revision *r, size_t *added, size_t *removed)
-{
-	stance_buf a = STANCE_BUF_INIT, b = STANCE_BUF_INIT;
-	int error = 0;
-	if (r->prev_blob[0])
-		error = stance_history_read_blob(&a, repo, r->prev_blob);
-	if (!error && r->blob[0])
-		error = stance_history_read_blob(&b, repo, r->blob);
-	if (!error)
-		error = stance_words_delta(added, removed,
-			stance_buf_cstr(&a) + stance_document_body_offset(stance_buf_cstr(&a), a.size),
-			stance_buf_cstr(&b) + stance_document_body_offset(stance_buf_cstr(&b), b.size));
-	stance_buf_dispose(&a);
-	stance_buf_dispose(&b);
-	return error;
-}
-
 enum { LOG_OPT_POSITIONS = 256 };
 
 static const cli_option log_options[] = {
@@ -62,6 +43,7 @@ static int run_log(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	cli_opt_parser p;
 	cli_table *table = NULL;
 	log_pickaxe pick = LOG_PICKAXE_INIT;
+	stance_revcache *words = NULL;
 	size_t i, shown = 0, max_count;
 	int c, error, json = 0, rc = CLI_OK;
 
@@ -108,6 +90,11 @@ static int run_log(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		rc = cli_error("out of memory");
 		goto done;
 	}
+	/* words added and removed, computed once a revision (.git/stance-cache/words) */
+	if ((error = stance_revcache_open(&words, repo, NULL)) < 0) {
+		rc = cli_fail(error);
+		goto done;
+	}
 	cli_table_limit(table, 2, 24);
 	cli_table_limit(table, 3, 60);
 	cli_table_align_right(table, 4);
@@ -126,7 +113,8 @@ static int run_log(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		if (!hit)
 			continue;
 		shown++;
-		if ((error = word_delta(repo, r, &added, &removed)) < 0) {
+		/* the bodies only: a title or an author is not words of the text */
+		if ((error = stance_revcache_words(&added, &removed, words, r->prev_blob, r->blob)) < 0) {
 			rc = cli_fail(error);
 			goto done;
 		}
@@ -178,6 +166,7 @@ static int run_log(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	else if (!pick.pk)
 		cli_table_print(table, ctx);
 done:
+	stance_revcache_close(words);
 	cli_table_free(table);
 	log_pickaxe_dispose(&pick);
 	stance_revision_list_free(&list);

@@ -17,11 +17,16 @@
 
 extern const cli_command cmd_positions_entry;
 
+static int markers_path(stance_buf *out, stance_repo *repo)
+{
+	return stance_buf_printf(out, "%s.stance/positions", stance_repo_workdir(repo));
+}
+
 static int load_markers(stance_positions **out, stance_repo *repo)
 {
 	stance_buf path = STANCE_BUF_INIT;
 	int error;
-	if ((error = stance_buf_printf(&path, "%s.stance/positions", stance_repo_workdir(repo))) < 0)
+	if ((error = markers_path(&path, repo)) < 0)
 		return error;
 	error = stance_positions_load(out, path.ptr);
 	stance_buf_dispose(&path);
@@ -189,9 +194,10 @@ static int history(cli_context *ctx, stance_repo *repo, const char *spec, int js
 	stance_revision_list revs = { 0 };
 	stance_history_options hopts = STANCE_HISTORY_OPTIONS_INIT;
 	stance_position_tracker *tr = NULL;
+	stance_revcache *cache = NULL;
 	size_t i, k, first, steps = 0;
 	int error, rc = CLI_OK;
-	stance_buf out = STANCE_BUF_INIT;
+	stance_buf out = STANCE_BUF_INIT, path = STANCE_BUF_INIT;
 	json_t *list = NULL;
 
 	memset(&rev, 0, sizeof(rev));
@@ -208,21 +214,18 @@ static int history(cli_context *ctx, stance_repo *repo, const char *spec, int js
 		;
 	if (first == revs.count)
 		first = 0;
+	/* each revision's statements are read once, then kept per blob
+	 * (.git/stance-cache/positions/) */
+	if ((error = markers_path(&path, repo)) < 0 || (error = stance_revcache_open(&cache, repo, path.ptr)) < 0) {
+		rc = cli_fail(error);
+		goto done;
+	}
 	for (k = revs.count; k-- > first;) {
 		const stance_revision *r = &revs.items[k];
 		stance_position_list cur = { 0 };
-		if (!r->removed) {
-			stance_document *doc = NULL;
-			if ((error = stance_history_read(&doc, repo, rev.id, r->commit)) < 0) {
-				rc = cli_fail(error);
-				goto done;
-			}
-			error = statements_of(&cur, repo, doc, markers);
-			stance_document_free(doc);
-			if (error < 0) {
-				rc = cli_fail(error);
-				goto done;
-			}
+		if (!r->removed && (error = stance_revcache_positions(&cur, cache, markers, rev.id, r->blob)) < 0) {
+			rc = cli_fail(error);
+			goto done;
 		}
 		error = stance_position_tracker_step(tr, &cur, k);
 		stance_position_list_free(&cur);
@@ -285,6 +288,8 @@ static int history(cli_context *ctx, stance_repo *repo, const char *spec, int js
 	cli_pager_start(ctx);
 	fwrite(out.ptr ? out.ptr : "", 1, out.size, ctx->out);
 done:
+	stance_revcache_close(cache);
+	stance_buf_dispose(&path);
 	json_decref(list);
 	stance_position_tracker_free(tr);
 	stance_revision_list_free(&revs);

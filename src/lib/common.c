@@ -100,6 +100,21 @@ uint64_t stance_fnv64(const void *data, size_t len)
 	return h;
 }
 
+uint64_t stance_checksum64(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t h = STANCE_FNV64_BASIS ^ (uint64_t)len, w;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	for (; i < len; i++)
+		h = stance_fnv64_step(h, p[i]);
+	return h;
+}
+
 int stance_parse_int(long *out, const char *s, long min, long max)
 {
 	char *end;

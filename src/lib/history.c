@@ -287,6 +287,8 @@ static int scan_range(rev_table *t, git_repository *git, const git_oid *head, co
 {
 	git_revwalk *walk = NULL;
 	git_oid oid;
+	/* the walk reads every commit and changed tree the repository holds */
+	int verify = stance_git_verify_reads(0);
 	int error;
 	if ((error = git_revwalk_new(&walk, git)) < 0 ||
 	    (error = git_revwalk_sorting(walk, GIT_SORT_TIME)) < 0 ||
@@ -312,10 +314,12 @@ static int scan_range(rev_table *t, git_repository *git, const git_oid *head, co
 		error = stance_git_error(error, "cannot walk the history");
 done:
 	git_revwalk_free(walk);
+	stance_git_verify_reads(verify);
 	return error;
 }
 
-#define CACHE_MAGIC "stance-history 2"
+/* 3: the file ends with "end COUNT CHECKSUM", so a truncated one is seen */
+#define CACHE_MAGIC "stance-history 3"
 
 static int cache_path(stance_buf *out, git_repository *git)
 {
@@ -327,11 +331,35 @@ static int cache_read(rev_table *t, git_oid *tip, const char *path)
 {
 	stance_buf data = STANCE_BUF_INIT;
 	char *line, *next;
+	size_t rows = 0;
 	int ok = 0;
 
 	if (stance_file_read(&data, path) < 0) {
 		stance_error_clear();
 		return -1;
+	}
+	/* the last line counts the rows and sums the bytes before it: a file cut
+	 * at a line's end, or changed, is not taken for a shorter history */
+	{
+		char *last, *tail, want[40];
+		unsigned long long count;
+		if (!data.size || data.ptr[data.size - 1] != '\n')
+			goto done;
+		for (last = data.ptr + data.size - 1; last > data.ptr && last[-1] != '\n'; last--)
+			;
+		if (strncmp(last, "end ", 4))
+			goto done;
+		count = strtoull(last + 4, &tail, 10);
+		snprintf(want, sizeof(want), " %016llx\n", (unsigned long long)stance_checksum64(data.ptr,
+			(size_t)(last - data.ptr)));
+		if (tail == last + 4 || strcmp(tail, want))
+			goto done;
+		/* room for the rows at once; their number is checked below */
+		rows = (size_t)count;
+		if (rows && rows < data.size / 64 &&
+		    stance_array_grow(&t->rows, &t->alloc, rows, sizeof(*t->rows)) < 0)
+			goto done;
+		*last = '\0';
 	}
 	line = data.ptr;
 	next = strchr(line, '\n');
@@ -375,7 +403,7 @@ static int cache_read(rev_table *t, git_oid *tip, const char *path)
 			memcpy(row->prev, f[5], GIT_OID_HEXSZ + 1);
 		row->has_prev = f[5][0] != '-';
 	}
-	ok = 1;
+	ok = t->count == rows;
 done:
 	stance_buf_dispose(&data);
 	if (!ok) {
@@ -397,6 +425,7 @@ static void cache_write(const rev_table *t, const git_oid *tip, const char *path
 		stance_buf_printf(&out, "%s %lld %d %d%s %s %s %s\n", r->commit, (long long)r->time, r->tz,
 			r->removed, r->reextract ? "r" : "", r->removed ? "-" : r->blob, r->has_prev ? r->prev : "-", r->id);
 	}
+	stance_buf_printf(&out, "end %zu %016llx\n", t->count, (unsigned long long)stance_checksum64(out.ptr, out.size));
 	/* A cache that cannot be written is only slower next time. */
 	if (stance_file_write_atomic(path, stance_buf_cstr(&out), out.size) < 0)
 		stance_error_clear();
@@ -479,6 +508,74 @@ static int cmp_newest_first(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order; /* stable: walk order */
 }
 
+/*
+ * The rows of `table` that opts asks for, newest first, each with the row
+ * of the same document before it by date: the revision list without its
+ * commits read. *items belongs to the caller (free()); it points into table.
+ */
+static int select_rows(sort_item **items_out, size_t *count, const rev_table *table,
+	const stance_history_options *opts)
+{
+	sort_item *items = NULL;
+	size_t i, n = 0, kept = 0;
+
+	*items_out = NULL;
+	*count = 0;
+	if (table->count && !(items = calloc(table->count, sizeof(*items))))
+		return stance_error_oom();
+	for (i = 0; i < table->count; i++) {
+		if (opts->id && strcmp(table->rows[i].id, opts->id))
+			continue;
+		items[n].row = &table->rows[i];
+		items[n].order = i;
+		n++;
+	}
+	/* The revision before each one is the one before it by date, which for
+	 * a revision placed late into the history (stance_history_save) is not
+	 * the file in its commit's parent. */
+	if (n > 1)
+		qsort(items, n, sizeof(*items), cmp_document_newest_first);
+	for (i = 0; i + 1 < n; i++)
+		if (!strcmp(items[i].row->id, items[i + 1].row->id))
+			items[i].older = items[i + 1].row;
+	for (i = 0; i < n; i++) {
+		const rev_row *r = items[i].row;
+		if ((r->reextract && !opts->include_reextract) || (opts->since && r->time < opts->since) ||
+		    (opts->until && r->time >= opts->until))
+			continue;
+		items[kept++] = items[i];
+	}
+	n = kept;
+	/* Newest first by the time each version was observed, which for imported
+	 * history can differ from the order the commits were made in. */
+	if (n > 1)
+		qsort(items, n, sizeof(*items), cmp_newest_first);
+	if (opts->max_count && n > opts->max_count)
+		n = opts->max_count;
+	*items_out = items;
+	*count = n;
+	return 0;
+}
+
+/* Appends the revision of `item` to b, its commit read for the author and
+ * the message. */
+static int push_item(rev_builder *b, git_repository *git, const sort_item *item)
+{
+	const rev_row *r = item->row, *older = item->older;
+	int has_prev = older && !older->removed, error = 0;
+	git_commit *commit = NULL;
+	git_oid cid, blob, prev;
+	if (git_oid_fromstr(&cid, r->commit) < 0 || (!r->removed && git_oid_fromstr(&blob, r->blob) < 0) ||
+	    (has_prev && git_oid_fromstr(&prev, older->blob) < 0) ||
+	    (error = git_commit_lookup(&commit, git, &cid)) < 0)
+		return stance_git_error(error ? error : -1, "cannot read commit %s", r->commit);
+	error = push_revision(b, commit, r->id, r->removed ? NULL : &blob, has_prev ? &prev : NULL, r->removed);
+	if (!error)
+		b->list->items[b->list->count - 1].reextract = r->reextract;
+	git_commit_free(commit);
+	return error;
+}
+
 int stance_history_list(stance_revision_list *out, stance_repo *repo, const stance_history_options *opts)
 {
 	stance_history_options defaults = STANCE_HISTORY_OPTIONS_INIT;
@@ -496,63 +593,11 @@ int stance_history_list(stance_revision_list *out, stance_repo *repo, const stan
 		opts = &defaults;
 	if (opts->id && (error = stance_id_validate(opts->id)) < 0)
 		return error;
-	if ((error = history_table(&table, repo)) < 0)
+	if ((error = history_table(&table, repo)) < 0 || (error = select_rows(&items, &n, &table, opts)) < 0)
 		goto done;
-	if (table.count && !(items = calloc(table.count, sizeof(*items)))) {
-		error = stance_error_oom();
-		goto done;
-	}
-	for (i = 0; i < table.count; i++) {
-		if (opts->id && strcmp(table.rows[i].id, opts->id))
-			continue;
-		items[n].row = &table.rows[i];
-		items[n].order = i;
-		n++;
-	}
-	/* The revision before each one is the one before it by date, which for
-	 * a revision placed late into the history (stance_history_save) is not
-	 * the file in its commit's parent. */
-	if (n > 1)
-		qsort(items, n, sizeof(*items), cmp_document_newest_first);
-	for (i = 0; i + 1 < n; i++)
-		if (!strcmp(items[i].row->id, items[i + 1].row->id))
-			items[i].older = items[i + 1].row;
-	{
-		size_t kept = 0;
-		for (i = 0; i < n; i++) {
-			const rev_row *r = items[i].row;
-			if ((r->reextract && !opts->include_reextract) || (opts->since && r->time < opts->since) ||
-			    (opts->until && r->time >= opts->until))
-				continue;
-			items[kept++] = items[i];
-		}
-		n = kept;
-	}
-	/* Newest first by the time each version was observed, which for imported
-	 * history can differ from the order the commits were made in. */
-	if (n > 1)
-		qsort(items, n, sizeof(*items), cmp_newest_first);
-	if (opts->max_count && n > opts->max_count)
-		n = opts->max_count;
-	for (i = 0; i < n; i++) {
-		const rev_row *r = items[i].row, *older = items[i].older;
-		int has_prev = older && !older->removed;
-		git_commit *commit = NULL;
-		git_oid cid, blob, prev;
-		if (git_oid_fromstr(&cid, r->commit) < 0 || (!r->removed && git_oid_fromstr(&blob, r->blob) < 0) ||
-		    (has_prev && git_oid_fromstr(&prev, older->blob) < 0) ||
-		    (error = git_commit_lookup(&commit, git, &cid)) < 0) {
-			error = stance_git_error(error ? error : -1, "cannot read commit %s", r->commit);
+	for (i = 0; i < n; i++)
+		if ((error = push_item(&b, git, &items[i])) < 0)
 			goto done;
-		}
-		error = push_revision(&b, commit, r->id, r->removed ? NULL : &blob,
-			has_prev ? &prev : NULL, r->removed);
-		if (!error)
-			out->items[out->count - 1].reextract = r->reextract;
-		git_commit_free(commit);
-		if (error < 0)
-			goto done;
-	}
 done:
 	if (error < 0)
 		stance_revision_list_free(out);
@@ -656,8 +701,10 @@ int stance_history_resolve(stance_revision *rev, stance_document **doc, stance_r
 	const char *at = strrchr(spec, '@'), *revpart = at ? at + 1 : NULL;
 	git_object *obj = NULL;
 	git_commit *commit = NULL;
+	rev_table table = { NULL, 0, 0 };
+	sort_item *items = NULL;
 	int error;
-	size_t i;
+	size_t i, n = 0;
 
 	memset(rev, 0, sizeof(*rev));
 	if (doc)
@@ -685,20 +732,21 @@ int stance_history_resolve(stance_revision *rev, stance_document **doc, stance_r
 			end = stance_date_end(&date);
 			nth = 0;
 		}
-		if ((error = stance_history_list(&list, repo, &opts)) < 0)
+		/* from the table alone: only the revision chosen has its commit read */
+		if ((error = history_table(&table, repo)) < 0 || (error = select_rows(&items, &n, &table, &opts)) < 0)
 			goto done;
-		for (i = 0; i < list.count; i++) {
-			if (end && list.items[i].time >= end)
+		for (i = 0; i < n; i++) {
+			if (end && items[i].row->time >= end)
 				continue;
 			if (nth-- == 0)
 				break;
 		}
-		if (i >= list.count) {
+		if (i >= n) {
 			if (end) {
 				stance_buf first = STANCE_BUF_INIT;
-				if (list.count) {
+				if (n) {
 					stance_date d;
-					stance_date_from_time(&d, list.items[list.count - 1].time, 0);
+					stance_date_from_time(&d, items[n - 1].row->time, 0);
 					d.precision = STANCE_DATE_DAY;
 					stance_buf_puts(&first, "; its first revision is from ");
 					stance_date_format(&first, &d);
@@ -708,20 +756,24 @@ int stance_history_resolve(stance_revision *rev, stance_document **doc, stance_r
 				stance_buf_dispose(&first);
 			} else
 				error = stance_error_set(STANCE_ENOTFOUND, "'%s' has only %zu revision%s; '%s' asks "
-					"for an earlier one", id.ptr, list.count, list.count == 1 ? "" : "s", spec);
+					"for an earlier one", id.ptr, n, n == 1 ? "" : "s", spec);
 			goto done;
 		}
-		if (list.items[i].removed) {
+		if (items[i].row->removed) {
 			stance_buf when = STANCE_BUF_INIT;
-			format_day(&when, list.items[i].time, list.items[i].tz_minutes);
+			format_day(&when, items[i].row->time, items[i].row->tz);
 			error = stance_error_set(STANCE_ENOTFOUND, "'%s' was removed on %s (%.7s); '%s@{%zu}' "
 				"or a date before that names its last text", id.ptr, stance_buf_cstr(&when),
-				list.items[i].commit, id.ptr, i + 1);
+				items[i].row->commit, id.ptr, i + 1);
 			stance_buf_dispose(&when);
 			goto done;
 		}
-		if ((error = copy_revision(rev, &list.items[i])) < 0)
-			goto done;
+		{
+			rev_builder b = { &list, 0 };
+			if ((error = push_item(&b, stance_repo_git(repo), &items[i])) < 0 ||
+			    (error = copy_revision(rev, &list.items[0])) < 0)
+				goto done;
+		}
 	} else {
 		git_repository *git = stance_repo_git(repo);
 		git_oid blob;
@@ -754,6 +806,8 @@ done:
 	if (error < 0)
 		stance_revision_clear(rev);
 	stance_revision_list_free(&list);
+	free(items);
+	table_free(&table);
 	git_commit_free(commit);
 	git_object_free(obj);
 	stance_buf_dispose(&docpart);
@@ -1084,4 +1138,123 @@ void stance_history_dates_free(stance_history_dates *d)
 		free(d->v[i].id);
 	free(d->v);
 	free(d);
+}
+
+void stance_history_document_list_free(stance_history_document_list *list)
+{
+	size_t i;
+	if (!list)
+		return;
+	for (i = 0; i < list->count; i++)
+		free(list->items[i].id);
+	free(list->items);
+	list->items = NULL;
+	list->count = 0;
+}
+
+typedef struct {
+	stance_history_document_list *list;
+	size_t alloc;
+	stance_buf path;
+	int error;
+} head_walk;
+
+static int collect_document(const char *root, const git_tree_entry *entry, void *payload)
+{
+	head_walk *w = payload;
+	const char *name = git_tree_entry_name(entry);
+	stance_history_document *d;
+	stance_buf id = STANCE_BUF_INIT;
+	if (git_tree_entry_type(entry) == GIT_OBJECT_TREE)
+		return name[0] == '.' ? 1 : 0; /* .stance/ and other dot folders hold no documents */
+	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+		return 0;
+	stance_buf_clear(&w->path);
+	if (stance_buf_printf(&w->path, "%s%s", root, name) < 0)
+		goto fail;
+	if (!path_to_id(&id, w->path.ptr))
+		return 0;
+	if (stance_array_grow(&w->list->items, &w->alloc, w->list->count + 1, sizeof(*w->list->items)) < 0)
+		goto fail;
+	d = &w->list->items[w->list->count++];
+	memset(d, 0, sizeof(*d));
+	d->id = stance_buf_detach(&id);
+	git_oid_tostr(d->blob, sizeof(d->blob), git_tree_entry_id(entry));
+	return 0;
+fail:
+	stance_buf_dispose(&id);
+	w->error = STANCE_ERROR;
+	return -1;
+}
+
+static int cmp_document_id(const void *a, const void *b)
+{
+	return strcmp(((const stance_history_document *)a)->id, ((const stance_history_document *)b)->id);
+}
+
+static int cmp_row_id(const void *a, const void *b)
+{
+	return strcmp((*(const rev_row *const *)a)->id, (*(const rev_row *const *)b)->id);
+}
+
+int stance_history_documents(stance_history_document_list *out, stance_repo *repo)
+{
+	git_repository *git = stance_repo_git(repo);
+	rev_table table = { NULL, 0, 0 };
+	head_walk w = { out, 0, STANCE_BUF_INIT, 0 };
+	const rev_row **rows = NULL;
+	git_commit *head = NULL;
+	git_tree *tree = NULL;
+	git_oid head_id;
+	size_t i, r = 0;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	stance_error_clear();
+	if (git_reference_name_to_id(&head_id, git, "HEAD") < 0) {
+		git_error_clear();
+		return 0; /* no commit yet: no documents */
+	}
+	if ((error = git_commit_lookup(&head, git, &head_id)) < 0 || (error = git_commit_tree(&tree, head)) < 0) {
+		error = stance_git_error(error, "cannot read HEAD");
+		goto done;
+	}
+	if ((error = git_tree_walk(tree, GIT_TREEWALK_PRE, collect_document, &w)) < 0) {
+		error = w.error ? w.error : stance_git_error(error, "cannot list documents");
+		goto done;
+	}
+	if (out->count > 1)
+		qsort(out->items, out->count, sizeof(*out->items), cmp_document_id);
+	if ((error = history_table(&table, repo)) < 0)
+		goto done;
+	/* the rows by id, beside the documents by id: one pass counts them */
+	if (table.count && !(rows = malloc(table.count * sizeof(*rows)))) {
+		error = stance_error_oom();
+		goto done;
+	}
+	for (i = 0; i < table.count; i++)
+		rows[i] = &table.rows[i];
+	if (table.count > 1)
+		qsort(rows, table.count, sizeof(*rows), cmp_row_id);
+	for (i = 0; i < out->count; i++) {
+		stance_history_document *d = &out->items[i];
+		while (r < table.count && strcmp(rows[r]->id, d->id) < 0)
+			r++;
+		for (; r < table.count && !strcmp(rows[r]->id, d->id); r++) {
+			if (rows[r]->reextract)
+				continue;
+			if (!d->revisions || rows[r]->time < d->first)
+				d->first = rows[r]->time;
+			d->revisions++;
+		}
+	}
+done:
+	if (error < 0)
+		stance_history_document_list_free(out);
+	free(rows);
+	table_free(&table);
+	stance_buf_dispose(&w.path);
+	git_tree_free(tree);
+	git_commit_free(head);
+	return error;
 }

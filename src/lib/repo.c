@@ -33,6 +33,15 @@ void stance_git_init(void)
 	static int done;
 	if (!done) {
 		git_libgit2_init();
+		/* Bounded reads of a large pack. libgit2 maps a pack in windows of
+		 * up to 1 GB and keeps 8 GB mapped, and every page a walk touched
+		 * stays resident while its window does: a walk over a 40,000-commit
+		 * archive's trees (the revision table) held its whole 450 MB pack.
+		 * 8 MB windows, 32 MB mapped at once, and 20 MB of cached trees and
+		 * commits bound that; git's own walks read the same objects. */
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)8 << 20);
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)32 << 20);
+		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)20 << 20);
 		done = 1;
 	}
 }
