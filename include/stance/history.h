@@ -108,6 +108,12 @@ int stance_history_tip(char out[41], stance_repo *repo);
 /* Raw bytes of the blob with hex id `blob`, appended to `out`. */
 int stance_history_read_blob(stance_buf *out, stance_repo *repo, const char *blob);
 
+/* Whether reading a blob hashes it again to check its id (on by default);
+ * a walk over the history's blobs (the search index's build) turns it off
+ * around the walk and puts back the setting this returns. The process's
+ * setting, as git_internal.h's stance_git_verify_reads. */
+int stance_history_verify_reads(int on);
+
 #ifdef __cplusplus
 }
 #endif

@@ -17,9 +17,10 @@ typedef struct {
 	char **ids;                  /* several documents named: only theirs */
 	size_t nids;
 	stance_pickaxe_change last;  /* the change of the revision last matched */
+	stance_search_counts *counts; /* -S: TEXT's count in each text, from the search index */
 } log_pickaxe;
 
-#define LOG_PICKAXE_INIT { NULL, NULL, 0, NULL, NULL, NULL, 0, { 0, { NULL, 0, 0 }, { NULL, 0, 0 } } }
+#define LOG_PICKAXE_INIT { NULL, NULL, 0, NULL, NULL, NULL, 0, { 0, { NULL, 0, 0 }, { NULL, 0, 0 } }, NULL }
 
 /* Takes one of the options -S, -G (their value) and --positions. */
 void log_pickaxe_option(log_pickaxe *lp, int id, const char *value);

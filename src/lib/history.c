@@ -610,6 +610,11 @@ done:
 	return error;
 }
 
+int stance_history_verify_reads(int on)
+{
+	return stance_git_verify_reads(on);
+}
+
 static void format_day(stance_buf *out, int64_t t, int tz);
 
 static int copy_revision(stance_revision *dst, const stance_revision *src)

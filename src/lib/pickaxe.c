@@ -463,6 +463,13 @@ static long count_body_words(const stance_pickaxe *pk, const char *body, size_t 
 	return (long)hits;
 }
 
+long stance_pickaxe_count(const stance_pickaxe *pk, const char *text, size_t len)
+{
+	if (pk->kind != STANCE_PICKAXE_WORDS || pk->positions)
+		return 0;
+	return count_body_words(pk, text, len);
+}
+
 int stance_pickaxe_body(stance_pickaxe_hit_list *out, const stance_pickaxe *pk,
 	const char *body, size_t len)
 {
