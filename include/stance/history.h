@@ -108,11 +108,22 @@ int stance_history_tip(char out[41], stance_repo *repo);
 /* Raw bytes of the blob with hex id `blob`, appended to `out`. */
 int stance_history_read_blob(stance_buf *out, stance_repo *repo, const char *blob);
 
-/* Whether reading a blob hashes it again to check its id (on by default);
- * a walk over the history's blobs (the search index's build) turns it off
- * around the walk and puts back the setting this returns. The process's
- * setting, as git_internal.h's stance_git_verify_reads. */
-int stance_history_verify_reads(int on);
+/*
+ * A walk that reads thousands of the history's blobs (the search index's
+ * build): between begin and end, a blob read is not hashed again to check
+ * its id (git_internal.h's stance_git_verify_reads), and libgit2 maps at
+ * most 64 MB of pack files at a time, in 16 MB windows, instead of up to
+ * 8 GB in 1 GB windows, so that the walk's resident memory does not grow
+ * with the size of the packs. The settings are the process's; end puts
+ * back those begin found.
+ */
+typedef struct {
+	int verify;
+	size_t window, mapped_limit;
+} stance_history_walk;
+
+void stance_history_walk_begin(stance_history_walk *w);
+void stance_history_walk_end(const stance_history_walk *w);
 
 #ifdef __cplusplus
 }

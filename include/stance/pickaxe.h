@@ -79,6 +79,12 @@ void stance_pickaxe_change_free(stance_pickaxe_change *c);
 int stance_pickaxe_revision(stance_pickaxe_change *out, stance_pickaxe *pk,
 	stance_repo *repo, const stance_revision *rev);
 
+/* stance_pickaxe_revision for a revision the caller already knows changed
+ * the count (from the search index's counts, stance_search_phrase_counts):
+ * `changed` 1 and the sentences, without counting both texts again. */
+int stance_pickaxe_revision_sentences(stance_pickaxe_change *out, stance_pickaxe *pk,
+	stance_repo *repo, const stance_revision *rev);
+
 #ifdef __cplusplus
 }
 #endif

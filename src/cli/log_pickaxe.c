@@ -47,8 +47,9 @@ int log_pickaxe_start(log_pickaxe *lp, const cli_command *cmd, stance_repo *repo
 		: stance_pickaxe_new(&lp->pk, STANCE_PICKAXE_REGEX, lp->regex, 0, lp->markers);
 	/* -S: the search index says which texts hold TEXT how often (built
 	 * when missing), so only the revisions whose count changed are read */
-	if (!error && lp->words && !lp->positions)
-		error = stance_search_phrase_counts(&lp->counts, repo, lp->words, count_block, lp->pk);
+	if (!error && lp->words && !lp->positions &&
+	    (error = stance_search_phrase_counts(&lp->counts, repo, lp->words, count_block, lp->pk)) == 0)
+		stance_history_walk_begin(&lp->walk);
 	return error < 0 ? cli_fail(error) : CLI_OK;
 }
 
@@ -79,9 +80,14 @@ int log_pickaxe_match(log_pickaxe *lp, stance_repo *repo, const stance_revision 
 			return 0;
 	}
 	stance_pickaxe_change_free(&lp->last);
-	if (lp->counts && stance_search_counts_get(lp->counts, r->prev_blob) ==
-	    stance_search_counts_get(lp->counts, r->removed ? "" : r->blob))
-		return 0;
+	if (lp->counts) {
+		if (stance_search_counts_get(lp->counts, r->prev_blob) ==
+		    stance_search_counts_get(lp->counts, r->removed ? "" : r->blob))
+			return 0;
+		if ((error = stance_pickaxe_revision_sentences(&lp->last, lp->pk, repo, r)) < 0)
+			return error;
+		return 1;
+	}
 	if ((error = stance_pickaxe_revision(&lp->last, lp->pk, repo, r)) < 0)
 		return error;
 	return lp->last.changed;
@@ -126,6 +132,8 @@ void log_pickaxe_dispose(log_pickaxe *lp)
 	size_t i;
 	stance_pickaxe_change_free(&lp->last);
 	stance_pickaxe_free(lp->pk);
+	if (lp->counts)
+		stance_history_walk_end(&lp->walk);
 	stance_search_counts_free(lp->counts);
 	lp->counts = NULL;
 	stance_positions_free(lp->markers);

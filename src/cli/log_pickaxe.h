@@ -18,9 +18,10 @@ typedef struct {
 	size_t nids;
 	stance_pickaxe_change last;  /* the change of the revision last matched */
 	stance_search_counts *counts; /* -S: TEXT's count in each text, from the search index */
+	stance_history_walk walk;     /* with counts: blob reads set for a walk */
 } log_pickaxe;
 
-#define LOG_PICKAXE_INIT { NULL, NULL, 0, NULL, NULL, NULL, 0, { 0, { NULL, 0, 0 }, { NULL, 0, 0 } }, NULL }
+#define LOG_PICKAXE_INIT { NULL, NULL, 0, NULL, NULL, NULL, 0, { 0, { NULL, 0, 0 }, { NULL, 0, 0 } }, NULL, { 0, 0, 0 } }
 
 /* Takes one of the options -S, -G (their value) and --positions. */
 void log_pickaxe_option(log_pickaxe *lp, int id, const char *value);

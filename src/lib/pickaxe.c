@@ -491,7 +491,9 @@ int stance_pickaxe_body(stance_pickaxe_hit_list *out, const stance_pickaxe *pk,
 		if (pk->positions && !stance_positions_match(pk->positions, NULL, body + s->start, s->end - s->start))
 			continue;
 		if (pk->kind == STANCE_PICKAXE_WORDS) {
-			hits = count_words(pk, body + s->start, s->end - s->start);
+			/* a sentence without the longest word holds none */
+			hits = pk->needle && !contains_ascii(body + s->start, s->end - s->start, pk->needle) ? 0
+				: count_words(pk, body + s->start, s->end - s->start);
 		} else {
 			if (!(text = seg_collapse(body + s->start, s->end - s->start)))
 				goto done;
@@ -610,18 +612,27 @@ static int blob_summary(uint64_t *out, stance_pickaxe *pk, stance_repo *repo, co
 int stance_pickaxe_revision(stance_pickaxe_change *out, stance_pickaxe *pk,
 	stance_repo *repo, const stance_revision *rev)
 {
-	stance_buf a = STANCE_BUF_INIT, b = STANCE_BUF_INIT;
-	stance_pickaxe_hit_list old_hits = { 0 }, new_hits = { 0 };
-	const char *ob, *nb, *new_blob = rev->removed ? "" : rev->blob;
-	size_t ol, nl;
+	const char *new_blob = rev->removed ? "" : rev->blob;
 	uint64_t before, after;
-	int error = -1;
 
 	memset(out, 0, sizeof(*out));
 	if (blob_summary(&before, pk, repo, rev->prev_blob) < 0 || blob_summary(&after, pk, repo, new_blob) < 0)
 		return -1;
 	if (before == after)
 		return 0;
+	return stance_pickaxe_revision_sentences(out, pk, repo, rev);
+}
+
+int stance_pickaxe_revision_sentences(stance_pickaxe_change *out, stance_pickaxe *pk,
+	stance_repo *repo, const stance_revision *rev)
+{
+	stance_buf a = STANCE_BUF_INIT, b = STANCE_BUF_INIT;
+	stance_pickaxe_hit_list old_hits = { 0 }, new_hits = { 0 };
+	const char *ob, *nb, *new_blob = rev->removed ? "" : rev->blob;
+	size_t ol, nl;
+	int error = -1;
+
+	memset(out, 0, sizeof(*out));
 	out->changed = 1;
 	if (read_body(&a, &ob, &ol, repo, rev->prev_blob) < 0 ||
 	    read_body(&b, &nb, &nl, repo, new_blob) < 0 ||

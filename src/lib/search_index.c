@@ -556,11 +556,16 @@ static int index_update(search_index *ix, stance_repo *repo, stance_search_updat
 	size_t nhave = 0, ahave = 0, i, pending = 0;
 	stance_buf key = STANCE_BUF_INIT;
 	char signature[64], tip[41];
-	int error = -1, in_tx = 0, verify = 1, verify_set = 0;
+	stance_history_walk walk;
+	int error = -1, in_tx = 0, walking = 0;
 
 	memset(&u, 0, sizeof(u));
 	u.stats = stats;
 	hopts.include_reextract = 1;
+	/* a walk over blobs the repository holds, begun before the first read
+	 * of the pack maps it whole */
+	stance_history_walk_begin(&walk);
+	walking = 1;
 	/* nothing to do when the index was brought up to this HEAD */
 	if (stance_history_tip(tip, repo) < 0)
 		goto done;
@@ -632,8 +637,6 @@ static int index_update(search_index *ix, stance_repo *repo, stance_search_updat
 	    search_prepare(ix, &u.drop_rev, "DELETE FROM revisions WHERE seq = ?1") < 0)
 		goto done;
 	/* a walk over blobs the repository holds: not hashed again on read */
-	verify = stance_history_verify_reads(0);
-	verify_set = 1;
 	/* oldest first, so that seq follows the history where times tie */
 	for (i = list.count; i-- > 0;) {
 		const stance_revision *r = &list.items[i];
@@ -690,8 +693,8 @@ static int index_update(search_index *ix, stance_repo *repo, stance_search_updat
 	in_tx = 0;
 	error = 0;
 done:
-	if (verify_set)
-		stance_history_verify_reads(verify);
+	if (walking)
+		stance_history_walk_end(&walk);
 	if (in_tx)
 		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_finalize(keys);
