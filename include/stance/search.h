@@ -96,6 +96,13 @@ int stance_search_phrase_counts(stance_search_counts **out, stance_repo *repo, c
 /* The count of the text with blob id `blob` (hex); 0 for "" or a blob the
  * history does not hold. */
 size_t stance_search_counts_get(const stance_search_counts *c, const char *blob);
+
+/* The words added and removed between two texts' bodies, as
+ * stance_words_delta counts them, from the blocks only one of them holds
+ * (the index's blocks: no blob is read). "" is an empty text;
+ * STANCE_ENOTFOUND for a blob the index does not hold. */
+int stance_search_counts_words(size_t *added, size_t *removed, stance_search_counts *c,
+	const char *old_blob, const char *new_blob);
 void stance_search_counts_free(stance_search_counts *c);
 
 #ifdef __cplusplus

@@ -126,7 +126,10 @@ static int run_log(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		if (!hit)
 			continue;
 		shown++;
-		if ((error = word_delta(repo, r, &added, &removed)) < 0) {
+		/* with -S, from the search index's blocks when it has both texts */
+		if ((error = log_pickaxe_words(&pick, r, &added, &removed)) == 0)
+			error = word_delta(repo, r, &added, &removed);
+		if (error < 0) {
 			rc = cli_fail(error);
 			goto done;
 		}

@@ -31,6 +31,10 @@ int log_pickaxe_start(log_pickaxe *lp, const cli_command *cmd, stance_repo *repo
 int log_pickaxe_documents(log_pickaxe *lp, stance_repo *repo, int n, char **names);
 /* 1: show revision r (always without -S and -G), 0: leave it out, < 0 an error. */
 int log_pickaxe_match(log_pickaxe *lp, stance_repo *repo, const stance_revision *r);
+/* The words added and removed by revision r, from the search index's
+ * blocks (with -S): 1 when answered, 0 when the caller must count them
+ * from the blobs, < 0 an error. */
+int log_pickaxe_words(log_pickaxe *lp, const stance_revision *r, size_t *added, size_t *removed);
 /* The sentences before and after of the revision last matched, under its line. */
 void log_pickaxe_print(const log_pickaxe *lp, cli_context *ctx);
 /* Adds "before" and "after" to the revision's object `o` (with -S or -G); returns o. */

@@ -562,6 +562,23 @@ static int keep_only_new(stance_pickaxe_hit_list *to, stance_pickaxe_hit_list *f
 	return 0;
 }
 
+/* The change from both sides' matching sentences, which it frees. */
+static int change_from(stance_pickaxe_change *out, stance_pickaxe_hit_list *old_hits,
+	stance_pickaxe_hit_list *new_hits)
+{
+	int error = 0;
+	memset(out, 0, sizeof(*out));
+	out->changed = 1;
+	if (keep_only_new(&out->before, old_hits, new_hits) < 0 || keep_only_new(&out->after, new_hits, old_hits) < 0) {
+		stance_pickaxe_change_free(out);
+		out->changed = 1;
+		error = -1;
+	}
+	stance_pickaxe_hit_list_free(old_hits);
+	stance_pickaxe_hit_list_free(new_hits);
+	return error;
+}
+
 static int read_body(stance_buf *raw, const char **body, size_t *len, stance_repo *repo, const char *blob)
 {
 	size_t off;
@@ -639,10 +656,7 @@ int stance_pickaxe_revision_sentences(stance_pickaxe_change *out, stance_pickaxe
 	    stance_pickaxe_body(&old_hits, pk, ob, ol) < 0 ||
 	    stance_pickaxe_body(&new_hits, pk, nb, nl) < 0)
 		goto done;
-	if (keep_only_new(&out->before, &old_hits, &new_hits) < 0 ||
-	    keep_only_new(&out->after, &new_hits, &old_hits) < 0)
-		goto done;
-	error = 0;
+	error = change_from(out, &old_hits, &new_hits);
 done:
 	stance_pickaxe_hit_list_free(&old_hits);
 	stance_pickaxe_hit_list_free(&new_hits);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "search_internal.h"
+#include "stance/words.h"
 
 #define SEARCH_DEFAULT_LIMIT 20
 #define SEARCH_MAX_TERMS 32
@@ -635,11 +636,17 @@ done:
 	return error;
 }
 
-/* Blob id (its first 16 hex digits) → the phrase's count in that text. */
+/* Blob id (its first 16 hex digits) → the phrase's count in that text,
+ * with the index kept open for the blocks of the texts asked about. */
 struct stance_search_counts {
 	uint64_t *keys;
 	size_t *counts;
 	size_t cap, count;
+	mask_map per_block;          /* block id → the phrase's count in it */
+	search_index ix;
+	sqlite3_stmt *text, *block;  /* a text's block list, a block's bytes */
+	uint32_t *old_ids, *new_ids;
+	size_t old_alloc, new_alloc;
 };
 
 static uint64_t blob_key(const char *hex)
@@ -668,8 +675,14 @@ void stance_search_counts_free(stance_search_counts *c)
 {
 	if (!c)
 		return;
+	sqlite3_finalize(c->text);
+	sqlite3_finalize(c->block);
+	search_index_close(&c->ix);
+	mask_free(&c->per_block);
 	free(c->keys);
 	free(c->counts);
+	free(c->old_ids);
+	free(c->new_ids);
 	free(c);
 }
 
@@ -677,30 +690,28 @@ int stance_search_phrase_counts(stance_search_counts **out, stance_repo *repo, c
 	stance_search_count_fn count, void *payload)
 {
 	stance_search_update_stats stats;
-	search_index ix;
 	struct sb_stemmer *stemmers[SEARCH_MAX_LANGUAGES + 1];
 	size_t nst, i;
 	stance_buf expr = STANCE_BUF_INIT;
 	sqlite3_stmt *st = NULL;
-	mask_map per_block = { NULL, NULL, 0, 0 }; /* block id → its count (in the mask) */
-	stance_search_counts *c = NULL;
+	stance_search_counts *c;
 	size_t ntexts = 0;
 	int rc, error = -1;
 
 	*out = NULL;
-	if (search_index_open(&ix, repo, &stats) < 0 || query_stemmers(stemmers, &nst, &ix) < 0 ||
-	    term_expr(&expr, &ix, stemmers, nst, phrase, strlen(phrase), 1, 0, "body", 0) < 0)
+	if (!(c = calloc(1, sizeof(*c))))
+		return stance_error_oom();
+	if (search_index_open(&c->ix, repo, &stats) < 0 || query_stemmers(stemmers, &nst, &c->ix) < 0 ||
+	    term_expr(&expr, &c->ix, stemmers, nst, phrase, strlen(phrase), 1, 0, "body", 0) < 0 ||
+	    search_prepare(&c->ix, &c->text, "SELECT blocks FROM texts WHERE blob = ?1") < 0 ||
+	    search_prepare(&c->ix, &c->block, "SELECT text FROM blocks WHERE id = ?1") < 0)
 		goto done;
-	if (!(c = calloc(1, sizeof(*c)))) {
-		stance_error_oom();
-		goto done;
-	}
 	if (!expr.size) {
 		error = 0;
 		goto done;
 	}
 	/* the blocks whose stems hold the phrase's, counted exactly */
-	if (search_prepare(&ix, &st, "SELECT f.rowid, b.text FROM fts f JOIN blocks b ON b.id = f.rowid"
+	if (search_prepare(&c->ix, &st, "SELECT f.rowid, b.text FROM fts f JOIN blocks b ON b.id = f.rowid"
 		    " WHERE fts MATCH ?1") < 0)
 		goto done;
 	sqlite3_bind_text(st, 1, expr.ptr, -1, SQLITE_STATIC);
@@ -708,16 +719,16 @@ int stance_search_phrase_counts(stance_search_counts **out, stance_repo *repo, c
 		long n = count((const char *)sqlite3_column_text(st, 1), (size_t)sqlite3_column_bytes(st, 1), payload);
 		if (n < 0)
 			goto done;
-		if (n > 0 && mask_or(&per_block, (uint32_t)sqlite3_column_int64(st, 0), (uint32_t)n) < 0)
+		if (n > 0 && mask_or(&c->per_block, (uint32_t)sqlite3_column_int64(st, 0), (uint32_t)n) < 0)
 			goto done;
 	}
 	if (rc != SQLITE_DONE) {
-		search_db_error(&ix, "searching");
+		search_db_error(&c->ix, "searching");
 		goto done;
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if (search_prepare(&ix, &st, "SELECT count(*) FROM texts") < 0)
+	if (search_prepare(&c->ix, &st, "SELECT count(*) FROM texts") < 0)
 		goto done;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		ntexts = (size_t)sqlite3_column_int64(st, 0);
@@ -730,8 +741,8 @@ int stance_search_phrase_counts(stance_search_counts **out, stance_repo *repo, c
 		goto done;
 	}
 	/* each text: the sum over its blocks */
-	if (per_block.count) {
-		if (search_prepare(&ix, &st, "SELECT blob, blocks FROM texts") < 0)
+	if (c->per_block.count) {
+		if (search_prepare(&c->ix, &st, "SELECT blob, blocks FROM texts") < 0)
 			goto done;
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			const void *list = sqlite3_column_blob(st, 1);
@@ -739,7 +750,7 @@ int stance_search_phrase_counts(stance_search_counts **out, stance_repo *repo, c
 			const char *blob = (const char *)sqlite3_column_text(st, 0);
 			uint64_t key;
 			for (i = 1; i < n; i++)
-				sum += mask_get(&per_block, search_block_at(list, i));
+				sum += mask_get(&c->per_block, search_block_at(list, i));
 			if (!sum || !blob || c->count + 1 > c->cap / 2)
 				continue;
 			key = blob_key(blob);
@@ -751,19 +762,90 @@ int stance_search_phrase_counts(stance_search_counts **out, stance_repo *repo, c
 			c->counts[j] = sum;
 		}
 		if (rc != SQLITE_DONE) {
-			search_db_error(&ix, "searching");
+			search_db_error(&c->ix, "searching");
 			goto done;
 		}
 	}
 	error = 0;
 done:
 	sqlite3_finalize(st);
-	mask_free(&per_block);
 	stance_buf_dispose(&expr);
-	search_index_close(&ix);
 	if (error < 0)
 		stance_search_counts_free(c);
 	else
 		*out = c;
+	return error;
+}
+
+/* The body's block ids of text `blob` (the title left out) into *ids; a
+ * "" blob is an empty text. STANCE_ENOTFOUND when the index lacks it. */
+static int text_blocks(stance_search_counts *c, const char *blob, uint32_t **ids, size_t *alloc, size_t *n)
+{
+	size_t i, count;
+	const void *list;
+	*n = 0;
+	if (!blob[0])
+		return 0;
+	sqlite3_reset(c->text);
+	sqlite3_bind_text(c->text, 1, blob, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(c->text) != SQLITE_ROW)
+		return stance_error_set(STANCE_ENOTFOUND, "search index %s: no text %s", c->ix.path, blob);
+	list = sqlite3_column_blob(c->text, 0);
+	count = (size_t)sqlite3_column_bytes(c->text, 0) / 4;
+	if (count > 1 && stance_array_grow(ids, alloc, count - 1, sizeof(**ids)) < 0)
+		return -1;
+	for (i = 1; i < count; i++)
+		(*ids)[(*n)++] = search_block_at(list, i);
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int append_block(stance_search_counts *c, stance_buf *out, uint32_t id)
+{
+	sqlite3_reset(c->block);
+	sqlite3_bind_int64(c->block, 1, id);
+	if (sqlite3_step(c->block) != SQLITE_ROW)
+		return search_db_error(&c->ix, "reading a paragraph");
+	if (out->size && stance_buf_puts(out, "\n\n") < 0)
+		return -1;
+	return stance_buf_put(out, (const char *)sqlite3_column_text(c->block, 0), (size_t)sqlite3_column_bytes(c->block, 0));
+}
+
+int stance_search_counts_words(size_t *added, size_t *removed, stance_search_counts *c,
+	const char *old_blob, const char *new_blob)
+{
+	stance_buf a = STANCE_BUF_INIT, b = STANCE_BUF_INIT;
+	size_t na, nb, i = 0, j = 0;
+	int error = -1;
+	*added = *removed = 0;
+	if (text_blocks(c, old_blob, &c->old_ids, &c->old_alloc, &na) < 0 ||
+	    text_blocks(c, new_blob, &c->new_ids, &c->new_alloc, &nb) < 0)
+		return -1;
+	if (na)
+		qsort(c->old_ids, na, sizeof(uint32_t), cmp_u32);
+	if (nb)
+		qsort(c->new_ids, nb, sizeof(uint32_t), cmp_u32);
+	/* the blocks (with their repeats) on one side only; the rest cancel out */
+	while (i < na || j < nb) {
+		if (j == nb || (i < na && c->old_ids[i] < c->new_ids[j])) {
+			if (append_block(c, &a, c->old_ids[i++]) < 0)
+				goto done;
+		} else if (i == na || c->new_ids[j] < c->old_ids[i]) {
+			if (append_block(c, &b, c->new_ids[j++]) < 0)
+				goto done;
+		} else {
+			i++;
+			j++;
+		}
+	}
+	error = stance_words_delta(added, removed, stance_buf_cstr(&a), stance_buf_cstr(&b));
+done:
+	stance_buf_dispose(&a);
+	stance_buf_dispose(&b);
 	return error;
 }

@@ -160,6 +160,16 @@ Test(log_pickaxe, S_from_the_search_index_equals_a_scan_of_every_text, .fini = t
 		}
 		cr_assert_str_eq(stance_buf_cstr(&got), stance_buf_cstr(&want), "log -S '%s' from the index", phrases[i]);
 		cr_assert(th_exists(dir, ".git/stance-search.sqlite"), "the first -S made the index");
+		/* the sentences and the words too: the same as a scan, which -S
+		 * falls back to where the index cannot be made */
+		{
+			th_result scanned;
+			free(th_sh_out(dir, "mv .git/stance-search.sqlite .git/kept.sqlite && mkdir .git/stance-search.sqlite"));
+			OK(&scanned, dir, "log", "-S", phrases[i], "--json");
+			cr_assert_str_eq(r.out.ptr, scanned.out.ptr, "log -S '%s': from the index, then scanned", phrases[i]);
+			th_result_free(&scanned);
+			free(th_sh_out(dir, "rmdir .git/stance-search.sqlite && mv .git/kept.sqlite .git/stance-search.sqlite"));
+		}
 		th_result_free(&r);
 		stance_buf_dispose(&want);
 		stance_buf_dispose(&got);
