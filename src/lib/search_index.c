@@ -831,3 +831,11 @@ int search_index_open(search_index *ix, stance_repo *repo, stance_search_update_
 	sqlite3_exec(ix->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
 	return index_update(ix, repo, stats, 0);
 }
+
+int stance_search_update(stance_search_update_stats *stats, stance_repo *repo)
+{
+	search_index ix;
+	int error = search_index_open(&ix, repo, stats);
+	search_index_close(&ix);
+	return error;
+}
