@@ -238,3 +238,27 @@ Test(search, a_build_killed_half_way_leaves_no_index, .fini = th_cleanup)
 	free(gen);
 	free(dir);
 }
+
+Test(search, a_new_revision_adds_only_the_paragraphs_it_changed, .fini = th_cleanup)
+{
+	char *dir = archive();
+	stance_search_update_stats st;
+	stance_repo *repo = NULL;
+	cr_assert_eq(stance_repo_open(&repo, dir), 0, "%s", stance_error_last());
+	cr_assert_eq(stance_search_update(&st, repo), 0, "%s", stance_error_last());
+	cr_assert(st.rebuilt && st.revisions_added == 4, "built: %zu revisions", st.revisions_added);
+	stance_repo_free(repo);
+	/* one paragraph of three reworded, one kept, one added */
+	add(dir, "kl/frikommuner", "2022-01-01", "title: \"Frikommuner\"\nkind: debate\norganization: KL\nlanguage: da\n",
+		"Der er brug for en ny reform.\n\nSkolerne mangler lærere.\n\nEn tredje tanke.\n");
+	cr_assert_eq(stance_repo_open(&repo, dir), 0, "%s", stance_error_last());
+	cr_assert_eq(stance_search_update(&st, repo), 0, "%s", stance_error_last());
+	cr_assert(!st.rebuilt, "brought up to date, not made again");
+	cr_assert_eq(st.revisions_added, 1);
+	cr_assert_eq(st.texts_added, 1);
+	cr_assert_eq(st.blocks_added, 2, "the two new paragraphs only, not the text again: %zu", st.blocks_added);
+	cr_assert_eq(stance_search_update(&st, repo), 0);
+	cr_assert_eq(st.revisions_added + st.blocks_added, 0, "nothing new");
+	stance_repo_free(repo);
+	free(dir);
+}
