@@ -257,9 +257,9 @@ static uint64_t block_hash(int kind, const char *lang, const char *text, size_t 
 }
 
 typedef struct {
-	sqlite3_stmt *find_text, *add_text, *add_block, *add_fts, *add_rev, *drop_rev, *add_cur;
-	block_map blocks;
-	int blocks_loaded;
+	sqlite3_stmt *find_text, *add_text, *add_block, *add_fts, *add_rev, *drop_rev, *add_cur, *find_block;
+	block_map blocks;  /* a build: every block's hash; an update looks them up with find_block */
+	int bulk;
 	stance_search_update_stats *stats;
 } updater;
 
@@ -288,34 +288,23 @@ done:
 	return error;
 }
 
-static int load_blocks(search_index *ix, updater *u)
-{
-	sqlite3_stmt *st = NULL;
-	int rc;
-	if (u->blocks_loaded)
-		return 0;
-	if (search_prepare(ix, &st, "SELECT hash, id FROM blocks") < 0)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (block_map_put(&u->blocks, (uint64_t)sqlite3_column_int64(st, 0), (uint32_t)sqlite3_column_int64(st, 1)) < 0) {
-			sqlite3_finalize(st);
-			return -1;
-		}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return search_db_error(ix, "reading the paragraphs");
-	u->blocks_loaded = 1;
-	return 0;
-}
-
 /* The id of the block (kind 0 a paragraph, 1 a title), indexing it when new. */
 static int block_id(search_index *ix, updater *u, uint32_t *out, int kind, const char *lang,
 	struct sb_stemmer *stemmer, const char *text, size_t len)
 {
 	uint64_t h = block_hash(kind, lang, text, len);
 	sqlite3_int64 id;
-	if ((*out = block_map_get(&u->blocks, h)))
-		return 0;
+	if (u->bulk) {
+		if ((*out = block_map_get(&u->blocks, h)))
+			return 0;
+	} else {
+		sqlite3_reset(u->find_block);
+		sqlite3_bind_int64(u->find_block, 1, (sqlite3_int64)h);
+		if (sqlite3_step(u->find_block) == SQLITE_ROW) {
+			*out = (uint32_t)sqlite3_column_int64(u->find_block, 0);
+			return 0;
+		}
+	}
 	sqlite3_reset(u->add_block);
 	sqlite3_bind_int64(u->add_block, 1, (sqlite3_int64)h);
 	sqlite3_bind_int(u->add_block, 2, kind);
@@ -326,7 +315,8 @@ static int block_id(search_index *ix, updater *u, uint32_t *out, int kind, const
 	id = sqlite3_last_insert_rowid(ix->db);
 	if (id > (sqlite3_int64)UINT32_MAX)
 		return stance_error_set(STANCE_ERROR, "search index %s: more paragraphs than it can number", ix->path);
-	if (index_block(ix, u->add_fts, id, kind, stemmer, text, len) < 0 || block_map_put(&u->blocks, h, (uint32_t)id) < 0)
+	if (index_block(ix, u->add_fts, id, kind, stemmer, text, len) < 0 ||
+	    (u->bulk && block_map_put(&u->blocks, h, (uint32_t)id) < 0))
 		return -1;
 	u->stats->blocks_added++;
 	*out = (uint32_t)id;
@@ -365,7 +355,7 @@ static int text_row(search_index *ix, stance_repo *repo, updater *u, const stanc
 		*id = sqlite3_column_int64(u->find_text, 0);
 		return 0;
 	}
-	if (load_blocks(ix, u) < 0 || stance_history_read_blob(&raw, repo, r->blob) < 0)
+	if (stance_history_read_blob(&raw, repo, r->blob) < 0)
 		goto done;
 	/* a text whose front matter does not parse is still searched, without its fields */
 	off = stance_document_body_offset(stance_buf_cstr(&raw), raw.size);
@@ -561,6 +551,7 @@ static int index_update(search_index *ix, stance_repo *repo, stance_search_updat
 
 	memset(&u, 0, sizeof(u));
 	u.stats = stats;
+	u.bulk = bulk;
 	hopts.include_reextract = 1;
 	/* a walk over blobs the repository holds, begun before the first read
 	 * of the pack maps it whole */
@@ -634,7 +625,8 @@ static int index_update(search_index *ix, stance_repo *repo, stance_search_updat
 		    " VALUES(?1, ?2, ?3, ?4, ?5)") < 0 ||
 	    search_prepare(ix, &u.add_rev, "INSERT INTO revisions(commit_id, doc, text_id, time, removed)"
 		    " VALUES(?1, ?2, ?3, ?4, ?5)") < 0 ||
-	    search_prepare(ix, &u.drop_rev, "DELETE FROM revisions WHERE seq = ?1") < 0)
+	    search_prepare(ix, &u.drop_rev, "DELETE FROM revisions WHERE seq = ?1") < 0 ||
+	    (!bulk && search_prepare(ix, &u.find_block, "SELECT id FROM blocks WHERE hash = ?1") < 0))
 		goto done;
 	/* a walk over blobs the repository holds: not hashed again on read */
 	/* oldest first, so that seq follows the history where times tie */
@@ -705,6 +697,7 @@ done:
 	sqlite3_finalize(u.add_cur);
 	sqlite3_finalize(u.add_rev);
 	sqlite3_finalize(u.drop_rev);
+	sqlite3_finalize(u.find_block);
 	free(u.blocks.keys);
 	free(u.blocks.ids);
 	for (i = 0; i < nhave; i++)
@@ -778,7 +771,8 @@ static int build(search_index *ix, stance_repo *repo, stance_search_update_stats
 	}
 	/* no journal and no syncs while building: the file is not the index until renamed */
 	if (exec_sql(ix, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-32768") < 0 ||
-	    exec_sql(ix, schema) < 0 || index_update(ix, repo, stats, 1) < 0 || set_meta(ix, "complete", "1") < 0)
+	    exec_sql(ix, schema) < 0 || index_update(ix, repo, stats, 1) < 0 ||
+	    exec_sql(ix, "CREATE INDEX blocks_hash ON blocks(hash)") < 0 || set_meta(ix, "complete", "1") < 0)
 		goto done;
 	sqlite3_close(ix->db);
 	ix->db = NULL;
