@@ -21,7 +21,7 @@
 
 /* Bumped when the tables or the analysis change: an index of another
  * format is made anew. */
-#define SEARCH_FORMAT "4"
+#define SEARCH_FORMAT "5"
 /* A build commits every this many revisions, so that SQLite's page cache
  * stays bounded; the file is a temporary one until the build is done. */
 #define SEARCH_BUILD_BATCH 2000
@@ -38,7 +38,7 @@ static const char *const schema =
 	" text_id INTEGER, time INTEGER NOT NULL, removed INTEGER NOT NULL, UNIQUE(commit_id, doc));"
 	"CREATE TABLE docs(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL);"
 	"CREATE TABLE latest(doc TEXT PRIMARY KEY, doc_no INTEGER NOT NULL, text_id INTEGER NOT NULL,"
-	" commit_id TEXT, time INTEGER);"
+	" commit_id TEXT, time INTEGER, slots BLOB);"
 	"CREATE VIRTUAL TABLE cur USING fts5(title, body, title_loose, body_loose,"
 	" tokenize='unicode61 remove_diacritics 0');"
 	"INSERT INTO meta VALUES('format', '" SEARCH_FORMAT "');";
@@ -444,8 +444,124 @@ static int meta_is(search_index *ix, const char *key, const char *value)
 	return same;
 }
 
-/* The current-blocks table `cur` for the documents whose newest text
- * changed: their rows dropped, their text's blocks analyzed again. */
+/* A document whose newest revision changed, read before `latest` is written. */
+typedef struct {
+	sqlite3_int64 doc_no, text_id, time;  /* text_id 0: the document is gone */
+	char *name, *commit;
+	stance_buf slots;                      /* latest.slots: the block in each row of cur */
+	int same_text;
+} changed_doc;
+
+static int cur_row(search_index *ix, updater *u, sqlite3_stmt *blocks, sqlite3_int64 rowid, uint32_t block)
+{
+	int error;
+	sqlite3_reset(blocks);
+	sqlite3_bind_int64(blocks, 1, block);
+	if (sqlite3_step(blocks) != SQLITE_ROW)
+		return search_db_error(ix, "reading a paragraph");
+	error = index_block(ix, u->add_cur, rowid, sqlite3_column_int(blocks, 0),
+		search_stemmer_for(ix, (const char *)sqlite3_column_text(blocks, 1)),
+		(const char *)sqlite3_column_text(blocks, 2), (size_t)sqlite3_column_bytes(blocks, 2));
+	sqlite3_reset(blocks);
+	return error;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Brings a document's rows of `cur` from its old text's blocks (`slots`,
+ * the block of each row; the title's at 0) to the new text's `list`: a row
+ * whose block the new text lacks is deleted, a block the old text lacked
+ * takes a free row; the rest stay, so that an update analyzes only the
+ * paragraphs that changed. */
+static int move_slots(search_index *ix, updater *u, sqlite3_stmt *blocks, sqlite3_stmt *drop, changed_doc *d,
+	const void *list, size_t n)
+{
+	sqlite3_int64 base = d->doc_no << SEARCH_DOC_SHIFT;
+	size_t nslots = d->slots.size / 4, i, k, free_at = 1;
+	uint32_t *want = NULL, *slots = NULL;
+	unsigned char *used = NULL;
+	int error = -1;
+	if (!(slots = calloc(nslots + n + 1, sizeof(*slots))) || !(want = calloc(n + 1, sizeof(*want))) ||
+	    !(used = calloc(n + 1, 1))) {
+		stance_error_oom();
+		goto done;
+	}
+	for (i = 0; i < nslots; i++)
+		slots[i] = search_block_at(d->slots.ptr, i);
+	for (i = 1; i < n; i++)
+		want[i - 1] = search_block_at(list, i);
+	if (n > 1)
+		qsort(want, n - 1, sizeof(*want), cmp_u32);
+	/* the title's row */
+	if (slots[0] != (n ? search_block_at(list, 0) : 0)) {
+		sqlite3_reset(drop);
+		sqlite3_bind_int64(drop, 1, base);
+		sqlite3_bind_int64(drop, 2, base);
+		if (slots[0] && sqlite3_step(drop) != SQLITE_DONE) {
+			search_db_error(ix, "writing");
+			goto done;
+		}
+		slots[0] = n ? search_block_at(list, 0) : 0;
+		if (slots[0] && cur_row(ix, u, blocks, base, slots[0]) < 0)
+			goto done;
+	}
+	if (nslots < 1)
+		nslots = 1;
+	/* rows kept, rows dropped */
+	for (i = 1; i < nslots; i++) {
+		uint32_t *hit;
+		if (!slots[i])
+			continue;
+		hit = n > 1 ? bsearch(&slots[i], want, n - 1, sizeof(*want), cmp_u32) : NULL;
+		while (hit && hit > want && hit[-1] == slots[i])
+			hit--;
+		while (hit && hit < want + n - 1 && *hit == slots[i] && used[hit - want])
+			hit++;
+		if (hit && hit < want + n - 1 && *hit == slots[i]) {
+			used[hit - want] = 1;
+			continue;
+		}
+		sqlite3_reset(drop);
+		sqlite3_bind_int64(drop, 1, base + (sqlite3_int64)i);
+		sqlite3_bind_int64(drop, 2, base + (sqlite3_int64)i);
+		if (sqlite3_step(drop) != SQLITE_DONE) {
+			search_db_error(ix, "writing");
+			goto done;
+		}
+		slots[i] = 0;
+	}
+	/* the new blocks into free rows */
+	for (k = 0; k + 1 < n; k++) {
+		if (used[k] || !want[k])
+			continue;
+		while (free_at < nslots && slots[free_at])
+			free_at++;
+		if (free_at > SEARCH_MAX_BLOCKS)
+			break;
+		if (free_at == nslots)
+			nslots++;
+		slots[free_at] = want[k];
+		if (cur_row(ix, u, blocks, base + (sqlite3_int64)free_at, want[k]) < 0)
+			goto done;
+	}
+	while (nslots > 1 && !slots[nslots - 1])
+		nslots--;
+	stance_buf_clear(&d->slots);
+	for (i = 0; i < nslots; i++)
+		if (put_u32(&d->slots, slots[i]) < 0)
+			goto done;
+	error = 0;
+done:
+	free(slots);
+	free(want);
+	free(used);
+	return error;
+}
+
 static void reset_all(search_index *ix)
 {
 	sqlite3_stmt *s;
@@ -453,9 +569,13 @@ static void reset_all(search_index *ix)
 		sqlite3_reset(s);
 }
 
+/* `latest` and the current-blocks table `cur` brought to each document's
+ * newest revision now. */
 static int refresh_current(search_index *ix, updater *u)
 {
-	sqlite3_stmt *changed = NULL, *drop = NULL, *blocks = NULL, *text = NULL;
+	sqlite3_stmt *changed = NULL, *drop = NULL, *blocks = NULL, *text = NULL, *put = NULL, *gone = NULL;
+	changed_doc *docs = NULL;
+	size_t ndocs = 0, alloc = 0, i;
 	int error = -1, rc;
 	/* a statement left on a row keeps its table from being dropped */
 	reset_all(ix);
@@ -463,67 +583,102 @@ static int refresh_current(search_index *ix, updater *u)
 		    "CREATE TEMP TABLE new_latest AS SELECT doc, text_id, commit_id, time FROM (SELECT doc, text_id,"
 		    " commit_id, time, removed, row_number() OVER (PARTITION BY doc ORDER BY time DESC, seq DESC) AS rn"
 		    " FROM revisions) WHERE rn = 1 AND removed = 0 AND text_id IS NOT NULL;"
+		    "CREATE UNIQUE INDEX temp.new_latest_doc ON new_latest(doc);"
 		    "INSERT OR IGNORE INTO docs(name) SELECT doc FROM new_latest;") < 0)
 		return -1;
-	/* the documents whose newest text is another now, or gone */
 	if (search_prepare(ix, &changed,
-		    "SELECT d.id, n.text_id FROM docs d LEFT JOIN new_latest n ON n.doc = d.name"
-		    " LEFT JOIN latest l ON l.doc = d.name WHERE n.text_id IS NOT l.text_id") < 0 ||
-	    search_prepare(ix, &drop, "DELETE FROM cur WHERE rowid BETWEEN ?1 AND ?2") < 0 ||
-	    search_prepare(ix, &text, "SELECT blocks, language FROM texts WHERE id = ?1") < 0 ||
-	    search_prepare(ix, &blocks, "SELECT kind, language, text FROM blocks WHERE id = ?1") < 0)
+		    "SELECT d.id, d.name, n.text_id, n.commit_id, n.time, n.text_id IS l.text_id, l.slots FROM docs d"
+		    " LEFT JOIN new_latest n ON n.doc = d.name LEFT JOIN latest l ON l.doc = d.name"
+		    " WHERE n.text_id IS NOT l.text_id OR n.commit_id IS NOT l.commit_id OR n.time IS NOT l.time") < 0)
 		goto done;
 	while ((rc = sqlite3_step(changed)) == SQLITE_ROW) {
-		sqlite3_int64 doc_no = sqlite3_column_int64(changed, 0), base = doc_no << SEARCH_DOC_SHIFT;
-		size_t i, n;
-		sqlite3_reset(drop);
-		sqlite3_bind_int64(drop, 1, base);
-		sqlite3_bind_int64(drop, 2, base + SEARCH_MAX_BLOCKS);
-		if (sqlite3_step(drop) != SQLITE_DONE) {
-			search_db_error(ix, "writing");
+		changed_doc *d;
+		if (stance_array_grow(&docs, &alloc, ndocs + 1, sizeof(*docs)) < 0)
 			goto done;
-		}
-		if (sqlite3_column_type(changed, 1) == SQLITE_NULL)
-			continue;
-		sqlite3_reset(text);
-		sqlite3_bind_int64(text, 1, sqlite3_column_int64(changed, 1));
-		if (sqlite3_step(text) != SQLITE_ROW) {
-			search_db_error(ix, "reading a text");
+		d = &docs[ndocs++];
+		memset(d, 0, sizeof(*d));
+		d->doc_no = sqlite3_column_int64(changed, 0);
+		d->name = stance_strdup((const char *)sqlite3_column_text(changed, 1));
+		d->text_id = sqlite3_column_int64(changed, 2);
+		d->commit = stance_strdup(sqlite3_column_text(changed, 3) ? (const char *)sqlite3_column_text(changed, 3) : "");
+		d->time = sqlite3_column_int64(changed, 4);
+		d->same_text = sqlite3_column_int(changed, 5);
+		if (!d->name || !d->commit ||
+		    stance_buf_put(&d->slots, sqlite3_column_blob(changed, 6), (size_t)sqlite3_column_bytes(changed, 6)) < 0) {
+			stance_error_oom();
 			goto done;
-		}
-		n = (size_t)sqlite3_column_bytes(text, 0) / 4;
-		for (i = 0; i < n; i++) {
-			uint32_t b = search_block_at(sqlite3_column_blob(text, 0), i);
-			if (!b)
-				continue;
-			sqlite3_reset(blocks);
-			sqlite3_bind_int64(blocks, 1, b);
-			if (sqlite3_step(blocks) != SQLITE_ROW) {
-				search_db_error(ix, "reading a paragraph");
-				goto done;
-			}
-			if (index_block(ix, u->add_cur, base + (sqlite3_int64)i, sqlite3_column_int(blocks, 0),
-				    search_stemmer_for(ix, (const char *)sqlite3_column_text(blocks, 1)),
-				    (const char *)sqlite3_column_text(blocks, 2), (size_t)sqlite3_column_bytes(blocks, 2)) < 0)
-				goto done;
 		}
 	}
 	if (rc != SQLITE_DONE) {
 		search_db_error(ix, "reading");
 		goto done;
 	}
+	sqlite3_finalize(changed);
+	changed = NULL;
+	if (search_prepare(ix, &drop, "DELETE FROM cur WHERE rowid BETWEEN ?1 AND ?2") < 0 ||
+	    search_prepare(ix, &text, "SELECT blocks FROM texts WHERE id = ?1") < 0 ||
+	    search_prepare(ix, &blocks, "SELECT kind, language, text FROM blocks WHERE id = ?1") < 0 ||
+	    search_prepare(ix, &put, "INSERT OR REPLACE INTO latest(doc, doc_no, text_id, commit_id, time, slots)"
+		    " VALUES(?1, ?2, ?3, ?4, ?5, ?6)") < 0 ||
+	    search_prepare(ix, &gone, "DELETE FROM latest WHERE doc = ?1") < 0)
+		goto done;
+	for (i = 0; i < ndocs; i++) {
+		changed_doc *d = &docs[i];
+		sqlite3_stmt *w = d->text_id ? put : gone;
+		if (!d->text_id) {
+			sqlite3_int64 base = d->doc_no << SEARCH_DOC_SHIFT;
+			sqlite3_reset(drop);
+			sqlite3_bind_int64(drop, 1, base);
+			sqlite3_bind_int64(drop, 2, base + SEARCH_MAX_BLOCKS);
+			if (sqlite3_step(drop) != SQLITE_DONE) {
+				search_db_error(ix, "writing");
+				goto done;
+			}
+		} else if (!d->same_text) {
+			int ok;
+			sqlite3_reset(text);
+			sqlite3_bind_int64(text, 1, d->text_id);
+			if (sqlite3_step(text) != SQLITE_ROW) {
+				search_db_error(ix, "reading a text");
+				goto done;
+			}
+			ok = move_slots(ix, u, blocks, drop, d, sqlite3_column_blob(text, 0),
+				(size_t)sqlite3_column_bytes(text, 0) / 4) == 0;
+			sqlite3_reset(text);
+			if (!ok)
+				goto done;
+		}
+		sqlite3_reset(w);
+		sqlite3_bind_text(w, 1, d->name, -1, SQLITE_STATIC);
+		if (d->text_id) {
+			sqlite3_bind_int64(w, 2, d->doc_no);
+			sqlite3_bind_int64(w, 3, d->text_id);
+			sqlite3_bind_text(w, 4, d->commit, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(w, 5, d->time);
+			sqlite3_bind_blob(w, 6, d->slots.ptr ? d->slots.ptr : "", (int)d->slots.size, SQLITE_STATIC);
+		}
+		if (sqlite3_step(w) != SQLITE_DONE) {
+			search_db_error(ix, "writing");
+			goto done;
+		}
+	}
 	reset_all(ix);
-	if (exec_sql(ix, "DELETE FROM latest;"
-		    "INSERT INTO latest SELECT n.doc, d.id, n.text_id, n.commit_id, n.time FROM new_latest n"
-		    " JOIN docs d ON d.name = n.doc;"
-		    "DROP TABLE temp.new_latest;") < 0)
+	if (exec_sql(ix, "DROP TABLE temp.new_latest;") < 0)
 		goto done;
 	error = 0;
 done:
+	for (i = 0; i < ndocs; i++) {
+		free(docs[i].name);
+		free(docs[i].commit);
+		stance_buf_dispose(&docs[i].slots);
+	}
+	free(docs);
 	sqlite3_finalize(changed);
 	sqlite3_finalize(drop);
 	sqlite3_finalize(text);
 	sqlite3_finalize(blocks);
+	sqlite3_finalize(put);
+	sqlite3_finalize(gone);
 	return error;
 }
 

@@ -187,7 +187,7 @@ Test(search, an_index_of_another_format_or_unfinished_is_made_again, .fini = th_
 	cr_assert(strstr(r.out.ptr, "kl/aalborg"), "%s", r.out.ptr);
 	th_result_free(&r);
 	v = meta(dir, "format");
-	cr_assert_str_eq(v, "4");
+	cr_assert_str_eq(v, "5");
 	free(v);
 	/* a build that did not finish is not trusted */
 	sql(dir, "DELETE FROM meta WHERE key = 'complete'; DELETE FROM latest");
@@ -260,5 +260,29 @@ Test(search, a_new_revision_adds_only_the_paragraphs_it_changed, .fini = th_clea
 	cr_assert_eq(stance_search_update(&st, repo), 0);
 	cr_assert_eq(st.revisions_added + st.blocks_added, 0, "nothing new");
 	stance_repo_free(repo);
+	/* the current documents' table, brought up to date row by row, answers
+	 * as one made anew */
+	{
+		const char *const queries[] = { "reform", "lærere", "frihed", "tredje", "frikommuner" };
+		size_t i;
+		stance_buf kept = STANCE_BUF_INIT, fresh = STANCE_BUF_INIT;
+		for (i = 0; i < sizeof(queries) / sizeof(*queries); i++) {
+			th_result r;
+			TH_RUN(&r, dir, "search", queries[i], "--json");
+			stance_buf_puts(&kept, r.out.ptr);
+			th_result_free(&r);
+		}
+		cr_assert(strstr(kept.ptr, "tredje") || strstr(kept.ptr, "kl/frikommuner"), "%s", kept.ptr);
+		free(th_sh_out(dir, "rm .git/stance-search.sqlite"));
+		for (i = 0; i < sizeof(queries) / sizeof(*queries); i++) {
+			th_result r;
+			TH_RUN(&r, dir, "search", queries[i], "--json");
+			stance_buf_puts(&fresh, r.out.ptr);
+			th_result_free(&r);
+		}
+		cr_assert_str_eq(kept.ptr, fresh.ptr);
+		stance_buf_dispose(&kept);
+		stance_buf_dispose(&fresh);
+	}
 	free(dir);
 }
