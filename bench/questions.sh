@@ -1,9 +1,10 @@
 #!/bin/sh
 # Benchmark of the history questions beside git, on a generated archive
 # (bench/gen_archive.py): `stance blame` vs `git blame -w -M` on the document
-# with the most revisions, `stance log -S` vs `git log -S` over every
-# document, building the search index (time and peak RSS), bringing it up to
-# date after 100 new commits of plain git, and a warm `stance search`.
+# with the most revisions, building the search index (time, CPU and peak
+# RSS), `stance log -S` vs `git log -S` over every document with the index
+# present, and the first `log -S` that builds it, bringing the index up to
+# date after 100 new commits of plain git, and warm `stance search`es.
 # The generator's shape changed on 2026-12-02 (tiers of thousands, hundreds
 # and few revisions, a 137 KB document with ~1,000, images, nested and
 # numbered lists, canonical Markdown); figures measured before that date in
@@ -48,14 +49,22 @@ echo "blamed: $doc, $(git rev-list --count HEAD -- $doc.md) revisions, $(wc -c <
 hyperfine --runs "$runs" -N --export-markdown "$work/blame.md" \
 	-n "stance blame $doc" "$stance --no-pager blame $doc" \
 	-n "git blame -w -M $doc.md" "git --no-pager blame -w -M $doc.md"
+rm -f .git/stance-search.sqlite
+/usr/bin/time -f "index build (first search): %e s wall, %U s user, %S s sys, %M KB peak RSS" \
+	"$stance" --no-pager search reform >/dev/null
+echo "index size: $(du -h .git/stance-search.sqlite | cut -f1)"
+
+# log -S with the index present, beside git
 hyperfine --runs "$runs" -N --export-markdown "$work/pickaxe.md" \
 	-n "stance log -S frikommuner" "$stance --no-pager log -S frikommuner" \
 	-n "git log -S frikommuner" "git --no-pager log --format=%h -S frikommuner"
-
+for cmd in "$stance --no-pager log -S frikommuner" "git --no-pager log --format=%h -S frikommuner"; do
+	/usr/bin/time -f "$cmd: %e s wall, %U s user, %S s sys, %M KB" $cmd >/dev/null
+done
+# the first log -S, which builds the index
 rm -f .git/stance-search.sqlite
-/usr/bin/time -v "$stance" --no-pager search reform >/dev/null 2>"$work/build.txt" || true
-echo "index build: $(grep -E 'Elapsed|Maximum resident' "$work/build.txt" | tr -s ' \t' ' ')"
-echo "index size: $(du -h .git/stance-search.sqlite | cut -f1)"
+/usr/bin/time -f "first log -S (index built): %e s wall, %U s user, %S s sys, %M KB" \
+	"$stance" --no-pager log -S frikommuner >/dev/null
 
 # 100 new revisions made by plain git: a sentence reworded in 100 documents
 i=0
@@ -64,11 +73,13 @@ for f in $(git ls-files 'c*/doc-*.md' | head -100); do
 	printf '\nEndnu en sætning om frikommuner nummer %d.\n' "$i" >> "$f"
 	git commit -q --no-verify -m "Update ${f%.md}" "$f"
 done
-/usr/bin/time -f "search after 100 new commits (index update + query): %e s, %M KB" \
+/usr/bin/time -f "search after 100 new commits (index update + query): %e s wall, %U s user, %S s sys, %M KB" \
 	"$stance" --no-pager search reform >/dev/null
 hyperfine --warmup 3 --runs 20 -N --export-markdown "$work/search.md" \
-	-n "stance search (no new commits)" "$stance --no-pager search reform" \
+	-n "stance search reform (no new commits)" "$stance --no-pager search reform" \
 	-n "stance search phrase" "$stance --no-pager search '\"grøn omstilling\"'" \
+	-n "stance search prefix" "$stance --no-pager search frikom*" \
+	-n "stance search --as-of" "$stance --no-pager search --as-of 2010-06-01 reform" \
 	-n "stance search --history" "$stance --no-pager search --history frikommuner" \
 	-n "git log -1 (start-up of a git command)" "git --no-pager log -1 --format=%h"
 cat "$work/blame.md" "$work/pickaxe.md" "$work/search.md"

@@ -170,6 +170,23 @@ int stance_history_blobs_next(stance_buf *out, stance_history_blobs *r);
 /* Stops the reading thread and frees the reader; NULL is fine. */
 void stance_history_blobs_free(stance_history_blobs *r);
 
+/*
+ * A walk that reads thousands of the history's blobs (the search index's
+ * build): between begin and end, a blob read is not hashed again to check
+ * its id (git_internal.h's stance_git_verify_reads), and libgit2 maps at
+ * most 64 MB of pack files at a time, in 16 MB windows, instead of up to
+ * 8 GB in 1 GB windows, so that the walk's resident memory does not grow
+ * with the size of the packs. The settings are the process's; end puts
+ * back those begin found.
+ */
+typedef struct {
+	int verify;
+	size_t window, mapped_limit;
+} stance_history_walk;
+
+void stance_history_walk_begin(stance_history_walk *w);
+void stance_history_walk_end(const stance_history_walk *w);
+
 #ifdef __cplusplus
 }
 #endif

@@ -56,6 +56,12 @@ void stance_pickaxe_hit_list_free(stance_pickaxe_hit_list *list);
 int stance_pickaxe_body(stance_pickaxe_hit_list *out, const stance_pickaxe *pk,
 	const char *body, size_t len);
 
+/* WORDS without positions: the occurrences of the pattern's words in a
+ * row in text[0, len) (a body, or one of its blocks), as `log -S` counts
+ * them: not across a sentence's end or a blank line. -1: out of memory;
+ * 0 for any other pickaxe. */
+long stance_pickaxe_count(const stance_pickaxe *pk, const char *text, size_t len);
+
 /* What a revision did to the pattern: `changed` is 1 when WORDS' number
  * of occurrences changed, or (REGEX, FIXED) when the matching sentences
  * differ; `before` the matching sentences only the previous revision had,
@@ -71,6 +77,12 @@ void stance_pickaxe_change_free(stance_pickaxe_change *c);
  * The pickaxe remembers what each text gave, so that a walk over a history
  * reads each text once (twice for a revision that changed). */
 int stance_pickaxe_revision(stance_pickaxe_change *out, stance_pickaxe *pk,
+	stance_repo *repo, const stance_revision *rev);
+
+/* stance_pickaxe_revision for a revision the caller already knows changed
+ * the count (from the search index's counts, stance_search_phrase_counts):
+ * `changed` 1 and the sentences, without counting both texts again. */
+int stance_pickaxe_revision_sentences(stance_pickaxe_change *out, stance_pickaxe *pk,
 	stance_repo *repo, const stance_revision *rev);
 
 #ifdef __cplusplus

@@ -113,8 +113,12 @@ static int run_log(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		if (!hit)
 			continue;
 		shown++;
-		/* the bodies only: a title or an author is not words of the text */
-		if ((error = stance_revcache_words(&added, &removed, words, r->prev_blob, r->blob)) < 0) {
+		/* with -S, from the search index's blocks when it has both texts;
+		 * else computed once a revision (the bodies only: a title or an
+		 * author is not words of the text) */
+		if ((error = log_pickaxe_words(&pick, r, &added, &removed)) == 0)
+			error = stance_revcache_words(&added, &removed, words, r->prev_blob, r->blob);
+		if (error < 0) {
 			rc = cli_fail(error);
 			goto done;
 		}

@@ -18,6 +18,11 @@ void log_pickaxe_option(log_pickaxe *lp, int id, const char *value)
 		lp->positions = 1;
 }
 
+static long count_block(const char *text, size_t len, void *payload)
+{
+	return stance_pickaxe_count(payload, text, len);
+}
+
 int log_pickaxe_start(log_pickaxe *lp, const cli_command *cmd, stance_repo *repo)
 {
 	stance_buf path = STANCE_BUF_INIT;
@@ -40,6 +45,15 @@ int log_pickaxe_start(log_pickaxe *lp, const cli_command *cmd, stance_repo *repo
 	error = lp->words
 		? stance_pickaxe_new(&lp->pk, STANCE_PICKAXE_WORDS, lp->words, 0, lp->markers)
 		: stance_pickaxe_new(&lp->pk, STANCE_PICKAXE_REGEX, lp->regex, 0, lp->markers);
+	/* -S: the search index says which texts hold TEXT how often (built
+	 * when missing), so only the revisions whose count changed are read */
+	if (!error && lp->words && !lp->positions) {
+		/* an index that cannot be made (a read-only .git): every text scanned */
+		if (stance_search_phrase_counts(&lp->counts, repo, lp->words, count_block, lp->pk) == 0)
+			stance_history_walk_begin(&lp->walk);
+		else
+			lp->counts = NULL;
+	}
 	return error < 0 ? cli_fail(error) : CLI_OK;
 }
 
@@ -57,6 +71,15 @@ int log_pickaxe_documents(log_pickaxe *lp, stance_repo *repo, int n, char **name
 	return CLI_OK;
 }
 
+int log_pickaxe_words(log_pickaxe *lp, const stance_revision *r, size_t *added, size_t *removed)
+{
+	int error;
+	if (!lp->counts)
+		return 0;
+	error = stance_search_counts_words(added, removed, lp->counts, r->prev_blob, r->blob);
+	return error == STANCE_ENOTFOUND ? 0 : error < 0 ? error : 1;
+}
+
 int log_pickaxe_match(log_pickaxe *lp, stance_repo *repo, const stance_revision *r)
 {
 	size_t i;
@@ -70,6 +93,16 @@ int log_pickaxe_match(log_pickaxe *lp, stance_repo *repo, const stance_revision 
 			return 0;
 	}
 	stance_pickaxe_change_free(&lp->last);
+	if (lp->counts) {
+		if (stance_search_counts_get(lp->counts, r->prev_blob) ==
+		    stance_search_counts_get(lp->counts, r->removed ? "" : r->blob))
+			return 0;
+		/* the sentences from the whole bodies: a block read alone is not
+		 * always segmented as inside its text (a list's markers) */
+		if ((error = stance_pickaxe_revision_sentences(&lp->last, lp->pk, repo, r)) < 0)
+			return error;
+		return 1;
+	}
 	if ((error = stance_pickaxe_revision(&lp->last, lp->pk, repo, r)) < 0)
 		return error;
 	return lp->last.changed;
@@ -114,6 +147,10 @@ void log_pickaxe_dispose(log_pickaxe *lp)
 	size_t i;
 	stance_pickaxe_change_free(&lp->last);
 	stance_pickaxe_free(lp->pk);
+	if (lp->counts)
+		stance_history_walk_end(&lp->walk);
+	stance_search_counts_free(lp->counts);
+	lp->counts = NULL;
 	stance_positions_free(lp->markers);
 	for (i = 0; i < lp->nids; i++)
 		free(lp->ids[i]);

@@ -655,6 +655,26 @@ done:
 	return error;
 }
 
+void stance_history_walk_begin(stance_history_walk *w)
+{
+	stance_git_init();
+	w->verify = stance_git_verify_reads(0);
+	w->window = w->mapped_limit = 0;
+	git_libgit2_opts(GIT_OPT_GET_MWINDOW_SIZE, &w->window);
+	git_libgit2_opts(GIT_OPT_GET_MWINDOW_MAPPED_LIMIT, &w->mapped_limit);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)16 << 20);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)64 << 20);
+}
+
+void stance_history_walk_end(const stance_history_walk *w)
+{
+	stance_git_verify_reads(w->verify);
+	if (w->window)
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, w->window);
+	if (w->mapped_limit)
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, w->mapped_limit);
+}
+
 static void format_day(stance_buf *out, int64_t t, int tz);
 
 static int copy_revision(stance_revision *dst, const stance_revision *src)

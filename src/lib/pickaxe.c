@@ -463,6 +463,13 @@ static long count_body_words(const stance_pickaxe *pk, const char *body, size_t 
 	return (long)hits;
 }
 
+long stance_pickaxe_count(const stance_pickaxe *pk, const char *text, size_t len)
+{
+	if (pk->kind != STANCE_PICKAXE_WORDS || pk->positions)
+		return 0;
+	return count_body_words(pk, text, len);
+}
+
 int stance_pickaxe_body(stance_pickaxe_hit_list *out, const stance_pickaxe *pk,
 	const char *body, size_t len)
 {
@@ -484,7 +491,9 @@ int stance_pickaxe_body(stance_pickaxe_hit_list *out, const stance_pickaxe *pk,
 		if (pk->positions && !stance_positions_match(pk->positions, NULL, body + s->start, s->end - s->start))
 			continue;
 		if (pk->kind == STANCE_PICKAXE_WORDS) {
-			hits = count_words(pk, body + s->start, s->end - s->start);
+			/* a sentence without the longest word holds none */
+			hits = pk->needle && !contains_ascii(body + s->start, s->end - s->start, pk->needle) ? 0
+				: count_words(pk, body + s->start, s->end - s->start);
 		} else {
 			if (!(text = seg_collapse(body + s->start, s->end - s->start)))
 				goto done;
@@ -553,6 +562,23 @@ static int keep_only_new(stance_pickaxe_hit_list *to, stance_pickaxe_hit_list *f
 	return 0;
 }
 
+/* The change from both sides' matching sentences, which it frees. */
+static int change_from(stance_pickaxe_change *out, stance_pickaxe_hit_list *old_hits,
+	stance_pickaxe_hit_list *new_hits)
+{
+	int error = 0;
+	memset(out, 0, sizeof(*out));
+	out->changed = 1;
+	if (keep_only_new(&out->before, old_hits, new_hits) < 0 || keep_only_new(&out->after, new_hits, old_hits) < 0) {
+		stance_pickaxe_change_free(out);
+		out->changed = 1;
+		error = -1;
+	}
+	stance_pickaxe_hit_list_free(old_hits);
+	stance_pickaxe_hit_list_free(new_hits);
+	return error;
+}
+
 static int read_body(stance_buf *raw, const char **body, size_t *len, stance_repo *repo, const char *blob)
 {
 	size_t off;
@@ -603,28 +629,34 @@ static int blob_summary(uint64_t *out, stance_pickaxe *pk, stance_repo *repo, co
 int stance_pickaxe_revision(stance_pickaxe_change *out, stance_pickaxe *pk,
 	stance_repo *repo, const stance_revision *rev)
 {
-	stance_buf a = STANCE_BUF_INIT, b = STANCE_BUF_INIT;
-	stance_pickaxe_hit_list old_hits = { 0 }, new_hits = { 0 };
-	const char *ob, *nb, *new_blob = rev->removed ? "" : rev->blob;
-	size_t ol, nl;
+	const char *new_blob = rev->removed ? "" : rev->blob;
 	uint64_t before, after;
-	int error = -1;
 
 	memset(out, 0, sizeof(*out));
 	if (blob_summary(&before, pk, repo, rev->prev_blob) < 0 || blob_summary(&after, pk, repo, new_blob) < 0)
 		return -1;
 	if (before == after)
 		return 0;
+	return stance_pickaxe_revision_sentences(out, pk, repo, rev);
+}
+
+int stance_pickaxe_revision_sentences(stance_pickaxe_change *out, stance_pickaxe *pk,
+	stance_repo *repo, const stance_revision *rev)
+{
+	stance_buf a = STANCE_BUF_INIT, b = STANCE_BUF_INIT;
+	stance_pickaxe_hit_list old_hits = { 0 }, new_hits = { 0 };
+	const char *ob, *nb, *new_blob = rev->removed ? "" : rev->blob;
+	size_t ol, nl;
+	int error = -1;
+
+	memset(out, 0, sizeof(*out));
 	out->changed = 1;
 	if (read_body(&a, &ob, &ol, repo, rev->prev_blob) < 0 ||
 	    read_body(&b, &nb, &nl, repo, new_blob) < 0 ||
 	    stance_pickaxe_body(&old_hits, pk, ob, ol) < 0 ||
 	    stance_pickaxe_body(&new_hits, pk, nb, nl) < 0)
 		goto done;
-	if (keep_only_new(&out->before, &old_hits, &new_hits) < 0 ||
-	    keep_only_new(&out->after, &new_hits, &old_hits) < 0)
-		goto done;
-	error = 0;
+	error = change_from(out, &old_hits, &new_hits);
 done:
 	stance_pickaxe_hit_list_free(&old_hits);
 	stance_pickaxe_hit_list_free(&new_hits);

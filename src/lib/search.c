@@ -1,570 +1,117 @@
 /*
- * search.c: the full-text index in .git/stance-search.sqlite (search.h):
- * SQLite FTS5 over Snowball stems (libstemmer) that this file makes itself,
- * one row per distinct document text, and a table of the revisions that
- * point at them.
+ * search.c: the searches over the full-text index (search.h): the query
+ * read into terms, each term's blocks found by FTS5 (the current blocks'
+ * table for the current documents, every block's for a date or the whole
+ * history), and the documents ranked by BM25 over their blocks; the counts
+ * of a phrase per text for `log -S`. The index itself is search_index.c's.
  */
-#include <sqlite3.h>
-#include <libstemmer.h>
-#include <utf8proc.h>
+#include <math.h>
 #include <stdio.h>
-#include <unistd.h>
 
-#include "internal.h"
-#include "stance/search.h"
-#include "stance/history.h"
-#include "stance/document.h"
-#include "segment.h"
+#include "search_internal.h"
+#include "stance/words.h"
 
-/* Bumped when the tables or the analysis change: an index of another
- * format is made anew. */
-#define SEARCH_FORMAT "3"
 #define SEARCH_DEFAULT_LIMIT 20
-#define SEARCH_MAX_LANGUAGES 16
-
-static const char *const schema =
-	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
-	"CREATE TABLE texts(id INTEGER PRIMARY KEY, blob TEXT UNIQUE NOT NULL, title TEXT,"
-	" organization TEXT, kind TEXT, language TEXT);"
-	"CREATE VIRTUAL TABLE fts USING fts5(title, body, loose, tokenize='unicode61 remove_diacritics 0');"
-	"CREATE TABLE revisions(seq INTEGER PRIMARY KEY, commit_id TEXT NOT NULL, doc TEXT NOT NULL,"
-	" text_id INTEGER, time INTEGER NOT NULL, removed INTEGER NOT NULL, UNIQUE(commit_id, doc));"
-	"CREATE INDEX revisions_text ON revisions(text_id);"
-	"CREATE TABLE latest(doc TEXT PRIMARY KEY, text_id INTEGER, commit_id TEXT, time INTEGER);"
-	"CREATE INDEX latest_text ON latest(text_id);"
-	"INSERT INTO meta VALUES('format', '" SEARCH_FORMAT "');";
+#define SEARCH_MAX_TERMS 32
+/* a title's block counts this many times a paragraph */
+#define SEARCH_TITLE_WEIGHT 5.0
 
 typedef struct {
-	char *name;
-	struct sb_stemmer *stemmer; /* NULL: a language libstemmer does not know: words folded only */
-} language_stemmer;
+	char *expr[SEARCH_MAX_TERMS]; /* each term's FTS5 expression */
+	size_t count;
+} search_terms;
 
-typedef struct {
-	sqlite3 *db;
-	char *path;
-	language_stemmer langs[SEARCH_MAX_LANGUAGES];
-	size_t nlangs;
-} search_index;
-
-static int db_error(search_index *ix, const char *what)
-{
-	return stance_error_set(STANCE_ERROR, "search index %s: %s: %s", ix->path, what,
-		ix->db ? sqlite3_errmsg(ix->db) : "cannot open");
-}
-
-static struct sb_stemmer *stemmer_for(search_index *ix, const char *language)
+static void terms_free(search_terms *t)
 {
 	size_t i;
-	char code[8];
-	if (!language || !*language)
-		return NULL;
-	/* "da-DK" is Danish */
-	for (i = 0; i + 1 < sizeof(code) && language[i] && language[i] != '-' && language[i] != '_'; i++)
-		code[i] = (char)(language[i] >= 'A' && language[i] <= 'Z' ? language[i] + 32 : language[i]);
-	code[i] = 0;
-	for (i = 0; i < ix->nlangs; i++)
-		if (!strcmp(ix->langs[i].name, code))
-			return ix->langs[i].stemmer;
-	if (ix->nlangs == SEARCH_MAX_LANGUAGES)
-		return NULL;
-	ix->langs[ix->nlangs].name = stance_strdup(code);
-	ix->langs[ix->nlangs].stemmer = sb_stemmer_new(code, "UTF_8");
-	return ix->langs[ix->nlangs++].stemmer;
+	for (i = 0; i < t->count; i++)
+		free(t->expr[i]);
+	t->count = 0;
 }
 
-static void index_close(search_index *ix)
+/* The stemmers of the languages the index holds (a query word may be
+ * in any of them). */
+static int query_stemmers(struct sb_stemmer **out, size_t *n, search_index *ix)
 {
+	sqlite3_stmt *st = NULL;
 	size_t i;
-	for (i = 0; i < ix->nlangs; i++) {
-		if (ix->langs[i].stemmer)
-			sb_stemmer_delete(ix->langs[i].stemmer);
-		free(ix->langs[i].name);
+	*n = 0;
+	if (search_prepare(ix, &st, "SELECT DISTINCT language FROM texts") < 0)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW && *n < SEARCH_MAX_LANGUAGES) {
+		struct sb_stemmer *s = search_stemmer_for(ix, (const char *)sqlite3_column_text(st, 0));
+		for (i = 0; i < *n && out[i] != s; i++)
+			;
+		if (i == *n)
+			out[(*n)++] = s;
 	}
-	if (ix->db)
-		sqlite3_close(ix->db);
-	free(ix->path);
-	memset(ix, 0, sizeof(*ix));
-}
-
-/* A folded word without its diacritics, in the old Danish spelling's
- * terms: å → aa, æ → ae, ø → oe (and ä, ö, ü likewise), other marks dropped. */
-static int loose_fold(stance_buf *out, const char *w, size_t len)
-{
-	stance_buf tmp = STANCE_BUF_INIT;
-	utf8proc_uint8_t *mapped = NULL;
-	utf8proc_ssize_t n;
-	size_t i = 0;
-	int ascii = 1;
-	for (i = 0; i < len; i++)
-		if ((unsigned char)w[i] >= 0x80)
-			ascii = 0;
-	if (ascii)
-		return stance_buf_put(out, w, len);
-	for (i = 0; i < len;) {
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)w + i, (utf8proc_ssize_t)(len - i), &cp);
-		const char *rep = NULL;
-		if (k <= 0)
-			break;
-		switch (cp) {
-		case 0xE5: rep = "aa"; break;
-		case 0xE6: case 0xE4: rep = "ae"; break;
-		case 0xF8: case 0xF6: rep = "oe"; break;
-		case 0xFC: rep = "ue"; break;
-		}
-		if (rep)
-			stance_buf_puts(&tmp, rep);
-		else
-			stance_buf_put(&tmp, w + i, (size_t)k);
-		i += (size_t)k;
-	}
-	n = utf8proc_map((const utf8proc_uint8_t *)stance_buf_cstr(&tmp), (utf8proc_ssize_t)tmp.size, &mapped,
-		UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK);
-	if (n < 0) {
-		stance_buf_dispose(&tmp);
-		return stance_buf_put(out, w, len);
-	}
-	stance_buf_put(out, (const char *)mapped, (size_t)n);
-	free(mapped);
-	stance_buf_dispose(&tmp);
+	sqlite3_finalize(st);
+	if (!*n)
+		out[(*n)++] = NULL;
 	return 0;
 }
 
-/* The stems of text's words (folded, then stemmed when `st`) to `stems`,
- * one space between, and their loose forms to `loose` (when not NULL). */
-static int analyze(stance_buf *stems, stance_buf *loose, struct sb_stemmer *st, const char *text, size_t len)
+/* One term's expression: its words stemmed in each language (any may
+ * match), as a phrase when `phrase`, a prefix (folded, not stemmed) when
+ * `prefix`; "" in `out` when it has no word. */
+static int term_expr(stance_buf *out, search_index *ix, struct sb_stemmer **stemmers, size_t nst,
+	const char *start, size_t len, int phrase, int prefix, const char *columns, int loose)
 {
-	seg_tokens t = { 0 };
-	char small[256], *fold = small;
-	size_t i, cap = sizeof(small);
-	int error = -1;
-	if (seg_tokenize(&t, text, len) < 0)
-		return -1;
-	for (i = 0; i < t.count; i++) {
-		size_t wl = t.items[i].end - t.items[i].start, fl;
-		const char *stem;
-		size_t sl;
-		if (t.items[i].kind != SEG_WORD && t.items[i].kind != SEG_CJK)
-			continue;
-		if (4 * wl + 1 > cap) {
-			char *bigger = malloc(4 * wl + 1);
-			if (!bigger) {
-				stance_error_oom();
-				goto done;
-			}
-			if (fold != small)
-				free(fold);
-			fold = bigger;
-			cap = 4 * wl + 1;
+	stance_buf variants[SEARCH_MAX_LANGUAGES + 1];
+	size_t nv = 0, v, i;
+	int error = 0;
+	for (i = 0; i < (prefix ? 1 : nst); i++) {
+		stance_buf stems = STANCE_BUF_INIT, lo = STANCE_BUF_INIT;
+		if (search_analyze(&stems, &lo, prefix ? NULL : stemmers[i], start, len) < 0) {
+			stance_buf_dispose(&stems);
+			stance_buf_dispose(&lo);
+			error = -1;
+			break;
 		}
-		fl = seg_fold(fold, text + t.items[i].start, wl);
-		stem = fold;
-		sl = fl;
-		if (st) {
-			const sb_symbol *s = sb_stemmer_stem(st, (const sb_symbol *)fold, (int)fl);
-			if (s) {
-				stem = (const char *)s;
-				sl = (size_t)sb_stemmer_length(st);
-			}
-		}
-		if (stems->size)
-			stance_buf_putc(stems, ' ');
-		if (stance_buf_put(stems, stem, sl) < 0)
-			goto done;
 		if (loose) {
-			if (loose->size)
-				stance_buf_putc(loose, ' ');
-			if (loose_fold(loose, stem, sl) < 0)
-				goto done;
+			stance_buf t = stems;
+			stems = lo;
+			lo = t;
 		}
-	}
-	error = 0;
-done:
-	if (fold != small)
-		free(fold);
-	free(t.items);
-	return error;
-}
-
-static int exec_sql(search_index *ix, const char *sql)
-{
-	return sqlite3_exec(ix->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : db_error(ix, "writing");
-}
-
-/* Opens the index, making it anew when missing, unreadable or of another format. */
-static int index_open(search_index *ix, stance_repo *repo, int *rebuilt)
-{
-	stance_buf path = STANCE_BUF_INIT;
-	sqlite3_stmt *st = NULL;
-	int ok = 0, attempt;
-	memset(ix, 0, sizeof(*ix));
-	*rebuilt = 0;
-	if (stance_buf_printf(&path, "%sstance-search.sqlite", stance_repo_gitdir(repo)) < 0)
-		return -1;
-	ix->path = stance_buf_detach(&path);
-	for (attempt = 0; attempt < 2; attempt++) {
-		if (sqlite3_open_v2(ix->path, &ix->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
-			return db_error(ix, "opening");
-		sqlite3_busy_timeout(ix->db, 10000);
-		sqlite3_exec(ix->db, "PRAGMA synchronous=OFF", NULL, NULL, NULL);
-		if (sqlite3_prepare_v2(ix->db, "SELECT value FROM meta WHERE key='format'", -1, &st, NULL) == SQLITE_OK &&
-		    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
-		    !strcmp((const char *)sqlite3_column_text(st, 0), SEARCH_FORMAT))
-			ok = 1;
-		sqlite3_finalize(st);
-		st = NULL;
-		if (ok)
-			return 0;
-		/* a cache: whatever is there is dropped and made again from git */
-		sqlite3_close(ix->db);
-		ix->db = NULL;
-		unlink(ix->path);
-		{
-			stance_buf j = STANCE_BUF_INIT;
-			stance_buf_printf(&j, "%s-journal", ix->path);
-			unlink(j.ptr);
-			stance_buf_dispose(&j);
-		}
-		if (sqlite3_open_v2(ix->path, &ix->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
-			return db_error(ix, "making");
-		if (sqlite3_exec(ix->db, schema, NULL, NULL, NULL) != SQLITE_OK)
-			return db_error(ix, "making");
-		sqlite3_close(ix->db);
-		ix->db = NULL;
-		*rebuilt = 1;
-	}
-	return stance_error_set(STANCE_ERROR, "search index %s: cannot be made", ix->path);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-typedef struct {
-	sqlite3_stmt *find_text, *add_text, *add_fts, *add_rev, *drop_rev;
-} update_statements;
-
-/* The texts row of blob `r->blob`, indexing the text when it is new. */
-static int text_row(search_index *ix, stance_repo *repo, update_statements *u, const stance_revision *r,
-	int64_t *id, size_t *texts_added)
-{
-	stance_buf raw = STANCE_BUF_INIT, stems = STANCE_BUF_INIT, loose = STANCE_BUF_INIT,
-		tstems = STANCE_BUF_INIT;
-	stance_document *doc = NULL;
-	const char *title = NULL, *org = NULL, *kind = NULL, *lang = NULL;
-	struct sb_stemmer *stemmer;
-	size_t off;
-	int error = -1;
-
-	sqlite3_reset(u->find_text);
-	sqlite3_bind_text(u->find_text, 1, r->blob, -1, SQLITE_STATIC);
-	if (sqlite3_step(u->find_text) == SQLITE_ROW) {
-		*id = sqlite3_column_int64(u->find_text, 0);
-		return 0;
-	}
-	if (stance_history_read_blob(&raw, repo, r->blob) < 0)
-		goto done;
-	/* a text whose front matter does not parse is still searched, without its fields */
-	off = stance_document_body_offset(stance_buf_cstr(&raw), raw.size);
-	/* the fields only: the front matter parsed without the body, whose
-	 * canonical form would cost more than the whole analysis */
-	if (stance_document_parse(&doc, stance_buf_cstr(&raw), off, r->id) == 0) {
-		title = stance_document_get(doc, "title");
-		org = stance_document_get(doc, "organization");
-		kind = stance_document_get(doc, "kind");
-		lang = stance_document_get(doc, "language");
-	}
-	if (!lang)
-		lang = stance_repo_language(repo);
-	stemmer = stemmer_for(ix, lang);
-	if ((title && analyze(&tstems, &loose, stemmer, title, strlen(title)) < 0) ||
-	    analyze(&stems, &loose, stemmer, stance_buf_cstr(&raw) + off, raw.size - off) < 0)
-		goto done;
-	sqlite3_reset(u->add_text);
-	sqlite3_bind_text(u->add_text, 1, r->blob, -1, SQLITE_STATIC);
-	sqlite3_bind_text(u->add_text, 2, title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(u->add_text, 3, org, -1, SQLITE_STATIC);
-	sqlite3_bind_text(u->add_text, 4, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(u->add_text, 5, lang, -1, SQLITE_STATIC);
-	if (sqlite3_step(u->add_text) != SQLITE_DONE) {
-		db_error(ix, "writing a text");
-		goto done;
-	}
-	*id = sqlite3_last_insert_rowid(ix->db);
-	sqlite3_reset(u->add_fts);
-	sqlite3_bind_int64(u->add_fts, 1, *id);
-	sqlite3_bind_text(u->add_fts, 2, stance_buf_cstr(&tstems), (int)tstems.size, SQLITE_STATIC);
-	sqlite3_bind_text(u->add_fts, 3, stance_buf_cstr(&stems), (int)stems.size, SQLITE_STATIC);
-	sqlite3_bind_text(u->add_fts, 4, stance_buf_cstr(&loose), (int)loose.size, SQLITE_STATIC);
-	if (sqlite3_step(u->add_fts) != SQLITE_DONE) {
-		db_error(ix, "indexing a text");
-		goto done;
-	}
-	(*texts_added)++;
-	error = 0;
-done:
-	stance_document_free(doc);
-	stance_buf_dispose(&raw);
-	stance_buf_dispose(&stems);
-	stance_buf_dispose(&tstems);
-	stance_buf_dispose(&loose);
-	return error;
-}
-
-static int prepare(search_index *ix, sqlite3_stmt **st, const char *sql)
-{
-	return sqlite3_prepare_v2(ix->db, sql, -1, st, NULL) == SQLITE_OK ? 0 : db_error(ix, "reading");
-}
-
-static int record_head(search_index *ix, const char *tip)
-{
-	sqlite3_stmt *st = NULL;
-	int ok;
-	if (prepare(ix, &st, "INSERT OR REPLACE INTO meta VALUES('head', ?1)") < 0)
-		return -1;
-	sqlite3_bind_text(st, 1, tip, -1, SQLITE_STATIC);
-	ok = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
-	return ok ? 0 : db_error(ix, "writing");
-}
-
-static int index_update(search_index *ix, stance_repo *repo, stance_search_update_stats *stats)
-{
-	stance_history_options hopts = STANCE_HISTORY_OPTIONS_INIT;
-	stance_revision_list list = { NULL, 0 };
-	update_statements u = { NULL, NULL, NULL, NULL, NULL };
-	sqlite3_stmt *keys = NULL;
-	char **have = NULL;      /* "commit doc" of the revisions indexed, sorted */
-	int64_t *have_seq = NULL;
-	uint8_t *seen = NULL;
-	size_t nhave = 0, ahave = 0, aseq = 0, i;
-	stance_buf key = STANCE_BUF_INIT;
-	char signature[64], tip[41];
-	int error = -1, in_tx = 0;
-
-	hopts.include_reextract = 1;
-	/* nothing to do when the index was brought up to this HEAD */
-	if (stance_history_tip(tip, repo) < 0)
-		goto done;
-	{
-		sqlite3_stmt *h = NULL;
-		int same;
-		if (prepare(ix, &h, "SELECT value FROM meta WHERE key = 'head'") < 0)
-			goto done;
-		same = tip[0] && sqlite3_step(h) == SQLITE_ROW && sqlite3_column_text(h, 0) &&
-			!strcmp((const char *)sqlite3_column_text(h, 0), tip);
-		sqlite3_finalize(h);
-		if (same) {
-			error = 0;
-			goto done;
-		}
-	}
-	if (stance_history_list(&list, repo, &hopts) < 0)
-		goto done;
-	/* the revisions the history holds, as one hash: when the index was
-	 * brought up to the same, there is nothing to do */
-	{
-		uint64_t h = STANCE_FNV64_BASIS;
-		const unsigned char *c;
-		sqlite3_stmt *sig = NULL;
-		for (i = 0; i < list.count; i++) {
-			for (c = (const unsigned char *)list.items[i].commit; *c; c++)
-				h = stance_fnv64_step(h, *c);
-			for (c = (const unsigned char *)list.items[i].id; *c; c++)
-				h = stance_fnv64_step(h, *c);
-			h = stance_fnv64_step(h, '\n');
-		}
-		snprintf(signature, sizeof(signature), "%zu:%016llx", list.count, (unsigned long long)h);
-		if (prepare(ix, &sig, "SELECT value FROM meta WHERE key = 'signature'") < 0)
-			goto done;
-		if (sqlite3_step(sig) == SQLITE_ROW && sqlite3_column_text(sig, 0) &&
-		    !strcmp((const char *)sqlite3_column_text(sig, 0), signature)) {
-			sqlite3_finalize(sig);
-			/* the same revisions (a commit that changed no document) */
-			error = record_head(ix, tip);
-			goto done;
-		}
-		sqlite3_finalize(sig);
-	}
-	if (prepare(ix, &keys, "SELECT commit_id || ' ' || doc, seq FROM revisions") < 0)
-		goto done;
-	while (sqlite3_step(keys) == SQLITE_ROW) {
-		if (stance_array_grow(&have, &ahave, nhave + 1, sizeof(*have)) < 0 ||
-		    stance_array_grow(&have_seq, &aseq, nhave + 1, sizeof(*have_seq)) < 0)
-			goto done;
-		{
-			const char *k = (const char *)sqlite3_column_text(keys, 0);
-			int64_t seq = sqlite3_column_int64(keys, 1);
-			size_t kl = k ? strlen(k) : 0;
-			char *e = malloc(kl + 1 + sizeof(seq));
-			if (!e) {
-				stance_error_oom();
-				goto done;
-			}
-			memcpy(e, k ? k : "", kl + 1);
-			memcpy(e + kl + 1, &seq, sizeof(seq));
-			have[nhave++] = e;
-		}
-	}
-	/* SQLite's ORDER BY is its collation's; sort by strcmp for bsearch,
-	 * each key with its seq after it (key NUL seq) */
-	if (nhave)
-		qsort(have, nhave, sizeof(*have), cmp_str);
-	for (i = 0; i < nhave; i++) {
-		const char *tail = have[i] + strlen(have[i]) + 1;
-		memcpy(&have_seq[i], tail, sizeof(int64_t));
-	}
-	if (!(seen = calloc(nhave + 1, 1))) {
-		stance_error_oom();
-		goto done;
-	}
-	if (prepare(ix, &u.find_text, "SELECT id FROM texts WHERE blob = ?1") < 0 ||
-	    prepare(ix, &u.add_text, "INSERT INTO texts(blob, title, organization, kind, language) VALUES(?1, ?2, ?3, ?4, ?5)") < 0 ||
-	    prepare(ix, &u.add_fts, "INSERT INTO fts(rowid, title, body, loose) VALUES(?1, ?2, ?3, ?4)") < 0 ||
-	    prepare(ix, &u.add_rev, "INSERT INTO revisions(commit_id, doc, text_id, time, removed) VALUES(?1, ?2, ?3, ?4, ?5)") < 0 ||
-	    prepare(ix, &u.drop_rev, "DELETE FROM revisions WHERE seq = ?1") < 0)
-		goto done;
-	/* oldest first, so that seq follows the history where times tie */
-	for (i = list.count; i-- > 0;) {
-		const stance_revision *r = &list.items[i];
-		char *k = NULL, **hit;
-		int64_t text_id = 0;
-		stance_buf_clear(&key);
-		if (stance_buf_printf(&key, "%s %s", r->commit, r->id) < 0)
-			goto done;
-		k = key.ptr;
-		hit = nhave ? bsearch(&k, have, nhave, sizeof(*have), cmp_str) : NULL;
-		if (hit) {
-			seen[hit - have] = 1;
+		stance_buf_dispose(&lo);
+		if (!stems.size || (!phrase && prefix && strchr(stems.ptr, ' '))) {
+			stance_buf_dispose(&stems);
 			continue;
 		}
-		if (!in_tx) {
-			if (exec_sql(ix, "BEGIN IMMEDIATE") < 0)
-				goto done;
-			in_tx = 1;
-		}
-		if (!r->removed && r->blob[0] && text_row(ix, repo, &u, r, &text_id, &stats->texts_added) < 0)
-			goto done;
-		sqlite3_reset(u.add_rev);
-		sqlite3_bind_text(u.add_rev, 1, r->commit, -1, SQLITE_STATIC);
-		sqlite3_bind_text(u.add_rev, 2, r->id, -1, SQLITE_STATIC);
-		if (text_id)
-			sqlite3_bind_int64(u.add_rev, 3, text_id);
-		else
-			sqlite3_bind_null(u.add_rev, 3);
-		sqlite3_bind_int64(u.add_rev, 4, r->time);
-		sqlite3_bind_int(u.add_rev, 5, r->removed || !r->blob[0]);
-		if (sqlite3_step(u.add_rev) != SQLITE_DONE) {
-			db_error(ix, "writing a revision");
-			goto done;
-		}
-		stats->revisions_added++;
-	}
-	/* what the history no longer holds (a reset, a rewritten branch) */
-	for (i = 0; i < nhave; i++) {
-		if (seen[i])
-			continue;
-		if (!in_tx) {
-			if (exec_sql(ix, "BEGIN IMMEDIATE") < 0)
-				goto done;
-			in_tx = 1;
-		}
-		sqlite3_reset(u.drop_rev);
-		sqlite3_bind_int64(u.drop_rev, 1, have_seq[i]);
-		if (sqlite3_step(u.drop_rev) != SQLITE_DONE) {
-			db_error(ix, "dropping a revision");
-			goto done;
-		}
-		stats->revisions_dropped++;
-	}
-	/* each document's newest revision, for the searches of the current text */
-	if (!in_tx) {
-		if (exec_sql(ix, "BEGIN IMMEDIATE") < 0)
-			goto done;
-		in_tx = 1;
-	}
-	if (exec_sql(ix, "DELETE FROM latest;"
-		    "INSERT INTO latest SELECT doc, text_id, commit_id, time FROM (SELECT doc, text_id, commit_id, time,"
-		    " removed, row_number() OVER (PARTITION BY doc ORDER BY time DESC, seq DESC) AS rn FROM revisions)"
-		    " WHERE rn = 1 AND removed = 0") < 0)
-		goto done;
-	{
-		sqlite3_stmt *sig = NULL;
-		if (prepare(ix, &sig, "INSERT OR REPLACE INTO meta VALUES('signature', ?1)") < 0)
-			goto done;
-		sqlite3_bind_text(sig, 1, signature, -1, SQLITE_STATIC);
-		if (sqlite3_step(sig) != SQLITE_DONE) {
-			sqlite3_finalize(sig);
-			db_error(ix, "writing");
-			goto done;
-		}
-		sqlite3_finalize(sig);
-	}
-	if (record_head(ix, tip) < 0 || exec_sql(ix, "COMMIT") < 0)
-		goto done;
-	in_tx = 0;
-	error = 0;
-done:
-	if (in_tx)
-		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_finalize(keys);
-	sqlite3_finalize(u.find_text);
-	sqlite3_finalize(u.add_text);
-	sqlite3_finalize(u.add_fts);
-	sqlite3_finalize(u.add_rev);
-	sqlite3_finalize(u.drop_rev);
-	for (i = 0; i < nhave; i++)
-		free(have[i]);
-	free(have);
-	free(have_seq);
-	free(seen);
-	stance_buf_dispose(&key);
-	stance_revision_list_free(&list);
-	return error;
-}
-
-int stance_search_update(stance_search_update_stats *stats, stance_repo *repo)
-{
-	search_index ix;
-	int error;
-	memset(stats, 0, sizeof(*stats));
-	if ((error = index_open(&ix, repo, &stats->rebuilt)) == 0)
-		error = index_update(&ix, repo, stats);
-	index_close(&ix);
-	return error;
-}
-
-/* The FTS5 query for a user's query: each word stemmed in every language
- * the index holds (any of them may match), phrases kept together,
- * prefixes folded but not stemmed. */
-static int build_match(stance_buf *out, search_index *ix, const char *query, int loose)
-{
-	const char *p = query;
-	size_t items = 0, i;
-	sqlite3_stmt *st = NULL;
-	struct sb_stemmer *stemmers[SEARCH_MAX_LANGUAGES + 1];
-	size_t nst = 0;
-	stance_buf expr = STANCE_BUF_INIT;
-	int error = -1;
-
-	if (prepare(ix, &st, "SELECT DISTINCT language FROM texts") < 0)
-		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW && nst < SEARCH_MAX_LANGUAGES) {
-		struct sb_stemmer *s = stemmer_for(ix, (const char *)sqlite3_column_text(st, 0));
-		for (i = 0; i < nst && stemmers[i] != s; i++)
+		for (v = 0; v < nv && strcmp(variants[v].ptr, stems.ptr); v++)
 			;
-		if (i == nst)
-			stemmers[nst++] = s;
+		if (v < nv)
+			stance_buf_dispose(&stems);
+		else
+			variants[nv++] = stems;
 	}
-	sqlite3_finalize(st);
-	if (!nst)
-		stemmers[nst++] = NULL;
+	(void)ix;
+	if (!error && nv) {
+		stance_buf_printf(out, "%s : (", columns);
+		for (v = 0; v < nv; v++)
+			stance_buf_printf(out, "%s\"%s\"%s", v ? " OR " : "", variants[v].ptr, prefix ? " *" : "");
+		stance_buf_putc(out, ')');
+	}
+	for (v = 0; v < nv; v++)
+		stance_buf_dispose(&variants[v]);
+	return error;
+}
+
+/* The user's query as terms: words, "phrases" and prefix* (build_match's
+ * reading of a query, one FTS5 expression a term). */
+static int parse_query(search_terms *out, search_index *ix, const char *query, int loose)
+{
+	struct sb_stemmer *stemmers[SEARCH_MAX_LANGUAGES + 1];
+	size_t nst;
+	const char *p = query;
+	const char *columns = loose ? "{title_loose body_loose}" : "{title body}";
+	memset(out, 0, sizeof(*out));
+	if (query_stemmers(stemmers, &nst, ix) < 0)
+		return -1;
 	while (*p) {
 		const char *start, *end;
 		int phrase = 0, prefix = 0;
-		stance_buf variants[SEARCH_MAX_LANGUAGES + 1];
-		size_t nv = 0, v;
+		stance_buf e = STANCE_BUF_INIT;
 		while (*p == ' ' || *p == '\t' || *p == '\n')
 			p++;
 		if (!*p)
@@ -587,61 +134,188 @@ static int build_match(stance_buf *out, search_index *ix, const char *query, int
 				end--;
 			}
 		}
-		for (i = 0; i < (prefix ? 1 : nst); i++) {
-			stance_buf stems = STANCE_BUF_INIT, lo = STANCE_BUF_INIT;
-			if (analyze(&stems, &lo, prefix ? NULL : stemmers[i], start, (size_t)(end - start)) < 0) {
-				stance_buf_dispose(&stems);
-				stance_buf_dispose(&lo);
-				goto done;
-			}
-			if (loose) {
-				stance_buf t = stems;
-				stems = lo;
-				lo = t;
-			}
-			stance_buf_dispose(&lo);
-			if (!stems.size || (!phrase && strchr(stems.ptr, ' ') && prefix)) {
-				stance_buf_dispose(&stems);
-				continue;
-			}
-			for (v = 0; v < nv && strcmp(variants[v].ptr, stems.ptr); v++)
-				;
-			if (v < nv)
-				stance_buf_dispose(&stems);
-			else
-				variants[nv++] = stems;
+		if (term_expr(&e, ix, stemmers, nst, start, (size_t)(end - start), phrase, prefix, columns, loose) < 0) {
+			stance_buf_dispose(&e);
+			terms_free(out);
+			return -1;
 		}
-		if (!nv)
+		if (!e.size)
 			continue;
-		if (items++)
-			stance_buf_puts(&expr, " AND ");
-		stance_buf_putc(&expr, '(');
-		for (v = 0; v < nv; v++) {
-			stance_buf_printf(&expr, "%s\"%s\"%s", v ? " OR " : "", variants[v].ptr, prefix ? " *" : "");
-			stance_buf_dispose(&variants[v]);
+		if (out->count == SEARCH_MAX_TERMS) {
+			stance_buf_dispose(&e);
+			terms_free(out);
+			return stance_error_set(STANCE_EINVALID, "the query '%s' has more than %d terms", query, SEARCH_MAX_TERMS);
 		}
-		stance_buf_putc(&expr, ')');
+		out->expr[out->count++] = stance_buf_detach(&e);
 	}
-	if (!items) {
-		error = stance_error_set(STANCE_EINVALID, "the query '%s' has no word to search for", query);
+	if (!out->count)
+		return stance_error_set(STANCE_EINVALID, "the query '%s' has no word to search for", query);
+	return 0;
+}
+
+/* Block id → the terms it holds (bit i: term i), open addressing. */
+typedef struct {
+	uint32_t *keys, *masks;
+	size_t cap, count;
+} mask_map;
+
+static uint32_t mask_get(const mask_map *m, uint32_t key)
+{
+	size_t i;
+	if (!m->cap || !key)
+		return 0;
+	for (i = (key * 2654435761u) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
+		if (m->keys[i] == key)
+			return m->masks[i];
+	return 0;
+}
+
+static int mask_or(mask_map *m, uint32_t key, uint32_t bits)
+{
+	size_t i;
+	if ((m->count + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 1024, j;
+		uint32_t *k = calloc(cap, sizeof(*k)), *v = calloc(cap, sizeof(*v));
+		if (!k || !v) {
+			free(k);
+			free(v);
+			return stance_error_oom();
+		}
+		for (j = 0; j < m->cap; j++) {
+			if (!m->keys[j])
+				continue;
+			for (i = (m->keys[j] * 2654435761u) & (cap - 1); k[i]; i = (i + 1) & (cap - 1))
+				;
+			k[i] = m->keys[j];
+			v[i] = m->masks[j];
+		}
+		free(m->keys);
+		free(m->masks);
+		m->keys = k;
+		m->masks = v;
+		m->cap = cap;
+	}
+	for (i = (key * 2654435761u) & (m->cap - 1); m->keys[i] && m->keys[i] != key; i = (i + 1) & (m->cap - 1))
+		;
+	if (!m->keys[i]) {
+		m->count++;
+		m->keys[i] = key;
+	}
+	m->masks[i] |= bits;
+	return 0;
+}
+
+static void mask_free(mask_map *m)
+{
+	free(m->keys);
+	free(m->masks);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Runs each term's expression on `table`, calling back each rowid. */
+static int match_terms(search_index *ix, const search_terms *terms, const char *table,
+	int (*hit)(void *payload, sqlite3_int64 rowid, size_t term), void *payload)
+{
+	stance_buf sql = STANCE_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	size_t t;
+	int rc, error = -1;
+	if (stance_buf_printf(&sql, "SELECT rowid FROM %s WHERE %s MATCH ?1", table, table) < 0 ||
+	    search_prepare(ix, &st, sql.ptr) < 0)
 		goto done;
+	for (t = 0; t < terms->count; t++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, terms->expr[t], -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			if (hit(payload, sqlite3_column_int64(st, 0), t) < 0)
+				goto done;
+		if (rc != SQLITE_DONE) {
+			search_db_error(ix, "searching");
+			goto done;
+		}
 	}
-	stance_buf_printf(out, "%s : (%s)", loose ? "loose" : "{title body}", expr.ptr);
 	error = 0;
 done:
-	stance_buf_dispose(&expr);
+	sqlite3_finalize(st);
+	stance_buf_dispose(&sql);
 	return error;
 }
 
-void stance_search_results_free(stance_search_results *r)
+static int hit_block(void *payload, sqlite3_int64 rowid, size_t term)
+{
+	return mask_or(payload, (uint32_t)rowid, (uint32_t)1 << term);
+}
+
+/*
+ * BM25 with a document's blocks as its words: a term's frequency in a
+ * document is the number of its blocks holding the term (a title block
+ * SEARCH_TITLE_WEIGHT times), the document's length its number of
+ * blocks, the inverse document frequency over the documents searched.
+ * Returned negated, as FTS5's bm25(): lower is better.
+ */
+static double bm25_blocks(const double *tf, const double *idf, size_t nterms, double dl, double avgdl)
+{
+	const double k1 = 1.2, b = 0.75;
+	double s = 0;
+	size_t t;
+	for (t = 0; t < nterms; t++)
+		s += idf[t] * tf[t] * (k1 + 1) / (tf[t] + k1 * (1 - b + b * dl / (avgdl > 0 ? avgdl : 1)));
+	return -s;
+}
+
+static void idf_of(double *idf, const size_t *with, size_t nterms, size_t n)
+{
+	size_t t;
+	for (t = 0; t < nterms; t++)
+		idf[t] = log(1 + ((double)n - (double)with[t] + 0.5) / ((double)with[t] + 0.5));
+}
+
+/* A text's term frequencies from its block list; 1 when it holds every term. */
+static int text_tf(double *tf, size_t nterms, const mask_map *m, const void *list, size_t n)
+{
+	size_t i, t;
+	uint32_t all = nterms == 32 ? 0xffffffffu : (((uint32_t)1 << nterms) - 1), seen = 0;
+	for (t = 0; t < nterms; t++)
+		tf[t] = 0;
+	for (i = 0; i < n; i++) {
+		uint32_t bits = mask_get(m, search_block_at(list, i));
+		if (!bits)
+			continue;
+		seen |= bits;
+		for (t = 0; t < nterms; t++)
+			if (bits & ((uint32_t)1 << t))
+				tf[t] += i == 0 ? SEARCH_TITLE_WEIGHT : 1.0;
+	}
+	return seen == all;
+}
+
+/* A candidate document of a search, before ranking. */
+typedef struct {
+	char *id, *title;
+	char commit[41], first_commit[41];
+	int64_t time, first_time;
+	double tf[SEARCH_MAX_TERMS], dl, score;
+	size_t revisions;
+	int current;
+} candidate;
+
+typedef struct {
+	candidate *items;
+	size_t count, alloc;
+	size_t with[SEARCH_MAX_TERMS]; /* documents holding each term */
+	size_t searched;               /* documents searched */
+	double total_dl;
+} candidates;
+
+static void candidates_free(candidates *c)
 {
 	size_t i;
-	for (i = 0; i < r->count; i++) {
-		free(r->items[i].id);
-		free(r->items[i].title);
+	for (i = 0; i < c->count; i++) {
+		free(c->items[i].id);
+		free(c->items[i].title);
 	}
-	free(r->items);
-	memset(r, 0, sizeof(*r));
+	free(c->items);
+	memset(c, 0, sizeof(*c));
 }
 
 static char *col_dup(sqlite3_stmt *st, int i)
@@ -656,39 +330,245 @@ static void col_commit(char out[41], sqlite3_stmt *st, int i)
 	snprintf(out, 41, "%s", t ? (const char *)t : "");
 }
 
-/* Which documents match now (or as of a time): the newest revision of each
- * before the time, when it is not a removal. */
-static const char *const latest_sql =
-	"WITH m AS (SELECT rowid AS id, bm25(fts, 5.0, 1.0, 1.0) AS score FROM fts WHERE fts MATCH ?1)"
-	" SELECT l.doc, t.title, l.commit_id, l.time, m.score FROM m"
-	" JOIN latest l ON l.text_id = m.id JOIN texts t ON t.id = m.id"
-	" WHERE ?2 = 0 AND (?3 IS NULL OR t.organization = ?3 COLLATE NOCASE) AND (?4 IS NULL OR t.kind = ?4 COLLATE NOCASE)"
-	" ORDER BY m.score, l.doc LIMIT ?5";
+static candidate *add_candidate(candidates *c, sqlite3_stmt *st, int id_col, int title_col)
+{
+	candidate *k;
+	if (stance_array_grow(&c->items, &c->alloc, c->count + 1, sizeof(*c->items)) < 0)
+		return NULL;
+	k = &c->items[c->count++];
+	memset(k, 0, sizeof(*k));
+	k->id = col_dup(st, id_col);
+	k->title = col_dup(st, title_col);
+	if (!k->id || !k->title) {
+		stance_error_oom();
+		return NULL;
+	}
+	return k;
+}
 
-static const char *const current_sql =
-	"WITH cur AS (SELECT doc, commit_id, time, text_id, removed,"
-	"  row_number() OVER (PARTITION BY doc ORDER BY time DESC, seq DESC) AS rn"
-	"  FROM revisions WHERE (?2 = 0 OR time < ?2)),"
-	" m AS (SELECT rowid AS id, bm25(fts, 5.0, 1.0, 1.0) AS score FROM fts WHERE fts MATCH ?1)"
-	" SELECT cur.doc, t.title, cur.commit_id, cur.time, m.score FROM m"
-	" JOIN texts t ON t.id = m.id JOIN cur ON cur.text_id = m.id AND cur.rn = 1 AND cur.removed = 0"
-	" WHERE (?3 IS NULL OR t.organization = ?3 COLLATE NOCASE) AND (?4 IS NULL OR t.kind = ?4 COLLATE NOCASE)"
-	" ORDER BY m.score, cur.doc LIMIT ?5";
+/* The current documents: each term's rows in `cur` (document << shift | position). */
+typedef struct {
+	double *tf;      /* [doc_no * nterms + term] */
+	size_t ndocs, nterms;
+} current_hits;
 
-/* Which documents ever matched: per document, the first and the last
- * revision that did, how many did, the best score, and whether the
- * current text does. */
-static const char *const history_sql =
-	"WITH m AS (SELECT rowid AS id, bm25(fts, 5.0, 1.0, 1.0) AS score FROM fts WHERE fts MATCH ?1),"
-	" hits AS (SELECT r.doc, r.commit_id, r.time, r.seq, m.score, t.title FROM m JOIN texts t ON t.id = m.id"
-	"  JOIN revisions r ON r.text_id = m.id"
-	"  WHERE (?3 IS NULL OR t.organization = ?3 COLLATE NOCASE) AND (?4 IS NULL OR t.kind = ?4 COLLATE NOCASE))"
-	" SELECT h.doc, (SELECT title FROM hits h2 WHERE h2.doc = h.doc ORDER BY time DESC, seq DESC LIMIT 1),"
-	"  (SELECT commit_id FROM hits h2 WHERE h2.doc = h.doc ORDER BY time DESC, seq DESC LIMIT 1), max(h.time),"
-	"  min(h.score),"
-	"  (SELECT commit_id FROM hits h2 WHERE h2.doc = h.doc ORDER BY time, seq LIMIT 1), min(h.time), count(*),"
-	"  EXISTS(SELECT 1 FROM latest l JOIN m ON m.id = l.text_id WHERE l.doc = h.doc)"
-	" FROM hits h GROUP BY h.doc ORDER BY min(h.score), h.doc LIMIT ?5";
+static int hit_current(void *payload, sqlite3_int64 rowid, size_t term)
+{
+	current_hits *h = payload;
+	size_t doc = (size_t)(rowid >> SEARCH_DOC_SHIFT);
+	if (doc < h->ndocs)
+		h->tf[doc * h->nterms + term] += (rowid & SEARCH_MAX_BLOCKS) == 0 ? SEARCH_TITLE_WEIGHT : 1.0;
+	return 0;
+}
+
+static int search_current(candidates *c, search_index *ix, const search_terms *terms, const stance_search_options *opts)
+{
+	current_hits h = { NULL, 0, terms->count };
+	sqlite3_stmt *st = NULL;
+	size_t t;
+	int rc, error = -1;
+	if (search_prepare(ix, &st, "SELECT coalesce(max(id), 0) + 1 FROM docs") < 0)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		h.ndocs = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!(h.tf = calloc(h.ndocs * h.nterms + 1, sizeof(double)))) {
+		stance_error_oom();
+		return -1;
+	}
+	if (match_terms(ix, terms, "cur", hit_current, &h) < 0 ||
+	    search_prepare(ix, &st, "SELECT l.doc, t.title, l.commit_id, l.time, l.doc_no, length(t.blocks) / 4,"
+		    " (?1 IS NULL OR t.organization = ?1 COLLATE NOCASE) AND (?2 IS NULL OR t.kind = ?2 COLLATE NOCASE)"
+		    " FROM latest l JOIN texts t ON t.id = l.text_id") < 0)
+		goto done;
+	sqlite3_bind_text(st, 1, opts->organization, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, opts->kind, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t doc = (size_t)sqlite3_column_int64(st, 4), all = 1;
+		const double *tf = doc < h.ndocs ? h.tf + doc * h.nterms : NULL;
+		candidate *k;
+		c->searched++;
+		c->total_dl += (double)sqlite3_column_int64(st, 5);
+		for (t = 0; t < h.nterms; t++) {
+			if (tf && tf[t] > 0)
+				c->with[t]++;
+			else
+				all = 0;
+		}
+		if (!all || !sqlite3_column_int(st, 6))
+			continue;
+		if (!(k = add_candidate(c, st, 0, 1)))
+			goto done;
+		col_commit(k->commit, st, 2);
+		k->time = sqlite3_column_int64(st, 3);
+		k->dl = (double)sqlite3_column_int64(st, 5);
+		memcpy(k->tf, tf, h.nterms * sizeof(double));
+	}
+	if (rc != SQLITE_DONE) {
+		search_db_error(ix, "searching");
+		goto done;
+	}
+	error = 0;
+done:
+	sqlite3_finalize(st);
+	free(h.tf);
+	return error;
+}
+
+/* The documents as they stood just before a time: the newest revision of
+ * each before it, when not a removal. */
+static int search_as_of(candidates *c, search_index *ix, const mask_map *m, size_t nterms,
+	const stance_search_options *opts)
+{
+	sqlite3_stmt *st = NULL;
+	double tf[SEARCH_MAX_TERMS];
+	size_t t;
+	int rc, error = -1;
+	if (search_prepare(ix, &st,
+		    "WITH cur AS (SELECT doc, commit_id, time, text_id, removed,"
+		    "  row_number() OVER (PARTITION BY doc ORDER BY time DESC, seq DESC) AS rn"
+		    "  FROM revisions WHERE time < ?3)"
+		    " SELECT cur.doc, t.title, cur.commit_id, cur.time, t.blocks,"
+		    "  (?1 IS NULL OR t.organization = ?1 COLLATE NOCASE) AND (?2 IS NULL OR t.kind = ?2 COLLATE NOCASE)"
+		    " FROM cur JOIN texts t ON t.id = cur.text_id WHERE cur.rn = 1 AND cur.removed = 0") < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, opts->organization, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, opts->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, opts->as_of);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(st, 4) / 4;
+		int all = text_tf(tf, nterms, m, sqlite3_column_blob(st, 4), n);
+		candidate *k;
+		c->searched++;
+		c->total_dl += (double)n;
+		for (t = 0; t < nterms; t++)
+			if (tf[t] > 0)
+				c->with[t]++;
+		if (!all || !sqlite3_column_int(st, 5))
+			continue;
+		if (!(k = add_candidate(c, st, 0, 1)))
+			goto done;
+		col_commit(k->commit, st, 2);
+		k->time = sqlite3_column_int64(st, 3);
+		k->dl = (double)n;
+		memcpy(k->tf, tf, nterms * sizeof(double));
+	}
+	if (rc != SQLITE_DONE) {
+		search_db_error(ix, "searching");
+		goto done;
+	}
+	error = 0;
+done:
+	sqlite3_finalize(st);
+	return error;
+}
+
+/* Every revision: per document, the first and the last revision that
+ * matched, how many did, the best score, and whether the newest does. The
+ * frequencies counted over the revisions searched; a document's score is
+ * its best revision's. */
+static int search_history(candidates *c, search_index *ix, const mask_map *m, size_t nterms,
+	const stance_search_options *opts)
+{
+	sqlite3_stmt *st = NULL;
+	double tf[SEARCH_MAX_TERMS];
+	size_t t;
+	int rc, error = -1, last_matched = 0;
+	candidate *k = NULL;
+	stance_buf doc = STANCE_BUF_INIT;
+	if (search_prepare(ix, &st,
+		    "SELECT r.doc, t.title, r.commit_id, r.time, t.blocks,"
+		    "  t.id IS NOT NULL AND (?1 IS NULL OR t.organization = ?1 COLLATE NOCASE)"
+		    "  AND (?2 IS NULL OR t.kind = ?2 COLLATE NOCASE)"
+		    " FROM revisions r LEFT JOIN texts t ON t.id = r.text_id ORDER BY r.doc, r.time, r.seq") < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, opts->organization, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, opts->kind, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		size_t n = (size_t)sqlite3_column_bytes(st, 4) / 4;
+		int all = 0;
+		if (!id)
+			continue;
+		if (!doc.ptr || strcmp(doc.ptr, id)) {
+			if (k)
+				k->current = last_matched;
+			k = NULL;
+			stance_buf_clear(&doc);
+			stance_buf_puts(&doc, id);
+		}
+		if (sqlite3_column_int(st, 5)) {
+			all = text_tf(tf, nterms, m, sqlite3_column_blob(st, 4), n);
+			c->searched++;
+			c->total_dl += (double)n;
+			for (t = 0; t < nterms; t++)
+				if (tf[t] > 0)
+					c->with[t]++;
+		}
+		last_matched = all;
+		if (!all)
+			continue;
+		if (!k) {
+			if (!(k = add_candidate(c, st, 0, 1)))
+				goto done;
+			col_commit(k->first_commit, st, 2);
+			k->first_time = sqlite3_column_int64(st, 3);
+			k->dl = -1;
+		}
+		free(k->title);
+		if (!(k->title = col_dup(st, 1))) {
+			stance_error_oom();
+			goto done;
+		}
+		col_commit(k->commit, st, 2);
+		k->time = sqlite3_column_int64(st, 3);
+		k->revisions++;
+		/* the document is ranked as its revision with the largest share of
+		 * blocks holding the terms */
+		{
+			double sum = 0, best = 0;
+			for (t = 0; t < nterms; t++) {
+				sum += tf[t];
+				best += k->tf[t];
+			}
+			if (k->dl < 0 || sum / (double)(n ? n : 1) > best / (k->dl ? k->dl : 1)) {
+				memcpy(k->tf, tf, nterms * sizeof(double));
+				k->dl = (double)n;
+			}
+		}
+	}
+	if (k)
+		k->current = last_matched;
+	if (rc != SQLITE_DONE) {
+		search_db_error(ix, "searching");
+		goto done;
+	}
+	error = 0;
+done:
+	stance_buf_dispose(&doc);
+	sqlite3_finalize(st);
+	return error;
+}
+
+static int cmp_candidate(const void *a, const void *b)
+{
+	const candidate *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score < y->score ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+void stance_search_results_free(stance_search_results *r)
+{
+	size_t i;
+	for (i = 0; i < r->count; i++) {
+		free(r->items[i].id);
+		free(r->items[i].title);
+	}
+	free(r->items);
+	memset(r, 0, sizeof(*r));
+}
 
 int stance_search(stance_search_results *out, stance_repo *repo, const char *query,
 	const stance_search_options *opts)
@@ -696,59 +576,276 @@ int stance_search(stance_search_results *out, stance_repo *repo, const char *que
 	stance_search_options defaults = STANCE_SEARCH_OPTIONS_INIT;
 	stance_search_update_stats stats;
 	search_index ix;
-	stance_buf match = STANCE_BUF_INIT;
-	sqlite3_stmt *st = NULL;
-	size_t alloc = 0;
-	int error, rebuilt, rc;
+	search_terms terms = { { NULL }, 0 };
+	candidates c;
+	mask_map m = { NULL, NULL, 0, 0 };
+	double idf[SEARCH_MAX_TERMS];
+	size_t i, limit;
+	int error;
 
 	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
 	if (!opts)
 		opts = &defaults;
 	STANCE_CHECK_OPTIONS(opts, STANCE_SEARCH_OPTIONS_VERSION, "stance_search_options");
-	memset(&stats, 0, sizeof(stats));
-	if ((error = index_open(&ix, repo, &rebuilt)) < 0 || (error = index_update(&ix, repo, &stats)) < 0 ||
-	    (error = build_match(&match, &ix, query, opts->loose)) < 0)
+	limit = opts->limit ? opts->limit : SEARCH_DEFAULT_LIMIT;
+	if ((error = search_index_open(&ix, repo, &stats)) < 0 ||
+	    (error = parse_query(&terms, &ix, query, opts->loose)) < 0)
 		goto done;
-	error = -1;
-	if (prepare(&ix, &st, opts->history ? history_sql : opts->as_of ? current_sql : latest_sql) < 0)
+	if (!opts->history && !opts->as_of)
+		error = search_current(&c, &ix, &terms, opts);
+	else if ((error = match_terms(&ix, &terms, "fts", hit_block, &m)) == 0)
+		error = opts->history ? search_history(&c, &ix, &m, terms.count, opts)
+			: search_as_of(&c, &ix, &m, terms.count, opts);
+	if (error < 0)
 		goto done;
-	sqlite3_bind_text(st, 1, match.ptr, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, opts->as_of);
-	sqlite3_bind_text(st, 3, opts->organization, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, opts->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)(opts->limit ? opts->limit : SEARCH_DEFAULT_LIMIT));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		stance_search_hit *h;
-		if (stance_array_grow(&out->items, &alloc, out->count + 1, sizeof(*out->items)) < 0)
-			goto done;
-		h = &out->items[out->count++];
-		memset(h, 0, sizeof(*h));
-		h->id = col_dup(st, 0);
-		h->title = col_dup(st, 1);
-		col_commit(h->commit, st, 2);
-		h->time = sqlite3_column_int64(st, 3);
-		h->score = sqlite3_column_double(st, 4);
+	idf_of(idf, c.with, terms.count, c.searched);
+	for (i = 0; i < c.count; i++)
+		c.items[i].score = bm25_blocks(c.items[i].tf, idf, terms.count, c.items[i].dl,
+			c.searched ? c.total_dl / (double)c.searched : 1);
+	if (c.count)
+		qsort(c.items, c.count, sizeof(*c.items), cmp_candidate);
+	error = 0;
+	if (c.count && !(out->items = calloc(c.count < limit ? c.count : limit, sizeof(*out->items)))) {
+		error = stance_error_oom();
+		goto done;
+	}
+	for (i = 0; i < c.count && i < limit; i++) {
+		stance_search_hit *h = &out->items[out->count++];
+		candidate *k = &c.items[i];
+		h->id = k->id;
+		h->title = k->title;
+		k->id = k->title = NULL;
+		memcpy(h->commit, k->commit, sizeof(h->commit));
+		h->time = k->time;
+		h->score = k->score;
 		if (opts->history) {
-			col_commit(h->first_commit, st, 5);
-			h->first_time = sqlite3_column_int64(st, 6);
-			h->revisions = (size_t)sqlite3_column_int64(st, 7);
-			h->current = sqlite3_column_int(st, 8);
-		}
-		if (!h->id || !h->title) {
-			stance_error_oom();
-			goto done;
+			memcpy(h->first_commit, k->first_commit, sizeof(h->first_commit));
+			h->first_time = k->first_time;
+			h->revisions = k->revisions;
+			h->current = k->current;
 		}
 	}
-	if (rc != SQLITE_DONE) {
-		db_error(&ix, "searching");
+done:
+	candidates_free(&c);
+	mask_free(&m);
+	terms_free(&terms);
+	search_index_close(&ix);
+	if (error < 0)
+		stance_search_results_free(out);
+	return error;
+}
+
+/* Blob id (its first 16 hex digits) → the phrase's count in that text,
+ * with the index kept open for the blocks of the texts asked about. */
+struct stance_search_counts {
+	uint64_t *keys;
+	size_t *counts;
+	size_t cap, count;
+	mask_map per_block;          /* block id → the phrase's count in it */
+	search_index ix;
+	sqlite3_stmt *text, *block;  /* a text's block list, a block's bytes */
+	uint32_t *old_ids, *new_ids;
+	size_t old_alloc, new_alloc;
+};
+
+static uint64_t blob_key(const char *hex)
+{
+	uint64_t k = 0;
+	int i;
+	for (i = 0; i < 16 && hex[i]; i++)
+		k = (k << 4) | (uint64_t)(hex[i] <= '9' ? hex[i] - '0' : (hex[i] | 32) - 'a' + 10);
+	return k ? k : 1;
+}
+
+size_t stance_search_counts_get(const stance_search_counts *c, const char *blob)
+{
+	uint64_t key;
+	size_t i;
+	if (!c || !blob[0] || !c->cap)
+		return 0;
+	key = blob_key(blob);
+	for (i = key & (c->cap - 1); c->keys[i]; i = (i + 1) & (c->cap - 1))
+		if (c->keys[i] == key)
+			return c->counts[i];
+	return 0;
+}
+
+void stance_search_counts_free(stance_search_counts *c)
+{
+	if (!c)
+		return;
+	sqlite3_finalize(c->text);
+	sqlite3_finalize(c->block);
+	search_index_close(&c->ix);
+	mask_free(&c->per_block);
+	free(c->keys);
+	free(c->counts);
+	free(c->old_ids);
+	free(c->new_ids);
+	free(c);
+}
+
+int stance_search_phrase_counts(stance_search_counts **out, stance_repo *repo, const char *phrase,
+	stance_search_count_fn count, void *payload)
+{
+	stance_search_update_stats stats;
+	struct sb_stemmer *stemmers[SEARCH_MAX_LANGUAGES + 1];
+	size_t nst, i;
+	stance_buf expr = STANCE_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	stance_search_counts *c;
+	size_t ntexts = 0;
+	int rc, error = -1;
+
+	*out = NULL;
+	if (!(c = calloc(1, sizeof(*c))))
+		return stance_error_oom();
+	if (search_index_open(&c->ix, repo, &stats) < 0 || query_stemmers(stemmers, &nst, &c->ix) < 0 ||
+	    term_expr(&expr, &c->ix, stemmers, nst, phrase, strlen(phrase), 1, 0, "body", 0) < 0 ||
+	    search_prepare(&c->ix, &c->text, "SELECT blocks FROM texts WHERE blob = ?1") < 0 ||
+	    search_prepare(&c->ix, &c->block, "SELECT text FROM blocks WHERE id = ?1") < 0)
 		goto done;
+	if (!expr.size) {
+		error = 0;
+		goto done;
+	}
+	/* the blocks whose stems hold the phrase's, counted exactly */
+	if (search_prepare(&c->ix, &st, "SELECT f.rowid, b.text FROM fts f JOIN blocks b ON b.id = f.rowid"
+		    " WHERE fts MATCH ?1") < 0)
+		goto done;
+	sqlite3_bind_text(st, 1, expr.ptr, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long n = count((const char *)sqlite3_column_text(st, 1), (size_t)sqlite3_column_bytes(st, 1), payload);
+		if (n < 0)
+			goto done;
+		if (n > 0 && mask_or(&c->per_block, (uint32_t)sqlite3_column_int64(st, 0), (uint32_t)n) < 0)
+			goto done;
+	}
+	if (rc != SQLITE_DONE) {
+		search_db_error(&c->ix, "searching");
+		goto done;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (search_prepare(&c->ix, &st, "SELECT count(*) FROM texts") < 0)
+		goto done;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		ntexts = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	for (c->cap = 16; c->cap < 2 * ntexts + 2; c->cap *= 2)
+		;
+	if (!(c->keys = calloc(c->cap, sizeof(*c->keys))) || !(c->counts = calloc(c->cap, sizeof(*c->counts)))) {
+		stance_error_oom();
+		goto done;
+	}
+	/* each text: the sum over its blocks */
+	if (c->per_block.count) {
+		if (search_prepare(&c->ix, &st, "SELECT blob, blocks FROM texts") < 0)
+			goto done;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const void *list = sqlite3_column_blob(st, 1);
+			size_t n = (size_t)sqlite3_column_bytes(st, 1) / 4, sum = 0, j;
+			const char *blob = (const char *)sqlite3_column_text(st, 0);
+			uint64_t key;
+			for (i = 1; i < n; i++)
+				sum += mask_get(&c->per_block, search_block_at(list, i));
+			if (!sum || !blob || c->count + 1 > c->cap / 2)
+				continue;
+			key = blob_key(blob);
+			for (j = key & (c->cap - 1); c->keys[j] && c->keys[j] != key; j = (j + 1) & (c->cap - 1))
+				;
+			if (!c->keys[j])
+				c->count++;
+			c->keys[j] = key;
+			c->counts[j] = sum;
+		}
+		if (rc != SQLITE_DONE) {
+			search_db_error(&c->ix, "searching");
+			goto done;
+		}
 	}
 	error = 0;
 done:
 	sqlite3_finalize(st);
-	stance_buf_dispose(&match);
-	index_close(&ix);
+	stance_buf_dispose(&expr);
 	if (error < 0)
-		stance_search_results_free(out);
+		stance_search_counts_free(c);
+	else
+		*out = c;
+	return error;
+}
+
+/* The body's block ids of text `blob` (the title left out) into *ids; a
+ * "" blob is an empty text. STANCE_ENOTFOUND when the index lacks it. */
+static int text_blocks(stance_search_counts *c, const char *blob, uint32_t **ids, size_t *alloc, size_t *n)
+{
+	size_t i, count;
+	const void *list;
+	*n = 0;
+	if (!blob[0])
+		return 0;
+	sqlite3_reset(c->text);
+	sqlite3_bind_text(c->text, 1, blob, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(c->text) != SQLITE_ROW)
+		return stance_error_set(STANCE_ENOTFOUND, "search index %s: no text %s", c->ix.path, blob);
+	list = sqlite3_column_blob(c->text, 0);
+	count = (size_t)sqlite3_column_bytes(c->text, 0) / 4;
+	if (count > 1 && stance_array_grow(ids, alloc, count - 1, sizeof(**ids)) < 0)
+		return -1;
+	for (i = 1; i < count; i++)
+		(*ids)[(*n)++] = search_block_at(list, i);
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int append_block(stance_search_counts *c, stance_buf *out, uint32_t id)
+{
+	sqlite3_reset(c->block);
+	sqlite3_bind_int64(c->block, 1, id);
+	if (sqlite3_step(c->block) != SQLITE_ROW)
+		return search_db_error(&c->ix, "reading a paragraph");
+	if (out->size && stance_buf_puts(out, "\n\n") < 0)
+		return -1;
+	return stance_buf_put(out, (const char *)sqlite3_column_text(c->block, 0), (size_t)sqlite3_column_bytes(c->block, 0));
+}
+
+int stance_search_counts_words(size_t *added, size_t *removed, stance_search_counts *c,
+	const char *old_blob, const char *new_blob)
+{
+	stance_buf a = STANCE_BUF_INIT, b = STANCE_BUF_INIT;
+	size_t na, nb, i = 0, j = 0;
+	int error = -1;
+	*added = *removed = 0;
+	if (text_blocks(c, old_blob, &c->old_ids, &c->old_alloc, &na) < 0 ||
+	    text_blocks(c, new_blob, &c->new_ids, &c->new_alloc, &nb) < 0)
+		return -1;
+	if (na)
+		qsort(c->old_ids, na, sizeof(uint32_t), cmp_u32);
+	if (nb)
+		qsort(c->new_ids, nb, sizeof(uint32_t), cmp_u32);
+	/* the blocks (with their repeats) on one side only; the rest cancel out */
+	while (i < na || j < nb) {
+		if (j == nb || (i < na && c->old_ids[i] < c->new_ids[j])) {
+			if (append_block(c, &a, c->old_ids[i++]) < 0)
+				goto done;
+		} else if (i == na || c->new_ids[j] < c->old_ids[i]) {
+			if (append_block(c, &b, c->new_ids[j++]) < 0)
+				goto done;
+		} else {
+			i++;
+			j++;
+		}
+	}
+	error = stance_words_delta(added, removed, stance_buf_cstr(&a), stance_buf_cstr(&b));
+done:
+	stance_buf_dispose(&a);
+	stance_buf_dispose(&b);
 	return error;
 }

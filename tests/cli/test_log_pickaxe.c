@@ -105,3 +105,74 @@ Test(log_pickaxe, bad_patterns_are_named, .fini = th_cleanup)
 	th_result_free(&r);
 	free(dir);
 }
+
+/* The revisions a scan of every text finds for -S (the library's pickaxe
+ * over the whole history, without the search index), as "commit id" lines. */
+static void scan(stance_buf *out, const char *dir, const char *phrase)
+{
+	stance_history_options ho = STANCE_HISTORY_OPTIONS_INIT;
+	stance_revision_list list = { NULL, 0 };
+	stance_repo *repo = NULL;
+	stance_pickaxe *pk = NULL;
+	size_t i;
+	cr_assert_eq(stance_repo_open(&repo, dir), 0, "%s", stance_error_last());
+	cr_assert_eq(stance_history_list(&list, repo, &ho), 0, "%s", stance_error_last());
+	cr_assert_eq(stance_pickaxe_new(&pk, STANCE_PICKAXE_WORDS, phrase, 0, NULL), 0);
+	for (i = 0; i < list.count; i++) {
+		stance_pickaxe_change ch;
+		cr_assert_eq(stance_pickaxe_revision(&ch, pk, repo, &list.items[i]), 0, "%s", stance_error_last());
+		if (ch.changed)
+			stance_buf_printf(out, "%s %s\n", list.items[i].commit, list.items[i].id);
+		stance_pickaxe_change_free(&ch);
+	}
+	stance_pickaxe_free(pk);
+	stance_revision_list_free(&list);
+	stance_repo_free(repo);
+}
+
+Test(log_pickaxe, S_from_the_search_index_equals_a_scan_of_every_text, .fini = th_cleanup)
+{
+	char *dir = archive();
+	const char *const phrases[] = { "halvere udledningen", "udledningen", "grønne kommuner", "skolerne", "2030" };
+	size_t i;
+	/* more shapes: a list, a phrase across a blank line (no match), a
+	 * block repeated, a document removed by plain git */
+	add(dir, "kl/liste", "2020-06-01", "liste 1", FM("Liste")
+		"- grønne kommuner\n- halvere udledningen\n\nhalvere\n\nudledningen halvere udledningen\n");
+	add(dir, "kl/liste", "2020-07-01", "liste 2", FM("Liste")
+		"- grønne kommuner\n\n- grønne kommuner\n\nHalvere udledningen? Skolerne.\n");
+	free(th_sh_out(dir, "git rm -q kl/skole.md && GIT_AUTHOR_DATE=2020-08-01T00:00:00Z git commit -q -m 'Remove kl/skole'"));
+	for (i = 0; i < sizeof(phrases) / sizeof(*phrases); i++) {
+		stance_buf want = STANCE_BUF_INIT, got = STANCE_BUF_INIT;
+		th_result r;
+		scan(&want, dir, phrases[i]);
+		cr_assert(want.size, "the history changes '%s'", phrases[i]);
+		OK(&r, dir, "log", "-S", phrases[i], "--json");
+		{
+			/* "commit" then "id" in each object */
+			const char *p = r.out.ptr;
+			while ((p = strstr(p, "\"commit\": \""))) {
+				const char *id = strstr(p, "\"id\": \"");
+				cr_assert(id);
+				stance_buf_printf(&got, "%.40s %.*s\n", p + 11, (int)strcspn(id + 7, "\""), id + 7);
+				p = id;
+			}
+		}
+		cr_assert_str_eq(stance_buf_cstr(&got), stance_buf_cstr(&want), "log -S '%s' from the index", phrases[i]);
+		cr_assert(th_exists(dir, ".git/stance-search.sqlite"), "the first -S made the index");
+		/* the sentences and the words too: the same as a scan, which -S
+		 * falls back to where the index cannot be made */
+		{
+			th_result scanned;
+			free(th_sh_out(dir, "mv .git/stance-search.sqlite .git/kept.sqlite && mkdir .git/stance-search.sqlite"));
+			OK(&scanned, dir, "log", "-S", phrases[i], "--json");
+			cr_assert_str_eq(r.out.ptr, scanned.out.ptr, "log -S '%s': from the index, then scanned", phrases[i]);
+			th_result_free(&scanned);
+			free(th_sh_out(dir, "rmdir .git/stance-search.sqlite && mv .git/kept.sqlite .git/stance-search.sqlite"));
+		}
+		th_result_free(&r);
+		stance_buf_dispose(&want);
+		stance_buf_dispose(&got);
+	}
+	free(dir);
+}

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "helpers.h"
 
 static void add(const char *dir, const char *id, const char *date, const char *fm, const char *body)
@@ -140,5 +142,147 @@ Test(search, the_index_is_a_cache_kept_up_to_date, .fini = th_cleanup)
 	th_sh(dir, &st, "git status --porcelain --ignored");
 	cr_assert(!strstr(stance_buf_cstr(&st), "search"), "never in the work tree: %s", stance_buf_cstr(&st));
 	stance_buf_dispose(&st);
+	free(dir);
+}
+
+/* A value of the index's meta table; "" when none. */
+static char *meta(const char *dir, const char *key)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char *path = th_path(dir, ".git/stance-search.sqlite"), *v;
+	cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	v = strdup(sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : "");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(path);
+	return v;
+}
+
+static void sql(const char *dir, const char *statement)
+{
+	sqlite3 *db = NULL;
+	char *path = th_path(dir, ".git/stance-search.sqlite");
+	cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, statement, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	free(path);
+}
+
+Test(search, an_index_of_another_format_or_unfinished_is_made_again, .fini = th_cleanup)
+{
+	char *dir = archive(), *v, *head = th_sh_out(dir, "git rev-parse HEAD");
+	th_result r;
+	head[strcspn(head, "\n")] = 0;
+	OK(&r, dir, "search", "reform");
+	th_result_free(&r);
+	v = meta(dir, "head");
+	cr_assert_str_eq(v, head, "the tip it was brought to");
+	free(v);
+	/* the format before paragraphs: texts whole */
+	sql(dir, "UPDATE meta SET value = '3' WHERE key = 'format'; DROP TABLE cur");
+	OK(&r, dir, "search", "reform");
+	cr_assert(strstr(r.out.ptr, "kl/aalborg"), "%s", r.out.ptr);
+	th_result_free(&r);
+	v = meta(dir, "format");
+	cr_assert_str_eq(v, "5");
+	free(v);
+	/* a build that did not finish is not trusted */
+	sql(dir, "DELETE FROM meta WHERE key = 'complete'; DELETE FROM latest");
+	OK(&r, dir, "search", "reform");
+	cr_assert(strstr(r.out.ptr, "kl/aalborg") && strstr(r.out.ptr, "kl/frikommuner"), "%s", r.out.ptr);
+	th_result_free(&r);
+	v = meta(dir, "complete");
+	cr_assert_str_eq(v, "1");
+	free(v);
+	free(head);
+	free(dir);
+}
+
+Test(search, a_build_killed_half_way_leaves_no_index, .fini = th_cleanup)
+{
+	char *dir = th_tmpdir(), *gen = th_source("bench/gen_archive.py"), *out;
+	stance_buf cmd = STANCE_BUF_INIT;
+	th_result r;
+	free(th_sh_out(dir, "git init -q -b main . && git config user.name T && git config user.email t@example.org"));
+	stance_buf_printf(&cmd, "python3 %s 30 400 20 | git fast-import --quiet && git checkout -q main", gen);
+	free(th_sh_out(dir, cmd.ptr));
+	/* the revision table first, so that the build is what is killed */
+	OK(&r, dir, "log", "-n", "1");
+	th_result_free(&r);
+	/* killed as soon as its temporary file appears */
+	stance_buf_clear(&cmd);
+	stance_buf_printf(&cmd, "%s --no-pager search reform >/dev/null 2>&1 & pid=$!; "
+		"while :; do for f in .git/stance-search.sqlite.tmp.*; do [ -e \"$f\" ] && break 2; done; "
+		"kill -0 $pid 2>/dev/null || break; done; kill -9 $pid 2>/dev/null; wait $pid; "
+		"ls .git | grep stance-search || true", STANCE_BIN);
+	out = th_sh_out(dir, cmd.ptr);
+	if (th_exists(dir, ".git/stance-search.sqlite")) {
+		/* finished before the kill: then whole */
+		char *v = meta(dir, "complete");
+		cr_assert_str_eq(v, "1", "%s", out);
+		free(v);
+	} else {
+		cr_assert(strstr(out, "stance-search.sqlite.tmp."), "killed mid-build: only its temporary file: %s", out);
+	}
+	free(out);
+	OK(&r, dir, "search", "reform");
+	cr_assert(r.out.size, "the next search builds it");
+	th_result_free(&r);
+	out = th_sh_out(dir, "ls .git | grep stance-search || true");
+	cr_assert_str_eq(out, "stance-search.sqlite\n", "the dead build's file removed: %s", out);
+	free(out);
+	stance_buf_dispose(&cmd);
+	free(gen);
+	free(dir);
+}
+
+Test(search, a_new_revision_adds_only_the_paragraphs_it_changed, .fini = th_cleanup)
+{
+	char *dir = archive();
+	stance_search_update_stats st;
+	stance_repo *repo = NULL;
+	cr_assert_eq(stance_repo_open(&repo, dir), 0, "%s", stance_error_last());
+	cr_assert_eq(stance_search_update(&st, repo), 0, "%s", stance_error_last());
+	cr_assert(st.rebuilt && st.revisions_added == 4, "built: %zu revisions", st.revisions_added);
+	stance_repo_free(repo);
+	/* one paragraph of three reworded, one kept, one added */
+	add(dir, "kl/frikommuner", "2022-01-01", "title: \"Frikommuner\"\nkind: debate\norganization: KL\nlanguage: da\n",
+		"Der er brug for en ny reform.\n\nSkolerne mangler lærere.\n\nEn tredje tanke.\n");
+	cr_assert_eq(stance_repo_open(&repo, dir), 0, "%s", stance_error_last());
+	cr_assert_eq(stance_search_update(&st, repo), 0, "%s", stance_error_last());
+	cr_assert(!st.rebuilt, "brought up to date, not made again");
+	cr_assert_eq(st.revisions_added, 1);
+	cr_assert_eq(st.texts_added, 1);
+	cr_assert_eq(st.blocks_added, 2, "the two new paragraphs only, not the text again: %zu", st.blocks_added);
+	cr_assert_eq(stance_search_update(&st, repo), 0);
+	cr_assert_eq(st.revisions_added + st.blocks_added, 0, "nothing new");
+	stance_repo_free(repo);
+	/* the current documents' table, brought up to date row by row, answers
+	 * as one made anew */
+	{
+		const char *const queries[] = { "reform", "lærere", "frihed", "tredje", "frikommuner" };
+		size_t i;
+		stance_buf kept = STANCE_BUF_INIT, fresh = STANCE_BUF_INIT;
+		for (i = 0; i < sizeof(queries) / sizeof(*queries); i++) {
+			th_result r;
+			TH_RUN(&r, dir, "search", queries[i], "--json");
+			stance_buf_puts(&kept, r.out.ptr);
+			th_result_free(&r);
+		}
+		cr_assert(strstr(kept.ptr, "tredje") || strstr(kept.ptr, "kl/frikommuner"), "%s", kept.ptr);
+		free(th_sh_out(dir, "rm .git/stance-search.sqlite"));
+		for (i = 0; i < sizeof(queries) / sizeof(*queries); i++) {
+			th_result r;
+			TH_RUN(&r, dir, "search", queries[i], "--json");
+			stance_buf_puts(&fresh, r.out.ptr);
+			th_result_free(&r);
+		}
+		cr_assert_str_eq(kept.ptr, fresh.ptr);
+		stance_buf_dispose(&kept);
+		stance_buf_dispose(&fresh);
+	}
 	free(dir);
 }
