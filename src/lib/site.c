@@ -16,7 +16,6 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-extension_api.h>
 #include <jansson.h>
-#include <utf8proc.h>
 
 #include "site_internal.h"
 #include "canonical.h"
