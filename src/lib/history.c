@@ -416,22 +416,35 @@ done:
 	return 0;
 }
 
-static void cache_write(const rev_table *t, const git_oid *tip, const char *path)
+static void put_rows(stance_buf *out, const rev_table *t)
+{
+	size_t i;
+	for (i = 0; t && i < t->count; i++) {
+		const rev_row *r = &t->rows[i];
+		stance_buf_printf(out, "%s %lld %d %d%s %s %s %s\n", r->commit, (long long)r->time, r->tz,
+			r->removed, r->reextract ? "r" : "", r->removed ? "-" : r->blob, r->has_prev ? r->prev : "-", r->id);
+	}
+}
+
+/* Writes the rows of `t`, then those of `older` (may be NULL), as the table at `tip`. */
+static void cache_write_rows(const rev_table *t, const rev_table *older, const git_oid *tip, const char *path)
 {
 	stance_buf out = STANCE_BUF_INIT;
 	char a[GIT_OID_HEXSZ + 1];
-	size_t i;
 	stance_buf_printf(&out, CACHE_MAGIC " %s\n", git_oid_tostr(a, sizeof(a), tip));
-	for (i = 0; i < t->count; i++) {
-		const rev_row *r = &t->rows[i];
-		stance_buf_printf(&out, "%s %lld %d %d%s %s %s %s\n", r->commit, (long long)r->time, r->tz,
-			r->removed, r->reextract ? "r" : "", r->removed ? "-" : r->blob, r->has_prev ? r->prev : "-", r->id);
-	}
-	stance_buf_printf(&out, "end %zu %016llx\n", t->count, (unsigned long long)stance_checksum64(out.ptr, out.size));
+	put_rows(&out, t);
+	put_rows(&out, older);
+	stance_buf_printf(&out, "end %zu %016llx\n", t->count + (older ? older->count : 0),
+		(unsigned long long)stance_checksum64(out.ptr, out.size));
 	/* A cache that cannot be written is only slower next time. */
 	if (stance_file_write_atomic(path, stance_buf_cstr(&out), out.size) < 0)
 		stance_error_clear();
 	stance_buf_dispose(&out);
+}
+
+static void cache_write(const rev_table *t, const git_oid *tip, const char *path)
+{
+	cache_write_rows(t, NULL, tip, path);
 }
 
 /* The table for HEAD, from the cache where it is current. */
@@ -535,11 +548,12 @@ void stance_history_add_batch(stance_repo *repo, const stance_batch *batch)
 	git_repository *git = stance_repo_git(repo);
 	stance_buf path = STANCE_BUF_INIT, id = STANCE_BUF_INIT;
 	rev_table before = { NULL, 0, 0 }, t = { NULL, 0, 0 };
+	const rev_table *older = &before;
+	held_table *held = stance_repo_history_table(repo);
 	char base[GIT_OID_HEXSZ + 1];
 	stance_batch_commit c;
 	long n = stance_batch_commits(base, batch), i;
 	git_oid head, tip;
-	size_t k;
 
 	if (n <= 0 || git_reference_name_to_id(&head, git, "HEAD") < 0)
 		goto done;
@@ -548,7 +562,9 @@ void stance_history_add_batch(stance_repo *repo, const stance_batch *batch)
 		goto done; /* HEAD is not where the batch left its branch */
 	/* only onto a table current at the batch's base (an unborn branch has
 	 * none); any other is brought up to date by the next reader */
-	if (*base && (cache_read(&before, &tip, path.ptr) < 0 || strcmp(git_oid_tostr_s(&tip), base)))
+	if (*base && held && !strcmp(git_oid_tostr_s(&held->tip), base))
+		older = &held->t; /* the table this process read before the batch (import reads it) */
+	else if (*base && (cache_read(&before, &tip, path.ptr) < 0 || strcmp(git_oid_tostr_s(&tip), base)))
 		goto done;
 	/* newest first, as the walk gives them, then the rows already there */
 	for (i = n - 1; i >= 0; i--) {
@@ -568,15 +584,10 @@ void stance_history_add_batch(stance_repo *repo, const stance_batch *batch)
 		row->tz = c.tz_minutes;
 		row->reextract = !strncmp(c.message, "Re-extract ", 11);
 	}
-	for (k = 0; k < before.count; k++) {
-		rev_row *row = table_add(&t);
-		if (!row)
-			goto done;
-		*row = before.rows[k];
-		before.rows[k].id = NULL;
-	}
-	cache_write(&t, &head, path.ptr);
+	cache_write_rows(&t, older, &head, path.ptr);
 done:
+	/* the table held for the process is at the base, behind HEAD now */
+	stance_repo_set_history_table(repo, NULL, NULL);
 	/* the table is a cache: one not written is built by the next reader */
 	stance_error_clear();
 	git_error_clear();
