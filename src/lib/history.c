@@ -290,6 +290,11 @@ static int scan_range(rev_table *t, git_repository *git, const git_oid *head, co
 	/* the walk reads every commit and changed tree the repository holds */
 	int verify = stance_git_verify_reads(0);
 	int error;
+	/* and no object cache: each tree is read once or twice, and libgit2's
+	 * eviction, which scans its map from the start for every few entries it
+	 * drops, was a fifth of the walk's time at 40,000 commits and half its
+	 * resident size (121 MB, 62 MB without); no stance code turns it off */
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 	if ((error = git_revwalk_new(&walk, git)) < 0 ||
 	    /* topological: a line of commits made in one second (a batch) comes
 	     * out in its order, which a time sort alone leaves to its heap */
@@ -316,6 +321,7 @@ static int scan_range(rev_table *t, git_repository *git, const git_oid *head, co
 		error = stance_git_error(error, "cannot walk the history");
 done:
 	git_revwalk_free(walk);
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
 	stance_git_verify_reads(verify);
 	return error;
 }
