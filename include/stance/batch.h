@@ -102,6 +102,28 @@ int stance_batch_flush(stance_batch *batch);
  */
 int stance_batch_finish(stance_batch *batch);
 
+/* One commit a batch made, as the revision table keeps it (history.h,
+ * stance_history_add_batch). The strings belong to the batch. */
+typedef struct {
+	const char *path;      /* the file it changed: "<id>.md", or the file appended to */
+	const char *message;   /* without the Snapshot: trailer */
+	char commit[41], blob[41];
+	char prev[41];         /* the file's blob before; "" when the commit added it */
+	int64_t time;          /* the author date */
+	int tz_minutes;
+} stance_batch_commit;
+
+/*
+ * After stance_batch_finish() moved the branch: the number of commits the
+ * batch made on it, in the order made (stance_batch_commit_get() gives
+ * each), and in `base` the commit they were made on ("" when the branch
+ * had none). -1 when the branch did not move, or when the commits were
+ * made again on a branch that had moved (what the batch recorded of them
+ * is then not what the branch holds).
+ */
+long stance_batch_commits(char base[41], const stance_batch *batch);
+void stance_batch_commit_get(stance_batch_commit *out, const stance_batch *batch, size_t i);
+
 void stance_batch_free(stance_batch *batch);
 
 #ifdef __cplusplus

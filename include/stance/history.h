@@ -8,6 +8,7 @@
 #include "repo.h"
 #include "document.h"
 #include "store.h"
+#include "batch.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,6 +34,18 @@ typedef struct {
 } stance_revision_list;
 
 void stance_revision_list_free(stance_revision_list *list);
+
+/*
+ * After stance_batch_finish(): the batch's commits added to the revision
+ * table (.git/stance-history) as its rows, and the table keyed by the new
+ * tip, written atomically, so the next command reads a current table
+ * instead of walking the batch's commits again. Only when the table was
+ * current at the commit the batch was built on and HEAD is the batch's
+ * last commit; otherwise (and when the file cannot be written) it is left
+ * as it was, to be brought up to date by the next reader. The table is a
+ * cache: nothing here fails.
+ */
+void stance_history_add_batch(stance_repo *repo, const stance_batch *batch);
 
 typedef struct {
 	unsigned int version;

@@ -61,6 +61,9 @@ typedef struct {
 	char *snap_path;             /* NULL: no snapshot */
 	git_oid snap_blob;
 	char *append;                /* stance_batch_append(): the text appended; NULL: `blob` is the file */
+	git_oid commit;              /* the commit as made (before any replay) */
+	git_oid prev;                /* the file's blob before it */
+	int has_prev;                /* 0: the commit added the file */
 } record;
 
 struct stance_batch {
@@ -94,6 +97,8 @@ struct stance_batch {
 	lane main_lane, snap_lane;
 	record *records;
 	size_t nrecords, caprecords;
+	int replayed;            /* the commits were made again on a moved branch */
+	int moved_to_last;       /* stance_batch_finish() moved the branch to `last` */
 };
 
 #define SNAPSHOT_REF "refs/heads/snapshots"
@@ -688,6 +693,10 @@ int stance_batch_save(stance_save_result *result, stance_batch *b,
 		git_oid_cpy(&b->snap_tree, &snap_tree);
 		b->has_snap_last = b->has_snap_tree = 1;
 	}
+	git_oid_cpy(&rec->commit, &commit);
+	if (existed)
+		git_oid_cpy(&rec->prev, &old_blob);
+	rec->has_prev = existed;
 	b->count++;
 	b->nrecords++; /* the record made above is this commit's */
 	rec = NULL;
@@ -795,11 +804,11 @@ int stance_batch_append(stance_batch *b, const char *path, const char *text, con
 	stance_save_options defaults = STANCE_SAVE_OPTIONS_INIT;
 	stance_buf content = STANCE_BUF_INIT, msg = STANCE_BUF_INIT, all = STANCE_BUF_INIT;
 	git_signature *author = NULL, *committer = NULL;
-	git_oid blob, commit;
+	git_oid blob, commit, prev;
 	char *rpath = NULL, *rtext = NULL;
 	record *rec;
 	entry *e;
-	int error;
+	int error, had;
 
 	if (b->finished)
 		return stance_error_set(STANCE_EINVALID, "the batch is already written");
@@ -820,6 +829,7 @@ int stance_batch_append(stance_batch *b, const char *path, const char *text, con
 		error = stance_git_error(error, "%s: cannot commit", path);
 		goto done;
 	}
+	had = current_blob(&prev, b, path);
 	if ((error = append_commit(&commit, &blob, &content, b, path, text, msg.ptr, author, committer)) < 0) {
 		lane_reset(&b->main_lane);
 		goto done;
@@ -833,6 +843,10 @@ int stance_batch_append(stance_batch *b, const char *path, const char *text, con
 	rec->path = rpath;
 	rec->append = rtext;
 	rec->message = stance_buf_detach(&msg);
+	git_oid_cpy(&rec->commit, &commit);
+	if (had)
+		git_oid_cpy(&rec->prev, &prev);
+	rec->has_prev = had;
 	author = committer = NULL;
 	rpath = rtext = NULL;
 	b->count++;
@@ -902,6 +916,7 @@ static int replay(stance_batch *b)
 		git_oid_cpy(&b->snap_tree, &snap_tree);
 	}
 	b->has_snap_last = 0;
+	b->replayed = 1;
 	for (i = 0; i < b->nrecords; i++) {
 		const record *r = &b->records[i];
 		stance_buf msg = STANCE_BUF_INIT;
@@ -1130,6 +1145,7 @@ int stance_batch_finish(stance_batch *b)
 		goto done;
 	}
 	moved_branch = 1;
+	b->moved_to_last = 1;
 	/* 4. the main handle sees the new pack; index and working files follow */
 	if (git_repository_odb(&main_odb, stance_repo_git(b->repo)) == 0)
 		git_odb_refresh(main_odb);
@@ -1184,4 +1200,28 @@ done:
 	git_odb_free(main_odb);
 	git_reference_free(ref);
 	return error;
+}
+
+long stance_batch_commits(char base[GIT_OID_HEXSZ + 1], const stance_batch *b)
+{
+	base[0] = '\0';
+	if (!b->moved_to_last || b->replayed)
+		return -1;
+	if (b->has_base)
+		git_oid_tostr(base, GIT_OID_HEXSZ + 1, &b->base);
+	return (long)b->nrecords;
+}
+
+void stance_batch_commit_get(stance_batch_commit *out, const stance_batch *b, size_t i)
+{
+	const record *r = &b->records[i];
+	memset(out, 0, sizeof(*out));
+	out->path = r->path;
+	out->message = r->message;
+	git_oid_tostr(out->commit, sizeof(out->commit), &r->commit);
+	git_oid_tostr(out->blob, sizeof(out->blob), &r->blob);
+	if (r->has_prev)
+		git_oid_tostr(out->prev, sizeof(out->prev), &r->prev);
+	out->time = (int64_t)r->author->when.time;
+	out->tz_minutes = r->author->when.offset;
 }

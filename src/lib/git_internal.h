@@ -56,6 +56,12 @@ int stance_git_commit_tree(git_oid *out, git_repository *git, const char *ref,
 
 /* ---- repo.c: notices and the running command ---- */
 
+/* The revision table the history module parsed last (history.c), kept with
+ * the handle for the process; setting another frees the one before through
+ * the `free_fn` it was set with, as stance_repo_free() does. */
+void *stance_repo_history_table(stance_repo *repo);
+void stance_repo_set_history_table(stance_repo *repo, void *table, void (*free_fn)(void *));
+
 /* Adds a line for the user (the CLI prints it; stance_repo_take_notices). */
 void stance_repo_notice(stance_repo *repo, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -376,6 +376,8 @@ int stance_import_git(stance_import_git_report *report, stance_repo *repo, const
 	 * finishes the update (docs/architecture.md) */
 	if ((error = stance_batch_finish(batch)) < 0)
 		report->written = 0;
+	else
+		stance_history_add_batch(repo, batch);
 done:
 	if (error < 0)
 		report->written = 0;

@@ -482,6 +482,7 @@ next:
 		goto done;
 	}
 	finished = 1;
+	stance_history_add_batch(repo, batch);
 	/* 5. late revisions, oldest first, each placed where its date puts it
 	 * (a commit of it merged into the branch); the branch's text stays */
 	for (i = 0; i < items.n; i++) {

@@ -26,7 +26,22 @@ struct stance_repo {
 	char *language;
 	char *command;      /* what runs, named in the update journal */
 	stance_buf notices; /* lines for the user (stance_repo_take_notices) */
+	void *history_table;             /* the history module's, for the process */
+	void (*history_table_free)(void *);
 };
+
+void *stance_repo_history_table(stance_repo *repo)
+{
+	return repo->history_table;
+}
+
+void stance_repo_set_history_table(stance_repo *repo, void *table, void (*free_fn)(void *))
+{
+	if (repo->history_table && repo->history_table_free)
+		repo->history_table_free(repo->history_table);
+	repo->history_table = table;
+	repo->history_table_free = free_fn;
+}
 
 void stance_git_init(void)
 {
@@ -163,6 +178,7 @@ void stance_repo_free(stance_repo *repo)
 	if (!repo)
 		return;
 	stance_repo_unlock(repo);
+	stance_repo_set_history_table(repo, NULL, NULL);
 	git_repository_free(repo->git);
 	free(repo->workdir);
 	free(repo->language);

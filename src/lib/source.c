@@ -18,6 +18,7 @@
 #include "url.h"
 #include "stance/document.h"
 #include "stance/fetch.h"
+#include "stance/history.h"
 #include "stance/repo.h"
 #include "stance/source.h"
 
@@ -914,7 +915,8 @@ int stance_source_fetch(stance_source_report *report, stance_repo *repo,
 		fail_unwritten(report, sc.pending, sc.npending, sc.row0);
 		fail_unwritten(report, sc.feed_rows, sc.nfeed_rows, 0);
 		sc.npending = 0;
-	}
+	} else if (sc.batch)
+		stance_history_add_batch(repo, sc.batch);
 	/* pages gone too long: a commit each, after the versions */
 	for (i = 0; i < sc.ngone; i++)
 		record_gone(&sc, sc.gone[i], &resps[sc.gone[i]]);
@@ -1051,6 +1053,8 @@ next:
 	}
 	if (error == 0 && stance_batch_finish(batch) < 0)
 		fail_unwritten(report, pending, npending, 0);
+	else if (error == 0)
+		stance_history_add_batch(repo, batch);
 
 unlock:
 	stance_repo_unlock(repo);

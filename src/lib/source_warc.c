@@ -619,6 +619,7 @@ int stance_source_import_warc(stance_warc_import_report *report, stance_repo *re
 			goto done;
 	if ((error = stance_batch_finish(batch)) < 0)
 		goto done;
+	stance_history_add_batch(repo, batch);
 	/* 3. the captures older than their document's newest revision, each
 	 * placed into its history by date (a commit and a merge each) */
 	for (i = 0; i < c.n; i++)
