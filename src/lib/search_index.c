@@ -708,6 +708,7 @@ static int index_update(search_index *ix, stance_repo *repo, stance_search_updat
 	u.stats = stats;
 	u.bulk = bulk;
 	hopts.include_reextract = 1;
+	hopts.table_only = 1; /* the revision keys, times and blobs: no commit read */
 	/* a walk over blobs the repository holds, begun before the first read
 	 * of the pack maps it whole */
 	stance_history_walk_begin(&walk);
