@@ -4,17 +4,70 @@
 	"use strict";
 	function $(id) { return document.getElementById(id); }
 
+	/* ---- the search: stance search --loose over the exported index ----
+	 * search-index.js holds the index's diacritics-free stems (terms: stem →
+	 * the documents that hold it, as indexes into docs) and each word form
+	 * of the texts with its stem (forms), so a query's word is looked up,
+	 * not stemmed (docs/site.md). */
+	function searcher(ix) {
+		if (!ix || ix.format !== 2) return function () { return null; };
+		var keys = Object.keys(ix.terms).sort();
+		var fold = function (s) { return s.normalize("NFC").toLocaleLowerCase(); };
+		var loose = function (s) {
+			return s.replace(/\u00e5/g, "aa").replace(/[\u00e6\u00e4]/g, "ae").replace(/[\u00f8\u00f6]/g, "oe")
+				.replace(/\u00fc/g, "ue").normalize("NFD").replace(/[\u0300-\u036f]/g, "").normalize("NFC");
+		};
+		var first = function (p) {   /* the first key >= p */
+			var lo = 0, hi = keys.length;
+			while (lo < hi) { var mid = (lo + hi) >> 1; if (keys[mid] < p) lo = mid + 1; else hi = mid; }
+			return lo;
+		};
+		/* a word's stem: its form as the texts hold it, else the word as a stem,
+		 * else the longest stem that begins it (at least half of it) */
+		var stem = function (w) {
+			var f = fold(w), l = loose(f), s = ix.forms[f] || ix.forms[l] || l, n;
+			if (ix.terms[s]) return s;
+			for (n = l.length - 1; n >= Math.max(2, Math.ceil(l.length / 2)); n--)
+				if (ix.terms[l.slice(0, n)]) return l.slice(0, n);
+			return s;
+		};
+		var docsOf = function (w) {
+			var set = {}, i;
+			if (w.charAt(w.length - 1) === "*") {
+				var p = loose(fold(w.slice(0, -1)));
+				for (i = first(p); i < keys.length && keys[i].slice(0, p.length) === p; i++)
+					ix.terms[keys[i]].forEach(function (d) { set[d] = 1; });
+			} else {
+				(ix.terms[stem(w)] || []).forEach(function (d) { set[d] = 1; });
+			}
+			return set;
+		};
+		/* the query's words (a "phrase" as its words), all in the document;
+		 * null: no word, everything shown */
+		return function (query) {
+			var words = query.replace(/"/g, " ").split(/[^0-9A-Za-z\u00c0-\uffff*]+/)
+				.filter(function (w) { return w.replace(/\*/g, ""); }), found = null;
+			if (!words.length) return null;
+			words.forEach(function (w) {
+				var set = docsOf(w.replace(/\*+(?=.)/g, "")), next = {};
+				Object.keys(set).forEach(function (d) { if (!found || found[d]) next[d] = 1; });
+				found = next;
+			});
+			var ids = {};
+			Object.keys(found).forEach(function (d) { ids[ix.docs[d]] = 1; });
+			return ids;
+		};
+	}
+
 	/* ---- the index ---- */
 	var table = $("docs");
 	if (table) {
 		var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-		var words = window.stanceSearchIndex || {};
+		var search = searcher(window.stanceSearchIndex);
 		var q = $("q"), kind = $("f-kind"), org = $("f-org"), from = $("f-from"), to = $("f-to");
 		var count = $("count");
-		var fold = function (s) { return s.toLocaleLowerCase(); };
 		var apply = function () {
-			var terms = fold(q.value).split(/[^0-9a-z\u0080-\uffff]+/).filter(function (t) { return t; });
-			var shown = 0;
+			var found = search(q.value), shown = 0;
 			rows.forEach(function (r) {
 				var link = r.cells[0].querySelector("a"), id = link.getAttribute("href").replace(/\/index\.html$/, "");
 				var year = r.cells[4].textContent.slice(0, 4), ok = true;
@@ -22,10 +75,7 @@
 				if (org.value && r.cells[2].textContent !== org.value) ok = false;
 				if (from.value && year < from.value) ok = false;
 				if (to.value && year > to.value) ok = false;
-				if (ok && terms.length) {
-					var text = " " + (words[id] || "") + " " + fold(r.cells[0].textContent) + " ";
-					ok = terms.every(function (t) { return text.indexOf(" " + t) >= 0 || text.indexOf(t) >= 0; });
-				}
+				if (ok && found && !found[id]) ok = false;
 				r.hidden = !ok;
 				if (ok) shown++;
 			});

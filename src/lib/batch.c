@@ -330,9 +330,6 @@ static int track(stance_batch *b, const git_oid *oid, const char *name, size_t n
 }
 
 /*
- * The packer reads its settings from the repository's configuration when it
- * is made; libgit2 1.5 has no in-memory configuration, so a one-line file is
- * added to the batch's own handle (never to .git/config) and removed at once.
  * pack.windowMemory = 16k keeps the delta search to an object's nearest
  * neighbours, which (objects being named by path) are the previous versions
  * of the same document, as git fast-import does: the search with the default
@@ -340,24 +337,8 @@ static int track(stance_batch *b, const git_oid *oid, const char *name, size_t n
  */
 static int new_packbuilder(git_packbuilder **out, stance_batch *b)
 {
-	const char *settings = b->skip_deltas ? "[pack]\n\twindow = 0\n" : "[pack]\n\twindowMemory = 16k\n";
-	stance_buf path = STANCE_BUF_INIT;
-	git_config *cfg = NULL;
-	int error;
-
-	if ((error = stance_buf_printf(&path, "%sstance-batch-pack.config",
-		git_repository_path(b->git))) < 0 ||
-	    (error = write_working_file(path.ptr, settings, strlen(settings))) < 0)
-		goto done;
-	if ((error = git_repository_config(&cfg, b->git)) == 0)
-		error = git_config_add_file_ondisk(cfg, path.ptr, GIT_CONFIG_LEVEL_APP, b->git, 1);
-	if (error == 0)
-		error = git_packbuilder_new(out, b->git);
-	unlink(path.ptr);
-done:
-	git_config_free(cfg);
-	stance_buf_dispose(&path);
-	return error;
+	return stance_git_packbuilder_new(out, b->git,
+		b->skip_deltas ? "[pack]\n\twindow = 0\n" : "[pack]\n\twindowMemory = 16k\n");
 }
 
 /* The batch's objects as a pack in objects/pack (indexed as it is

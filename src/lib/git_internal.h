@@ -28,6 +28,16 @@ void stance_git_init(void);
 int stance_git_verify_reads(int on);
 
 /*
+ * A pack builder for `git` that reads the pack settings `settings` (git
+ * config text, e.g. "[pack]\n\twindow = 0\n") on top of the repository's:
+ * libgit2 1.5 has no in-memory configuration and its packer reads its
+ * settings when it is made, so the text goes to a file of the handle's own
+ * configuration (never .git/config), removed at once. The handle keeps the
+ * extra level; callers use a handle of their own for it.
+ */
+int stance_git_packbuilder_new(git_packbuilder **out, git_repository *git, const char *settings);
+
+/*
  * Turns a libgit2 failure into a stance error: the message is the formatted
  * context, ": ", and libgit2's own message. GIT_ENOTFOUND maps to
  * STANCE_ENOTFOUND, GIT_ELOCKED to STANCE_ELOCKED, others to STANCE_ERROR.

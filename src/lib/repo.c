@@ -57,6 +57,27 @@ int stance_git_verify_reads(int on)
 	return before;
 }
 
+int stance_git_packbuilder_new(git_packbuilder **out, git_repository *git, const char *settings)
+{
+	stance_buf path = STANCE_BUF_INIT;
+	git_config *cfg = NULL;
+	int error;
+
+	if ((error = stance_buf_printf(&path, "%sstance-pack-%ld.config", git_repository_path(git),
+		(long)getpid())) < 0 ||
+	    (error = stance_file_write_replace(path.ptr, settings, strlen(settings), 0)) < 0)
+		goto done;
+	if ((error = git_repository_config(&cfg, git)) == 0)
+		error = git_config_add_file_ondisk(cfg, path.ptr, GIT_CONFIG_LEVEL_APP, git, 1);
+	if (error == 0)
+		error = git_packbuilder_new(out, git);
+	unlink(path.ptr);
+done:
+	git_config_free(cfg);
+	stance_buf_dispose(&path);
+	return error;
+}
+
 int stance_git_error(int git_code, const char *fmt, ...)
 {
 	char context[1024];

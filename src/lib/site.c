@@ -16,7 +16,6 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-extension_api.h>
 #include <jansson.h>
-#include <utf8proc.h>
 
 #include "site_internal.h"
 #include "canonical.h"
@@ -177,7 +176,6 @@ static void doc_clear(site_doc *d)
 	free(d->language);
 	free(d->source);
 	free(d->authors);
-	free(d->words);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -205,52 +203,6 @@ static char *first_line(const char *message)
 {
 	size_t len = strcspn(message ? message : "", "\n");
 	return stance_strndup(message ? message : "", len);
-}
-
-/* The search index's words of a document: its title and body case-folded,
- * split on what is not a letter or a digit, each word once. */
-static int qsort_strcmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static char *search_words(const char *title, const char *body)
-{
-	stance_buf all = STANCE_BUF_INIT, out = STANCE_BUF_INIT;
-	utf8proc_uint8_t *folded = NULL;
-	char **words = NULL, *p, *w;
-	size_t n = 0, cap = 0, i;
-
-	if (stance_buf_printf(&all, "%s\n%s", title ? title : "", body) < 0 ||
-	    utf8proc_map((const utf8proc_uint8_t *)all.ptr, (utf8proc_ssize_t)all.size, &folded,
-		UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE | UTF8PROC_STABLE) < 0) {
-		stance_buf_dispose(&all);
-		return NULL;
-	}
-	stance_buf_dispose(&all);
-	for (p = (char *)folded; *p;) {
-		while (*p && !((unsigned char)*p >= 0x80 || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
-			p++;
-		w = p;
-		while ((unsigned char)*p >= 0x80 || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
-			p++;
-		if (p - w < 2)
-			continue;
-		if (stance_array_grow(&words, &cap, n + 1, sizeof(*words)) < 0)
-			break;
-		words[n++] = w;
-		if (*p)
-			*p++ = '\0';
-	}
-	qsort(words, n, sizeof(*words), qsort_strcmp);
-	for (i = 0; i < n; i++)
-		if (!i || strcmp(words[i], words[i - 1]))
-			stance_buf_printf(&out, "%s%s", out.size ? " " : "", words[i]);
-	free(words);
-	free(folded);
-	if (!out.ptr)
-		stance_buf_puts(&out, "");
-	return stance_buf_detach(&out);
 }
 
 /* The body as HTML, through cmark-gfm in safe mode (raw HTML dropped). */
@@ -638,7 +590,7 @@ static int from_cache(site_doc *d, json_t *c)
 {
 	json_t *revs = json_object_get(c, "revisions");
 	size_t i;
-	if (!json_is_array(revs) || json_array_size(revs) != d->nrevs || !jstr(c, "words"))
+	if (!json_is_array(revs) || json_array_size(revs) != d->nrevs)
 		return 0;
 	for (i = 0; i < d->nrevs; i++) {
 		json_t *r = json_array_get(revs, i);
@@ -657,8 +609,6 @@ static int from_cache(site_doc *d, json_t *c)
 		x->pos_summary = dup_or_null(jstr(r, "pos_summary"));
 		x->snapshot_ext = dup_or_null(jstr(r, "snapshot"));
 	}
-	free(d->words);
-	d->words = stance_strdup(jstr(c, "words"));
 	d->title = dup_or_null(jstr(c, "title"));
 	d->kind = dup_or_null(jstr(c, "kind"));
 	d->organization = dup_or_null(jstr(c, "organization"));
@@ -693,8 +643,8 @@ static int save_cache(site_build *b, const char *stamp)
 				"pos_removed", (json_int_t)r->pos_removed, "pos_reworded", (json_int_t)r->pos_reworded,
 				"pos_summary", jsn(r->in_feed ? r->pos_summary : NULL), "snapshot", jsn(r->snapshot_ext)));
 		}
-		json_object_set_new(docs, d->id, json_pack("{s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-			"revisions", revs, "words", d->words ? d->words : "", "title", jsn(d->title),
+		json_object_set_new(docs, d->id, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+			"revisions", revs, "title", jsn(d->title),
 			"kind", jsn(d->kind), "organization", jsn(d->organization), "publication", jsn(d->publication),
 			"published", jsn(d->published), "language", jsn(d->language), "source", jsn(d->source),
 			"authors", jsn(d->authors)));
@@ -808,7 +758,7 @@ static int fill_revision(site_rev *r, const stance_revision *h, site_doc *d)
 	return r->author && r->message ? 0 : stance_error_oom();
 }
 
-/* The document's fields and search words, from its latest version. */
+/* The document's fields, from its latest version. */
 static int fill_fields(site_doc *d, stance_repo *repo)
 {
 	stance_document *doc = NULL;
@@ -827,9 +777,6 @@ static int fill_fields(site_doc *d, stance_repo *repo)
 	for (i = 0; i < stance_document_author_count(doc); i++)
 		stance_buf_printf(&authors, "%s%s", i ? ", " : "", stance_document_author(doc, i));
 	d->authors = authors.ptr ? stance_buf_detach(&authors) : NULL;
-	free(d->words);
-	if (!(d->words = search_words(d->title, stance_document_body(doc))))
-		error = stance_error_oom();
 	stance_document_free(doc);
 	return error;
 }
@@ -923,6 +870,7 @@ int stance_site_build(stance_site_report *report, stance_repo *repo, const stanc
 		}
 	}
 	if ((error = write_assets(&b)) < 0 || (error = site_write_index(&b)) < 0 ||
+	    (error = site_write_search_index(&b, repo)) < 0 ||
 	    (error = site_write_changes(&b)) < 0 || (error = site_write_collection_feeds(&b)) < 0)
 		goto done;
 	/* last: a build stopped half-way leaves no cache that claims it finished;

@@ -37,7 +37,6 @@ typedef struct {
 	char *authors;          /* "A, B" of the latest version, or NULL */
 	site_rev *revs;         /* oldest first */
 	size_t nrevs, revs_cap;
-	char *words;            /* the search index's words: case-folded, unique */
 	int built;              /* 1 when its pages were written in this build */
 } site_doc;
 
@@ -115,6 +114,9 @@ int site_write_revision_page(site_build *b, const site_doc *d, size_t i, size_t 
 int site_write_positions_page(site_build *b, const site_doc *d, const site_position_life *lives,
 	size_t nlives);
 int site_write_index(site_build *b);
+
+/* site_search.c: search-index.js from the search index of `repo`. */
+int site_write_search_index(site_build *b, stance_repo *repo);
 int site_write_changes(site_build *b);
 
 /* site_feeds.c */

@@ -356,8 +356,6 @@ static void options_of(stance_buf *out, site_build *b, size_t offset)
 int site_write_index(site_build *b)
 {
 	stance_buf out_ = STANCE_BUF_INIT, *out = &out_;
-	json_t *index = json_object();
-	char *js;
 	size_t i;
 	int error, first_year = 9999, last_year = 0, y;
 	char day[11];
@@ -401,7 +399,6 @@ int site_write_index(site_build *b)
 		size_t *order = malloc((b->ndocs + 1) * sizeof(*order)), a, c;
 		if (!order) {
 			stance_buf_dispose(out);
-			json_decref(index);
 			return stance_error_oom();
 		}
 		for (a = 0; a < b->ndocs; a++)
@@ -438,26 +435,12 @@ int site_write_index(site_build *b)
 			P("</td><td>");
 			E(d->publication);
 			stance_buf_printf(out, "</td><td>%s</td><td>%zu</td><td>%zu</td></tr>\n", day, d->nrevs, pc);
-			json_object_set_new(index, d->id, json_string(d->words ? d->words : ""));
 		}
 		free(order);
 	}
 	P("</tbody></table>\n");
 	site_page_end(out, "", 1);
 	error = finish(b, out, "index.html");
-	/* the search index: a script, not JSON, so that it loads from file:// too */
-	js = error ? NULL : json_dumps(index, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
-	json_decref(index);
-	if (!error && !js)
-		return stance_error_oom();
-	if (!error) {
-		stance_buf s = STANCE_BUF_INIT;
-		stance_buf_printf(&s, "/* Built by stance: the words of each document, for the search box. */\n"
-			"window.stanceSearchIndex = %s;\n", js);
-		error = s.ptr ? site_write(b, "search-index.js", s.ptr, s.size) : stance_error_oom();
-		stance_buf_dispose(&s);
-	}
-	free(js);
 	return error;
 }
 

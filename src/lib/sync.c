@@ -266,7 +266,7 @@ static int pack_to_sink(void *buf, size_t size, void *payload)
 
 /* A push of at most this many objects copies them one by one (sync_copy.c);
  * a larger one goes as a pack. */
-#define LOOSE_PUSH_MAX 1000
+#define LOOSE_PUSH_MAX 100
 
 /* The commits to send: ours, without what the remote's branches have. */
 static int push_walk(git_revwalk **out, git_repository *git, const git_oid *ours, const git_oid *theirs,
@@ -295,7 +295,7 @@ static int push_walk(git_revwalk **out, git_repository *git, const git_oid *ours
  */
 static int local_push(sync_ctx *c, const char *path, const char *const *names, size_t n)
 {
-	git_repository *remote = NULL;
+	git_repository *remote = NULL, *packing = NULL;
 	git_odb *odb = NULL;
 	git_packbuilder *pb = NULL;
 	git_revwalk *walk = NULL;
@@ -357,8 +357,13 @@ static int local_push(sync_ctx *c, const char *path, const char *const *names, s
 		/* many objects: one pack, with deltas between them */
 		git_revwalk_free(walk);
 		walk = NULL;
-		if ((error = git_packbuilder_new(&pb, c->git)) < 0 ||
-		    (error = push_walk(&walk, c->git, ours, theirs, has_theirs, n)) < 0)
+		/* the delta search kept to an object's nearest neighbours (by
+		 * path: the previous versions of the same document), as the
+		 * import's packs are (batch.c): with libgit2's default window the
+		 * search was most of a push of a hundred revisions */
+		if ((error = git_repository_open(&packing, git_repository_path(c->git))) < 0 ||
+		    (error = stance_git_packbuilder_new(&pb, packing, "[pack]\n\twindowMemory = 16k\n")) < 0 ||
+		    (error = push_walk(&walk, packing, ours, theirs, has_theirs, n)) < 0)
 			goto git_fail;
 		git_packbuilder_set_threads(pb, 0);
 		if ((error = git_packbuilder_insert_walk(pb, walk)) < 0)
@@ -410,6 +415,7 @@ done:
 	git_odb_free(odb);
 	git_packbuilder_free(pb);
 	git_revwalk_free(walk);
+	git_repository_free(packing);
 	sync_object_list_dispose(&objects);
 	git_repository_free(remote);
 	stance_buf_dispose(&ref);

@@ -1,10 +1,15 @@
 /*
  * test_site.c: `stance site` on a real repository: what it writes, that a
  * second build after one new revision writes only that document's pages
- * and the collection's, and the sentences bad inputs get. The pages
+ * and the collection's, that search-index.js is the search index's export
+ * (the same stems and documents as `stance search`), and the sentences bad
+ * inputs get. The pages
  * themselves are checked in a browser by tests/site/run.js.
  */
+#include <stdio.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "repository_fixture.h"
 
@@ -138,5 +143,86 @@ Test(site, the_positions_page_follows_a_rewording_with_its_callouts, .fini = th_
 	cr_assert(strstr(page, "<strong>removed</strong>: <span class=\"wording\"><del>Vi ønsker færre regler for "
 		"hjemmeplejen.</del>"), "the dropped statement: %s", page);
 	free(page);
+	free(dir);
+}
+
+/* search-index.js as a JSON value (the script's one assignment). */
+static json_t *site_search_index(const char *dir, const char *folder)
+{
+	char path[256], *js, *start, *end;
+	json_t *v;
+	snprintf(path, sizeof(path), "%s/search-index.js", folder);
+	js = th_read(dir, path);
+	start = strstr(js, "= ");
+	end = strrchr(js, ';');
+	cr_assert(start && end && end > start, "search-index.js: %s", js);
+	*end = '\0';
+	v = json_loads(start + 2, 0, NULL);
+	cr_assert(v, "search-index.js is not JSON: %s", js);
+	free(js);
+	return v;
+}
+
+/* The ids of the documents that hold `term` in the export; "" when none. */
+static char *docs_of(json_t *ix, const char *term)
+{
+	json_t *list = json_object_get(json_object_get(ix, "terms"), term), *d;
+	stance_buf out = STANCE_BUF_INIT;
+	size_t i;
+	json_array_foreach(list, i, d)
+		stance_buf_printf(&out, "%s%s", out.size ? " " : "",
+			json_string_value(json_array_get(json_object_get(ix, "docs"), (size_t)json_integer_value(d))));
+	return out.ptr ? stance_buf_detach(&out) : strdup("");
+}
+
+Test(site, the_search_file_is_the_search_index_export_and_follows_a_new_revision, .fini = th_cleanup)
+{
+	char *dir = th_tmpdir(), *got, *cli, cmd[1024];
+	json_t *ix;
+	const char *stem;
+	OK0(dir, "init", "repo");
+	th_write(dir, "in/a.md", "---\ntitle: Økonomi\nkind: debate\norganization: KL\nlanguage: da\n---\n\n"
+		"Kommunernes økonomi er presset.\n\nVi ønsker frihed til Fællesrådet.\n");
+	th_write(dir, "in/b.md", "---\ntitle: Skoler\nkind: debate\norganization: KL\nlanguage: da\n---\n\n"
+		"Kommunerne driver skolerne.\n");
+	OK0(dir, "-C", "repo", "add", "../in/a.md", "--id", "kl/a");
+	OK0(dir, "-C", "repo", "add", "../in/b.md", "--id", "kl/b");
+	OK0(dir, "-C", "repo", "site", "../out");
+	ix = site_search_index(dir, "out");
+	/* both forms lead to the index's one stem, which both documents hold */
+	stem = json_string_value(json_object_get(json_object_get(ix, "forms"), "kommunernes"));
+	cr_assert(stem && !strcmp(stem, json_string_value(json_object_get(json_object_get(ix, "forms"), "kommunerne"))),
+		"kommunernes and kommunerne have one stem");
+	got = docs_of(ix, stem);
+	cr_assert_str_eq(got, "kl/a kl/b");
+	free(got);
+	/* the stems are diacritics-free, and the old spelling of a form is a form too */
+	stem = json_string_value(json_object_get(json_object_get(ix, "forms"), "f\xc3\xa6llesr\xc3\xa5" "det"));
+	cr_assert(stem && !strncmp(stem, "faellesraad", 11), "fællesrådet's stem: %s", stem ? stem : "(none)");
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(ix, "forms"), "faellesraadet")), stem);
+	got = docs_of(ix, stem);
+	snprintf(cmd, sizeof(cmd), "cd repo && '%s' search --ignore-diacritics --json faellesraadet | python3 -c "
+		"'import json,sys; print(\" \".join(sorted(h[\"id\"] for h in json.load(sys.stdin))), end=\"\")'", STANCE_BIN);
+	cli = th_sh_out(dir, cmd);
+	cr_assert_str_eq(got, cli, "the site's documents are stance search's");
+	free(got);
+	free(cli);
+	json_decref(ix);
+
+	/* a new revision: its removed word leaves the export, its new one enters */
+	th_write(dir, "in/b.md", "---\ntitle: Skoler\nkind: debate\norganization: KL\nlanguage: da\n---\n\n"
+		"Regionerne driver sygehusene.\n");
+	OK0(dir, "-C", "repo", "add", "../in/b.md", "--id", "kl/b");
+	OK0(dir, "-C", "repo", "site", "../out");
+	ix = site_search_index(dir, "out");
+	stem = json_string_value(json_object_get(json_object_get(ix, "forms"), "kommunernes"));
+	got = docs_of(ix, stem);
+	cr_assert_str_eq(got, "kl/a", "kl/b no longer says kommunerne");
+	free(got);
+	stem = json_string_value(json_object_get(json_object_get(ix, "forms"), "regionerne"));
+	got = docs_of(ix, stem ? stem : "regionerne");
+	cr_assert_str_eq(got, "kl/b");
+	free(got);
+	json_decref(ix);
 	free(dir);
 }

@@ -57,18 +57,35 @@ const revisions = {};
 for (const [, id] of manifest) revisions[id] = (revisions[id] || 0) + 1;
 const doc = "kf/naerhed-og-tillid";
 
-/* a word of exactly one document's text, from the search index the site ships */
-const searchWord = (() => {
+/* a stem of exactly one document's text, from the search index the site ships */
+const siteIndex = (() => {
 	const sandbox = { window: {} };
 	require("vm").runInNewContext(fs.readFileSync(path.join(out, "search-index.js"), "utf8"), sandbox);
-	const index = sandbox.window.stanceSearchIndex, seen = {};
-	for (const id of Object.keys(index))
-		for (const w of index[id].split(" ")) (seen[w] = seen[w] || []).push(id);
-	const body = fs.readFileSync(path.join(out, doc, "index.html"), "utf8");
-	const word = Object.keys(seen).find((w) => w.length > 8 && /^[a-zæøå]+$/.test(w) && seen[w].length === 1 &&
-		seen[w][0] === doc && body.toLowerCase().includes(w) && !body.toLowerCase().split("<h1>")[1].split("</h1>")[0].includes(w));
+	return sandbox.window.stanceSearchIndex;
+})();
+const pageText = (id) => fs.readFileSync(path.join(out, id, "index.html"), "utf8").toLowerCase();
+const searchWord = (() => {
+	const body = pageText(doc), title = body.split("<h1>")[1].split("</h1>")[0];
+	const word = Object.keys(siteIndex.terms).find((w) => w.length > 8 && /^[a-z]+$/.test(w) &&
+		siteIndex.terms[w].length === 1 && siteIndex.docs[siteIndex.terms[w][0]] === doc &&
+		body.includes(w) && !title.includes(w));
 	return { word, id: doc };
 })();
+
+/* what `stance search --ignore-diacritics` finds, to compare the site's search with */
+const cliSearch = (query) => JSON.parse(run(["-C", repo, "search", "--ignore-diacritics", "--json", "-n", "1000", query], { env }))
+	.map((h) => h.id).sort();
+const sameQueries = [
+	/* an inflected form: the stem's other forms match (kommunerne, kommunernes) */
+	{ q: "kommunernes", also: (ids) => ids.some((id) => !pageText(id).includes("kommunernes")) },
+	/* the old spelling: aa ~ å, ae ~ æ */
+	{ q: "faellesraad", also: (ids) => ids.every((id) => !pageText(id).includes("faellesraad")) },
+	/* a prefix, diacritics-free, over the stems */
+	{ q: "naerheds*", also: (ids) => ids.length > 0 },
+	/* two words, both in the document */
+	{ q: "Kommunernes skoler", also: (ids) => ids.length > 0 },
+];
+const cliResults = sameQueries.map((x) => cliSearch(x.q));
 
 /* ---- every internal link of every page resolves ---- */
 function allFiles(dir) {
@@ -199,6 +216,14 @@ async function tour(browser, base, label, shots) {
 	const count = await page.$eval("#count", (e) => e.textContent);
 	check(rows.length === 1 && rows[0] === searchWord.id && /of/.test(count),
 		`${label}: searching the text for "${searchWord.word}" finds ${searchWord.id}`);
+	for (let i = 0; i < sameQueries.length; i++) {
+		await page.$eval("#q", (e) => { e.value = ""; e.dispatchEvent(new Event("input")); });
+		await page.type("#q", sameQueries[i].q);
+		rows = (await visibleRows(page)).sort();
+		check(rows.length > 0 && rows.length < docs.length && JSON.stringify(rows) === JSON.stringify(cliResults[i]) &&
+			sameQueries[i].also(rows),
+			`${label}: searching "${sameQueries[i].q}" finds what stance search --ignore-diacritics finds (${rows.join(", ")})`);
+	}
 	await page.$eval("#q", (e) => { e.value = ""; e.dispatchEvent(new Event("input")); });
 	await page.type("#q", "zzzznothing");
 	check((await visibleRows(page)).length === 0, `${label}: a search for no word of the collection shows nothing`);
