@@ -54,10 +54,12 @@ typedef struct {
 	size_t max_count;     /* 0: all */
 	const char *id;       /* only this document; NULL: every document */
 	int include_reextract; /* 0: leave out "Re-extract <id>" commits */
+	int table_only;       /* 1: the revision table's fields only, no commit read:
+	                       * author_name, author_email and message left NULL */
 } stance_history_options;
 
 #define STANCE_HISTORY_OPTIONS_VERSION 1
-#define STANCE_HISTORY_OPTIONS_INIT { STANCE_HISTORY_OPTIONS_VERSION, 0, 0, 0, NULL, 0 }
+#define STANCE_HISTORY_OPTIONS_INIT { STANCE_HISTORY_OPTIONS_VERSION, 0, 0, 0, NULL, 0, 0 }
 
 /*
  * The revisions reachable from HEAD that changed a document, newest first

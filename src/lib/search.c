@@ -33,19 +33,26 @@ static void terms_free(search_terms *t)
  * in any of them). */
 static int query_stemmers(struct sb_stemmer **out, size_t *n, search_index *ix)
 {
-	sqlite3_stmt *st = NULL;
+	stance_buf langs = STANCE_BUF_INIT;
+	const char *p, *end;
 	size_t i;
 	*n = 0;
-	if (search_prepare(ix, &st, "SELECT DISTINCT language FROM texts") < 0)
+	if (search_index_languages(&langs, ix) < 0) {
+		stance_buf_dispose(&langs);
 		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW && *n < SEARCH_MAX_LANGUAGES) {
-		struct sb_stemmer *s = search_stemmer_for(ix, (const char *)sqlite3_column_text(st, 0));
+	}
+	for (p = langs.ptr, end = p ? p + langs.size : NULL; p && p < end && *n < SEARCH_MAX_LANGUAGES;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		struct sb_stemmer *s;
+		*nl = '\0';
+		s = search_stemmer_for(ix, p);
 		for (i = 0; i < *n && out[i] != s; i++)
 			;
 		if (i == *n)
 			out[(*n)++] = s;
+		p = nl + 1;
 	}
-	sqlite3_finalize(st);
+	stance_buf_dispose(&langs);
 	if (!*n)
 		out[(*n)++] = NULL;
 	return 0;

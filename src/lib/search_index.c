@@ -259,6 +259,7 @@ static uint64_t block_hash(int kind, const char *lang, const char *text, size_t 
 typedef struct {
 	sqlite3_stmt *find_text, *add_text, *add_block, *add_fts, *add_rev, *drop_rev, *add_cur, *find_block;
 	block_map blocks;  /* a build: every block's hash; an update looks them up with find_block */
+	stance_buf langs;  /* the languages of the texts added (search_index_languages' form) */
 	int bulk;
 	stance_search_update_stats *stats;
 } updater;
@@ -338,6 +339,62 @@ static int blank(const char *s, size_t n)
 	return 1;
 }
 
+/* 1 when `list` (entries each ended by a line break) holds `lang`. */
+static int language_listed(const stance_buf *list, const char *lang, size_t len)
+{
+	const char *p = list->ptr, *end = p ? p + list->size : NULL;
+	while (p && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			break;
+		if ((size_t)(nl - p) == len && !memcmp(p, lang, len))
+			return 1;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+/* Adds `lang` (NULL: none, listed as "") to `list` unless there. A line
+ * break inside it becomes a space: no stemmer knows either. */
+static int language_add(stance_buf *list, const char *lang)
+{
+	size_t len = lang ? strlen(lang) : 0, i, at;
+	if (language_listed(list, lang ? lang : "", len))
+		return 0;
+	at = list->size;
+	if (stance_buf_put(list, lang ? lang : "", len) < 0 || stance_buf_putc(list, '\n') < 0)
+		return -1;
+	for (i = at; i < at + len; i++)
+		if (list->ptr[i] == '\n')
+			list->ptr[i] = ' ';
+	return 0;
+}
+
+int search_index_languages(stance_buf *out, search_index *ix)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+	stance_buf_clear(out);
+	if (search_prepare(ix, &st, "SELECT value FROM meta WHERE key = 'languages'") < 0)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		rc = stance_buf_put(out, (const char *)sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	/* an index made before the list was kept: every text read once */
+	if (search_prepare(ix, &st, "SELECT DISTINCT language FROM texts") < 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (language_add(out, (const char *)sqlite3_column_text(st, 0)) < 0) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : search_db_error(ix, "reading");
+}
+
 /* The texts row of blob `r->blob`, indexing the text's new blocks. */
 static int text_row(search_index *ix, stance_repo *repo, updater *u, const stance_revision *r, int64_t *id)
 {
@@ -368,6 +425,8 @@ static int text_row(search_index *ix, stance_repo *repo, updater *u, const stanc
 	if (!lang)
 		lang = stance_repo_language(repo);
 	stemmer = search_stemmer_for(ix, lang);
+	if (language_add(&u->langs, lang) < 0)
+		goto done;
 	if (title && *title && block_id(ix, u, &bid, 1, lang, stemmer, title, strlen(title)) < 0)
 		goto done;
 	if (put_u32(&list, bid) < 0)
@@ -442,6 +501,19 @@ static int meta_is(search_index *ix, const char *key, const char *value)
 		!strcmp((const char *)sqlite3_column_text(st, 0), value);
 	sqlite3_finalize(st);
 	return same;
+}
+
+/* 1 when meta `key` is there. */
+static int meta_is_set(search_index *ix, const char *key)
+{
+	sqlite3_stmt *st = NULL;
+	int set;
+	if (sqlite3_prepare_v2(ix->db, "SELECT 1 FROM meta WHERE key = ?1", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	set = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return set;
 }
 
 /* A document whose newest revision changed, read before `latest` is written. */
@@ -570,26 +642,35 @@ static void reset_all(search_index *ix)
 }
 
 /* `latest` and the current-blocks table `cur` brought to each document's
- * newest revision now. */
-static int refresh_current(search_index *ix, updater *u)
+ * newest revision now: of every document, or when `only_touched` of those
+ * in temp.touched (an update's: the others' revisions did not change, so
+ * neither did their newest; the window over the whole history is what a
+ * small update would otherwise spend most of its time on). */
+static int refresh_current(search_index *ix, updater *u, int only_touched)
 {
 	sqlite3_stmt *changed = NULL, *drop = NULL, *blocks = NULL, *text = NULL, *put = NULL, *gone = NULL;
 	changed_doc *docs = NULL;
 	size_t ndocs = 0, alloc = 0, i;
 	int error = -1, rc;
+	stance_buf sql = STANCE_BUF_INIT;
+	const char *which = only_touched ? " WHERE doc IN (SELECT doc FROM temp.touched)" : "";
 	/* a statement left on a row keeps its table from being dropped */
 	reset_all(ix);
-	if (exec_sql(ix, "DROP TABLE IF EXISTS temp.new_latest;"
+	if (stance_buf_printf(&sql, "DROP TABLE IF EXISTS temp.new_latest;"
 		    "CREATE TEMP TABLE new_latest AS SELECT doc, text_id, commit_id, time FROM (SELECT doc, text_id,"
 		    " commit_id, time, removed, row_number() OVER (PARTITION BY doc ORDER BY time DESC, seq DESC) AS rn"
-		    " FROM revisions) WHERE rn = 1 AND removed = 0 AND text_id IS NOT NULL;"
+		    " FROM revisions%s) WHERE rn = 1 AND removed = 0 AND text_id IS NOT NULL;"
 		    "CREATE UNIQUE INDEX temp.new_latest_doc ON new_latest(doc);"
-		    "INSERT OR IGNORE INTO docs(name) SELECT doc FROM new_latest;") < 0)
-		return -1;
-	if (search_prepare(ix, &changed,
+		    "INSERT OR IGNORE INTO docs(name) SELECT doc FROM new_latest;", which) < 0 ||
+	    exec_sql(ix, sql.ptr) < 0)
+		goto done;
+	stance_buf_clear(&sql);
+	if (stance_buf_printf(&sql,
 		    "SELECT d.id, d.name, n.text_id, n.commit_id, n.time, n.text_id IS l.text_id, l.slots FROM docs d"
 		    " LEFT JOIN new_latest n ON n.doc = d.name LEFT JOIN latest l ON l.doc = d.name"
-		    " WHERE n.text_id IS NOT l.text_id OR n.commit_id IS NOT l.commit_id OR n.time IS NOT l.time") < 0)
+		    " WHERE (n.text_id IS NOT l.text_id OR n.commit_id IS NOT l.commit_id OR n.time IS NOT l.time)%s",
+		    only_touched ? " AND d.name IN (SELECT doc FROM temp.touched)" : "") < 0 ||
+	    search_prepare(ix, &changed, sql.ptr) < 0)
 		goto done;
 	while ((rc = sqlite3_step(changed)) == SQLITE_ROW) {
 		changed_doc *d;
@@ -673,6 +754,7 @@ done:
 		stance_buf_dispose(&docs[i].slots);
 	}
 	free(docs);
+	stance_buf_dispose(&sql);
 	sqlite3_finalize(changed);
 	sqlite3_finalize(drop);
 	sqlite3_finalize(text);
@@ -682,9 +764,130 @@ done:
 	return error;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* The revisions the index holds, found by commit and document through a
+ * hash of both (the strings compared on a hit). */
+typedef struct {
+	char commit[41];
+	char *doc;
+	int64_t seq;
+	int seen;        /* the history still holds it */
+} indexed_rev;
+
+typedef struct {
+	indexed_rev *items;
+	size_t count, alloc;
+	uint32_t *slots; /* 1 + index into items; 0 empty */
+	size_t cap;
+} indexed_set;
+
+static uint64_t rev_hash(const char *commit, const char *doc)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	uint64_t h = STANCE_FNV64_BASIS;
+	for (; *commit; commit++)
+		h = stance_fnv64_step(h, (unsigned char)*commit);
+	h = stance_fnv64_step(h, ' ');
+	for (; *doc; doc++)
+		h = stance_fnv64_step(h, (unsigned char)*doc);
+	return h;
+}
+
+static indexed_rev *indexed_find(const indexed_set *set, const char *commit, const char *doc)
+{
+	size_t i;
+	if (!set->cap)
+		return NULL;
+	for (i = rev_hash(commit, doc) & (set->cap - 1); set->slots[i]; i = (i + 1) & (set->cap - 1)) {
+		indexed_rev *r = &set->items[set->slots[i] - 1];
+		if (!strcmp(r->commit, commit) && !strcmp(r->doc, doc))
+			return r;
+	}
+	return NULL;
+}
+
+/* The revisions table's keys into `set`. */
+static int indexed_load(indexed_set *set, search_index *ix)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i, j;
+	int rc;
+	if (search_prepare(ix, &st, "SELECT commit_id, doc, seq FROM revisions") < 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		indexed_rev *r;
+		const char *commit = (const char *)sqlite3_column_text(st, 0), *doc = (const char *)sqlite3_column_text(st, 1);
+		if (stance_array_grow(&set->items, &set->alloc, set->count + 1, sizeof(*set->items)) < 0)
+			goto fail;
+		r = &set->items[set->count];
+		memset(r, 0, sizeof(*r));
+		snprintf(r->commit, sizeof(r->commit), "%s", commit ? commit : "");
+		r->seq = sqlite3_column_int64(st, 2);
+		if (!(r->doc = stance_strdup(doc ? doc : "")))
+			goto fail;
+		set->count++;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE)
+		return search_db_error(ix, "reading");
+	for (set->cap = 16; set->cap < 2 * set->count; set->cap *= 2)
+		;
+	if (!(set->slots = calloc(set->cap, sizeof(*set->slots))))
+		return stance_error_oom();
+	for (i = 0; i < set->count; i++) {
+		for (j = rev_hash(set->items[i].commit, set->items[i].doc) & (set->cap - 1); set->slots[j];
+		     j = (j + 1) & (set->cap - 1))
+			;
+		set->slots[j] = (uint32_t)(i + 1);
+	}
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	return stance_error_oom();
+}
+
+static void indexed_free(indexed_set *set)
+{
+	size_t i;
+	for (i = 0; i < set->count; i++)
+		free(set->items[i].doc);
+	free(set->items);
+	free(set->slots);
+	memset(set, 0, sizeof(*set));
+}
+
+/* Notes `doc` as one whose newest revision may have changed. */
+static int touch(search_index *ix, sqlite3_stmt *st, const char *doc)
+{
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : search_db_error(ix, "writing");
+}
+
+/* meta 'languages': every language of the texts, so that a query need
+ * not read the whole texts table for them (texts are never deleted, so
+ * the list only grows). */
+static int record_languages(search_index *ix, updater *u)
+{
+	stance_buf have = STANCE_BUF_INIT;
+	const char *p = u->langs.ptr, *end = p ? p + u->langs.size : NULL;
+	int error = -1, had = meta_is_set(ix, "languages");
+	size_t before;
+	if (had && !u->langs.size)
+		return 0;
+	if (search_index_languages(&have, ix) < 0)
+		goto done;
+	before = have.size;
+	while (p && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!language_listed(&have, p, (size_t)(nl - p)) &&
+		    (stance_buf_put(&have, p, (size_t)(nl - p + 1)) < 0))
+			goto done;
+		p = nl + 1;
+	}
+	error = had && have.size == before ? 0 : set_meta(ix, "languages", stance_buf_cstr(&have));
+done:
+	stance_buf_dispose(&have);
+	return error;
 }
 
 /* Adds the revisions the index lacks (oldest first), drops those the
@@ -695,19 +898,19 @@ static int index_update(search_index *ix, stance_repo *repo, stance_search_updat
 	stance_history_options hopts = STANCE_HISTORY_OPTIONS_INIT;
 	stance_revision_list list = { NULL, 0 };
 	updater u;
-	sqlite3_stmt *keys = NULL;
-	char **have = NULL;      /* "commit doc" NUL seq of the revisions indexed, sorted */
-	uint8_t *seen = NULL;
-	size_t nhave = 0, ahave = 0, i, pending = 0;
-	stance_buf key = STANCE_BUF_INIT;
+	sqlite3_stmt *touched = NULL;
+	indexed_set have;
+	size_t i, pending = 0;
 	char signature[64], tip[41];
 	stance_history_walk walk;
 	int error = -1, in_tx = 0, walking = 0;
 
 	memset(&u, 0, sizeof(u));
+	memset(&have, 0, sizeof(have));
 	u.stats = stats;
 	u.bulk = bulk;
 	hopts.include_reextract = 1;
+	hopts.table_only = 1; /* the revision keys, times and blobs: no commit read */
 	/* a walk over blobs the repository holds, begun before the first read
 	 * of the pack maps it whole */
 	stance_history_walk_begin(&walk);
@@ -746,30 +949,12 @@ static int index_update(search_index *ix, stance_repo *repo, stance_search_updat
 		error = 0;
 		goto done;
 	}
-	if (search_prepare(ix, &keys, "SELECT commit_id || ' ' || doc, seq FROM revisions") < 0)
+	/* a build indexes every revision; an update looks each one up, and
+	 * notes the documents whose newest revision may have moved */
+	if (!bulk && (indexed_load(&have, ix) < 0 ||
+		    exec_sql(ix, "CREATE TEMP TABLE IF NOT EXISTS touched(doc TEXT PRIMARY KEY); DELETE FROM temp.touched") < 0 ||
+		    search_prepare(ix, &touched, "INSERT OR IGNORE INTO temp.touched VALUES(?1)") < 0))
 		goto done;
-	while (sqlite3_step(keys) == SQLITE_ROW) {
-		const char *k = (const char *)sqlite3_column_text(keys, 0);
-		int64_t seq = sqlite3_column_int64(keys, 1);
-		size_t kl = k ? strlen(k) : 0;
-		char *e;
-		if (stance_array_grow(&have, &ahave, nhave + 1, sizeof(*have)) < 0)
-			goto done;
-		if (!(e = malloc(kl + 1 + sizeof(seq)))) {
-			stance_error_oom();
-			goto done;
-		}
-		memcpy(e, k ? k : "", kl + 1);
-		memcpy(e + kl + 1, &seq, sizeof(seq));
-		have[nhave++] = e;
-	}
-	/* SQLite's ORDER BY is its collation's; sort by strcmp for bsearch */
-	if (nhave)
-		qsort(have, nhave, sizeof(*have), cmp_str);
-	if (!(seen = calloc(nhave + 1, 1))) {
-		stance_error_oom();
-		goto done;
-	}
 	if (search_prepare(ix, &u.find_text, "SELECT id FROM texts WHERE blob = ?1") < 0 ||
 	    search_prepare(ix, &u.add_text, "INSERT INTO texts(blob, title, organization, kind, language, blocks)"
 		    " VALUES(?1, ?2, ?3, ?4, ?5, ?6)") < 0 ||
@@ -787,17 +972,14 @@ static int index_update(search_index *ix, stance_repo *repo, stance_search_updat
 	/* oldest first, so that seq follows the history where times tie */
 	for (i = list.count; i-- > 0;) {
 		const stance_revision *r = &list.items[i];
-		char *k, **hit;
+		indexed_rev *hit = indexed_find(&have, r->commit, r->id);
 		int64_t text_id = 0;
-		stance_buf_clear(&key);
-		if (stance_buf_printf(&key, "%s %s", r->commit, r->id) < 0)
-			goto done;
-		k = key.ptr;
-		hit = nhave ? bsearch(&k, have, nhave, sizeof(*have), cmp_str) : NULL;
 		if (hit) {
-			seen[hit - have] = 1;
+			hit->seen = 1;
 			continue;
 		}
+		if (touched && touch(ix, touched, r->id) < 0)
+			goto done;
 		if (!r->removed && r->blob[0] && text_row(ix, repo, &u, r, &text_id) < 0)
 			goto done;
 		sqlite3_reset(u.add_rev);
@@ -821,20 +1003,21 @@ static int index_update(search_index *ix, stance_repo *repo, stance_search_updat
 		}
 	}
 	/* what the history no longer holds (a reset, a rewritten branch) */
-	for (i = 0; i < nhave; i++) {
-		int64_t seq;
-		if (seen[i])
+	for (i = 0; i < have.count; i++) {
+		if (have.items[i].seen)
 			continue;
-		memcpy(&seq, have[i] + strlen(have[i]) + 1, sizeof(seq));
 		sqlite3_reset(u.drop_rev);
-		sqlite3_bind_int64(u.drop_rev, 1, seq);
+		sqlite3_bind_int64(u.drop_rev, 1, have.items[i].seq);
 		if (sqlite3_step(u.drop_rev) != SQLITE_DONE) {
 			search_db_error(ix, "dropping a revision");
 			goto done;
 		}
+		if (touch(ix, touched, have.items[i].doc) < 0)
+			goto done;
 		stats->revisions_dropped++;
 	}
-	if (refresh_current(ix, &u) < 0 || set_meta(ix, "signature", signature) < 0 || set_meta(ix, "head", tip) < 0 ||
+	if (refresh_current(ix, &u, !bulk) < 0 || record_languages(ix, &u) < 0 ||
+	    set_meta(ix, "signature", signature) < 0 || set_meta(ix, "head", tip) < 0 ||
 	    exec_sql(ix, "COMMIT") < 0)
 		goto done;
 	in_tx = 0;
@@ -844,7 +1027,7 @@ done:
 		stance_history_walk_end(&walk);
 	if (in_tx)
 		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_finalize(keys);
+	sqlite3_finalize(touched);
 	sqlite3_finalize(u.find_text);
 	sqlite3_finalize(u.add_text);
 	sqlite3_finalize(u.add_block);
@@ -855,11 +1038,8 @@ done:
 	sqlite3_finalize(u.find_block);
 	free(u.blocks.keys);
 	free(u.blocks.ids);
-	for (i = 0; i < nhave; i++)
-		free(have[i]);
-	free(have);
-	free(seen);
-	stance_buf_dispose(&key);
+	stance_buf_dispose(&u.langs);
+	indexed_free(&have);
 	stance_revision_list_free(&list);
 	return error;
 }

@@ -38,6 +38,11 @@ typedef struct {
 int search_index_open(search_index *ix, stance_repo *repo, stance_search_update_stats *stats);
 void search_index_close(search_index *ix);
 
+/* The languages of the index's texts into `out`, each ended by a line
+ * break, "" for none: from meta 'languages' (kept by each update), or read
+ * from every text when an older index lacks it. */
+int search_index_languages(stance_buf *out, search_index *ix);
+
 int search_db_error(search_index *ix, const char *what);
 int search_prepare(search_index *ix, sqlite3_stmt **st, const char *sql);
 

@@ -2,7 +2,8 @@
  * test_search.c: `stance search`: ranked full-text search on SQLite FTS5
  * with Snowball stems, phrases, prefixes, loose diacritics, the state on a
  * date and every revision; the index a cache in .git, made when missing
- * and brought up to date after commits from stance or plain git.
+ * and brought up to date after commits from stance or plain git, the
+ * update answering as an index made anew.
  */
 #include <stdio.h>
 #include <string.h>
@@ -284,5 +285,114 @@ Test(search, a_new_revision_adds_only_the_paragraphs_it_changed, .fini = th_clea
 		stance_buf_dispose(&kept);
 		stance_buf_dispose(&fresh);
 	}
+	free(dir);
+}
+
+/* The rows of `query` on the index, one a line, columns between '|'. */
+static char *rows(const char *dir, const char *query)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char *path = th_path(dir, ".git/stance-search.sqlite");
+	stance_buf out = STANCE_BUF_INIT;
+	int i;
+	cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(db, query, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (i = 0; i < sqlite3_column_count(st); i++) {
+			const unsigned char *v = sqlite3_column_text(st, i);
+			stance_buf_printf(&out, "%s%s", i ? "|" : "", v ? (const char *)v : "NULL");
+		}
+		stance_buf_putc(&out, '\n');
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(path);
+	return stance_buf_detach(&out);
+}
+
+/* Every answer to `queries`, each as --json, in one string. */
+static char *answers(const char *dir, const char *const *queries, size_t n)
+{
+	stance_buf all = STANCE_BUF_INIT;
+	size_t i;
+	for (i = 0; i < n; i++) {
+		th_result r;
+		TH_RUN(&r, dir, "search", "--json", queries[i]);
+		stance_buf_printf(&all, "%s => %d %s", queries[i], r.status, r.out.ptr);
+		th_result_free(&r);
+		TH_RUN(&r, dir, "search", "--json", "--history", queries[i]);
+		stance_buf_printf(&all, "--history %s => %d %s", queries[i], r.status, r.out.ptr);
+		th_result_free(&r);
+	}
+	return stance_buf_detach(&all);
+}
+
+#define LATEST_ROWS "SELECT l.doc, t.blob, l.commit_id, l.time FROM latest l JOIN texts t ON t.id = l.text_id ORDER BY l.doc"
+
+/* An update visits only the documents its new or dropped revisions are
+ * of (temp.touched); whatever happened, the index then answers as one made
+ * anew, and keeps the list of its texts' languages the queries stem in. */
+Test(search, an_update_answers_as_an_index_made_anew, .fini = th_cleanup)
+{
+	char *dir = archive(), *kept, *fresh, *latest, *v;
+	static const char *const queries[] = { "reform", "lærere", "frihed", "Gemeinde", "municipality", "kommun*",
+		"\"ny reform\"" };
+	const size_t nq = sizeof(queries) / sizeof(*queries);
+	th_result r;
+	OK(&r, dir, "search", "reform");
+	th_result_free(&r);
+	v = meta(dir, "languages");
+	cr_assert_str_eq(v, "da\nen\n", "the build lists its texts' languages");
+	free(v);
+	/* plain git: one document changed, one removed, one added in a language the index had not seen */
+	free(th_sh_out(dir, "sed -i 's/Der er brug for en ny reform./Skolerne mangler lærere./' kl/frikommuner.md && "
+		"GIT_AUTHOR_DATE=2021-06-01T12:00:00Z git commit -q -a -m 'Update kl/frikommuner' && "
+		"git rm -q kl/aalborg.md && GIT_AUTHOR_DATE=2021-07-01T12:00:00Z git commit -q -m 'Remove kl/aalborg' && "
+		"mkdir -p de && printf -- '---\\nid: de/gemeinden\\ntitle: Gemeinden\\nlanguage: de\\n---\\n\\n"
+		"Die Gemeinden brauchen eine Reform.\\n' > de/gemeinden.md && git add de/gemeinden.md && "
+		"GIT_AUTHOR_DATE=2021-08-01T12:00:00Z git commit -q -m 'Add de/gemeinden'"));
+	kept = answers(dir, queries, nq);
+	cr_assert(strstr(kept, "Gemeinde => 0") && strstr(kept, "de/gemeinden"), "German stems once the text is in: %s", kept);
+	v = meta(dir, "languages");
+	cr_assert_str_eq(v, "da\nen\nde\n");
+	free(v);
+	latest = rows(dir, LATEST_ROWS);
+	cr_assert(!strstr(latest, "kl/aalborg") && strstr(latest, "de/gemeinden") && strstr(latest, "dn/climate"),
+		"%s", latest);
+	free(th_sh_out(dir, "rm .git/stance-search.sqlite"));
+	fresh = answers(dir, queries, nq);
+	cr_assert_str_eq(kept, fresh);
+	v = rows(dir, LATEST_ROWS);
+	cr_assert_str_eq(latest, v, "each document's newest, as a build finds it");
+	free(v);
+	free(kept);
+	free(fresh);
+	free(latest);
+	/* the history rewritten under it: dropped revisions bring back the newest before them */
+	free(th_sh_out(dir, "git reset -q --hard HEAD~2"));
+	kept = answers(dir, queries, nq);
+	latest = rows(dir, LATEST_ROWS);
+	cr_assert(strstr(latest, "kl/aalborg") && !strstr(latest, "de/gemeinden"), "%s", latest);
+	free(th_sh_out(dir, "rm .git/stance-search.sqlite"));
+	fresh = answers(dir, queries, nq);
+	cr_assert_str_eq(kept, fresh);
+	v = rows(dir, LATEST_ROWS);
+	cr_assert_str_eq(latest, v);
+	free(v);
+	/* an index made before the list was kept reads the languages from its texts, and records them when next updated */
+	sql(dir, "DELETE FROM meta WHERE key = 'languages'");
+	v = answers(dir, queries, nq);
+	cr_assert_str_eq(v, fresh);
+	free(v);
+	free(th_sh_out(dir, "echo 'Endnu en reform.' >> kl/frikommuner.md && git commit -q -a -m 'Update kl/frikommuner'"));
+	OK(&r, dir, "search", "reform");
+	th_result_free(&r);
+	v = meta(dir, "languages");
+	cr_assert_str_eq(v, "da\nen\n");
+	free(v);
+	free(kept);
+	free(fresh);
+	free(latest);
 	free(dir);
 }

@@ -5,7 +5,8 @@
  * commits left out unless asked for; a removal; commits made by plain git
  * seen although the revision table was built before them; DOC, DOC@REV,
  * DOC@{N}, DOC@DATE and prefixes resolved, and bad specs refused naming
- * what is wrong; documents and blobs read back.
+ * what is wrong; documents and blobs read back; the revisions from the
+ * table alone (table_only) equal to those read with their commits.
  */
 #include "helpers.h"
 
@@ -170,6 +171,41 @@ Test(history, commits_made_by_git_are_seen_and_a_removal_is_marked, .fini = th_c
 	cr_expect_str_eq(l.items[0].blob, "");
 	cr_expect_str_eq(l.items[0].author_name, "G");
 	stance_revision_list_free(&l);
+	close_history(&f);
+}
+
+Test(history, table_only_gives_the_same_revisions_without_reading_commits, .fini = th_cleanup)
+{
+	fixture f = make_history();
+	stance_revision_list full = { 0 }, rows = { 0 };
+	stance_history_options o = STANCE_HISTORY_OPTIONS_INIT;
+	size_t i;
+	save_at(&f, "kl/tema", "Tredje version, bedre udtrukket.\n", DAY3, "Re-extract kl/tema", NULL);
+	cr_assert_eq(th_sh(f.dir, NULL, "git rm -q da/andet.md && GIT_AUTHOR_DATE='@%d +0200' "
+		"git -c user.name=G -c user.email=g@example.org commit --no-verify -qm 'Remove da/andet'", DAY3 + 3600), 0);
+	o.include_reextract = 1;
+	cr_assert_eq(stance_history_list(&full, f.repo, &o), 0, "%s", stance_error_last());
+	o.table_only = 1;
+	cr_assert_eq(stance_history_list(&rows, f.repo, &o), 0, "%s", stance_error_last());
+	cr_assert_eq(rows.count, full.count);
+	cr_assert_eq(full.count, 6, "four saves, a re-extraction and a removal");
+	for (i = 0; i < rows.count; i++) {
+		const stance_revision *a = &full.items[i], *b = &rows.items[i];
+		cr_expect_str_eq(b->commit, a->commit);
+		cr_expect_str_eq(b->id, a->id);
+		cr_expect_str_eq(b->blob, a->blob);
+		cr_expect_str_eq(b->prev_blob, a->prev_blob);
+		cr_expect_eq(b->time, a->time);
+		cr_expect_eq(b->tz_minutes, a->tz_minutes);
+		cr_expect_eq(b->removed, a->removed);
+		cr_expect_eq(b->reextract, a->reextract);
+		cr_expect_null(b->author_name, "no commit read for the author");
+		cr_expect_null(b->message);
+	}
+	cr_expect_eq(rows.items[0].removed, 1, "the removal by plain git, newest");
+	cr_expect_eq(rows.items[0].tz_minutes, 120);
+	stance_revision_list_free(&full);
+	stance_revision_list_free(&rows);
 	close_history(&f);
 }
 
