@@ -148,6 +148,11 @@ Test(log_pickaxe, S_from_the_search_index_equals_a_scan_of_every_text, .fini = t
 		"- [ ] Kommunerne skal halvere udledningen inden 2030.\n- Skolerne skal med.\n\nSlut.\n");
 	add(dir, "kl/punkter", "2020-06-25", "punkter 3", FM("Punkter")
 		"* Skolerne og grønne kommuner.\n\nSlut.\n");
+	/* a code fence holding a blank line: the same sentences as scanned */
+	add(dir, "kl/kode", "2020-06-26", "kode 1", FM("Kode")
+		"Om grønne kommuner.\n\n```\nhalvere udledningen\n\nhalvere udledningen igen\n```\n");
+	add(dir, "kl/kode", "2020-06-27", "kode 2", FM("Kode")
+		"Om grønne kommuner.\n\n```\nhalvere udledningen\n\nikke mere\n```\n");
 	free(th_sh_out(dir, "git rm -q kl/skole.md && GIT_AUTHOR_DATE=2020-08-01T00:00:00Z git commit -q -m 'Remove kl/skole'"));
 	for (i = 0; i < sizeof(phrases) / sizeof(*phrases); i++) {
 		stance_buf want = STANCE_BUF_INIT, got = STANCE_BUF_INIT;
