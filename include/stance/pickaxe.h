@@ -85,6 +85,11 @@ int stance_pickaxe_revision(stance_pickaxe_change *out, stance_pickaxe *pk,
 int stance_pickaxe_revision_sentences(stance_pickaxe_change *out, stance_pickaxe *pk,
 	stance_repo *repo, const stance_revision *rev);
 
+/* The same from both bodies (front matter left out) the caller has, e.g.
+ * rebuilt from the search index's paragraphs (stance_search_counts_body). */
+int stance_pickaxe_bodies_change(stance_pickaxe_change *out, stance_pickaxe *pk,
+	const char *old_body, size_t old_len, const char *new_body, size_t new_len);
+
 #ifdef __cplusplus
 }
 #endif

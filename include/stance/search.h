@@ -103,6 +103,13 @@ size_t stance_search_counts_get(const stance_search_counts *c, const char *blob)
  * STANCE_ENOTFOUND for a blob the index does not hold. */
 int stance_search_counts_words(size_t *added, size_t *removed, stance_search_counts *c,
 	const char *old_blob, const char *new_blob);
+/* The body of text `blob` rebuilt from the index's paragraphs, a blank
+ * line between each, into *out (cleared first; "" an empty text): the
+ * same sentences as the body's own, no blob read. STANCE_ENOTFOUND when
+ * the index lacks the text, holds only its first paragraphs, or a code
+ * fence in it may hold a blank line (a paragraph would then be cut out of
+ * its code block). */
+int stance_search_counts_body(stance_buf *out, stance_search_counts *c, const char *blob);
 void stance_search_counts_free(stance_search_counts *c);
 
 #ifdef __cplusplus

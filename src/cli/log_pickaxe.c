@@ -97,11 +97,17 @@ int log_pickaxe_match(log_pickaxe *lp, stance_repo *repo, const stance_revision 
 		if (stance_search_counts_get(lp->counts, r->prev_blob) ==
 		    stance_search_counts_get(lp->counts, r->removed ? "" : r->blob))
 			return 0;
-		/* the sentences from the whole bodies: a block read alone is not
-		 * always segmented as inside its text (a list's markers) */
-		if ((error = stance_pickaxe_revision_sentences(&lp->last, lp->pk, repo, r)) < 0)
-			return error;
-		return 1;
+		/* the sentences from the index's paragraphs, which cut as inside
+		 * their bodies; the blobs only for a text it does not rebuild */
+		error = stance_search_counts_body(&lp->old_body, lp->counts, r->prev_blob);
+		if (!error)
+			error = stance_search_counts_body(&lp->new_body, lp->counts, r->removed ? "" : r->blob);
+		if (!error)
+			error = stance_pickaxe_bodies_change(&lp->last, lp->pk, stance_buf_cstr(&lp->old_body),
+				lp->old_body.size, stance_buf_cstr(&lp->new_body), lp->new_body.size);
+		else if (error == STANCE_ENOTFOUND)
+			error = stance_pickaxe_revision_sentences(&lp->last, lp->pk, repo, r);
+		return error < 0 ? error : 1;
 	}
 	if ((error = stance_pickaxe_revision(&lp->last, lp->pk, repo, r)) < 0)
 		return error;
@@ -151,6 +157,8 @@ void log_pickaxe_dispose(log_pickaxe *lp)
 		stance_history_walk_end(&lp->walk);
 	stance_search_counts_free(lp->counts);
 	lp->counts = NULL;
+	stance_buf_dispose(&lp->old_body);
+	stance_buf_dispose(&lp->new_body);
 	stance_positions_free(lp->markers);
 	for (i = 0; i < lp->nids; i++)
 		free(lp->ids[i]);

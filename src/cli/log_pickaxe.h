@@ -19,9 +19,10 @@ typedef struct {
 	stance_pickaxe_change last;  /* the change of the revision last matched */
 	stance_search_counts *counts; /* -S: TEXT's count in each text, from the search index */
 	stance_history_walk walk;     /* with counts: blob reads set for a walk */
+	stance_buf old_body, new_body; /* with counts: the two texts rebuilt from the index */
 } log_pickaxe;
 
-#define LOG_PICKAXE_INIT { NULL, NULL, 0, NULL, NULL, NULL, 0, { 0, { NULL, 0, 0 }, { NULL, 0, 0 } }, NULL, { 0, 0, 0 } }
+#define LOG_PICKAXE_INIT { NULL, NULL, 0, NULL, NULL, NULL, 0, { 0, { NULL, 0, 0 }, { NULL, 0, 0 } }, NULL, { 0, 0, 0 }, STANCE_BUF_INIT, STANCE_BUF_INIT }
 
 /* Takes one of the options -S, -G (their value) and --positions. */
 void log_pickaxe_option(log_pickaxe *lp, int id, const char *value);

@@ -644,7 +644,6 @@ int stance_pickaxe_revision_sentences(stance_pickaxe_change *out, stance_pickaxe
 	stance_repo *repo, const stance_revision *rev)
 {
 	stance_buf a = STANCE_BUF_INIT, b = STANCE_BUF_INIT;
-	stance_pickaxe_hit_list old_hits = { 0 }, new_hits = { 0 };
 	const char *ob, *nb, *new_blob = rev->removed ? "" : rev->blob;
 	size_t ol, nl;
 	int error = -1;
@@ -652,17 +651,28 @@ int stance_pickaxe_revision_sentences(stance_pickaxe_change *out, stance_pickaxe
 	memset(out, 0, sizeof(*out));
 	out->changed = 1;
 	if (read_body(&a, &ob, &ol, repo, rev->prev_blob) < 0 ||
-	    read_body(&b, &nb, &nl, repo, new_blob) < 0 ||
-	    stance_pickaxe_body(&old_hits, pk, ob, ol) < 0 ||
-	    stance_pickaxe_body(&new_hits, pk, nb, nl) < 0)
+	    read_body(&b, &nb, &nl, repo, new_blob) < 0)
 		goto done;
-	error = change_from(out, &old_hits, &new_hits);
+	error = stance_pickaxe_bodies_change(out, pk, ob, ol, nb, nl);
 done:
-	stance_pickaxe_hit_list_free(&old_hits);
-	stance_pickaxe_hit_list_free(&new_hits);
 	stance_buf_dispose(&a);
 	stance_buf_dispose(&b);
 	if (error < 0)
 		stance_pickaxe_change_free(out);
 	return error;
+}
+
+int stance_pickaxe_bodies_change(stance_pickaxe_change *out, stance_pickaxe *pk,
+	const char *old_body, size_t old_len, const char *new_body, size_t new_len)
+{
+	stance_pickaxe_hit_list old_hits = { 0 }, new_hits = { 0 };
+	memset(out, 0, sizeof(*out));
+	out->changed = 1;
+	if (stance_pickaxe_body(&old_hits, pk, old_body, old_len) < 0 ||
+	    stance_pickaxe_body(&new_hits, pk, new_body, new_len) < 0) {
+		stance_pickaxe_hit_list_free(&old_hits);
+		stance_pickaxe_hit_list_free(&new_hits);
+		return -1;
+	}
+	return change_from(out, &old_hits, &new_hits);
 }

@@ -5,6 +5,7 @@
  * history), and the documents ranked by BM25 over their blocks; the counts
  * of a phrase per text for `log -S`. The index itself is search_index.c's.
  */
+#define _GNU_SOURCE /* memmem */
 #include <math.h>
 #include <stdio.h>
 
@@ -855,4 +856,28 @@ done:
 	stance_buf_dispose(&a);
 	stance_buf_dispose(&b);
 	return error;
+}
+
+/* Whether a paragraph holds a line that may open or close a code fence. */
+static int may_fence(const char *s, size_t n)
+{
+	return memmem(s, n, "```", 3) || memmem(s, n, "~~~", 3);
+}
+
+int stance_search_counts_body(stance_buf *out, stance_search_counts *c, const char *blob)
+{
+	size_t n, i;
+	stance_buf_clear(out);
+	if (text_blocks(c, blob, &c->old_ids, &c->old_alloc, &n) < 0)
+		return -1;
+	if (n >= SEARCH_MAX_BLOCKS)
+		return stance_error_set(STANCE_ENOTFOUND, "search index %s: only the first paragraphs of %s", c->ix.path, blob);
+	for (i = 0; i < n; i++) {
+		size_t from = out->size;
+		if (append_block(c, out, c->old_ids[i]) < 0)
+			return -1;
+		if (may_fence(out->ptr + from, out->size - from))
+			return stance_error_set(STANCE_ENOTFOUND, "search index %s: %s has a code fence", c->ix.path, blob);
+	}
+	return 0;
 }

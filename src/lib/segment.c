@@ -533,6 +533,20 @@ done:
 	return j;
 }
 
+size_t seg_block_text_start(const char *text, const stance_diff_block *b)
+{
+	size_t p = b->start;
+	/* the first block of a body tiles from byte 0, so a body that starts
+	 * with a line break puts blank lines before its first block's marker */
+	while (p < b->end) {
+		size_t ll = line_len(text, b->end, p);
+		if (!blank_line(text + p, ll))
+			break;
+		p += ll;
+	}
+	return p + seg_block_marker(text + p, b->end - p, NULL, NULL);
+}
+
 static int fence(const char *s, size_t n)
 {
 	size_t i = 0;

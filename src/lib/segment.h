@@ -54,6 +54,11 @@ int seg_blocks(stance_diff_block **out, size_t *count, const char *text, size_t 
  */
 size_t seg_block_marker(const char *text, size_t len, stance_block_kind *kind, int *level);
 
+/* Where block b of `text` (from seg_blocks) begins as prose: past blank
+ * lines before it and past its marker. A block's sentences are cut from
+ * here, so they are the same whether it is cut alone or inside its body. */
+size_t seg_block_text_start(const char *text, const stance_diff_block *b);
+
 /* Splits the tokens [first, last) of `text` into sentences: appends to `ends`
  * the index one past each sentence's last token (trailing whitespace belongs
  * to the sentence before it). `ends` is a caller-owned array grown with

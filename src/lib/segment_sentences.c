@@ -11,8 +11,7 @@ static int block_sentences(seg_sentence_list *out, const char *body, const stanc
 	size_t i, seg_tokens *t, size_t **ends, size_t *aends)
 {
 	const stance_diff_block *bk = &blocks[i];
-	size_t m = seg_block_marker(body + bk->start, bk->end - bk->start, NULL, NULL);
-	size_t from = bk->start + m, s, first = 0, nends = 0;
+	size_t from = seg_block_text_start(body, bk), s, first = 0, nends = 0;
 	t->count = 0;
 	if (seg_tokenize(t, body + from, bk->end - from) < 0 ||
 	    seg_sentences(ends, &nends, aends, body + from, t, 0, t->count) < 0)

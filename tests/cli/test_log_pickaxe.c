@@ -141,6 +141,18 @@ Test(log_pickaxe, S_from_the_search_index_equals_a_scan_of_every_text, .fini = t
 		"- grønne kommuner\n- halvere udledningen\n\nhalvere\n\nudledningen halvere udledningen\n");
 	add(dir, "kl/liste", "2020-07-01", "liste 2", FM("Liste")
 		"- grønne kommuner\n\n- grønne kommuner\n\nHalvere udledningen? Skolerne.\n");
+	/* lists at the start of bodies, the phrase in their first items */
+	add(dir, "kl/punkter", "2020-06-15", "punkter 1", FM("Punkter")
+		"1. Kommunerne skal halvere udledningen. Det er målet.\n2. Skolerne.\n");
+	add(dir, "kl/punkter", "2020-06-20", "punkter 2", FM("Punkter")
+		"- [ ] Kommunerne skal halvere udledningen inden 2030.\n- Skolerne skal med.\n\nSlut.\n");
+	add(dir, "kl/punkter", "2020-06-25", "punkter 3", FM("Punkter")
+		"* Skolerne og grønne kommuner.\n\nSlut.\n");
+	/* a code fence holding a blank line: the same sentences as scanned */
+	add(dir, "kl/kode", "2020-06-26", "kode 1", FM("Kode")
+		"Om grønne kommuner.\n\n```\nhalvere udledningen\n\nhalvere udledningen igen\n```\n");
+	add(dir, "kl/kode", "2020-06-27", "kode 2", FM("Kode")
+		"Om grønne kommuner.\n\n```\nhalvere udledningen\n\nikke mere\n```\n");
 	free(th_sh_out(dir, "git rm -q kl/skole.md && GIT_AUTHOR_DATE=2020-08-01T00:00:00Z git commit -q -m 'Remove kl/skole'"));
 	for (i = 0; i < sizeof(phrases) / sizeof(*phrases); i++) {
 		stance_buf want = STANCE_BUF_INIT, got = STANCE_BUF_INIT;
@@ -160,6 +172,8 @@ Test(log_pickaxe, S_from_the_search_index_equals_a_scan_of_every_text, .fini = t
 		}
 		cr_assert_str_eq(stance_buf_cstr(&got), stance_buf_cstr(&want), "log -S '%s' from the index", phrases[i]);
 		cr_assert(th_exists(dir, ".git/stance-search.sqlite"), "the first -S made the index");
+		cr_assert_null(strstr(r.out.ptr, "\"- "), "log -S '%s': a list's marker in a sentence: %s", phrases[i], r.out.ptr);
+		cr_assert_null(strstr(r.out.ptr, "\"1. "), "log -S '%s': a list's marker in a sentence: %s", phrases[i], r.out.ptr);
 		/* the sentences and the words too: the same as a scan, which -S
 		 * falls back to where the index cannot be made */
 		{

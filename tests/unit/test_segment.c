@@ -192,3 +192,41 @@ Test(segment, a_very_long_paragraph)
 	free(toks.items);
 	stance_buf_dispose(&t);
 }
+
+/* The sentences of `text` cut by seg_body_sentences, joined by " / ". */
+static char *body_sentences(const char *text, size_t len)
+{
+	seg_sentence_list sl;
+	stance_buf b = STANCE_BUF_INIT;
+	size_t i;
+	cr_assert_eq(seg_body_sentences(&sl, text, len), 0, "%s", stance_error_last());
+	for (i = 0; i < sl.count; i++)
+		stance_buf_printf(&b, "%s%.*s", i ? " / " : "", (int)(sl.items[i].end - sl.items[i].start),
+			text + sl.items[i].start);
+	free(sl.items);
+	return stance_buf_detach(&b);
+}
+
+Test(segment, a_block_has_the_same_sentences_alone_and_inside_its_body)
+{
+	/* a body that starts with a line break, a list in its first block */
+	const char *body = "\n- Første punkt. Anden sætning.\n- Andet punkt.\n\nEt afsnit.\n";
+	const char *list = "- Første punkt. Anden sætning.\n- Andet punkt.\n";
+	const char *para = "Et afsnit.\n";
+	char *whole = body_sentences(body, strlen(body));
+	char *alone_list = body_sentences(list, strlen(list));
+	char *alone_para = body_sentences(para, strlen(para));
+	stance_buf joined = STANCE_BUF_INIT;
+	stance_buf_printf(&joined, "%s / %s", alone_list, alone_para);
+	cr_expect_str_eq(whole, "Første punkt. / Anden sætning. / Andet punkt. / Et afsnit.",
+		"the list's first marker stays out of its sentence");
+	cr_expect_str_eq(whole, joined.ptr, "the blocks cut alone give other sentences than the body");
+	free(whole);
+	free(alone_list);
+	free(alone_para);
+	stance_buf_dispose(&joined);
+	/* blank lines with spaces, and a heading, before the first block */
+	whole = body_sentences("  \n\n## Titel\n\nTekst.\n", 21);
+	cr_expect_str_eq(whole, "Titel / Tekst.");
+	free(whole);
+}
