@@ -141,6 +141,11 @@ typedef struct {
 int stance_history_documents(stance_history_document_list *out, stance_repo *repo);
 void stance_history_document_list_free(stance_history_document_list *list);
 
+/* Fills the author and message of `rev`, listed with `table_only`, from
+ * its commit; a revision that has them already is left as it is. For a
+ * caller that shows few of many revisions listed (log -S/-G). */
+int stance_history_revision_commit(stance_revision *rev, stance_repo *repo);
+
 /* Raw bytes of the blob with hex id `blob`, appended to `out`. */
 int stance_history_read_blob(stance_buf *out, stance_repo *repo, const char *blob);
 

@@ -78,8 +78,11 @@ static int run_log(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	}
 	/* -n counts the revisions shown, after -S or -G */
 	max_count = opts.max_count;
-	if (pick.pk)
+	if (pick.pk) {
 		opts.max_count = 0;
+		/* of all revisions few are shown: their commits are read then */
+		opts.table_only = 1;
+	}
 	if ((error = stance_history_list(&list, repo, &opts)) < 0) {
 		rc = cli_fail(error);
 		goto done;
@@ -103,8 +106,8 @@ static int run_log(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 	if (json)
 		fputs("[", ctx->out);
 	for (i = 0; i < list.count && (!max_count || shown < max_count); i++) {
-		const stance_revision *r = &list.items[i];
-		size_t added = 0, removed = 0, sublen = strcspn(r->message, "\n");
+		stance_revision *r = &list.items[i];
+		size_t added = 0, removed = 0, sublen;
 		int hit = log_pickaxe_match(&pick, repo, r);
 		if (hit < 0) {
 			rc = cli_fail(hit);
@@ -112,6 +115,11 @@ static int run_log(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		}
 		if (!hit)
 			continue;
+		if ((error = stance_history_revision_commit(r, repo)) < 0) {
+			rc = cli_fail(error);
+			goto done;
+		}
+		sublen = strcspn(r->message, "\n");
 		shown++;
 		/* with -S, from the search index's blocks when it has both texts;
 		 * else computed once a revision (the bodies only: a title or an

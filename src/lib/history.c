@@ -697,6 +697,32 @@ static int push_item(rev_builder *b, git_repository *git, const sort_item *item)
 	return error;
 }
 
+int stance_history_revision_commit(stance_revision *rev, stance_repo *repo)
+{
+	git_commit *commit = NULL;
+	const git_signature *a;
+	git_oid cid;
+	int error = 0;
+	if (rev->message)
+		return 0;
+	if (git_oid_fromstr(&cid, rev->commit) < 0 ||
+	    (error = git_commit_lookup(&commit, stance_repo_git(repo), &cid)) < 0)
+		return stance_git_error(error ? error : -1, "cannot read commit %s", rev->commit);
+	a = git_commit_author(commit);
+	rev->author_name = stance_strdup(a->name);
+	rev->author_email = stance_strdup(a->email);
+	rev->message = stance_strdup(git_commit_message(commit));
+	git_commit_free(commit);
+	if (!rev->author_name || !rev->author_email || !rev->message) {
+		free(rev->author_name);
+		free(rev->author_email);
+		free(rev->message);
+		rev->author_name = rev->author_email = rev->message = NULL;
+		return stance_error_oom();
+	}
+	return 0;
+}
+
 /* Appends the revision of `item` from the table's row alone (table_only):
  * a walk over 40,000 revisions that needs no author reads no commit. */
 static int push_row(rev_builder *b, const sort_item *item)
