@@ -331,3 +331,11 @@ int th_server_start(const char *root, pid_t *pid)
 	free(script);
 	return port;
 }
+
+void th_add_document(const char *dir, const char *text, const char *id, const char *date)
+{
+	th_result r;
+	th_write(dir, "in.md", text);
+	OK(&r, dir, "add", "in.md", "--id", id, "--date", date);
+	th_result_free(&r);
+}

@@ -52,6 +52,10 @@ int th_sh(const char *cwd, stance_buf *out, const char *fmt, ...) __attribute__(
 void th_write(const char *cwd, const char *relpath, const char *content);
 /* Reads cwd/relpath; aborts the test when it cannot. Caller frees. */
 char *th_read(const char *cwd, const char *relpath);
+
+/* `stance add` of `text` (written to DIR/in.md) as document `id` dated
+ * `date`, which must succeed. */
+void th_add_document(const char *dir, const char *text, const char *id, const char *date);
 /* 1 when cwd/relpath exists. */
 int th_exists(const char *cwd, const char *relpath);
 

@@ -37,23 +37,15 @@ static const char *const rev3 = FM("Ældre", "Ærø Kommune", "debate")
 	"Mødet blev holdt i rådhusets sal. Kommunerne skal have 80 millioner kroner til ældreplejen i 2030. "
 	"Det blev besluttet enstemmigt.\n";
 
-static void add(const char *dir, const char *text, const char *id, const char *date)
-{
-	th_result r;
-	th_write(dir, "in.md", text);
-	OK(&r, dir, "add", "in.md", "--id", id, "--date", date);
-	th_result_free(&r);
-}
-
 static char *repo_with_three_revisions(void)
 {
 	char *dir = th_tmpdir();
 	th_result r;
 	OK(&r, dir, "init", ".");
 	th_result_free(&r);
-	add(dir, rev1, "aeroe/aeldre", "2020-01-01");
-	add(dir, rev2, "aeroe/aeldre", "2021-01-01");
-	add(dir, rev3, "aeroe/aeldre", "2022-01-01");
+	th_add_document(dir, rev1, "aeroe/aeldre", "2020-01-01");
+	th_add_document(dir, rev2, "aeroe/aeldre", "2021-01-01");
+	th_add_document(dir, rev3, "aeroe/aeldre", "2022-01-01");
 	return dir;
 }
 
@@ -149,9 +141,9 @@ Test(positions_track, diff_says_what_a_rewording_did_and_pairs_nothing_unrelated
 	th_result r;
 	OK(&r, dir, "init", ".");
 	th_result_free(&r);
-	add(dir, FM("A", "KL", "debate") "# A\n\nKommunerne skal have 50 millioner kroner til ældreplejen.\n\n"
+	th_add_document(dir, FM("A", "KL", "debate") "# A\n\nKommunerne skal have 50 millioner kroner til ældreplejen.\n\n"
 		"Vi skal bygge en ny skole i byen.\n", "kl/a", "2020-01-01");
-	add(dir, FM("A", "KL", "debate") "# A\n\nKommunerne skal have 80 millioner kroner til ældreplejen.\n\n"
+	th_add_document(dir, FM("A", "KL", "debate") "# A\n\nKommunerne skal have 80 millioner kroner til ældreplejen.\n\n"
 		"Vi skal sænke skatten for alle i landet.\n", "kl/a", "2021-01-01");
 	OK(&r, dir, "diff", "--positions", "kl/a");
 	expect_in(&r, "amount changed: 50 → 80 millioner");
@@ -179,9 +171,9 @@ Test(positions_track, diff_of_two_documents_pairs_a_restatement_wherever_it_stan
 	th_result r;
 	OK(&r, dir, "init", ".");
 	th_result_free(&r);
-	add(dir, FM("A", "KL", "debate") "# A\n\nKommunerne skal have 50 millioner kroner til ældreplejen i 2025.\n\n"
+	th_add_document(dir, FM("A", "KL", "debate") "# A\n\nKommunerne skal have 50 millioner kroner til ældreplejen i 2025.\n\n"
 		"Vi ønsker færre regler.\n\nStaten bør ikke styre skolerne.\n", "kl/a", "2020-01-01");
-	add(dir, FM("C", "DF", "debate") "# C\n\nVi vil bygge flere veje og broer i hele landet.\n\n"
+	th_add_document(dir, FM("C", "DF", "debate") "# C\n\nVi vil bygge flere veje og broer i hele landet.\n\n"
 		"Staten bør ikke styre skolerne.\n\n"
 		"Vejret er fint i dag, og solen skinner over byen. Vi ønsker klart færre regler. "
 		"Det er godt for alle borgere i landet og for kommunerne.\n", "df/c", "2020-02-01");
@@ -206,9 +198,9 @@ Test(positions_track, compare_lists_shared_contradicted_and_lone_positions, .fin
 	json_t *v;
 	OK(&r, dir, "init", ".");
 	th_result_free(&r);
-	add(dir, FM("A", "KL", "debate") "# A\n\nKommunerne skal have mere frihed til at indrette velfærden.\n\n"
+	th_add_document(dir, FM("A", "KL", "debate") "# A\n\nKommunerne skal have mere frihed til at indrette velfærden.\n\n"
 		"Vi ønsker færre regler.\n\nStaten bør ikke styre skolerne.\n", "kl/a", "2020-01-01");
-	add(dir, FM("B", "DF", "debate") "# B\n\nVi vil bygge flere veje.\n\n"
+	th_add_document(dir, FM("B", "DF", "debate") "# B\n\nVi vil bygge flere veje.\n\n"
 		"Det er klart: kommunerne skal have langt mere frihed til at indrette velfærden lokalt. Sådan er det.\n\n"
 		"Staten bør styre skolerne.\n\nVi ønsker færre regler.\n", "df/b", "2020-02-01");
 	OK(&r, dir, "positions", "--compare", "kl/a", "df/b");
@@ -247,7 +239,7 @@ Test(positions_track, all_lists_the_collection_by_organization_newest_first, .fi
 	const char *kl, *aeroe, *newest, *oldest;
 	json_error_t jerr;
 	json_t *v, *events;
-	add(dir, FM("Skat", "KL", "theme") "# Skat\n\nVi skal sænke skatten.\n", "kl/skat", "2020-06-01");
+	th_add_document(dir, FM("Skat", "KL", "theme") "# Skat\n\nVi skal sænke skatten.\n", "kl/skat", "2020-06-01");
 	OK(&r, dir, "positions", "--all");
 	aeroe = strstr(r.out.ptr, "Ærø Kommune\n  aeroe/aeldre  Ældre\n");
 	kl = strstr(r.out.ptr, "KL\n  kl/skat  Skat\n");

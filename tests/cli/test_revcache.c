@@ -15,31 +15,23 @@
 
 #define FM(title, org, kind) "---\ntitle: " title "\nkind: " kind "\norganization: " org "\nlanguage: da\n---\n"
 
-static void add(const char *dir, const char *text, const char *id, const char *date)
-{
-	th_result r;
-	th_write(dir, "in.md", text);
-	OK(&r, dir, "add", "in.md", "--id", id, "--date", date);
-	th_result_free(&r);
-}
-
 static char *repo_with_history(void)
 {
 	char *dir = th_tmpdir();
 	th_result r;
 	OK(&r, dir, "init", ".");
 	th_result_free(&r);
-	add(dir, FM("Ældre", "Ærø Kommune", "debate") "# Økonomi\n\n"
+	th_add_document(dir, FM("Ældre", "Ærø Kommune", "debate") "# Økonomi\n\n"
 		"Kommunerne skal have 50 millioner kroner til ældreplejen i 2025.\n\n"
 		"Vi ønsker færre regler for hjemmeplejen.\n\nVi savner flere cykelstier.\n", "aeroe/aeldre", "2020-01-01");
-	add(dir, FM("Ældre", "Ærø Kommune", "debate") "# Økonomi\n\n"
+	th_add_document(dir, FM("Ældre", "Ærø Kommune", "debate") "# Økonomi\n\n"
 		"Kommunerne skal have 80 millioner kroner til ældreplejen i 2030.\n\n"
 		"Vi savner flere cykelstier i byen.\n", "aeroe/aeldre", "2021-01-01");
-	add(dir, FM("Skat", "KL", "theme") "# Skat\n\nVi skal sænke skatten.\n\nVi savner lavere afgifter.\n",
+	th_add_document(dir, FM("Skat", "KL", "theme") "# Skat\n\nVi skal sænke skatten.\n\nVi savner lavere afgifter.\n",
 		"kl/skat", "2020-06-01");
-	add(dir, FM("Skat", "KL", "theme") "# Skat\n\nVi skal sænke skatten for alle.\n\n"
+	th_add_document(dir, FM("Skat", "KL", "theme") "# Skat\n\nVi skal sænke skatten for alle.\n\n"
 		"Vi savner lavere afgifter på benzin.\n", "kl/skat", "2022-02-01");
-	add(dir, FM("Ældre", "Ærø Kommune", "debate") "# Økonomi\n\n"
+	th_add_document(dir, FM("Ældre", "Ærø Kommune", "debate") "# Økonomi\n\n"
 		"Kommunerne bør have 80 millioner kroner til ældreplejen i 2030.\n\n"
 		"Vi savner flere cykelstier i byen.\n\nVi skal bygge flere plejehjem.\n", "aeroe/aeldre", "2022-03-01");
 	return dir;
