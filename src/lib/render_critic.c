@@ -204,7 +204,8 @@ static size_t prefix_end(const stance_diff *d, int side, size_t block)
 	const char *text = side ? stance_diff_new_text(d, NULL) : stance_diff_old_text(d, NULL);
 	if (!b || b->kind == STANCE_BLOCK_PARAGRAPH || b->kind == STANCE_BLOCK_CODE)
 		return b ? b->start : 0;
-	return b->start + seg_block_marker(text + b->start, b->end - b->start, NULL, NULL);
+	/* past the blank lines a body's first block may begin with */
+	return seg_block_text_start(text, b);
 }
 
 int stance_render_critic(stance_buf *out, const stance_diff *d, const stance_render_options *opts)

@@ -385,3 +385,26 @@ Test(render, critic_structure_holds_for_random_edits)
 		stance_buf_dispose(&got);
 	}
 }
+
+/* A body that begins with a line break (as after front matter) puts blank
+ * lines before its first block: a heading or item inserted there is marked
+ * after its marker, as anywhere else ("{++## Ny overskrift++}" before). */
+Test(render, critic_first_block_after_a_leading_line_break_keeps_its_marker)
+{
+	const char *cases[][3] = {
+		{ "\nTekst.\n", "\n## Ny overskrift\n\nTekst.\n", "\n## {++Ny overskrift++}\n\nTekst.\n" },
+		{ "\nTekst.\n", "\n- nyt punkt\n\nTekst.\n", "\n- {++nyt punkt++}\n\nTekst.\n" },
+		{ "Tekst.\n", "## Ny overskrift\n\nTekst.\n", "## {++Ny overskrift++}\n\nTekst.\n" },
+	};
+	size_t i;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		stance_diff *d = NULL;
+		stance_buf out = STANCE_BUF_INIT;
+		cr_assert_eq(stance_diff_texts(&d, cases[i][0], strlen(cases[i][0]), cases[i][1], strlen(cases[i][1]), NULL),
+			0, "%s", stance_error_last());
+		cr_assert_eq(stance_render_critic(&out, d, NULL), 0);
+		cr_assert_str_eq(stance_buf_cstr(&out), cases[i][2]);
+		stance_buf_dispose(&out);
+		stance_diff_free(d);
+	}
+}
