@@ -338,16 +338,17 @@ static int import_files(cli_context *ctx, stance_repo *repo, const import_flags 
 			unchanged++;
 			continue;
 		}
+		if (f->quiet)
+			continue;
 		files_bar_clear(&bar, ctx->out);
-		if (!f->quiet)
-			cli_print_import_notes(&items.v[i].notes);
+		cli_print_import_notes(&items.v[i].notes);
 		fprintf(ctx->out, "%s %s (%.7s) from %s\n", result.created ? "Added" : "Updated",
 			docid, result.commit, items.v[i].file);
 		fflush(ctx->out);
 	}
 	if (rc == CLI_OK) {
 		files_bar_draw(&bar, items.n);
-		if (unchanged && !f->json)
+		if (unchanged && !f->json && !f->quiet)
 			fprintf(ctx->out, "%zu file%s unchanged, nothing committed\n", unchanged,
 				unchanged == 1 ? "" : "s");
 	}

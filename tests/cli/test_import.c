@@ -60,6 +60,31 @@ Test(import, seeds_folder_becomes_five_documents_once, .fini = th_cleanup)
 	free(dir);
 }
 
+/* --quiet prints nothing but errors: no report, no notes, no count */
+Test(import, quiet_prints_nothing_but_errors, .fini = th_cleanup)
+{
+	char *dir = new_repo();
+	long before = commits(dir);
+	th_result r;
+
+	th_write(dir, "saved/a.md", "---\ntitle: Et notat\n---\n\nKL mener, at vi skal.\n");
+	OK(&r, dir, "import", "saved/a.md", "--quiet");
+	cr_expect_str_eq(stance_buf_cstr(&r.out), "");
+	cr_expect_str_eq(stance_buf_cstr(&r.err), "");
+	th_result_free(&r);
+	cr_expect_eq(commits(dir), before + 1);
+	OK(&r, dir, "import", "saved/a.md", "-q");
+	cr_expect_str_eq(stance_buf_cstr(&r.out), "");
+	th_result_free(&r);
+	th_write(dir, "saved/b.md", "---\ntitle: [unclosed\n---\n\nx\n");
+	th_run(&r, dir, NULL, (const char *const[]){ "import", "saved/b.md", "--quiet", NULL });
+	cr_expect_eq(r.status, 1);
+	cr_expect(strstr(r.err.ptr, "saved/b.md") != NULL, "%s", r.err.ptr);
+	th_result_free(&r);
+	cr_expect_eq(commits(dir), before + 1);
+	free(dir);
+}
+
 Test(import, flags_override_what_was_found, .fini = th_cleanup)
 {
 	char *dir = new_repo(), *seed = th_shared("corpus/seeds/002_8c88f85e32910a31.txt"), *doc;
