@@ -729,8 +729,12 @@ int stance_pickaxe_paragraph(const stance_pickaxe_hit_list **out, stance_pickaxe
 		free(l);
 		return -1;
 	}
-	/* most paragraphs hold no match: those keep no list of their own */
+	/* most paragraphs hold no match: those keep no list of their own; the
+	 * others keep theirs at its size, a run may remember thousands */
 	if (l->count) {
+		stance_pickaxe_hit *fit = realloc(l->items, l->count * sizeof(*l->items));
+		if (fit)
+			l->items = fit;
 		if (stance_array_grow(&pk->paras, &pk->paras_alloc, pk->nparas + 1, sizeof(*pk->paras)) < 0) {
 			stance_pickaxe_hit_list_free(l);
 			free(l);
