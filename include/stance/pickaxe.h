@@ -85,10 +85,36 @@ int stance_pickaxe_revision(stance_pickaxe_change *out, stance_pickaxe *pk,
 int stance_pickaxe_revision_sentences(stance_pickaxe_change *out, stance_pickaxe *pk,
 	stance_repo *repo, const stance_revision *rev);
 
-/* The same from both bodies (front matter left out) the caller has, e.g.
- * rebuilt from the search index's paragraphs (stance_search_counts_body). */
+/* The same from both bodies (front matter left out) the caller has. */
 int stance_pickaxe_bodies_change(stance_pickaxe_change *out, stance_pickaxe *pk,
 	const char *old_body, size_t old_len, const char *new_body, size_t new_len);
+
+/*
+ * The matching sentences of one paragraph, text[0, len) (a run of lines
+ * between blank lines, not inside a code fence), as stance_pickaxe_body
+ * finds them in it alone, which are those it finds there inside a body;
+ * the ranges are the paragraph's. Remembered under `key`, the caller's
+ * name for those bytes (a search index's block id; below UINT64_MAX), so
+ * that a paragraph many texts share is cut once: a key already seen is
+ * answered without reading `text`. *out belongs to the pickaxe and lives
+ * as long as it.
+ */
+int stance_pickaxe_paragraph(const stance_pickaxe_hit_list **out, stance_pickaxe *pk, uint64_t key,
+	const char *text, size_t len);
+
+/* What stance_pickaxe_paragraph remembered under `key`; NULL when it has not
+ * seen it. */
+const stance_pickaxe_hit_list *stance_pickaxe_paragraph_seen(const stance_pickaxe *pk, uint64_t key);
+
+/*
+ * stance_pickaxe_bodies_change of two bodies given as their paragraphs'
+ * matches in order (from stance_pickaxe_paragraph; the bodies those
+ * paragraphs make, a blank line between each): `changed` 1 and the
+ * sentences only one side has, copied. The ranges are their paragraphs'.
+ */
+int stance_pickaxe_paragraphs_change(stance_pickaxe_change *out,
+	const stance_pickaxe_hit_list *const *old_parts, size_t nold,
+	const stance_pickaxe_hit_list *const *new_parts, size_t nnew);
 
 #ifdef __cplusplus
 }

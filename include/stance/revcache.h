@@ -42,6 +42,23 @@ int stance_revcache_words(size_t *added, size_t *removed, stance_revcache *c,
 	const char *old_blob, const char *new_blob);
 
 /*
+ * Counts the words added and removed between two texts ("" an empty text)
+ * as stance_words_delta counts them, by other means than reading their
+ * blobs: 1 when it answered, 0 when it cannot (the blobs are read), < 0 an
+ * error.
+ */
+typedef int (*stance_revcache_words_fn)(size_t *added, size_t *removed,
+	const char *old_blob, const char *new_blob, void *payload);
+
+/*
+ * stance_revcache_words, where a pair the cache lacks is counted by `count`
+ * (with `payload`) when it can, and then kept like any other; `count` NULL:
+ * stance_revcache_words.
+ */
+int stance_revcache_words_with(size_t *added, size_t *removed, stance_revcache *c,
+	const char *old_blob, const char *new_blob, stance_revcache_words_fn count, void *payload);
+
+/*
  * The front matter (the bytes before the body, "" when there is none) of the
  * document in blob `blob`, appended to `out`. The first time, the whole
  * document is parsed, and a document that does not parse is that error

@@ -103,13 +103,18 @@ size_t stance_search_counts_get(const stance_search_counts *c, const char *blob)
  * STANCE_ENOTFOUND for a blob the index does not hold. */
 int stance_search_counts_words(size_t *added, size_t *removed, stance_search_counts *c,
 	const char *old_blob, const char *new_blob);
-/* The body of text `blob` rebuilt from the index's paragraphs, a blank
- * line between each, into *out (cleared first; "" an empty text): the
- * same sentences as the body's own, no blob read. STANCE_ENOTFOUND when
- * the index lacks the text, holds only its first paragraphs, or a code
- * fence in it may hold a blank line (a paragraph would then be cut out of
- * its code block). */
-int stance_search_counts_body(stance_buf *out, stance_search_counts *c, const char *blob);
+/* The block ids of the body of text `blob` (its paragraphs, the title left
+ * out), in order, into the caller's growable array *ids (*alloc its room,
+ * *n the count; "" an empty text): what log -S cuts the sentences from,
+ * a paragraph at a time, no blob read. STANCE_ENOTFOUND when the index lacks
+ * the text or holds only its first paragraphs. */
+int stance_search_counts_paragraphs(uint32_t **ids, size_t *alloc, size_t *n, stance_search_counts *c,
+	const char *blob);
+/* The bytes of paragraph `id` (valid until the next call with c).
+ * STANCE_ENOTFOUND when it holds a line that may open or close a code
+ * fence: a blank line inside a fence would have cut a paragraph out of its
+ * code block, so its sentences alone are not those of its body. */
+int stance_search_counts_paragraph(const char **text, size_t *len, stance_search_counts *c, uint32_t id);
 void stance_search_counts_free(stance_search_counts *c);
 
 #ifdef __cplusplus

@@ -121,11 +121,11 @@ static int run_log(cli_context *ctx, stance_repo *repo, int argc, char **argv)
 		}
 		sublen = strcspn(r->message, "\n");
 		shown++;
-		/* with -S, from the search index's blocks when it has both texts;
-		 * else computed once a revision (the bodies only: a title or an
-		 * author is not words of the text) */
-		if ((error = log_pickaxe_words(&pick, r, &added, &removed)) == 0)
-			error = stance_revcache_words(&added, &removed, words, r->prev_blob, r->blob);
+		/* computed once a revision (the bodies only: a title or an author
+		 * is not words of the text); with -S, when not yet, from the search
+		 * index's blocks if it has both texts */
+		error = stance_revcache_words_with(&added, &removed, words, r->prev_blob, r->blob,
+			log_pickaxe_words, &pick);
 		if (error < 0) {
 			rc = cli_fail(error);
 			goto done;

@@ -71,13 +71,39 @@ int log_pickaxe_documents(log_pickaxe *lp, stance_repo *repo, int n, char **name
 	return CLI_OK;
 }
 
-int log_pickaxe_words(log_pickaxe *lp, const stance_revision *r, size_t *added, size_t *removed)
+int log_pickaxe_words(size_t *added, size_t *removed, const char *old_blob, const char *new_blob, void *payload)
 {
+	log_pickaxe *lp = payload;
 	int error;
 	if (!lp->counts)
 		return 0;
-	error = stance_search_counts_words(added, removed, lp->counts, r->prev_blob, r->blob);
+	error = stance_search_counts_words(added, removed, lp->counts, old_blob, new_blob);
 	return error == STANCE_ENOTFOUND ? 0 : error < 0 ? error : 1;
+}
+
+/* The matches of each paragraph of text `blob`, in order, into *parts:
+ * each distinct paragraph is read from the index and cut once a run (the
+ * pickaxe remembers it), however many texts hold it. */
+static int text_parts(log_pickaxe *lp, const char *blob, const stance_pickaxe_hit_list ***parts,
+	size_t *alloc, size_t *count)
+{
+	size_t i, n;
+	int error;
+	*count = 0;
+	if ((error = stance_search_counts_paragraphs(&lp->para_ids, &lp->para_alloc, &n, lp->counts, blob)) < 0)
+		return error;
+	if (n && stance_array_grow(parts, alloc, n, sizeof(**parts)) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const stance_pickaxe_hit_list *h = stance_pickaxe_paragraph_seen(lp->pk, lp->para_ids[i]);
+		const char *text;
+		size_t len;
+		if (!h && ((error = stance_search_counts_paragraph(&text, &len, lp->counts, lp->para_ids[i])) < 0 ||
+			   (error = stance_pickaxe_paragraph(&h, lp->pk, lp->para_ids[i], text, len)) < 0))
+			return error;
+		(*parts)[(*count)++] = h;
+	}
+	return 0;
 }
 
 int log_pickaxe_match(log_pickaxe *lp, stance_repo *repo, const stance_revision *r)
@@ -97,14 +123,14 @@ int log_pickaxe_match(log_pickaxe *lp, stance_repo *repo, const stance_revision 
 		if (stance_search_counts_get(lp->counts, r->prev_blob) ==
 		    stance_search_counts_get(lp->counts, r->removed ? "" : r->blob))
 			return 0;
-		/* the sentences from the index's paragraphs, which cut as inside
-		 * their bodies; the blobs only for a text it does not rebuild */
-		error = stance_search_counts_body(&lp->old_body, lp->counts, r->prev_blob);
+		/* the sentences from the index's paragraphs, which cut alone as
+		 * inside their bodies; the blobs only for a text it does not hold
+		 * whole or that has a code fence */
+		error = text_parts(lp, r->prev_blob, &lp->old_parts, &lp->old_alloc, &lp->nold);
 		if (!error)
-			error = stance_search_counts_body(&lp->new_body, lp->counts, r->removed ? "" : r->blob);
+			error = text_parts(lp, r->removed ? "" : r->blob, &lp->new_parts, &lp->new_alloc, &lp->nnew);
 		if (!error)
-			error = stance_pickaxe_bodies_change(&lp->last, lp->pk, stance_buf_cstr(&lp->old_body),
-				lp->old_body.size, stance_buf_cstr(&lp->new_body), lp->new_body.size);
+			error = stance_pickaxe_paragraphs_change(&lp->last, lp->old_parts, lp->nold, lp->new_parts, lp->nnew);
 		else if (error == STANCE_ENOTFOUND)
 			error = stance_pickaxe_revision_sentences(&lp->last, lp->pk, repo, r);
 		return error < 0 ? error : 1;
@@ -157,8 +183,12 @@ void log_pickaxe_dispose(log_pickaxe *lp)
 		stance_history_walk_end(&lp->walk);
 	stance_search_counts_free(lp->counts);
 	lp->counts = NULL;
-	stance_buf_dispose(&lp->old_body);
-	stance_buf_dispose(&lp->new_body);
+	free(lp->para_ids);
+	free(lp->old_parts);
+	free(lp->new_parts);
+	lp->para_ids = NULL;
+	lp->old_parts = lp->new_parts = NULL;
+	lp->para_alloc = lp->old_alloc = lp->new_alloc = lp->nold = lp->nnew = 0;
 	stance_positions_free(lp->markers);
 	for (i = 0; i < lp->nids; i++)
 		free(lp->ids[i]);

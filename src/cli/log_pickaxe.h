@@ -19,10 +19,16 @@ typedef struct {
 	stance_pickaxe_change last;  /* the change of the revision last matched */
 	stance_search_counts *counts; /* -S: TEXT's count in each text, from the search index */
 	stance_history_walk walk;     /* with counts: blob reads set for a walk */
-	stance_buf old_body, new_body; /* with counts: the two texts rebuilt from the index */
+	/* with counts: a text's paragraphs (block ids), and the matches of
+	 * each paragraph of the two texts compared */
+	uint32_t *para_ids;
+	size_t para_alloc;
+	const stance_pickaxe_hit_list **old_parts, **new_parts;
+	size_t old_alloc, new_alloc, nold, nnew;
 } log_pickaxe;
 
-#define LOG_PICKAXE_INIT { NULL, NULL, 0, NULL, NULL, NULL, 0, { 0, { NULL, 0, 0 }, { NULL, 0, 0 } }, NULL, { 0, 0, 0 }, STANCE_BUF_INIT, STANCE_BUF_INIT }
+#define LOG_PICKAXE_INIT { NULL, NULL, 0, NULL, NULL, NULL, 0, { 0, { NULL, 0, 0 }, { NULL, 0, 0 } }, NULL, { 0, 0, 0 }, \
+	NULL, 0, NULL, NULL, 0, 0, 0, 0 }
 
 /* Takes one of the options -S, -G (their value) and --positions. */
 void log_pickaxe_option(log_pickaxe *lp, int id, const char *value);
@@ -32,10 +38,11 @@ int log_pickaxe_start(log_pickaxe *lp, const cli_command *cmd, stance_repo *repo
 int log_pickaxe_documents(log_pickaxe *lp, stance_repo *repo, int n, char **names);
 /* 1: show revision r (always without -S and -G), 0: leave it out, < 0 an error. */
 int log_pickaxe_match(log_pickaxe *lp, stance_repo *repo, const stance_revision *r);
-/* The words added and removed by revision r, from the search index's
- * blocks (with -S): 1 when answered, 0 when the caller must count them
- * from the blobs, < 0 an error. */
-int log_pickaxe_words(log_pickaxe *lp, const stance_revision *r, size_t *added, size_t *removed);
+/* The words added and removed between two texts, from the search index's
+ * blocks (with -S; `payload` the log_pickaxe): 1 when answered, 0 when
+ * they must be counted from the blobs, < 0 an error. A
+ * stance_revcache_words_fn, for what the revision cache lacks. */
+int log_pickaxe_words(size_t *added, size_t *removed, const char *old_blob, const char *new_blob, void *payload);
 /* The sentences before and after of the revision last matched, under its line. */
 void log_pickaxe_print(const log_pickaxe *lp, cli_context *ctx);
 /* Adds "before" and "after" to the revision's object `o` (with -S or -G); returns o. */

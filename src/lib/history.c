@@ -609,24 +609,35 @@ typedef struct {
 	const rev_row *older; /* the same document's revision before it by date */
 } sort_item;
 
-/* By document, then newest first: each document's revisions in a run. */
-static int cmp_document_newest_first(const void *a, const void *b)
-{
-	const sort_item *x = a, *y = b;
-	int c = strcmp(x->row->id, y->row->id);
-	if (c)
-		return c;
-	if (x->row->time != y->row->time)
-		return x->row->time > y->row->time ? -1 : 1;
-	return x->order < y->order ? -1 : x->order > y->order;
-}
-
 static int cmp_newest_first(const void *a, const void *b)
 {
 	const sort_item *x = a, *y = b;
 	if (x->row->time != y->row->time)
 		return x->row->time > y->row->time ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order; /* stable: walk order */
+}
+
+/* Sets each item's `older`: the next item of the same document, walking
+ * from the oldest with the newest row seen of each document in a hash set
+ * keyed by the document's id. */
+static int set_older(sort_item *items, size_t n)
+{
+	const rev_row **seen;
+	size_t cap = 16, i, j;
+	while (cap < 2 * n)
+		cap *= 2;
+	if (!(seen = calloc(cap, sizeof(*seen))))
+		return stance_error_oom();
+	for (i = n; i-- > 0;) {
+		const rev_row *r = items[i].row;
+		for (j = stance_fnv64(r->id, strlen(r->id)) & (cap - 1); seen[j] && strcmp(seen[j]->id, r->id);
+		     j = (j + 1) & (cap - 1))
+			;
+		items[i].older = seen[j];
+		seen[j] = r;
+	}
+	free(seen);
+	return 0;
 }
 
 /*
@@ -651,14 +662,21 @@ static int select_rows(sort_item **items_out, size_t *count, const rev_table *ta
 		items[n].order = i;
 		n++;
 	}
+	/* Newest first by the time each version was observed, which for imported
+	 * history can differ from the order the commits were made in; the table
+	 * is mostly in that order already, so it is sorted only when not. */
+	for (i = 0; i + 1 < n && cmp_newest_first(&items[i], &items[i + 1]) < 0; i++)
+		;
+	if (i + 1 < n)
+		qsort(items, n, sizeof(*items), cmp_newest_first);
 	/* The revision before each one is the one before it by date, which for
 	 * a revision placed late into the history (stance_history_save) is not
-	 * the file in its commit's parent. */
-	if (n > 1)
-		qsort(items, n, sizeof(*items), cmp_document_newest_first);
-	for (i = 0; i + 1 < n; i++)
-		if (!strcmp(items[i].row->id, items[i + 1].row->id))
-			items[i].older = items[i + 1].row;
+	 * the file in its commit's parent: the next of its document in this
+	 * order. */
+	if (n > 1 && set_older(items, n) < 0) {
+		free(items);
+		return -1;
+	}
 	for (i = 0; i < n; i++) {
 		const rev_row *r = items[i].row;
 		if ((r->reextract && !opts->include_reextract) || (opts->since && r->time < opts->since) ||
@@ -667,10 +685,6 @@ static int select_rows(sort_item **items_out, size_t *count, const rev_table *ta
 		items[kept++] = items[i];
 	}
 	n = kept;
-	/* Newest first by the time each version was observed, which for imported
-	 * history can differ from the order the commits were made in. */
-	if (n > 1)
-		qsort(items, n, sizeof(*items), cmp_newest_first);
 	if (opts->max_count && n > opts->max_count)
 		n = opts->max_count;
 	*items_out = items;

@@ -23,7 +23,15 @@ struct stance_pickaxe {
 	 * and searched again: blob id (its first 16 hex digits) -> summary */
 	uint64_t *seen_keys, *seen_vals;
 	size_t seen_cap, seen_count;
+	/* each paragraph's matching sentences (stance_pickaxe_paragraph): key
+	 * + 1 -> 1 + the index in `paras`, or 0 for a paragraph without any */
+	uint64_t *para_keys, *para_vals;
+	size_t para_cap, para_count;
+	stance_pickaxe_hit_list **paras;
+	size_t nparas, paras_alloc;
 };
+
+static const stance_pickaxe_hit_list no_hits = { NULL, 0, 0 };
 
 static uint64_t blob_key(const char *hex)
 {
@@ -34,50 +42,65 @@ static uint64_t blob_key(const char *hex)
 	return k ? k : 1;
 }
 
-static int seen_get(const stance_pickaxe *pk, uint64_t key, uint64_t *val)
+/* An open-addressing map of nonzero 64-bit keys: the blob summaries and
+ * the paragraphs' hits. */
+static int map_get(uint64_t *const *keys, uint64_t *const *vals, size_t cap, uint64_t key, uint64_t *val)
 {
 	size_t i;
-	if (!pk->seen_cap)
+	if (!cap)
 		return 0;
-	for (i = key & (pk->seen_cap - 1); pk->seen_keys[i]; i = (i + 1) & (pk->seen_cap - 1))
-		if (pk->seen_keys[i] == key) {
-			*val = pk->seen_vals[i];
+	for (i = key & (cap - 1); (*keys)[i]; i = (i + 1) & (cap - 1))
+		if ((*keys)[i] == key) {
+			*val = (*vals)[i];
 			return 1;
 		}
 	return 0;
 }
 
-static void seen_put(stance_pickaxe *pk, uint64_t key, uint64_t val)
+/* -1 when out of memory (nothing added) */
+static int map_put(uint64_t **keys, uint64_t **vals, size_t *cap, size_t *count, uint64_t key, uint64_t val)
 {
 	size_t i;
-	if ((pk->seen_count + 1) * 2 > pk->seen_cap) {
-		size_t cap = pk->seen_cap ? pk->seen_cap * 2 : 1024, j;
-		uint64_t *k = calloc(cap, sizeof(*k)), *v = calloc(cap, sizeof(*v));
+	if ((*count + 1) * 2 > *cap) {
+		size_t ncap = *cap ? *cap * 2 : 1024, j;
+		uint64_t *k = calloc(ncap, sizeof(*k)), *v = calloc(ncap, sizeof(*v));
 		if (!k || !v) {
 			free(k);
 			free(v);
-			return; /* only a cache */
+			return -1;
 		}
-		for (j = 0; j < pk->seen_cap; j++) {
-			if (!pk->seen_keys[j])
+		for (j = 0; j < *cap; j++) {
+			if (!(*keys)[j])
 				continue;
-			for (i = pk->seen_keys[j] & (cap - 1); k[i]; i = (i + 1) & (cap - 1))
+			for (i = (*keys)[j] & (ncap - 1); k[i]; i = (i + 1) & (ncap - 1))
 				;
-			k[i] = pk->seen_keys[j];
-			v[i] = pk->seen_vals[j];
+			k[i] = (*keys)[j];
+			v[i] = (*vals)[j];
 		}
-		free(pk->seen_keys);
-		free(pk->seen_vals);
-		pk->seen_keys = k;
-		pk->seen_vals = v;
-		pk->seen_cap = cap;
+		free(*keys);
+		free(*vals);
+		*keys = k;
+		*vals = v;
+		*cap = ncap;
 	}
-	for (i = key & (pk->seen_cap - 1); pk->seen_keys[i] && pk->seen_keys[i] != key; i = (i + 1) & (pk->seen_cap - 1))
+	for (i = key & (*cap - 1); (*keys)[i] && (*keys)[i] != key; i = (i + 1) & (*cap - 1))
 		;
-	if (!pk->seen_keys[i])
-		pk->seen_count++;
-	pk->seen_keys[i] = key;
-	pk->seen_vals[i] = val;
+	if (!(*keys)[i])
+		(*count)++;
+	(*keys)[i] = key;
+	(*vals)[i] = val;
+	return 0;
+}
+
+static int seen_get(const stance_pickaxe *pk, uint64_t key, uint64_t *val)
+{
+	return map_get(&pk->seen_keys, &pk->seen_vals, pk->seen_cap, key, val);
+}
+
+static void seen_put(stance_pickaxe *pk, uint64_t key, uint64_t val)
+{
+	/* only a cache: out of memory, the text is read again */
+	(void)map_put(&pk->seen_keys, &pk->seen_vals, &pk->seen_cap, &pk->seen_count, key, val);
 }
 
 /* WORDS: the number of occurrences; the others: a hash of the matching
@@ -107,6 +130,7 @@ static void free_words(stance_pickaxe *pk)
 
 void stance_pickaxe_free(stance_pickaxe *pk)
 {
+	size_t i;
 	if (!pk)
 		return;
 	if (pk->have_re)
@@ -117,6 +141,13 @@ void stance_pickaxe_free(stance_pickaxe *pk)
 	free(pk->needle);
 	free(pk->seen_keys);
 	free(pk->seen_vals);
+	free(pk->para_keys);
+	free(pk->para_vals);
+	for (i = 0; i < pk->nparas; i++) {
+		stance_pickaxe_hit_list_free(pk->paras[i]);
+		free(pk->paras[i]);
+	}
+	free(pk->paras);
 	free(pk);
 }
 
@@ -675,4 +706,92 @@ int stance_pickaxe_bodies_change(stance_pickaxe_change *out, stance_pickaxe *pk,
 		return -1;
 	}
 	return change_from(out, &old_hits, &new_hits);
+}
+
+const stance_pickaxe_hit_list *stance_pickaxe_paragraph_seen(const stance_pickaxe *pk, uint64_t key)
+{
+	uint64_t v;
+	if (!map_get(&pk->para_keys, &pk->para_vals, pk->para_cap, key + 1, &v))
+		return NULL;
+	return v ? pk->paras[v - 1] : &no_hits;
+}
+
+int stance_pickaxe_paragraph(const stance_pickaxe_hit_list **out, stance_pickaxe *pk, uint64_t key,
+	const char *text, size_t len)
+{
+	stance_pickaxe_hit_list *l;
+	uint64_t v = 0;
+	if ((*out = stance_pickaxe_paragraph_seen(pk, key)))
+		return 0;
+	if (!(l = calloc(1, sizeof(*l))))
+		return stance_error_oom();
+	if (stance_pickaxe_body(l, pk, text, len) < 0) {
+		free(l);
+		return -1;
+	}
+	/* most paragraphs hold no match: those keep no list of their own; the
+	 * others keep theirs at its size, a run may remember thousands */
+	if (l->count) {
+		stance_pickaxe_hit *fit = realloc(l->items, l->count * sizeof(*l->items));
+		if (fit)
+			l->items = fit;
+		if (stance_array_grow(&pk->paras, &pk->paras_alloc, pk->nparas + 1, sizeof(*pk->paras)) < 0) {
+			stance_pickaxe_hit_list_free(l);
+			free(l);
+			return -1;
+		}
+		pk->paras[pk->nparas++] = l;
+		v = pk->nparas;
+	} else {
+		free(l);
+	}
+	if (map_put(&pk->para_keys, &pk->para_vals, &pk->para_cap, &pk->para_count, key + 1, v) < 0)
+		return stance_error_oom();
+	*out = v ? pk->paras[v - 1] : &no_hits;
+	return 0;
+}
+
+/* Whether one of the n lists holds a hit of text `text`. */
+static int parts_have_text(const stance_pickaxe_hit_list *const *parts, size_t n, const char *text)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (has_text(parts[i], text))
+			return 1;
+	return 0;
+}
+
+/* The hits of `from` whose text `other` lacks, copied into `to`. */
+static int copy_only_new(stance_pickaxe_hit_list *to, const stance_pickaxe_hit_list *const *from, size_t nfrom,
+	const stance_pickaxe_hit_list *const *other, size_t nother)
+{
+	size_t i, j, alloc = 0;
+	for (i = 0; i < nfrom; i++)
+		for (j = 0; j < from[i]->count; j++) {
+			const stance_pickaxe_hit *h = &from[i]->items[j];
+			char *text;
+			if (parts_have_text(other, nother, h->text))
+				continue;
+			if (stance_array_grow(&to->items, &alloc, to->count + 1, sizeof(*to->items)) < 0 ||
+			    !(text = stance_strdup(h->text)))
+				return -1;
+			to->items[to->count++] = (stance_pickaxe_hit){ h->start, h->end, text, h->hits };
+			to->hits += h->hits;
+		}
+	return 0;
+}
+
+int stance_pickaxe_paragraphs_change(stance_pickaxe_change *out,
+	const stance_pickaxe_hit_list *const *old_parts, size_t nold,
+	const stance_pickaxe_hit_list *const *new_parts, size_t nnew)
+{
+	memset(out, 0, sizeof(*out));
+	out->changed = 1;
+	if (copy_only_new(&out->before, old_parts, nold, new_parts, nnew) < 0 ||
+	    copy_only_new(&out->after, new_parts, nnew, old_parts, nold) < 0) {
+		stance_pickaxe_change_free(out);
+		out->changed = 1;
+		return -1;
+	}
+	return 0;
 }

@@ -336,6 +336,12 @@ static int read_body(stance_buf *out, const char **body, stance_revcache *c, con
 int stance_revcache_words(size_t *added, size_t *removed, stance_revcache *c,
 	const char *old_blob, const char *new_blob)
 {
+	return stance_revcache_words_with(added, removed, c, old_blob, new_blob, NULL, NULL);
+}
+
+int stance_revcache_words_with(size_t *added, size_t *removed, stance_revcache *c,
+	const char *old_blob, const char *new_blob, stance_revcache_words_fn count, void *payload)
+{
 	stance_buf key = STANCE_BUF_INIT, a = STANCE_BUF_INIT, b = STANCE_BUF_INIT;
 	const rc_entry *e;
 	const char *ta, *tb;
@@ -356,9 +362,15 @@ int stance_revcache_words(size_t *added, size_t *removed, stance_revcache *c,
 			goto done;
 		}
 	}
-	if ((error = read_body(&a, &ta, c, old_blob)) < 0 || (error = read_body(&b, &tb, c, new_blob)) < 0 ||
-	    (error = stance_words_delta(added, removed, ta, tb)) < 0)
+	/* the caller's count when it has one (log -S: the search index's
+	 * paragraphs), else the two bodies read and compared */
+	error = 0;
+	if (count && (error = count(added, removed, old_blob ? old_blob : "", new_blob ? new_blob : "", payload)) < 0)
 		goto done;
+	if (error == 0 && ((error = read_body(&a, &ta, c, old_blob)) < 0 || (error = read_body(&b, &tb, c, new_blob)) < 0 ||
+	    (error = stance_words_delta(added, removed, ta, tb)) < 0))
+		goto done;
+	error = 0;
 	{
 		char value[64];
 		int n = snprintf(value, sizeof(value), "%zu %zu", *added, *removed);

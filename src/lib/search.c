@@ -864,20 +864,29 @@ static int may_fence(const char *s, size_t n)
 	return memmem(s, n, "```", 3) || memmem(s, n, "~~~", 3);
 }
 
-int stance_search_counts_body(stance_buf *out, stance_search_counts *c, const char *blob)
+int stance_search_counts_paragraphs(uint32_t **ids, size_t *alloc, size_t *n, stance_search_counts *c,
+	const char *blob)
 {
-	size_t n, i;
-	stance_buf_clear(out);
-	if (text_blocks(c, blob, &c->old_ids, &c->old_alloc, &n) < 0)
-		return -1;
-	if (n >= SEARCH_MAX_BLOCKS)
+	int error;
+	if ((error = text_blocks(c, blob, ids, alloc, n)) < 0)
+		return error;
+	if (*n >= SEARCH_MAX_BLOCKS)
 		return stance_error_set(STANCE_ENOTFOUND, "search index %s: only the first paragraphs of %s", c->ix.path, blob);
-	for (i = 0; i < n; i++) {
-		size_t from = out->size;
-		if (append_block(c, out, c->old_ids[i]) < 0)
-			return -1;
-		if (may_fence(out->ptr + from, out->size - from))
-			return stance_error_set(STANCE_ENOTFOUND, "search index %s: %s has a code fence", c->ix.path, blob);
-	}
+	return 0;
+}
+
+int stance_search_counts_paragraph(const char **text, size_t *len, stance_search_counts *c, uint32_t id)
+{
+	sqlite3_reset(c->block);
+	sqlite3_bind_int64(c->block, 1, id);
+	if (sqlite3_step(c->block) != SQLITE_ROW)
+		return search_db_error(&c->ix, "reading a paragraph");
+	*text = (const char *)sqlite3_column_text(c->block, 0);
+	*len = (size_t)sqlite3_column_bytes(c->block, 0);
+	if (!*text)
+		*text = "";
+	if (may_fence(*text, *len))
+		return stance_error_set(STANCE_ENOTFOUND, "search index %s: paragraph %u may open or close a code fence",
+			c->ix.path, (unsigned)id);
 	return 0;
 }

@@ -159,6 +159,9 @@ Test(log_pickaxe, S_from_the_search_index_equals_a_scan_of_every_text, .fini = t
 		th_result r;
 		scan(&want, dir, phrases[i]);
 		cr_assert(want.size, "the history changes '%s'", phrases[i]);
+		/* the words counted from the index's blocks, not read from what
+		 * the run before kept */
+		free(th_sh_out(dir, "rm -rf .git/stance-cache"));
 		OK(&r, dir, "log", "-S", phrases[i], "--json");
 		{
 			/* "commit" then "id" in each object */
@@ -178,7 +181,8 @@ Test(log_pickaxe, S_from_the_search_index_equals_a_scan_of_every_text, .fini = t
 		 * falls back to where the index cannot be made */
 		{
 			th_result scanned;
-			free(th_sh_out(dir, "mv .git/stance-search.sqlite .git/kept.sqlite && mkdir .git/stance-search.sqlite"));
+			free(th_sh_out(dir, "rm -rf .git/stance-cache && "
+				"mv .git/stance-search.sqlite .git/kept.sqlite && mkdir .git/stance-search.sqlite"));
 			OK(&scanned, dir, "log", "-S", phrases[i], "--json");
 			cr_assert_str_eq(r.out.ptr, scanned.out.ptr, "log -S '%s': from the index, then scanned", phrases[i]);
 			th_result_free(&scanned);
@@ -188,5 +192,63 @@ Test(log_pickaxe, S_from_the_search_index_equals_a_scan_of_every_text, .fini = t
 		stance_buf_dispose(&want);
 		stance_buf_dispose(&got);
 	}
+	free(dir);
+}
+
+/* The number of records of the words cache, -1 when it is not whole. */
+static long words_records(const char *dir)
+{
+	char *text = th_read(dir, ".git/stance-cache/words"), *last;
+	long n = -1;
+	if (!text)
+		return -1;
+	last = strrchr(text, '\n');
+	if (last && last > text) {
+		*last = '\0';
+		last = strrchr(text, '\n');
+		if (last && sscanf(last + 1, "end %ld", &n) != 1)
+			n = -1;
+	}
+	free(text);
+	return n;
+}
+
+/* -S keeps the words added and removed it counted from the index's blocks
+ * in the revision cache; a later run reads them, and a cache file that is
+ * cut short, garbage or of another format is ignored and written anew. */
+Test(log_pickaxe, S_keeps_the_words_it_counted_and_rebuilds_a_damaged_cache, .fini = th_cleanup)
+{
+	char *dir = archive();
+	static const char *const damage[] = {
+		"head -c 60 .git/stance-cache/words > w && mv w .git/stance-cache/words",
+		"printf 'stance-cache 1 words -\\n\\001\\377 garbage\\tzz\\n' > .git/stance-cache/words",
+		"sed -i '1s/stance-cache 1/stance-cache 0/' .git/stance-cache/words",
+		"sed -i '2s/^[0-9a-f]/-/' .git/stance-cache/words",
+	};
+	th_result first, r;
+	char *sound;
+	size_t i;
+	OK(&first, dir, "log", "-S", "halvere udledningen", "--json");
+	/* klima 2, skole 1, klima 4 drop: one record each */
+	cr_assert_eq(words_records(dir), 3, "the words of the revisions shown kept");
+	sound = th_read(dir, ".git/stance-cache/words");
+	OK(&r, dir, "log", "-S", "halvere udledningen", "--json");
+	cr_assert_str_eq(r.out.ptr, first.out.ptr, "read from the cache");
+	th_result_free(&r);
+	for (i = 0; i < sizeof(damage) / sizeof(*damage); i++) {
+		char *now;
+		free(th_sh_out(dir, damage[i]));
+		now = th_read(dir, ".git/stance-cache/words");
+		cr_assert(now && strcmp(now, sound), "damaged: %s", damage[i]);
+		free(now);
+		OK(&r, dir, "log", "-S", "halvere udledningen", "--json");
+		cr_assert_str_eq(r.out.ptr, first.out.ptr, "after '%s'", damage[i]);
+		now = th_read(dir, ".git/stance-cache/words");
+		cr_assert_str_eq(now, sound, "written anew after '%s'", damage[i]);
+		free(now);
+		th_result_free(&r);
+	}
+	free(sound);
+	th_result_free(&first);
 	free(dir);
 }
