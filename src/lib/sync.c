@@ -265,8 +265,10 @@ static int pack_to_sink(void *buf, size_t size, void *payload)
 }
 
 /* A push of at most this many objects copies them one by one (sync_copy.c);
- * a larger one goes as a pack. */
+ * up to SMALL_PACK_MAX they go as one pack without deltas (sync_pack.c),
+ * more as a pack from libgit2's pack builder, deltas searched. */
 #define LOOSE_PUSH_MAX 100
+#define SMALL_PACK_MAX 2000
 
 /* The commits to send: ours, without what the remote's branches have. */
 static int push_walk(git_revwalk **out, git_repository *git, const git_oid *ours, const git_oid *theirs,
@@ -350,6 +352,16 @@ static int local_push(sync_ctx *c, const char *path, const char *const *names, s
 			snprintf(why, sizeof(why), "%s", stance_error_last());
 			error = stance_error_set(STANCE_ERROR, "pushing to remote '%s' (%s) failed: its objects folder "
 				"did not take the new commits (%s); its branches were not moved", c->remote_name, c->url.ptr, why);
+			goto done;
+		}
+		sync_report_progress(c, STANCE_SYNC_SENDING, objects.count, objects.count, bytes);
+	} else if (objects.count <= SMALL_PACK_MAX) {
+		size_t bytes;
+		if ((error = sync_write_pack(&bytes, c->git, odb, &objects, c->url.ptr)) < 0) {
+			char why[512];
+			snprintf(why, sizeof(why), "%s", stance_error_last());
+			error = stance_error_set(STANCE_ERROR, "pushing to remote '%s' (%s) failed: %s; its branches "
+				"were not moved", c->remote_name, c->url.ptr, why);
 			goto done;
 		}
 		sync_report_progress(c, STANCE_SYNC_SENDING, objects.count, objects.count, bytes);

@@ -1,8 +1,9 @@
 /*
  * sync_internal.h: what the files of the sync module share (sync.c the
  * runner, sync_remote.c, sync_transport.c, sync_known_hosts.c,
- * sync_merge.c): the context of one operation and the functions each file
- * offers the others. Not part of the API.
+ * sync_merge.c, sync_copy.c, sync_pack.c, sync_fetch.c): the context of
+ * one operation and the functions each file offers the others. Not part
+ * of the API.
  */
 #ifndef STANCE_SYNC_INTERNAL_H
 #define STANCE_SYNC_INTERNAL_H
@@ -116,6 +117,14 @@ int sync_list_new_objects(sync_object_list *out, git_repository *git, git_odb *r
  * `remote`) as loose objects, skipping those it has; `bytes`: their size. */
 int sync_copy_objects(size_t *bytes, git_repository *git, git_repository *remote_repo, git_odb *remote,
 	const sync_object_list *l);
+
+/* ---- sync_pack.c ---- */
+
+/* Writes the listed objects of `git` that `dest` lacks as one pack into
+ * `dest` (each whole, zlib's fastest level; libgit2's indexer checks and
+ * indexes it); `bytes`: their size. `dest_name` names it in messages. */
+int sync_write_pack(size_t *bytes, git_repository *git, git_odb *dest, const sync_object_list *l,
+	const char *dest_name);
 
 /* ---- sync_memory.c ---- */
 
