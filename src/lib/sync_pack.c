@@ -17,6 +17,8 @@
  * a second of system time on a busy file system, one pack file does not.
  */
 #include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
 #include <zlib.h>
 
 #include "sync_internal.h"
