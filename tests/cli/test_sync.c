@@ -707,3 +707,21 @@ Test(sync_cli, a_pull_from_a_hub_with_a_damaged_object_moves_nothing, .fini = th
 	cr_assert(!th_exists(b, "kl/ny.md"));
 	free(after); free(before); free(tracking); free(a); free(b); free(dir);
 }
+
+/* A hub whose pack folder is a file: a push of a hundred revisions, which
+ * goes as one pack, fails naming the remote, and the branch stays. */
+Test(sync_cli, a_hub_that_cannot_take_a_pack_keeps_its_branch, .fini = th_cleanup)
+{
+	char *dir = team(), *a = th_path(dir, "a"), *before, *after;
+	th_result r;
+	many_commits(a, 100);
+	before = th_sh_out(dir, "git -C hub.git rev-parse main");
+	cr_assert_eq(th_sh(dir, NULL, "rm -rf hub.git/objects/pack && touch hub.git/objects/pack"), 0);
+	TH_RUN(&r, a, "push");
+	cr_assert_eq(r.status, 1, "%s", r.out.ptr);
+	cr_assert(strstr(r.err.ptr, "hub.git") && strstr(r.err.ptr, "branches were not moved"), "%s", r.err.ptr);
+	th_result_free(&r);
+	after = th_sh_out(dir, "git -C hub.git rev-parse main 2>/dev/null");
+	cr_assert_str_eq(after, before);
+	free(before); free(after); free(a); free(dir);
+}
