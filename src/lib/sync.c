@@ -274,7 +274,6 @@ static int pack_to_sink(void *buf, size_t size, void *payload)
 	return s->wp->append(s->wp, buf, size, &s->stats);
 }
 
-
 /* The commits to send: ours, without what the remote's branches have. */
 static int push_walk(git_revwalk **out, git_repository *git, const git_oid *ours, const git_oid *theirs,
 	const int *has_theirs, size_t n)
