@@ -147,6 +147,16 @@ static int do_fetch(sync_ctx *c, git_remote *remote)
 	const git_indexer_progress *stats;
 	int error;
 
+	{
+		/* from a folder on this machine: the new objects copied (sync_fetch.c) */
+		stance_buf path = STANCE_BUF_INIT;
+		int local = sync_local_remote_path(&path, c);
+		if (local > 0)
+			local = sync_fetch_local(c, remote, path.ptr);
+		stance_buf_dispose(&path);
+		if (local != 0)
+			return local < 0 ? local : 0;
+	}
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
 	sync_set_callbacks(&fo.callbacks, c);
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
@@ -240,7 +250,7 @@ int stance_sync_pull(stance_sync_result *result, stance_repo *repo, const char *
 
 /* The folder a local remote (a path or file://) names, appended to `out`;
  * 0 when the URL is not local. */
-static int local_remote_path(stance_buf *out, sync_ctx *c)
+int sync_local_remote_path(stance_buf *out, sync_ctx *c)
 {
 	const char *url = c->raw_url ? c->raw_url : "";
 	if (!strncmp(url, "file://", 7))
@@ -263,10 +273,6 @@ static int pack_to_sink(void *buf, size_t size, void *payload)
 	pack_sink *s = payload;
 	return s->wp->append(s->wp, buf, size, &s->stats);
 }
-
-/* A push of at most this many objects copies them one by one (sync_copy.c);
- * a larger one goes as a pack. */
-#define LOOSE_PUSH_MAX 100
 
 /* The commits to send: ours, without what the remote's branches have. */
 static int push_walk(git_revwalk **out, git_repository *git, const git_oid *ours, const git_oid *theirs,
@@ -343,13 +349,23 @@ static int local_push(sync_ctx *c, const char *path, const char *const *names, s
 		goto git_fail;
 	if ((error = sync_list_new_objects(&objects, c->git, odb, walk)) < 0)
 		goto done;
-	if (objects.count <= LOOSE_PUSH_MAX) {
+	if (objects.count <= SYNC_LOOSE_MAX) {
 		size_t bytes;
 		if ((error = sync_copy_objects(&bytes, c->git, remote, odb, &objects)) < 0) {
 			char why[512];
 			snprintf(why, sizeof(why), "%s", stance_error_last());
 			error = stance_error_set(STANCE_ERROR, "pushing to remote '%s' (%s) failed: its objects folder "
 				"did not take the new commits (%s); its branches were not moved", c->remote_name, c->url.ptr, why);
+			goto done;
+		}
+		sync_report_progress(c, STANCE_SYNC_SENDING, objects.count, objects.count, bytes);
+	} else if (objects.count <= SYNC_SMALL_PACK_MAX) {
+		size_t bytes;
+		if ((error = sync_write_pack(&bytes, c->git, odb, &objects, c->url.ptr)) < 0) {
+			char why[512];
+			snprintf(why, sizeof(why), "%s", stance_error_last());
+			error = stance_error_set(STANCE_ERROR, "pushing to remote '%s' (%s) failed: %s; its branches "
+				"were not moved", c->remote_name, c->url.ptr, why);
 			goto done;
 		}
 		sync_report_progress(c, STANCE_SYNC_SENDING, objects.count, objects.count, bytes);
@@ -461,7 +477,7 @@ static int push_with(sync_ctx *c, git_remote *remote, const char *branch)
 		goto done;
 	{
 		stance_buf lpath = STANCE_BUF_INIT;
-		int local = local_remote_path(&lpath, c);
+		int local = sync_local_remote_path(&lpath, c);
 		if (local < 0) {
 			error = local;
 			stance_buf_dispose(&lpath);

@@ -11,6 +11,7 @@
  * objects; a larger one still goes as one pack (sync.c).
  */
 #include <git2/sys/odb_backend.h>
+#include <zlib.h>
 
 #include "sync_internal.h"
 
@@ -131,12 +132,13 @@ int sync_copy_objects(size_t *bytes, git_repository *git, git_repository *remote
 	int error, verify;
 
 	*bytes = 0;
-	/* written through an object database of the remote's loose objects
-	 * alone: git_odb_write on the whole one looks for each new object in
+	/* compressed at zlib's fastest level, as git writes loose objects
+	 * (core.looseCompression); written through an object database of the
+	 * remote's loose objects alone: git_odb_write on the whole one looks for each new object in
 	 * the packs first and, not finding it, reads the folder of packs again */
 	stance_buf_printf(&dir, "%sobjects", git_repository_commondir(remote_repo));
 	if ((error = git_repository_odb(&odb, git)) < 0 || (error = git_odb_new(&loose)) < 0 ||
-	    (error = git_odb_backend_loose(&backend, dir.ptr, -1, 0, 0, 0)) < 0)
+	    (error = git_odb_backend_loose(&backend, dir.ptr, Z_BEST_SPEED, 0, 0, 0)) < 0)
 		goto git_fail;
 	if ((error = git_odb_add_backend(loose, backend, 1)) < 0) {
 		backend->free(backend); /* not the database's yet */

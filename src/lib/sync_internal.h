@@ -1,8 +1,9 @@
 /*
  * sync_internal.h: what the files of the sync module share (sync.c the
  * runner, sync_remote.c, sync_transport.c, sync_known_hosts.c,
- * sync_merge.c): the context of one operation and the functions each file
- * offers the others. Not part of the API.
+ * sync_merge.c, sync_copy.c, sync_pack.c, sync_fetch.c): the context of
+ * one operation and the functions each file offers the others. Not part
+ * of the API.
  */
 #ifndef STANCE_SYNC_INTERNAL_H
 #define STANCE_SYNC_INTERNAL_H
@@ -72,6 +73,18 @@ int sync_count_new(size_t *out, git_repository *git, const git_oid *tip, const g
 /* Copies remote, URL and branch names into the result, which owns them. */
 int sync_fill_result_names(sync_ctx *c, const char *branch);
 
+/* The folder a local remote (a path or file://) names, appended to `out`;
+ * 1 when the URL is local, 0 when not. */
+int sync_local_remote_path(stance_buf *out, sync_ctx *c);
+
+/* A push to or a fetch from a folder on this machine of at most
+ * SYNC_LOOSE_MAX new objects copies them as loose objects (sync_copy.c; git's
+ * transfer.unpackLimit), of at most SYNC_SMALL_PACK_MAX as one pack without
+ * deltas (sync_pack.c); more go as a pack with deltas: a push through
+ * libgit2's pack builder, a fetch through libgit2's fetch. */
+#define SYNC_LOOSE_MAX 100
+#define SYNC_SMALL_PACK_MAX 2000
+
 /* ---- sync_remote.c ---- */
 
 /* Looks up the remote for an operation; the remote belongs to the caller. Fills
@@ -116,6 +129,22 @@ int sync_list_new_objects(sync_object_list *out, git_repository *git, git_odb *r
  * `remote`) as loose objects, skipping those it has; `bytes`: their size. */
 int sync_copy_objects(size_t *bytes, git_repository *git, git_repository *remote_repo, git_odb *remote,
 	const sync_object_list *l);
+
+/* ---- sync_fetch.c ---- */
+
+/* Fetches the remote's branches from the repository in folder `path` by
+ * copying the objects this one lacks, then moves the remote-tracking
+ * branches; 1 when done, 0 when libgit2's fetch is to do it (many objects,
+ * a remote-tracking rule that is not forced). */
+int sync_fetch_local(sync_ctx *c, git_remote *remote, const char *path);
+
+/* ---- sync_pack.c ---- */
+
+/* Writes the listed objects of `git` that `dest` lacks as one pack into
+ * `dest` (each whole, zlib's fastest level; libgit2's indexer checks and
+ * indexes it); `bytes`: their size. `dest_name` names it in messages. */
+int sync_write_pack(size_t *bytes, git_repository *git, git_odb *dest, const sync_object_list *l,
+	const char *dest_name);
 
 /* ---- sync_memory.c ---- */
 

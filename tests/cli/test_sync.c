@@ -4,6 +4,7 @@
  * pushing at the same moment; a conflict stopped and resolved; every way the
  * commands can be used wrongly.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
 
@@ -572,8 +573,9 @@ static void many_commits(const char *repo, int n)
 }
 
 /* A push to a folder copies a few new objects one by one, as git's
- * receive-pack keeps a small push; many go as one pack. Either way the
- * hub then holds every object of its branch. */
+ * receive-pack keeps a small push; hundreds go as one pack of whole
+ * objects, thousands as a pack with deltas. Each way the hub then holds
+ * every object of its branch. */
 Test(sync_cli, a_push_to_a_folder_copies_few_objects_and_packs_many, .fini = th_cleanup)
 {
 	char *dir = team(), *a = th_path(dir, "a"), *packs, *ours, *hub;
@@ -593,6 +595,13 @@ Test(sync_cli, a_push_to_a_folder_copies_few_objects_and_packs_many, .fini = th_
 	th_result_free(&r);
 	packs = th_sh_out(dir, "ls hub.git/objects/pack | grep -c '\\.pack$' || true");
 	cr_assert_str_eq(packs, "1\n", "many: one pack (%s)", packs);
+	free(packs);
+	/* 600 commits more (kl/gen-1 to 100 again): 2,400 objects, a pack
+	 * with deltas from libgit2's pack builder */
+	many_commits(a, 600);
+	OK0(a, "push");
+	packs = th_sh_out(dir, "ls hub.git/objects/pack | grep -c '\\.pack$' || true");
+	cr_assert_str_eq(packs, "2\n", "more: a second pack (%s)", packs);
 	free(packs);
 	ours = th_sh_out(a, "git rev-parse main");
 	hub = th_sh_out(dir, "git -C hub.git rev-parse main");
@@ -628,4 +637,91 @@ Test(sync_cli, a_fast_forward_pull_writes_what_changed, .fini = th_cleanup)
 	status = th_sh_out(b, "git status --porcelain");
 	cr_assert_str_eq(status, " M kl/fast.md\n", "index and files follow main but for the edit: %s", status);
 	free(status); free(a); free(b); free(dir);
+}
+
+/* The packs in `repo`'s objects folder. */
+static int pack_count(const char *repo)
+{
+	char *out = th_sh_out(repo, "ls .git/objects/pack | grep -c '\\.pack$' || true");
+	int n = (int)strtol(out, NULL, 10);
+	free(out);
+	return n;
+}
+
+/* A pull from a folder copies a few new objects loose, a few hundred as
+ * one pack of whole objects, and leaves many to libgit2's fetch; each way
+ * the clone ends with the hub's history, whole, and its files. */
+Test(sync_cli, a_pull_from_a_folder_copies_few_objects_packs_hundreds_and_fetches_many, .fini = th_cleanup)
+{
+	char *dir = team(), *a = th_path(dir, "a"), *b = th_path(dir, "b"), *chains, *ha, *hb;
+	int packs = pack_count(b);
+	add_doc(a, "kl/ny", "---\ntitle: Ny\n---\nVi skal dele den.\n");
+	OK0(a, "push");
+	OK0(b, "pull");
+	cr_assert(th_exists(b, "kl/ny.md"));
+	cr_assert_eq(pack_count(b), packs, "one revision: loose objects");
+	/* 100 commits of a new document each: 400 objects */
+	many_commits(a, 100);
+	OK0(a, "push");
+	OK0(b, "pull");
+	cr_assert(th_exists(b, "kl/gen-100.md"));
+	cr_assert_eq(pack_count(b), packs + 1, "a hundred revisions: one pack");
+	chains = th_sh_out(b, "for p in $(ls -t .git/objects/pack/*.pack | head -1); do "
+		"git verify-pack -v $p | grep -c 'chain length' || true; done");
+	cr_assert_str_eq(chains, "0\n", "its objects are whole: %s", chains);
+	/* 600 more (kl/gen-1 to 100 again, 101 to 600 new): 2,400 objects */
+	many_commits(a, 600);
+	OK0(a, "push");
+	OK0(b, "pull");
+	cr_assert(th_exists(b, "kl/gen-600.md"));
+	ha = head(a);
+	hb = head(b);
+	cr_assert_str_eq(hb, ha, "b has a's main");
+	cr_assert_eq(th_sh(b, NULL, "git fsck --strict --no-dangling"), 0, "b is whole");
+	cr_assert_eq(th_sh(dir, NULL, "git -C hub.git fsck --strict --no-dangling"), 0, "the hub is whole");
+	free(chains); free(ha); free(hb); free(a); free(b); free(dir);
+}
+
+/* A hub with a damaged object: the pull says which remote and which
+ * object, and neither the branch nor the remote-tracking branch moves. */
+Test(sync_cli, a_pull_from_a_hub_with_a_damaged_object_moves_nothing, .fini = th_cleanup)
+{
+	char *dir = team(), *a = th_path(dir, "a"), *b = th_path(dir, "b"), *before, *tracking, *after;
+	th_result r;
+	add_doc(a, "kl/ny", "---\ntitle: Ny\n---\nVi skal dele den.\n");
+	OK0(a, "push");
+	/* the new document's blob went loose into the hub: garbage in its place */
+	cr_assert_eq(th_sh(a, NULL, "b=$(git rev-parse main:kl/ny.md) && f=../hub.git/objects/$(echo $b | cut -c1-2)/"
+		"$(echo $b | cut -c3-) && test -f $f && rm -f $f && echo garbage > $f"), 0);
+	before = th_sh_out(b, "git rev-parse main");
+	tracking = th_sh_out(b, "git rev-parse origin/main");
+	TH_RUN(&r, b, "pull");
+	cr_assert_eq(r.status, 1, "%s", r.out.ptr);
+	cr_assert(strstr(r.err.ptr, "hub.git") && strstr(r.err.ptr, "cannot read object"), "%s", r.err.ptr);
+	th_result_free(&r);
+	after = th_sh_out(b, "git rev-parse main");
+	cr_assert_str_eq(after, before, "main did not move");
+	free(after);
+	after = th_sh_out(b, "git rev-parse origin/main");
+	cr_assert_str_eq(after, tracking, "origin/main did not move");
+	cr_assert(!th_exists(b, "kl/ny.md"));
+	free(after); free(before); free(tracking); free(a); free(b); free(dir);
+}
+
+/* A hub whose pack folder is a file: a push of a hundred revisions, which
+ * goes as one pack, fails naming the remote, and the branch stays. */
+Test(sync_cli, a_hub_that_cannot_take_a_pack_keeps_its_branch, .fini = th_cleanup)
+{
+	char *dir = team(), *a = th_path(dir, "a"), *before, *after;
+	th_result r;
+	many_commits(a, 100);
+	before = th_sh_out(dir, "git -C hub.git rev-parse main");
+	cr_assert_eq(th_sh(dir, NULL, "rm -rf hub.git/objects/pack && touch hub.git/objects/pack"), 0);
+	TH_RUN(&r, a, "push");
+	cr_assert_eq(r.status, 1, "%s", r.out.ptr);
+	cr_assert(strstr(r.err.ptr, "hub.git") && strstr(r.err.ptr, "branches were not moved"), "%s", r.err.ptr);
+	th_result_free(&r);
+	after = th_sh_out(dir, "git -C hub.git rev-parse main 2>/dev/null");
+	cr_assert_str_eq(after, before);
+	free(before); free(after); free(a); free(dir);
 }
