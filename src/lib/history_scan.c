@@ -96,53 +96,113 @@ static int compare_entries(scan_state *st, const git_tree_entry *a, const git_tr
 	return error;
 }
 
+/* The entry of `tree` named `name`, looked for first at *cursor (trees that
+ * differ in a few entries pair up in order), which then moves past it; NULL
+ * when there is none. */
+static const git_tree_entry *entry_named(const git_tree *tree, size_t *cursor, const char *name)
+{
+	const git_tree_entry *e = git_tree_entry_byindex(tree, *cursor);
+	if (e && !strcmp(git_tree_entry_name(e), name)) {
+		(*cursor)++;
+		return e;
+	}
+	if ((e = git_tree_entry_byindex(tree, *cursor + 1)) && !strcmp(git_tree_entry_name(e), name)) {
+		*cursor += 2;
+		return e;
+	}
+	return git_tree_entry_byname(tree, name);
+}
+
 /* Walks two trees (either may be NULL: empty) and records changed documents,
  * descending only into subtrees whose ids differ. */
 static int compare_trees(scan_state *st, const git_tree *old, const git_tree *new)
 {
-	size_t i, n;
+	size_t i, n, cursor = 0, paired = 0;
 	int error = 0;
 	n = new ? git_tree_entrycount(new) : 0;
 	for (i = 0; i < n && !error; i++) {
 		const git_tree_entry *b = git_tree_entry_byindex(new, i);
-		const git_tree_entry *a = old ? git_tree_entry_byname(old, git_tree_entry_name(b)) : NULL;
+		const git_tree_entry *a = old ? entry_named(old, &cursor, git_tree_entry_name(b)) : NULL;
+		paired += a != NULL;
 		error = compare_entries(st, a, b);
 	}
 	n = old ? git_tree_entrycount(old) : 0;
-	for (i = 0; i < n && !error; i++) {
+	/* the entries of `old` that `new` has not: none when all were paired */
+	cursor = 0;
+	for (i = 0; i < n && paired < n && !error; i++) {
 		const git_tree_entry *a = git_tree_entry_byindex(old, i);
-		if (!new || !git_tree_entry_byname(new, git_tree_entry_name(a)))
+		if (!new || !entry_named(new, &cursor, git_tree_entry_name(a)))
 			error = compare_entries(st, a, NULL);
 	}
 	return error;
 }
 
-/* The documents a commit changed: against its first parent, less what it
- * took unchanged from another parent (so a merge lists only what it decided). */
-static int scan_commit(rev_table *t, git_repository *git, git_commit *commit)
+/* The documents `commit` (whose tree is `tree`) changed: against its first
+ * parent's tree `ptree` (NULL: none), less what it took unchanged from
+ * another parent (so a merge lists only what it decided). */
+static int scan_commit(rev_table *t, git_repository *git, git_commit *commit, const git_tree *tree,
+	const git_tree *ptree)
 {
-	git_tree *tree = NULL, *ptree = NULL;
-	git_commit *parent = NULL;
 	scan_state st = { t, git, commit, STANCE_BUF_INIT };
 	int error;
+	if ((error = stance_buf_puts(&st.path, "")) == 0)
+		error = compare_trees(&st, ptree, tree);
+	stance_buf_dispose(&st.path);
+	return error;
+}
 
-	if ((error = stance_buf_puts(&st.path, "")) < 0)
-		return error;
-	if ((error = git_commit_tree(&tree, commit)) < 0)
-		goto done;
-	if (git_commit_parentcount(commit) > 0) {
-		if ((error = git_commit_parent(&parent, commit, 0)) < 0 ||
-		    (error = git_commit_tree(&ptree, parent)) < 0)
+/* The commit a scan read ahead: the first parent of the one it scanned,
+ * which is the next to scan in a line of commits, with its tree. */
+typedef struct {
+	git_commit *commit;
+	git_tree *tree;
+} scan_ahead;
+
+static void ahead_clear(scan_ahead *ah)
+{
+	git_commit_free(ah->commit);
+	git_tree_free(ah->tree);
+	ah->commit = NULL;
+	ah->tree = NULL;
+}
+
+/* Scans ids[i] through `git`. Each commit and each root tree of a line of
+ * commits is read once (the object cache is off during the scan): the first
+ * parent and its tree, read for the comparison, are kept in `ah` for the
+ * next step when that parent is ids[i + 1]. */
+static int scan_at(rev_table *t, git_repository *git, const git_oid *ids, size_t n, size_t i, scan_ahead *ah)
+{
+	git_commit *commit = NULL, *parent = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	int error = 0;
+	if (ah->commit && git_oid_equal(git_commit_id(ah->commit), &ids[i])) {
+		commit = ah->commit;
+		tree = ah->tree;
+		ah->commit = NULL;
+		ah->tree = NULL;
+	} else {
+		ahead_clear(ah);
+		if ((error = git_commit_lookup(&commit, git, &ids[i])) < 0)
 			goto done;
 	}
-	error = compare_trees(&st, ptree, tree);
+	if ((!tree && (error = git_commit_tree(&tree, commit)) < 0) ||
+	    (git_commit_parentcount(commit) > 0 &&
+	     ((error = git_commit_parent(&parent, commit, 0)) < 0 || (error = git_commit_tree(&ptree, parent)) < 0)))
+		goto done;
+	if ((error = scan_commit(t, git, commit, tree, ptree)) == 0 && parent && i + 1 < n &&
+	    git_oid_equal(git_commit_id(parent), &ids[i + 1])) {
+		ah->commit = parent;
+		ah->tree = ptree;
+		parent = NULL;
+		ptree = NULL;
+	}
 done:
 	if (error < 0 && !*stance_error_last())
-		error = stance_git_error(error, "cannot read commit %s", git_oid_tostr_s(git_commit_id(commit)));
-	stance_buf_dispose(&st.path);
+		error = stance_git_error(error, "cannot read commit %s", git_oid_tostr_s(&ids[i]));
 	git_tree_free(tree);
 	git_tree_free(ptree);
 	git_commit_free(parent);
+	git_commit_free(commit);
 	return error;
 }
 
@@ -210,6 +270,7 @@ static git_repository *scan_handle(git_repository *git)
 int history_scan_range(rev_table *t, git_repository *git, const git_oid *head, const git_oid *hide)
 {
 	git_repository *own = NULL;
+	scan_ahead ah = { NULL, NULL };
 	git_oid *ids = NULL;
 	size_t n = 0, i;
 	/* the walk reads every commit and changed tree the repository holds */
@@ -224,38 +285,30 @@ int history_scan_range(rev_table *t, git_repository *git, const git_oid *head, c
 	if ((error = range_commits(&ids, &n, own ? own : git, head, hide)) < 0)
 		goto done;
 	for (i = 0; i < n; i++) {
-		git_commit *commit = NULL;
 		size_t rows = t->count;
 		if (own && i && i % SCAN_HANDLE_COMMITS == 0) {
+			ahead_clear(&ah); /* its objects belong to the handle */
 			git_repository_free(own);
 			own = scan_handle(git);
 		}
 		/* read through the scan's own handle; where it does not see the
 		 * objects (a batch holds them in memory), through `git` */
-		if (own && (git_commit_lookup(&commit, own, &ids[i]) < 0 ||
-		            scan_commit(t, own, commit) < 0)) {
-			git_commit_free(commit);
-			commit = NULL;
+		if (own && scan_at(t, own, ids, n, i, &ah) == 0)
+			continue;
+		if (own) {
 			while (t->count > rows)
 				free(t->rows[--t->count].id);
+			ahead_clear(&ah);
 			git_error_clear();
 			stance_error_clear();
 			git_repository_free(own);
 			own = NULL;
-		} else if (own) {
-			git_commit_free(commit);
-			continue;
 		}
-		if ((error = git_commit_lookup(&commit, git, &ids[i])) < 0) {
-			error = stance_git_error(error, "cannot read commit %s", git_oid_tostr_s(&ids[i]));
-			goto done;
-		}
-		error = scan_commit(t, git, commit);
-		git_commit_free(commit);
-		if (error < 0)
+		if ((error = scan_at(t, git, ids, n, i, &ah)) < 0)
 			goto done;
 	}
 done:
+	ahead_clear(&ah);
 	free(ids);
 	git_repository_free(own);
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
