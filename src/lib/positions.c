@@ -792,24 +792,28 @@ int stance_positions_compare(stance_position_change_list *out,
 	 * compared first: across a collection's revisions most statements
 	 * stay, and long sentences share long beginnings) */
 	{
-		uint64_t *oh = malloc((ol->count + 1) * sizeof(*oh)), *nh = malloc((nl->count + 1) * sizeof(*nh));
-		if (!oh || !nh) {
-			free(oh);
-			free(nh);
+		positions_text_slot *nh = malloc((nl->count + 1) * sizeof(*nh));
+		if (!nh) {
 			stance_error_oom();
 			goto done;
 		}
-		for (i = 0; i < ol->count; i++)
-			oh[i] = seg_hash_normalized(ol->items[i].text, strlen(ol->items[i].text));
-		for (j = 0; j < nl->count; j++)
-			nh[j] = seg_hash_normalized(nl->items[j].text, strlen(nl->items[j].text));
-		for (i = 0; i < ol->count; i++)
-			for (j = 0; j < nl->count; j++)
-				if (!n_used[j] && oh[i] == nh[j] && !strcmp(ol->items[i].text, nl->items[j].text)) {
+		for (j = 0; j < nl->count; j++) {
+			nh[j].hash = seg_hash_normalized(nl->items[j].text, strlen(nl->items[j].text));
+			nh[j].index = j;
+		}
+		positions_slots_sort(nh, nl->count);
+		/* each old statement to the first new one of its wording not taken */
+		for (i = 0; i < ol->count; i++) {
+			uint64_t h = seg_hash_normalized(ol->items[i].text, strlen(ol->items[i].text));
+			size_t k;
+			for (k = positions_slots_find(nh, nl->count, h); k < nl->count && nh[k].hash == h; k++) {
+				j = nh[k].index;
+				if (!n_used[j] && !strcmp(ol->items[i].text, nl->items[j].text)) {
 					o_used[i] = n_used[j] = 1;
 					break;
 				}
-		free(oh);
+			}
+		}
 		free(nh);
 	}
 	for (i = 0; i < ol->count; i++)

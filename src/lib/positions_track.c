@@ -612,6 +612,40 @@ static size_t revived(const stance_position_tracker *t, const char *text)
 	return best;
 }
 
+static int cmp_text_slot(const void *a, const void *b)
+{
+	const positions_text_slot *x = a, *y = b;
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void positions_slots_sort(positions_text_slot *slots, size_t n)
+{
+	qsort(slots, n, sizeof(*slots), cmp_text_slot);
+}
+
+size_t positions_slots_find(const positions_text_slot *slots, size_t n, uint64_t hash)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (slots[mid].hash < hash)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && slots[lo].hash == hash ? lo : n;
+}
+
+/* A cheap hash of a text for finding equal ones: its length and first
+ * bytes (texts that share them are told apart by strcmp). */
+static uint64_t text_hash(const char *text)
+{
+	size_t len = strlen(text);
+	return stance_fnv64(text, len < 24 ? len : 24) ^ ((uint64_t)len * 0x9e3779b97f4a7c15ull);
+}
+
 int stance_position_tracker_step(stance_position_tracker *t, const stance_position_list *cur,
 	size_t revision)
 {
@@ -645,16 +679,37 @@ int stance_position_tracker_step(stance_position_tracker *t, const stance_positi
 			if (ch.items[c].new_index >= 0)
 				listed_new[ch.items[c].new_index] = 1;
 		}
+		/* each to the first earlier statement of the same text not yet
+		 * taken, found through the texts' hashes sorted with their index
+		 * (the same one a scan in order finds) */
+		positions_text_slot *slots = malloc((t->prev.count + 1) * sizeof(*slots));
+		if (!slots) {
+			free(listed_old);
+			free(listed_new);
+			stance_error_oom();
+			goto done;
+		}
+		for (c = 0; c < t->prev.count; c++) {
+			slots[c].hash = text_hash(t->prev.items[c].text);
+			slots[c].index = c;
+		}
+		positions_slots_sort(slots, t->prev.count);
 		for (i = 0; i < cur->count; i++) {
+			size_t k;
+			uint64_t h;
 			if (listed_new[i])
 				continue;
-			for (c = 0; c < t->prev.count; c++)
+			h = text_hash(cur->items[i].text);
+			for (k = positions_slots_find(slots, t->prev.count, h); k < t->prev.count && slots[k].hash == h; k++) {
+				c = slots[k].index;
 				if (!listed_old[c] && !carried[c] && !strcmp(t->prev.items[c].text, cur->items[i].text)) {
 					carried[c] = 1;
 					cur_life[i] = t->prev_life[c];
 					break;
 				}
+			}
 		}
+		free(slots);
 		free(listed_old);
 		free(listed_new);
 	}
