@@ -506,6 +506,7 @@ struct stance_position_tracker {
 	size_t count, alloc;
 	stance_position_list prev;  /* the statements of the step before */
 	size_t *prev_life;          /* the life each of them belongs to */
+	uint64_t *prev_hash;        /* their texts' hashes (positions_text_hashes) */
 };
 
 int stance_position_tracker_new(stance_position_tracker **out)
@@ -535,6 +536,7 @@ void stance_position_tracker_free(stance_position_tracker *t)
 	free(t->lives);
 	stance_position_list_free(&t->prev);
 	free(t->prev_life);
+	free(t->prev_hash);
 	free(t);
 }
 
@@ -638,14 +640,6 @@ size_t positions_slots_find(const positions_text_slot *slots, size_t n, uint64_t
 	return lo < n && slots[lo].hash == hash ? lo : n;
 }
 
-/* A cheap hash of a text for finding equal ones: its length and first
- * bytes (texts that share them are told apart by strcmp). */
-static uint64_t text_hash(const char *text)
-{
-	size_t len = strlen(text);
-	return stance_fnv64(text, len < 24 ? len : 24) ^ ((uint64_t)len * 0x9e3779b97f4a7c15ull);
-}
-
 int stance_position_tracker_step(stance_position_tracker *t, const stance_position_list *cur,
 	size_t revision)
 {
@@ -653,10 +647,18 @@ int stance_position_tracker_step(stance_position_tracker *t, const stance_positi
 	stance_position_list copy = { 0 };
 	size_t *cur_life = NULL, i, c;
 	uint8_t *carried = NULL;
+	uint64_t *cur_hash = NULL;
 	int error = -1;
 
-	if (stance_positions_compare(&ch, &t->prev, cur) < 0)
+	/* the statements' hashes, each list's made once: as the new list, kept
+	 * for the next step */
+	if ((!t->prev_hash && !(t->prev_hash = positions_text_hashes(&t->prev))) ||
+	    !(cur_hash = positions_text_hashes(cur)))
 		return -1;
+	if (positions_compare_hashed(&ch, &t->prev, t->prev_hash, cur, cur_hash) < 0) {
+		free(cur_hash);
+		return -1;
+	}
 	if (!(cur_life = calloc(cur->count + 1, sizeof(*cur_life))) ||
 	    !(carried = calloc(t->prev.count + 1, 1))) {
 		stance_error_oom();
@@ -690,7 +692,7 @@ int stance_position_tracker_step(stance_position_tracker *t, const stance_positi
 			goto done;
 		}
 		for (c = 0; c < t->prev.count; c++) {
-			slots[c].hash = text_hash(t->prev.items[c].text);
+			slots[c].hash = t->prev_hash[c];
 			slots[c].index = c;
 		}
 		positions_slots_sort(slots, t->prev.count);
@@ -699,7 +701,7 @@ int stance_position_tracker_step(stance_position_tracker *t, const stance_positi
 			uint64_t h;
 			if (listed_new[i])
 				continue;
-			h = text_hash(cur->items[i].text);
+			h = cur_hash[i];
 			for (k = positions_slots_find(slots, t->prev.count, h); k < t->prev.count && slots[k].hash == h; k++) {
 				c = slots[k].index;
 				if (!listed_old[c] && !carried[c] && !strcmp(t->prev.items[c].text, cur->items[i].text)) {
@@ -756,10 +758,14 @@ int stance_position_tracker_step(stance_position_tracker *t, const stance_positi
 	free(t->prev_life);
 	t->prev = copy;
 	t->prev_life = cur_life;
+	free(t->prev_hash);
+	t->prev_hash = cur_hash;
 	cur_life = NULL;
+	cur_hash = NULL;
 	error = 0;
 done:
 	free(cur_life);
+	free(cur_hash);
 	free(carried);
 	stance_position_change_list_free(&ch);
 	return error;

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "stance/positions.h"
+
 /* 1 when a case-folded word is a negation ("ikke", "not", "don't", ...). */
 int positions_negation_word(const char *folded);
 
@@ -28,5 +30,14 @@ void positions_slots_sort(positions_text_slot *slots, size_t n);
 
 /* The first of the sorted `slots` with `hash`; n when there is none. */
 size_t positions_slots_find(const positions_text_slot *slots, size_t n, uint64_t hash);
+
+/* The hashes of the statements' texts (seg_hash_normalized), one a
+ * statement (positions.c); NULL when out of memory. Free with free(). */
+uint64_t *positions_text_hashes(const stance_position_list *l);
+
+/* stance_positions_compare() with the hashes of both lists' texts given:
+ * the tracker has the older list's from the step before. */
+int positions_compare_hashed(stance_position_change_list *out, const stance_position_list *ol,
+	const uint64_t *oh, const stance_position_list *nl, const uint64_t *nh);
 
 #endif
