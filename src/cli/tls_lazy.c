@@ -8,7 +8,8 @@
  * link wraps mbedtls_x509_crt_parse_file and mbedtls_ssl_setup
  * (-Wl,--wrap): the first file parse of the process is remembered, not done,
  * and done into the same chain when the first TLS session is set up, before
- * any certificate is verified; every later parse is done at once.
+ * any certificate is verified; every later parse is done at once (and one
+ * that succeeds, which libgit2 makes to replace the chain, drops the first).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -44,17 +45,27 @@ static void parse_deferred(void)
 
 int __wrap_mbedtls_x509_crt_parse_file(mbedtls_x509_crt *chain, const char *path)
 {
-	int deferred = 0;
+	int ret;
 	pthread_mutex_lock(&deferred_lock);
-	/* a later parse may replace the first chain and free it: finish it first */
-	parse_deferred();
 	if (!deferred_used && chain && path && (deferred_path = strdup(path))) {
 		deferred_used = 1;
 		deferred_chain = chain;
-		deferred = 1;
+		pthread_mutex_unlock(&deferred_lock);
+		return 0;
 	}
 	pthread_mutex_unlock(&deferred_lock);
-	return deferred ? 0 : __real_mbedtls_x509_crt_parse_file(chain, path);
+	ret = __real_mbedtls_x509_crt_parse_file(chain, path);
+	/* libgit2 parses a file only to replace its chain with it, freeing the
+	 * one before (GIT_OPT_SET_SSL_CERT_LOCATIONS, or a start after a
+	 * shutdown): the first is then not to be filled */
+	if (ret >= 0) {
+		pthread_mutex_lock(&deferred_lock);
+		deferred_chain = NULL;
+		free(deferred_path);
+		deferred_path = NULL;
+		pthread_mutex_unlock(&deferred_lock);
+	}
+	return ret;
 }
 
 int __wrap_mbedtls_ssl_setup(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf)

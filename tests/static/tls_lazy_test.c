@@ -3,8 +3,10 @@
  * (libgit2 and mbedtls static, the two functions wrapped): libgit2's
  * initialisation does not read the CA certificates; the first TLS session
  * set up reads them, before it can verify anything; a parse asked later is
- * done at once and finds the certificates. What the process read is told by
- * /proc/self/io. A plain program (Criterion links the shared libgit2, where
+ * done at once and finds the certificates. With the argument "replace": a
+ * parse that succeeds before the first session (as libgit2 makes to replace
+ * the chain) drops the deferred one, which the session then does not read.
+ * What the process read is told by /proc/self/io. A plain program (Criterion links the shared libgit2, where
  * the wrap cannot reach); exit 0 when all hold, 77 (skipped) without the
  * certificate file.
  */
@@ -50,7 +52,7 @@ static int certificates(const mbedtls_x509_crt *c)
 	return n;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct stat st;
 	long long before, after_init, after_setup;
@@ -68,6 +70,25 @@ int main(void)
 	check(before >= 0 && after_init - before < st.st_size / 2,
 		"libgit2's initialisation did not read the CA certificates");
 
+	if (argc > 1 && !strcmp(argv[1], "replace")) {
+		long long after_parse;
+		mbedtls_x509_crt replacing;
+		mbedtls_x509_crt_init(&replacing);
+		check(mbedtls_x509_crt_parse_file(&replacing, CA_FILE) >= 0 && certificates(&replacing) > 10,
+			"a parse before the first session is done at once");
+		after_parse = bytes_read();
+		check(after_parse - after_init >= st.st_size, "it read the file");
+		mbedtls_ssl_config_init(&conf);
+		mbedtls_ssl_init(&ssl);
+		check(mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
+			MBEDTLS_SSL_PRESET_DEFAULT) == 0 && mbedtls_ssl_setup(&ssl, &conf) == 0, "mbedtls_ssl_setup");
+		check(bytes_read() - after_parse < st.st_size / 2,
+			"the first TLS session did not read the replaced chain's file");
+		mbedtls_ssl_free(&ssl);
+		mbedtls_ssl_config_free(&conf);
+		mbedtls_x509_crt_free(&replacing);
+		return failures ? 1 : 0;
+	}
 	mbedtls_ssl_config_init(&conf);
 	mbedtls_ssl_init(&ssl);
 	check(mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
