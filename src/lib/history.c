@@ -11,7 +11,11 @@
 #include "stance/store.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void stance_revision_clear(stance_revision *rev)
 {
@@ -130,86 +134,107 @@ static int cache_path(stance_buf *out, git_repository *git)
 	return stance_buf_printf(out, "%sstance-history", git_repository_path(git));
 }
 
+/* The cache file's bytes, mapped read-only: a 40,000-revision table is 6 MB,
+ * and reading it into the heap copied it and touched as many fresh pages
+ * again. NULL (size 0) for a missing or empty file. */
+static const char *cache_map(size_t *size, const char *path)
+{
+	struct stat st;
+	void *p;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	*size = 0;
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || st.st_size <= 0 ||
+	    (p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+		close(fd);
+		return NULL;
+	}
+	close(fd);
+	*size = (size_t)st.st_size;
+	return p;
+}
+
 /* Reads the cached table; returns 0 and sets *tip when it is usable. */
 static int cache_read(rev_table *t, git_oid *tip, const char *path)
 {
-	stance_buf data = STANCE_BUF_INIT;
-	char *line, *next;
-	size_t rows = 0;
+	size_t size, rows = 0;
+	const char *data = cache_map(&size, path), *end, *line, *next, *last;
 	int ok = 0;
 
-	if (stance_file_read(&data, path) < 0) {
-		stance_error_clear();
+	if (!data)
 		return -1;
-	}
 	/* the last line counts the rows and sums the bytes before it: a file cut
 	 * at a line's end, or changed, is not taken for a shorter history */
 	{
-		char *last, *tail, want[40];
+		char *tail, want[40];
 		unsigned long long count;
-		if (!data.size || data.ptr[data.size - 1] != '\n')
+		if (data[size - 1] != '\n')
 			goto done;
-		for (last = data.ptr + data.size - 1; last > data.ptr && last[-1] != '\n'; last--)
+		for (last = data + size - 1; last > data && last[-1] != '\n'; last--)
 			;
-		if (strncmp(last, "end ", 4))
+		if (size - (size_t)(last - data) < 4 || strncmp(last, "end ", 4))
 			goto done;
 		count = strtoull(last + 4, &tail, 10);
-		snprintf(want, sizeof(want), " %016llx\n", (unsigned long long)stance_checksum64(data.ptr,
-			(size_t)(last - data.ptr)));
-		if (tail == last + 4 || strcmp(tail, want))
+		snprintf(want, sizeof(want), " %016llx\n", (unsigned long long)stance_checksum64(data,
+			(size_t)(last - data)));
+		if (tail == last + 4 || (size_t)(data + size - tail) != strlen(want) ||
+		    memcmp(tail, want, strlen(want)))
 			goto done;
 		/* room for the rows at once; their number is checked below */
 		rows = (size_t)count;
-		if (rows && rows < data.size / 64 &&
+		if (rows && rows < size / 64 &&
 		    stance_array_grow(&t->rows, &t->alloc, rows, sizeof(*t->rows)) < 0)
 			goto done;
-		*last = '\0';
+		end = last;
 	}
-	line = data.ptr;
-	next = strchr(line, '\n');
+	line = data;
+	next = memchr(line, '\n', (size_t)(end - line));
 	if (!next || (size_t)(next - line) != strlen(CACHE_MAGIC) + 1 + GIT_OID_HEXSZ ||
 	    strncmp(line, CACHE_MAGIC " ", strlen(CACHE_MAGIC) + 1) ||
 	    git_oid_fromstrn(tip, line + strlen(CACHE_MAGIC) + 1, GIT_OID_HEXSZ) < 0)
 		goto done;
-	for (line = next + 1; *line; line = next + 1) {
-		/* commit time tz removed blob prev id */
-		char *f[7], *p = line;
-		long long tm;
-		long tz;
+	for (line = next + 1; line < end; line = next + 1) {
+		/* commit time tz removed blob prev id, each field's start and length */
+		const char *f[7], *p = line;
+		size_t n[7];
 		int k;
 		rev_row *row;
-		if (!(next = strchr(line, '\n')))
+		if (!(next = memchr(line, '\n', (size_t)(end - line))))
 			goto done;
-		*next = '\0';
 		for (k = 0; k < 7; k++) {
-			f[k] = p;
-			p = k < 6 ? strchr(p, ' ') : NULL;
-			if (k < 6 && !p)
+			const char *sp = k < 6 ? memchr(p, ' ', (size_t)(next - p)) : next;
+			if (!sp)
 				goto done;
-			if (p)
-				*p++ = '\0';
+			f[k] = p;
+			n[k] = (size_t)(sp - p);
+			p = sp + 1;
 		}
 		if (!(row = history_table_add(t)))
 			goto done;
-		tm = strtoll(f[1], NULL, 10);
-		tz = strtol(f[2], NULL, 10);
-		row->time = (int64_t)tm;
-		row->tz = (int)tz;
-		row->removed = f[3][0] == '1';
-		row->reextract = f[3][1] == 'r';
-		if (strlen(f[0]) != GIT_OID_HEXSZ || (f[4][0] != '-' && strlen(f[4]) != GIT_OID_HEXSZ) ||
-		    (f[5][0] != '-' && strlen(f[5]) != GIT_OID_HEXSZ) || !(row->id = stance_strdup(f[6])))
+		/* the numbers end at their space, where strtoll stops */
+		row->time = n[1] ? (int64_t)strtoll(f[1], NULL, 10) : 0;
+		row->tz = n[2] ? (int)strtol(f[2], NULL, 10) : 0;
+		row->removed = n[3] > 0 && f[3][0] == '1';
+		row->reextract = n[3] > 1 && f[3][1] == 'r';
+		if (n[0] != GIT_OID_HEXSZ || (f[4][0] != '-' && n[4] != GIT_OID_HEXSZ) ||
+		    (f[5][0] != '-' && n[5] != GIT_OID_HEXSZ) || !(row->id = stance_strndup(f[6], n[6])))
 			goto done;
-		memcpy(row->commit, f[0], GIT_OID_HEXSZ + 1);
-		if (f[4][0] != '-')
-			memcpy(row->blob, f[4], GIT_OID_HEXSZ + 1);
-		if (f[5][0] != '-')
-			memcpy(row->prev, f[5], GIT_OID_HEXSZ + 1);
+		memcpy(row->commit, f[0], GIT_OID_HEXSZ);
+		row->commit[GIT_OID_HEXSZ] = '\0';
+		if (f[4][0] != '-') {
+			memcpy(row->blob, f[4], GIT_OID_HEXSZ);
+			row->blob[GIT_OID_HEXSZ] = '\0';
+		}
+		if (f[5][0] != '-') {
+			memcpy(row->prev, f[5], GIT_OID_HEXSZ);
+			row->prev[GIT_OID_HEXSZ] = '\0';
+		}
 		row->has_prev = f[5][0] != '-';
 	}
 	ok = t->count == rows;
 done:
-	stance_buf_dispose(&data);
+	munmap((void *)data, size);
 	if (!ok) {
 		table_free(t);
 		git_error_clear();
