@@ -23,3 +23,6 @@ pkg_check_modules(GSSAPI REQUIRED krb5-gssapi)
 # a group: the archives refer to each other in both directions
 set(STANCE_STATIC_LINK -Wl,--start-group ${STANCE_STATIC_LINK} -Wl,--end-group
   ${CMAKE_DL_LIBS} Threads::Threads rt)
+# libgit2's start parses the CA certificates, which only https needs: the
+# stance program defers that parse to the first TLS session (src/cli/tls_lazy.c)
+set(STANCE_TLS_LAZY_WRAP -Wl,--wrap=mbedtls_x509_crt_parse_file -Wl,--wrap=mbedtls_ssl_setup)

@@ -117,13 +117,46 @@ static int rev_recorded(stance_buf *out, const stance_revision *rev)
 	return rev->author_name && *rev->author_name ? stance_buf_printf(out, ", %s", rev->author_name) : 0;
 }
 
+/* A stored revision: as a file side, its body compared as stored. A stored
+ * body is in canonical form already (add, import and fetch write it so;
+ * `stance check` reports one that is not), so bringing it to canonical form
+ * again, two cmark-gfm parses and renderings of each side, would change
+ * nothing; only the front matter is parsed. */
+static int read_stored_side(side *s, stance_repo *repo, const stance_revision *rev)
+{
+	stance_buf origin = STANCE_BUF_INIT;
+	const char *raw;
+	size_t front;
+	int error;
+	if ((error = rev->blob[0] ? stance_history_read_blob(&s->raw, repo, rev->blob)
+	                          : stance_history_read_raw(&s->raw, repo, rev->id, rev->commit)) < 0)
+		return error;
+	raw = s->raw.ptr ? s->raw.ptr : "";
+	s->body_start = stance_document_body_offset(raw, s->raw.size);
+	/* no closed front matter: the whole file, for the parser's message */
+	front = s->body_start ? s->body_start : s->raw.size > 4 && !memcmp(raw, "---\n", 4) ? s->raw.size : 0;
+	/* the blank line the store writes between the front matter and the body */
+	if (s->body_start && s->body_start < s->raw.size && raw[s->body_start] == '\n')
+		s->body_start++;
+	if ((error = stance_buf_printf(&origin, "%s@%.12s", rev->id, rev->commit)) == 0 &&
+	    (error = stance_utf8_validate(raw, s->raw.size, origin.ptr)) == 0)
+		error = stance_document_parse(&s->doc, raw, front, origin.ptr);
+	stance_buf_dispose(&origin);
+	s->has_raw = error == 0;
+	return error;
+}
+
 static int resolve_side(side *s, stance_repo *repo, const char *spec)
 {
 	stance_revision rev;
 	int error;
 	memset(&rev, 0, sizeof(rev));
-	if ((error = stance_history_resolve(&rev, &s->doc, repo, spec)) < 0)
+	if ((error = stance_history_resolve(&rev, NULL, repo, spec)) < 0)
 		return error;
+	if ((error = read_stored_side(s, repo, &rev)) < 0) {
+		stance_revision_clear(&rev);
+		return error;
+	}
 	error = rev_label(&s->label, &rev);
 	if (!error)
 		error = rev_recorded(&s->recorded, &rev);
@@ -142,9 +175,10 @@ static int resolve_previous(side *old_side, side *new_side, stance_repo *repo, c
 	int error;
 
 	memset(&rev, 0, sizeof(rev));
-	if ((error = stance_history_resolve(&rev, &new_side->doc, repo, spec)) < 0)
+	if ((error = stance_history_resolve(&rev, NULL, repo, spec)) < 0)
 		return error;
-	if ((error = rev_label(&new_side->label, &rev)) < 0 || (error = rev_recorded(&new_side->recorded, &rev)) < 0)
+	if ((error = read_stored_side(new_side, repo, &rev)) < 0 ||
+	    (error = rev_label(&new_side->label, &rev)) < 0 || (error = rev_recorded(&new_side->recorded, &rev)) < 0)
 		goto done;
 	hopts.id = rev.id;
 	hopts.include_reextract = 1;
@@ -159,7 +193,7 @@ static int resolve_previous(side *old_side, side *new_side, stance_repo *repo, c
 		while (!all && i + 1 < list.count && list.items[i + 1].reextract)
 			i++;
 		if (i + 1 < list.count && !list.items[i + 1].removed) {
-			if ((error = stance_history_read(&old_side->doc, repo, rev.id, list.items[i + 1].commit)) < 0 ||
+			if ((error = read_stored_side(old_side, repo, &list.items[i + 1])) < 0 ||
 			    (error = rev_label(&old_side->label, &list.items[i + 1])) < 0 ||
 			    (error = rev_recorded(&old_side->recorded, &list.items[i + 1])) < 0)
 				goto done;

@@ -3,6 +3,7 @@
  * "kl/x@{2}" or "kl/x@2020-12-04" ("what did it say on that date?").
  */
 #include "git_internal.h"
+#include "history_internal.h"
 #include "stance/date.h"
 #include "stance/document.h"
 #include "stance/history.h"
@@ -10,7 +11,11 @@
 #include "stance/store.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void stance_revision_clear(stance_revision *rev)
 {
@@ -70,7 +75,7 @@ static int push_revision(rev_builder *b, git_commit *commit, const char *id, con
 }
 
 /* The blob at `path` in `commit`'s tree: 1 found, 0 absent. */
-static int entry_in(git_oid *out, git_commit *commit, const char *path)
+int history_entry_in(git_oid *out, git_commit *commit, const char *path)
 {
 	git_tree *tree = NULL;
 	git_tree_entry *entry = NULL;
@@ -85,7 +90,7 @@ static int entry_in(git_oid *out, git_commit *commit, const char *path)
 	return found;
 }
 
-static int path_to_id(stance_buf *out, const char *path)
+int history_path_to_id(stance_buf *out, const char *path)
 {
 	size_t n = strlen(path);
 	const char *name = strrchr(path, '/');
@@ -103,26 +108,6 @@ static int path_to_id(stance_buf *out, const char *path)
 	return 1;
 }
 
-/*
- * The revision table: one row per (commit, document) where the commit changed
- * the document, in walk order (newest commit first). It is kept between runs
- * in .git/stance-history, keyed by the commit it was built up to, and brought
- * up to date by walking only the commits made since (by stance or by plain
- * git), so `log` and `show DOC@DATE` do not walk the whole history each time.
- */
-typedef struct {
-	/* hex, so reading the cache parses no ids for rows nobody asks about */
-	char commit[GIT_OID_HEXSZ + 1], blob[GIT_OID_HEXSZ + 1], prev[GIT_OID_HEXSZ + 1];
-	int64_t time;
-	int tz, removed, has_prev;
-	int reextract;  /* a "Re-extract <id>" commit: same observation, new extraction */
-	char *id;
-} rev_row;
-
-typedef struct {
-	rev_row *rows;
-	size_t count, alloc;
-} rev_table;
 
 static void table_free(rev_table *t)
 {
@@ -133,197 +118,12 @@ static void table_free(rev_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static rev_row *table_add(rev_table *t)
+rev_row *history_table_add(rev_table *t)
 {
 	if (stance_array_grow(&t->rows, &t->alloc, t->count + 1, sizeof(*t->rows)) < 0)
 		return NULL;
 	memset(&t->rows[t->count], 0, sizeof(rev_row));
 	return &t->rows[t->count++];
-}
-
-typedef struct {
-	rev_table *t;
-	git_repository *git;
-	git_commit *commit;
-	stance_buf path;
-} scan_state;
-
-/* Records that the commit changed `path` from `old` (NULL: added) to `new`
- * (NULL: removed), unless it is not a document or a merge took it unchanged
- * from a parent other than the first. */
-static int record(scan_state *st, const git_oid *old, const git_oid *new)
-{
-	stance_buf id = STANCE_BUF_INIT;
-	unsigned int p, np = git_commit_parentcount(st->commit);
-	int merged_in = 0, error = 0;
-	rev_row *row;
-
-	if (!path_to_id(&id, st->path.ptr))
-		goto done;
-	for (p = 1; p < np && !merged_in; p++) {
-		git_commit *other = NULL;
-		git_oid there;
-		int had;
-		if (git_commit_parent(&other, st->commit, p) < 0)
-			continue;
-		had = entry_in(&there, other, st->path.ptr);
-		merged_in = new ? (had && git_oid_equal(&there, new)) : !had;
-		git_commit_free(other);
-	}
-	if (merged_in)
-		goto done;
-	if (!(row = table_add(st->t)) || !(row->id = stance_strdup(id.ptr))) {
-		error = STANCE_ERROR;
-		goto done;
-	}
-	git_oid_tostr(row->commit, sizeof(row->commit), git_commit_id(st->commit));
-	if (new)
-		git_oid_tostr(row->blob, sizeof(row->blob), new);
-	if (old) {
-		git_oid_tostr(row->prev, sizeof(row->prev), old);
-		row->has_prev = 1;
-	}
-	row->removed = !new;
-	row->reextract = !strncmp(git_commit_message(st->commit), "Re-extract ", 11);
-	row->time = (int64_t)git_commit_author(st->commit)->when.time;
-	row->tz = git_commit_author(st->commit)->when.offset;
-done:
-	stance_buf_dispose(&id);
-	return error;
-}
-
-static int compare_trees(scan_state *st, const git_tree *old, const git_tree *new);
-
-/* One side of a pair of entries with the same name (either may be NULL). */
-static int compare_entries(scan_state *st, const git_tree_entry *a, const git_tree_entry *b)
-{
-	const git_tree_entry *any = a ? a : b;
-	size_t mark = st->path.size;
-	int a_tree = a && git_tree_entry_type(a) == GIT_OBJECT_TREE;
-	int b_tree = b && git_tree_entry_type(b) == GIT_OBJECT_TREE;
-	int error = 0;
-
-	if (a && b && git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b)))
-		return 0;
-	if (git_tree_entry_name(any)[0] == '.')
-		return 0; /* .stance/ and other dot entries hold no documents */
-	if ((error = stance_buf_printf(&st->path, "%s%s", mark ? "/" : "", git_tree_entry_name(any))) < 0)
-		return error;
-	if (a_tree || b_tree) {
-		git_tree *ta = NULL, *tb = NULL;
-		if ((a_tree && (error = git_tree_lookup(&ta, st->git, git_tree_entry_id(a))) < 0) ||
-		    (b_tree && (error = git_tree_lookup(&tb, st->git, git_tree_entry_id(b))) < 0))
-			error = stance_git_error(error, "cannot read tree %s", st->path.ptr);
-		else
-			error = compare_trees(st, ta, tb);
-		git_tree_free(ta);
-		git_tree_free(tb);
-		/* a file replaced by a folder (or back) also removed or added the file */
-		if (!error && a && !a_tree && git_tree_entry_type(a) == GIT_OBJECT_BLOB)
-			error = record(st, git_tree_entry_id(a), NULL);
-		if (!error && b && !b_tree && git_tree_entry_type(b) == GIT_OBJECT_BLOB)
-			error = record(st, NULL, git_tree_entry_id(b));
-	} else if ((!a || git_tree_entry_type(a) == GIT_OBJECT_BLOB) &&
-		   (!b || git_tree_entry_type(b) == GIT_OBJECT_BLOB)) {
-		error = record(st, a ? git_tree_entry_id(a) : NULL, b ? git_tree_entry_id(b) : NULL);
-	}
-	st->path.size = mark;
-	st->path.ptr[mark] = '\0';
-	return error;
-}
-
-/* Walks two trees (either may be NULL: empty) and records changed documents,
- * descending only into subtrees whose ids differ. */
-static int compare_trees(scan_state *st, const git_tree *old, const git_tree *new)
-{
-	size_t i, n;
-	int error = 0;
-	n = new ? git_tree_entrycount(new) : 0;
-	for (i = 0; i < n && !error; i++) {
-		const git_tree_entry *b = git_tree_entry_byindex(new, i);
-		const git_tree_entry *a = old ? git_tree_entry_byname(old, git_tree_entry_name(b)) : NULL;
-		error = compare_entries(st, a, b);
-	}
-	n = old ? git_tree_entrycount(old) : 0;
-	for (i = 0; i < n && !error; i++) {
-		const git_tree_entry *a = git_tree_entry_byindex(old, i);
-		if (!new || !git_tree_entry_byname(new, git_tree_entry_name(a)))
-			error = compare_entries(st, a, NULL);
-	}
-	return error;
-}
-
-/* The documents a commit changed: against its first parent, less what it
- * took unchanged from another parent (so a merge lists only what it decided). */
-static int scan_commit(rev_table *t, git_repository *git, git_commit *commit)
-{
-	git_tree *tree = NULL, *ptree = NULL;
-	git_commit *parent = NULL;
-	scan_state st = { t, git, commit, STANCE_BUF_INIT };
-	int error;
-
-	if ((error = stance_buf_puts(&st.path, "")) < 0)
-		return error;
-	if ((error = git_commit_tree(&tree, commit)) < 0)
-		goto done;
-	if (git_commit_parentcount(commit) > 0) {
-		if ((error = git_commit_parent(&parent, commit, 0)) < 0 ||
-		    (error = git_commit_tree(&ptree, parent)) < 0)
-			goto done;
-	}
-	error = compare_trees(&st, ptree, tree);
-done:
-	if (error < 0 && !*stance_error_last())
-		error = stance_git_error(error, "cannot read commit %s", git_oid_tostr_s(git_commit_id(commit)));
-	stance_buf_dispose(&st.path);
-	git_tree_free(tree);
-	git_tree_free(ptree);
-	git_commit_free(parent);
-	return error;
-}
-
-/* Scans the commits reachable from `head` but not from `hide` (may be NULL). */
-static int scan_range(rev_table *t, git_repository *git, const git_oid *head, const git_oid *hide)
-{
-	git_revwalk *walk = NULL;
-	git_oid oid;
-	/* the walk reads every commit and changed tree the repository holds */
-	int verify = stance_git_verify_reads(0);
-	int error;
-	/* and no object cache: each tree is read once or twice, and libgit2's
-	 * eviction, which scans its map from the start for every few entries it
-	 * drops, was a fifth of the walk's time at 40,000 commits and half its
-	 * resident size (121 MB, 62 MB without); no stance code turns it off */
-	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
-	if ((error = git_revwalk_new(&walk, git)) < 0 ||
-	    /* topological: a line of commits made in one second (a batch) comes
-	     * out in its order, which a time sort alone leaves to its heap */
-	    (error = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME)) < 0 ||
-	    (error = git_revwalk_push(walk, head)) < 0 ||
-	    (hide && (error = git_revwalk_hide(walk, hide)) < 0)) {
-		error = stance_git_error(error, "cannot walk the history");
-		goto done;
-	}
-	while ((error = git_revwalk_next(&oid, walk)) == 0) {
-		git_commit *commit = NULL;
-		if ((error = git_commit_lookup(&commit, git, &oid)) < 0) {
-			error = stance_git_error(error, "cannot read commit %s", git_oid_tostr_s(&oid));
-			goto done;
-		}
-		error = scan_commit(t, git, commit);
-		git_commit_free(commit);
-		if (error < 0)
-			goto done;
-	}
-	if (error == GIT_ITEROVER)
-		error = 0;
-	else
-		error = stance_git_error(error, "cannot walk the history");
-done:
-	git_revwalk_free(walk);
-	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
-	stance_git_verify_reads(verify);
-	return error;
 }
 
 /* 3: the file ends with "end COUNT CHECKSUM", so a truncated one is seen */
@@ -334,86 +134,107 @@ static int cache_path(stance_buf *out, git_repository *git)
 	return stance_buf_printf(out, "%sstance-history", git_repository_path(git));
 }
 
+/* The cache file's bytes, mapped read-only: a 40,000-revision table is 6 MB,
+ * and reading it into the heap copied it and touched as many fresh pages
+ * again. NULL (size 0) for a missing or empty file. */
+static const char *cache_map(size_t *size, const char *path)
+{
+	struct stat st;
+	void *p;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	*size = 0;
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || st.st_size <= 0 ||
+	    (p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+		close(fd);
+		return NULL;
+	}
+	close(fd);
+	*size = (size_t)st.st_size;
+	return p;
+}
+
 /* Reads the cached table; returns 0 and sets *tip when it is usable. */
 static int cache_read(rev_table *t, git_oid *tip, const char *path)
 {
-	stance_buf data = STANCE_BUF_INIT;
-	char *line, *next;
-	size_t rows = 0;
+	size_t size, rows = 0;
+	const char *data = cache_map(&size, path), *end, *line, *next, *last;
 	int ok = 0;
 
-	if (stance_file_read(&data, path) < 0) {
-		stance_error_clear();
+	if (!data)
 		return -1;
-	}
 	/* the last line counts the rows and sums the bytes before it: a file cut
 	 * at a line's end, or changed, is not taken for a shorter history */
 	{
-		char *last, *tail, want[40];
+		char *tail, want[40];
 		unsigned long long count;
-		if (!data.size || data.ptr[data.size - 1] != '\n')
+		if (data[size - 1] != '\n')
 			goto done;
-		for (last = data.ptr + data.size - 1; last > data.ptr && last[-1] != '\n'; last--)
+		for (last = data + size - 1; last > data && last[-1] != '\n'; last--)
 			;
-		if (strncmp(last, "end ", 4))
+		if (size - (size_t)(last - data) < 4 || strncmp(last, "end ", 4))
 			goto done;
 		count = strtoull(last + 4, &tail, 10);
-		snprintf(want, sizeof(want), " %016llx\n", (unsigned long long)stance_checksum64(data.ptr,
-			(size_t)(last - data.ptr)));
-		if (tail == last + 4 || strcmp(tail, want))
+		snprintf(want, sizeof(want), " %016llx\n", (unsigned long long)stance_checksum64(data,
+			(size_t)(last - data)));
+		if (tail == last + 4 || (size_t)(data + size - tail) != strlen(want) ||
+		    memcmp(tail, want, strlen(want)))
 			goto done;
 		/* room for the rows at once; their number is checked below */
 		rows = (size_t)count;
-		if (rows && rows < data.size / 64 &&
+		if (rows && rows < size / 64 &&
 		    stance_array_grow(&t->rows, &t->alloc, rows, sizeof(*t->rows)) < 0)
 			goto done;
-		*last = '\0';
+		end = last;
 	}
-	line = data.ptr;
-	next = strchr(line, '\n');
+	line = data;
+	next = memchr(line, '\n', (size_t)(end - line));
 	if (!next || (size_t)(next - line) != strlen(CACHE_MAGIC) + 1 + GIT_OID_HEXSZ ||
 	    strncmp(line, CACHE_MAGIC " ", strlen(CACHE_MAGIC) + 1) ||
 	    git_oid_fromstrn(tip, line + strlen(CACHE_MAGIC) + 1, GIT_OID_HEXSZ) < 0)
 		goto done;
-	for (line = next + 1; *line; line = next + 1) {
-		/* commit time tz removed blob prev id */
-		char *f[7], *p = line;
-		long long tm;
-		long tz;
+	for (line = next + 1; line < end; line = next + 1) {
+		/* commit time tz removed blob prev id, each field's start and length */
+		const char *f[7], *p = line;
+		size_t n[7];
 		int k;
 		rev_row *row;
-		if (!(next = strchr(line, '\n')))
+		if (!(next = memchr(line, '\n', (size_t)(end - line))))
 			goto done;
-		*next = '\0';
 		for (k = 0; k < 7; k++) {
-			f[k] = p;
-			p = k < 6 ? strchr(p, ' ') : NULL;
-			if (k < 6 && !p)
+			const char *sp = k < 6 ? memchr(p, ' ', (size_t)(next - p)) : next;
+			if (!sp)
 				goto done;
-			if (p)
-				*p++ = '\0';
+			f[k] = p;
+			n[k] = (size_t)(sp - p);
+			p = sp + 1;
 		}
-		if (!(row = table_add(t)))
+		if (!(row = history_table_add(t)))
 			goto done;
-		tm = strtoll(f[1], NULL, 10);
-		tz = strtol(f[2], NULL, 10);
-		row->time = (int64_t)tm;
-		row->tz = (int)tz;
-		row->removed = f[3][0] == '1';
-		row->reextract = f[3][1] == 'r';
-		if (strlen(f[0]) != GIT_OID_HEXSZ || (f[4][0] != '-' && strlen(f[4]) != GIT_OID_HEXSZ) ||
-		    (f[5][0] != '-' && strlen(f[5]) != GIT_OID_HEXSZ) || !(row->id = stance_strdup(f[6])))
+		/* the numbers end at their space, where strtoll stops */
+		row->time = n[1] ? (int64_t)strtoll(f[1], NULL, 10) : 0;
+		row->tz = n[2] ? (int)strtol(f[2], NULL, 10) : 0;
+		row->removed = n[3] > 0 && f[3][0] == '1';
+		row->reextract = n[3] > 1 && f[3][1] == 'r';
+		if (n[0] != GIT_OID_HEXSZ || (f[4][0] != '-' && n[4] != GIT_OID_HEXSZ) ||
+		    (f[5][0] != '-' && n[5] != GIT_OID_HEXSZ) || !(row->id = stance_strndup(f[6], n[6])))
 			goto done;
-		memcpy(row->commit, f[0], GIT_OID_HEXSZ + 1);
-		if (f[4][0] != '-')
-			memcpy(row->blob, f[4], GIT_OID_HEXSZ + 1);
-		if (f[5][0] != '-')
-			memcpy(row->prev, f[5], GIT_OID_HEXSZ + 1);
+		memcpy(row->commit, f[0], GIT_OID_HEXSZ);
+		row->commit[GIT_OID_HEXSZ] = '\0';
+		if (f[4][0] != '-') {
+			memcpy(row->blob, f[4], GIT_OID_HEXSZ);
+			row->blob[GIT_OID_HEXSZ] = '\0';
+		}
+		if (f[5][0] != '-') {
+			memcpy(row->prev, f[5], GIT_OID_HEXSZ);
+			row->prev[GIT_OID_HEXSZ] = '\0';
+		}
 		row->has_prev = f[5][0] != '-';
 	}
 	ok = t->count == rows;
 done:
-	stance_buf_dispose(&data);
+	munmap((void *)data, size);
 	if (!ok) {
 		table_free(t);
 		git_error_clear();
@@ -476,10 +297,10 @@ static int table_for_head(rev_table *out, stance_repo *repo)
 	if (have_cache && git_graph_descendant_of(git, &head, &tip) == 1) {
 		/* New commits on top: scan only those, then the cached rows after them. */
 		size_t i;
-		if ((error = scan_range(out, git, &head, &tip)) < 0)
+		if ((error = history_scan_range(out, git, &head, &tip)) < 0)
 			goto done;
 		for (i = 0; i < cached.count; i++) {
-			rev_row *row = table_add(out);
+			rev_row *row = history_table_add(out);
 			if (!row) {
 				error = STANCE_ERROR;
 				goto done;
@@ -489,7 +310,7 @@ static int table_for_head(rev_table *out, stance_repo *repo)
 		}
 	} else {
 		git_error_clear();
-		if ((error = scan_range(out, git, &head, NULL)) < 0)
+		if ((error = history_scan_range(out, git, &head, NULL)) < 0)
 			goto done;
 	}
 	cache_write(out, &head, path.ptr);
@@ -576,9 +397,9 @@ void stance_history_add_batch(stance_repo *repo, const stance_batch *batch)
 	for (i = n - 1; i >= 0; i--) {
 		rev_row *row;
 		stance_batch_commit_get(&c, batch, (size_t)i);
-		if (!path_to_id(&id, c.path))
+		if (!history_path_to_id(&id, c.path))
 			continue; /* not a document (an append to .stance/config) */
-		if (!(row = table_add(&t)) || !(row->id = stance_strdup(id.ptr)))
+		if (!(row = history_table_add(&t)) || !(row->id = stance_strdup(id.ptr)))
 			goto done;
 		memcpy(row->commit, c.commit, sizeof(row->commit));
 		memcpy(row->blob, c.blob, sizeof(row->blob));
@@ -808,7 +629,7 @@ int stance_history_read_raw(stance_buf *out, stance_repo *repo, const char *id, 
 		error = stance_error_set(STANCE_ENOTFOUND, "'%s' is not a revision in this repository", commit);
 		goto done;
 	}
-	if (!entry_in(&blob_id, c, path.ptr)) {
+	if (!history_entry_in(&blob_id, c, path.ptr)) {
 		error = stance_error_set(STANCE_ENOTFOUND, "document '%s' does not exist at %.12s", id,
 			git_oid_tostr_s(git_commit_id(c)));
 		goto done;
@@ -990,7 +811,7 @@ int stance_history_resolve(stance_revision *rev, stance_document **doc, stance_r
 			goto done;
 		}
 		stance_buf_printf(&path, "%s.md", id.ptr);
-		i = (size_t)entry_in(&blob, commit, path.ptr);
+		i = (size_t)history_entry_in(&blob, commit, path.ptr);
 		stance_buf_dispose(&path);
 		if (!i) {
 			error = stance_error_set(STANCE_ENOTFOUND, "document '%s' does not exist at %s", id.ptr, revpart);
@@ -1165,7 +986,7 @@ int stance_history_removed(stance_revision_list *out, stance_repo *repo)
 			continue;
 		stance_buf_clear(&path);
 		stance_buf_printf(&path, "%s.md", r->id);
-		if (entry_in(&blob, head, path.ptr))
+		if (history_entry_in(&blob, head, path.ptr))
 			continue; /* its newest revision removed it, but HEAD has it again */
 		if (stance_array_grow(&out->items, &alloc, out->count + 1, sizeof(*out->items)) < 0 ||
 		    copy_revision(&out->items[out->count], r) < 0) {
@@ -1377,7 +1198,7 @@ static int collect_document(const char *root, const git_tree_entry *entry, void 
 	stance_buf_clear(&w->path);
 	if (stance_buf_printf(&w->path, "%s%s", root, name) < 0)
 		goto fail;
-	if (!path_to_id(&id, w->path.ptr))
+	if (!history_path_to_id(&id, w->path.ptr))
 		return 0;
 	if (stance_array_grow(&w->list->items, &w->alloc, w->list->count + 1, sizeof(*w->list->items)) < 0)
 		goto fail;

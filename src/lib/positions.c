@@ -770,8 +770,34 @@ static int push_change(stance_position_change_list *out, size_t *alloc,
  * below it, one removed and one added. */
 #define REWORD_THRESHOLD STANCE_POSITION_REWORD_THRESHOLD
 
+uint64_t *positions_text_hashes(const stance_position_list *l)
+{
+	uint64_t *h = malloc((l->count + 1) * sizeof(*h));
+	size_t i;
+	if (!h) {
+		stance_error_oom();
+		return NULL;
+	}
+	for (i = 0; i < l->count; i++)
+		h[i] = seg_hash_normalized(l->items[i].text, strlen(l->items[i].text));
+	return h;
+}
+
 int stance_positions_compare(stance_position_change_list *out,
 	const stance_position_list *ol, const stance_position_list *nl)
+{
+	uint64_t *oh = positions_text_hashes(ol), *nh = positions_text_hashes(nl);
+	int error = -1;
+	memset(out, 0, sizeof(*out));
+	if (oh && nh)
+		error = positions_compare_hashed(out, ol, oh, nl, nh);
+	free(oh);
+	free(nh);
+	return error;
+}
+
+int positions_compare_hashed(stance_position_change_list *out, const stance_position_list *ol,
+	const uint64_t *oh, const stance_position_list *nl, const uint64_t *nh)
 {
 	uint32_t **ob = NULL, **nb = NULL;
 	size_t *on = NULL, *nn = NULL, alloc = 0, i, j;
@@ -792,25 +818,28 @@ int stance_positions_compare(stance_position_change_list *out,
 	 * compared first: across a collection's revisions most statements
 	 * stay, and long sentences share long beginnings) */
 	{
-		uint64_t *oh = malloc((ol->count + 1) * sizeof(*oh)), *nh = malloc((nl->count + 1) * sizeof(*nh));
-		if (!oh || !nh) {
-			free(oh);
-			free(nh);
+		positions_text_slot *ns = malloc((nl->count + 1) * sizeof(*ns));
+		if (!ns) {
 			stance_error_oom();
 			goto done;
 		}
-		for (i = 0; i < ol->count; i++)
-			oh[i] = seg_hash_normalized(ol->items[i].text, strlen(ol->items[i].text));
-		for (j = 0; j < nl->count; j++)
-			nh[j] = seg_hash_normalized(nl->items[j].text, strlen(nl->items[j].text));
-		for (i = 0; i < ol->count; i++)
-			for (j = 0; j < nl->count; j++)
-				if (!n_used[j] && oh[i] == nh[j] && !strcmp(ol->items[i].text, nl->items[j].text)) {
+		for (j = 0; j < nl->count; j++) {
+			ns[j].hash = nh[j];
+			ns[j].index = j;
+		}
+		positions_slots_sort(ns, nl->count);
+		/* each old statement to the first new one of its wording not taken */
+		for (i = 0; i < ol->count; i++) {
+			size_t k;
+			for (k = positions_slots_find(ns, nl->count, oh[i]); k < nl->count && ns[k].hash == oh[i]; k++) {
+				j = ns[k].index;
+				if (!n_used[j] && !strcmp(ol->items[i].text, nl->items[j].text)) {
 					o_used[i] = n_used[j] = 1;
 					break;
 				}
-		free(oh);
-		free(nh);
+			}
+		}
+		free(ns);
 	}
 	for (i = 0; i < ol->count; i++)
 		if (!o_used[i] && word_bag(&ob[i], &on[i], ol->items[i].text, strlen(ol->items[i].text)) < 0)

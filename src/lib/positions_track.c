@@ -506,6 +506,7 @@ struct stance_position_tracker {
 	size_t count, alloc;
 	stance_position_list prev;  /* the statements of the step before */
 	size_t *prev_life;          /* the life each of them belongs to */
+	uint64_t *prev_hash;        /* their texts' hashes (positions_text_hashes) */
 };
 
 int stance_position_tracker_new(stance_position_tracker **out)
@@ -535,6 +536,7 @@ void stance_position_tracker_free(stance_position_tracker *t)
 	free(t->lives);
 	stance_position_list_free(&t->prev);
 	free(t->prev_life);
+	free(t->prev_hash);
 	free(t);
 }
 
@@ -612,6 +614,32 @@ static size_t revived(const stance_position_tracker *t, const char *text)
 	return best;
 }
 
+static int cmp_text_slot(const void *a, const void *b)
+{
+	const positions_text_slot *x = a, *y = b;
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void positions_slots_sort(positions_text_slot *slots, size_t n)
+{
+	qsort(slots, n, sizeof(*slots), cmp_text_slot);
+}
+
+size_t positions_slots_find(const positions_text_slot *slots, size_t n, uint64_t hash)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (slots[mid].hash < hash)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && slots[lo].hash == hash ? lo : n;
+}
+
 int stance_position_tracker_step(stance_position_tracker *t, const stance_position_list *cur,
 	size_t revision)
 {
@@ -619,10 +647,18 @@ int stance_position_tracker_step(stance_position_tracker *t, const stance_positi
 	stance_position_list copy = { 0 };
 	size_t *cur_life = NULL, i, c;
 	uint8_t *carried = NULL;
+	uint64_t *cur_hash = NULL;
 	int error = -1;
 
-	if (stance_positions_compare(&ch, &t->prev, cur) < 0)
+	/* the statements' hashes, each list's made once: as the new list, kept
+	 * for the next step */
+	if ((!t->prev_hash && !(t->prev_hash = positions_text_hashes(&t->prev))) ||
+	    !(cur_hash = positions_text_hashes(cur)))
 		return -1;
+	if (positions_compare_hashed(&ch, &t->prev, t->prev_hash, cur, cur_hash) < 0) {
+		free(cur_hash);
+		return -1;
+	}
 	if (!(cur_life = calloc(cur->count + 1, sizeof(*cur_life))) ||
 	    !(carried = calloc(t->prev.count + 1, 1))) {
 		stance_error_oom();
@@ -645,16 +681,37 @@ int stance_position_tracker_step(stance_position_tracker *t, const stance_positi
 			if (ch.items[c].new_index >= 0)
 				listed_new[ch.items[c].new_index] = 1;
 		}
+		/* each to the first earlier statement of the same text not yet
+		 * taken, found through the texts' hashes sorted with their index
+		 * (the same one a scan in order finds) */
+		positions_text_slot *slots = malloc((t->prev.count + 1) * sizeof(*slots));
+		if (!slots) {
+			free(listed_old);
+			free(listed_new);
+			stance_error_oom();
+			goto done;
+		}
+		for (c = 0; c < t->prev.count; c++) {
+			slots[c].hash = t->prev_hash[c];
+			slots[c].index = c;
+		}
+		positions_slots_sort(slots, t->prev.count);
 		for (i = 0; i < cur->count; i++) {
+			size_t k;
+			uint64_t h;
 			if (listed_new[i])
 				continue;
-			for (c = 0; c < t->prev.count; c++)
+			h = cur_hash[i];
+			for (k = positions_slots_find(slots, t->prev.count, h); k < t->prev.count && slots[k].hash == h; k++) {
+				c = slots[k].index;
 				if (!listed_old[c] && !carried[c] && !strcmp(t->prev.items[c].text, cur->items[i].text)) {
 					carried[c] = 1;
 					cur_life[i] = t->prev_life[c];
 					break;
 				}
+			}
 		}
+		free(slots);
 		free(listed_old);
 		free(listed_new);
 	}
@@ -701,10 +758,14 @@ int stance_position_tracker_step(stance_position_tracker *t, const stance_positi
 	free(t->prev_life);
 	t->prev = copy;
 	t->prev_life = cur_life;
+	free(t->prev_hash);
+	t->prev_hash = cur_hash;
 	cur_life = NULL;
+	cur_hash = NULL;
 	error = 0;
 done:
 	free(cur_life);
+	free(cur_hash);
 	free(carried);
 	stance_position_change_list_free(&ch);
 	return error;

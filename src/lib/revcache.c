@@ -439,8 +439,42 @@ static char *text_of(rc_file *f, const char *key)
 	return out;
 }
 
+/* A decimal number at *p ending at `stop`, *p moved past it and the space
+ * after; -1 when there is none (the file is then computed anew). */
+static int read_number(unsigned long long *out, const char **p, const char *end)
+{
+	const char *q = *p;
+	unsigned long long v = 0;
+	if (q >= end || *q < '0' || *q > '9')
+		return -1;
+	for (; q < end && *q >= '0' && *q <= '9'; q++) {
+		if (v > (~0ULL - 9) / 10)
+			return -1;
+		v = v * 10 + (unsigned long long)(*q - '0');
+	}
+	if (q >= end || *q != ' ')
+		return -1;
+	*out = v;
+	*p = q + 1;
+	return 0;
+}
+
+/* A text key ("=" and 32 hex digits) at *p, followed by `after`, copied
+ * into `key`; *p moved past both. */
+static int read_key(char key[34], const char **p, const char *end, char after)
+{
+	const char *q = *p;
+	if (end - q < 34 || q[0] != '=' || q[33] != after)
+		return -1;
+	memcpy(key, q, 33);
+	key[33] = '\0';
+	*p = q + 34;
+	return 0;
+}
+
 /* "START END =SECTIONKEY =TEXTKEY\n" a statement, back to a list; the texts
- * are records of their own. */
+ * are records of their own. Read without sscanf: a long history decodes
+ * hundreds of thousands of these lines. */
 static int positions_decode(stance_position_list *out, rc_file *f, const char *p, size_t len)
 {
 	const char *end = p + len;
@@ -448,16 +482,11 @@ static int positions_decode(stance_position_list *out, rc_file *f, const char *p
 	memset(out, 0, sizeof(*out));
 	while (p < end) {
 		unsigned long long s, e;
-		char sk[34], tk[34], line[128];
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		char sk[34], tk[34];
 		stance_position *x;
-		if (!nl || (size_t)(nl - p) >= sizeof(line))
+		if (read_number(&s, &p, end) < 0 || read_number(&e, &p, end) < 0 ||
+		    read_key(sk, &p, end, ' ') < 0 || read_key(tk, &p, end, '\n') < 0)
 			goto bad;
-		memcpy(line, p, (size_t)(nl - p));
-		line[nl - p] = '\0';
-		if (sscanf(line, "%llu %llu %33s %33s", &s, &e, sk, tk) != 4)
-			goto bad;
-		p = nl + 1;
 		if (stance_array_grow(&out->items, &alloc, out->count + 1, sizeof(*out->items)) < 0)
 			goto bad;
 		x = &out->items[out->count++];

@@ -342,3 +342,35 @@ Test(diff_cli, two_documents_pair_reworded_positions, .fini = th_cleanup)
 	th_result_free(&r);
 	free(dir);
 }
+
+/* A stored revision's body is compared as stored, without the blank line
+ * the store writes after the front matter: the hunk's line is the body's,
+ * as when the body is brought to canonical form again. */
+Test(diff_cli, stored_revisions_count_lines_in_the_body, .fini = th_cleanup)
+{
+	char *dir = th_tmpdir();
+	stance_buf v = STANCE_BUF_INIT;
+	th_result r;
+	int round, i;
+	TH_RUN(&r, dir, "init", ".");
+	cr_assert_eq(r.status, 0, "%s", stance_buf_cstr(&r.err));
+	th_result_free(&r);
+	for (round = 0; round < 2; round++) {
+		stance_buf_clear(&v);
+		stance_buf_puts(&v, "---\ntitle: Afsnit\nlanguage: da\n---\n");
+		for (i = 1; i <= 12; i++)
+			stance_buf_printf(&v, "%sAfsnit nummer %d af teksten%s.\n", i > 1 ? "\n" : "", i,
+				i == 12 && round ? " i en ny udgave" : "");
+		th_write(dir, "in.md", stance_buf_cstr(&v));
+		TH_RUN(&r, dir, "add", "in.md", "--id", "kl/afsnit", "--date", round ? "2021-01-01" : "2020-01-01");
+		cr_assert_eq(r.status, 0, "%s", stance_buf_cstr(&r.err));
+		th_result_free(&r);
+	}
+	TH_RUN(&r, dir, "--no-pager", "diff", "kl/afsnit@{1}", "kl/afsnit", "--context", "1");
+	cr_assert_eq(r.status, 0, "%s", stance_buf_cstr(&r.err));
+	/* the context, paragraph 11, starts on line 21 of the body (26 of the file) */
+	expect_in(&r, "@@ ¶11, line 21 @@");
+	th_result_free(&r);
+	stance_buf_dispose(&v);
+	free(dir);
+}
