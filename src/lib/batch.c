@@ -590,6 +590,21 @@ static int stale_file(stance_batch *b, const char *path)
 	return error;
 }
 
+/*
+ * Writes a blob whose id `id` the caller has just computed into the batch's
+ * in-memory store, unless the repository has it: git_odb_write would hash
+ * the bytes a second time, which was a tenth of an import's writer thread.
+ * A miss does not rescan objects/pack, as git_odb_write's does: the batch
+ * refreshes the store itself after each pack it writes.
+ */
+static int write_hashed_blob(stance_batch *b, const git_oid *id, const char *data, size_t len)
+{
+	if (git_odb_exists_ext(b->odb, id, GIT_ODB_LOOKUP_NO_REFRESH))
+		return 0;
+	git_error_clear();
+	return b->mempack->write(b->mempack, id, data, len, GIT_OBJECT_BLOB);
+}
+
 int stance_batch_save(stance_save_result *result, stance_batch *b,
 	const stance_document *doc, const stance_save_options *opts)
 {
@@ -641,7 +656,7 @@ int stance_batch_save(stance_save_result *result, stance_batch *b,
 		opts->time, opts->tz_minutes)) < 0)
 		goto done;
 	if ((error = git_signature_now(&committer, author->name, author->email)) < 0 ||
-	    (error = git_odb_write(&blob, b->odb, content.ptr, content.size, GIT_OBJECT_BLOB)) < 0 ||
+	    (error = write_hashed_blob(b, &blob, content.ptr, content.size)) < 0 ||
 	    (error = lane_upsert(&tree_id, b, &b->main_lane, b->has_tree ? &b->tree : NULL, path.ptr, &blob)) < 0) {
 		error = stance_git_error(error, "%s: cannot store the document", id);
 		goto done;

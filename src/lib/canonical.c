@@ -321,10 +321,9 @@ typedef struct {
 	stance_buf text;    /* the rendering, when not kept */
 } block_unit;
 
-/* The body as written, without the blank lines before its first line and
- * with a line end after its last: what a body that cannot be made canonical
- * is stored as. Neither change is one a reader sees. */
-static int keep_as_written(stance_buf *out, const char *text, size_t len)
+/* The length of the blank lines (nothing but spaces and tabs, ended by
+ * "\n", "\r\n" or "\r") before the body's first line with something on it. */
+static size_t leading_blank_lines(const char *text, size_t len)
 {
 	size_t p = 0, q;
 	for (q = 0; q < len; q++) {
@@ -333,6 +332,17 @@ static int keep_as_written(stance_buf *out, const char *text, size_t len)
 		else if (text[q] != ' ' && text[q] != '\t')
 			break;
 	}
+	return p;
+}
+
+/* The body as written, without the blank lines before its first line and
+ * with a line end after its last: what a body that cannot be made canonical
+ * is stored as. Neither change is one a reader sees. */
+static int keep_as_written(stance_buf *out, const char *text, size_t len)
+{
+	size_t p = leading_blank_lines(text, len), q;
+	for (q = p; q < len && (text[q] == ' ' || text[q] == '\t'); q++)
+		;
 	if (q == len)
 		return 0;
 	if (stance_buf_put(out, text + p, len - p) < 0)
@@ -569,6 +579,21 @@ done:
 }
 
 /*
+ * Whether the body is blank lines followed by `r`, its rendering. cmark-gfm
+ * parses nothing from blank lines before the first block, so the body's
+ * tree is the tree of `r` (but for its line numbers, which no rendering
+ * uses). A rendering that starts with a byte order mark is not taken: only
+ * at the very start would the parser skip it.
+ */
+static int renders_to_rest(const stance_buf *r, const char *text, size_t len)
+{
+	size_t skip = leading_blank_lines(text, len);
+	if (!skip || (r->size >= 3 && !memcmp(r->ptr, "\xEF\xBB\xBF", 3)))
+		return 0;
+	return buf_eq(r, text + skip, len - skip);
+}
+
+/*
  * One pass: the body's rendering when it reads as the body does (the body
  * itself when it renders to itself), else the block-by-block result.
  * *fixed is set when the result is known to render to itself, so that a
@@ -594,6 +619,14 @@ static int canon_pass(stance_buf *out, int *fixed, const char *text, size_t len,
 	if (buf_eq(&r, text, len)) {
 		*fixed = 1;
 		error = stance_buf_put(out, text, len);
+		goto done;
+	}
+	if (renders_to_rest(&r, text, len)) {
+		/* the body is its rendering after blank lines (a file's body
+		 * after its front matter): the same tree, so the rendering reads
+		 * as the body does and renders to itself */
+		*fixed = 1;
+		error = stance_buf_put(out, stance_buf_cstr(&r), r.size);
 		goto done;
 	}
 	if ((error = tree_parse(&tr, stance_buf_cstr(&r), r.size)) < 0 ||

@@ -243,13 +243,42 @@ done:
 	return 0;
 }
 
+/* Appends the decimal `v` and a space. */
+static void put_int_sp(stance_buf *out, long long v)
+{
+	char digits[24], *p = digits + sizeof(digits);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	*--p = ' ';
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	stance_buf_put(out, p, (size_t)(digits + sizeof(digits) - p));
+}
+
+/* Each row as "commit time tz removed[r] blob prev id": put together
+ * without printf, which was most of rewriting a 40,000-row table after an
+ * import of 100 revisions. */
 static void put_rows(stance_buf *out, const rev_table *t)
 {
 	size_t i;
 	for (i = 0; t && i < t->count; i++) {
 		const rev_row *r = &t->rows[i];
-		stance_buf_printf(out, "%s %lld %d %d%s %s %s %s\n", r->commit, (long long)r->time, r->tz,
-			r->removed, r->reextract ? "r" : "", r->removed ? "-" : r->blob, r->has_prev ? r->prev : "-", r->id);
+		stance_buf_puts(out, r->commit);
+		stance_buf_putc(out, ' ');
+		put_int_sp(out, (long long)r->time);
+		put_int_sp(out, r->tz);
+		stance_buf_putc(out, r->removed ? '1' : '0');
+		if (r->reextract)
+			stance_buf_putc(out, 'r');
+		stance_buf_putc(out, ' ');
+		stance_buf_puts(out, r->removed ? "-" : r->blob);
+		stance_buf_putc(out, ' ');
+		stance_buf_puts(out, r->has_prev ? r->prev : "-");
+		stance_buf_putc(out, ' ');
+		stance_buf_puts(out, r->id);
+		stance_buf_putc(out, '\n');
 	}
 }
 

@@ -110,9 +110,11 @@ static int nothing_imported(int code)
 	return stance_error_set(code, "%s; nothing was imported", msg);
 }
 
-/* How many revisions the readers may be ahead of the writer: enough to keep
- * four threads busy, few enough that their documents are a small memory. */
-#define READ_AHEAD 64
+/* How many revisions the readers may be ahead of the writer: enough that
+ * they go on while the writer packs a checkpoint's objects (about 0.4 s on
+ * one core, some hundred revisions of reading), few enough that their
+ * documents are a small memory (512 bodies of 40 KB: 20 MB). */
+#define READ_AHEAD 512
 
 /*
  * The revisions' files read on up to four threads, each parsed and brought

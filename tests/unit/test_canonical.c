@@ -198,6 +198,36 @@ Test(canonical, canonical_text_is_unchanged)
 	}
 }
 
+/* A file's body starts after the blank line that follows its front matter:
+ * canonical text after blank lines is that text, found by the first
+ * rendering. */
+Test(canonical, blank_lines_before_canonical_text_are_dropped)
+{
+	static const char *const same[] = {
+		"Tekst.\n", "## Heading\n\nText with *emphasis* and **strong**.\n",
+		"  - a\n  - b\n\n<!-- end list -->\n\n  - c\n",
+		"| a | b |\n| --- | --- |\n| 1 | 2 |\n", "    code after blank lines\n",
+	};
+	static const char *const blanks[] = { "\n", "\n\n", "  \n\t\n", "\r\n", "\r" };
+	size_t i, k;
+	for (i = 0; i < STANCE_ARRAY_SIZE(same); i++)
+		for (k = 0; k < STANCE_ARRAY_SIZE(blanks); k++) {
+			stance_buf in = STANCE_BUF_INIT;
+			stance_canonical_stats st;
+			stance_buf out = STANCE_BUF_INIT;
+			char *c;
+			cr_assert_eq(stance_buf_puts(&in, blanks[k]), 0);
+			cr_assert_eq(stance_buf_puts(&in, same[i]), 0);
+			c = check_canonical("after blank lines", stance_buf_cstr(&in), in.size);
+			cr_assert_str_eq(c, same[i], "blank lines %zu before case %zu", k, i);
+			cr_assert_eq(stance_markdown_canonicalize_stats(&out, in.ptr, in.size, &st), 0);
+			cr_assert_eq(st.kept, 0, "no block is kept as written");
+			free(c);
+			stance_buf_dispose(&in);
+			stance_buf_dispose(&out);
+		}
+}
+
 Test(canonical, line_ends_and_blank_lines_around_the_body)
 {
 	CHECK("\n\n  \npara one\r\nstill one\r\n\r\n- item\r\n");
