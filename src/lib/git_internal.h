@@ -1,6 +1,6 @@
 /*
  * git_internal.h: libgit2 glue for the modules allowed to include <git2.h>
- * (repo, store, batch, journal, history, sync, source): the repository
+ * (repo, store, batch, journal, history, sync, source; git_pack.c): the repository
  * handle, error translation, and what the store's modules share.
  */
 #ifndef STANCE_GIT_INTERNAL_H
@@ -36,6 +36,23 @@ int stance_git_verify_reads(int on);
  * extra level; callers use a handle of their own for it.
  */
 int stance_git_packbuilder_new(git_packbuilder **out, git_repository *git, const char *settings);
+
+/* ---- git_pack.c: a pack of whole objects ---- */
+
+/* Up to this many new objects go as one pack of whole objects
+ * (stance_git_write_whole_pack): a push to or a pull from a folder, a
+ * batch's last pack; more go through libgit2's pack builder, whose delta
+ * search a large pack is worth. */
+#define STANCE_WHOLE_PACK_MAX 2000
+
+/*
+ * Writes the objects `ids[0, n)` (each once), read from `src`, as one pack
+ * into `dest`: each whole, deflated at zlib's fastest level, with its SHA-1
+ * trailer; libgit2's indexer checks it and writes the index. `bytes`: the
+ * objects' size. A failure names `dest_name` and leaves no pack behind.
+ */
+int stance_git_write_whole_pack(size_t *bytes, git_odb *src, git_odb *dest, const git_oid *ids, size_t n,
+	const char *dest_name);
 
 /*
  * Turns a libgit2 failure into a stance error: the message is the formatted

@@ -359,7 +359,7 @@ static int local_push(sync_ctx *c, const char *path, const char *const *names, s
 			goto done;
 		}
 		sync_report_progress(c, STANCE_SYNC_SENDING, objects.count, objects.count, bytes);
-	} else if (objects.count <= SYNC_SMALL_PACK_MAX) {
+	} else if (objects.count <= STANCE_WHOLE_PACK_MAX) {
 		size_t bytes;
 		if ((error = sync_write_pack(&bytes, c->git, odb, &objects, c->url.ptr)) < 0) {
 			char why[512];

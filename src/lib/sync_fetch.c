@@ -9,7 +9,7 @@
  * level: for a hundred new revisions (400 objects) that was nine tenths of
  * the pull. Here each new commit's tree is compared with its parent's and
  * what differs is written loose or as one pack without deltas. When the
- * remote has more than SYNC_SMALL_PACK_MAX new objects, a remote-tracking
+ * remote has more than STANCE_WHOLE_PACK_MAX new objects, a remote-tracking
  * rule is not a forced one (+), or the fetch needs anything else, libgit2's
  * fetch does it as before.
  */
@@ -130,7 +130,7 @@ int sync_fetch_local(sync_ctx *c, git_remote *remote, const char *path)
 	}
 	if ((error = sync_list_new_objects(&objects, theirs, our_odb, walk)) < 0)
 		goto out;
-	if (objects.count > SYNC_SMALL_PACK_MAX)
+	if (objects.count > STANCE_WHOLE_PACK_MAX)
 		goto out; /* many: libgit2's fetch packs them with deltas */
 	if (objects.count) {
 		error = objects.count <= SYNC_LOOSE_MAX ?

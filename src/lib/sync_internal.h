@@ -79,11 +79,10 @@ int sync_local_remote_path(stance_buf *out, sync_ctx *c);
 
 /* A push to or a fetch from a folder on this machine of at most
  * SYNC_LOOSE_MAX new objects copies them as loose objects (sync_copy.c; git's
- * transfer.unpackLimit), of at most SYNC_SMALL_PACK_MAX as one pack without
+ * transfer.unpackLimit), of at most STANCE_WHOLE_PACK_MAX as one pack without
  * deltas (sync_pack.c); more go as a pack with deltas: a push through
  * libgit2's pack builder, a fetch through libgit2's fetch. */
 #define SYNC_LOOSE_MAX 100
-#define SYNC_SMALL_PACK_MAX 2000
 
 /* ---- sync_remote.c ---- */
 
