@@ -7,7 +7,10 @@
  * the packs, not the commits; the dates the revision table then holds; text appended to
  * a file; snapshots; a working file holding changes stance did not store is
  * refused and the batch left as it was; a branch moved by another writer
- * meanwhile keeps that writer's commit.
+ * meanwhile keeps that writer's commit; a small batch is one pack of whole
+ * objects, each once, that git fsck reads back, a large one keeps the pack
+ * builder's deltas; a pack that cannot be written names the repository and
+ * leaves the branch and the files as they were.
  */
 #include "helpers.h"
 
@@ -382,5 +385,109 @@ Test(batch, a_whole_history_without_deltas, .fini = th_cleanup)
 	cr_expect_str_eq(count, "201\n");
 	free(count);
 	stance_buf_dispose(&body);
+	close_repo(&f);
+}
+
+/* The packs in .git/objects/pack and, of all their objects, how many are
+ * stored as deltas (git verify-pack's lines with a base). */
+static void pack_counts(const char *dir, long *packs, long *deltas)
+{
+	char *p = sh(dir, "ls .git/objects/pack/*.pack 2>/dev/null | wc -l");
+	char *d = sh(dir, "for i in .git/objects/pack/*.idx; do git verify-pack -v $i; done | "
+		"awk '$2 ~ /^(blob|tree|commit)$/ && NF == 7' | wc -l");
+	*packs = strtol(p, NULL, 10);
+	*deltas = strtol(d, NULL, 10);
+	free(p);
+	free(d);
+}
+
+Test(batch, a_small_batch_is_one_pack_of_whole_objects_that_reads_back, .fini = th_cleanup)
+{
+	fixture f = open_repo(1);
+	stance_batch *b = NULL;
+	char body[160], *fsck, *log, *count;
+	long packs, deltas;
+	int i;
+	cr_assert_eq(stance_batch_new(&b, f.repo), 0);
+	/* a/b goes back to its first text again and again (the first time
+	 * unchanged, no commit), so the batch writes that blob many times: it
+	 * goes into the pack once */
+	for (i = 0; i < 40; i++) {
+		snprintf(body, sizeof(body), "Udgave %d af teksten om skolerne og deres rammer.\n", i % 4 == 3 ? 1 : i);
+		cr_assert_eq(add(b, i % 2 ? "a/b" : "c/d", body, T0 + i, NULL), 0, "%s", stance_error_last());
+	}
+	cr_assert_eq(stance_batch_finish(b), 0, "%s", stance_error_last());
+	stance_batch_free(b);
+	pack_counts(f.dir, &packs, &deltas);
+	cr_expect_eq(packs, 1, "one pack for the batch, %ld", packs);
+	cr_expect_eq(deltas, 0, "whole objects only, %ld deltas", deltas);
+	fsck = sh(f.dir, "git fsck --full --strict --no-dangling 2>&1");
+	cr_expect_str_eq(fsck, "", "every object reads back: %s", fsck);
+	count = sh(f.dir, "git rev-list --count HEAD");
+	cr_expect_str_eq(count, "40\n", "init and 39 revisions");
+	log = sh(f.dir, "git status --porcelain && git show HEAD:c/d.md | tail -1 && git show HEAD:a/b.md | tail -1");
+	cr_expect_str_eq(log, "Udgave 38 af teksten om skolerne og deres rammer.\n"
+		"Udgave 1 af teksten om skolerne og deres rammer.\n", "%s", log);
+	free(fsck);
+	free(count);
+	free(log);
+	close_repo(&f);
+}
+
+Test(batch, a_large_batch_keeps_the_delta_search, .fini = th_cleanup)
+{
+	fixture f = open_repo(1);
+	stance_batch *b = NULL;
+	stance_buf body = STANCE_BUF_INIT;
+	char *fsck;
+	long packs, deltas;
+	int i;
+	cr_assert_eq(stance_batch_new(&b, f.repo), 0);
+	/* a blob, a tree or two and a commit a revision: past
+	 * STANCE_WHOLE_PACK_MAX objects in all */
+	for (i = 0; i < 800; i++) {
+		stance_buf_printf(&body, "Afsnit %d: kommunen bør gøre mere for de ældre.\n\n", i);
+		cr_assert_eq(add(b, i % 2 ? "stor/historie" : "stor/anden", body.ptr, T0 + i, NULL), 0, "%s",
+			stance_error_last());
+	}
+	cr_assert_eq(stance_batch_finish(b), 0, "%s", stance_error_last());
+	stance_batch_free(b);
+	pack_counts(f.dir, &packs, &deltas);
+	cr_expect_eq(packs, 1, "%ld packs", packs);
+	cr_expect_gt(deltas, 400, "the pack builder's deltas between versions, %ld", deltas);
+	fsck = sh(f.dir, "git fsck --full --no-dangling 2>&1");
+	cr_expect_str_eq(fsck, "", "%s", fsck);
+	free(fsck);
+	stance_buf_dispose(&body);
+	close_repo(&f);
+}
+
+Test(batch, a_pack_that_cannot_be_written_names_the_repository, .fini = th_cleanup)
+{
+	fixture f = open_repo(1);
+	stance_batch *b = NULL;
+	char *before = sh(f.dir, "git rev-parse HEAD; git status --porcelain; ls"), *after, *packs;
+	const char *msg;
+	int i;
+	cr_assert_eq(stance_batch_new(&b, f.repo), 0);
+	for (i = 0; i < 10; i++)
+		cr_assert_eq(add(b, i % 2 ? "a/b" : "c/d", i % 2 ? "En.\n" : "To.\n", T0 + i, NULL), 0, "%s",
+			stance_error_last());
+	/* a file where the folder of packs should be */
+	cr_assert_eq(th_sh(f.dir, NULL, "rmdir .git/objects/pack && touch .git/objects/pack"), 0);
+	cr_expect_neq(stance_batch_finish(b), 0);
+	msg = stance_error_last();
+	cr_expect(strstr(msg, "cannot write the new revisions") != NULL, "%s", msg);
+	cr_expect(strstr(msg, "/.git/") != NULL, "the repository is named: %s", msg);
+	stance_batch_free(b);
+	cr_assert_eq(th_sh(f.dir, NULL, "rm .git/objects/pack && mkdir .git/objects/pack"), 0);
+	after = sh(f.dir, "git rev-parse HEAD; git status --porcelain; ls");
+	cr_expect_str_eq(after, before, "the branch and the working folder are as they were");
+	cr_expect(!th_exists(f.dir, ".git/stance-update"), "no journal");
+	packs = sh(f.dir, "git fsck --no-dangling 2>&1; ls .git/objects/pack | wc -l");
+	cr_expect_str_eq(packs, "0\n", "no pack, the repository whole: %s", packs);
+	free(packs);
+	free(after);
+	free(before);
 	close_repo(&f);
 }
