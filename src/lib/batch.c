@@ -377,10 +377,9 @@ static int write_whole_pack(stance_batch *b)
 	return error;
 }
 
-/* The batch's objects as a pack in objects/pack (indexed as it is
- * written, never held whole in memory): a few as whole objects, more
- * through libgit2's pack builder, named by path, deltas searched on every
- * core. */
+/* The batch's objects as a pack in objects/pack through libgit2's pack
+ * builder (indexed as it is written, never held whole in memory), named
+ * by path, deltas searched on every core. */
 static int write_pack(stance_batch *b)
 {
 	stance_buf dir = STANCE_BUF_INIT;
