@@ -434,12 +434,15 @@ static int search_as_of(candidates *c, search_index *ix, const mask_map *m, size
 	size_t t;
 	int rc, error = -1;
 	if (search_prepare(ix, &st,
-		    "WITH cur AS (SELECT doc, commit_id, time, text_id, removed,"
-		    "  row_number() OVER (PARTITION BY doc ORDER BY time DESC, seq DESC) AS rn"
-		    "  FROM revisions WHERE time < ?3)"
+		    /* one seek per document in revisions_doc_time, not a pass over
+		     * every revision */
+		    "WITH d AS (SELECT DISTINCT doc FROM revisions),"
+		    " cur AS (SELECT r.doc, r.commit_id, r.time, r.text_id, r.removed FROM d JOIN revisions r"
+		    "  ON r.seq = (SELECT seq FROM revisions WHERE doc = d.doc AND time < ?3"
+		    "  ORDER BY time DESC, seq DESC LIMIT 1))"
 		    " SELECT cur.doc, t.title, cur.commit_id, cur.time, t.blocks,"
 		    "  (?1 IS NULL OR t.organization = ?1 COLLATE NOCASE) AND (?2 IS NULL OR t.kind = ?2 COLLATE NOCASE)"
-		    " FROM cur JOIN texts t ON t.id = cur.text_id WHERE cur.rn = 1 AND cur.removed = 0") < 0)
+		    " FROM cur JOIN texts t ON t.id = cur.text_id WHERE cur.removed = 0") < 0)
 		return -1;
 	sqlite3_bind_text(st, 1, opts->organization, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, opts->kind, -1, SQLITE_STATIC);
@@ -489,7 +492,7 @@ static int search_history(candidates *c, search_index *ix, const mask_map *m, si
 		    "SELECT r.doc, t.title, r.commit_id, r.time, t.blocks,"
 		    "  t.id IS NOT NULL AND (?1 IS NULL OR t.organization = ?1 COLLATE NOCASE)"
 		    "  AND (?2 IS NULL OR t.kind = ?2 COLLATE NOCASE)"
-		    " FROM revisions r LEFT JOIN texts t ON t.id = r.text_id ORDER BY r.doc, r.time, r.seq") < 0)
+		    " FROM revisions r LEFT JOIN texts t ON t.id = r.text_id ORDER BY +r.doc, r.time, r.seq") < 0)
 		return -1;
 	sqlite3_bind_text(st, 1, opts->organization, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, opts->kind, -1, SQLITE_STATIC);
