@@ -1108,10 +1108,10 @@ static int build(search_index *ix, stance_repo *repo, stance_search_update_stats
 	if (exec_sql(ix, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-32768") < 0 ||
 	    exec_sql(ix, schema) < 0 || index_update(ix, repo, stats, 1) < 0 ||
 	    exec_sql(ix, "CREATE INDEX blocks_hash ON blocks(hash);"
-		    /* a document's revisions in time order (seq, the rowid, last):
-		     * --as-of seeks each document's revision of a date, --history
-		     * walks them without a sort */
-		    "CREATE INDEX revisions_doc_time ON revisions(doc, time)") < 0 || set_meta(ix, "complete", "1") < 0)
+		    /* a document's revisions in time order, covering what --history
+		     * reads of them: --as-of seeks each document's revision of the
+		     * date, --history walks them without a sort or a table read */
+		    "CREATE INDEX revisions_doc_time ON revisions(doc, time, seq, text_id, commit_id)") < 0 || set_meta(ix, "complete", "1") < 0)
 		goto done;
 	sqlite3_close(ix->db);
 	ix->db = NULL;
