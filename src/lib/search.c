@@ -305,6 +305,7 @@ typedef struct {
 	double tf[SEARCH_MAX_TERMS], dl, score;
 	size_t revisions;
 	int current;
+	sqlite3_int64 title_text; /* --history: the text of the last match */
 } candidate;
 
 typedef struct {
@@ -424,6 +425,9 @@ done:
 	return error;
 }
 
+/* The organization (?1) and kind (?2) asked for, of the text t. */
+#define SEARCH_FILTER "(?1 IS NULL OR t.organization = ?1 COLLATE NOCASE) AND (?2 IS NULL OR t.kind = ?2 COLLATE NOCASE)"
+
 /* The documents as they stood just before a time: the newest revision of
  * each before it, when not a removal. */
 static int search_as_of(candidates *c, search_index *ix, const mask_map *m, size_t nterms,
@@ -434,12 +438,15 @@ static int search_as_of(candidates *c, search_index *ix, const mask_map *m, size
 	size_t t;
 	int rc, error = -1;
 	if (search_prepare(ix, &st,
-		    "WITH cur AS (SELECT doc, commit_id, time, text_id, removed,"
-		    "  row_number() OVER (PARTITION BY doc ORDER BY time DESC, seq DESC) AS rn"
-		    "  FROM revisions WHERE time < ?3)"
+		    /* one seek per document in revisions_doc_time, not a pass over
+		     * every revision */
+		    "WITH d AS (SELECT DISTINCT doc FROM revisions),"
+		    " cur AS (SELECT r.doc, r.commit_id, r.time, r.text_id, r.removed FROM d JOIN revisions r"
+		    "  ON r.seq = (SELECT seq FROM revisions WHERE doc = d.doc AND time < ?3"
+		    "  ORDER BY time DESC, seq DESC LIMIT 1))"
 		    " SELECT cur.doc, t.title, cur.commit_id, cur.time, t.blocks,"
-		    "  (?1 IS NULL OR t.organization = ?1 COLLATE NOCASE) AND (?2 IS NULL OR t.kind = ?2 COLLATE NOCASE)"
-		    " FROM cur JOIN texts t ON t.id = cur.text_id WHERE cur.rn = 1 AND cur.removed = 0") < 0)
+		    "  " SEARCH_FILTER
+		    " FROM cur JOIN texts t ON t.id = cur.text_id WHERE cur.removed = 0") < 0)
 		return -1;
 	sqlite3_bind_text(st, 1, opts->organization, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, opts->kind, -1, SQLITE_STATIC);
@@ -472,30 +479,127 @@ done:
 	return error;
 }
 
-/* Every revision: per document, the first and the last revision that
- * matched, how many did, the best score, and whether the newest does. The
- * frequencies counted over the revisions searched; a document's score is
- * its best revision's. */
-static int search_history(candidates *c, search_index *ix, const mask_map *m, size_t nterms,
+/* A text of the index as --history sees it: whether it passes the
+ * filters, its number of blocks, whether it holds every term, and its
+ * term frequencies at tf[id * nterms]. */
+typedef struct {
+	unsigned char *known, *ok, *all;
+	size_t *n;
+	double *tf;
+	size_t cap;
+} history_texts;
+
+static void history_texts_free(history_texts *h)
+{
+	free(h->known);
+	free(h->ok);
+	free(h->all);
+	free(h->n);
+	free(h->tf);
+	memset(h, 0, sizeof(*h));
+}
+
+/* text_tf with the terms of each block id in a dense array (dense[id]):
+ * one load a block, where the hash probes cost a third of --history. */
+static int text_tf_dense(double *tf, size_t nterms, const uint32_t *dense, size_t ndense, const void *list, size_t n)
+{
+	size_t i, t;
+	uint32_t all = nterms == 32 ? 0xffffffffu : (((uint32_t)1 << nterms) - 1), seen = 0;
+	for (t = 0; t < nterms; t++)
+		tf[t] = 0;
+	for (i = 0; i < n; i++) {
+		uint32_t b = search_block_at(list, i), bits = b < ndense ? dense[b] : 0;
+		if (!bits)
+			continue;
+		seen |= bits;
+		for (t = 0; t < nterms; t++)
+			if (bits & ((uint32_t)1 << t))
+				tf[t] += i == 0 ? SEARCH_TITLE_WEIGHT : 1.0;
+	}
+	return seen == all;
+}
+
+/* Every text once, in table order (no sort of the block lists). */
+static int history_read_texts(history_texts *h, search_index *ix, const mask_map *m, size_t nterms,
 	const stance_search_options *opts)
 {
 	sqlite3_stmt *st = NULL;
-	double tf[SEARCH_MAX_TERMS];
+	uint32_t *dense = NULL;
+	size_t i, ndense = 0;
+	int rc, error = -1;
+	if (search_prepare(ix, &st, "SELECT coalesce(max(id), 0) + 1 FROM texts") < 0)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return search_db_error(ix, "searching");
+	}
+	h->cap = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!(h->known = calloc(h->cap, 1)) || !(h->ok = calloc(h->cap, 1)) || !(h->all = calloc(h->cap, 1)) ||
+	    !(h->n = calloc(h->cap, sizeof(*h->n))) || !(h->tf = calloc(h->cap * (nterms ? nterms : 1), sizeof(*h->tf))))
+		return stance_error_oom();
+	for (i = 0; i < m->cap; i++)
+		if (m->keys[i] >= ndense)
+			ndense = (size_t)m->keys[i] + 1;
+	if (ndense && !(dense = calloc(ndense, sizeof(*dense))))
+		return stance_error_oom();
+	for (i = 0; i < m->cap; i++)
+		if (m->keys[i])
+			dense[m->keys[i]] = m->masks[i];
+	if (search_prepare(ix, &st, "SELECT t.id, t.blocks, " SEARCH_FILTER " FROM texts t") < 0)
+		goto done;
+	sqlite3_bind_text(st, 1, opts->organization, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, opts->kind, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t id = (size_t)sqlite3_column_int64(st, 0), n = (size_t)sqlite3_column_bytes(st, 1) / 4;
+		if (id >= h->cap)
+			continue;
+		h->known[id] = 1;
+		h->n[id] = n;
+		if (!(h->ok[id] = (unsigned char)sqlite3_column_int(st, 2)))
+			continue;
+		h->all[id] = (unsigned char)text_tf_dense(&h->tf[id * nterms], nterms, dense, ndense, sqlite3_column_blob(st, 1), n);
+	}
+	if (rc != SQLITE_DONE) {
+		search_db_error(ix, "searching");
+		goto done;
+	}
+	error = 0;
+done:
+	free(dense);
+	sqlite3_finalize(st);
+	return error;
+}
+
+/* Every revision: per document, the first and the last revision that
+ * matched, how many did, the best score, and whether the newest does. The
+ * frequencies counted over the revisions searched; a document's score is
+ * its best revision's. The texts are read once each (history_read_texts),
+ * then the revisions in document and time order from revisions_doc_time. */
+static int search_history(candidates *c, search_index *ix, const mask_map *m, size_t nterms,
+	const stance_search_options *opts)
+{
+	sqlite3_stmt *st = NULL, *title = NULL;
+	history_texts h;
 	size_t t;
 	int rc, error = -1, last_matched = 0;
 	candidate *k = NULL;
 	stance_buf doc = STANCE_BUF_INIT;
-	if (search_prepare(ix, &st,
-		    "SELECT r.doc, t.title, r.commit_id, r.time, t.blocks,"
-		    "  t.id IS NOT NULL AND (?1 IS NULL OR t.organization = ?1 COLLATE NOCASE)"
-		    "  AND (?2 IS NULL OR t.kind = ?2 COLLATE NOCASE)"
-		    " FROM revisions r LEFT JOIN texts t ON t.id = r.text_id ORDER BY r.doc, r.time, r.seq") < 0)
-		return -1;
-	sqlite3_bind_text(st, 1, opts->organization, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, opts->kind, -1, SQLITE_STATIC);
+	memset(&h, 0, sizeof(h));
+	if (sqlite3_exec(ix->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return search_db_error(ix, "searching");
+	if (history_read_texts(&h, ix, m, nterms, opts) < 0 ||
+	    search_prepare(ix, &st, "SELECT r.doc, r.text_id, r.commit_id, r.time FROM revisions r"
+		    " ORDER BY r.doc, r.time, r.seq") < 0 ||
+	    search_prepare(ix, &title, "SELECT title FROM texts WHERE id = ?1") < 0)
+		goto done;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 0);
-		size_t n = (size_t)sqlite3_column_bytes(st, 4) / 4;
+		sqlite3_int64 text = sqlite3_column_int64(st, 1);
+		size_t x = sqlite3_column_type(st, 1) == SQLITE_NULL || text < 0 || (size_t)text >= h.cap ? 0 : (size_t)text;
+		const double *tf;
+		size_t n;
 		int all = 0;
 		if (!id)
 			continue;
@@ -506,8 +610,10 @@ static int search_history(candidates *c, search_index *ix, const mask_map *m, si
 			stance_buf_clear(&doc);
 			stance_buf_puts(&doc, id);
 		}
-		if (sqlite3_column_int(st, 5)) {
-			all = text_tf(tf, nterms, m, sqlite3_column_blob(st, 4), n);
+		n = h.n[x];
+		tf = &h.tf[x * nterms];
+		if (h.known[x] && h.ok[x]) {
+			all = h.all[x];
 			c->searched++;
 			c->total_dl += (double)n;
 			for (t = 0; t < nterms; t++)
@@ -518,17 +624,19 @@ static int search_history(candidates *c, search_index *ix, const mask_map *m, si
 		if (!all)
 			continue;
 		if (!k) {
-			if (!(k = add_candidate(c, st, 0, 1)))
+			if (stance_array_grow(&c->items, &c->alloc, c->count + 1, sizeof(*c->items)) < 0)
 				goto done;
+			k = &c->items[c->count++];
+			memset(k, 0, sizeof(*k));
+			if (!(k->id = col_dup(st, 0))) {
+				stance_error_oom();
+				goto done;
+			}
 			col_commit(k->first_commit, st, 2);
 			k->first_time = sqlite3_column_int64(st, 3);
 			k->dl = -1;
 		}
-		free(k->title);
-		if (!(k->title = col_dup(st, 1))) {
-			stance_error_oom();
-			goto done;
-		}
+		k->title_text = text; /* the title read once the document's last match is known */
 		col_commit(k->commit, st, 2);
 		k->time = sqlite3_column_int64(st, 3);
 		k->revisions++;
@@ -552,10 +660,25 @@ static int search_history(candidates *c, search_index *ix, const mask_map *m, si
 		search_db_error(ix, "searching");
 		goto done;
 	}
+	for (t = 0; t < c->count; t++) {
+		sqlite3_reset(title);
+		sqlite3_bind_int64(title, 1, c->items[t].title_text);
+		if (sqlite3_step(title) != SQLITE_ROW) {
+			search_db_error(ix, "searching");
+			goto done;
+		}
+		if (!(c->items[t].title = col_dup(title, 0))) {
+			stance_error_oom();
+			goto done;
+		}
+	}
 	error = 0;
 done:
 	stance_buf_dispose(&doc);
 	sqlite3_finalize(st);
+	sqlite3_finalize(title);
+	history_texts_free(&h);
+	sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
 	return error;
 }
 

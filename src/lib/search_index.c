@@ -21,7 +21,7 @@
 
 /* Bumped when the tables or the analysis change: an index of another
  * format is made anew. */
-#define SEARCH_FORMAT "5"
+#define SEARCH_FORMAT "6"
 /* A build commits every this many revisions, so that SQLite's page cache
  * stays bounded; the file is a temporary one until the build is done. */
 #define SEARCH_BUILD_BATCH 2000
@@ -1107,7 +1107,11 @@ static int build(search_index *ix, stance_repo *repo, stance_search_update_stats
 	/* no journal and no syncs while building: the file is not the index until renamed */
 	if (exec_sql(ix, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-32768") < 0 ||
 	    exec_sql(ix, schema) < 0 || index_update(ix, repo, stats, 1) < 0 ||
-	    exec_sql(ix, "CREATE INDEX blocks_hash ON blocks(hash)") < 0 || set_meta(ix, "complete", "1") < 0)
+	    exec_sql(ix, "CREATE INDEX blocks_hash ON blocks(hash);"
+		    /* a document's revisions in time order, covering what --history
+		     * reads of them: --as-of seeks each document's revision of the
+		     * date, --history walks them without a sort or a table read */
+		    "CREATE INDEX revisions_doc_time ON revisions(doc, time, seq, text_id, commit_id)") < 0 || set_meta(ix, "complete", "1") < 0)
 		goto done;
 	sqlite3_close(ix->db);
 	ix->db = NULL;

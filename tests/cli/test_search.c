@@ -172,6 +172,8 @@ static void sql(const char *dir, const char *statement)
 	free(path);
 }
 
+static char *rows(const char *dir, const char *query);
+
 Test(search, an_index_of_another_format_or_unfinished_is_made_again, .fini = th_cleanup)
 {
 	char *dir = archive(), *v, *head = th_sh_out(dir, "git rev-parse HEAD");
@@ -188,7 +190,18 @@ Test(search, an_index_of_another_format_or_unfinished_is_made_again, .fini = th_
 	cr_assert(strstr(r.out.ptr, "kl/aalborg"), "%s", r.out.ptr);
 	th_result_free(&r);
 	v = meta(dir, "format");
-	cr_assert_str_eq(v, "5");
+	cr_assert_str_eq(v, "6");
+	free(v);
+	/* format 5, before the index of each document's revisions by time */
+	sql(dir, "UPDATE meta SET value = '5' WHERE key = 'format'; DROP INDEX revisions_doc_time");
+	OK(&r, dir, "search", "reform", "--as-of", "2030-01-01");
+	cr_assert(strstr(r.out.ptr, "kl/aalborg"), "%s", r.out.ptr);
+	th_result_free(&r);
+	v = meta(dir, "format");
+	cr_assert_str_eq(v, "6");
+	free(v);
+	v = rows(dir, "SELECT name FROM sqlite_master WHERE name = 'revisions_doc_time'");
+	cr_assert_str_eq(v, "revisions_doc_time\n", "made again with the index");
 	free(v);
 	/* a build that did not finish is not trusted */
 	sql(dir, "DELETE FROM meta WHERE key = 'complete'; DELETE FROM latest");
@@ -323,6 +336,13 @@ static char *answers(const char *dir, const char *const *queries, size_t n)
 		th_result_free(&r);
 		TH_RUN(&r, dir, "search", "--json", "--history", queries[i]);
 		stance_buf_printf(&all, "--history %s => %d %s", queries[i], r.status, r.out.ptr);
+		th_result_free(&r);
+		/* between the new revisions, and after them all */
+		TH_RUN(&r, dir, "search", "--json", "--as-of", "2021-06-15", queries[i]);
+		stance_buf_printf(&all, "--as-of 2021-06-15 %s => %d %s", queries[i], r.status, r.out.ptr);
+		th_result_free(&r);
+		TH_RUN(&r, dir, "search", "--json", "--as-of", "2030-01-01", queries[i]);
+		stance_buf_printf(&all, "--as-of 2030-01-01 %s => %d %s", queries[i], r.status, r.out.ptr);
 		th_result_free(&r);
 	}
 	return stance_buf_detach(&all);
