@@ -500,32 +500,99 @@ static void history_texts_free(history_texts *h)
 }
 
 /* text_tf with the terms of each block id in a dense array (dense[id]):
- * one load a block, where the hash probes cost a third of --history. */
+ * one load a block, where the hash probes cost a third of --history. The
+ * counts are integers in locals, not sums into tf[] (a chain of dependent
+ * stores that was most of the loop); one term, the common case, has a
+ * loop of its own without the per-term loop. */
 static int text_tf_dense(double *tf, size_t nterms, const uint32_t *dense, size_t ndense, const void *list, size_t n)
 {
 	size_t i, t;
-	uint32_t all = nterms == 32 ? 0xffffffffu : (((uint32_t)1 << nterms) - 1), seen = 0;
-	for (t = 0; t < nterms; t++)
-		tf[t] = 0;
-	for (i = 0; i < n; i++) {
-		uint32_t b = search_block_at(list, i), bits = b < ndense ? dense[b] : 0;
-		if (!bits)
-			continue;
-		seen |= bits;
-		for (t = 0; t < nterms; t++)
-			if (bits & ((uint32_t)1 << t))
-				tf[t] += i == 0 ? SEARCH_TITLE_WEIGHT : 1.0;
+	uint32_t all = nterms == 32 ? 0xffffffffu : (((uint32_t)1 << nterms) - 1), seen = 0, title = 0;
+	uint32_t count[SEARCH_MAX_TERMS] = { 0 };
+	if (n) {
+		uint32_t b = search_block_at(list, 0);
+		title = b < ndense ? dense[b] : 0;
 	}
-	return seen == all;
+	if (nterms == 1) {
+		uint32_t k = 0;
+		for (i = 1; i < n; i++) {
+			uint32_t b = search_block_at(list, i);
+			k += b < ndense ? dense[b] & 1u : 0;
+		}
+		count[0] = k;
+		seen = k ? 1u : 0;
+	} else if (nterms <= 4) {
+		/* up to four terms: a 16-bit lane each in one word, added without
+		 * a branch (half the blocks match a common word, so a branch on
+		 * the match is mispredicted), the lanes emptied before they fill */
+		static const uint64_t lanes[16] = { 0x0, 0x1, 0x10000, 0x10001, 0x100000000, 0x100000001,
+			0x100010000, 0x100010001, 0x1000000000000, 0x1000000000001, 0x1000000010000,
+			0x1000000010001, 0x1000100000000, 0x1000100000001, 0x1000100010000, 0x1000100010001 };
+		uint64_t acc = 0;
+		for (i = 1; i < n; i++) {
+			uint32_t b = search_block_at(list, i), bits = b < ndense ? dense[b] & 15u : 0;
+			seen |= bits;
+			acc += lanes[bits];
+			if ((i & 0x7fff) == 0 || i + 1 == n) {
+				for (t = 0; t < nterms; t++)
+					count[t] += (uint32_t)(acc >> (16 * t)) & 0xffffu;
+				acc = 0;
+			}
+		}
+	} else {
+		for (i = 1; i < n; i++) {
+			uint32_t b = search_block_at(list, i), bits = b < ndense ? dense[b] : 0;
+			if (!bits)
+				continue;
+			seen |= bits;
+			for (t = 0; t < nterms; t++)
+				count[t] += (bits >> t) & 1u;
+		}
+	}
+	seen |= title;
+	for (t = 0; t < nterms; t++)
+		tf[t] = (double)count[t] + ((title >> t) & 1u ? SEARCH_TITLE_WEIGHT : 0.0);
+	return (seen & all) == all;
+}
+
+/* Block id → the terms it holds (bit i: term i), an array over every
+ * block id: --history matches half the blocks for a common word, where
+ * growing a hash of them was a tenth of its CPU. */
+typedef struct {
+	uint32_t *bits;
+	size_t n;
+} dense_masks;
+
+static int hit_dense(void *payload, sqlite3_int64 rowid, size_t term)
+{
+	dense_masks *d = payload;
+	if (rowid > 0 && (size_t)rowid < d->n)
+		d->bits[rowid] |= (uint32_t)1 << term;
+	return 0;
+}
+
+/* The terms' blocks as dense masks, sized by the largest block id. */
+static int history_match(dense_masks *d, search_index *ix, const search_terms *terms)
+{
+	sqlite3_stmt *st = NULL;
+	if (search_prepare(ix, &st, "SELECT coalesce(max(id), 0) + 1 FROM blocks") < 0)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return search_db_error(ix, "searching");
+	}
+	d->n = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (!(d->bits = calloc(d->n, sizeof(*d->bits))))
+		return stance_error_oom();
+	return match_terms(ix, terms, "fts", hit_dense, d);
 }
 
 /* Every text once, in table order (no sort of the block lists). */
-static int history_read_texts(history_texts *h, search_index *ix, const mask_map *m, size_t nterms,
+static int history_read_texts(history_texts *h, search_index *ix, const dense_masks *d, size_t nterms,
 	const stance_search_options *opts)
 {
 	sqlite3_stmt *st = NULL;
-	uint32_t *dense = NULL;
-	size_t i, ndense = 0;
 	int rc, error = -1;
 	if (search_prepare(ix, &st, "SELECT coalesce(max(id), 0) + 1 FROM texts") < 0)
 		return -1;
@@ -539,14 +606,6 @@ static int history_read_texts(history_texts *h, search_index *ix, const mask_map
 	if (!(h->known = calloc(h->cap, 1)) || !(h->ok = calloc(h->cap, 1)) || !(h->all = calloc(h->cap, 1)) ||
 	    !(h->n = calloc(h->cap, sizeof(*h->n))) || !(h->tf = calloc(h->cap * (nterms ? nterms : 1), sizeof(*h->tf))))
 		return stance_error_oom();
-	for (i = 0; i < m->cap; i++)
-		if (m->keys[i] >= ndense)
-			ndense = (size_t)m->keys[i] + 1;
-	if (ndense && !(dense = calloc(ndense, sizeof(*dense))))
-		return stance_error_oom();
-	for (i = 0; i < m->cap; i++)
-		if (m->keys[i])
-			dense[m->keys[i]] = m->masks[i];
 	if (search_prepare(ix, &st, "SELECT t.id, t.blocks, " SEARCH_FILTER " FROM texts t") < 0)
 		goto done;
 	sqlite3_bind_text(st, 1, opts->organization, -1, SQLITE_STATIC);
@@ -559,7 +618,7 @@ static int history_read_texts(history_texts *h, search_index *ix, const mask_map
 		h->n[id] = n;
 		if (!(h->ok[id] = (unsigned char)sqlite3_column_int(st, 2)))
 			continue;
-		h->all[id] = (unsigned char)text_tf_dense(&h->tf[id * nterms], nterms, dense, ndense, sqlite3_column_blob(st, 1), n);
+		h->all[id] = (unsigned char)text_tf_dense(&h->tf[id * nterms], nterms, d->bits, d->n, sqlite3_column_blob(st, 1), n);
 	}
 	if (rc != SQLITE_DONE) {
 		search_db_error(ix, "searching");
@@ -567,7 +626,6 @@ static int history_read_texts(history_texts *h, search_index *ix, const mask_map
 	}
 	error = 0;
 done:
-	free(dense);
 	sqlite3_finalize(st);
 	return error;
 }
@@ -577,19 +635,20 @@ done:
  * frequencies counted over the revisions searched; a document's score is
  * its best revision's. The texts are read once each (history_read_texts),
  * then the revisions in document and time order from revisions_doc_time. */
-static int search_history(candidates *c, search_index *ix, const mask_map *m, size_t nterms,
+static int search_history(candidates *c, search_index *ix, const search_terms *terms,
 	const stance_search_options *opts)
 {
 	sqlite3_stmt *st = NULL, *title = NULL;
 	history_texts h;
-	size_t t;
+	dense_masks d = { NULL, 0 };
+	size_t t, nterms = terms->count;
 	int rc, error = -1, last_matched = 0;
 	candidate *k = NULL;
 	stance_buf doc = STANCE_BUF_INIT;
 	memset(&h, 0, sizeof(h));
 	if (sqlite3_exec(ix->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return search_db_error(ix, "searching");
-	if (history_read_texts(&h, ix, m, nterms, opts) < 0 ||
+	if (history_match(&d, ix, terms) < 0 || history_read_texts(&h, ix, &d, nterms, opts) < 0 ||
 	    search_prepare(ix, &st, "SELECT r.doc, r.text_id, r.commit_id, r.time FROM revisions r"
 		    " ORDER BY r.doc, r.time, r.seq") < 0 ||
 	    search_prepare(ix, &title, "SELECT title FROM texts WHERE id = ?1") < 0)
@@ -678,6 +737,7 @@ done:
 	sqlite3_finalize(st);
 	sqlite3_finalize(title);
 	history_texts_free(&h);
+	free(d.bits);
 	sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
 	return error;
 }
@@ -725,9 +785,10 @@ int stance_search(stance_search_results *out, stance_repo *repo, const char *que
 		goto done;
 	if (!opts->history && !opts->as_of)
 		error = search_current(&c, &ix, &terms, opts);
+	else if (opts->history)
+		error = search_history(&c, &ix, &terms, opts);
 	else if ((error = match_terms(&ix, &terms, "fts", hit_block, &m)) == 0)
-		error = opts->history ? search_history(&c, &ix, &m, terms.count, opts)
-			: search_as_of(&c, &ix, &m, terms.count, opts);
+		error = search_as_of(&c, &ix, &m, terms.count, opts);
 	if (error < 0)
 		goto done;
 	idf_of(idf, c.with, terms.count, c.searched);

@@ -108,6 +108,31 @@ Test(search, as_of_a_date_and_every_revision, .fini = th_cleanup)
 	free(dir);
 }
 
+/* --history counts a revision only when it holds every term: two to four
+ * terms are counted together, more one by one; each way gives the
+ * revisions that hold them all, and a title's match. */
+Test(search, every_revision_with_several_terms, .fini = th_cleanup)
+{
+	char *dir = archive();
+	th_result r;
+	OK(&r, dir, "search", "--history", "--json", "reform", "frihed");
+	cr_assert(strstr(r.out.ptr, "\"id\": \"kl/frikommuner\"") && !strstr(r.out.ptr, "kl/aalborg"), "%s", r.out.ptr);
+	cr_assert(strstr(r.out.ptr, "\"revisions\": 1,") && strstr(r.out.ptr, "\"current\": false"), "%s", r.out.ptr);
+	cr_assert(strstr(r.out.ptr, "\"first_date\": \"2019-01-01T00:00:00Z\""), "%s", r.out.ptr);
+	th_result_free(&r);
+	OK(&r, dir, "search", "--history", "reform", "ny", "brug", "frikommuner");
+	cr_assert(strstr(r.out.ptr, "kl/frikommuner") && strstr(r.out.ptr, "(2 revisions, current)"), "the title's match, four terms: %s", r.out.ptr);
+	cr_assert(!strstr(r.out.ptr, "kl/aalborg"), "%s", r.out.ptr);
+	th_result_free(&r);
+	OK(&r, dir, "search", "--history", "kommunerne", "skal", "have", "mere", "frihed");
+	cr_assert(strstr(r.out.ptr, "kl/frikommuner") && strstr(r.out.ptr, "(1 revisions, no longer)"), "five terms: %s", r.out.ptr);
+	th_result_free(&r);
+	TH_RUN(&r, dir, "search", "--history", "reform", "ny", "brug", "frikommuner", "aalborg");
+	cr_assert_eq(r.status, 1, "no revision holds all five: %s", r.out.ptr);
+	th_result_free(&r);
+	free(dir);
+}
+
 Test(search, the_index_is_a_cache_kept_up_to_date, .fini = th_cleanup)
 {
 	char *dir = archive();
