@@ -370,25 +370,41 @@ static int hit_current(void *payload, sqlite3_int64 rowid, size_t term)
 	return 0;
 }
 
+/* The organization (?1) and kind (?2) asked for, of the text t. */
+#define SEARCH_FILTER "(?1 IS NULL OR t.organization = ?1 COLLATE NOCASE) AND (?2 IS NULL OR t.kind = ?2 COLLATE NOCASE)"
+
+/* One past the largest id of `table` (a table of the index's own, named
+ * here, never from input), for arrays indexed by id. */
+static int id_bound(size_t *out, search_index *ix, const char *table)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[64];
+	int ok;
+	snprintf(sql, sizeof(sql), "SELECT coalesce(max(id), 0) + 1 FROM %s", table);
+	if (search_prepare(ix, &st, sql) < 0)
+		return -1;
+	ok = sqlite3_step(st) == SQLITE_ROW;
+	if (ok)
+		*out = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return ok ? 0 : search_db_error(ix, "searching");
+}
+
 static int search_current(candidates *c, search_index *ix, const search_terms *terms, const stance_search_options *opts)
 {
 	current_hits h = { NULL, 0, terms->count };
 	sqlite3_stmt *st = NULL;
 	size_t t;
 	int rc, error = -1;
-	if (search_prepare(ix, &st, "SELECT coalesce(max(id), 0) + 1 FROM docs") < 0)
+	if (id_bound(&h.ndocs, ix, "docs") < 0)
 		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		h.ndocs = (size_t)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	st = NULL;
 	if (!(h.tf = calloc(h.ndocs * h.nterms + 1, sizeof(double)))) {
 		stance_error_oom();
 		return -1;
 	}
 	if (match_terms(ix, terms, "cur", hit_current, &h) < 0 ||
 	    search_prepare(ix, &st, "SELECT l.doc, t.title, l.commit_id, l.time, l.doc_no, length(t.blocks) / 4,"
-		    " (?1 IS NULL OR t.organization = ?1 COLLATE NOCASE) AND (?2 IS NULL OR t.kind = ?2 COLLATE NOCASE)"
+		    " " SEARCH_FILTER
 		    " FROM latest l JOIN texts t ON t.id = l.text_id") < 0)
 		goto done;
 	sqlite3_bind_text(st, 1, opts->organization, -1, SQLITE_STATIC);
@@ -424,9 +440,6 @@ done:
 	free(h.tf);
 	return error;
 }
-
-/* The organization (?1) and kind (?2) asked for, of the text t. */
-#define SEARCH_FILTER "(?1 IS NULL OR t.organization = ?1 COLLATE NOCASE) AND (?2 IS NULL OR t.kind = ?2 COLLATE NOCASE)"
 
 /* The documents as they stood just before a time: the newest revision of
  * each before it, when not a removal. */
@@ -574,15 +587,8 @@ static int hit_dense(void *payload, sqlite3_int64 rowid, size_t term)
 /* The terms' blocks as dense masks, sized by the largest block id. */
 static int history_match(dense_masks *d, search_index *ix, const search_terms *terms)
 {
-	sqlite3_stmt *st = NULL;
-	if (search_prepare(ix, &st, "SELECT coalesce(max(id), 0) + 1 FROM blocks") < 0)
+	if (id_bound(&d->n, ix, "blocks") < 0)
 		return -1;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return search_db_error(ix, "searching");
-	}
-	d->n = (size_t)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
 	if (!(d->bits = calloc(d->n, sizeof(*d->bits))))
 		return stance_error_oom();
 	return match_terms(ix, terms, "fts", hit_dense, d);
@@ -594,15 +600,8 @@ static int history_read_texts(history_texts *h, search_index *ix, const dense_ma
 {
 	sqlite3_stmt *st = NULL;
 	int rc, error = -1;
-	if (search_prepare(ix, &st, "SELECT coalesce(max(id), 0) + 1 FROM texts") < 0)
+	if (id_bound(&h->cap, ix, "texts") < 0)
 		return -1;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return search_db_error(ix, "searching");
-	}
-	h->cap = (size_t)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	st = NULL;
 	if (!(h->known = calloc(h->cap, 1)) || !(h->ok = calloc(h->cap, 1)) || !(h->all = calloc(h->cap, 1)) ||
 	    !(h->n = calloc(h->cap, sizeof(*h->n))) || !(h->tf = calloc(h->cap * (nterms ? nterms : 1), sizeof(*h->tf))))
 		return stance_error_oom();

@@ -339,6 +339,35 @@ static int blank(const char *s, size_t n)
 	return 1;
 }
 
+int search_paragraph_next(const char *body, size_t len, size_t *pos, size_t *start, size_t *stop)
+{
+	size_t p = *pos, first = 0;
+	int in_block = 0;
+	while (p <= len) {
+		const char *nl = p < len ? memchr(body + p, '\n', len - p) : NULL;
+		size_t end = nl ? (size_t)(nl - body) : len;
+		int is_blank = blank(body + p, end - p);
+		if (!is_blank && !in_block) {
+			first = p;
+			in_block = 1;
+		}
+		if (in_block && (is_blank || end == len)) {
+			size_t last = is_blank ? p : end;
+			while (last > first && (body[last - 1] == '\n' || body[last - 1] == '\r'))
+				last--;
+			*start = first;
+			*stop = last;
+			*pos = end == len ? len + 1 : end + 1;
+			return 1;
+		}
+		if (end == len)
+			break;
+		p = end + 1;
+	}
+	*pos = len + 1;
+	return 0;
+}
+
 /* 1 when `list` (entries each ended by a line break) holds `lang`. */
 static int language_listed(const stance_buf *list, const char *lang, size_t len)
 {
@@ -402,9 +431,9 @@ static int text_row(search_index *ix, stance_repo *repo, updater *u, const stanc
 	stance_document *doc = NULL;
 	const char *title = NULL, *org = NULL, *kind = NULL, *lang = NULL, *body;
 	struct sb_stemmer *stemmer;
-	size_t off, len, p, start = 0;
+	size_t off, len, p, start = 0, stop = 0;
 	uint32_t bid = 0;
-	int error = -1, in_block = 0;
+	int error = -1;
 
 	sqlite3_reset(u->find_text);
 	sqlite3_bind_text(u->find_text, 1, r->blob, -1, SQLITE_STATIC);
@@ -434,27 +463,11 @@ static int text_row(search_index *ix, stance_repo *repo, updater *u, const stanc
 	/* the body's blocks: its runs of lines between blank lines, as -S reads them */
 	body = stance_buf_cstr(&raw) + off;
 	len = raw.size - off;
-	for (p = 0; p <= len;) {
-		const char *nl = p < len ? memchr(body + p, '\n', len - p) : NULL;
-		size_t end = nl ? (size_t)(nl - body) : len;
-		int is_blank = blank(body + p, end - p);
-		if (!is_blank && !in_block) {
-			start = p;
-			in_block = 1;
-		}
-		if (in_block && (is_blank || end == len)) {
-			size_t stop = is_blank ? p : end;
-			while (stop > start && (body[stop - 1] == '\n' || body[stop - 1] == '\r'))
-				stop--;
-			if (list.size / 4 <= SEARCH_MAX_BLOCKS &&
-			    (block_id(ix, u, &bid, 0, lang, stemmer, body + start, stop - start) < 0 || put_u32(&list, bid) < 0))
-				goto done;
-			in_block = 0;
-		}
-		if (end == len)
-			break;
-		p = end + 1;
-	}
+	p = 0;
+	while (search_paragraph_next(body, len, &p, &start, &stop))
+		if (list.size / 4 <= SEARCH_MAX_BLOCKS &&
+		    (block_id(ix, u, &bid, 0, lang, stemmer, body + start, stop - start) < 0 || put_u32(&list, bid) < 0))
+			goto done;
 	sqlite3_reset(u->add_text);
 	sqlite3_bind_text(u->add_text, 1, r->blob, -1, SQLITE_STATIC);
 	sqlite3_bind_text(u->add_text, 2, title, -1, SQLITE_STATIC);

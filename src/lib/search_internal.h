@@ -61,4 +61,10 @@ static inline uint32_t search_block_at(const void *list, size_t i)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* The next paragraph of body[0, len) from *pos: a run of lines between
+ * blank lines, its trailing line breaks left out, as body[*start, *stop);
+ * *pos moves past it. 0 when there is none left. The index's blocks and
+ * log -S read a body by these. */
+int search_paragraph_next(const char *body, size_t len, size_t *pos, size_t *start, size_t *stop);
+
 #endif

@@ -7,6 +7,7 @@
  * and emphasised phrases and repeated paragraphs, for several phrases.
  */
 #include "helpers.h"
+#include "search_internal.h"
 
 #include <string.h>
 
@@ -38,39 +39,14 @@ static void forget_keys(void)
 		free(distinct[--ndistinct]);
 }
 
-static int blank(const char *s, size_t n)
-{
-	size_t i;
-	for (i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-			return 0;
-	return 1;
-}
-
+/* The body's paragraphs as the index cuts them. */
 static void split(paragraphs *out, const char *body)
 {
-	size_t len = strlen(body), p = 0, start = 0;
-	int in_block = 0;
+	size_t len = strlen(body), p = 0, start, stop;
 	out->count = 0;
-	for (;;) {
-		const char *nl = p < len ? memchr(body + p, '\n', len - p) : NULL;
-		size_t end = nl ? (size_t)(nl - body) : len;
-		int is_blank = blank(body + p, end - p);
-		if (!is_blank && !in_block) {
-			start = p;
-			in_block = 1;
-		}
-		if (in_block && (is_blank || end == len)) {
-			size_t stop = is_blank ? p : end;
-			while (stop > start && (body[stop - 1] == '\n' || body[stop - 1] == '\r'))
-				stop--;
-			cr_assert_lt(out->count, 64);
-			out->items[out->count++] = strndup(body + start, stop - start);
-			in_block = 0;
-		}
-		if (end == len)
-			break;
-		p = end + 1;
+	while (search_paragraph_next(body, len, &p, &start, &stop)) {
+		cr_assert_lt(out->count, 64);
+		out->items[out->count++] = strndup(body + start, stop - start);
 	}
 }
 
