@@ -349,23 +349,18 @@ static int local_push(sync_ctx *c, const char *path, const char *const *names, s
 		goto git_fail;
 	if ((error = sync_list_new_objects(&objects, c->git, odb, walk)) < 0)
 		goto done;
-	if (objects.count <= SYNC_LOOSE_MAX) {
+	if (objects.count <= STANCE_WHOLE_PACK_MAX) {
+		/* a few objects loose, up to a few thousand as one pack of whole
+		 * objects; either way the remote's branches move only after */
 		size_t bytes;
-		if ((error = sync_copy_objects(&bytes, c->git, remote, odb, &objects)) < 0) {
+		int loose = objects.count <= SYNC_LOOSE_MAX;
+		if ((error = loose ? sync_copy_objects(&bytes, c->git, remote, odb, &objects)
+				   : sync_write_pack(&bytes, c->git, odb, &objects, c->url.ptr)) < 0) {
 			char why[512];
 			snprintf(why, sizeof(why), "%s", stance_error_last());
-			error = stance_error_set(STANCE_ERROR, "pushing to remote '%s' (%s) failed: its objects folder "
-				"did not take the new commits (%s); its branches were not moved", c->remote_name, c->url.ptr, why);
-			goto done;
-		}
-		sync_report_progress(c, STANCE_SYNC_SENDING, objects.count, objects.count, bytes);
-	} else if (objects.count <= STANCE_WHOLE_PACK_MAX) {
-		size_t bytes;
-		if ((error = sync_write_pack(&bytes, c->git, odb, &objects, c->url.ptr)) < 0) {
-			char why[512];
-			snprintf(why, sizeof(why), "%s", stance_error_last());
-			error = stance_error_set(STANCE_ERROR, "pushing to remote '%s' (%s) failed: %s; its branches "
-				"were not moved", c->remote_name, c->url.ptr, why);
+			error = stance_error_set(STANCE_ERROR, "pushing to remote '%s' (%s) failed: %s%s%s; its branches "
+				"were not moved", c->remote_name, c->url.ptr, loose ? "its objects folder did not take the new "
+				"commits (" : "", why, loose ? ")" : "");
 			goto done;
 		}
 		sync_report_progress(c, STANCE_SYNC_SENDING, objects.count, objects.count, bytes);
