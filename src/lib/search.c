@@ -306,6 +306,7 @@ typedef struct {
 	size_t revisions;
 	int current;
 	sqlite3_int64 title_text; /* --history: the text of the last match */
+	sqlite3_int64 first_seq, last_seq; /* --history: the first and last matching revisions */
 } candidate;
 
 typedef struct {
@@ -512,62 +513,6 @@ static void history_texts_free(history_texts *h)
 	memset(h, 0, sizeof(*h));
 }
 
-/* text_tf with the terms of each block id in a dense array (dense[id]):
- * one load a block, where the hash probes cost a third of --history. The
- * counts are integers in locals, not sums into tf[] (a chain of dependent
- * stores that was most of the loop); one term, the common case, has a
- * loop of its own without the per-term loop. */
-static int text_tf_dense(double *tf, size_t nterms, const uint32_t *dense, size_t ndense, const void *list, size_t n)
-{
-	size_t i, t;
-	uint32_t all = nterms == 32 ? 0xffffffffu : (((uint32_t)1 << nterms) - 1), seen = 0, title = 0;
-	uint32_t count[SEARCH_MAX_TERMS] = { 0 };
-	if (n) {
-		uint32_t b = search_block_at(list, 0);
-		title = b < ndense ? dense[b] : 0;
-	}
-	if (nterms == 1) {
-		uint32_t k = 0;
-		for (i = 1; i < n; i++) {
-			uint32_t b = search_block_at(list, i);
-			k += b < ndense ? dense[b] & 1u : 0;
-		}
-		count[0] = k;
-		seen = k ? 1u : 0;
-	} else if (nterms <= 4) {
-		/* up to four terms: a 16-bit lane each in one word, added without
-		 * a branch (half the blocks match a common word, so a branch on
-		 * the match is mispredicted), the lanes emptied before they fill */
-		static const uint64_t lanes[16] = { 0x0, 0x1, 0x10000, 0x10001, 0x100000000, 0x100000001,
-			0x100010000, 0x100010001, 0x1000000000000, 0x1000000000001, 0x1000000010000,
-			0x1000000010001, 0x1000100000000, 0x1000100000001, 0x1000100010000, 0x1000100010001 };
-		uint64_t acc = 0;
-		for (i = 1; i < n; i++) {
-			uint32_t b = search_block_at(list, i), bits = b < ndense ? dense[b] & 15u : 0;
-			seen |= bits;
-			acc += lanes[bits];
-			if ((i & 0x7fff) == 0 || i + 1 == n) {
-				for (t = 0; t < nterms; t++)
-					count[t] += (uint32_t)(acc >> (16 * t)) & 0xffffu;
-				acc = 0;
-			}
-		}
-	} else {
-		for (i = 1; i < n; i++) {
-			uint32_t b = search_block_at(list, i), bits = b < ndense ? dense[b] : 0;
-			if (!bits)
-				continue;
-			seen |= bits;
-			for (t = 0; t < nterms; t++)
-				count[t] += (bits >> t) & 1u;
-		}
-	}
-	seen |= title;
-	for (t = 0; t < nterms; t++)
-		tf[t] = (double)count[t] + ((title >> t) & 1u ? SEARCH_TITLE_WEIGHT : 0.0);
-	return (seen & all) == all;
-}
-
 /* Block id → the terms it holds (bit i: term i), an array over every
  * block id: --history matches half the blocks for a common word, where
  * growing a hash of them was a tenth of its CPU. */
@@ -594,38 +539,104 @@ static int history_match(dense_masks *d, search_index *ix, const search_terms *t
 	return match_terms(ix, terms, "fts", hit_dense, d);
 }
 
-/* Every text once, in table order (no sort of the block lists). */
+/* Adds (sign > 0) or takes away the blocks list[from, n) holding each
+ * term to count[]. */
+static void count_blocks(uint32_t *count, size_t nterms, const dense_masks *d, const void *list, size_t from,
+	size_t n, int sign)
+{
+	size_t i, t;
+	for (i = from; i < n; i++) {
+		uint32_t b = search_block_at(list, i), bits = b < d->n ? d->bits[b] : 0;
+		for (t = 0; bits && t < nterms; t++, bits >>= 1)
+			if (bits & 1u)
+				count[t] += sign > 0 ? 1u : (uint32_t)-1;
+	}
+}
+
+/* A text's term counts from its whole block list in texts, for a text
+ * whose base is not there to start from (an index damaged by hand). */
+static int count_whole_text(uint32_t *count, size_t nterms, const dense_masks *d, sqlite3_stmt *whole,
+	sqlite3_int64 id)
+{
+	int rc;
+	sqlite3_reset(whole);
+	sqlite3_bind_int64(whole, 1, id);
+	memset(count, 0, nterms * sizeof(*count));
+	if ((rc = sqlite3_step(whole)) == SQLITE_ROW)
+		count_blocks(count, nterms, d, sqlite3_column_blob(whole, 0), 1,
+			(size_t)sqlite3_column_bytes(whole, 0) / 4, 1);
+	sqlite3_reset(whole);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Every text once, in id order, from text_changes: its counts are its
+ * base's (read before it, the base's id being smaller) with the blocks it
+ * added and dropped, so a revision costs the paragraphs it changed. The
+ * filter's columns are read only when there is a filter. */
 static int history_read_texts(history_texts *h, search_index *ix, const dense_masks *d, size_t nterms,
 	const stance_search_options *opts)
 {
-	sqlite3_stmt *st = NULL;
-	int rc, error = -1;
+	sqlite3_stmt *st = NULL, *whole = NULL;
+	uint32_t *count = NULL;
+	size_t t;
+	int rc, error = -1, filtered = opts->organization || opts->kind;
 	if (id_bound(&h->cap, ix, "texts") < 0)
 		return -1;
 	if (!(h->known = calloc(h->cap, 1)) || !(h->ok = calloc(h->cap, 1)) || !(h->all = calloc(h->cap, 1)) ||
-	    !(h->n = calloc(h->cap, sizeof(*h->n))) || !(h->tf = calloc(h->cap * (nterms ? nterms : 1), sizeof(*h->tf))))
-		return stance_error_oom();
-	if (search_prepare(ix, &st, "SELECT t.id, t.blocks, " SEARCH_FILTER " FROM texts t") < 0)
+	    !(h->n = calloc(h->cap, sizeof(*h->n))) || !(h->tf = calloc(h->cap * (nterms ? nterms : 1), sizeof(*h->tf))) ||
+	    !(count = calloc(h->cap * (nterms ? nterms : 1), sizeof(*count))))
+		goto oom;
+	if (search_prepare(ix, &st, filtered ? "SELECT t.id, t.changes, " SEARCH_FILTER " FROM text_changes t"
+					     : "SELECT t.id, t.changes FROM text_changes t") < 0 ||
+	    search_prepare(ix, &whole, "SELECT blocks FROM texts WHERE id = ?1") < 0)
 		goto done;
-	sqlite3_bind_text(st, 1, opts->organization, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, opts->kind, -1, SQLITE_STATIC);
+	if (filtered) {
+		sqlite3_bind_text(st, 1, opts->organization, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, opts->kind, -1, SQLITE_STATIC);
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		size_t id = (size_t)sqlite3_column_int64(st, 0), n = (size_t)sqlite3_column_bytes(st, 1) / 4;
-		if (id >= h->cap)
+		sqlite3_int64 id = sqlite3_column_int64(st, 0);
+		const void *rec = sqlite3_column_blob(st, 1);
+		size_t words = (size_t)sqlite3_column_bytes(st, 1) / 4, base, nadded;
+		uint32_t *c, seen = 0, tbits, title;
+		if (id <= 0 || (size_t)id >= h->cap || words < 4)
 			continue;
+		base = search_block_at(rec, 0);
+		title = search_block_at(rec, 2);
+		nadded = search_block_at(rec, 3);
+		c = &count[(size_t)id * nterms];
+		if (base == 0 || (base < (size_t)id && h->known[base] && nadded <= words - 4)) {
+			if (base)
+				memcpy(c, &count[base * nterms], nterms * sizeof(*c));
+			count_blocks(c, nterms, d, rec, 4, 4 + nadded, 1);
+			count_blocks(c, nterms, d, rec, 4 + nadded, words, -1);
+		} else if (count_whole_text(c, nterms, d, whole, id) < 0) {
+			search_db_error(ix, "searching");
+			goto done;
+		}
 		h->known[id] = 1;
-		h->n[id] = n;
-		if (!(h->ok[id] = (unsigned char)sqlite3_column_int(st, 2)))
+		h->n[id] = search_block_at(rec, 1);
+		if (!(h->ok[id] = (unsigned char)(filtered ? sqlite3_column_int(st, 2) : 1)))
 			continue;
-		h->all[id] = (unsigned char)text_tf_dense(&h->tf[id * nterms], nterms, d->bits, d->n, sqlite3_column_blob(st, 1), n);
+		tbits = title < d->n ? d->bits[title] : 0;
+		for (t = 0; t < nterms; t++) {
+			h->tf[(size_t)id * nterms + t] = (double)c[t] + ((tbits >> t) & 1u ? SEARCH_TITLE_WEIGHT : 0.0);
+			seen |= (c[t] || ((tbits >> t) & 1u) ? 1u : 0u) << t;
+		}
+		h->all[id] = nterms && seen == (nterms == 32 ? 0xffffffffu : (((uint32_t)1 << nterms) - 1));
 	}
 	if (rc != SQLITE_DONE) {
 		search_db_error(ix, "searching");
 		goto done;
 	}
 	error = 0;
+	goto done;
+oom:
+	stance_error_oom();
 done:
+	free(count);
 	sqlite3_finalize(st);
+	sqlite3_finalize(whole);
 	return error;
 }
 
@@ -633,11 +644,13 @@ done:
  * matched, how many did, the best score, and whether the newest does. The
  * frequencies counted over the revisions searched; a document's score is
  * its best revision's. The texts are read once each (history_read_texts),
- * then the revisions in document and time order from revisions_doc_time. */
+ * then the revisions in document and time order from revisions_doc_time;
+ * the commits, times and titles only of the documents shown
+ * (history_fill). */
 static int search_history(candidates *c, search_index *ix, const search_terms *terms,
 	const stance_search_options *opts)
 {
-	sqlite3_stmt *st = NULL, *title = NULL;
+	sqlite3_stmt *st = NULL;
 	history_texts h;
 	dense_masks d = { NULL, 0 };
 	size_t t, nterms = terms->count;
@@ -645,12 +658,8 @@ static int search_history(candidates *c, search_index *ix, const search_terms *t
 	candidate *k = NULL;
 	stance_buf doc = STANCE_BUF_INIT;
 	memset(&h, 0, sizeof(h));
-	if (sqlite3_exec(ix->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return search_db_error(ix, "searching");
 	if (history_match(&d, ix, terms) < 0 || history_read_texts(&h, ix, &d, nterms, opts) < 0 ||
-	    search_prepare(ix, &st, "SELECT r.doc, r.text_id, r.commit_id, r.time FROM revisions r"
-		    " ORDER BY r.doc, r.time, r.seq") < 0 ||
-	    search_prepare(ix, &title, "SELECT title FROM texts WHERE id = ?1") < 0)
+	    search_prepare(ix, &st, "SELECT r.doc, r.text_id, r.seq FROM revisions r ORDER BY r.doc, r.time, r.seq") < 0)
 		goto done;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 0);
@@ -690,13 +699,11 @@ static int search_history(candidates *c, search_index *ix, const search_terms *t
 				stance_error_oom();
 				goto done;
 			}
-			col_commit(k->first_commit, st, 2);
-			k->first_time = sqlite3_column_int64(st, 3);
+			k->first_seq = sqlite3_column_int64(st, 2);
 			k->dl = -1;
 		}
-		k->title_text = text; /* the title read once the document's last match is known */
-		col_commit(k->commit, st, 2);
-		k->time = sqlite3_column_int64(st, 3);
+		k->title_text = text;
+		k->last_seq = sqlite3_column_int64(st, 2);
 		k->revisions++;
 		/* the document is ranked as its revision with the largest share of
 		 * blocks holding the terms */
@@ -718,26 +725,49 @@ static int search_history(candidates *c, search_index *ix, const search_terms *t
 		search_db_error(ix, "searching");
 		goto done;
 	}
-	for (t = 0; t < c->count; t++) {
-		sqlite3_reset(title);
-		sqlite3_bind_int64(title, 1, c->items[t].title_text);
-		if (sqlite3_step(title) != SQLITE_ROW) {
-			search_db_error(ix, "searching");
-			goto done;
-		}
-		if (!(c->items[t].title = col_dup(title, 0))) {
-			stance_error_oom();
-			goto done;
-		}
-	}
 	error = 0;
 done:
 	stance_buf_dispose(&doc);
 	sqlite3_finalize(st);
-	sqlite3_finalize(title);
 	history_texts_free(&h);
 	free(d.bits);
-	sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
+	return error;
+}
+
+/* A --history candidate's first and last matching revisions' commits and
+ * times, and the title of its last match. */
+static int history_fill(candidate *k, search_index *ix)
+{
+	sqlite3_stmt *rev = NULL, *title = NULL;
+	int error = -1;
+	if (search_prepare(ix, &rev, "SELECT commit_id, time FROM revisions WHERE seq = ?1") < 0 ||
+	    search_prepare(ix, &title, "SELECT title FROM texts WHERE id = ?1") < 0)
+		goto done;
+	sqlite3_bind_int64(rev, 1, k->first_seq);
+	if (sqlite3_step(rev) != SQLITE_ROW)
+		goto fail;
+	col_commit(k->first_commit, rev, 0);
+	k->first_time = sqlite3_column_int64(rev, 1);
+	sqlite3_reset(rev);
+	sqlite3_bind_int64(rev, 1, k->last_seq);
+	if (sqlite3_step(rev) != SQLITE_ROW)
+		goto fail;
+	col_commit(k->commit, rev, 0);
+	k->time = sqlite3_column_int64(rev, 1);
+	sqlite3_bind_int64(title, 1, k->title_text);
+	if (sqlite3_step(title) != SQLITE_ROW)
+		goto fail;
+	if (!(k->title = col_dup(title, 0))) {
+		stance_error_oom();
+		goto done;
+	}
+	error = 0;
+	goto done;
+fail:
+	search_db_error(ix, "searching");
+done:
+	sqlite3_finalize(rev);
+	sqlite3_finalize(title);
 	return error;
 }
 
@@ -771,7 +801,7 @@ int stance_search(stance_search_results *out, stance_repo *repo, const char *que
 	mask_map m = { NULL, NULL, 0, 0 };
 	double idf[SEARCH_MAX_TERMS];
 	size_t i, limit;
-	int error;
+	int error, in_tx = 0;
 
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
@@ -784,8 +814,14 @@ int stance_search(stance_search_results *out, stance_repo *repo, const char *que
 		goto done;
 	if (!opts->history && !opts->as_of)
 		error = search_current(&c, &ix, &terms, opts);
-	else if (opts->history)
-		error = search_history(&c, &ix, &terms, opts);
+	else if (opts->history) {
+		/* one read transaction: the commits read after the ranking are of
+		 * the same index state */
+		if (sqlite3_exec(ix.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+			error = search_db_error(&ix, "searching");
+		else if ((in_tx = 1))
+			error = search_history(&c, &ix, &terms, opts);
+	}
 	else if ((error = match_terms(&ix, &terms, "fts", hit_block, &m)) == 0)
 		error = search_as_of(&c, &ix, &m, terms.count, opts);
 	if (error < 0)
@@ -804,6 +840,8 @@ int stance_search(stance_search_results *out, stance_repo *repo, const char *que
 	for (i = 0; i < c.count && i < limit; i++) {
 		stance_search_hit *h = &out->items[out->count++];
 		candidate *k = &c.items[i];
+		if (opts->history && (error = history_fill(k, &ix)) < 0)
+			goto done;
 		h->id = k->id;
 		h->title = k->title;
 		k->id = k->title = NULL;
@@ -818,6 +856,8 @@ int stance_search(stance_search_results *out, stance_repo *repo, const char *que
 		}
 	}
 done:
+	if (in_tx)
+		sqlite3_exec(ix.db, "COMMIT", NULL, NULL, NULL);
 	candidates_free(&c);
 	mask_free(&m);
 	terms_free(&terms);

@@ -21,7 +21,7 @@
 
 /* Bumped when the tables or the analysis change: an index of another
  * format is made anew. */
-#define SEARCH_FORMAT "6"
+#define SEARCH_FORMAT "7"
 /* A build commits every this many revisions, so that SQLite's page cache
  * stays bounded; the file is a temporary one until the build is done. */
 #define SEARCH_BUILD_BATCH 2000
@@ -34,6 +34,7 @@ static const char *const schema =
 	" tokenize='unicode61 remove_diacritics 0');"
 	"CREATE TABLE texts(id INTEGER PRIMARY KEY, blob TEXT UNIQUE NOT NULL, title TEXT,"
 	" organization TEXT, kind TEXT, language TEXT, blocks BLOB NOT NULL);"
+	"CREATE TABLE text_changes(id INTEGER PRIMARY KEY, changes BLOB NOT NULL, organization TEXT, kind TEXT);"
 	"CREATE TABLE revisions(seq INTEGER PRIMARY KEY, commit_id TEXT NOT NULL, doc TEXT NOT NULL,"
 	" text_id INTEGER, time INTEGER NOT NULL, removed INTEGER NOT NULL, UNIQUE(commit_id, doc));"
 	"CREATE TABLE docs(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL);"
@@ -41,6 +42,11 @@ static const char *const schema =
 	" commit_id TEXT, time INTEGER, slots BLOB);"
 	"CREATE VIRTUAL TABLE cur USING fts5(title, body, title_loose, body_loose,"
 	" tokenize='unicode61 remove_diacritics 0');"
+	/* a document's revisions in time order, covering what --history reads
+	 * of them: --as-of seeks each document's revision of the date,
+	 * --history walks them without a sort or a table read, and a new
+	 * text finds its base (text_changes) in it while the index is built */
+	"CREATE INDEX revisions_doc_time ON revisions(doc, time, seq, text_id, commit_id);"
 	"INSERT INTO meta VALUES('format', '" SEARCH_FORMAT "');";
 
 int search_db_error(search_index *ix, const char *what)
@@ -258,6 +264,7 @@ static uint64_t block_hash(int kind, const char *lang, const char *text, size_t 
 
 typedef struct {
 	sqlite3_stmt *find_text, *add_text, *add_block, *add_fts, *add_rev, *drop_rev, *add_cur, *find_block;
+	search_changes_writer changes;
 	block_map blocks;  /* a build: every block's hash; an update looks them up with find_block */
 	stance_buf langs;  /* the languages of the texts added (search_index_languages' form) */
 	int bulk;
@@ -480,6 +487,8 @@ static int text_row(search_index *ix, stance_repo *repo, updater *u, const stanc
 		goto done;
 	}
 	*id = sqlite3_last_insert_rowid(ix->db);
+	if (search_changes_add(ix, &u->changes, *id, r->id, org, kind, list.ptr, list.size / 4) < 0)
+		goto done;
 	u->stats->texts_added++;
 	error = 0;
 done:
@@ -979,7 +988,8 @@ static int index_update(search_index *ix, stance_repo *repo, stance_search_updat
 	    search_prepare(ix, &u.add_rev, "INSERT INTO revisions(commit_id, doc, text_id, time, removed)"
 		    " VALUES(?1, ?2, ?3, ?4, ?5)") < 0 ||
 	    search_prepare(ix, &u.drop_rev, "DELETE FROM revisions WHERE seq = ?1") < 0 ||
-	    (!bulk && search_prepare(ix, &u.find_block, "SELECT id FROM blocks WHERE hash = ?1") < 0))
+	    (!bulk && search_prepare(ix, &u.find_block, "SELECT id FROM blocks WHERE hash = ?1") < 0) ||
+	    search_changes_prepare(&u.changes, ix) < 0)
 		goto done;
 	/* a walk over blobs the repository holds: not hashed again on read */
 	/* oldest first, so that seq follows the history where times tie */
@@ -1049,6 +1059,7 @@ done:
 	sqlite3_finalize(u.add_rev);
 	sqlite3_finalize(u.drop_rev);
 	sqlite3_finalize(u.find_block);
+	search_changes_finalize(&u.changes);
 	free(u.blocks.keys);
 	free(u.blocks.ids);
 	stance_buf_dispose(&u.langs);
@@ -1123,11 +1134,7 @@ static int build(search_index *ix, stance_repo *repo, stance_search_update_stats
 	/* no journal and no syncs while building: the file is not the index until renamed */
 	if (exec_sql(ix, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-32768") < 0 ||
 	    exec_sql(ix, schema) < 0 || index_update(ix, repo, stats, 1) < 0 ||
-	    exec_sql(ix, "CREATE INDEX blocks_hash ON blocks(hash);"
-		    /* a document's revisions in time order, covering what --history
-		     * reads of them: --as-of seeks each document's revision of the
-		     * date, --history walks them without a sort or a table read */
-		    "CREATE INDEX revisions_doc_time ON revisions(doc, time, seq, text_id, commit_id)") < 0 || set_meta(ix, "complete", "1") < 0)
+	    exec_sql(ix, "CREATE INDEX blocks_hash ON blocks(hash)") < 0 || set_meta(ix, "complete", "1") < 0)
 		goto done;
 	sqlite3_close(ix->db);
 	ix->db = NULL;

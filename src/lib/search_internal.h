@@ -61,6 +61,24 @@ static inline uint32_t search_block_at(const void *list, size_t i)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* text_changes: each text as the blocks it adds to and drops from its
+ * base, the newest earlier text of its document, for `search --history`
+ * (search_changes.c writes it). `changes` is little-endian 32-bit words:
+ * the base's id (0: none, every block added; always smaller than the
+ * text's), the text's block count, its title block, the number of blocks
+ * added, the blocks added, then the blocks dropped (a body block may be
+ * in a text more than once: the lists are of multisets). The text's
+ * organization and kind stand beside it for --organization and --kind. */
+typedef struct {
+	sqlite3_stmt *find_base, *add;
+} search_changes_writer;
+
+int search_changes_prepare(search_changes_writer *w, search_index *ix);
+void search_changes_finalize(search_changes_writer *w);
+/* Records text `id` of document `doc`, whose block list is list[0, n). */
+int search_changes_add(search_index *ix, search_changes_writer *w, sqlite3_int64 id, const char *doc,
+	const char *organization, const char *kind, const void *list, size_t n);
+
 /* The next paragraph of body[0, len) from *pos: a run of lines between
  * blank lines, its trailing line breaks left out, as body[*start, *stop);
  * *pos moves past it. 0 when there is none left. The index's blocks and

@@ -215,7 +215,7 @@ Test(search, an_index_of_another_format_or_unfinished_is_made_again, .fini = th_
 	cr_assert(strstr(r.out.ptr, "kl/aalborg"), "%s", r.out.ptr);
 	th_result_free(&r);
 	v = meta(dir, "format");
-	cr_assert_str_eq(v, "6");
+	cr_assert_str_eq(v, "7");
 	free(v);
 	/* format 5, before the index of each document's revisions by time */
 	sql(dir, "UPDATE meta SET value = '5' WHERE key = 'format'; DROP INDEX revisions_doc_time");
@@ -223,10 +223,21 @@ Test(search, an_index_of_another_format_or_unfinished_is_made_again, .fini = th_
 	cr_assert(strstr(r.out.ptr, "kl/aalborg"), "%s", r.out.ptr);
 	th_result_free(&r);
 	v = meta(dir, "format");
-	cr_assert_str_eq(v, "6");
+	cr_assert_str_eq(v, "7");
 	free(v);
 	v = rows(dir, "SELECT name FROM sqlite_master WHERE name = 'revisions_doc_time'");
 	cr_assert_str_eq(v, "revisions_doc_time\n", "made again with the index");
+	free(v);
+	/* format 6, before each text's changes against an earlier one */
+	sql(dir, "UPDATE meta SET value = '6' WHERE key = 'format'; DROP TABLE text_changes");
+	OK(&r, dir, "search", "reform", "--history");
+	cr_assert(strstr(r.out.ptr, "kl/aalborg") && strstr(r.out.ptr, "kl/frikommuner"), "%s", r.out.ptr);
+	th_result_free(&r);
+	v = meta(dir, "format");
+	cr_assert_str_eq(v, "7");
+	free(v);
+	v = rows(dir, "SELECT count(*) FROM text_changes");
+	cr_assert_str_eq(v, "4\n", "made again with every text's changes");
 	free(v);
 	/* a build that did not finish is not trusted */
 	sql(dir, "DELETE FROM meta WHERE key = 'complete'; DELETE FROM latest");
@@ -439,5 +450,181 @@ Test(search, an_update_answers_as_an_index_made_anew, .fini = th_cleanup)
 	free(kept);
 	free(fresh);
 	free(latest);
+	free(dir);
+}
+
+/* --- text_changes: each text as its base with the blocks it added and dropped */
+
+typedef struct {
+	unsigned char *bytes;
+	size_t size;
+} blob_row;
+
+/* The blobs of `query` (id, blob) by id, ids below `cap`. */
+static void blobs_by_id(blob_row *out, size_t cap, const char *dir, const char *query)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char *path = th_path(dir, ".git/stance-search.sqlite");
+	cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(db, query, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		sqlite3_int64 id = sqlite3_column_int64(st, 0);
+		cr_assert(id > 0 && (size_t)id < cap, "text id %lld", (long long)id);
+		out[id].size = (size_t)sqlite3_column_bytes(st, 1);
+		out[id].bytes = malloc(out[id].size + 1);
+		memcpy(out[id].bytes, sqlite3_column_blob(st, 1), out[id].size);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(path);
+}
+
+static uint32_t word_at(const blob_row *b, size_t i)
+{
+	const unsigned char *p = b->bytes + 4 * i;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static int cmp_word(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+#define MAX_TEXTS 64
+#define MAX_BLOCKS 64
+
+/* A text of the archive below: each revision changes a few paragraphs;
+ * one repeats a paragraph, one drops it again, one goes back to an
+ * earlier wording (a text the index has already). */
+static void changing_document(const char *dir)
+{
+	static const char *const bodies[] = {
+		"Kommunerne skal have mere frihed.\n\nDer er brug for en ny reform.\n",
+		"Kommunerne skal have mere frihed.\n\nDer er brug for en ny reform.\n\nKommunerne skal have mere frihed.\n",
+		"Der er brug for en ny reform.\n\nKommunerne skal have mere frihed.\n\nSkolerne mangler lærere.\n",
+		"Skolerne mangler lærere.\n",
+		"Kommunerne skal have mere frihed.\n\nDer er brug for en ny reform.\n",
+		"Frikommunerne viser vejen.\n\nFrikommunerne viser vejen.\n\nFrikommunerne viser vejen.\n",
+	};
+	static const char *const dates[] = { "2022-01-01", "2022-02-01", "2022-03-01", "2022-04-01", "2022-05-01",
+		"2022-06-01" };
+	size_t i;
+	for (i = 0; i < sizeof(bodies) / sizeof(*bodies); i++)
+		add(dir, "kl/reform", dates[i], i == 3 ? "title: \"Lærere\"\nkind: debate\norganization: KL\n"
+						: "title: \"Reform\"\nkind: debate\norganization: KL\n",
+			bodies[i]);
+}
+
+Test(search, each_text_is_its_base_with_the_blocks_it_added_and_dropped, .fini = th_cleanup)
+{
+	char *dir = archive();
+	blob_row texts[MAX_TEXTS] = { { NULL, 0 } }, changes[MAX_TEXTS] = { { NULL, 0 } };
+	uint32_t have[MAX_TEXTS][MAX_BLOCKS], want[MAX_BLOCKS];
+	size_t nhave[MAX_TEXTS] = { 0 }, id, i, j, checked = 0, with_base = 0;
+	th_result r;
+	changing_document(dir);
+	OK(&r, dir, "search", "reform", "--history");
+	th_result_free(&r);
+	blobs_by_id(texts, MAX_TEXTS, dir, "SELECT id, blocks FROM texts");
+	blobs_by_id(changes, MAX_TEXTS, dir, "SELECT id, changes FROM text_changes");
+	for (id = 1; id < MAX_TEXTS; id++) {
+		size_t words, base, nadded, n;
+		if (!texts[id].bytes) {
+			cr_assert_null(changes[id].bytes, "changes of text %zu, which is not there", id);
+			continue;
+		}
+		cr_assert_not_null(changes[id].bytes, "text %zu has its changes", id);
+		words = changes[id].size / 4;
+		cr_assert(words >= 4 && changes[id].size % 4 == 0);
+		base = word_at(&changes[id], 0);
+		nadded = word_at(&changes[id], 3);
+		cr_assert(base < id && (base == 0 || texts[base].bytes), "text %zu: base %zu is an earlier text", id, base);
+		with_base += base != 0;
+		n = texts[id].size / 4;
+		cr_assert_eq(word_at(&changes[id], 1), n, "text %zu: its block count", id);
+		cr_assert_eq(word_at(&changes[id], 2), word_at(&texts[id], 0), "text %zu: its title block", id);
+		/* the base's blocks, plus the added, less the dropped */
+		memcpy(have[id], have[base], nhave[base] * sizeof(uint32_t));
+		nhave[id] = base ? nhave[base] : 0;
+		cr_assert(nadded <= words - 4);
+		for (i = 4; i < 4 + nadded; i++) {
+			cr_assert(nhave[id] < MAX_BLOCKS);
+			have[id][nhave[id]++] = word_at(&changes[id], i);
+		}
+		for (i = 4 + nadded; i < words; i++) {
+			uint32_t b = word_at(&changes[id], i);
+			for (j = 0; j < nhave[id] && have[id][j] != b; j++)
+				;
+			cr_assert(j < nhave[id], "text %zu drops block %u, which its base does not hold", id, b);
+			have[id][j] = have[id][--nhave[id]];
+		}
+		qsort(have[id], nhave[id], sizeof(uint32_t), cmp_word);
+		cr_assert(n >= 1 && n - 1 <= MAX_BLOCKS);
+		for (i = 1; i < n; i++)
+			want[i - 1] = word_at(&texts[id], i);
+		qsort(want, n - 1, sizeof(uint32_t), cmp_word);
+		cr_assert_eq(nhave[id], n - 1, "text %zu: %zu blocks from its changes, %zu in its list", id, nhave[id], n - 1);
+		cr_assert_eq(memcmp(have[id], want, (n - 1) * sizeof(uint32_t)), 0, "text %zu: the same blocks", id);
+		checked++;
+	}
+	/* archive(): 4 texts, one of them a later revision; changing_document(): 5
+	 * more, the first of a new document (one revision goes back to a text it had) */
+	cr_assert_eq(checked, 9, "%zu texts", checked);
+	cr_assert_eq(with_base, 5, "the later texts of a document start from an earlier one: %zu", with_base);
+	for (id = 0; id < MAX_TEXTS; id++) {
+		free(texts[id].bytes);
+		free(changes[id].bytes);
+	}
+	free(dir);
+}
+
+/* A text whose base is not an earlier text (an index damaged by hand) is
+ * counted from its whole block list: --history answers the same. */
+Test(search, a_text_whose_base_is_damaged_is_read_whole, .fini = th_cleanup)
+{
+	char *dir = archive(), *before, *after;
+	static const char *const queries[] = { "reform", "frihed", "lærere", "frikommunerne", "\"ny reform\"" };
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL, *put = NULL;
+	char *path;
+	int damaged = 0;
+	changing_document(dir);
+	before = answers(dir, queries, sizeof(queries) / sizeof(*queries));
+	cr_assert(strstr(before, "kl/reform"), "%s", before);
+	path = th_path(dir, ".git/stance-search.sqlite");
+	cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(db, "SELECT id, changes FROM text_changes", -1, &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(db, "UPDATE text_changes SET changes = ?2 WHERE id = ?1", -1, &put, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		unsigned char rec[4096];
+		size_t n = (size_t)sqlite3_column_bytes(st, 1);
+		sqlite3_int64 id = sqlite3_column_int64(st, 0);
+		cr_assert(n >= 16 && n <= sizeof(rec));
+		memcpy(rec, sqlite3_column_blob(st, 1), n);
+		if (!(rec[0] | rec[1] | rec[2] | rec[3]))
+			continue;
+		/* every other text's base names the text itself, or one past the last */
+		rec[0] = (unsigned char)(damaged % 2 ? id : 0x7f);
+		rec[1] = rec[2] = 0;
+		rec[3] = (unsigned char)(damaged % 2 ? 0 : 0x7f);
+		damaged++;
+		sqlite3_reset(put);
+		sqlite3_bind_int64(put, 1, id);
+		sqlite3_bind_blob(put, 2, rec, (int)n, SQLITE_TRANSIENT);
+		cr_assert_eq(sqlite3_step(put), SQLITE_DONE);
+	}
+	cr_assert_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_finalize(st);
+	sqlite3_finalize(put);
+	sqlite3_close(db);
+	free(path);
+	cr_assert(damaged >= 4, "%d", damaged);
+	after = answers(dir, queries, sizeof(queries) / sizeof(*queries));
+	cr_assert_str_eq(before, after);
+	free(before);
+	free(after);
 	free(dir);
 }
