@@ -123,6 +123,25 @@ static int buf_eq(const stance_buf *a, const char *b, size_t len)
 	return a->size == len && (!len || !memcmp(a->ptr, b, len));
 }
 
+/* A body whose first line starts with U+FEFF loses it when read: the
+ * parser takes it for a byte order mark, which it skips at the very start
+ * only. A body that would start so (its text had blank lines before the
+ * character) keeps one blank line before it, and the character stays. */
+static int guard_leading_bom(stance_buf *b)
+{
+	stance_buf g = STANCE_BUF_INIT, tmp;
+	if (b->size < 3 || memcmp(b->ptr, "\xEF\xBB\xBF", 3))
+		return 0;
+	if (stance_buf_putc(&g, '\n') < 0 || stance_buf_put(&g, b->ptr, b->size) < 0) {
+		stance_buf_dispose(&g);
+		return STANCE_ERROR;
+	}
+	tmp = *b;
+	*b = g;
+	stance_buf_dispose(&tmp);
+	return 0;
+}
+
 static int is_end_list_marker(cmark_node *node)
 {
 	const char *lit;
@@ -614,7 +633,8 @@ static int canon_pass(stance_buf *out, int *fixed, const char *text, size_t len,
 		goto done;
 	for (n = cmark_node_first_child(t0.root); n; n = cmark_node_next(n))
 		st->blocks++;
-	if ((error = put_rendered(&r, cmark_render_commonmark(t0.root, CMARK_OPT_DEFAULT, 0))) < 0)
+	if ((error = put_rendered(&r, cmark_render_commonmark(t0.root, CMARK_OPT_DEFAULT, 0))) < 0 ||
+	    (error = guard_leading_bom(&r)) < 0)
 		goto done;
 	if (buf_eq(&r, text, len)) {
 		*fixed = 1;
@@ -634,12 +654,13 @@ static int canon_pass(stance_buf *out, int *fixed, const char *text, size_t len,
 		goto done;
 	if (seen_eq(&seen0, &seenr)) {
 		/* the next pass's first step, on the tree at hand */
-		if ((error = put_rendered(&r2, cmark_render_commonmark(tr.root, CMARK_OPT_DEFAULT, 0))) < 0)
+		if ((error = put_rendered(&r2, cmark_render_commonmark(tr.root, CMARK_OPT_DEFAULT, 0))) < 0 ||
+		    (error = guard_leading_bom(&r2)) < 0)
 			goto done;
 		*fixed = buf_eq(&r2, stance_buf_cstr(&r), r.size);
 		error = stance_buf_put(out, stance_buf_cstr(&r), r.size);
-	} else
-		error = canon_blocks(out, text, len, &t0, &r, &seen0, st);
+	} else if ((error = canon_blocks(out, text, len, &t0, &r, &seen0, st)) == 0)
+		error = guard_leading_bom(out);
 done:
 	tree_dispose(&t0);
 	tree_dispose(&tr);
@@ -681,7 +702,9 @@ int stance_markdown_canonicalize_stats(stance_buf *out, const char *markdown, si
 	 * goes the same way as over the input, and ends here again) */
 	st.whole = 1;
 	st.kept = st.blocks;
-	error = keep_as_written(out, markdown, len);
+	stance_buf_clear(&b);
+	if ((error = keep_as_written(&b, markdown, len)) == 0 && (error = guard_leading_bom(&b)) == 0)
+		error = stance_buf_put(out, stance_buf_cstr(&b), b.size);
 done:
 	if (stats && error == 0)
 		*stats = st;

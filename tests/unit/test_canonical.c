@@ -233,6 +233,12 @@ Test(canonical, line_ends_and_blank_lines_around_the_body)
 	CHECK("\n\n  \npara one\r\nstill one\r\n\r\n- item\r\n");
 	CHECK("a\rb\r\rc");
 	CHECK("\xEF\xBB\xBF" "BOM first\n");
+	/* U+FEFF after blank lines is text, not a byte order mark: the body
+	 * keeps a blank line before it, or it would be lost when read */
+	CHECK("\n\n\xEF\xBB\xBF" "after blank lines\n\nSecond.\n");
+	CHECK("\r\n\xEF\xBB\xBF" "# A heading\n");
+	CHECK("\n\xEF\xBB\xBF" "*a **b** c* and \\*\n\n- x\n");
+	CHECK("First.\n\n\xEF\xBB\xBF" "second.\n");
 	CHECK("no final line end");
 	CHECK("   \n\t\n");
 }
