@@ -53,13 +53,13 @@ typedef struct {
 	size_t seen_objects, seen_bytes;
 	/* sync_memory.c: progress calls seen; resident file-backed and other
 	 * memory after the last trim of each; /proc/self/statm, open for the
-	 * whole operation once mem_open (-1 when it cannot be); the virtual
-	 * size at the last look and when the pack maps were listed; the maps
-	 * listed (all of them when packs_listed) */
+	 * whole operation once mem_open (-1 when it cannot be); the pages of
+	 * maps other than private writable ones at the last look and when the
+	 * pack maps were listed; the maps listed (all of them when packs_listed) */
 	unsigned trim_calls;
 	size_t trim_file, trim_anon;
 	int mem_open, statm_fd;
-	unsigned long vsize, listed_vsize;
+	unsigned long nondata_pages, listed_nondata_pages;
 	int packs_listed;
 	size_t npacks;
 	struct { unsigned long start, end; } packs[SYNC_PACK_MAPS];

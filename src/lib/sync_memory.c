@@ -16,8 +16,10 @@
  *
  * A look costs one read of /proc/self/statm, kept open. The pack maps are
  * listed from /proc/self/maps (300 lines in stance-web, half a millisecond)
- * only when the virtual size changed since the last list or a map listed
- * is gone; otherwise the maps listed are dropped again.
+ * only when the size of the maps other than private writable ones (statm's
+ * size minus data: a new pack window grows it, the heap and malloc's maps
+ * do not) changed since the last list, or a map listed is gone; otherwise
+ * the maps listed are dropped again.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -42,12 +44,12 @@
 #define HEAP_ABOVE ((size_t)4 << 20)
 
 /* Resident memory of this process in bytes: file-backed (statm's
- * "shared") and the rest; 0, 0 when it cannot be read. Keeps the virtual
- * size (pages) in c->vsize. */
+ * "shared") and the rest; 0, 0 when it cannot be read. Keeps the pages of
+ * the maps that are not private and writable in c->nondata_pages. */
 static void resident_bytes(sync_ctx *c, size_t *file, size_t *anon)
 {
 	char buf[256], *p;
-	unsigned long resident, shared;
+	unsigned long size, resident, shared, data;
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	ssize_t n;
 	*file = *anon = 0;
@@ -58,9 +60,14 @@ static void resident_bytes(sync_ctx *c, size_t *file, size_t *anon)
 	if (c->statm_fd < 0 || (n = pread(c->statm_fd, buf, sizeof(buf) - 1, 0)) <= 0)
 		return;
 	buf[n] = '\0';
-	c->vsize = strtoul(buf, &p, 10);
+	/* size resident shared text lib data dt */
+	size = strtoul(buf, &p, 10);
 	resident = strtoul(p, &p, 10);
-	shared = strtoul(p, NULL, 10);
+	shared = strtoul(p, &p, 10);
+	strtoul(p, &p, 10);
+	strtoul(p, &p, 10);
+	data = strtoul(p, NULL, 10);
+	c->nondata_pages = size >= data ? size - data : 0;
 	if (resident >= shared) {
 		*file = (size_t)shared * page;
 		*anon = (size_t)(resident - shared) * page;
@@ -123,8 +130,8 @@ static int listed_still_mapped(const sync_ctx *c)
 static int drop_pack_pages(sync_ctx *c)
 {
 	size_t i;
-	/* a new map grows the virtual size */
-	if (!c->packs_listed || c->vsize != c->listed_vsize || !listed_still_mapped(c)) {
+	/* a new pack window changes c->nondata_pages */
+	if (!c->packs_listed || c->nondata_pages != c->listed_nondata_pages || !listed_still_mapped(c)) {
 		list_and_drop(c);
 		return 1;
 	}
@@ -154,9 +161,9 @@ static void bound_now(sync_ctx *c)
 		c->trim_anon = anon;
 	}
 #endif
-	/* the size after the list's own buffer and the trim, which change it */
+	/* the size after the list's own buffer and the trim */
 	if (listed)
-		c->listed_vsize = c->vsize;
+		c->listed_nondata_pages = c->nondata_pages;
 }
 
 void sync_bound_pack_memory(sync_ctx *c)
