@@ -21,6 +21,10 @@
 #define REF_OURS "refs/stance/ours"
 #define REF_THEIRS "refs/stance/theirs"
 
+/* The pack maps sync_memory.c remembers between looks (libgit2's 8 MB
+ * windows over one pack being indexed are a handful). */
+#define SYNC_PACK_MAPS 32
+
 /* What one operation against one remote carries around. */
 typedef struct {
 	git_repository *git;
@@ -48,9 +52,17 @@ typedef struct {
 	/* the last transfer figures seen (a clone's remote is gone afterwards) */
 	size_t seen_objects, seen_bytes;
 	/* sync_memory.c: progress calls seen; resident file-backed and other
-	 * memory after the last trim of each */
+	 * memory after the last trim of each; /proc/self/statm, open for the
+	 * whole operation once mem_open (-1 when it cannot be); the pages of
+	 * maps other than private writable ones at the last look and when the
+	 * pack maps were listed; the maps listed (all of them when packs_listed) */
 	unsigned trim_calls;
 	size_t trim_file, trim_anon;
+	int mem_open, statm_fd;
+	unsigned long nondata_pages, listed_nondata_pages;
+	int packs_listed;
+	size_t npacks;
+	struct { unsigned long start, end; } packs[SYNC_PACK_MAPS];
 } sync_ctx;
 
 /* ---- sync.c: the result and small helpers ---- */
@@ -155,6 +167,9 @@ void sync_bound_pack_memory(sync_ctx *c);
 /* libgit2's checkout progress callback (payload: the context): the
  * checkout after a clone reads the new pack through the same maps. */
 void sync_checkout_progress(const char *path, size_t completed, size_t total, void *payload);
+
+/* Closes what sync_memory.c kept open; sync_ctx_dispose calls it. */
+void sync_memory_dispose(sync_ctx *c);
 
 /* ---- sync_known_hosts.c ---- */
 

@@ -52,6 +52,7 @@ void sync_ctx_dispose(sync_ctx *c)
 	c->secrets = NULL;
 	free(c->refused);
 	c->refused = NULL;
+	sync_memory_dispose(c);
 }
 
 /*
