@@ -734,32 +734,38 @@ done:
 	return error;
 }
 
-/* A --history candidate's first and last matching revisions' commits and
- * times, and the title of its last match. */
-static int history_fill(candidate *k, search_index *ix)
+/* The first `n` --history candidates' first and last matching revisions'
+ * commits and times, and the titles of their last matches. */
+static int history_fill(candidate *items, size_t n, search_index *ix)
 {
 	sqlite3_stmt *rev = NULL, *title = NULL;
+	size_t i;
 	int error = -1;
 	if (search_prepare(ix, &rev, "SELECT commit_id, time FROM revisions WHERE seq = ?1") < 0 ||
 	    search_prepare(ix, &title, "SELECT title FROM texts WHERE id = ?1") < 0)
 		goto done;
-	sqlite3_bind_int64(rev, 1, k->first_seq);
-	if (sqlite3_step(rev) != SQLITE_ROW)
-		goto fail;
-	col_commit(k->first_commit, rev, 0);
-	k->first_time = sqlite3_column_int64(rev, 1);
-	sqlite3_reset(rev);
-	sqlite3_bind_int64(rev, 1, k->last_seq);
-	if (sqlite3_step(rev) != SQLITE_ROW)
-		goto fail;
-	col_commit(k->commit, rev, 0);
-	k->time = sqlite3_column_int64(rev, 1);
-	sqlite3_bind_int64(title, 1, k->title_text);
-	if (sqlite3_step(title) != SQLITE_ROW)
-		goto fail;
-	if (!(k->title = col_dup(title, 0))) {
-		stance_error_oom();
-		goto done;
+	for (i = 0; i < n; i++) {
+		candidate *k = &items[i];
+		sqlite3_reset(rev);
+		sqlite3_bind_int64(rev, 1, k->first_seq);
+		if (sqlite3_step(rev) != SQLITE_ROW)
+			goto fail;
+		col_commit(k->first_commit, rev, 0);
+		k->first_time = sqlite3_column_int64(rev, 1);
+		sqlite3_reset(rev);
+		sqlite3_bind_int64(rev, 1, k->last_seq);
+		if (sqlite3_step(rev) != SQLITE_ROW)
+			goto fail;
+		col_commit(k->commit, rev, 0);
+		k->time = sqlite3_column_int64(rev, 1);
+		sqlite3_reset(title);
+		sqlite3_bind_int64(title, 1, k->title_text);
+		if (sqlite3_step(title) != SQLITE_ROW)
+			goto fail;
+		if (!(k->title = col_dup(title, 0))) {
+			stance_error_oom();
+			goto done;
+		}
 	}
 	error = 0;
 	goto done;
@@ -832,6 +838,8 @@ int stance_search(stance_search_results *out, stance_repo *repo, const char *que
 			c.searched ? c.total_dl / (double)c.searched : 1);
 	if (c.count)
 		qsort(c.items, c.count, sizeof(*c.items), cmp_candidate);
+	if (opts->history && (error = history_fill(c.items, c.count < limit ? c.count : limit, &ix)) < 0)
+		goto done;
 	error = 0;
 	if (c.count && !(out->items = calloc(c.count < limit ? c.count : limit, sizeof(*out->items)))) {
 		error = stance_error_oom();
@@ -840,8 +848,6 @@ int stance_search(stance_search_results *out, stance_repo *repo, const char *que
 	for (i = 0; i < c.count && i < limit; i++) {
 		stance_search_hit *h = &out->items[out->count++];
 		candidate *k = &c.items[i];
-		if (opts->history && (error = history_fill(k, &ix)) < 0)
-			goto done;
 		h->id = k->id;
 		h->title = k->title;
 		k->id = k->title = NULL;

@@ -52,12 +52,6 @@ static uint32_t *sorted_body(const void *list, size_t n, size_t *count)
 	return v;
 }
 
-static int put_id(stance_buf *b, uint32_t v)
-{
-	unsigned char c[4] = { (unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
-	return stance_buf_put(b, (const char *)c, 4);
-}
-
 int search_changes_add(search_index *ix, search_changes_writer *w, sqlite3_int64 id, const char *doc,
 	const char *organization, const char *kind, const void *list, size_t n)
 {
@@ -89,9 +83,9 @@ int search_changes_add(search_index *ix, search_changes_writer *w, sqlite3_int64
 	while (i < nnow || j < nbefore) {
 		int r = 0;
 		if (j == nbefore || (i < nnow && now[i] < before[j]))
-			r = put_id(&added, now[i++]);
+			r = search_put_block(&added, now[i++]);
 		else if (i == nnow || before[j] < now[i])
-			r = put_id(&removed, before[j++]);
+			r = search_put_block(&removed, before[j++]);
 		else
 			i++, j++;
 		if (r < 0)
@@ -99,8 +93,8 @@ int search_changes_add(search_index *ix, search_changes_writer *w, sqlite3_int64
 	}
 	/* the record: base, block count, title, number added, the added, the dropped */
 	stance_buf_clear(&head);
-	if (put_id(&head, (uint32_t)base) < 0 || put_id(&head, (uint32_t)n) < 0 ||
-	    put_id(&head, n ? search_block_at(list, 0) : 0) < 0 || put_id(&head, (uint32_t)(added.size / 4)) < 0 ||
+	if (search_put_block(&head, (uint32_t)base) < 0 || search_put_block(&head, (uint32_t)n) < 0 ||
+	    search_put_block(&head, n ? search_block_at(list, 0) : 0) < 0 || search_put_block(&head, (uint32_t)(added.size / 4)) < 0 ||
 	    stance_buf_put(&head, added.ptr ? added.ptr : "", added.size) < 0 ||
 	    stance_buf_put(&head, removed.ptr ? removed.ptr : "", removed.size) < 0)
 		goto oom;

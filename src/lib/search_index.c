@@ -331,12 +331,6 @@ static int block_id(search_index *ix, updater *u, uint32_t *out, int kind, const
 	return 0;
 }
 
-static int put_u32(stance_buf *list, uint32_t v)
-{
-	unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
-	return stance_buf_put(list, (const char *)b, 4);
-}
-
 static int blank(const char *s, size_t n)
 {
 	size_t i;
@@ -465,7 +459,7 @@ static int text_row(search_index *ix, stance_repo *repo, updater *u, const stanc
 		goto done;
 	if (title && *title && block_id(ix, u, &bid, 1, lang, stemmer, title, strlen(title)) < 0)
 		goto done;
-	if (put_u32(&list, bid) < 0)
+	if (search_put_block(&list, bid) < 0)
 		goto done;
 	/* the body's blocks: its runs of lines between blank lines, as -S reads them */
 	body = stance_buf_cstr(&raw) + off;
@@ -473,7 +467,7 @@ static int text_row(search_index *ix, stance_repo *repo, updater *u, const stanc
 	p = 0;
 	while (search_paragraph_next(body, len, &p, &start, &stop))
 		if (list.size / 4 <= SEARCH_MAX_BLOCKS &&
-		    (block_id(ix, u, &bid, 0, lang, stemmer, body + start, stop - start) < 0 || put_u32(&list, bid) < 0))
+		    (block_id(ix, u, &bid, 0, lang, stemmer, body + start, stop - start) < 0 || search_put_block(&list, bid) < 0))
 			goto done;
 	sqlite3_reset(u->add_text);
 	sqlite3_bind_text(u->add_text, 1, r->blob, -1, SQLITE_STATIC);
@@ -646,7 +640,7 @@ static int move_slots(search_index *ix, updater *u, sqlite3_stmt *blocks, sqlite
 		nslots--;
 	stance_buf_clear(&d->slots);
 	for (i = 0; i < nslots; i++)
-		if (put_u32(&d->slots, slots[i]) < 0)
+		if (search_put_block(&d->slots, slots[i]) < 0)
 			goto done;
 	error = 0;
 done:

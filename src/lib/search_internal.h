@@ -61,6 +61,13 @@ static inline uint32_t search_block_at(const void *list, size_t i)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* Appends a block id to a list, as search_block_at reads it. */
+static inline int search_put_block(stance_buf *list, uint32_t v)
+{
+	unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
+	return stance_buf_put(list, (const char *)b, 4);
+}
+
 /* text_changes: each text as the blocks it adds to and drops from its
  * base, the newest earlier text of its document, for `search --history`
  * (search_changes.c writes it). `changes` is little-endian 32-bit words:
